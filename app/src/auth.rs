@@ -1,0 +1,130 @@
+//! Signing in and out. In this first version people sign in with a one-time
+//! link (printed by `valgvagt admin`); passkeys and emailed links build on
+//! the same sessions.
+
+use crate::components::{ActionError, Loaded};
+use crate::domain::accounts::CurrentUser;
+use crate::domain::AppError;
+use crate::i18n::t;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+/// The signed-in user, or `None`.
+#[server(endpoint = "auth/who_am_i")]
+pub async fn who_am_i() -> Result<Option<CurrentUser>, AppError> {
+    crate::server::guarded(crate::server::current_user()).await
+}
+
+/// Whether a sign-in link is still good, and for whom (the email).
+#[server(endpoint = "auth/peek_link")]
+pub async fn peek_sign_in_link(token: String) -> Result<Option<String>, AppError> {
+    crate::server::guarded(async move {
+        let ctx = crate::server::context()?;
+        if token.is_empty() || token.len() > 128 {
+            return Ok(None);
+        }
+        let hash = (ctx.hasher)(&token);
+        ctx.storage.peek_sign_in_token(&hash, ctx.now()).await
+    })
+    .await
+}
+
+/// Uses a one-time sign-in link: starts a session and goes to the front page.
+#[server(endpoint = "auth/sign_in_with_link")]
+pub async fn sign_in_with_link(token: String) -> Result<(), AppError> {
+    use crate::server::{append_cookie, cookie, SESSION_COOKIE};
+    crate::server::guarded(async move {
+        let ctx = crate::server::context()?;
+        if token.is_empty() || token.len() > 128 {
+            return Err(AppError::refused("auth.link_invalid"));
+        }
+        let now = ctx.now();
+        let user_id = ctx
+            .storage
+            .consume_sign_in_token(&(ctx.hasher)(&token), now)
+            .await?
+            .ok_or_else(|| AppError::refused("auth.link_invalid"))?;
+        // Any session the browser had before is ended: a new id at every sign-in.
+        if let Some(old) = crate::server::request_cookie(SESSION_COOKIE) {
+            ctx.storage.delete_session(&(ctx.hasher)(&old)).await?;
+        }
+        let session = (ctx.new_secret)();
+        let max = ctx.settings.session_max_secs;
+        ctx.storage
+            .create_session(&(ctx.hasher)(&session), user_id, now, now + max)
+            .await?;
+        append_cookie(cookie(&ctx.settings, SESSION_COOKIE, &session, max, true));
+        crate::server::redirect_to("/");
+        Ok(())
+    })
+    .await
+}
+
+#[server(endpoint = "auth/sign_out")]
+pub async fn sign_out() -> Result<(), AppError> {
+    use crate::server::{append_cookie, cookie, SESSION_COOKIE};
+    crate::server::guarded(async move {
+        let ctx = crate::server::context()?;
+        if let Some(raw) = crate::server::request_cookie(SESSION_COOKIE) {
+            ctx.storage.delete_session(&(ctx.hasher)(&raw)).await?;
+        }
+        append_cookie(cookie(&ctx.settings, SESSION_COOKIE, "", 0, true));
+        crate::server::redirect_to("/");
+        Ok(())
+    })
+    .await
+}
+
+/// Remembers the chosen language in a cookie; the page reloads in it.
+#[server(endpoint = "auth/language")]
+pub async fn set_language(lang: String) -> Result<(), AppError> {
+    use crate::server::{append_cookie, cookie, LANGUAGE_COOKIE};
+    crate::server::guarded(async move {
+        let ctx = crate::server::context()?;
+        let locale = crate::i18n::Locale::parse(&lang).ok_or_else(|| AppError::invalid("lang", "error.unknown_choice"))?;
+        append_cookie(cookie(&ctx.settings, LANGUAGE_COOKIE, locale.code(), 60 * 60 * 24 * 365, false));
+        Ok(())
+    })
+    .await
+}
+
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    view! {
+        <Title text=t("auth.sign_in")/>
+        <div class="signin-box card">
+            <h1>{t("auth.sign_in")}</h1>
+            <p>{t("auth.sign_in_how")}</p>
+        </div>
+    }
+}
+
+/// The page a sign-in link opens. The link itself does not sign in: mail
+/// scanners open links too, so a button press spends the one-time token.
+#[component]
+pub fn SignInWithLinkPage() -> impl IntoView {
+    let params = use_params_map();
+    let token = move || params.read().get("token").unwrap_or_default();
+    let status = Resource::new(token, peek_sign_in_link);
+    let action = ServerAction::<SignInWithLink>::new();
+    view! {
+        <Title text=t("auth.sign_in")/>
+        <div class="signin-box card">
+            <h1>{t("auth.sign_in")}</h1>
+            <Loaded resource=status view={move |email: Option<String>| match email {
+                Some(email) => view! {
+                    <p>{crate::i18n::t_with("auth.sign_in_as", &[("email", &email)])}</p>
+                    <ActionError action/>
+                    <ActionForm action>
+                        <input type="hidden" name="token" value=token()/>
+                        <button type="submit" class="btn btn-primary">{t("auth.sign_in_button")}</button>
+                    </ActionForm>
+                }.into_any(),
+                None => view! {
+                    <div class="alert alert-error" role="alert"><p>{t("auth.link_invalid")}</p></div>
+                }.into_any(),
+            }}/>
+        </div>
+    }
+}

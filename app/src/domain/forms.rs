@@ -1,0 +1,125 @@
+//! Parsing helpers for raw form input: every field arrives as text and is
+//! turned into a domain value here, with a locale key naming what was wrong.
+
+use super::AppError;
+use chrono::{NaiveDate, NaiveTime};
+
+pub const MAX_TEXT: usize = 255;
+pub const MAX_LONG_TEXT: usize = 4000;
+
+/// A required single-line text, trimmed, at most 255 characters.
+pub fn required_text(field: &str, raw: &str) -> Result<String, AppError> {
+    let value = raw.trim();
+    if value.is_empty() {
+        return Err(AppError::invalid(field, "error.required"));
+    }
+    if value.chars().count() > MAX_TEXT {
+        return Err(AppError::invalid(field, "error.too_long"));
+    }
+    Ok(value.to_string())
+}
+
+/// An optional text (empty means none), at most `max` characters.
+pub fn optional_text(field: &str, raw: &str, max: usize) -> Result<String, AppError> {
+    let value = raw.trim();
+    if value.chars().count() > max {
+        return Err(AppError::invalid(field, "error.too_long"));
+    }
+    Ok(value.to_string())
+}
+
+pub fn date(field: &str, raw: &str) -> Result<NaiveDate, AppError> {
+    let value = raw.trim();
+    if value.is_empty() {
+        return Err(AppError::invalid(field, "error.required"));
+    }
+    NaiveDate::parse_from_str(value, "%Y-%m-%d").map_err(|_| AppError::invalid(field, "error.date"))
+}
+
+/// A clock time as the browser's time input sends it ("07:00" or "07:00:00").
+pub fn time(field: &str, raw: &str) -> Result<NaiveTime, AppError> {
+    let value = raw.trim();
+    if value.is_empty() {
+        return Err(AppError::invalid(field, "error.required"));
+    }
+    NaiveTime::parse_from_str(value, "%H:%M")
+        .or_else(|_| NaiveTime::parse_from_str(value, "%H:%M:%S"))
+        .map_err(|_| AppError::invalid(field, "error.time"))
+}
+
+/// A whole number in `min..=max`.
+pub fn int_in(field: &str, raw: &str, min: i64, max: i64) -> Result<i64, AppError> {
+    let value = raw.trim();
+    if value.is_empty() {
+        return Err(AppError::invalid(field, "error.required"));
+    }
+    let n: i64 = value
+        .parse()
+        .map_err(|_| AppError::invalid(field, "error.number"))?;
+    if n < min {
+        return Err(AppError::invalid(field, "error.too_small"));
+    }
+    if n > max {
+        return Err(AppError::invalid(field, "error.too_large"));
+    }
+    Ok(n)
+}
+
+/// An id chosen from a list; anything that is not a positive integer is refused.
+pub fn id(field: &str, raw: &str) -> Result<super::Id, AppError> {
+    let value = raw.trim();
+    if value.is_empty() {
+        return Err(AppError::invalid(field, "error.required"));
+    }
+    match value.parse::<i64>() {
+        Ok(n) if n > 0 => Ok(n),
+        _ => Err(AppError::invalid(field, "error.unknown_choice")),
+    }
+}
+
+/// An HTML checkbox: present ("on", "true") means checked, absent means not.
+pub fn checkbox(raw: &Option<String>) -> bool {
+    matches!(raw.as_deref(), Some("on" | "true" | "1" | "yes"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_is_trimmed_and_required() {
+        assert_eq!(required_text("t", "  Rådhuset ").unwrap(), "Rådhuset");
+        assert_eq!(
+            required_text("t", "   ").unwrap_err(),
+            AppError::invalid("t", "error.required")
+        );
+        let long = "å".repeat(256);
+        assert_eq!(
+            required_text("t", &long).unwrap_err(),
+            AppError::invalid("t", "error.too_long")
+        );
+    }
+
+    #[test]
+    fn numbers_are_bounded() {
+        assert_eq!(int_in("n", "3", 0, 10).unwrap(), 3);
+        assert!(int_in("n", "-1", 0, 10).is_err());
+        assert!(int_in("n", "11", 0, 10).is_err());
+        assert!(int_in("n", "x", 0, 10).is_err());
+        assert!(int_in("n", "", 0, 10).is_err());
+    }
+
+    #[test]
+    fn times_accept_browser_formats() {
+        assert_eq!(time("t", "07:30").unwrap(), NaiveTime::from_hms_opt(7, 30, 0).unwrap());
+        assert_eq!(time("t", "23:59:00").unwrap(), NaiveTime::from_hms_opt(23, 59, 0).unwrap());
+        assert!(time("t", "25:00").is_err());
+    }
+
+    #[test]
+    fn ids_must_be_positive() {
+        assert_eq!(id("x", "12").unwrap(), 12);
+        assert!(id("x", "0").is_err());
+        assert!(id("x", "abc").is_err());
+    }
+}

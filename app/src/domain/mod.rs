@@ -1,0 +1,21 @@
+//! The election domain: plain data types and the rules that govern them.
+//!
+//! Everything here compiles for both the server and the browser, so the same
+//! rules validate a form before it is sent and again, authoritatively, on the
+//! server. Nothing here touches storage.
+
+pub mod accounts;
+pub mod elections;
+pub mod error;
+pub mod forms;
+pub mod seats;
+pub mod shifts;
+pub mod stations;
+pub mod tasks;
+pub mod teams;
+pub mod volunteers;
+
+/// Database ids are plain 64-bit integers on every backend.
+pub type Id = i64;
+
+pub use error::AppError;

@@ -1,0 +1,379 @@
+use super::elections::{CitizenshipRule, EligibilityRules};
+use super::{forms, AppError, Id};
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+/// A syntactically valid email address, lower-cased for comparison.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmailAddress(String);
+
+impl EmailAddress {
+    pub fn parse(field: &str, raw: &str) -> Result<Self, AppError> {
+        let value = raw.trim().to_lowercase();
+        if value.is_empty() {
+            return Err(AppError::invalid(field, "error.required"));
+        }
+        let valid = value.len() <= 254
+            && !value.chars().any(char::is_whitespace)
+            && match value.split_once('@') {
+                Some((local, domain)) => {
+                    !local.is_empty()
+                        && !domain.contains('@')
+                        && domain.contains('.')
+                        && !domain.starts_with('.')
+                        && !domain.ends_with('.')
+                        && !domain.contains("..")
+                }
+                None => false,
+            };
+        if valid {
+            Ok(EmailAddress(value))
+        } else {
+            Err(AppError::invalid(field, "error.email"))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A mobile number in E.164 form (`+4512345678`). Danish numbers may be
+/// given as eight digits, with or without spaces.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PhoneNumber(String);
+
+impl PhoneNumber {
+    pub fn parse(field: &str, raw: &str) -> Result<Self, AppError> {
+        let compact: String = raw
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '-')
+            .collect();
+        if compact.is_empty() {
+            return Err(AppError::invalid(field, "error.required"));
+        }
+        let digits_only = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
+        let e164 = if let Some(rest) = compact.strip_prefix('+') {
+            rest.to_string()
+        } else if let Some(rest) = compact.strip_prefix("00") {
+            rest.to_string()
+        } else if compact.len() == 8 {
+            format!("45{compact}")
+        } else {
+            return Err(AppError::invalid(field, "error.phone"));
+        };
+        let valid = digits_only(&e164)
+            && (8..=15).contains(&e164.len())
+            && !e164.starts_with('0')
+            // Danish numbers are exactly eight digits after +45.
+            && (!e164.starts_with("45") || e164.len() == 10);
+        if valid {
+            Ok(PhoneNumber(format!("+{e164}")))
+        } else {
+            Err(AppError::invalid(field, "error.phone"))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Citizenship {
+    Danish,
+    /// Another EU member state.
+    Eu,
+    Other,
+}
+
+impl Citizenship {
+    pub const ALL: [Citizenship; 3] = [Self::Danish, Self::Eu, Self::Other];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Danish => "danish",
+            Self::Eu => "eu",
+            Self::Other => "other",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == raw)
+    }
+
+    pub fn satisfies(self, rule: CitizenshipRule) -> bool {
+        match rule {
+            CitizenshipRule::Any => true,
+            CitizenshipRule::Eu => matches!(self, Self::Danish | Self::Eu),
+            CitizenshipRule::Danish => self == Self::Danish,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Language {
+    Da,
+    En,
+}
+
+impl Language {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Da => "da",
+            Self::En => "en",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw {
+            "da" => Some(Self::Da),
+            "en" => Some(Self::En),
+            _ => None,
+        }
+    }
+}
+
+/// A volunteer as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Volunteer {
+    pub id: Id,
+    pub name: String,
+    pub birth_date: NaiveDate,
+    pub email: String,
+    pub phone: String,
+    pub address: String,
+    pub postal_code: String,
+    pub city: String,
+    pub municipality_code: String,
+    pub citizenship: Citizenship,
+    pub under_guardianship: bool,
+    /// A coordinator checked the declaration above against real records.
+    pub verified: bool,
+    pub language: Language,
+    pub diet_ids: Vec<Id>,
+    pub consent_at: Option<i64>,
+    pub consent_version: Option<String>,
+}
+
+/// A volunteer as validated, ready to be stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewVolunteer {
+    pub name: String,
+    pub birth_date: NaiveDate,
+    pub email: EmailAddress,
+    pub phone: PhoneNumber,
+    pub address: String,
+    pub postal_code: String,
+    pub city: String,
+    pub municipality_code: String,
+    pub citizenship: Citizenship,
+    pub under_guardianship: bool,
+    pub language: Language,
+    pub diet_ids: Vec<Id>,
+    /// When consent was given (unix seconds) and to which version of the text.
+    pub consent: Option<(i64, String)>,
+}
+
+/// Danish municipality codes are three digits (101 København … 860 Hjørring).
+pub fn parse_municipality_code(field: &str, raw: &str) -> Result<String, AppError> {
+    let value = raw.trim();
+    if value.len() == 3 && value.chars().all(|c| c.is_ascii_digit()) {
+        Ok(value.to_string())
+    } else {
+        Err(AppError::invalid(field, "error.municipality_code"))
+    }
+}
+
+/// Whole years between `birth` and `on`.
+pub fn age_on(birth: NaiveDate, on: NaiveDate) -> i32 {
+    let mut years = on.year() - birth.year();
+    if (on.month(), on.day()) < (birth.month(), birth.day()) {
+        years -= 1;
+    }
+    years
+}
+
+/// Why a volunteer may not take a shift. Each maps to a plain-language text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Ineligible {
+    UnderAge,
+    NotResident,
+    Citizenship,
+    UnderGuardianship,
+}
+
+impl Ineligible {
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::UnderAge => "eligibility.under_age",
+            Self::NotResident => "eligibility.not_resident",
+            Self::Citizenship => "eligibility.citizenship",
+            Self::UnderGuardianship => "eligibility.guardianship",
+        }
+    }
+}
+
+/// What eligibility is decided from: the volunteer's own declaration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Declaration<'a> {
+    pub birth_date: NaiveDate,
+    pub municipality_code: &'a str,
+    pub citizenship: Citizenship,
+    pub under_guardianship: bool,
+}
+
+/// Checks a volunteer against an election type's rules for a shift on
+/// `shift_day` in the municipality `home_municipality`. Age counts on the
+/// shift's own date, not on election day.
+pub fn check_eligibility(
+    rules: &EligibilityRules,
+    person: &Declaration<'_>,
+    shift_day: NaiveDate,
+    home_municipality: &str,
+) -> Result<(), Ineligible> {
+    if rules.min_age_18 && age_on(person.birth_date, shift_day) < 18 {
+        return Err(Ineligible::UnderAge);
+    }
+    if rules.resident && person.municipality_code != home_municipality {
+        return Err(Ineligible::NotResident);
+    }
+    if !person.citizenship.satisfies(rules.citizenship) {
+        return Err(Ineligible::Citizenship);
+    }
+    if rules.not_under_guardianship && person.under_guardianship {
+        return Err(Ineligible::UnderGuardianship);
+    }
+    Ok(())
+}
+
+/// A special diet the municipality caters for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Diet {
+    pub id: Id,
+    pub name: String,
+    pub volunteers: i64,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct DietForm {
+    pub name: String,
+}
+
+impl DietForm {
+    pub fn parse(&self) -> Result<String, AppError> {
+        forms::required_text("name", &self.name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    fn folketingsvalg() -> EligibilityRules {
+        EligibilityRules {
+            min_age_18: true,
+            resident: true,
+            citizenship: CitizenshipRule::Danish,
+            not_under_guardianship: true,
+        }
+    }
+
+    fn person(birth: &str) -> Declaration<'static> {
+        Declaration {
+            birth_date: d(birth),
+            municipality_code: "999",
+            citizenship: Citizenship::Danish,
+            under_guardianship: false,
+        }
+    }
+
+    #[test]
+    fn age_is_counted_on_the_shift_date() {
+        let p = person("2009-06-02");
+        let rules = folketingsvalg();
+        assert_eq!(
+            check_eligibility(&rules, &p, d("2027-06-01"), "999"),
+            Err(Ineligible::UnderAge)
+        );
+        assert_eq!(check_eligibility(&rules, &p, d("2027-06-02"), "999"), Ok(()));
+    }
+
+    #[test]
+    fn residence_citizenship_and_guardianship() {
+        let rules = folketingsvalg();
+        let mut p = person("1980-01-01");
+        p.municipality_code = "101";
+        assert_eq!(
+            check_eligibility(&rules, &p, d("2027-06-01"), "999"),
+            Err(Ineligible::NotResident)
+        );
+        p.municipality_code = "999";
+        p.citizenship = Citizenship::Eu;
+        assert_eq!(
+            check_eligibility(&rules, &p, d("2027-06-01"), "999"),
+            Err(Ineligible::Citizenship)
+        );
+        let eu_rules = EligibilityRules {
+            citizenship: CitizenshipRule::Eu,
+            ..rules
+        };
+        assert_eq!(check_eligibility(&eu_rules, &p, d("2027-06-01"), "999"), Ok(()));
+        p.citizenship = Citizenship::Danish;
+        p.under_guardianship = true;
+        assert_eq!(
+            check_eligibility(&rules, &p, d("2027-06-01"), "999"),
+            Err(Ineligible::UnderGuardianship)
+        );
+    }
+
+    #[test]
+    fn rules_switched_off_are_not_checked() {
+        let none = EligibilityRules {
+            min_age_18: false,
+            resident: false,
+            citizenship: CitizenshipRule::Any,
+            not_under_guardianship: false,
+        };
+        let p = Declaration {
+            birth_date: d("2015-01-01"),
+            municipality_code: "101",
+            citizenship: Citizenship::Other,
+            under_guardianship: true,
+        };
+        assert_eq!(check_eligibility(&none, &p, d("2027-06-01"), "999"), Ok(()));
+    }
+
+    #[test]
+    fn birthday_boundary() {
+        assert_eq!(age_on(d("2000-02-29"), d("2018-02-28")), 17);
+        assert_eq!(age_on(d("2000-02-29"), d("2018-03-01")), 18);
+    }
+
+    #[test]
+    fn danish_phone_numbers_become_e164() {
+        assert_eq!(PhoneNumber::parse("p", "12 34 56 78").unwrap().as_str(), "+4512345678");
+        assert_eq!(PhoneNumber::parse("p", "+45 12345678").unwrap().as_str(), "+4512345678");
+        assert_eq!(PhoneNumber::parse("p", "0046701234567").unwrap().as_str(), "+46701234567");
+        assert!(PhoneNumber::parse("p", "1234567").is_err());
+        assert!(PhoneNumber::parse("p", "+45 1234567").is_err());
+        assert!(PhoneNumber::parse("p", "abcdefgh").is_err());
+    }
+
+    #[test]
+    fn emails() {
+        assert_eq!(
+            EmailAddress::parse("e", " Anna@Korsbaek.DK ").unwrap().as_str(),
+            "anna@korsbaek.dk"
+        );
+        for bad in ["", "anna", "anna@", "@x.dk", "a@b", "a b@x.dk", "a@x..dk", "a@@x.dk"] {
+            assert!(EmailAddress::parse("e", bad).is_err(), "{bad}");
+        }
+    }
+}

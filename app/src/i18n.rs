@@ -1,0 +1,177 @@
+//! Danish first, English second. Texts live in `app/locales/{da,en}.json`
+//! (flat keys); code only names keys. The locale is decided on the server
+//! (cookie, then the browser's Accept-Language, then Danish), written into
+//! `<html lang>`, and read back from there when the page hydrates, so both
+//! sides always render the same language.
+
+use leptos::prelude::*;
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Locale {
+    #[default]
+    Da,
+    En,
+}
+
+impl Locale {
+    pub fn code(self) -> &'static str {
+        match self {
+            Locale::Da => "da",
+            Locale::En => "en",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw.trim().to_ascii_lowercase().as_str() {
+            "da" | "da-dk" => Some(Locale::Da),
+            "en" | "en-gb" | "en-us" => Some(Locale::En),
+            _ => None,
+        }
+    }
+
+    /// The other language, for the switch in the header.
+    pub fn other(self) -> Self {
+        match self {
+            Locale::Da => Locale::En,
+            Locale::En => Locale::Da,
+        }
+    }
+
+    /// Picks the first supported language of an Accept-Language header.
+    pub fn from_accept_language(header: &str) -> Option<Self> {
+        header
+            .split(',')
+            .filter_map(|part| part.split(';').next())
+            .find_map(|tag| {
+                let tag = tag.trim().to_ascii_lowercase();
+                Locale::parse(tag.split('-').next().unwrap_or_default())
+            })
+    }
+}
+
+fn load(source: &str) -> HashMap<String, String> {
+    // The files are compiled in; a broken file is caught by the tests below.
+    serde_json::from_str(source).unwrap_or_default()
+}
+
+static DA: LazyLock<HashMap<String, String>> = LazyLock::new(|| load(include_str!("../locales/da.json")));
+static EN: LazyLock<HashMap<String, String>> = LazyLock::new(|| load(include_str!("../locales/en.json")));
+
+/// The text for `key`; falls back to Danish, then to the key itself.
+pub fn translate(locale: Locale, key: &str) -> String {
+    let table = match locale {
+        Locale::Da => &*DA,
+        Locale::En => &*EN,
+    };
+    table
+        .get(key)
+        .or_else(|| DA.get(key))
+        .cloned()
+        .unwrap_or_else(|| key.to_string())
+}
+
+/// The locale of the page being rendered.
+pub fn use_locale() -> Locale {
+    use_context::<Locale>().unwrap_or_default()
+}
+
+/// Translates `key` in the page's locale.
+pub fn t(key: &str) -> String {
+    translate(use_locale(), key)
+}
+
+/// Translates `key` and fills `{name}` placeholders.
+pub fn t_with(key: &str, args: &[(&str, &str)]) -> String {
+    let mut text = t(key);
+    for (name, value) in args {
+        text = text.replace(&format!("{{{name}}}"), value);
+    }
+    text
+}
+
+/// A date as people write it: "tirsdag 1. juni 2027" / "Tuesday 1 June 2027".
+pub fn long_date(day: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    let weekday = t(&format!("weekday.{}", day.weekday().num_days_from_monday()));
+    let month = t(&format!("month.{}", day.month()));
+    match use_locale() {
+        Locale::Da => format!("{weekday} {}. {month} {}", day.day(), day.year()),
+        Locale::En => format!("{weekday} {} {month} {}", day.day(), day.year()),
+    }
+}
+
+/// A short date for tables: "1.6.2027" / "1 Jun 2027".
+pub fn short_date(day: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    match use_locale() {
+        Locale::Da => format!("{}.{}.{}", day.day(), day.month(), day.year()),
+        Locale::En => {
+            let month = t(&format!("month.{}", day.month()));
+            let abbreviated: String = month.chars().take(3).collect();
+            format!("{} {abbreviated} {}", day.day(), day.year())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    fn keys(source: &str) -> BTreeSet<String> {
+        let map: HashMap<String, String> = serde_json::from_str(source).expect("locale file is valid JSON");
+        map.into_keys().collect()
+    }
+
+    #[test]
+    fn both_locales_have_the_same_keys() {
+        let da = keys(include_str!("../locales/da.json"));
+        let en = keys(include_str!("../locales/en.json"));
+        let only_da: Vec<_> = da.difference(&en).collect();
+        let only_en: Vec<_> = en.difference(&da).collect();
+        assert!(only_da.is_empty(), "missing in en.json: {only_da:?}");
+        assert!(only_en.is_empty(), "missing in da.json: {only_en:?}");
+    }
+
+    /// Every string literal in the sources that looks like a locale key (a
+    /// dotted name in one of the locale files' namespaces) exists.
+    #[test]
+    fn every_key_used_in_code_exists() {
+        let da = keys(include_str!("../locales/da.json"));
+        let namespaces: BTreeSet<&str> = da.iter().filter_map(|k| k.split('.').next()).collect();
+        let looks_like_key = |s: &str| {
+            s.contains('.')
+                && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '.')
+                && s.split('.').next().is_some_and(|ns| namespaces.contains(ns))
+                && !s.ends_with('.')
+        };
+        let mut missing = Vec::new();
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/src");
+        let mut stack = vec![std::path::PathBuf::from(root)];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).expect("read src dir") {
+                let path = entry.expect("dir entry").path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    let text = std::fs::read_to_string(&path).expect("read source");
+                    for (n, literal) in text.split('"').enumerate() {
+                        if n % 2 == 1 && looks_like_key(literal) && !da.contains(literal) {
+                            missing.push(format!("{}: {literal}", path.display()));
+                        }
+                    }
+                }
+            }
+        }
+        assert!(missing.is_empty(), "keys missing from da.json: {missing:#?}");
+    }
+
+    #[test]
+    fn accept_language() {
+        assert_eq!(Locale::from_accept_language("en-GB,en;q=0.9"), Some(Locale::En));
+        assert_eq!(Locale::from_accept_language("sv,da;q=0.8"), Some(Locale::Da));
+        assert_eq!(Locale::from_accept_language("de"), None);
+    }
+}

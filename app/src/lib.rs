@@ -1,0 +1,140 @@
+//! Valgvagt's pages, routes and server functions. Compiled twice: with
+//! `ssr` into the server, and with `hydrate` into the browser's wasm.
+
+pub mod components;
+pub mod domain;
+pub mod i18n;
+#[cfg(feature = "ssr")]
+pub mod server;
+
+pub mod auth;
+pub mod elections;
+pub mod home;
+pub mod seats;
+pub mod stations;
+pub mod tasks;
+pub mod teams;
+pub mod volunteers;
+
+use components::Layout;
+use i18n::{t, Locale};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path,
+};
+
+/// The locale of the request being rendered (server side).
+#[cfg(feature = "ssr")]
+pub fn request_locale() -> Locale {
+    let from_cookie = server::request_cookie(server::LANGUAGE_COOKIE).and_then(|c| Locale::parse(&c));
+    from_cookie
+        .or_else(|| {
+            use_context::<axum::http::request::Parts>().and_then(|parts| {
+                parts
+                    .headers
+                    .get(axum::http::header::ACCEPT_LANGUAGE)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(Locale::from_accept_language)
+            })
+        })
+        .unwrap_or_default()
+}
+
+/// The locale the server rendered, read back from `<html lang>` (browser side).
+#[cfg(not(feature = "ssr"))]
+pub fn request_locale() -> Locale {
+    leptos::prelude::document()
+        .document_element()
+        .and_then(|e| e.get_attribute("lang"))
+        .and_then(|l| Locale::parse(&l))
+        .unwrap_or_default()
+}
+
+/// The HTML document around the app.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let locale = request_locale();
+    view! {
+        <!DOCTYPE html>
+        <html lang=locale.code()>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="theme-color" content="#1b4f8a"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <leptos_meta::MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    provide_context(request_locale());
+    view! {
+        <leptos_meta::Stylesheet id="leptos" href="/pkg/valgvagt.css"/>
+        <Title formatter=|page: String| {
+            if page.is_empty() { "Valgvagt".to_string() } else { format!("{page} · Valgvagt") }
+        }/>
+        <Router>
+            <Layout>
+                <Routes fallback=|| view! { <NotFound/> }>
+                    <Route path=path!("/") view=home::HomePage/>
+                    <Route path=path!("/signin/:token") view=auth::SignInWithLinkPage/>
+                    <Route path=path!("/signin") view=auth::SignInPage/>
+                    <Route path=path!("/elections") view=elections::ElectionsPage/>
+                    <Route path=path!("/elections/new") view=elections::ElectionFormPage/>
+                    <Route path=path!("/elections/:id") view=elections::ElectionFormPage/>
+                    <Route path=path!("/elections/:id/copy") view=elections::CopyElectionPage/>
+                    <Route path=path!("/elections/:id/seats") view=seats::ElectionSeatsPage/>
+                    <Route path=path!("/elections/:id/seats/:station") view=seats::SeatPlanPage/>
+                    <Route path=path!("/election-types") view=elections::ElectionTypesPage/>
+                    <Route path=path!("/election-types/new") view=elections::ElectionTypeFormPage/>
+                    <Route path=path!("/election-types/:id") view=elections::ElectionTypeFormPage/>
+                    <Route path=path!("/areas") view=stations::AreasPage/>
+                    <Route path=path!("/areas/new") view=stations::AreaFormPage/>
+                    <Route path=path!("/areas/:id") view=stations::AreaFormPage/>
+                    <Route path=path!("/stations") view=stations::StationsPage/>
+                    <Route path=path!("/stations/new") view=stations::StationFormPage/>
+                    <Route path=path!("/stations/:id") view=stations::StationFormPage/>
+                    <Route path=path!("/task-types") view=tasks::TaskTypesPage/>
+                    <Route path=path!("/task-types/new") view=tasks::TaskTypeFormPage/>
+                    <Route path=path!("/task-types/:id") view=tasks::TaskTypeFormPage/>
+                    <Route path=path!("/teams") view=teams::TeamsPage/>
+                    <Route path=path!("/teams/new") view=teams::TeamFormPage/>
+                    <Route path=path!("/teams/:id") view=teams::TeamFormPage/>
+                    <Route path=path!("/diets") view=volunteers::DietsPage/>
+                    <Route path=path!("/diets/new") view=volunteers::DietFormPage/>
+                    <Route path=path!("/diets/:id") view=volunteers::DietFormPage/>
+                </Routes>
+            </Layout>
+        </Router>
+    }
+}
+
+#[component]
+fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(axum::http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <Title text=t("error.not_found")/>
+        <h1>{t("error.not_found")}</h1>
+        <p><a href="/">{t("nav.home")}</a></p>
+    }
+}
+
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(App);
+}

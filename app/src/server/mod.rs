@@ -1,0 +1,147 @@
+//! Server-only plumbing for server functions: the handles the `server` crate
+//! provides through Leptos context, sessions, and the guards every server
+//! function runs before it touches anything.
+
+pub mod storage;
+
+use crate::domain::accounts::CurrentUser;
+use crate::domain::AppError;
+use leptos::prelude::*;
+use std::future::Future;
+use std::sync::Arc;
+pub use storage::Storage;
+
+pub const SESSION_COOKIE: &str = "vv_session";
+pub const LANGUAGE_COOKIE: &str = "vv_lang";
+
+/// Settings the server functions need; filled from the server's config.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub public_url: String,
+    pub secure_cookies: bool,
+    pub session_idle_secs: i64,
+    pub session_max_secs: i64,
+    pub municipality_code: String,
+    pub municipality_name: String,
+}
+
+/// What the server provides to every request through Leptos context.
+#[derive(Clone)]
+pub struct ServerContext {
+    pub storage: Arc<dyn Storage>,
+    pub settings: Arc<Settings>,
+    /// Hashes secrets (session ids, sign-in tokens) before they reach storage.
+    pub hasher: fn(&str) -> String,
+    /// A fresh random secret (session ids), URL-safe.
+    pub new_secret: fn() -> String,
+    /// Current time in unix seconds; replaceable in tests.
+    pub clock: fn() -> i64,
+}
+
+impl ServerContext {
+    pub fn now(&self) -> i64 {
+        (self.clock)()
+    }
+}
+
+pub fn context() -> Result<ServerContext, AppError> {
+    use_context::<ServerContext>().ok_or_else(|| {
+        leptos::logging::error!("ServerContext missing from Leptos context");
+        AppError::Server
+    })
+}
+
+/// Runs a server function's body and, when it fails, answers with the HTTP
+/// status that matches the error (401, 403, 404, 422, 409 or 500).
+pub async fn guarded<T>(body: impl Future<Output = Result<T, AppError>>) -> Result<T, AppError> {
+    let result = body.await;
+    if let Err(error) = &result {
+        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+            let status = axum::http::StatusCode::from_u16(error.status())
+                .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR);
+            response.set_status(status);
+        }
+    }
+    result
+}
+
+/// Reads a cookie from the current request.
+pub fn request_cookie(name: &str) -> Option<String> {
+    let parts = use_context::<axum::http::request::Parts>()?;
+    parts
+        .headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+pub fn append_cookie(cookie: String) {
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        if let Ok(value) = axum::http::HeaderValue::from_str(&cookie) {
+            response.append_header(axum::http::header::SET_COOKIE, value);
+        }
+    }
+}
+
+/// Builds a Set-Cookie value with the flags every cookie of ours carries.
+pub fn cookie(settings: &Settings, name: &str, value: &str, max_age_secs: i64, http_only: bool) -> String {
+    let mut c = format!("{name}={value}; Path=/; SameSite=Lax; Max-Age={max_age_secs}");
+    if http_only {
+        c.push_str("; HttpOnly");
+    }
+    if settings.secure_cookies {
+        c.push_str("; Secure");
+    }
+    c
+}
+
+/// The signed-in user of this request, if any.
+pub async fn current_user() -> Result<Option<CurrentUser>, AppError> {
+    let ctx = context()?;
+    let Some(raw) = request_cookie(SESSION_COOKIE) else {
+        return Ok(None);
+    };
+    let hash = (ctx.hasher)(&raw);
+    ctx.storage
+        .session_user(&hash, ctx.now(), ctx.settings.session_idle_secs)
+        .await
+}
+
+/// Any signed-in user.
+pub async fn require_user() -> Result<(ServerContext, CurrentUser), AppError> {
+    let ctx = context()?;
+    match current_user().await? {
+        Some(user) => Ok((ctx, user)),
+        None => Err(AppError::Unauthenticated),
+    }
+}
+
+/// Someone who may change the election set-up.
+pub async fn require_planner() -> Result<(ServerContext, CurrentUser), AppError> {
+    let (ctx, user) = require_user().await?;
+    if user.can_plan() {
+        Ok((ctx, user))
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// Someone who may look at the election set-up.
+pub async fn require_plan_viewer() -> Result<(ServerContext, CurrentUser), AppError> {
+    let (ctx, user) = require_user().await?;
+    if user.can_view_plan() {
+        Ok((ctx, user))
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// Sends the browser on to `path` after a successful form post; works with
+/// and without the wasm loaded.
+pub fn redirect_to(path: &str) {
+    leptos_axum::redirect(path);
+}

@@ -1,0 +1,147 @@
+//! The storage contract. Server functions see only these traits (through
+//! [`super::ServerContext`]); the `server` crate implements them for SQLite,
+//! and a PostgreSQL backend can implement them beside it without any change
+//! to the pages or server functions.
+
+use crate::domain::accounts::{CurrentUser, Role};
+use crate::domain::elections::{Election, ElectionCopy, ElectionType, NewElection, NewElectionType};
+use crate::domain::error::AppResult;
+use crate::domain::seats::{SeatCell, SeatCountsChange, SeatStatus, StationSeats};
+use crate::domain::stations::{Area, NewArea, NewStation, Station};
+use crate::domain::tasks::{NewTaskType, TaskType};
+use crate::domain::teams::{NewTeam, Team};
+use crate::domain::volunteers::{Diet, NewVolunteer};
+use crate::domain::Id;
+use async_trait::async_trait;
+use chrono::NaiveDate;
+
+#[async_trait]
+pub trait ElectionStore: Send + Sync {
+    async fn list_election_types(&self) -> AppResult<Vec<ElectionType>>;
+    async fn get_election_type(&self, id: Id) -> AppResult<ElectionType>;
+    async fn create_election_type(&self, new: &NewElectionType) -> AppResult<Id>;
+    async fn update_election_type(&self, id: Id, new: &NewElectionType) -> AppResult<()>;
+    /// Refused while any election uses the type.
+    async fn delete_election_type(&self, id: Id) -> AppResult<()>;
+
+    async fn list_elections(&self) -> AppResult<Vec<Election>>;
+    async fn get_election(&self, id: Id) -> AppResult<Election>;
+    async fn create_election(&self, new: &NewElection) -> AppResult<Id>;
+    /// Refused when it would drop seats that hold people (a station taken
+    /// out, or days cut off); open seats there are deleted.
+    async fn update_election(&self, id: Id, new: &NewElection) -> AppResult<()>;
+    async fn set_election_active(&self, id: Id, active: bool) -> AppResult<()>;
+    /// Refused while the election is active.
+    async fn delete_election(&self, id: Id) -> AppResult<()>;
+    /// Copies stations, seat plan and settings to a new, inactive election.
+    async fn copy_election(&self, copy: &ElectionCopy) -> AppResult<Id>;
+}
+
+#[async_trait]
+pub trait StationStore: Send + Sync {
+    async fn list_areas(&self) -> AppResult<Vec<Area>>;
+    async fn get_area(&self, id: Id) -> AppResult<Area>;
+    async fn create_area(&self, new: &NewArea) -> AppResult<Id>;
+    async fn update_area(&self, id: Id, new: &NewArea) -> AppResult<()>;
+    /// Refused while the area has stations.
+    async fn delete_area(&self, id: Id) -> AppResult<()>;
+
+    async fn list_stations(&self) -> AppResult<Vec<Station>>;
+    async fn get_station(&self, id: Id) -> AppResult<Station>;
+    async fn create_station(&self, new: &NewStation) -> AppResult<Id>;
+    async fn update_station(&self, id: Id, new: &NewStation) -> AppResult<()>;
+    /// Refused while the station belongs to an active election or has seats
+    /// that hold people.
+    async fn delete_station(&self, id: Id) -> AppResult<()>;
+}
+
+#[async_trait]
+pub trait TaskStore: Send + Sync {
+    async fn list_task_types(&self) -> AppResult<Vec<TaskType>>;
+    async fn get_task_type(&self, id: Id) -> AppResult<TaskType>;
+    async fn create_task_type(&self, new: &NewTaskType) -> AppResult<Id>;
+    /// Refused when new times would make a person's shifts overlap.
+    async fn update_task_type(&self, id: Id, new: &NewTaskType) -> AppResult<()>;
+    /// Refused while seats of this type hold people; open seats are deleted.
+    async fn delete_task_type(&self, id: Id) -> AppResult<()>;
+}
+
+#[async_trait]
+pub trait TeamStore: Send + Sync {
+    async fn list_teams(&self) -> AppResult<Vec<Team>>;
+    async fn get_team(&self, id: Id) -> AppResult<Team>;
+    async fn create_team(&self, new: &NewTeam) -> AppResult<Id>;
+    async fn update_team(&self, id: Id, new: &NewTeam) -> AppResult<()>;
+    /// Refused while seats of this team hold people.
+    async fn delete_team(&self, id: Id) -> AppResult<()>;
+    async fn add_team_member(&self, team_id: Id, volunteer_id: Id, leader: bool) -> AppResult<()>;
+}
+
+#[async_trait]
+pub trait VolunteerStore: Send + Sync {
+    async fn list_diets(&self) -> AppResult<Vec<Diet>>;
+    async fn get_diet(&self, id: Id) -> AppResult<Diet>;
+    async fn create_diet(&self, name: &str) -> AppResult<Id>;
+    async fn update_diet(&self, id: Id, name: &str) -> AppResult<()>;
+    async fn delete_diet(&self, id: Id) -> AppResult<()>;
+
+    async fn create_volunteer(&self, new: &NewVolunteer) -> AppResult<Id>;
+    async fn count_volunteers(&self) -> AppResult<i64>;
+}
+
+#[async_trait]
+pub trait SeatStore: Send + Sync {
+    /// Every non-empty cell of a station's matrix on one day.
+    async fn seat_plan(&self, election_id: Id, station_id: Id, day: NaiveDate) -> AppResult<Vec<SeatCell>>;
+    /// Seat totals per station of an election, all days together.
+    async fn station_seats(&self, election_id: Id) -> AppResult<Vec<StationSeats>>;
+    /// Sets the counts of several cells at once, all or nothing.
+    async fn set_seat_counts(&self, change: &SeatCountsChange) -> AppResult<()>;
+    /// Ids of the open seats in a cell, oldest first.
+    async fn open_seats(
+        &self,
+        election_id: Id,
+        station_id: Id,
+        day: NaiveDate,
+        team_id: Id,
+        task_type_id: Id,
+    ) -> AppResult<Vec<Id>>;
+    /// Puts a person on an open seat as invited or accepted. Refused when the
+    /// seat is taken or the person has an overlapping shift in any election.
+    async fn fill_seat(
+        &self,
+        seat_id: Id,
+        volunteer_id: Id,
+        status: SeatStatus,
+        respond_by: Option<i64>,
+        now: i64,
+    ) -> AppResult<()>;
+}
+
+#[async_trait]
+pub trait AccountStore: Send + Sync {
+    /// Finds the user with this email or creates them, and grants `role`.
+    async fn ensure_user_with_role(&self, email: &str, name: &str, role: Role) -> AppResult<Id>;
+    async fn store_sign_in_token(&self, user_id: Id, token_hash: &str, expires_at: i64) -> AppResult<()>;
+    /// Marks the token used and returns its user, if it is unused, unexpired
+    /// and the user is active. A token works once.
+    async fn consume_sign_in_token(&self, token_hash: &str, now: i64) -> AppResult<Option<Id>>;
+    /// Whether a sign-in token is still usable, without using it.
+    async fn peek_sign_in_token(&self, token_hash: &str, now: i64) -> AppResult<Option<String>>;
+    async fn create_session(&self, session_hash: &str, user_id: Id, now: i64, expires_at: i64) -> AppResult<()>;
+    /// The session's user if it is neither idle too long nor expired; also
+    /// records that it was used now.
+    async fn session_user(&self, session_hash: &str, now: i64, idle_secs: i64) -> AppResult<Option<CurrentUser>>;
+    async fn delete_session(&self, session_hash: &str) -> AppResult<()>;
+}
+
+/// Everything the server functions need from storage.
+pub trait Storage:
+    ElectionStore + StationStore + TaskStore + TeamStore + VolunteerStore + SeatStore + AccountStore
+{
+}
+
+impl<T> Storage for T where
+    T: ElectionStore + StationStore + TaskStore + TeamStore + VolunteerStore + SeatStore + AccountStore
+{
+}

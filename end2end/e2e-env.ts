@@ -1,0 +1,23 @@
+// Shared settings for the end-to-end run: the Playwright config (web server),
+// the global setup and the test helpers all use the same throw-away database.
+import * as path from 'node:path';
+
+export const E2E_PORT = 3123;
+export const E2E_BASE_URL = `http://localhost:${E2E_PORT}`;
+export const E2E_DB_DIR = '/tmp/valgvagt-e2e';
+export const E2E_DATABASE = `${E2E_DB_DIR}/e2e.db`;
+
+/** Repository root (end2end/..). */
+export const REPO_ROOT = path.resolve(__dirname, '..');
+/** Debug server binary produced by `cargo leptos build`. */
+export const VALGVAGT_BIN = path.join(REPO_ROOT, 'target', 'debug', 'valgvagt');
+/** Site root produced by `cargo leptos build` (contains pkg/valgvagt.{js,wasm,css}). */
+export const SITE_ROOT = path.join(REPO_ROOT, 'target', 'site');
+
+/** Environment for every invocation of the valgvagt binary during e2e tests. */
+export const SERVER_ENV: Record<string, string> = {
+  VALGVAGT_DATABASE: E2E_DATABASE,
+  VALGVAGT_BIND: `127.0.0.1:${E2E_PORT}`,
+  VALGVAGT_PUBLIC_URL: E2E_BASE_URL,
+  LEPTOS_SITE_ROOT: SITE_ROOT,
+};

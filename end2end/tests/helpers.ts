@@ -1,0 +1,69 @@
+import { execFileSync } from 'node:child_process';
+import AxeBuilder from '@axe-core/playwright';
+import { expect, type Page } from '@playwright/test';
+import { SERVER_ENV, VALGVAGT_BIN } from '../e2e-env';
+
+/**
+ * Creates (or re-issues) an admin account via the CLI, against the same
+ * database as the running e2e server, and returns the one-time sign-in link
+ * that `valgvagt admin --email <email>` prints.
+ */
+export function adminSignInLink(email: string): string {
+  const stdout = execFileSync(VALGVAGT_BIN, ['admin', '--email', email], {
+    env: { ...process.env, ...SERVER_ENV },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: 30_000,
+  });
+  const pattern = /https?:\/\/\S+/;
+  for (const line of stdout.split(/\r?\n/)) {
+    const m = line.match(pattern);
+    if (m) return m[0];
+  }
+  throw new Error(`valgvagt admin printed no sign-in link. stdout was:\n${stdout}`);
+}
+
+type AxeViolation = Awaited<ReturnType<AxeBuilder['analyze']>>['violations'][number];
+
+function formatViolation(v: AxeViolation): string {
+  const nodes = v.nodes
+    .map((n) => {
+      const target = n.target.map((t) => (Array.isArray(t) ? t.join(' >> ') : String(t))).join(', ');
+      const summary = (n.failureSummary ?? '').replace(/\s*\n\s*/g, ' | ');
+      return `      - ${target}\n        ${summary}`;
+    })
+    .join('\n');
+  return `  [${v.impact}] ${v.id}: ${v.help}\n    ${v.helpUrl}\n${nodes}`;
+}
+
+/**
+ * Runs axe-core (WCAG 2.0/2.1 A + AA rules) on the current page and fails
+ * the test if any violation has impact "serious" or "critical".
+ */
+export async function checkA11y(page: Page, label: string): Promise<void> {
+  const results = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+    .analyze();
+  const severe = results.violations.filter(
+    (v) => v.impact === 'serious' || v.impact === 'critical',
+  );
+  if (severe.length > 0) {
+    const report = severe.map(formatViolation).join('\n');
+    console.log(`Accessibility violations on "${label}" (${page.url()}):\n${report}`);
+  }
+  expect(
+    severe.map((v) => `${v.impact}: ${v.id} (${v.nodes.length} node(s))`),
+    `serious/critical accessibility violations on "${label}"`,
+  ).toEqual([]);
+}
+
+/** Asserts that the page does not scroll horizontally at the current viewport. */
+export async function expectNoHorizontalScroll(page: Page): Promise<void> {
+  const { scrollWidth, innerWidth } = await page.evaluate(() => ({
+    scrollWidth: document.documentElement.scrollWidth,
+    innerWidth: window.innerWidth,
+  }));
+  expect(scrollWidth, `document scrollWidth ${scrollWidth} > viewport ${innerWidth}`).toBeLessThanOrEqual(
+    innerWidth,
+  );
+}

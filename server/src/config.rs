@@ -1,0 +1,173 @@
+//! Configuration: built-in defaults, then an optional file of `KEY=value`
+//! lines (named by `VALGVAGT_CONFIG`), then environment variables — each
+//! layer overriding the one before. Every key is documented in the README.
+
+use anyhow::{anyhow, Context};
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// SQLite database file.
+    pub database: PathBuf,
+    /// Address the HTTP server listens on.
+    pub bind: SocketAddr,
+    /// The address people use to reach the app; used in links and origin checks.
+    pub public_url: String,
+    /// Where the built site (wasm, css, assets) lives.
+    pub site_root: PathBuf,
+    /// Mark cookies `Secure` (default: when `public_url` is https).
+    pub secure_cookies: bool,
+    pub session_idle_minutes: i64,
+    pub session_max_hours: i64,
+    /// How long a link printed by `valgvagt admin` works.
+    pub admin_link_minutes: i64,
+    /// The municipality's three-digit code (residence rule) and name.
+    pub municipality_code: String,
+    pub municipality_name: String,
+    /// `DEV` enables cargo-leptos live reload; anything else is production.
+    pub leptos_env: String,
+}
+
+/// (key, default, what it is) — the README's table is written from this.
+pub const KEYS: &[(&str, &str, &str)] = &[
+    ("VALGVAGT_DATABASE", "./valgvagt.db", "SQLite database file (created if missing)"),
+    ("VALGVAGT_BIND", "127.0.0.1:3000", "address and port the server listens on"),
+    ("VALGVAGT_PUBLIC_URL", "http://localhost:3000", "address people open; used in sign-in links and the origin check"),
+    ("LEPTOS_SITE_ROOT", "target/site", "folder with the built site (pkg/, assets)"),
+    ("VALGVAGT_SECURE_COOKIES", "(true when the public URL is https)", "mark cookies Secure"),
+    ("VALGVAGT_SESSION_IDLE_MINUTES", "480", "a session ends after this long unused"),
+    ("VALGVAGT_SESSION_MAX_HOURS", "168", "a session ends this long after sign-in, used or not"),
+    ("VALGVAGT_ADMIN_LINK_MINUTES", "60", "how long a link printed by `valgvagt admin` works"),
+    ("VALGVAGT_MUNICIPALITY_CODE", "999", "three-digit municipality code (residence rule)"),
+    ("VALGVAGT_MUNICIPALITY_NAME", "Korsbæk Kommune", "the municipality's name"),
+    ("LEPTOS_ENV", "PROD", "DEV turns on cargo-leptos live reload"),
+    ("VALGVAGT_CONFIG", "(none)", "optional file of KEY=value lines, read before the environment"),
+    ("RUST_LOG", "info", "log filter"),
+];
+
+impl Config {
+    /// Reads the layers from the real environment.
+    pub fn from_env() -> anyhow::Result<Self> {
+        let env: HashMap<String, String> = std::env::vars().collect();
+        let file = match env.get("VALGVAGT_CONFIG") {
+            Some(path) if !path.is_empty() => {
+                let text = std::fs::read_to_string(path).with_context(|| format!("reading VALGVAGT_CONFIG file {path}"))?;
+                parse_file(&text)?
+            }
+            _ => HashMap::new(),
+        };
+        Self::from_layers(&file, &env)
+    }
+
+    /// Builds a config from a file layer and an environment layer.
+    pub fn from_layers(file: &HashMap<String, String>, env: &HashMap<String, String>) -> anyhow::Result<Self> {
+        let get = |key: &str| -> Option<String> {
+            env.get(key)
+                .or_else(|| file.get(key))
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
+        let number = |key: &str, default: i64| -> anyhow::Result<i64> {
+            match get(key) {
+                None => Ok(default),
+                Some(v) => match v.parse::<i64>() {
+                    Ok(n) if n > 0 => Ok(n),
+                    _ => Err(anyhow!("{key} must be a positive whole number, got {v:?}")),
+                },
+            }
+        };
+        let public_url = get("VALGVAGT_PUBLIC_URL").unwrap_or_else(|| "http://localhost:3000".into());
+        let public_url = public_url.trim_end_matches('/').to_string();
+        if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
+            return Err(anyhow!("VALGVAGT_PUBLIC_URL must start with http:// or https://, got {public_url:?}"));
+        }
+        let secure_cookies = match get("VALGVAGT_SECURE_COOKIES").as_deref() {
+            None => public_url.starts_with("https://"),
+            Some("true" | "1" | "yes") => true,
+            Some("false" | "0" | "no") => false,
+            Some(other) => return Err(anyhow!("VALGVAGT_SECURE_COOKIES must be true or false, got {other:?}")),
+        };
+        let bind_raw = get("VALGVAGT_BIND").unwrap_or_else(|| "127.0.0.1:3000".into());
+        let bind = bind_raw
+            .parse()
+            .map_err(|_| anyhow!("VALGVAGT_BIND must be an address like 127.0.0.1:3000, got {bind_raw:?}"))?;
+        let municipality_code = get("VALGVAGT_MUNICIPALITY_CODE").unwrap_or_else(|| "999".into());
+        app::domain::volunteers::parse_municipality_code("VALGVAGT_MUNICIPALITY_CODE", &municipality_code)
+            .map_err(|_| anyhow!("VALGVAGT_MUNICIPALITY_CODE must be three digits, got {municipality_code:?}"))?;
+        Ok(Config {
+            database: PathBuf::from(get("VALGVAGT_DATABASE").unwrap_or_else(|| "./valgvagt.db".into())),
+            bind,
+            public_url,
+            site_root: PathBuf::from(get("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into())),
+            secure_cookies,
+            session_idle_minutes: number("VALGVAGT_SESSION_IDLE_MINUTES", 480)?,
+            session_max_hours: number("VALGVAGT_SESSION_MAX_HOURS", 168)?,
+            admin_link_minutes: number("VALGVAGT_ADMIN_LINK_MINUTES", 60)?,
+            municipality_code,
+            municipality_name: get("VALGVAGT_MUNICIPALITY_NAME").unwrap_or_else(|| "Korsbæk Kommune".into()),
+            leptos_env: get("LEPTOS_ENV").unwrap_or_else(|| "PROD".into()),
+        })
+    }
+}
+
+/// Parses `KEY=value` lines; blank lines and `#` comments are skipped.
+pub fn parse_file(text: &str) -> anyhow::Result<HashMap<String, String>> {
+    let mut map = HashMap::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let (key, value) = line
+            .split_once('=')
+            .ok_or_else(|| anyhow!("config file line {}: expected KEY=value", n + 1))?;
+        let value = value.trim().trim_matches('"');
+        map.insert(key.trim().to_string(), value.to_string());
+    }
+    Ok(map)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn map(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn defaults() {
+        let c = Config::from_layers(&HashMap::new(), &HashMap::new()).unwrap();
+        assert_eq!(c.database, PathBuf::from("./valgvagt.db"));
+        assert_eq!(c.bind.port(), 3000);
+        assert!(!c.secure_cookies);
+        assert_eq!(c.session_idle_minutes, 480);
+    }
+
+    #[test]
+    fn environment_overrides_file() {
+        let file = parse_file("# comment\nVALGVAGT_BIND=0.0.0.0:8080\nVALGVAGT_DATABASE=\"/data/v.db\"\n").unwrap();
+        let env = map(&[("VALGVAGT_BIND", "127.0.0.1:9000")]);
+        let c = Config::from_layers(&file, &env).unwrap();
+        assert_eq!(c.bind.port(), 9000);
+        assert_eq!(c.database, PathBuf::from("/data/v.db"));
+    }
+
+    #[test]
+    fn https_means_secure_cookies() {
+        let c = Config::from_layers(&HashMap::new(), &map(&[("VALGVAGT_PUBLIC_URL", "https://valg.example.dk/")])).unwrap();
+        assert!(c.secure_cookies);
+        assert_eq!(c.public_url, "https://valg.example.dk");
+    }
+
+    #[test]
+    fn bad_values_are_named() {
+        let err = Config::from_layers(&HashMap::new(), &map(&[("VALGVAGT_SESSION_IDLE_MINUTES", "-3")])).unwrap_err();
+        assert!(err.to_string().contains("VALGVAGT_SESSION_IDLE_MINUTES"));
+        let err = Config::from_layers(&HashMap::new(), &map(&[("VALGVAGT_BIND", "nowhere")])).unwrap_err();
+        assert!(err.to_string().contains("VALGVAGT_BIND"));
+        assert!(parse_file("no equals sign").is_err());
+    }
+}

@@ -1,0 +1,8 @@
+//! The Valgvagt server: configuration, storage, the HTTP application and
+//! the command-line tasks (migrate, demo data, first administrator).
+
+pub mod config;
+pub mod demo;
+pub mod secrets;
+pub mod startup;
+pub mod storage;

@@ -1,0 +1,102 @@
+//! `valgvagt`: serve the app, run migrations, load demo data, or create the
+//! first administrator.
+
+use anyhow::Context;
+use app::domain::accounts::Role;
+use app::domain::volunteers::EmailAddress;
+use app::server::storage::AccountStore;
+use clap::{Parser, Subcommand};
+use tracing_subscriber::EnvFilter;
+use valgvagt_server::config::Config;
+use valgvagt_server::storage::sqlite::SqliteStorage;
+use valgvagt_server::{demo, secrets, startup};
+
+#[derive(Parser)]
+#[command(name = "valgvagt", version, about = "Valgvagt – staffing elections")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Start the web server (the default).
+    Serve,
+    /// Create or upgrade the database, then exit.
+    Migrate,
+    /// Load the demo municipality into an empty database.
+    Demo,
+    /// Create an administrator (or give an existing user the role) and print
+    /// a one-time sign-in link.
+    Admin {
+        #[arg(long)]
+        email: String,
+        #[arg(long, default_value = "Administrator")]
+        name: String,
+    },
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let config = Config::from_env()?;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(&config).await,
+        Command::Migrate => {
+            let storage = SqliteStorage::open(&config.database).await?;
+            demo::seed_defaults(&storage).await?;
+            eprintln!("database {} is up to date", config.database.display());
+            Ok(())
+        }
+        Command::Demo => {
+            let storage = SqliteStorage::open(&config.database).await?;
+            demo::seed_defaults(&storage).await?;
+            let summary = demo::load(&storage, &config.municipality_code).await?;
+            eprintln!("demo data loaded into {}: {summary}", config.database.display());
+            Ok(())
+        }
+        Command::Admin { email, name } => admin(&config, &email, &name).await,
+    }
+}
+
+async fn serve(config: &Config) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(config.bind)
+        .await
+        .with_context(|| format!("cannot listen on {}", config.bind))?;
+    let running = startup::start(config, listener).await?;
+    tracing::info!("Valgvagt listens on http://{} (public URL {})", running.addr, config.public_url);
+    tokio::select! {
+        result = running.handle => result??,
+        _ = tokio::signal::ctrl_c() => tracing::info!("shutting down"),
+    }
+    Ok(())
+}
+
+async fn admin(config: &Config, email: &str, name: &str) -> anyhow::Result<()> {
+    let email = EmailAddress::parse("email", email).map_err(|_| anyhow::anyhow!("{email:?} is not a valid email address"))?;
+    let name = name.trim();
+    anyhow::ensure!(!name.is_empty(), "--name must not be empty");
+    let storage = SqliteStorage::open(&config.database).await?;
+    demo::seed_defaults(&storage).await?;
+    let user_id = storage
+        .ensure_user_with_role(email.as_str(), name, Role::Administrator)
+        .await
+        .map_err(|e| anyhow::anyhow!("could not create the administrator: {e}"))?;
+    let token = secrets::new_secret();
+    let expires = secrets::unix_now() + config.admin_link_minutes * 60;
+    storage
+        .store_sign_in_token(user_id, &secrets::hash(&token), expires)
+        .await
+        .map_err(|e| anyhow::anyhow!("could not store the sign-in link: {e}"))?;
+    eprintln!(
+        "Administrator {} can sign in once, within {} minutes, with this link:",
+        email.as_str(),
+        config.admin_link_minutes
+    );
+    println!("{}/signin/{token}", config.public_url);
+    Ok(())
+}

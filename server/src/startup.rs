@@ -1,0 +1,180 @@
+//! Builds the HTTP application: Leptos pages and server functions, static
+//! files, a health check, and the security layer around them.
+
+use crate::config::Config;
+use crate::secrets;
+use crate::storage::sqlite::SqliteStorage;
+use app::server::{ServerContext, Settings, Storage};
+use app::{shell, App};
+use axum::body::Body;
+use axum::extract::{FromRef, Request, State};
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use leptos::config::{Env, LeptosOptions};
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub ctx: ServerContext,
+    pub security: Arc<Security>,
+}
+
+/// What the security layer needs to know.
+#[derive(Debug)]
+pub struct Security {
+    /// `scheme://host[:port]` of the public URL.
+    pub public_origin: String,
+    /// Send the strict Content-Security-Policy (off under live reload).
+    pub csp: bool,
+}
+
+pub fn settings(config: &Config) -> Settings {
+    Settings {
+        public_url: config.public_url.clone(),
+        secure_cookies: config.secure_cookies,
+        session_idle_secs: config.session_idle_minutes * 60,
+        session_max_secs: config.session_max_hours * 3600,
+        municipality_code: config.municipality_code.clone(),
+        municipality_name: config.municipality_name.clone(),
+    }
+}
+
+pub fn server_context(config: &Config, storage: Arc<dyn Storage>) -> ServerContext {
+    ServerContext {
+        storage,
+        settings: Arc::new(settings(config)),
+        hasher: secrets::hash,
+        new_secret: secrets::new_secret,
+        clock: secrets::unix_now,
+    }
+}
+
+pub fn leptos_options(config: &Config) -> LeptosOptions {
+    let env = if config.leptos_env.eq_ignore_ascii_case("dev") { Env::DEV } else { Env::PROD };
+    LeptosOptions::builder()
+        .output_name("valgvagt")
+        .site_root(config.site_root.to_string_lossy().to_string())
+        .site_pkg_dir("pkg")
+        .site_addr(config.bind)
+        .env(env)
+        .build()
+}
+
+/// The whole application as an axum router.
+pub fn router(config: &Config, storage: Arc<dyn Storage>) -> Router {
+    let leptos_options = leptos_options(config);
+    let ctx = server_context(config, storage);
+    let security = Arc::new(Security {
+        public_origin: origin_of(&config.public_url),
+        csp: leptos_options.env == Env::PROD,
+    });
+    let state = AppState {
+        leptos_options: leptos_options.clone(),
+        ctx: ctx.clone(),
+        security: security.clone(),
+    };
+    let routes = generate_route_list(App);
+    let page_ctx = ctx.clone();
+    let error_ctx = ctx.clone();
+    Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/api/{*fn_name}", get(server_fn_handler).post(server_fn_handler))
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_context(page_ctx.clone()),
+            {
+                let options = leptos_options.clone();
+                move || shell(options.clone())
+            },
+        )
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
+            move || provide_context(error_ctx.clone()),
+            shell,
+        ))
+        .layer(middleware::from_fn_with_state(security, security_layer))
+        .with_state(state)
+}
+
+async fn server_fn_handler(State(state): State<AppState>, request: Request<Body>) -> impl IntoResponse {
+    let ctx = state.ctx.clone();
+    handle_server_fns_with_context(move || provide_context(ctx.clone()), request).await
+}
+
+/// "https://valg.example.dk/x" → "https://valg.example.dk".
+pub fn origin_of(url: &str) -> String {
+    let after_scheme = url.find("://").map(|i| i + 3).unwrap_or(0);
+    match url[after_scheme..].find('/') {
+        Some(slash) => url[..after_scheme + slash].to_string(),
+        None => url.to_string(),
+    }
+}
+
+/// Refuses state-changing requests from foreign origins and adds the
+/// security headers to every response.
+async fn security_layer(State(security): State<Arc<Security>>, request: Request, next: Next) -> Response {
+    let changes_state = !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if changes_state {
+        if let Some(origin) = request.headers().get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
+            let host = request.headers().get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();
+            let same_host = origin_of(origin)
+                .split_once("://")
+                .is_some_and(|(_, origin_host)| origin_host == host);
+            if origin != security.public_origin && !same_host {
+                tracing::warn!(origin, "refused a cross-origin request");
+                return (StatusCode::FORBIDDEN, "cross-origin request refused").into_response();
+            }
+        }
+    }
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    if security.csp {
+        // Leptos' hydration bootstrap is an inline module script, hence
+        // 'unsafe-inline' for scripts; wasm needs 'wasm-unsafe-eval'.
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'self'; script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'; \
+                 style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; \
+                 frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'",
+            ),
+        );
+    }
+    response
+}
+
+/// A running server, for `serve` and for tests.
+pub struct Running {
+    pub addr: SocketAddr,
+    pub handle: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+/// Opens storage and serves on `listener` in the background.
+pub async fn start(config: &Config, listener: TcpListener) -> anyhow::Result<Running> {
+    let storage = SqliteStorage::open(&config.database).await?;
+    crate::demo::seed_defaults(&storage).await?;
+    let app = router(config, Arc::new(storage));
+    let addr = listener.local_addr()?;
+    let handle = tokio::spawn(async move { axum::serve(listener, app).await });
+    Ok(Running { addr, handle })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn origins() {
+        assert_eq!(super::origin_of("https://valg.example.dk/x/y"), "https://valg.example.dk");
+        assert_eq!(super::origin_of("http://localhost:3000"), "http://localhost:3000");
+    }
+}

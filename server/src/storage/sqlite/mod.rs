@@ -1,0 +1,66 @@
+//! The SQLite backend: one database file, WAL mode, foreign keys on, and
+//! `BEGIN IMMEDIATE` for every write transaction that reads before it writes
+//! (a deferred transaction would fail with SQLITE_BUSY instead of waiting).
+
+mod accounts;
+mod elections;
+mod seats;
+mod stations;
+mod tasks;
+mod teams;
+mod volunteers;
+
+use crate::storage::db_error;
+use app::domain::AppError;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Sqlite, SqlitePool, Transaction};
+use std::path::Path;
+use std::time::Duration;
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+
+#[derive(Clone)]
+pub struct SqliteStorage {
+    pool: SqlitePool,
+}
+
+impl SqliteStorage {
+    /// Opens (creating if needed) the database file and runs migrations.
+    pub async fn open(path: &Path) -> anyhow::Result<Self> {
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await?;
+        MIGRATOR.run(&pool).await?;
+        Ok(SqliteStorage { pool })
+    }
+
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    /// A write transaction that holds SQLite's write lock from its start.
+    async fn write(&self) -> Result<Transaction<'static, Sqlite>, AppError> {
+        self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(db_error)
+    }
+}
+
+pub(crate) fn now() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+/// Fails with NotFound when an UPDATE or DELETE touched no row.
+pub(crate) fn one_row(result: sqlx::sqlite::SqliteQueryResult) -> Result<(), AppError> {
+    if result.rows_affected() == 0 {
+        Err(AppError::NotFound)
+    } else {
+        Ok(())
+    }
+}

@@ -1,0 +1,276 @@
+use super::{now, SqliteStorage};
+use crate::storage::db_error;
+use app::domain::seats::{plan_count_change, SeatCell, SeatCounts, SeatCountsChange, SeatStatus, StationSeats};
+use app::domain::shifts::{first_overlap, Shift};
+use app::domain::{AppError, Id};
+use app::server::storage::SeatStore;
+use async_trait::async_trait;
+use chrono::{NaiveDate, NaiveTime};
+
+#[derive(sqlx::FromRow)]
+struct CellRow {
+    team_id: i64,
+    task_type_id: i64,
+    open: i64,
+    invited: i64,
+    accepted: i64,
+}
+
+const COUNTS: &str = "sum(s.status = 'open') AS open, sum(s.status = 'invited') AS invited,
+    sum(s.status = 'accepted') AS accepted";
+
+#[async_trait]
+impl SeatStore for SqliteStorage {
+    async fn seat_plan(&self, election_id: Id, station_id: Id, day: NaiveDate) -> Result<Vec<SeatCell>, AppError> {
+        let rows: Vec<CellRow> = sqlx::query_as(&format!(
+            "SELECT s.team_id, s.task_type_id, {COUNTS} FROM seats s
+             WHERE s.election_id = $1 AND s.station_id = $2 AND s.day = $3
+             GROUP BY s.team_id, s.task_type_id"
+        ))
+        .bind(election_id)
+        .bind(station_id)
+        .bind(day)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)?;
+        Ok(rows
+            .into_iter()
+            .map(|r| SeatCell {
+                team_id: r.team_id,
+                task_type_id: r.task_type_id,
+                counts: SeatCounts {
+                    open: r.open,
+                    invited: r.invited,
+                    accepted: r.accepted,
+                },
+            })
+            .collect())
+    }
+
+    async fn station_seats(&self, election_id: Id) -> Result<Vec<StationSeats>, AppError> {
+        let rows: Vec<(i64, String, String, Option<i64>, Option<i64>, Option<i64>)> = sqlx::query_as(&format!(
+            "SELECT st.id, st.name, a.name, {COUNTS}
+             FROM election_stations es
+             JOIN stations st ON st.id = es.station_id
+             JOIN areas a ON a.id = st.area_id
+             LEFT JOIN seats s ON s.election_id = es.election_id AND s.station_id = es.station_id
+             WHERE es.election_id = $1
+             GROUP BY st.id ORDER BY a.name, st.district_number, st.name"
+        ))
+        .bind(election_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)?;
+        Ok(rows
+            .into_iter()
+            .map(|(station_id, station_name, area_name, open, invited, accepted)| StationSeats {
+                station_id,
+                station_name,
+                area_name,
+                counts: SeatCounts {
+                    open: open.unwrap_or(0),
+                    invited: invited.unwrap_or(0),
+                    accepted: accepted.unwrap_or(0),
+                },
+            })
+            .collect())
+    }
+
+    async fn set_seat_counts(&self, change: &SeatCountsChange) -> Result<(), AppError> {
+        let mut tx = self.write().await?;
+        let election: Option<(NaiveDate, NaiveDate)> =
+            sqlx::query_as("SELECT first_day, last_day FROM elections WHERE id = $1")
+                .bind(change.election_id)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(db_error)?;
+        let (first, last) = election.ok_or(AppError::NotFound)?;
+        if change.day < first || change.day > last {
+            return Err(AppError::invalid("day", "error.day_outside_election"));
+        }
+        let linked: i64 = sqlx::query_scalar("SELECT count(*) FROM election_stations WHERE election_id = $1 AND station_id = $2")
+            .bind(change.election_id)
+            .bind(change.station_id)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        if linked == 0 {
+            return Err(AppError::refused("seats.station_not_in_election"));
+        }
+        let stamp = now();
+        for &(team_id, task_type_id, target) in &change.cells {
+            let row: CellRow = sqlx::query_as(&format!(
+                "SELECT $4 AS team_id, $5 AS task_type_id, coalesce({}, 0) AS open, coalesce({}, 0) AS invited,
+                        coalesce({}, 0) AS accepted
+                 FROM seats s WHERE s.election_id = $1 AND s.station_id = $2 AND s.day = $3
+                   AND s.team_id = $4 AND s.task_type_id = $5",
+                "sum(s.status = 'open')", "sum(s.status = 'invited')", "sum(s.status = 'accepted')"
+            ))
+            .bind(change.election_id)
+            .bind(change.station_id)
+            .bind(change.day)
+            .bind(team_id)
+            .bind(task_type_id)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(db_error)?;
+            let current = SeatCounts {
+                open: row.open,
+                invited: row.invited,
+                accepted: row.accepted,
+            };
+            // Any refusal returns before commit, so nothing of the form is stored.
+            let plan = plan_count_change(current, target)?;
+            for _ in 0..plan.add {
+                sqlx::query(
+                    "INSERT INTO seats (election_id, station_id, day, team_id, task_type_id, status, created_at)
+                     VALUES ($1, $2, $3, $4, $5, 'open', $6)",
+                )
+                .bind(change.election_id)
+                .bind(change.station_id)
+                .bind(change.day)
+                .bind(team_id)
+                .bind(task_type_id)
+                .bind(stamp)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
+            }
+            let cell = "election_id = $1 AND station_id = $2 AND day = $3 AND team_id = $4 AND task_type_id = $5";
+            if plan.remove_open > 0 {
+                sqlx::query(&format!(
+                    "DELETE FROM seats WHERE id IN (SELECT id FROM seats WHERE {cell} AND status = 'open'
+                     ORDER BY id DESC LIMIT $6)"
+                ))
+                .bind(change.election_id)
+                .bind(change.station_id)
+                .bind(change.day)
+                .bind(team_id)
+                .bind(task_type_id)
+                .bind(plan.remove_open)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
+            }
+            if plan.remove_invited > 0 {
+                // The newest invitations go first; each is kept as history.
+                let victims: Vec<(i64, i64)> = sqlx::query_as(&format!(
+                    "SELECT id, volunteer_id FROM seats WHERE {cell} AND status = 'invited' ORDER BY invited_at DESC, id DESC LIMIT $6"
+                ))
+                .bind(change.election_id)
+                .bind(change.station_id)
+                .bind(change.day)
+                .bind(team_id)
+                .bind(task_type_id)
+                .bind(plan.remove_invited)
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(db_error)?;
+                for (seat_id, volunteer_id) in victims {
+                    sqlx::query(
+                        "INSERT INTO seat_history (seat_id, election_id, station_id, day, team_id, task_type_id, volunteer_id, event, reason, at)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, 'withdrawn', 'seat removed from the plan', $8)",
+                    )
+                    .bind(seat_id)
+                    .bind(change.election_id)
+                    .bind(change.station_id)
+                    .bind(change.day)
+                    .bind(team_id)
+                    .bind(task_type_id)
+                    .bind(volunteer_id)
+                    .bind(stamp)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_error)?;
+                    sqlx::query("DELETE FROM seats WHERE id = $1")
+                        .bind(seat_id)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db_error)?;
+                }
+            }
+        }
+        tx.commit().await.map_err(db_error)
+    }
+
+    async fn open_seats(
+        &self,
+        election_id: Id,
+        station_id: Id,
+        day: NaiveDate,
+        team_id: Id,
+        task_type_id: Id,
+    ) -> Result<Vec<Id>, AppError> {
+        sqlx::query_scalar(
+            "SELECT id FROM seats WHERE election_id = $1 AND station_id = $2 AND day = $3 AND team_id = $4
+               AND task_type_id = $5 AND status = 'open' ORDER BY id",
+        )
+        .bind(election_id)
+        .bind(station_id)
+        .bind(day)
+        .bind(team_id)
+        .bind(task_type_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)
+    }
+
+    async fn fill_seat(
+        &self,
+        seat_id: Id,
+        volunteer_id: Id,
+        status: SeatStatus,
+        respond_by: Option<i64>,
+        now: i64,
+    ) -> Result<(), AppError> {
+        if status == SeatStatus::Open {
+            return Err(AppError::invalid("status", "error.unknown_choice"));
+        }
+        let mut tx = self.write().await?;
+        let seat: Option<(String, NaiveDate, NaiveTime, NaiveTime)> = sqlx::query_as(
+            "SELECT s.status, s.day, t.start_time, t.end_time FROM seats s
+             JOIN task_types t ON t.id = s.task_type_id WHERE s.id = $1",
+        )
+        .bind(seat_id)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        let (current, day, start, end) = seat.ok_or(AppError::NotFound)?;
+        if current != "open" {
+            return Err(AppError::refused("seats.taken"));
+        }
+        // One person, one place at a time — across every election.
+        let others: Vec<(NaiveDate, NaiveTime, NaiveTime)> = sqlx::query_as(
+            "SELECT s.day, t.start_time, t.end_time FROM seats s JOIN task_types t ON t.id = s.task_type_id
+             WHERE s.volunteer_id = $1 AND s.day BETWEEN date($2, '-1 day') AND date($2, '+1 day')",
+        )
+        .bind(volunteer_id)
+        .bind(day)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        let candidate = Shift::new(day, start, end);
+        let others: Vec<Shift> = others.into_iter().map(|(d, s, e)| Shift::new(d, s, e)).collect();
+        if first_overlap(&candidate, &others).is_some() {
+            return Err(AppError::refused("seats.overlap"));
+        }
+        let (invited_at, accepted_at) = match status {
+            SeatStatus::Invited => (Some(now), None),
+            _ => (None, Some(now)),
+        };
+        sqlx::query(
+            "UPDATE seats SET status = $2, volunteer_id = $3, invited_at = $4, respond_by = $5, accepted_at = $6
+             WHERE id = $1 AND status = 'open'",
+        )
+        .bind(seat_id)
+        .bind(status.as_str())
+        .bind(volunteer_id)
+        .bind(invited_at)
+        .bind(respond_by)
+        .bind(accepted_at)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        tx.commit().await.map_err(db_error)
+    }
+}

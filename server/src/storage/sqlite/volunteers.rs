@@ -1,0 +1,120 @@
+use super::{now, one_row, SqliteStorage};
+use crate::storage::db_error;
+use app::domain::volunteers::{Diet, NewVolunteer};
+use app::domain::{AppError, Id};
+use app::server::storage::VolunteerStore;
+use async_trait::async_trait;
+
+#[derive(sqlx::FromRow)]
+struct DietRow {
+    id: i64,
+    name: String,
+    volunteers: i64,
+}
+
+const DIET_SELECT: &str = "SELECT d.id, d.name,
+        (SELECT count(*) FROM volunteer_diets vd WHERE vd.diet_id = d.id) AS volunteers
+    FROM diets d";
+
+fn diet(row: DietRow) -> Diet {
+    Diet {
+        id: row.id,
+        name: row.name,
+        volunteers: row.volunteers,
+    }
+}
+
+#[async_trait]
+impl VolunteerStore for SqliteStorage {
+    async fn list_diets(&self) -> Result<Vec<Diet>, AppError> {
+        let rows: Vec<DietRow> = sqlx::query_as(&format!("{DIET_SELECT} ORDER BY d.name"))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_error)?;
+        Ok(rows.into_iter().map(diet).collect())
+    }
+
+    async fn get_diet(&self, id: Id) -> Result<Diet, AppError> {
+        let row: DietRow = sqlx::query_as(&format!("{DIET_SELECT} WHERE d.id = $1"))
+            .bind(id)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db_error)?;
+        Ok(diet(row))
+    }
+
+    async fn create_diet(&self, name: &str) -> Result<Id, AppError> {
+        sqlx::query_scalar("INSERT INTO diets (name) VALUES ($1) RETURNING id")
+            .bind(name)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db_error)
+    }
+
+    async fn update_diet(&self, id: Id, name: &str) -> Result<(), AppError> {
+        let result = sqlx::query("UPDATE diets SET name = $2 WHERE id = $1")
+            .bind(id)
+            .bind(name)
+            .execute(&self.pool)
+            .await
+            .map_err(db_error)?;
+        one_row(result)
+    }
+
+    async fn delete_diet(&self, id: Id) -> Result<(), AppError> {
+        // Volunteers who chose it simply lose the choice (cascade).
+        let result = sqlx::query("DELETE FROM diets WHERE id = $1")
+            .bind(id)
+            .execute(&self.pool)
+            .await
+            .map_err(db_error)?;
+        one_row(result)
+    }
+
+    async fn create_volunteer(&self, new: &NewVolunteer) -> Result<Id, AppError> {
+        let mut tx = self.write().await?;
+        let (consent_at, consent_version) = match &new.consent {
+            Some((at, version)) => (Some(*at), Some(version.clone())),
+            None => (None, None),
+        };
+        let id: Id = sqlx::query_scalar(
+            "INSERT INTO volunteers (name, birth_date, email, phone, address, postal_code, city, municipality_code,
+                 citizenship, under_guardianship, language, consent_at, consent_version, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
+        )
+        .bind(&new.name)
+        .bind(new.birth_date)
+        .bind(new.email.as_str())
+        .bind(new.phone.as_str())
+        .bind(&new.address)
+        .bind(&new.postal_code)
+        .bind(&new.city)
+        .bind(&new.municipality_code)
+        .bind(new.citizenship.as_str())
+        .bind(new.under_guardianship)
+        .bind(new.language.as_str())
+        .bind(consent_at)
+        .bind(consent_version)
+        .bind(now())
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        for diet_id in &new.diet_ids {
+            sqlx::query("INSERT INTO volunteer_diets (volunteer_id, diet_id) VALUES ($1, $2)")
+                .bind(id)
+                .bind(diet_id)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
+        }
+        tx.commit().await.map_err(db_error)?;
+        Ok(id)
+    }
+
+    async fn count_volunteers(&self) -> Result<i64, AppError> {
+        sqlx::query_scalar("SELECT count(*) FROM volunteers")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db_error)
+    }
+}
