@@ -82,8 +82,15 @@ pub async fn set_language(lang: String) -> Result<(), AppError> {
     use crate::server::{append_cookie, cookie, LANGUAGE_COOKIE};
     crate::server::guarded(async move {
         let ctx = crate::server::context()?;
-        let locale = crate::i18n::Locale::parse(&lang).ok_or_else(|| AppError::invalid("lang", "error.unknown_choice"))?;
-        append_cookie(cookie(&ctx.settings, LANGUAGE_COOKIE, locale.code(), 60 * 60 * 24 * 365, false));
+        let locale = crate::i18n::Locale::parse(&lang)
+            .ok_or_else(|| AppError::invalid("lang", "error.unknown_choice"))?;
+        append_cookie(cookie(
+            &ctx.settings,
+            LANGUAGE_COOKIE,
+            locale.code(),
+            60 * 60 * 24 * 365,
+            false,
+        ));
         Ok(())
     })
     .await

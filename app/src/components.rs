@@ -54,7 +54,11 @@ fn MainNav(user: CurrentUser) -> impl IntoView {
     let link = move |href: &'static str, key: &'static str| {
         let current = move || {
             let path = location.pathname.get();
-            let here = if href == "/" { path == "/" } else { path.starts_with(href) };
+            let here = if href == "/" {
+                path == "/"
+            } else {
+                path.starts_with(href)
+            };
             here.then_some("page")
         };
         view! { <li><a href=href aria-current=current>{t(key)}</a></li> }
@@ -270,7 +274,9 @@ pub fn UrlError() -> impl IntoView {
     let query = leptos_router::hooks::use_query_map();
     move || {
         let raw = query.read().get("__err")?;
-        let bytes = base64::engine::general_purpose::URL_SAFE.decode(raw.as_bytes()).ok()?;
+        let bytes = base64::engine::general_purpose::URL_SAFE
+            .decode(raw.as_bytes())
+            .ok()?;
         let error: AppError = serde_json::from_slice(&bytes).ok()?;
         Some(view! { <ErrorAlert error/> })
     }
@@ -278,7 +284,11 @@ pub fn UrlError() -> impl IntoView {
 
 /// Heading row of a list page with its main action.
 #[component]
-pub fn PageHead(title: String, #[prop(optional)] new_href: Option<&'static str>, #[prop(optional)] new_label: Option<&'static str>) -> impl IntoView {
+pub fn PageHead(
+    title: String,
+    #[prop(optional)] new_href: Option<&'static str>,
+    #[prop(optional)] new_label: Option<&'static str>,
+) -> impl IntoView {
     view! {
         <div class="page-head">
             <h1>{title}</h1>

@@ -1,6 +1,8 @@
 //! Elections and election types: list, create, edit, copy, activate, delete.
 
-use crate::components::{route_id, ActionError, Checkbox, DeleteForm, Field, Loaded, PageHead, Select};
+use crate::components::{
+    route_id, ActionError, Checkbox, DeleteForm, Field, Loaded, PageHead, Select,
+};
 use crate::domain::elections::{
     CitizenshipRule, Election, ElectionCopyForm, ElectionForm, ElectionType, ElectionTypeForm,
 };
@@ -210,7 +212,11 @@ fn ElectionRow(election: Election) -> impl IntoView {
     } else {
         ("badge badge-inactive", "elections.inactive")
     };
-    let toggle_key = if election.active { "elections.deactivate" } else { "elections.activate" };
+    let toggle_key = if election.active {
+        "elections.deactivate"
+    } else {
+        "elections.activate"
+    };
     view! {
         <tr>
             <td><a href=format!("/elections/{id}/seats")>{election.title.clone()}</a></td>
@@ -250,9 +256,20 @@ pub fn ElectionFormPage() -> impl IntoView {
 fn ElectionFormView(data: ElectionFormData) -> impl IntoView {
     let action = ServerAction::<SaveElection>::new();
     let e = data.election.clone();
-    let heading = if e.is_some() { t("elections.edit") } else { t("elections.new") };
-    let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default();
-    let types: Vec<(String, String)> = data.types.iter().map(|t| (t.id.to_string(), t.title.clone())).collect();
+    let heading = if e.is_some() {
+        t("elections.edit")
+    } else {
+        t("elections.new")
+    };
+    let date = |d: Option<chrono::NaiveDate>| {
+        d.map(|d| d.format("%Y-%m-%d").to_string())
+            .unwrap_or_default()
+    };
+    let types: Vec<(String, String)> = data
+        .types
+        .iter()
+        .map(|t| (t.id.to_string(), t.title.clone()))
+        .collect();
     let chosen: Vec<Id> = match &e {
         Some(e) => e.station_ids.clone(),
         // A new election starts with every station ticked.
@@ -382,7 +399,10 @@ fn rule_summary(et: &ElectionType) -> String {
     if et.rules.resident {
         parts.push(t("field.resident"));
     }
-    parts.push(t(&format!("citizenship_rule.{}", et.rules.citizenship.as_str())));
+    parts.push(t(&format!(
+        "citizenship_rule.{}",
+        et.rules.citizenship.as_str()
+    )));
     if et.rules.not_under_guardianship {
         parts.push(t("field.not_under_guardianship"));
     }
@@ -401,11 +421,20 @@ pub fn ElectionTypeFormPage() -> impl IntoView {
 #[component]
 fn ElectionTypeFormView(election_type: Option<ElectionType>) -> impl IntoView {
     let action = ServerAction::<SaveElectionType>::new();
-    let heading = if election_type.is_some() { t("election_types.edit") } else { t("election_types.new") };
+    let heading = if election_type.is_some() {
+        t("election_types.edit")
+    } else {
+        t("election_types.new")
+    };
     let rules = election_type.as_ref().map(|e| e.rules);
     let options = CitizenshipRule::ALL
         .iter()
-        .map(|c| (c.as_str().to_string(), t(&format!("citizenship_rule.{}", c.as_str()))))
+        .map(|c| {
+            (
+                c.as_str().to_string(),
+                t(&format!("citizenship_rule.{}", c.as_str())),
+            )
+        })
         .collect::<Vec<_>>();
     view! {
         <Title text=heading.clone()/>

@@ -27,7 +27,13 @@ pub async fn load_overview() -> Result<Overview, AppError> {
     crate::server::guarded(async move {
         let (ctx, _) = crate::server::require_plan_viewer().await?;
         let mut elections = Vec::new();
-        for election in ctx.storage.list_elections().await?.into_iter().filter(|e| e.active) {
+        for election in ctx
+            .storage
+            .list_elections()
+            .await?
+            .into_iter()
+            .filter(|e| e.active)
+        {
             let mut counts = SeatCounts::default();
             for station in ctx.storage.station_seats(election.id).await? {
                 counts.add(&station.counts);

@@ -56,8 +56,10 @@ fn load(source: &str) -> HashMap<String, String> {
     serde_json::from_str(source).unwrap_or_default()
 }
 
-static DA: LazyLock<HashMap<String, String>> = LazyLock::new(|| load(include_str!("../locales/da.json")));
-static EN: LazyLock<HashMap<String, String>> = LazyLock::new(|| load(include_str!("../locales/en.json")));
+static DA: LazyLock<HashMap<String, String>> =
+    LazyLock::new(|| load(include_str!("../locales/da.json")));
+static EN: LazyLock<HashMap<String, String>> =
+    LazyLock::new(|| load(include_str!("../locales/en.json")));
 
 /// The text for `key`; falls back to Danish, then to the key itself.
 pub fn translate(locale: Locale, key: &str) -> String {
@@ -121,7 +123,8 @@ mod tests {
     use std::collections::BTreeSet;
 
     fn keys(source: &str) -> BTreeSet<String> {
-        let map: HashMap<String, String> = serde_json::from_str(source).expect("locale file is valid JSON");
+        let map: HashMap<String, String> =
+            serde_json::from_str(source).expect("locale file is valid JSON");
         map.into_keys().collect()
     }
 
@@ -143,8 +146,11 @@ mod tests {
         let namespaces: BTreeSet<&str> = da.iter().filter_map(|k| k.split('.').next()).collect();
         let looks_like_key = |s: &str| {
             s.contains('.')
-                && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '.')
-                && s.split('.').next().is_some_and(|ns| namespaces.contains(ns))
+                && s.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '.')
+                && s.split('.')
+                    .next()
+                    .is_some_and(|ns| namespaces.contains(ns))
                 && !s.ends_with('.')
         };
         let mut missing = Vec::new();
@@ -165,13 +171,22 @@ mod tests {
                 }
             }
         }
-        assert!(missing.is_empty(), "keys missing from da.json: {missing:#?}");
+        assert!(
+            missing.is_empty(),
+            "keys missing from da.json: {missing:#?}"
+        );
     }
 
     #[test]
     fn accept_language() {
-        assert_eq!(Locale::from_accept_language("en-GB,en;q=0.9"), Some(Locale::En));
-        assert_eq!(Locale::from_accept_language("sv,da;q=0.8"), Some(Locale::Da));
+        assert_eq!(
+            Locale::from_accept_language("en-GB,en;q=0.9"),
+            Some(Locale::En)
+        );
+        assert_eq!(
+            Locale::from_accept_language("sv,da;q=0.8"),
+            Some(Locale::Da)
+        );
         assert_eq!(Locale::from_accept_language("de"), None);
     }
 }

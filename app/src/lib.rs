@@ -28,7 +28,8 @@ use leptos_router::{
 /// The locale of the request being rendered (server side).
 #[cfg(feature = "ssr")]
 pub fn request_locale() -> Locale {
-    let from_cookie = server::request_cookie(server::LANGUAGE_COOKIE).and_then(|c| Locale::parse(&c));
+    let from_cookie =
+        server::request_cookie(server::LANGUAGE_COOKIE).and_then(|c| Locale::parse(&c));
     from_cookie
         .or_else(|| {
             use_context::<axum::http::request::Parts>().and_then(|parts| {
@@ -78,6 +79,13 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_context(request_locale());
+    // Effects run only in the browser, after hydration: mark the page so
+    // tests (and curious people) can tell the wasm is live.
+    Effect::new(|_| {
+        if let Some(body) = leptos::prelude::document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
     view! {
         <leptos_meta::Stylesheet id="leptos" href="/pkg/valgvagt.css"/>
         <Title formatter=|page: String| {

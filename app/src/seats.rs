@@ -44,7 +44,11 @@ pub struct SeatPlan {
 }
 
 #[server(endpoint = "seats/plan")]
-pub async fn load_seat_plan(election_id: Id, station_id: Id, day: Option<String>) -> Result<SeatPlan, AppError> {
+pub async fn load_seat_plan(
+    election_id: Id,
+    station_id: Id,
+    day: Option<String>,
+) -> Result<SeatPlan, AppError> {
     crate::server::guarded(async move {
         let (ctx, _) = crate::server::require_plan_viewer().await?;
         let election = ctx.storage.get_election(election_id).await?;
@@ -220,7 +224,10 @@ fn SeatMatrix(plan: SeatPlan, action: ServerAction<SaveSeatCounts>) -> impl Into
             (team.clone(), row)
         })
         .collect();
-    let all: Vec<RwSignal<i64>> = grid.iter().flat_map(|(_, row)| row.iter().map(|c| c.2)).collect();
+    let all: Vec<RwSignal<i64>> = grid
+        .iter()
+        .flat_map(|(_, row)| row.iter().map(|c| c.2))
+        .collect();
     let grand_total = move || all.iter().map(|s| s.get()).sum::<i64>();
     let column_signals: Vec<Vec<RwSignal<i64>>> = (0..plan.task_types.len())
         .map(|i| grid.iter().map(|(_, row)| row[i].2).collect())
@@ -318,5 +325,23 @@ fn SeatMatrix(plan: SeatPlan, action: ServerAction<SaveSeatCounts>) -> impl Into
                 <button type="submit" class="btn btn-primary">{t("seats.save")}</button>
             </div>
         </ActionForm>
+    }
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::SaveSeatCounts;
+
+    /// The matrix form, as a browser encodes it, reaches the server function.
+    #[test]
+    fn the_matrix_form_decodes() {
+        let body = "form%5Belection_id%5D=1&form%5Bstation_id%5D=2&form%5Bday%5D=2027-06-01&form%5Bcounts%5D%5Bc3-4%5D=4";
+        let decoded: SaveSeatCounts = serde_qs::Config::new(5, false)
+            .deserialize_str(body)
+            .expect("decodes");
+        assert_eq!(
+            decoded.form.counts.get("c3-4").map(String::as_str),
+            Some("4")
+        );
     }
 }

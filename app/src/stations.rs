@@ -1,9 +1,10 @@
 //! Areas and the polling stations they group.
 
-use crate::components::{route_id, ActionError, DeleteForm, Field, Loaded, PageHead, Select, TextArea};
+use crate::components::{
+    route_id, ActionError, DeleteForm, Field, Loaded, PageHead, Select, TextArea,
+};
 use crate::domain::stations::{Area, AreaForm, Station, StationForm};
 use crate::domain::{AppError, Id};
-use crate::elections::optional_id;
 use crate::i18n::t;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -38,7 +39,7 @@ pub async fn save_area(id: String, form: AreaForm) -> Result<(), AppError> {
     crate::server::guarded(async move {
         let (ctx, _) = crate::server::require_planner().await?;
         let new = form.parse()?;
-        match optional_id(&id)? {
+        match crate::elections::optional_id(&id)? {
             Some(id) => ctx.storage.update_area(id, &new).await?,
             None => {
                 ctx.storage.create_area(&new).await?;
@@ -97,7 +98,7 @@ pub async fn save_station(id: String, form: StationForm) -> Result<(), AppError>
     crate::server::guarded(async move {
         let (ctx, _) = crate::server::require_planner().await?;
         let new = form.parse()?;
-        match optional_id(&id)? {
+        match crate::elections::optional_id(&id)? {
             Some(id) => ctx.storage.update_station(id, &new).await?,
             None => {
                 ctx.storage.create_station(&new).await?;
@@ -170,7 +171,11 @@ pub fn AreaFormPage() -> impl IntoView {
 #[component]
 fn AreaFormView(area: Option<Area>) -> impl IntoView {
     let action = ServerAction::<SaveArea>::new();
-    let heading = if area.is_some() { t("areas.edit") } else { t("areas.new") };
+    let heading = if area.is_some() {
+        t("areas.edit")
+    } else {
+        t("areas.new")
+    };
     view! {
         <Title text=heading.clone()/>
         <h1>{heading}</h1>
@@ -240,8 +245,16 @@ pub fn StationFormPage() -> impl IntoView {
 fn StationFormView(data: StationFormData) -> impl IntoView {
     let action = ServerAction::<SaveStation>::new();
     let s = data.station;
-    let heading = if s.is_some() { t("stations.edit") } else { t("stations.new") };
-    let areas = data.areas.iter().map(|a| (a.id.to_string(), a.name.clone())).collect::<Vec<_>>();
+    let heading = if s.is_some() {
+        t("stations.edit")
+    } else {
+        t("stations.new")
+    };
+    let areas = data
+        .areas
+        .iter()
+        .map(|a| (a.id.to_string(), a.name.clone()))
+        .collect::<Vec<_>>();
     let text = {
         let owned = s.clone();
         move |f: fn(&Station) -> String| owned.as_ref().map(f).unwrap_or_default()

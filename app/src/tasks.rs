@@ -1,9 +1,10 @@
 //! Task types: the kinds of work at a station.
 
-use crate::components::{route_id, ActionError, Checkbox, DeleteForm, Field, Loaded, PageHead, TextArea};
+use crate::components::{
+    route_id, ActionError, Checkbox, DeleteForm, Field, Loaded, PageHead, TextArea,
+};
 use crate::domain::tasks::{TaskType, TaskTypeForm};
 use crate::domain::{AppError, Id};
-use crate::elections::optional_id;
 use crate::i18n::t;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -35,7 +36,7 @@ pub async fn save_task_type(id: String, form: TaskTypeForm) -> Result<(), AppErr
     crate::server::guarded(async move {
         let (ctx, _) = crate::server::require_planner().await?;
         let new = form.parse()?;
-        match optional_id(&id)? {
+        match crate::elections::optional_id(&id)? {
             Some(id) => ctx.storage.update_task_type(id, &new).await?,
             None => {
                 ctx.storage.create_task_type(&new).await?;
@@ -59,7 +60,11 @@ pub async fn delete_task_type(id: Id) -> Result<(), AppError> {
 }
 
 pub fn time_range(task: &TaskType) -> String {
-    format!("{}–{}", task.start_time.format("%H:%M"), task.end_time.format("%H:%M"))
+    format!(
+        "{}–{}",
+        task.start_time.format("%H:%M"),
+        task.end_time.format("%H:%M")
+    )
 }
 
 #[component]
@@ -115,7 +120,11 @@ pub fn TaskTypeFormPage() -> impl IntoView {
 #[component]
 fn TaskTypeFormView(task: Option<TaskType>) -> impl IntoView {
     let action = ServerAction::<SaveTaskType>::new();
-    let heading = if task.is_some() { t("task_types.edit") } else { t("task_types.new") };
+    let heading = if task.is_some() {
+        t("task_types.edit")
+    } else {
+        t("task_types.new")
+    };
     let text = {
         let owned = task.clone();
         move |f: fn(&TaskType) -> String| owned.as_ref().map(f).unwrap_or_default()

@@ -3,7 +3,6 @@
 use crate::components::{route_id, ActionError, DeleteForm, Field, Loaded, PageHead, TextArea};
 use crate::domain::teams::{Team, TeamForm};
 use crate::domain::{AppError, Id};
-use crate::elections::optional_id;
 use crate::i18n::t;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -35,7 +34,7 @@ pub async fn save_team(id: String, form: TeamForm) -> Result<(), AppError> {
     crate::server::guarded(async move {
         let (ctx, _) = crate::server::require_planner().await?;
         let new = form.parse()?;
-        match optional_id(&id)? {
+        match crate::elections::optional_id(&id)? {
             Some(id) => ctx.storage.update_team(id, &new).await?,
             None => {
                 ctx.storage.create_team(&new).await?;
@@ -108,7 +107,11 @@ pub fn TeamFormPage() -> impl IntoView {
 #[component]
 fn TeamFormView(team: Option<Team>) -> impl IntoView {
     let action = ServerAction::<SaveTeam>::new();
-    let heading = if team.is_some() { t("teams.edit") } else { t("teams.new") };
+    let heading = if team.is_some() {
+        t("teams.edit")
+    } else {
+        t("teams.new")
+    };
     let text = {
         let owned = team.clone();
         move |f: fn(&Team) -> String| owned.as_ref().map(f).unwrap_or_default()

@@ -3,7 +3,6 @@
 use crate::components::{route_id, ActionError, DeleteForm, Field, Loaded, PageHead};
 use crate::domain::volunteers::{Diet, DietForm};
 use crate::domain::{AppError, Id};
-use crate::elections::optional_id;
 use crate::i18n::t;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -35,7 +34,7 @@ pub async fn save_diet(id: String, form: DietForm) -> Result<(), AppError> {
     crate::server::guarded(async move {
         let (ctx, _) = crate::server::require_planner().await?;
         let name = form.parse()?;
-        match optional_id(&id)? {
+        match crate::elections::optional_id(&id)? {
             Some(id) => ctx.storage.update_diet(id, &name).await?,
             None => {
                 ctx.storage.create_diet(&name).await?;
@@ -104,7 +103,11 @@ pub fn DietFormPage() -> impl IntoView {
 #[component]
 fn DietFormView(diet: Option<Diet>) -> impl IntoView {
     let action = ServerAction::<SaveDiet>::new();
-    let heading = if diet.is_some() { t("diets.edit") } else { t("diets.new") };
+    let heading = if diet.is_some() {
+        t("diets.edit")
+    } else {
+        t("diets.new")
+    };
     view! {
         <Title text=heading.clone()/>
         <h1>{heading}</h1>

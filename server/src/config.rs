@@ -32,18 +32,66 @@ pub struct Config {
 
 /// (key, default, what it is) — the README's table is written from this.
 pub const KEYS: &[(&str, &str, &str)] = &[
-    ("VALGVAGT_DATABASE", "./valgvagt.db", "SQLite database file (created if missing)"),
-    ("VALGVAGT_BIND", "127.0.0.1:3000", "address and port the server listens on"),
-    ("VALGVAGT_PUBLIC_URL", "http://localhost:3000", "address people open; used in sign-in links and the origin check"),
-    ("LEPTOS_SITE_ROOT", "target/site", "folder with the built site (pkg/, assets)"),
-    ("VALGVAGT_SECURE_COOKIES", "(true when the public URL is https)", "mark cookies Secure"),
-    ("VALGVAGT_SESSION_IDLE_MINUTES", "480", "a session ends after this long unused"),
-    ("VALGVAGT_SESSION_MAX_HOURS", "168", "a session ends this long after sign-in, used or not"),
-    ("VALGVAGT_ADMIN_LINK_MINUTES", "60", "how long a link printed by `valgvagt admin` works"),
-    ("VALGVAGT_MUNICIPALITY_CODE", "999", "three-digit municipality code (residence rule)"),
-    ("VALGVAGT_MUNICIPALITY_NAME", "Korsbæk Kommune", "the municipality's name"),
-    ("LEPTOS_ENV", "PROD", "DEV turns on cargo-leptos live reload"),
-    ("VALGVAGT_CONFIG", "(none)", "optional file of KEY=value lines, read before the environment"),
+    (
+        "VALGVAGT_DATABASE",
+        "./valgvagt.db",
+        "SQLite database file (created if missing)",
+    ),
+    (
+        "VALGVAGT_BIND",
+        "127.0.0.1:3000",
+        "address and port the server listens on",
+    ),
+    (
+        "VALGVAGT_PUBLIC_URL",
+        "http://localhost:3000",
+        "address people open; used in sign-in links and the origin check",
+    ),
+    (
+        "LEPTOS_SITE_ROOT",
+        "target/site",
+        "folder with the built site (pkg/, assets)",
+    ),
+    (
+        "VALGVAGT_SECURE_COOKIES",
+        "(true when the public URL is https)",
+        "mark cookies Secure",
+    ),
+    (
+        "VALGVAGT_SESSION_IDLE_MINUTES",
+        "480",
+        "a session ends after this long unused",
+    ),
+    (
+        "VALGVAGT_SESSION_MAX_HOURS",
+        "168",
+        "a session ends this long after sign-in, used or not",
+    ),
+    (
+        "VALGVAGT_ADMIN_LINK_MINUTES",
+        "60",
+        "how long a link printed by `valgvagt admin` works",
+    ),
+    (
+        "VALGVAGT_MUNICIPALITY_CODE",
+        "999",
+        "three-digit municipality code (residence rule)",
+    ),
+    (
+        "VALGVAGT_MUNICIPALITY_NAME",
+        "Korsbæk Kommune",
+        "the municipality's name",
+    ),
+    (
+        "LEPTOS_ENV",
+        "PROD",
+        "DEV turns on cargo-leptos live reload",
+    ),
+    (
+        "VALGVAGT_CONFIG",
+        "(none)",
+        "optional file of KEY=value lines, read before the environment",
+    ),
     ("RUST_LOG", "info", "log filter"),
 ];
 
@@ -53,7 +101,8 @@ impl Config {
         let env: HashMap<String, String> = std::env::vars().collect();
         let file = match env.get("VALGVAGT_CONFIG") {
             Some(path) if !path.is_empty() => {
-                let text = std::fs::read_to_string(path).with_context(|| format!("reading VALGVAGT_CONFIG file {path}"))?;
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("reading VALGVAGT_CONFIG file {path}"))?;
                 parse_file(&text)?
             }
             _ => HashMap::new(),
@@ -62,7 +111,10 @@ impl Config {
     }
 
     /// Builds a config from a file layer and an environment layer.
-    pub fn from_layers(file: &HashMap<String, String>, env: &HashMap<String, String>) -> anyhow::Result<Self> {
+    pub fn from_layers(
+        file: &HashMap<String, String>,
+        env: &HashMap<String, String>,
+    ) -> anyhow::Result<Self> {
         let get = |key: &str| -> Option<String> {
             env.get(key)
                 .or_else(|| file.get(key))
@@ -78,35 +130,52 @@ impl Config {
                 },
             }
         };
-        let public_url = get("VALGVAGT_PUBLIC_URL").unwrap_or_else(|| "http://localhost:3000".into());
+        let public_url =
+            get("VALGVAGT_PUBLIC_URL").unwrap_or_else(|| "http://localhost:3000".into());
         let public_url = public_url.trim_end_matches('/').to_string();
         if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
-            return Err(anyhow!("VALGVAGT_PUBLIC_URL must start with http:// or https://, got {public_url:?}"));
+            return Err(anyhow!(
+                "VALGVAGT_PUBLIC_URL must start with http:// or https://, got {public_url:?}"
+            ));
         }
         let secure_cookies = match get("VALGVAGT_SECURE_COOKIES").as_deref() {
             None => public_url.starts_with("https://"),
             Some("true" | "1" | "yes") => true,
             Some("false" | "0" | "no") => false,
-            Some(other) => return Err(anyhow!("VALGVAGT_SECURE_COOKIES must be true or false, got {other:?}")),
+            Some(other) => {
+                return Err(anyhow!(
+                    "VALGVAGT_SECURE_COOKIES must be true or false, got {other:?}"
+                ))
+            }
         };
         let bind_raw = get("VALGVAGT_BIND").unwrap_or_else(|| "127.0.0.1:3000".into());
-        let bind = bind_raw
-            .parse()
-            .map_err(|_| anyhow!("VALGVAGT_BIND must be an address like 127.0.0.1:3000, got {bind_raw:?}"))?;
+        let bind = bind_raw.parse().map_err(|_| {
+            anyhow!("VALGVAGT_BIND must be an address like 127.0.0.1:3000, got {bind_raw:?}")
+        })?;
         let municipality_code = get("VALGVAGT_MUNICIPALITY_CODE").unwrap_or_else(|| "999".into());
-        app::domain::volunteers::parse_municipality_code("VALGVAGT_MUNICIPALITY_CODE", &municipality_code)
-            .map_err(|_| anyhow!("VALGVAGT_MUNICIPALITY_CODE must be three digits, got {municipality_code:?}"))?;
+        app::domain::volunteers::parse_municipality_code(
+            "VALGVAGT_MUNICIPALITY_CODE",
+            &municipality_code,
+        )
+        .map_err(|_| {
+            anyhow!("VALGVAGT_MUNICIPALITY_CODE must be three digits, got {municipality_code:?}")
+        })?;
         Ok(Config {
-            database: PathBuf::from(get("VALGVAGT_DATABASE").unwrap_or_else(|| "./valgvagt.db".into())),
+            database: PathBuf::from(
+                get("VALGVAGT_DATABASE").unwrap_or_else(|| "./valgvagt.db".into()),
+            ),
             bind,
             public_url,
-            site_root: PathBuf::from(get("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into())),
+            site_root: PathBuf::from(
+                get("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
+            ),
             secure_cookies,
             session_idle_minutes: number("VALGVAGT_SESSION_IDLE_MINUTES", 480)?,
             session_max_hours: number("VALGVAGT_SESSION_MAX_HOURS", 168)?,
             admin_link_minutes: number("VALGVAGT_ADMIN_LINK_MINUTES", 60)?,
             municipality_code,
-            municipality_name: get("VALGVAGT_MUNICIPALITY_NAME").unwrap_or_else(|| "Korsbæk Kommune".into()),
+            municipality_name: get("VALGVAGT_MUNICIPALITY_NAME")
+                .unwrap_or_else(|| "Korsbæk Kommune".into()),
             leptos_env: get("LEPTOS_ENV").unwrap_or_else(|| "PROD".into()),
         })
     }
@@ -134,7 +203,10 @@ mod tests {
     use super::*;
 
     fn map(pairs: &[(&str, &str)]) -> HashMap<String, String> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
@@ -148,7 +220,9 @@ mod tests {
 
     #[test]
     fn environment_overrides_file() {
-        let file = parse_file("# comment\nVALGVAGT_BIND=0.0.0.0:8080\nVALGVAGT_DATABASE=\"/data/v.db\"\n").unwrap();
+        let file =
+            parse_file("# comment\nVALGVAGT_BIND=0.0.0.0:8080\nVALGVAGT_DATABASE=\"/data/v.db\"\n")
+                .unwrap();
         let env = map(&[("VALGVAGT_BIND", "127.0.0.1:9000")]);
         let c = Config::from_layers(&file, &env).unwrap();
         assert_eq!(c.bind.port(), 9000);
@@ -157,16 +231,25 @@ mod tests {
 
     #[test]
     fn https_means_secure_cookies() {
-        let c = Config::from_layers(&HashMap::new(), &map(&[("VALGVAGT_PUBLIC_URL", "https://valg.example.dk/")])).unwrap();
+        let c = Config::from_layers(
+            &HashMap::new(),
+            &map(&[("VALGVAGT_PUBLIC_URL", "https://valg.example.dk/")]),
+        )
+        .unwrap();
         assert!(c.secure_cookies);
         assert_eq!(c.public_url, "https://valg.example.dk");
     }
 
     #[test]
     fn bad_values_are_named() {
-        let err = Config::from_layers(&HashMap::new(), &map(&[("VALGVAGT_SESSION_IDLE_MINUTES", "-3")])).unwrap_err();
+        let err = Config::from_layers(
+            &HashMap::new(),
+            &map(&[("VALGVAGT_SESSION_IDLE_MINUTES", "-3")]),
+        )
+        .unwrap_err();
         assert!(err.to_string().contains("VALGVAGT_SESSION_IDLE_MINUTES"));
-        let err = Config::from_layers(&HashMap::new(), &map(&[("VALGVAGT_BIND", "nowhere")])).unwrap_err();
+        let err = Config::from_layers(&HashMap::new(), &map(&[("VALGVAGT_BIND", "nowhere")]))
+            .unwrap_err();
         assert!(err.to_string().contains("VALGVAGT_BIND"));
         assert!(parse_file("no equals sign").is_err());
     }

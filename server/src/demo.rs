@@ -16,9 +16,17 @@ use std::collections::HashMap;
 
 /// Creates the Danish election types when there are none yet.
 pub async fn seed_defaults(storage: &dyn Storage) -> anyhow::Result<()> {
-    if storage.list_election_types().await.map_err(app_error)?.is_empty() {
+    if storage
+        .list_election_types()
+        .await
+        .map_err(app_error)?
+        .is_empty()
+    {
         for election_type in seeded_election_types() {
-            storage.create_election_type(&election_type).await.map_err(app_error)?;
+            storage
+                .create_election_type(&election_type)
+                .await
+                .map_err(app_error)?;
         }
     }
     Ok(())
@@ -55,24 +63,122 @@ impl Dice {
 }
 
 const FIRST_NAMES: &[&str] = &[
-    "Anne", "Mette", "Kirsten", "Hanne", "Susanne", "Lene", "Marianne", "Camilla", "Louise", "Maria", "Ida",
-    "Emma", "Sofie", "Freja", "Karen", "Inge", "Birgitte", "Pernille", "Charlotte", "Tina", "Peter", "Jens",
-    "Lars", "Michael", "Henrik", "Søren", "Thomas", "Jan", "Niels", "Anders", "Morten", "Rasmus", "Mads",
-    "Frederik", "Mikkel", "Jesper", "Ole", "Poul", "Kasper", "Jonas", "Emil", "Christian", "Martin", "Bo",
-    "Aske", "Asta", "Agnes", "Vagn", "Else", "Kurt",
+    "Anne",
+    "Mette",
+    "Kirsten",
+    "Hanne",
+    "Susanne",
+    "Lene",
+    "Marianne",
+    "Camilla",
+    "Louise",
+    "Maria",
+    "Ida",
+    "Emma",
+    "Sofie",
+    "Freja",
+    "Karen",
+    "Inge",
+    "Birgitte",
+    "Pernille",
+    "Charlotte",
+    "Tina",
+    "Peter",
+    "Jens",
+    "Lars",
+    "Michael",
+    "Henrik",
+    "Søren",
+    "Thomas",
+    "Jan",
+    "Niels",
+    "Anders",
+    "Morten",
+    "Rasmus",
+    "Mads",
+    "Frederik",
+    "Mikkel",
+    "Jesper",
+    "Ole",
+    "Poul",
+    "Kasper",
+    "Jonas",
+    "Emil",
+    "Christian",
+    "Martin",
+    "Bo",
+    "Aske",
+    "Asta",
+    "Agnes",
+    "Vagn",
+    "Else",
+    "Kurt",
 ];
 
 const LAST_NAMES: &[&str] = &[
-    "Nielsen", "Jensen", "Hansen", "Pedersen", "Andersen", "Christensen", "Larsen", "Sørensen", "Rasmussen",
-    "Jørgensen", "Petersen", "Madsen", "Kristensen", "Olsen", "Thomsen", "Christiansen", "Poulsen", "Johansen",
-    "Møller", "Mortensen", "Knudsen", "Jakobsen", "Mikkelsen", "Frederiksen", "Holm", "Lund", "Schmidt",
-    "Eriksen", "Kristiansen", "Bach", "Skov", "Dam", "Krogh", "Vestergaard", "Bertelsen", "Toft",
+    "Nielsen",
+    "Jensen",
+    "Hansen",
+    "Pedersen",
+    "Andersen",
+    "Christensen",
+    "Larsen",
+    "Sørensen",
+    "Rasmussen",
+    "Jørgensen",
+    "Petersen",
+    "Madsen",
+    "Kristensen",
+    "Olsen",
+    "Thomsen",
+    "Christiansen",
+    "Poulsen",
+    "Johansen",
+    "Møller",
+    "Mortensen",
+    "Knudsen",
+    "Jakobsen",
+    "Mikkelsen",
+    "Frederiksen",
+    "Holm",
+    "Lund",
+    "Schmidt",
+    "Eriksen",
+    "Kristiansen",
+    "Bach",
+    "Skov",
+    "Dam",
+    "Krogh",
+    "Vestergaard",
+    "Bertelsen",
+    "Toft",
 ];
 
 const STREETS: &[&str] = &[
-    "Algade", "Jernbanegade", "Skolevej", "Kirkestræde", "Nørregade", "Søndergade", "Østergade", "Vestergade",
-    "Torvet", "Møllevej", "Stationsvej", "Strandvejen", "Bøgevej", "Egevej", "Birkevej", "Lindevej", "Skovvej",
-    "Parkvej", "Engvej", "Mosevej", "Bakkevej", "Kongevejen", "Rosenvænget", "Præstevej",
+    "Algade",
+    "Jernbanegade",
+    "Skolevej",
+    "Kirkestræde",
+    "Nørregade",
+    "Søndergade",
+    "Østergade",
+    "Vestergade",
+    "Torvet",
+    "Møllevej",
+    "Stationsvej",
+    "Strandvejen",
+    "Bøgevej",
+    "Egevej",
+    "Birkevej",
+    "Lindevej",
+    "Skovvej",
+    "Parkvej",
+    "Engvej",
+    "Mosevej",
+    "Bakkevej",
+    "Kongevejen",
+    "Rosenvænget",
+    "Præstevej",
 ];
 
 /// (area, postal code, town)
@@ -88,7 +194,14 @@ const TOWNS: &[(&str, &str, &str)] = &[
 ];
 
 const STATION_KINDS: &[&str] = &[
-    "Skole", "Hallen", "Forsamlingshus", "Bibliotek", "Kulturhus", "Medborgerhus", "Sognegård", "Idrætscenter",
+    "Skole",
+    "Hallen",
+    "Forsamlingshus",
+    "Bibliotek",
+    "Kulturhus",
+    "Medborgerhus",
+    "Sognegård",
+    "Idrætscenter",
 ];
 
 struct TaskSeed {
@@ -168,13 +281,25 @@ const TASKS: &[TaskSeed] = &[
 const TEAMS: &[(&str, &str, &str)] = &[
     ("Socialdemokratiet", "A", "Partiets tilforordnede."),
     ("Radikale Venstre", "B", "Partiets tilforordnede."),
-    ("Det Konservative Folkeparti", "C", "Partiets tilforordnede."),
-    ("SF – Socialistisk Folkeparti", "F", "Partiets tilforordnede."),
+    (
+        "Det Konservative Folkeparti",
+        "C",
+        "Partiets tilforordnede.",
+    ),
+    (
+        "SF – Socialistisk Folkeparti",
+        "F",
+        "Partiets tilforordnede.",
+    ),
     ("Liberal Alliance", "I", "Partiets tilforordnede."),
     ("Venstre", "V", "Partiets tilforordnede."),
     ("Enhedslisten", "Ø", "Partiets tilforordnede."),
     ("Dansk Folkeparti", "O", "Partiets tilforordnede."),
-    ("Borgerservice", "BS", "Kommunens medarbejdere: valgstyrere, valgsekretærer og brevstemmemodtagere."),
+    (
+        "Borgerservice",
+        "BS",
+        "Kommunens medarbejdere: valgstyrere, valgsekretærer og brevstemmemodtagere.",
+    ),
     ("Frivillige", "FRI", "Borgere, der har meldt sig direkte."),
 ];
 
@@ -221,7 +346,11 @@ pub async fn load(storage: &dyn Storage, municipality_code: &str) -> anyhow::Res
         let name = if n == 0 {
             "Rådhuset".to_string()
         } else {
-            format!("{} {}", town, STATION_KINDS[(n / TOWNS.len() + n) % STATION_KINDS.len()])
+            format!(
+                "{} {}",
+                town,
+                STATION_KINDS[(n / TOWNS.len() + n) % STATION_KINDS.len()]
+            )
         };
         let id = storage
             .create_station(&NewStation {
@@ -233,7 +362,11 @@ pub async fn load(storage: &dyn Storage, municipality_code: &str) -> anyhow::Res
                 district_number: n as i64 + 1,
                 latitude: Some(55.30 + (n as f64) * 0.011),
                 longitude: Some(11.20 + (n as f64 * 0.017) % 0.4),
-                notes: if n % 3 == 0 { "Indgang fra gården. Parkering bag bygningen.".into() } else { String::new() },
+                notes: if n % 3 == 0 {
+                    "Indgang fra gården. Parkering bag bygningen.".into()
+                } else {
+                    String::new()
+                },
             })
             .await
             .map_err(e)?;
@@ -259,7 +392,8 @@ pub async fn load(storage: &dyn Storage, municipality_code: &str) -> anyhow::Res
             .map_err(e)?;
         tasks.push(id);
     }
-    let [tilf, vsty, vstyf, vsek, fint, brev] = [tasks[0], tasks[1], tasks[2], tasks[3], tasks[4], tasks[5]];
+    let [tilf, vsty, vstyf, vsek, fint, brev] =
+        [tasks[0], tasks[1], tasks[2], tasks[3], tasks[4], tasks[5]];
 
     let mut teams = Vec::new();
     for (name, short, description) in TEAMS {
@@ -289,14 +423,22 @@ pub async fn load(storage: &dyn Storage, municipality_code: &str) -> anyhow::Res
         let first = *dice.pick(FIRST_NAMES);
         let last = *dice.pick(LAST_NAMES);
         let (_, postal, town) = *dice.pick(TOWNS);
-        let birth = NaiveDate::from_ymd_opt(1946 + dice.below(60) as i32, 1 + dice.below(12) as u32, 1 + dice.below(28) as u32)
-            .unwrap_or_default();
+        let birth = NaiveDate::from_ymd_opt(
+            1946 + dice.below(60) as i32,
+            1 + dice.below(12) as u32,
+            1 + dice.below(28) as u32,
+        )
+        .unwrap_or_default();
         let citizenship = match dice.percent() {
             0..=93 => Citizenship::Danish,
             94..=97 => Citizenship::Eu,
             _ => Citizenship::Other,
         };
-        let municipality = if dice.percent() < 96 { municipality_code.to_string() } else { "101".to_string() };
+        let municipality = if dice.percent() < 96 {
+            municipality_code.to_string()
+        } else {
+            "101".to_string()
+        };
         let email = format!(
             "{}.{}.{}@example.dk",
             ascii_slug(first),
@@ -304,7 +446,11 @@ pub async fn load(storage: &dyn Storage, municipality_code: &str) -> anyhow::Res
             n + 1
         );
         let phone = format!("{}{:07}", 2 + dice.below(8), dice.below(10_000_000));
-        let diet_ids = if dice.percent() < 12 { vec![*dice.pick(&diets)] } else { vec![] };
+        let diet_ids = if dice.percent() < 12 {
+            vec![*dice.pick(&diets)]
+        } else {
+            vec![]
+        };
         let id = storage
             .create_volunteer(&NewVolunteer {
                 name: format!("{first} {last}"),
@@ -317,7 +463,11 @@ pub async fn load(storage: &dyn Storage, municipality_code: &str) -> anyhow::Res
                 municipality_code: municipality,
                 citizenship,
                 under_guardianship: false,
-                language: if dice.percent() < 95 { Language::Da } else { Language::En },
+                language: if dice.percent() < 95 {
+                    Language::Da
+                } else {
+                    Language::En
+                },
                 diet_ids,
                 consent: Some((now, "2026-1".into())),
             })
@@ -359,7 +509,11 @@ pub async fn load(storage: &dyn Storage, municipality_code: &str) -> anyhow::Res
     // The seat plan.
     let mut plans: Vec<SeatCountsChange> = Vec::new();
     for (n, &station) in stations.iter().enumerate() {
-        let mut cells = vec![(borgerservice, vsty, 2), (borgerservice, vstyf, 1), (borgerservice, vsek, 1)];
+        let mut cells = vec![
+            (borgerservice, vsty, 2),
+            (borgerservice, vstyf, 1),
+            (borgerservice, vsek, 1),
+        ];
         for (p, &party) in parties.iter().enumerate() {
             // Bigger parties supply more polling clerks.
             let count = match p {
@@ -430,7 +584,10 @@ pub async fn load(storage: &dyn Storage, municipality_code: &str) -> anyhow::Res
                     invited += 1;
                     (SeatStatus::Invited, Some(now + 7 * 24 * 3600))
                 };
-                storage.fill_seat(seat, volunteer, status, respond_by, now).await.map_err(e)?;
+                storage
+                    .fill_seat(seat, volunteer, status, respond_by, now)
+                    .await
+                    .map_err(e)?;
             }
         }
     }

@@ -1,6 +1,7 @@
 //! The Valgvagt server: configuration, storage, the HTTP application and
 //! the command-line tasks (migrate, demo data, first administrator).
 
+pub mod admin;
 pub mod config;
 pub mod demo;
 pub mod secrets;

@@ -2,14 +2,11 @@
 //! first administrator.
 
 use anyhow::Context;
-use app::domain::accounts::Role;
-use app::domain::volunteers::EmailAddress;
-use app::server::storage::AccountStore;
 use clap::{Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
 use valgvagt_server::config::Config;
 use valgvagt_server::storage::sqlite::SqliteStorage;
-use valgvagt_server::{demo, secrets, startup};
+use valgvagt_server::{demo, startup};
 
 #[derive(Parser)]
 #[command(name = "valgvagt", version, about = "Valgvagt – staffing elections")]
@@ -39,7 +36,9 @@ enum Command {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
@@ -56,7 +55,10 @@ async fn main() -> anyhow::Result<()> {
             let storage = SqliteStorage::open(&config.database).await?;
             demo::seed_defaults(&storage).await?;
             let summary = demo::load(&storage, &config.municipality_code).await?;
-            eprintln!("demo data loaded into {}: {summary}", config.database.display());
+            eprintln!(
+                "demo data loaded into {}: {summary}",
+                config.database.display()
+            );
             Ok(())
         }
         Command::Admin { email, name } => admin(&config, &email, &name).await,
@@ -68,7 +70,11 @@ async fn serve(config: &Config) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("cannot listen on {}", config.bind))?;
     let running = startup::start(config, listener).await?;
-    tracing::info!("Valgvagt listens on http://{} (public URL {})", running.addr, config.public_url);
+    tracing::info!(
+        "Valgvagt listens on http://{} (public URL {})",
+        running.addr,
+        config.public_url
+    );
     tokio::select! {
         result = running.handle => result??,
         _ = tokio::signal::ctrl_c() => tracing::info!("shutting down"),
@@ -77,26 +83,14 @@ async fn serve(config: &Config) -> anyhow::Result<()> {
 }
 
 async fn admin(config: &Config, email: &str, name: &str) -> anyhow::Result<()> {
-    let email = EmailAddress::parse("email", email).map_err(|_| anyhow::anyhow!("{email:?} is not a valid email address"))?;
-    let name = name.trim();
-    anyhow::ensure!(!name.is_empty(), "--name must not be empty");
     let storage = SqliteStorage::open(&config.database).await?;
     demo::seed_defaults(&storage).await?;
-    let user_id = storage
-        .ensure_user_with_role(email.as_str(), name, Role::Administrator)
-        .await
-        .map_err(|e| anyhow::anyhow!("could not create the administrator: {e}"))?;
-    let token = secrets::new_secret();
-    let expires = secrets::unix_now() + config.admin_link_minutes * 60;
-    storage
-        .store_sign_in_token(user_id, &secrets::hash(&token), expires)
-        .await
-        .map_err(|e| anyhow::anyhow!("could not store the sign-in link: {e}"))?;
+    let link = valgvagt_server::admin::administrator_link(&storage, config, email, name).await?;
     eprintln!(
         "Administrator {} can sign in once, within {} minutes, with this link:",
-        email.as_str(),
+        email.trim(),
         config.admin_link_minutes
     );
-    println!("{}/signin/{token}", config.public_url);
+    println!("{link}");
     Ok(())
 }

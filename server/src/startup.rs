@@ -15,7 +15,7 @@ use axum::routing::get;
 use axum::Router;
 use leptos::config::{Env, LeptosOptions};
 use leptos::prelude::provide_context;
-use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
+use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::net::TcpListener;
@@ -58,7 +58,11 @@ pub fn server_context(config: &Config, storage: Arc<dyn Storage>) -> ServerConte
 }
 
 pub fn leptos_options(config: &Config) -> LeptosOptions {
-    let env = if config.leptos_env.eq_ignore_ascii_case("dev") { Env::DEV } else { Env::PROD };
+    let env = if config.leptos_env.eq_ignore_ascii_case("dev") {
+        Env::DEV
+    } else {
+        Env::PROD
+    };
     LeptosOptions::builder()
         .output_name("valgvagt")
         .site_root(config.site_root.to_string_lossy().to_string())
@@ -86,27 +90,40 @@ pub fn router(config: &Config, storage: Arc<dyn Storage>) -> Router {
     let error_ctx = ctx.clone();
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
-        .route("/api/{*fn_name}", get(server_fn_handler).post(server_fn_handler))
-        .leptos_routes_with_context(
-            &state,
-            routes,
-            move || provide_context(page_ctx.clone()),
-            {
-                let options = leptos_options.clone();
-                move || shell(options.clone())
-            },
-        )
-        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
-            move || provide_context(error_ctx.clone()),
-            shell,
-        ))
+        .leptos_routes_with_context(&state, routes, move || provide_context(page_ctx.clone()), {
+            let options = leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(move || provide_context(error_ctx.clone()), shell))
+        .layer(middleware::from_fn(server_fn_status))
         .layer(middleware::from_fn_with_state(security, security_layer))
         .with_state(state)
 }
 
-async fn server_fn_handler(State(state): State<AppState>, request: Request<Body>) -> impl IntoResponse {
-    let ctx = state.ctx.clone();
-    handle_server_fns_with_context(move || provide_context(ctx.clone()), request).await
+/// Server-function arguments that cannot be decoded fail before the
+/// function body runs, and the server-function layer answers 500 for them.
+/// This gives such errors the status that matches what they are (422 for a
+/// form that could not be read).
+async fn server_fn_status(request: Request, next: Next) -> Response {
+    let is_server_fn = request.uri().path().starts_with("/api/");
+    let response = next.run(request).await;
+    if !is_server_fn || response.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let bytes = match axum::body::to_bytes(body, 64 * 1024).await {
+        Ok(bytes) => bytes,
+        Err(_) => return (StatusCode::INTERNAL_SERVER_ERROR, "server error").into_response(),
+    };
+    if let Ok(error) = serde_json::from_slice::<app::domain::AppError>(&bytes) {
+        if let Ok(status) = StatusCode::from_u16(error.status()) {
+            parts.status = status;
+        }
+    }
+    Response::from_parts(parts, Body::from(bytes))
 }
 
 /// "https://valg.example.dk/x" → "https://valg.example.dk".
@@ -120,11 +137,26 @@ pub fn origin_of(url: &str) -> String {
 
 /// Refuses state-changing requests from foreign origins and adds the
 /// security headers to every response.
-async fn security_layer(State(security): State<Arc<Security>>, request: Request, next: Next) -> Response {
-    let changes_state = !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+async fn security_layer(
+    State(security): State<Arc<Security>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let changes_state = !matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    );
     if changes_state {
-        if let Some(origin) = request.headers().get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
-            let host = request.headers().get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();
+        if let Some(origin) = request
+            .headers()
+            .get(header::ORIGIN)
+            .and_then(|v| v.to_str().ok())
+        {
+            let host = request
+                .headers()
+                .get(header::HOST)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default();
             let same_host = origin_of(origin)
                 .split_once("://")
                 .is_some_and(|(_, origin_host)| origin_host == host);
@@ -136,8 +168,14 @@ async fn security_layer(State(security): State<Arc<Security>>, request: Request,
     }
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     if security.csp {
         // Leptos' hydration bootstrap is an inline module script, hence
@@ -174,7 +212,13 @@ pub async fn start(config: &Config, listener: TcpListener) -> anyhow::Result<Run
 mod tests {
     #[test]
     fn origins() {
-        assert_eq!(super::origin_of("https://valg.example.dk/x/y"), "https://valg.example.dk");
-        assert_eq!(super::origin_of("http://localhost:3000"), "http://localhost:3000");
+        assert_eq!(
+            super::origin_of("https://valg.example.dk/x/y"),
+            "https://valg.example.dk"
+        );
+        assert_eq!(
+            super::origin_of("http://localhost:3000"),
+            "http://localhost:3000"
+        );
     }
 }

@@ -200,7 +200,10 @@ impl NewElection {
             return Err(AppError::invalid("last_day", "error.end_before_start"));
         }
         if self.election_day < self.first_day || self.election_day > self.last_day {
-            return Err(AppError::invalid("election_day", "error.election_day_outside"));
+            return Err(AppError::invalid(
+                "election_day",
+                "error.election_day_outside",
+            ));
         }
         if (self.election_day - self.first_day).num_days() > MAX_DAYS_BEFORE {
             return Err(AppError::invalid("first_day", "error.too_early"));

@@ -111,8 +111,14 @@ mod tests {
 
     #[test]
     fn times_accept_browser_formats() {
-        assert_eq!(time("t", "07:30").unwrap(), NaiveTime::from_hms_opt(7, 30, 0).unwrap());
-        assert_eq!(time("t", "23:59:00").unwrap(), NaiveTime::from_hms_opt(23, 59, 0).unwrap());
+        assert_eq!(
+            time("t", "07:30").unwrap(),
+            NaiveTime::from_hms_opt(7, 30, 0).unwrap()
+        );
+        assert_eq!(
+            time("t", "23:59:00").unwrap(),
+            NaiveTime::from_hms_opt(23, 59, 0).unwrap()
+        );
         assert!(time("t", "25:00").is_err());
     }
 

@@ -85,7 +85,10 @@ pub fn plan_count_change(current: SeatCounts, target: i64) -> Result<CountChange
         return Err(AppError::invalid("counts", "error.too_large"));
     }
     if target < current.accepted {
-        return Err(AppError::refused_with("seats.below_accepted", current.accepted));
+        return Err(AppError::refused_with(
+            "seats.below_accepted",
+            current.accepted,
+        ));
     }
     let total = current.total();
     if target >= total {
@@ -106,7 +109,9 @@ pub fn plan_count_change(current: SeatCounts, target: i64) -> Result<CountChange
     })
 }
 
-/// The seat-count form of one station and day: `counts["team-task"] = "n"`.
+/// The seat-count form of one station and day: `counts["c{team}-{task}"] = "n"`.
+/// (The key starts with a letter: form decoding reads digit-led keys as list
+/// positions.)
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct SeatCountsForm {
     pub election_id: String,
@@ -127,7 +132,7 @@ pub struct SeatCountsChange {
 }
 
 pub fn cell_key(team_id: Id, task_type_id: Id) -> String {
-    format!("{team_id}-{task_type_id}")
+    format!("c{team_id}-{task_type_id}")
 }
 
 impl SeatCountsForm {
@@ -135,7 +140,8 @@ impl SeatCountsForm {
         let mut cells = Vec::with_capacity(self.counts.len());
         for (key, raw) in &self.counts {
             let (team, task) = key
-                .split_once('-')
+                .strip_prefix('c')
+                .and_then(|k| k.split_once('-'))
                 .ok_or_else(|| AppError::invalid("counts", "error.bad_request"))?;
             let team_id = forms::id("counts", team)?;
             let task_type_id = forms::id("counts", task)?;
@@ -214,13 +220,13 @@ mod tests {
             day: "2027-06-01".into(),
             counts: HashMap::new(),
         };
-        form.counts.insert("3-4".into(), "5".into());
-        form.counts.insert("3-5".into(), "".into());
+        form.counts.insert("c3-4".into(), "5".into());
+        form.counts.insert("c3-5".into(), "".into());
         let change = form.parse().unwrap();
         assert_eq!(change.cells, vec![(3, 4, 5), (3, 5, 0)]);
-        form.counts.insert("3-6".into(), "-1".into());
+        form.counts.insert("c3-6".into(), "-1".into());
         assert!(form.parse().is_err());
-        form.counts.remove("3-6");
+        form.counts.remove("c3-6");
         form.counts.insert("x".into(), "1".into());
         assert!(form.parse().is_err());
     }

@@ -47,7 +47,10 @@ impl Shift {
 }
 
 /// Whether `candidate` collides with any of a person's other shifts.
-pub fn first_overlap<'a>(candidate: &Shift, others: impl IntoIterator<Item = &'a Shift>) -> Option<&'a Shift> {
+pub fn first_overlap<'a>(
+    candidate: &Shift,
+    others: impl IntoIterator<Item = &'a Shift>,
+) -> Option<&'a Shift> {
     others.into_iter().find(|s| candidate.overlaps(s))
 }
 

@@ -25,7 +25,11 @@ impl AreaForm {
     pub fn parse(&self) -> Result<NewArea, AppError> {
         Ok(NewArea {
             name: forms::required_text("name", &self.name)?,
-            description: forms::optional_text("description", &self.description, forms::MAX_LONG_TEXT)?,
+            description: forms::optional_text(
+                "description",
+                &self.description,
+                forms::MAX_LONG_TEXT,
+            )?,
         })
     }
 }
@@ -80,7 +84,9 @@ pub fn parse_postal_code(field: &str, raw: &str) -> Result<String, AppError> {
     }
     let ok = value.len() == 4
         && value.chars().all(|c| c.is_ascii_digit())
-        && value.parse::<u32>().is_ok_and(|n| (800..=9990).contains(&n));
+        && value
+            .parse::<u32>()
+            .is_ok_and(|n| (800..=9990).contains(&n));
     if ok {
         Ok(value.to_string())
     } else {

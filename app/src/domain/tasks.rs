@@ -72,7 +72,11 @@ impl TaskTypeForm {
         Ok(NewTaskType {
             title: forms::required_text("title", &self.title)?,
             short_name,
-            description: forms::optional_text("description", &self.description, forms::MAX_LONG_TEXT)?,
+            description: forms::optional_text(
+                "description",
+                &self.description,
+                forms::MAX_LONG_TEXT,
+            )?,
             start_time,
             end_time,
             payment_dkk: forms::int_in("payment_dkk", &self.payment_dkk, 0, MAX_PAYMENT_DKK)?,

@@ -35,7 +35,11 @@ impl TeamForm {
         Ok(NewTeam {
             name: forms::required_text("name", &self.name)?,
             short_name,
-            description: forms::optional_text("description", &self.description, forms::MAX_LONG_TEXT)?,
+            description: forms::optional_text(
+                "description",
+                &self.description,
+                forms::MAX_LONG_TEXT,
+            )?,
         })
     }
 }

@@ -302,7 +302,10 @@ mod tests {
             check_eligibility(&rules, &p, d("2027-06-01"), "999"),
             Err(Ineligible::UnderAge)
         );
-        assert_eq!(check_eligibility(&rules, &p, d("2027-06-02"), "999"), Ok(()));
+        assert_eq!(
+            check_eligibility(&rules, &p, d("2027-06-02"), "999"),
+            Ok(())
+        );
     }
 
     #[test]
@@ -324,7 +327,10 @@ mod tests {
             citizenship: CitizenshipRule::Eu,
             ..rules
         };
-        assert_eq!(check_eligibility(&eu_rules, &p, d("2027-06-01"), "999"), Ok(()));
+        assert_eq!(
+            check_eligibility(&eu_rules, &p, d("2027-06-01"), "999"),
+            Ok(())
+        );
         p.citizenship = Citizenship::Danish;
         p.under_guardianship = true;
         assert_eq!(
@@ -358,9 +364,18 @@ mod tests {
 
     #[test]
     fn danish_phone_numbers_become_e164() {
-        assert_eq!(PhoneNumber::parse("p", "12 34 56 78").unwrap().as_str(), "+4512345678");
-        assert_eq!(PhoneNumber::parse("p", "+45 12345678").unwrap().as_str(), "+4512345678");
-        assert_eq!(PhoneNumber::parse("p", "0046701234567").unwrap().as_str(), "+46701234567");
+        assert_eq!(
+            PhoneNumber::parse("p", "12 34 56 78").unwrap().as_str(),
+            "+4512345678"
+        );
+        assert_eq!(
+            PhoneNumber::parse("p", "+45 12345678").unwrap().as_str(),
+            "+4512345678"
+        );
+        assert_eq!(
+            PhoneNumber::parse("p", "0046701234567").unwrap().as_str(),
+            "+46701234567"
+        );
         assert!(PhoneNumber::parse("p", "1234567").is_err());
         assert!(PhoneNumber::parse("p", "+45 1234567").is_err());
         assert!(PhoneNumber::parse("p", "abcdefgh").is_err());
@@ -369,10 +384,14 @@ mod tests {
     #[test]
     fn emails() {
         assert_eq!(
-            EmailAddress::parse("e", " Anna@Korsbaek.DK ").unwrap().as_str(),
+            EmailAddress::parse("e", " Anna@Korsbaek.DK ")
+                .unwrap()
+                .as_str(),
             "anna@korsbaek.dk"
         );
-        for bad in ["", "anna", "anna@", "@x.dk", "a@b", "a b@x.dk", "a@x..dk", "a@@x.dk"] {
+        for bad in [
+            "", "anna", "anna@", "@x.dk", "a@b", "a b@x.dk", "a@x..dk", "a@@x.dk",
+        ] {
             assert!(EmailAddress::parse("e", bad).is_err(), "{bad}");
         }
     }

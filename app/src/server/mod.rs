@@ -55,7 +55,16 @@ pub fn context() -> Result<ServerContext, AppError> {
 /// status that matches the error (401, 403, 404, 422, 409 or 500).
 pub async fn guarded<T>(body: impl Future<Output = Result<T, AppError>>) -> Result<T, AppError> {
     let result = body.await;
-    if let Err(error) = &result {
+    // A plain HTML form post (no wasm yet) is answered with a redirect back
+    // carrying the error in the URL; a status here would break that redirect.
+    let plain_form = use_context::<axum::http::request::Parts>().is_some_and(|parts| {
+        parts
+            .headers
+            .get(axum::http::header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("text/html"))
+    });
+    if let (Err(error), false) = (&result, plain_form) {
         if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
             let status = axum::http::StatusCode::from_u16(error.status())
                 .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR);
@@ -88,7 +97,13 @@ pub fn append_cookie(cookie: String) {
 }
 
 /// Builds a Set-Cookie value with the flags every cookie of ours carries.
-pub fn cookie(settings: &Settings, name: &str, value: &str, max_age_secs: i64, http_only: bool) -> String {
+pub fn cookie(
+    settings: &Settings,
+    name: &str,
+    value: &str,
+    max_age_secs: i64,
+    http_only: bool,
+) -> String {
     let mut c = format!("{name}={value}; Path=/; SameSite=Lax; Max-Age={max_age_secs}");
     if http_only {
         c.push_str("; HttpOnly");

@@ -4,7 +4,9 @@
 //! to the pages or server functions.
 
 use crate::domain::accounts::{CurrentUser, Role};
-use crate::domain::elections::{Election, ElectionCopy, ElectionType, NewElection, NewElectionType};
+use crate::domain::elections::{
+    Election, ElectionCopy, ElectionType, NewElection, NewElectionType,
+};
 use crate::domain::error::AppResult;
 use crate::domain::seats::{SeatCell, SeatCountsChange, SeatStatus, StationSeats};
 use crate::domain::stations::{Area, NewArea, NewStation, Station};
@@ -92,7 +94,12 @@ pub trait VolunteerStore: Send + Sync {
 #[async_trait]
 pub trait SeatStore: Send + Sync {
     /// Every non-empty cell of a station's matrix on one day.
-    async fn seat_plan(&self, election_id: Id, station_id: Id, day: NaiveDate) -> AppResult<Vec<SeatCell>>;
+    async fn seat_plan(
+        &self,
+        election_id: Id,
+        station_id: Id,
+        day: NaiveDate,
+    ) -> AppResult<Vec<SeatCell>>;
     /// Seat totals per station of an election, all days together.
     async fn station_seats(&self, election_id: Id) -> AppResult<Vec<StationSeats>>;
     /// Sets the counts of several cells at once, all or nothing.
@@ -122,16 +129,32 @@ pub trait SeatStore: Send + Sync {
 pub trait AccountStore: Send + Sync {
     /// Finds the user with this email or creates them, and grants `role`.
     async fn ensure_user_with_role(&self, email: &str, name: &str, role: Role) -> AppResult<Id>;
-    async fn store_sign_in_token(&self, user_id: Id, token_hash: &str, expires_at: i64) -> AppResult<()>;
+    async fn store_sign_in_token(
+        &self,
+        user_id: Id,
+        token_hash: &str,
+        expires_at: i64,
+    ) -> AppResult<()>;
     /// Marks the token used and returns its user, if it is unused, unexpired
     /// and the user is active. A token works once.
     async fn consume_sign_in_token(&self, token_hash: &str, now: i64) -> AppResult<Option<Id>>;
     /// Whether a sign-in token is still usable, without using it.
     async fn peek_sign_in_token(&self, token_hash: &str, now: i64) -> AppResult<Option<String>>;
-    async fn create_session(&self, session_hash: &str, user_id: Id, now: i64, expires_at: i64) -> AppResult<()>;
+    async fn create_session(
+        &self,
+        session_hash: &str,
+        user_id: Id,
+        now: i64,
+        expires_at: i64,
+    ) -> AppResult<()>;
     /// The session's user if it is neither idle too long nor expired; also
     /// records that it was used now.
-    async fn session_user(&self, session_hash: &str, now: i64, idle_secs: i64) -> AppResult<Option<CurrentUser>>;
+    async fn session_user(
+        &self,
+        session_hash: &str,
+        now: i64,
+        idle_secs: i64,
+    ) -> AppResult<Option<CurrentUser>>;
     async fn delete_session(&self, session_hash: &str) -> AppResult<()>;
 }
 
@@ -142,6 +165,12 @@ pub trait Storage:
 }
 
 impl<T> Storage for T where
-    T: ElectionStore + StationStore + TaskStore + TeamStore + VolunteerStore + SeatStore + AccountStore
+    T: ElectionStore
+        + StationStore
+        + TaskStore
+        + TeamStore
+        + VolunteerStore
+        + SeatStore
+        + AccountStore
 {
 }

@@ -45,9 +45,14 @@ fn unique_column(message: &str) -> String {
 mod tests {
     #[test]
     fn unique_columns_are_named() {
-        assert_eq!(super::unique_column("UNIQUE constraint failed: areas.name"), "name");
         assert_eq!(
-            super::unique_column("UNIQUE constraint failed: elections.title, elections.election_day"),
+            super::unique_column("UNIQUE constraint failed: areas.name"),
+            "name"
+        );
+        assert_eq!(
+            super::unique_column(
+                "UNIQUE constraint failed: elections.title, elections.election_day"
+            ),
             "title"
         );
         assert_eq!(super::unique_column("weird"), "weird");

@@ -7,7 +7,12 @@ use async_trait::async_trait;
 
 #[async_trait]
 impl AccountStore for SqliteStorage {
-    async fn ensure_user_with_role(&self, email: &str, name: &str, role: Role) -> Result<Id, AppError> {
+    async fn ensure_user_with_role(
+        &self,
+        email: &str,
+        name: &str,
+        role: Role,
+    ) -> Result<Id, AppError> {
         let mut tx = self.write().await?;
         let existing: Option<Id> = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
             .bind(email)
@@ -16,13 +21,15 @@ impl AccountStore for SqliteStorage {
             .map_err(db_error)?;
         let id = match existing {
             Some(id) => id,
-            None => sqlx::query_scalar("INSERT INTO users (email, name, created_at) VALUES ($1, $2, $3) RETURNING id")
-                .bind(email)
-                .bind(name)
-                .bind(now())
-                .fetch_one(&mut *tx)
-                .await
-                .map_err(db_error)?,
+            None => sqlx::query_scalar(
+                "INSERT INTO users (email, name, created_at) VALUES ($1, $2, $3) RETURNING id",
+            )
+            .bind(email)
+            .bind(name)
+            .bind(now())
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(db_error)?,
         };
         sqlx::query("INSERT OR IGNORE INTO user_roles (user_id, role) VALUES ($1, $2)")
             .bind(id)
@@ -34,18 +41,29 @@ impl AccountStore for SqliteStorage {
         Ok(id)
     }
 
-    async fn store_sign_in_token(&self, user_id: Id, token_hash: &str, expires_at: i64) -> Result<(), AppError> {
-        sqlx::query("INSERT INTO sign_in_tokens (token_hash, user_id, expires_at) VALUES ($1, $2, $3)")
-            .bind(token_hash)
-            .bind(user_id)
-            .bind(expires_at)
-            .execute(&self.pool)
-            .await
-            .map_err(db_error)?;
+    async fn store_sign_in_token(
+        &self,
+        user_id: Id,
+        token_hash: &str,
+        expires_at: i64,
+    ) -> Result<(), AppError> {
+        sqlx::query(
+            "INSERT INTO sign_in_tokens (token_hash, user_id, expires_at) VALUES ($1, $2, $3)",
+        )
+        .bind(token_hash)
+        .bind(user_id)
+        .bind(expires_at)
+        .execute(&self.pool)
+        .await
+        .map_err(db_error)?;
         Ok(())
     }
 
-    async fn consume_sign_in_token(&self, token_hash: &str, now: i64) -> Result<Option<Id>, AppError> {
+    async fn consume_sign_in_token(
+        &self,
+        token_hash: &str,
+        now: i64,
+    ) -> Result<Option<Id>, AppError> {
         // One statement: two browsers racing for the same link cannot both win.
         sqlx::query_scalar(
             "UPDATE sign_in_tokens SET used_at = $2
@@ -60,7 +78,11 @@ impl AccountStore for SqliteStorage {
         .map_err(db_error)
     }
 
-    async fn peek_sign_in_token(&self, token_hash: &str, now: i64) -> Result<Option<String>, AppError> {
+    async fn peek_sign_in_token(
+        &self,
+        token_hash: &str,
+        now: i64,
+    ) -> Result<Option<String>, AppError> {
         sqlx::query_scalar(
             "SELECT u.email FROM sign_in_tokens t JOIN users u ON u.id = t.user_id
              WHERE t.token_hash = $1 AND t.used_at IS NULL AND t.expires_at > $2 AND u.active = 1",
@@ -72,7 +94,13 @@ impl AccountStore for SqliteStorage {
         .map_err(db_error)
     }
 
-    async fn create_session(&self, session_hash: &str, user_id: Id, now: i64, expires_at: i64) -> Result<(), AppError> {
+    async fn create_session(
+        &self,
+        session_hash: &str,
+        user_id: Id,
+        now: i64,
+        expires_at: i64,
+    ) -> Result<(), AppError> {
         sqlx::query(
             "INSERT INTO sessions (session_hash, user_id, created_at, last_seen_at, expires_at) VALUES ($1, $2, $3, $3, $4)",
         )
@@ -86,7 +114,12 @@ impl AccountStore for SqliteStorage {
         Ok(())
     }
 
-    async fn session_user(&self, session_hash: &str, now: i64, idle_secs: i64) -> Result<Option<CurrentUser>, AppError> {
+    async fn session_user(
+        &self,
+        session_hash: &str,
+        now: i64,
+        idle_secs: i64,
+    ) -> Result<Option<CurrentUser>, AppError> {
         let user: Option<(Id, String, String)> = sqlx::query_as(
             "UPDATE sessions SET last_seen_at = $2
              WHERE session_hash = $1 AND expires_at > $2 AND last_seen_at > $2 - $3
@@ -102,11 +135,12 @@ impl AccountStore for SqliteStorage {
         let Some((id, email, name)) = user else {
             return Ok(None);
         };
-        let roles: Vec<String> = sqlx::query_scalar("SELECT role FROM user_roles WHERE user_id = $1 ORDER BY role")
-            .bind(id)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_error)?;
+        let roles: Vec<String> =
+            sqlx::query_scalar("SELECT role FROM user_roles WHERE user_id = $1 ORDER BY role")
+                .bind(id)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(db_error)?;
         Ok(Some(CurrentUser {
             id,
             email,

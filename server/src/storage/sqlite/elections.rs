@@ -1,7 +1,8 @@
 use super::{now, one_row, SqliteStorage};
 use crate::storage::db_error;
 use app::domain::elections::{
-    CitizenshipRule, Election, ElectionCopy, ElectionType, EligibilityRules, NewElection, NewElectionType,
+    CitizenshipRule, Election, ElectionCopy, ElectionType, EligibilityRules, NewElection,
+    NewElectionType,
 };
 use app::domain::{AppError, Id};
 use app::server::storage::ElectionStore;
@@ -28,7 +29,8 @@ impl TypeRow {
             rules: EligibilityRules {
                 min_age_18: self.min_age_18,
                 resident: self.resident,
-                citizenship: CitizenshipRule::parse(&self.citizenship).unwrap_or(CitizenshipRule::Danish),
+                citizenship: CitizenshipRule::parse(&self.citizenship)
+                    .unwrap_or(CitizenshipRule::Danish),
                 not_under_guardianship: self.not_under_guardianship,
             },
             elections: self.elections,
@@ -36,7 +38,8 @@ impl TypeRow {
     }
 }
 
-const TYPE_SELECT: &str = "SELECT t.id, t.title, t.min_age_18, t.resident, t.citizenship, t.not_under_guardianship,
+const TYPE_SELECT: &str =
+    "SELECT t.id, t.title, t.min_age_18, t.resident, t.citizenship, t.not_under_guardianship,
         (SELECT count(*) FROM elections e WHERE e.election_type_id = t.id) AS elections
     FROM election_types t";
 
@@ -53,17 +56,20 @@ struct ElectionRow {
     active: bool,
 }
 
-const ELECTION_SELECT: &str = "SELECT e.id, e.title, e.election_type_id, t.title AS election_type_title,
+const ELECTION_SELECT: &str =
+    "SELECT e.id, e.title, e.election_type_id, t.title AS election_type_title,
         e.election_day, e.first_day, e.last_day, e.lock_days, e.active
     FROM elections e JOIN election_types t ON t.id = e.election_type_id";
 
 impl SqliteStorage {
     async fn station_ids(&self, election_id: Id) -> Result<Vec<Id>, AppError> {
-        sqlx::query_scalar("SELECT station_id FROM election_stations WHERE election_id = $1 ORDER BY station_id")
-            .bind(election_id)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_error)
+        sqlx::query_scalar(
+            "SELECT station_id FROM election_stations WHERE election_id = $1 ORDER BY station_id",
+        )
+        .bind(election_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)
     }
 
     async fn with_stations(&self, row: ElectionRow) -> Result<Election, AppError> {
@@ -82,14 +88,20 @@ impl SqliteStorage {
     }
 }
 
-async fn insert_stations(tx: &mut Transaction<'static, Sqlite>, election_id: Id, station_ids: &[Id]) -> Result<(), AppError> {
+async fn insert_stations(
+    tx: &mut Transaction<'static, Sqlite>,
+    election_id: Id,
+    station_ids: &[Id],
+) -> Result<(), AppError> {
     for station_id in station_ids {
-        sqlx::query("INSERT OR IGNORE INTO election_stations (election_id, station_id) VALUES ($1, $2)")
-            .bind(election_id)
-            .bind(station_id)
-            .execute(&mut **tx)
-            .await
-            .map_err(db_error)?;
+        sqlx::query(
+            "INSERT OR IGNORE INTO election_stations (election_id, station_id) VALUES ($1, $2)",
+        )
+        .bind(election_id)
+        .bind(station_id)
+        .execute(&mut **tx)
+        .await
+        .map_err(db_error)?;
     }
     Ok(())
 }
@@ -148,11 +160,12 @@ impl ElectionStore for SqliteStorage {
 
     async fn delete_election_type(&self, id: Id) -> Result<(), AppError> {
         let mut tx = self.write().await?;
-        let used: i64 = sqlx::query_scalar("SELECT count(*) FROM elections WHERE election_type_id = $1")
-            .bind(id)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(db_error)?;
+        let used: i64 =
+            sqlx::query_scalar("SELECT count(*) FROM elections WHERE election_type_id = $1")
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(db_error)?;
         if used > 0 {
             return Err(AppError::refused("election_types.in_use"));
         }
@@ -166,10 +179,12 @@ impl ElectionStore for SqliteStorage {
     }
 
     async fn list_elections(&self) -> Result<Vec<Election>, AppError> {
-        let rows: Vec<ElectionRow> = sqlx::query_as(&format!("{ELECTION_SELECT} ORDER BY e.election_day DESC, e.title"))
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_error)?;
+        let rows: Vec<ElectionRow> = sqlx::query_as(&format!(
+            "{ELECTION_SELECT} ORDER BY e.election_day DESC, e.title"
+        ))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)?;
         let mut elections = Vec::with_capacity(rows.len());
         for row in rows {
             elections.push(self.with_stations(row).await?);
@@ -213,12 +228,16 @@ impl ElectionStore for SqliteStorage {
         new.check_dates()?;
         let mut tx = self.write().await?;
         // Seats that would fall out: at stations taken out, or on days cut off.
-        let current: Vec<Id> = sqlx::query_scalar("SELECT station_id FROM election_stations WHERE election_id = $1")
-            .bind(id)
-            .fetch_all(&mut *tx)
-            .await
-            .map_err(db_error)?;
-        let dropped: Vec<Id> = current.into_iter().filter(|s| !new.station_ids.contains(s)).collect();
+        let current: Vec<Id> =
+            sqlx::query_scalar("SELECT station_id FROM election_stations WHERE election_id = $1")
+                .bind(id)
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(db_error)?;
+        let dropped: Vec<Id> = current
+            .into_iter()
+            .filter(|s| !new.station_ids.contains(s))
+            .collect();
         let dropped_json = serde_json::to_string(&dropped).unwrap_or_else(|_| "[]".into());
         let held: i64 = sqlx::query_scalar(
             "SELECT count(*) FROM seats WHERE election_id = $1 AND status <> 'open'

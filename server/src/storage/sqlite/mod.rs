@@ -48,7 +48,10 @@ impl SqliteStorage {
 
     /// A write transaction that holds SQLite's write lock from its start.
     async fn write(&self) -> Result<Transaction<'static, Sqlite>, AppError> {
-        self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(db_error)
+        self.pool
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(db_error)
     }
 }
 

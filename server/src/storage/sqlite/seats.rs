@@ -1,6 +1,8 @@
 use super::{now, SqliteStorage};
 use crate::storage::db_error;
-use app::domain::seats::{plan_count_change, SeatCell, SeatCounts, SeatCountsChange, SeatStatus, StationSeats};
+use app::domain::seats::{
+    plan_count_change, SeatCell, SeatCounts, SeatCountsChange, SeatStatus, StationSeats,
+};
 use app::domain::shifts::{first_overlap, Shift};
 use app::domain::{AppError, Id};
 use app::server::storage::SeatStore;
@@ -21,7 +23,12 @@ const COUNTS: &str = "sum(s.status = 'open') AS open, sum(s.status = 'invited') 
 
 #[async_trait]
 impl SeatStore for SqliteStorage {
-    async fn seat_plan(&self, election_id: Id, station_id: Id, day: NaiveDate) -> Result<Vec<SeatCell>, AppError> {
+    async fn seat_plan(
+        &self,
+        election_id: Id,
+        station_id: Id,
+        day: NaiveDate,
+    ) -> Result<Vec<SeatCell>, AppError> {
         let rows: Vec<CellRow> = sqlx::query_as(&format!(
             "SELECT s.team_id, s.task_type_id, {COUNTS} FROM seats s
              WHERE s.election_id = $1 AND s.station_id = $2 AND s.day = $3
@@ -48,31 +55,34 @@ impl SeatStore for SqliteStorage {
     }
 
     async fn station_seats(&self, election_id: Id) -> Result<Vec<StationSeats>, AppError> {
-        let rows: Vec<(i64, String, String, Option<i64>, Option<i64>, Option<i64>)> = sqlx::query_as(&format!(
-            "SELECT st.id, st.name, a.name, {COUNTS}
+        let rows: Vec<(i64, String, String, Option<i64>, Option<i64>, Option<i64>)> =
+            sqlx::query_as(&format!(
+                "SELECT st.id, st.name, a.name, {COUNTS}
              FROM election_stations es
              JOIN stations st ON st.id = es.station_id
              JOIN areas a ON a.id = st.area_id
              LEFT JOIN seats s ON s.election_id = es.election_id AND s.station_id = es.station_id
              WHERE es.election_id = $1
              GROUP BY st.id ORDER BY a.name, st.district_number, st.name"
-        ))
-        .bind(election_id)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db_error)?;
+            ))
+            .bind(election_id)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_error)?;
         Ok(rows
             .into_iter()
-            .map(|(station_id, station_name, area_name, open, invited, accepted)| StationSeats {
-                station_id,
-                station_name,
-                area_name,
-                counts: SeatCounts {
-                    open: open.unwrap_or(0),
-                    invited: invited.unwrap_or(0),
-                    accepted: accepted.unwrap_or(0),
+            .map(
+                |(station_id, station_name, area_name, open, invited, accepted)| StationSeats {
+                    station_id,
+                    station_name,
+                    area_name,
+                    counts: SeatCounts {
+                        open: open.unwrap_or(0),
+                        invited: invited.unwrap_or(0),
+                        accepted: accepted.unwrap_or(0),
+                    },
                 },
-            })
+            )
             .collect())
     }
 
@@ -88,12 +98,14 @@ impl SeatStore for SqliteStorage {
         if change.day < first || change.day > last {
             return Err(AppError::invalid("day", "error.day_outside_election"));
         }
-        let linked: i64 = sqlx::query_scalar("SELECT count(*) FROM election_stations WHERE election_id = $1 AND station_id = $2")
-            .bind(change.election_id)
-            .bind(change.station_id)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(db_error)?;
+        let linked: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM election_stations WHERE election_id = $1 AND station_id = $2",
+        )
+        .bind(change.election_id)
+        .bind(change.station_id)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_error)?;
         if linked == 0 {
             return Err(AppError::refused("seats.station_not_in_election"));
         }
@@ -250,7 +262,10 @@ impl SeatStore for SqliteStorage {
         .await
         .map_err(db_error)?;
         let candidate = Shift::new(day, start, end);
-        let others: Vec<Shift> = others.into_iter().map(|(d, s, e)| Shift::new(d, s, e)).collect();
+        let others: Vec<Shift> = others
+            .into_iter()
+            .map(|(d, s, e)| Shift::new(d, s, e))
+            .collect();
         if first_overlap(&candidate, &others).is_some() {
             return Err(AppError::refused("seats.overlap"));
         }

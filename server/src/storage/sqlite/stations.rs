@@ -32,7 +32,8 @@ struct StationRow {
     notes: String,
 }
 
-const STATION_SELECT: &str = "SELECT s.id, s.area_id, a.name AS area_name, s.name, s.address, s.postal_code,
+const STATION_SELECT: &str =
+    "SELECT s.id, s.area_id, a.name AS area_name, s.name, s.address, s.postal_code,
         s.city, s.district_number, s.latitude, s.longitude, s.notes
     FROM stations s JOIN areas a ON a.id = s.area_id";
 
@@ -120,10 +121,12 @@ impl StationStore for SqliteStorage {
     }
 
     async fn list_stations(&self) -> Result<Vec<Station>, AppError> {
-        let rows: Vec<StationRow> = sqlx::query_as(&format!("{STATION_SELECT} ORDER BY a.name, s.district_number, s.name"))
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_error)?;
+        let rows: Vec<StationRow> = sqlx::query_as(&format!(
+            "{STATION_SELECT} ORDER BY a.name, s.district_number, s.name"
+        ))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)?;
         Ok(rows.into_iter().map(station).collect())
     }
 

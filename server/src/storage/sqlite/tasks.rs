@@ -21,7 +21,8 @@ struct TaskRow {
     reminders: bool,
 }
 
-const TASK_SELECT: &str = "SELECT id, title, short_name, description, start_time, end_time, payment_dkk,
+const TASK_SELECT: &str =
+    "SELECT id, title, short_name, description, start_time, end_time, payment_dkk,
         trusted, eligibility_checks_off, reminders FROM task_types";
 
 fn task(row: TaskRow) -> TaskType {
@@ -42,10 +43,11 @@ fn task(row: TaskRow) -> TaskType {
 #[async_trait]
 impl TaskStore for SqliteStorage {
     async fn list_task_types(&self) -> Result<Vec<TaskType>, AppError> {
-        let rows: Vec<TaskRow> = sqlx::query_as(&format!("{TASK_SELECT} ORDER BY start_time, title"))
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_error)?;
+        let rows: Vec<TaskRow> =
+            sqlx::query_as(&format!("{TASK_SELECT} ORDER BY start_time, title"))
+                .fetch_all(&self.pool)
+                .await
+                .map_err(db_error)?;
         Ok(rows.into_iter().map(task).collect())
     }
 
@@ -94,12 +96,19 @@ impl TaskStore for SqliteStorage {
         let shifts: Vec<(i64, Shift)> = people
             .into_iter()
             .map(|(person, day, start, end, task_id)| {
-                let (start, end) = if task_id == id { (new.start_time, new.end_time) } else { (start, end) };
+                let (start, end) = if task_id == id {
+                    (new.start_time, new.end_time)
+                } else {
+                    (start, end)
+                };
                 (person, Shift::new(day, start, end))
             })
             .collect();
         for (i, (person, a)) in shifts.iter().enumerate() {
-            if shifts[i + 1..].iter().any(|(other, b)| other == person && a.overlaps(b)) {
+            if shifts[i + 1..]
+                .iter()
+                .any(|(other, b)| other == person && a.overlaps(b))
+            {
                 return Err(AppError::refused("task_types.would_overlap"));
             }
         }
@@ -126,11 +135,13 @@ impl TaskStore for SqliteStorage {
 
     async fn delete_task_type(&self, id: Id) -> Result<(), AppError> {
         let mut tx = self.write().await?;
-        let held: i64 = sqlx::query_scalar("SELECT count(*) FROM seats WHERE task_type_id = $1 AND status <> 'open'")
-            .bind(id)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(db_error)?;
+        let held: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM seats WHERE task_type_id = $1 AND status <> 'open'",
+        )
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_error)?;
         if held > 0 {
             return Err(AppError::refused("task_types.in_use"));
         }

@@ -58,34 +58,40 @@ impl TeamStore for SqliteStorage {
     }
 
     async fn create_team(&self, new: &NewTeam) -> Result<Id, AppError> {
-        sqlx::query_scalar("INSERT INTO teams (name, short_name, description) VALUES ($1, $2, $3) RETURNING id")
-            .bind(&new.name)
-            .bind(&new.short_name)
-            .bind(&new.description)
-            .fetch_one(&self.pool)
-            .await
-            .map_err(db_error)
+        sqlx::query_scalar(
+            "INSERT INTO teams (name, short_name, description) VALUES ($1, $2, $3) RETURNING id",
+        )
+        .bind(&new.name)
+        .bind(&new.short_name)
+        .bind(&new.description)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(db_error)
     }
 
     async fn update_team(&self, id: Id, new: &NewTeam) -> Result<(), AppError> {
-        let result = sqlx::query("UPDATE teams SET name = $2, short_name = $3, description = $4 WHERE id = $1")
-            .bind(id)
-            .bind(&new.name)
-            .bind(&new.short_name)
-            .bind(&new.description)
-            .execute(&self.pool)
-            .await
-            .map_err(db_error)?;
+        let result = sqlx::query(
+            "UPDATE teams SET name = $2, short_name = $3, description = $4 WHERE id = $1",
+        )
+        .bind(id)
+        .bind(&new.name)
+        .bind(&new.short_name)
+        .bind(&new.description)
+        .execute(&self.pool)
+        .await
+        .map_err(db_error)?;
         one_row(result)
     }
 
     async fn delete_team(&self, id: Id) -> Result<(), AppError> {
         let mut tx = self.write().await?;
-        let held: i64 = sqlx::query_scalar("SELECT count(*) FROM seats WHERE team_id = $1 AND status <> 'open'")
-            .bind(id)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(db_error)?;
+        let held: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM seats WHERE team_id = $1 AND status <> 'open'",
+        )
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_error)?;
         if held > 0 {
             return Err(AppError::refused("teams.in_use"));
         }
@@ -103,7 +109,12 @@ impl TeamStore for SqliteStorage {
         tx.commit().await.map_err(db_error)
     }
 
-    async fn add_team_member(&self, team_id: Id, volunteer_id: Id, leader: bool) -> Result<(), AppError> {
+    async fn add_team_member(
+        &self,
+        team_id: Id,
+        volunteer_id: Id,
+        leader: bool,
+    ) -> Result<(), AppError> {
         sqlx::query(
             "INSERT INTO team_members (team_id, volunteer_id, leader) VALUES ($1, $2, $3)
              ON CONFLICT (team_id, volunteer_id) DO UPDATE SET leader = max(leader, excluded.leader)",

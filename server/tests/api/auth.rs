@@ -1,0 +1,183 @@
+use crate::helpers::{client, spawn_app};
+use app::domain::accounts::CurrentUser;
+use app::domain::AppError;
+use reqwest::StatusCode;
+
+#[tokio::test]
+async fn without_a_session_every_set_up_function_is_refused() {
+    let app = spawn_app().await;
+    for endpoint in [
+        "elections/list",
+        "election_types/list",
+        "areas/list",
+        "stations/list",
+        "task_types/list",
+        "teams/list",
+        "diets/list",
+        "home/overview",
+    ] {
+        let (status, error) = app.err(endpoint, &[]).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{endpoint}");
+        assert_eq!(error, AppError::Unauthenticated, "{endpoint}");
+    }
+    let (status, _) = app
+        .err(
+            "areas/save",
+            &[
+                ("id", ""),
+                ("form[name]", "Nord"),
+                ("form[description]", ""),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, _) = app.err("elections/delete", &[("id", "1")]).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    // Nothing was created.
+    app.sign_in_admin().await;
+    let areas: Vec<serde_json::Value> = app.ok("areas/list", &[]).await;
+    assert!(areas.is_empty());
+}
+
+#[tokio::test]
+async fn a_sign_in_link_works_once() {
+    let app = spawn_app().await;
+    let link = app.admin_link("first@example.dk").await;
+    assert!(link.starts_with(&app.base));
+    let token = link.rsplit('/').next().unwrap().to_string();
+
+    let peek: Option<String> = app.ok("auth/peek_link", &[("token", &token)]).await;
+    assert_eq!(peek.as_deref(), Some("first@example.dk"));
+
+    app.ok::<()>("auth/sign_in_with_link", &[("token", &token)])
+        .await;
+    let me: Option<CurrentUser> = app.ok("auth/who_am_i", &[]).await;
+    let me = me.expect("signed in");
+    assert_eq!(me.email, "first@example.dk");
+    assert!(me.can_plan());
+
+    // A second browser cannot use the same link again.
+    let other = client();
+    let response = other
+        .post(format!("{}/api/auth/sign_in_with_link", app.base))
+        .form(&[("token", token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CONFLICT);
+    let error: AppError = response.json().await.unwrap();
+    assert_eq!(error, AppError::refused("auth.link_invalid"));
+    let peek: Option<String> = app.ok("auth/peek_link", &[("token", &token)]).await;
+    assert_eq!(peek, None);
+}
+
+#[tokio::test]
+async fn a_made_up_token_is_refused_and_signing_out_ends_the_session() {
+    let app = spawn_app().await;
+    let (status, _) = app
+        .err("auth/sign_in_with_link", &[("token", "not-a-real-token")])
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+
+    app.sign_in_admin().await;
+    let me: Option<CurrentUser> = app.ok("auth/who_am_i", &[]).await;
+    assert!(me.is_some());
+    app.ok::<()>("auth/sign_out", &[]).await;
+    let me: Option<CurrentUser> = app.ok("auth/who_am_i", &[]).await;
+    assert!(me.is_none());
+    let (status, _) = app.err("areas/list", &[]).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn the_session_cookie_is_http_only_and_lax() {
+    let app = spawn_app().await;
+    let link = app.admin_link("cookie@example.dk").await;
+    let token = link.rsplit('/').next().unwrap().to_string();
+    let response = app
+        .call("auth/sign_in_with_link", &[("token", &token)])
+        .await;
+    let cookie = response
+        .headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("vv_session="))
+        .expect("session cookie")
+        .to_string();
+    assert!(cookie.contains("HttpOnly"));
+    assert!(cookie.contains("SameSite=Lax"));
+    assert!(!cookie.contains("Secure"), "plain http on loopback");
+}
+
+#[tokio::test]
+async fn state_changing_requests_from_a_foreign_origin_are_refused() {
+    let app = spawn_app().await;
+    app.sign_in_admin().await;
+    let response = app
+        .client
+        .post(format!("{}/api/areas/save", app.base))
+        .header("Origin", "https://evil.example.com")
+        .form(&[
+            ("id", ""),
+            ("form[name]", "Nord"),
+            ("form[description]", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let areas: Vec<serde_json::Value> = app.ok("areas/list", &[]).await;
+    assert!(areas.is_empty());
+    // The same request from our own origin goes through.
+    let response = app
+        .client
+        .post(format!("{}/api/areas/save", app.base))
+        .header("Origin", app.base.clone())
+        .form(&[
+            ("id", ""),
+            ("form[name]", "Nord"),
+            ("form[description]", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn pages_render_in_danish_by_default_and_english_on_request() {
+    let app = spawn_app().await;
+    let page = client().get(format!("{}/", app.base)).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let csp = page
+        .headers()
+        .get("content-security-policy")
+        .expect("CSP")
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(csp.contains("frame-ancestors 'none'"));
+    let html = page.text().await.unwrap();
+    assert!(html.contains("<html lang=\"da\""), "{html}");
+    assert!(html.contains("Velkommen til Valgvagt"));
+
+    let english = client()
+        .get(format!("{}/", app.base))
+        .header("Cookie", "vv_lang=en")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(english.contains("<html lang=\"en\""));
+    assert!(english.contains("Welcome to Valgvagt"));
+
+    let health = client()
+        .get(format!("{}/healthz", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(health.text().await.unwrap(), "ok");
+}

@@ -1,0 +1,137 @@
+use app::domain::AppError;
+use reqwest::StatusCode;
+use std::collections::HashMap;
+use std::sync::Arc;
+use tempfile::TempDir;
+use valgvagt_server::config::Config;
+use valgvagt_server::storage::sqlite::SqliteStorage;
+
+pub struct TestApp {
+    pub base: String,
+    pub config: Config,
+    pub storage: Arc<SqliteStorage>,
+    /// A cookie-keeping client; signed in after [`TestApp::sign_in_admin`].
+    pub client: reqwest::Client,
+    _dir: TempDir,
+}
+
+/// Starts the server on 127.0.0.1:0 with its own database file.
+pub async fn spawn_app() -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let env: HashMap<String, String> = [
+        (
+            "VALGVAGT_DATABASE",
+            dir.path().join("test.db").to_string_lossy().to_string(),
+        ),
+        ("VALGVAGT_BIND", addr.to_string()),
+        ("VALGVAGT_PUBLIC_URL", format!("http://{addr}")),
+        (
+            "LEPTOS_SITE_ROOT",
+            dir.path().join("site").to_string_lossy().to_string(),
+        ),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    let config = Config::from_layers(&HashMap::new(), &env).expect("config");
+    valgvagt_server::startup::start(&config, listener)
+        .await
+        .expect("server starts");
+    let storage = Arc::new(
+        SqliteStorage::open(&config.database)
+            .await
+            .expect("storage"),
+    );
+    TestApp {
+        base: format!("http://{addr}"),
+        config,
+        storage,
+        client: client(),
+        _dir: dir,
+    }
+}
+
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}
+
+impl TestApp {
+    /// A one-time link for a new administrator.
+    pub async fn admin_link(&self, email: &str) -> String {
+        valgvagt_server::admin::administrator_link(
+            self.storage.as_ref(),
+            &self.config,
+            email,
+            "Test Admin",
+        )
+        .await
+        .expect("admin link")
+    }
+
+    pub async fn sign_in_admin(&self) {
+        let link = self.admin_link("admin@example.dk").await;
+        let token = link.rsplit('/').next().expect("token").to_string();
+        let response = self
+            .call("auth/sign_in_with_link", &[("token", token.as_str())])
+            .await;
+        assert_eq!(
+            response.status(),
+            StatusCode::OK,
+            "sign-in failed: {:?}",
+            response.text().await
+        );
+    }
+
+    /// POSTs a form to a server function.
+    pub async fn call(&self, endpoint: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        self.client
+            .post(format!("{}/api/{endpoint}", self.base))
+            .form(form)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// POSTs and expects success; returns the JSON body.
+    pub async fn ok<T: serde::de::DeserializeOwned>(
+        &self,
+        endpoint: &str,
+        form: &[(&str, &str)],
+    ) -> T {
+        let response = self.call(endpoint, form).await;
+        let status = response.status();
+        let body = response.text().await.expect("body");
+        assert!(
+            status.is_success(),
+            "{endpoint} failed with {status}: {body}"
+        );
+        serde_json::from_str(&body)
+            .unwrap_or_else(|e| panic!("{endpoint}: cannot decode {body}: {e}"))
+    }
+
+    /// POSTs and expects a refusal; returns the status and the error.
+    pub async fn err(&self, endpoint: &str, form: &[(&str, &str)]) -> (StatusCode, AppError) {
+        let response = self.call(endpoint, form).await;
+        let status = response.status();
+        let body = response.text().await.expect("body");
+        assert!(
+            !status.is_success(),
+            "{endpoint} should have failed but answered {status}: {body}"
+        );
+        let error = serde_json::from_str(&body)
+            .unwrap_or_else(|e| panic!("{endpoint}: not an AppError: {body}: {e}"));
+        (status, error)
+    }
+}
+
+pub fn invalid(field: &str, key: &str) -> AppError {
+    AppError::invalid(field, key)
+}

@@ -1,0 +1,8 @@
+//! Integration tests: each test starts the real server on a random loopback
+//! port with its own fresh SQLite file and talks to it over HTTP.
+
+mod auth;
+mod helpers;
+mod seats;
+mod setup;
+mod storage;
