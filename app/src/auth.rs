@@ -2,11 +2,12 @@
 //! link (printed by `valgvagt admin`); passkeys and emailed links build on
 //! the same sessions.
 
-use crate::components::{ActionError, Loaded};
+use crate::components::Loaded;
 use crate::domain::accounts::CurrentUser;
 use crate::domain::AppError;
 use crate::i18n::t;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
@@ -109,12 +110,12 @@ pub fn SignInPage() -> impl IntoView {
 
 /// The page a sign-in link opens. The link itself does not sign in: mail
 /// scanners open links too, so a button press spends the one-time token.
+/// A plain form post, so the whole app reloads as the signed-in user.
 #[component]
 pub fn SignInWithLinkPage() -> impl IntoView {
     let params = use_params_map();
     let token = move || params.read().get("token").unwrap_or_default();
     let status = Resource::new(token, peek_sign_in_link);
-    let action = ServerAction::<SignInWithLink>::new();
     view! {
         <Title text=t("auth.sign_in")/>
         <div class="signin-box card">
@@ -122,11 +123,10 @@ pub fn SignInWithLinkPage() -> impl IntoView {
             <Loaded resource=status view={move |email: Option<String>| match email {
                 Some(email) => view! {
                     <p>{crate::i18n::t_with("auth.sign_in_as", &[("email", &email)])}</p>
-                    <ActionError action/>
-                    <ActionForm action>
+                    <form method="post" action=SignInWithLink::url()>
                         <input type="hidden" name="token" value=token()/>
                         <button type="submit" class="btn btn-primary">{t("auth.sign_in_button")}</button>
-                    </ActionForm>
+                    </form>
                 }.into_any(),
                 None => view! {
                     <div class="alert alert-error" role="alert"><p>{t("auth.link_invalid")}</p></div>

@@ -182,7 +182,7 @@ pub fn ElectionsPage() -> impl IntoView {
                 return view! { <p class="empty">{t("elections.none")}</p> }.into_any();
             }
             view! {
-                <div class="table-wrap">
+                <div class="table-wrap" tabindex="0" role="region" aria-label=t("common.table")>
                     <table class="data">
                         <caption class="visually-hidden">{t("elections.title")}</caption>
                         <thead>
@@ -357,7 +357,7 @@ pub fn ElectionTypesPage() -> impl IntoView {
         <Title text=t("election_types.title")/>
         <PageHead title=t("election_types.title") new_href="/election-types/new" new_label="election_types.new"/>
         <Loaded resource=types view={|list: Vec<ElectionType>| view! {
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex="0" role="region" aria-label=t("common.table")>
                 <table class="data">
                     <thead>
                         <tr>

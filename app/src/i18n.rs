@@ -1,6 +1,6 @@
 //! Danish first, English second. Texts live in `app/locales/{da,en}.json`
 //! (flat keys); code only names keys. The locale is decided on the server
-//! (cookie, then the browser's Accept-Language, then Danish), written into
+//! (the visitor's choice in a cookie, else Danish), written into
 //! `<html lang>`, and read back from there when the page hydrates, so both
 //! sides always render the same language.
 
@@ -37,17 +37,6 @@ impl Locale {
             Locale::Da => Locale::En,
             Locale::En => Locale::Da,
         }
-    }
-
-    /// Picks the first supported language of an Accept-Language header.
-    pub fn from_accept_language(header: &str) -> Option<Self> {
-        header
-            .split(',')
-            .filter_map(|part| part.split(';').next())
-            .find_map(|tag| {
-                let tag = tag.trim().to_ascii_lowercase();
-                Locale::parse(tag.split('-').next().unwrap_or_default())
-            })
     }
 }
 
@@ -175,18 +164,5 @@ mod tests {
             missing.is_empty(),
             "keys missing from da.json: {missing:#?}"
         );
-    }
-
-    #[test]
-    fn accept_language() {
-        assert_eq!(
-            Locale::from_accept_language("en-GB,en;q=0.9"),
-            Some(Locale::En)
-        );
-        assert_eq!(
-            Locale::from_accept_language("sv,da;q=0.8"),
-            Some(Locale::Da)
-        );
-        assert_eq!(Locale::from_accept_language("de"), None);
     }
 }

@@ -25,21 +25,14 @@ use leptos_router::{
     path,
 };
 
-/// The locale of the request being rendered (server side).
+/// The locale of the request being rendered (server side): the visitor's
+/// choice from the cookie, else Danish. The browser's Accept-Language is not
+/// used: most Danish phones and municipal PCs send English, and the
+/// municipality's language comes first.
 #[cfg(feature = "ssr")]
 pub fn request_locale() -> Locale {
-    let from_cookie =
-        server::request_cookie(server::LANGUAGE_COOKIE).and_then(|c| Locale::parse(&c));
-    from_cookie
-        .or_else(|| {
-            use_context::<axum::http::request::Parts>().and_then(|parts| {
-                parts
-                    .headers
-                    .get(axum::http::header::ACCEPT_LANGUAGE)
-                    .and_then(|v| v.to_str().ok())
-                    .and_then(Locale::from_accept_language)
-            })
-        })
+    server::request_cookie(server::LANGUAGE_COOKIE)
+        .and_then(|c| Locale::parse(&c))
         .unwrap_or_default()
 }
 

@@ -138,7 +138,7 @@ pub fn ElectionSeatsPage() -> impl IntoView {
                     view! { <p class="empty">{t("seats.no_stations")}</p> }.into_any()
                 } else {
                     view! {
-                        <div class="table-wrap">
+                        <div class="table-wrap" tabindex="0" role="region" aria-label=t("common.table")>
                             <table class="data">
                                 <thead>
                                     <tr>
@@ -268,7 +268,7 @@ fn SeatMatrix(plan: SeatPlan, action: ServerAction<SaveSeatCounts>) -> impl Into
             <input type="hidden" name="form[election_id]" value=election_id.to_string()/>
             <input type="hidden" name="form[station_id]" value=station_id.to_string()/>
             <input type="hidden" name="form[day]" value=day.format("%Y-%m-%d").to_string()/>
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex="0" role="region" aria-label=t("common.table")>
                 <table class="matrix">
                     <caption class="visually-hidden">{t("seats.matrix_caption")}</caption>
                     <thead>

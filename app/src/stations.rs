@@ -130,7 +130,7 @@ pub fn AreasPage() -> impl IntoView {
         <Title text=t("areas.title")/>
         <PageHead title=t("areas.title") new_href="/areas/new" new_label="areas.new"/>
         <Loaded resource=areas view={|list: Vec<Area>| view! {
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex="0" role="region" aria-label=t("common.table")>
                 <table class="data">
                     <thead>
                         <tr>
@@ -201,7 +201,7 @@ pub fn StationsPage() -> impl IntoView {
         <Title text=t("stations.title")/>
         <PageHead title=t("stations.title") new_href="/stations/new" new_label="stations.new"/>
         <Loaded resource=stations view={|list: Vec<Station>| view! {
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex="0" role="region" aria-label=t("common.table")>
                 <table class="data">
                     <thead>
                         <tr>

@@ -74,7 +74,7 @@ pub fn TaskTypesPage() -> impl IntoView {
         <Title text=t("task_types.title")/>
         <PageHead title=t("task_types.title") new_href="/task-types/new" new_label="task_types.new"/>
         <Loaded resource=tasks view={|list: Vec<TaskType>| view! {
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex="0" role="region" aria-label=t("common.table")>
                 <table class="data">
                     <thead>
                         <tr>

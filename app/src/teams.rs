@@ -64,7 +64,7 @@ pub fn TeamsPage() -> impl IntoView {
         <Title text=t("teams.title")/>
         <PageHead title=t("teams.title") new_href="/teams/new" new_label="teams.new"/>
         <Loaded resource=teams view={|list: Vec<Team>| view! {
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex="0" role="region" aria-label=t("common.table")>
                 <table class="data">
                     <thead>
                         <tr>

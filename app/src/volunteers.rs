@@ -64,7 +64,7 @@ pub fn DietsPage() -> impl IntoView {
         <Title text=t("diets.title")/>
         <PageHead title=t("diets.title") new_href="/diets/new" new_label="diets.new"/>
         <Loaded resource=diets view={|list: Vec<Diet>| view! {
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex="0" role="region" aria-label=t("common.table")>
                 <table class="data">
                     <thead>
                         <tr>
