@@ -49,13 +49,14 @@ export default defineConfig({
       },
     },
   ],
+  // The server starts on a fresh database with the demo municipality loaded.
   // Playwright starts the web server BEFORE globalSetup runs, so the fresh
   // database is prepared by the command itself. The binary and target/site
   // must already exist (scripts/test.sh runs `cargo leptos build` first).
   webServer: {
     command:
       'rm -f /tmp/valgvagt-e2e/e2e.db* && mkdir -p /tmp/valgvagt-e2e && ' +
-      '../target/debug/valgvagt migrate && exec ../target/debug/valgvagt serve',
+      '../target/debug/valgvagt demo && exec ../target/debug/valgvagt serve',
     cwd: __dirname,
     env: SERVER_ENV,
     url: `${E2E_BASE_URL}/healthz`,

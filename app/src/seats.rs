@@ -292,7 +292,7 @@ fn SeatMatrix(plan: SeatPlan, action: ServerAction<SaveSeatCounts>) -> impl Into
                                         let name = format!("form[counts][{}]", cell_key(team.id, task.id));
                                         view! {
                                             <td class="num">
-                                                <input type="number" inputmode="numeric" min=counts.accepted.to_string()
+                                                <input type="number" inputmode="numeric" min="0"
                                                     max=crate::domain::seats::MAX_SEATS_PER_CELL.to_string()
                                                     name=name aria-label=label
                                                     value=counts.total().to_string()
