@@ -41,6 +41,8 @@ pub struct SeatPlan {
     pub teams: Vec<Team>,
     pub task_types: Vec<TaskType>,
     pub cells: Vec<SeatCell>,
+    /// The days on which this station has seats in this election.
+    pub seat_days: Vec<NaiveDate>,
 }
 
 #[server(endpoint = "seats/plan")]
@@ -65,6 +67,7 @@ pub async fn load_seat_plan(
         Ok(SeatPlan {
             station: ctx.storage.get_station(station_id).await?,
             cells: ctx.storage.seat_plan(election_id, station_id, day).await?,
+            seat_days: ctx.storage.seat_days(election_id, station_id).await?,
             teams: ctx.storage.list_teams().await?,
             task_types: ctx.storage.list_task_types().await?,
             election,
@@ -196,6 +199,13 @@ pub fn SeatPlanPage() -> impl IntoView {
     }
 }
 
+/// One input of the matrix: what is stored, and what is typed now.
+struct MatrixCell {
+    task: TaskType,
+    counts: SeatCounts,
+    wanted: RwSignal<i64>,
+}
+
 #[component]
 fn SeatMatrix(plan: SeatPlan, action: ServerAction<SaveSeatCounts>) -> impl IntoView {
     let election_id = plan.election.id;
@@ -209,7 +219,7 @@ fn SeatMatrix(plan: SeatPlan, action: ServerAction<SaveSeatCounts>) -> impl Into
             .unwrap_or_default()
     };
     // One signal per cell so the totals follow the inputs as you type.
-    let grid: Vec<(Team, Vec<(TaskType, SeatCounts, RwSignal<i64>)>)> = plan
+    let grid: Vec<(Team, Vec<MatrixCell>)> = plan
         .teams
         .iter()
         .map(|team| {
@@ -218,7 +228,11 @@ fn SeatMatrix(plan: SeatPlan, action: ServerAction<SaveSeatCounts>) -> impl Into
                 .iter()
                 .map(|task| {
                     let counts = find(team.id, task.id);
-                    (task.clone(), counts, RwSignal::new(counts.total()))
+                    MatrixCell {
+                        task: task.clone(),
+                        counts,
+                        wanted: RwSignal::new(counts.total()),
+                    }
                 })
                 .collect();
             (team.clone(), row)
@@ -226,14 +240,12 @@ fn SeatMatrix(plan: SeatPlan, action: ServerAction<SaveSeatCounts>) -> impl Into
         .collect();
     let all: Vec<RwSignal<i64>> = grid
         .iter()
-        .flat_map(|(_, row)| row.iter().map(|c| c.2))
+        .flat_map(|(_, row)| row.iter().map(|c| c.wanted))
         .collect();
     let grand_total = move || all.iter().map(|s| s.get()).sum::<i64>();
     let column_signals: Vec<Vec<RwSignal<i64>>> = (0..plan.task_types.len())
-        .map(|i| grid.iter().map(|(_, row)| row[i].2).collect())
+        .map(|i| grid.iter().map(|(_, row)| row[i].wanted).collect())
         .collect();
-    let days = plan.election.days();
-    let election_day = plan.election.election_day;
     let day = plan.day;
     let saved = move || matches!(action.value().get(), Some(Ok(())));
     view! {
@@ -241,24 +253,7 @@ fn SeatMatrix(plan: SeatPlan, action: ServerAction<SaveSeatCounts>) -> impl Into
         <p><a href=format!("/elections/{election_id}/seats")>{format!("← {}", plan.election.title)}</a></p>
         <h1>{heading}</h1>
         <p class="muted">{format!("{}, {} {}", plan.station.address, plan.station.postal_code, plan.station.city)}</p>
-        <nav class="day-tabs" aria-label=t("seats.days")>
-            {days.into_iter().map(|d| {
-                let current = d == day;
-                let mut class = String::from(if current { "btn btn-primary btn-small" } else { "btn btn-secondary btn-small" });
-                if d == election_day {
-                    class.push_str(" is-election-day");
-                }
-                let label = if d == election_day {
-                    format!("{} ({})", short_date(d), t("seats.election_day"))
-                } else {
-                    short_date(d)
-                };
-                view! {
-                    <a class=class aria-current=current.then_some("date")
-                        href=format!("/elections/{election_id}/seats/{station_id}?day={}", d.format("%Y-%m-%d"))>{label}</a>
-                }
-            }).collect_view()}
-        </nav>
+        <DayPicker election=plan.election.clone() station_id day seat_days=plan.seat_days.clone()/>
         <h2>{long_date(day)}</h2>
         <ActionError action/>
         {move || saved().then(|| view! {
@@ -282,22 +277,26 @@ fn SeatMatrix(plan: SeatPlan, action: ServerAction<SaveSeatCounts>) -> impl Into
                     </thead>
                     <tbody>
                         {grid.into_iter().map(|(team, row)| {
-                            let row_signals: Vec<RwSignal<i64>> = row.iter().map(|c| c.2).collect();
+                            let row_signals: Vec<RwSignal<i64>> = row.iter().map(|c| c.wanted).collect();
                             let team_name = team.name.clone();
                             view! {
                                 <tr>
                                     <th scope="row">{team.name.clone()}</th>
-                                    {row.into_iter().map(|(task, counts, signal)| {
-                                        let label = format!("{} – {}", team_name, task.title);
-                                        let name = format!("form[counts][{}]", cell_key(team.id, task.id));
+                                    {row.into_iter().map(|cell| {
+                                        let label = format!("{} – {}", team_name, cell.task.title);
+                                        let name = format!("form[counts][{}]", cell_key(team.id, cell.task.id));
+                                        let wanted = cell.wanted;
+                                        let counts = cell.counts;
                                         view! {
                                             <td class="num">
+                                                // The server refuses going below the accepted seats
+                                                // and says why; no `min` here, so it can.
                                                 <input type="number" inputmode="numeric" min="0"
                                                     max=crate::domain::seats::MAX_SEATS_PER_CELL.to_string()
                                                     name=name aria-label=label
                                                     value=counts.total().to_string()
                                                     on:input=move |ev| {
-                                                        signal.set(event_target_value(&ev).trim().parse().unwrap_or(0));
+                                                        wanted.set(event_target_value(&ev).trim().parse().unwrap_or(0));
                                                     }/>
                                                 {(counts.accepted + counts.invited > 0).then(|| view! {
                                                     <span class="cell-status muted">{counts_text(&counts)}</span>
@@ -321,10 +320,63 @@ fn SeatMatrix(plan: SeatPlan, action: ServerAction<SaveSeatCounts>) -> impl Into
                     </tfoot>
                 </table>
             </div>
+            <p class="muted">{t("seats.legend")}</p>
             <div class="form-actions">
                 <button type="submit" class="btn btn-primary">{t("seats.save")}</button>
             </div>
         </ActionForm>
+    }
+}
+
+/// The days of work: election day, the days that have seats and the day
+/// shown are one tap away; all other days sit behind "all days", so a
+/// three-week postal-vote period does not fill a phone's screen.
+#[component]
+fn DayPicker(
+    election: Election,
+    station_id: Id,
+    day: NaiveDate,
+    seat_days: Vec<NaiveDate>,
+) -> impl IntoView {
+    let election_id = election.id;
+    let election_day = election.election_day;
+    let link = move |d: NaiveDate| {
+        let current = d == day;
+        let mut class = String::from(if current {
+            "btn btn-primary btn-small"
+        } else {
+            "btn btn-secondary btn-small"
+        });
+        if d == election_day {
+            class.push_str(" is-election-day");
+        }
+        let label = if d == election_day {
+            format!("{} ({})", short_date(d), t("seats.election_day"))
+        } else {
+            short_date(d)
+        };
+        view! {
+            <a class=class aria-current=current.then_some("date")
+                href=format!("/elections/{election_id}/seats/{station_id}?day={}", d.format("%Y-%m-%d"))>{label}</a>
+        }
+    };
+    let all = election.days();
+    let (quick, rest): (Vec<NaiveDate>, Vec<NaiveDate>) = all
+        .iter()
+        .partition(|d| **d == election_day || **d == day || seat_days.contains(d));
+    let rest_count = rest.len();
+    view! {
+        <nav aria-label=t("seats.days")>
+            <div class="day-tabs">{quick.into_iter().map(link).collect_view()}</div>
+            {(rest_count > 0).then(|| view! {
+                <details class="more-days">
+                    <summary class="btn btn-secondary btn-small">
+                        {t_with("seats.all_days", &[("n", &all.len().to_string())])}
+                    </summary>
+                    <div class="day-tabs">{rest.into_iter().map(link).collect_view()}</div>
+                </details>
+            })}
+        </nav>
     }
 }
 

@@ -128,7 +128,8 @@ test('a coordinator signs in and sets up an election with seats', async ({ page 
   await hydrated(page);
   await expect(page.getByLabel(`Frivillige ${tag} – Fintæller ${tag}`)).toHaveValue('3');
 
-  // The other days of work are one tap away; the day after has no seats yet.
+  // The other days of work sit behind "all days"; the day after has no seats yet.
+  await page.getByText('Alle arbejdsdage (9)').click();
   await page.getByRole('link', { name: '2.6.2027' }).click();
   await expect(page.getByRole('heading', { level: 2, name: 'onsdag 2. juni 2027' })).toBeVisible();
   await expect(page.getByLabel(`Frivillige ${tag} – Fintæller ${tag}`)).toHaveValue('0');

@@ -100,6 +100,8 @@ pub trait SeatStore: Send + Sync {
         station_id: Id,
         day: NaiveDate,
     ) -> AppResult<Vec<SeatCell>>;
+    /// The days on which a station has seats in an election, in order.
+    async fn seat_days(&self, election_id: Id, station_id: Id) -> AppResult<Vec<NaiveDate>>;
     /// Seat totals per station of an election, all days together.
     async fn station_seats(&self, election_id: Id) -> AppResult<Vec<StationSeats>>;
     /// Sets the counts of several cells at once, all or nothing.

@@ -54,6 +54,15 @@ impl SeatStore for SqliteStorage {
             .collect())
     }
 
+    async fn seat_days(&self, election_id: Id, station_id: Id) -> Result<Vec<NaiveDate>, AppError> {
+        sqlx::query_scalar("SELECT DISTINCT day FROM seats WHERE election_id = $1 AND station_id = $2 ORDER BY day")
+            .bind(election_id)
+            .bind(station_id)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_error)
+    }
+
     async fn station_seats(&self, election_id: Id) -> Result<Vec<StationSeats>, AppError> {
         let rows: Vec<(i64, String, String, Option<i64>, Option<i64>, Option<i64>)> =
             sqlx::query_as(&format!(
