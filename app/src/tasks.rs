@@ -94,7 +94,7 @@ pub fn TaskTypesPage() -> impl IntoView {
                                 </td>
                                 <td>{task.short_name.clone()}</td>
                                 <td>{time_range(&task)}</td>
-                                <td class="num">{format!("{} kr.", task.payment_dkk)}</td>
+                                <td class="num">{crate::i18n::t_with("common.dkk", &[("n", &task.payment_dkk.to_string())])}</td>
                                 <td class="actions">
                                     <a class="btn btn-secondary btn-small" href=format!("/task-types/{}", task.id)>
                                         {t("common.edit")}<span class="visually-hidden">" " {task.title.clone()}</span>

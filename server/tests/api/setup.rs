@@ -7,6 +7,48 @@ use app::domain::volunteers::Diet;
 use app::domain::AppError;
 use reqwest::StatusCode;
 
+/// The fields of the station form that most tests leave alone.
+pub struct StationFields<'a> {
+    pub district: &'a str,
+    pub latitude: &'a str,
+    pub longitude: &'a str,
+    pub notes: &'a str,
+}
+
+impl Default for StationFields<'_> {
+    fn default() -> Self {
+        StationFields {
+            district: "1",
+            latitude: "",
+            longitude: "",
+            notes: "",
+        }
+    }
+}
+
+impl<'a> StationFields<'a> {
+    pub fn form(
+        &self,
+        id: &'a str,
+        area_id: &'a str,
+        name: &'a str,
+        postal_code: &'a str,
+    ) -> Vec<(&'static str, &'a str)> {
+        vec![
+            ("id", id),
+            ("form[area_id]", area_id),
+            ("form[name]", name),
+            ("form[address]", "Torvet 1"),
+            ("form[postal_code]", postal_code),
+            ("form[city]", "Korsbæk"),
+            ("form[district_number]", self.district),
+            ("form[latitude]", self.latitude),
+            ("form[longitude]", self.longitude),
+            ("form[notes]", self.notes),
+        ]
+    }
+}
+
 pub async fn make_area(app: &TestApp, name: &str) -> Area {
     app.ok::<()>(
         "areas/save",
@@ -24,18 +66,7 @@ pub async fn make_station(app: &TestApp, area: &Area, name: &str) -> Station {
     let area_id = area.id.to_string();
     app.ok::<()>(
         "stations/save",
-        &[
-            ("id", ""),
-            ("form[area_id]", &area_id),
-            ("form[name]", name),
-            ("form[address]", "Torvet 1"),
-            ("form[postal_code]", "4200"),
-            ("form[city]", "Korsbæk"),
-            ("form[district_number]", "1"),
-            ("form[latitude]", ""),
-            ("form[longitude]", ""),
-            ("form[notes]", ""),
-        ],
+        &StationFields::default().form("", &area_id, name, "4200"),
     )
     .await;
     let stations: Vec<Station> = app.ok("stations/list", &[]).await;
@@ -168,18 +199,13 @@ async fn a_whole_set_up_can_be_created_listed_edited_and_deleted() {
     let area_id = area.id.to_string();
     app.ok::<()>(
         "stations/save",
-        &[
-            ("id", &id),
-            ("form[area_id]", &area_id),
-            ("form[name]", "Rådhuset, sal A"),
-            ("form[address]", "Torvet 1"),
-            ("form[postal_code]", "4200"),
-            ("form[city]", "Korsbæk"),
-            ("form[district_number]", "2"),
-            ("form[latitude]", "55,4"),
-            ("form[longitude]", "11.35"),
-            ("form[notes]", "Indgang fra gården"),
-        ],
+        &StationFields {
+            district: "2",
+            latitude: "55,4",
+            longitude: "11.35",
+            notes: "Indgang fra gården",
+        }
+        .form(&id, &area_id, "Rådhuset, sal A", "4200"),
     )
     .await;
     let stations: Vec<Station> = app.ok("stations/list", &[]).await;
@@ -257,18 +283,7 @@ async fn bad_input_gets_a_clear_error_and_changes_nothing() {
     let (status, error) = app
         .err(
             "stations/save",
-            &[
-                ("id", ""),
-                ("form[area_id]", "9999"),
-                ("form[name]", "Skolen"),
-                ("form[address]", "Skolevej 1"),
-                ("form[postal_code]", "4200"),
-                ("form[city]", "Korsbæk"),
-                ("form[district_number]", "1"),
-                ("form[latitude]", ""),
-                ("form[longitude]", ""),
-                ("form[notes]", ""),
-            ],
+            &StationFields::default().form("", "9999", "Skolen", "4200"),
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -278,18 +293,7 @@ async fn bad_input_gets_a_clear_error_and_changes_nothing() {
     let (_, error) = app
         .err(
             "stations/save",
-            &[
-                ("id", ""),
-                ("form[area_id]", &area_id),
-                ("form[name]", "Skolen"),
-                ("form[address]", "Skolevej 1"),
-                ("form[postal_code]", "42"),
-                ("form[city]", "Korsbæk"),
-                ("form[district_number]", "1"),
-                ("form[latitude]", ""),
-                ("form[longitude]", ""),
-                ("form[notes]", ""),
-            ],
+            &StationFields::default().form("", &area_id, "Skolen", "42"),
         )
         .await;
     assert_eq!(error, invalid("postal_code", "error.postal_code"));
