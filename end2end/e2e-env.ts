@@ -14,10 +14,16 @@ export const VALGVAGT_BIN = path.join(REPO_ROOT, 'target', 'debug', 'valgvagt');
 /** Site root produced by `cargo leptos build` (contains pkg/valgvagt.{js,wasm,css}). */
 export const SITE_ROOT = path.join(REPO_ROOT, 'target', 'site');
 
+/** The loopback mail catcher (mail-catcher.mjs): SMTP in, JSON out. */
+export const MAIL_CATCHER_SMTP_PORT = 2525;
+export const MAIL_CATCHER_URL = 'http://127.0.0.1:2526';
+
 /** Environment for every invocation of the valgvagt binary during e2e tests. */
 export const SERVER_ENV: Record<string, string> = {
   VALGVAGT_DATABASE: E2E_DATABASE,
   VALGVAGT_BIND: `127.0.0.1:${E2E_PORT}`,
   VALGVAGT_PUBLIC_URL: E2E_BASE_URL,
   LEPTOS_SITE_ROOT: SITE_ROOT,
+  VALGVAGT_SMTP_URL: `smtp://127.0.0.1:${MAIL_CATCHER_SMTP_PORT}`,
+  VALGVAGT_MAIL_FROM: 'Valgvagt <valg@korsbaek.example.dk>',
 };

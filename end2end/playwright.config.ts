@@ -1,5 +1,5 @@
 import { defineConfig } from '@playwright/test';
-import { E2E_BASE_URL, SERVER_ENV } from './e2e-env';
+import { E2E_BASE_URL, MAIL_CATCHER_URL, SERVER_ENV } from './e2e-env';
 
 // Chromium from the OS (apt package `chromium`); Playwright's own browser
 // download is skipped (PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 in scripts/setup.sh).
@@ -53,16 +53,26 @@ export default defineConfig({
   // Playwright starts the web server BEFORE globalSetup runs, so the fresh
   // database is prepared by the command itself. The binary and target/site
   // must already exist (scripts/test.sh runs `cargo leptos build` first).
-  webServer: {
-    command:
-      'rm -f /tmp/valgvagt-e2e/e2e.db* && mkdir -p /tmp/valgvagt-e2e && ' +
-      '../target/debug/valgvagt demo && exec ../target/debug/valgvagt serve',
-    cwd: __dirname,
-    env: SERVER_ENV,
-    url: `${E2E_BASE_URL}/healthz`,
-    reuseExistingServer: false,
-    timeout: 120_000,
-    stdout: 'pipe',
-    stderr: 'pipe',
-  },
+  webServer: [
+    {
+      // Mail from the app lands here (a real SMTP server on loopback).
+      command: 'node mail-catcher.mjs',
+      cwd: __dirname,
+      url: `${MAIL_CATCHER_URL}/healthz`,
+      reuseExistingServer: false,
+      timeout: 30_000,
+    },
+    {
+      command:
+        'rm -f /tmp/valgvagt-e2e/e2e.db* && mkdir -p /tmp/valgvagt-e2e && ' +
+        '../target/debug/valgvagt demo && exec ../target/debug/valgvagt serve',
+      cwd: __dirname,
+      env: SERVER_ENV,
+      url: `${E2E_BASE_URL}/healthz`,
+      reuseExistingServer: false,
+      timeout: 120_000,
+      stdout: 'pipe',
+      stderr: 'pipe',
+    },
+  ],
 });

@@ -2,7 +2,7 @@
 //! link (printed by `valgvagt admin`); passkeys and emailed links build on
 //! the same sessions.
 
-use crate::components::Loaded;
+use crate::components::{ActionError, Field, Loaded};
 use crate::domain::accounts::CurrentUser;
 use crate::domain::AppError;
 use crate::i18n::t;
@@ -29,6 +29,85 @@ pub async fn peek_sign_in_link(token: String) -> Result<Option<String>, AppError
         ctx.storage.peek_sign_in_token(&hash, ctx.now()).await
     })
     .await
+}
+
+/// How many links one address, and one network address, may ask for an hour.
+pub const LINKS_PER_ADDRESS_PER_HOUR: i64 = 5;
+pub const LINKS_PER_CLIENT_PER_HOUR: i64 = 30;
+
+/// Sends a one-time sign-in link to a known, active user. The answer is the
+/// same whether or not the address is known, so it tells nobody who has an
+/// account; only a malformed address or too many attempts are refused.
+#[server(endpoint = "auth/request_link")]
+pub async fn request_sign_in_link(email: String) -> Result<(), AppError> {
+    use crate::domain::volunteers::EmailAddress;
+    use crate::server::mail::OutgoingMail;
+    crate::server::guarded(async move {
+        let ctx = crate::server::context()?;
+        let email = EmailAddress::parse("email", &email)?;
+        let now = ctx.now();
+        let by_client = format!("link:client:{}", crate::server::client_ip());
+        let by_address = format!("link:address:{}", email.as_str());
+        if !ctx
+            .storage
+            .allow_attempt(&by_client, now, 3600, LINKS_PER_CLIENT_PER_HOUR)
+            .await?
+            || !ctx
+                .storage
+                .allow_attempt(&by_address, now, 3600, LINKS_PER_ADDRESS_PER_HOUR)
+                .await?
+        {
+            return Err(AppError::refused("auth.rate_limited"));
+        }
+        let Some((user_id, name)) = ctx.storage.find_active_user(email.as_str()).await? else {
+            return Ok(());
+        };
+        let token = (ctx.new_secret)();
+        ctx.storage
+            .store_sign_in_token(
+                user_id,
+                &(ctx.hasher)(&token),
+                now + ctx.settings.sign_in_link_secs,
+            )
+            .await?;
+        let link = format!("{}/signin/{token}", ctx.settings.public_url);
+        let locale = crate::request_locale();
+        let minutes = (ctx.settings.sign_in_link_secs / 60).to_string();
+        let fill = |key: &str| {
+            crate::i18n::translate(locale, key)
+                .replace("{name}", &name)
+                .replace("{minutes}", &minutes)
+                .replace("{municipality}", &ctx.settings.municipality_name)
+        };
+        let text = format!(
+            "{}\n\n{link}\n\n{}\n",
+            fill("mail.signin_text"),
+            fill("mail.signin_ignore")
+        );
+        let html = format!(
+            "<p>{}</p><p><a href=\"{link}\">{}</a></p><p>{}</p>",
+            html_escape(&fill("mail.signin_text")),
+            html_escape(&fill("mail.signin_button")),
+            html_escape(&fill("mail.signin_ignore")),
+        );
+        ctx.mailer
+            .send(OutgoingMail {
+                to: email.as_str().to_string(),
+                subject: fill("mail.signin_subject"),
+                text,
+                html,
+            })
+            .await
+    })
+    .await
+}
+
+/// Escapes text for an HTML mail body.
+pub fn html_escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// Uses a one-time sign-in link: starts a session and goes to the front page.
@@ -99,11 +178,25 @@ pub async fn set_language(lang: String) -> Result<(), AppError> {
 
 #[component]
 pub fn SignInPage() -> impl IntoView {
+    let action = ServerAction::<RequestSignInLink>::new();
+    let sent = move || matches!(action.value().get(), Some(Ok(())));
     view! {
         <Title text=t("auth.sign_in")/>
         <div class="signin-box card">
             <h1>{t("auth.sign_in")}</h1>
             <p>{t("auth.sign_in_how")}</p>
+            <ActionError action/>
+            {move || sent().then(|| view! {
+                <div class="alert alert-success" role="status"><p>{t("auth.link_sent")}</p></div>
+            })}
+            <ActionForm action>
+                <div class="form">
+                    <Field name="email" label="field.email" kind="email" required=true autocomplete="email"/>
+                </div>
+                <div class="form-actions">
+                    <button type="submit" class="btn btn-primary">{t("auth.send_link")}</button>
+                </div>
+            </ActionForm>
         </div>
     }
 }

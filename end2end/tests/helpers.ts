@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page } from '@playwright/test';
-import { SERVER_ENV, VALGVAGT_BIN } from '../e2e-env';
+import { MAIL_CATCHER_URL, SERVER_ENV, VALGVAGT_BIN } from '../e2e-env';
 
 /**
  * Creates (or re-issues) an admin account via the CLI, against the same
@@ -66,4 +66,30 @@ export async function expectNoHorizontalScroll(page: Page): Promise<void> {
   expect(scrollWidth, `document scrollWidth ${scrollWidth} > viewport ${innerWidth}`).toBeLessThanOrEqual(
     innerWidth,
   );
+}
+
+export interface CaughtMail {
+  to: string[];
+  subject: string;
+  text: string;
+  html: string;
+}
+
+/** Waits for mail to `address` at the loopback mail catcher and returns the newest. */
+export async function latestMailTo(address: string, atLeast = 1): Promise<CaughtMail> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const response = await fetch(`${MAIL_CATCHER_URL}/messages?to=${encodeURIComponent(address)}`);
+    const mails = (await response.json()) as CaughtMail[];
+    if (mails.length >= atLeast) return mails[mails.length - 1];
+    if (Date.now() > deadline) throw new Error(`no mail to ${address} arrived`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/** The sign-in link in a mail's plain-text part. */
+export function signInLinkIn(mail: CaughtMail): string {
+  const match = mail.text.match(/https?:\/\/\S+\/signin\/[0-9a-f]+/);
+  if (!match) throw new Error(`no sign-in link in mail: ${mail.text}`);
+  return match[0];
 }

@@ -28,6 +28,12 @@ pub struct Config {
     pub municipality_name: String,
     /// `DEV` enables cargo-leptos live reload; anything else is production.
     pub leptos_env: String,
+    /// How long an emailed sign-in link works.
+    pub sign_in_link_minutes: i64,
+    /// Where mail goes (`smtp://`, `smtps://`); none means the log.
+    pub smtp_url: Option<String>,
+    pub mail_from: String,
+    pub mail_reply_to: Option<String>,
 }
 
 /// (key, default, what it is) — the README's table is written from this.
@@ -177,6 +183,11 @@ impl Config {
             municipality_name: get("VALGVAGT_MUNICIPALITY_NAME")
                 .unwrap_or_else(|| "Korsbæk Kommune".into()),
             leptos_env: get("LEPTOS_ENV").unwrap_or_else(|| "PROD".into()),
+            sign_in_link_minutes: number("VALGVAGT_SIGNIN_LINK_MINUTES", 15)?,
+            smtp_url: get("VALGVAGT_SMTP_URL"),
+            mail_from: get("VALGVAGT_MAIL_FROM")
+                .unwrap_or_else(|| "Valgvagt <valgvagt@localhost>".into()),
+            mail_reply_to: get("VALGVAGT_MAIL_REPLY_TO"),
         })
     }
 }

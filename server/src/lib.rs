@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod config;
 pub mod demo;
+pub mod mail;
 pub mod secrets;
 pub mod startup;
 pub mod storage;

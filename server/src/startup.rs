@@ -4,6 +4,7 @@
 use crate::config::Config;
 use crate::secrets;
 use crate::storage::sqlite::SqliteStorage;
+use app::server::mail::Mailer;
 use app::server::{ServerContext, Settings, Storage};
 use app::{shell, App};
 use axum::body::Body;
@@ -42,14 +43,20 @@ pub fn settings(config: &Config) -> Settings {
         secure_cookies: config.secure_cookies,
         session_idle_secs: config.session_idle_minutes * 60,
         session_max_secs: config.session_max_hours * 3600,
+        sign_in_link_secs: config.sign_in_link_minutes * 60,
         municipality_code: config.municipality_code.clone(),
         municipality_name: config.municipality_name.clone(),
     }
 }
 
-pub fn server_context(config: &Config, storage: Arc<dyn Storage>) -> ServerContext {
+pub fn server_context(
+    config: &Config,
+    storage: Arc<dyn Storage>,
+    mailer: Arc<dyn Mailer>,
+) -> ServerContext {
     ServerContext {
         storage,
+        mailer,
         settings: Arc::new(settings(config)),
         hasher: secrets::hash,
         new_secret: secrets::new_secret,
@@ -73,9 +80,9 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
 }
 
 /// The whole application as an axum router.
-pub fn router(config: &Config, storage: Arc<dyn Storage>) -> Router {
+pub fn router(config: &Config, storage: Arc<dyn Storage>, mailer: Arc<dyn Mailer>) -> Router {
     let leptos_options = leptos_options(config);
-    let ctx = server_context(config, storage);
+    let ctx = server_context(config, storage, mailer);
     let security = Arc::new(Security {
         public_origin: origin_of(&config.public_url),
         csp: leptos_options.env == Env::PROD,
@@ -202,9 +209,17 @@ pub struct Running {
 pub async fn start(config: &Config, listener: TcpListener) -> anyhow::Result<Running> {
     let storage = SqliteStorage::open(&config.database).await?;
     crate::demo::seed_defaults(&storage).await?;
-    let app = router(config, Arc::new(storage));
+    let mailer = crate::mail::from_config(config)?;
+    let app = router(config, Arc::new(storage), mailer);
     let addr = listener.local_addr()?;
-    let handle = tokio::spawn(async move { axum::serve(listener, app).await });
+    // Connect info gives server functions the client's address (rate limits).
+    let handle = tokio::spawn(async move {
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+    });
     Ok(Running { addr, handle })
 }
 

@@ -2,6 +2,7 @@
 //! provides through Leptos context, sessions, and the guards every server
 //! function runs before it touches anything.
 
+pub mod mail;
 pub mod storage;
 
 use crate::domain::accounts::CurrentUser;
@@ -21,6 +22,8 @@ pub struct Settings {
     pub secure_cookies: bool,
     pub session_idle_secs: i64,
     pub session_max_secs: i64,
+    /// How long an emailed sign-in link works.
+    pub sign_in_link_secs: i64,
     pub municipality_code: String,
     pub municipality_name: String,
 }
@@ -29,6 +32,7 @@ pub struct Settings {
 #[derive(Clone)]
 pub struct ServerContext {
     pub storage: Arc<dyn Storage>,
+    pub mailer: Arc<dyn mail::Mailer>,
     pub settings: Arc<Settings>,
     /// Hashes secrets (session ids, sign-in tokens) before they reach storage.
     pub hasher: fn(&str) -> String,
@@ -153,6 +157,18 @@ pub async fn require_plan_viewer() -> Result<(ServerContext, CurrentUser), AppEr
     } else {
         Err(AppError::Forbidden)
     }
+}
+
+/// The client's address: the TCP peer, as the server saw it.
+pub fn client_ip() -> String {
+    use_context::<axum::http::request::Parts>()
+        .and_then(|parts| {
+            parts
+                .extensions
+                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                .map(|info| info.0.ip().to_string())
+        })
+        .unwrap_or_else(|| "unknown".to_string())
 }
 
 /// Sends the browser on to `path` after a successful form post; works with

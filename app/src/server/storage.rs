@@ -137,6 +137,17 @@ pub trait AccountStore: Send + Sync {
         token_hash: &str,
         expires_at: i64,
     ) -> AppResult<()>;
+    /// The active user with this email: (id, name).
+    async fn find_active_user(&self, email: &str) -> AppResult<Option<(Id, String)>>;
+    /// Counts an attempt in `bucket` and says whether it is allowed: at most
+    /// `max` attempts within `window_secs` before `now`.
+    async fn allow_attempt(
+        &self,
+        bucket: &str,
+        now: i64,
+        window_secs: i64,
+        max: i64,
+    ) -> AppResult<bool>;
     /// Marks the token used and returns its user, if it is unused, unexpired
     /// and the user is active. A token works once.
     async fn consume_sign_in_token(&self, token_hash: &str, now: i64) -> AppResult<Option<Id>>;

@@ -181,3 +181,61 @@ async fn pages_render_in_danish_by_default_and_english_on_request() {
         .unwrap();
     assert_eq!(health.text().await.unwrap(), "ok");
 }
+
+#[tokio::test]
+async fn an_emailed_link_signs_in_and_unknown_addresses_get_the_same_answer() {
+    let app = spawn_app().await;
+    // A known user (made by the admin command) asks for a link.
+    app.admin_link("kendt@example.dk").await;
+    app.ok::<()>("auth/request_link", &[("email", " Kendt@Example.dk ")])
+        .await;
+    let mails = app.mail.to("kendt@example.dk");
+    assert_eq!(mails.len(), 1, "one mail to the known address");
+    let text = mails[0].decoded();
+    assert!(text.contains("Subject: Dit link til Valgvagt"), "{text}");
+    assert!(text.contains("multipart/alternative"));
+    let link = mails[0].sign_in_link().expect("a link in the mail");
+    assert!(link.starts_with(&app.base), "{link}");
+
+    // Unknown address: the same answer, and no mail.
+    app.ok::<()>("auth/request_link", &[("email", "ukendt@example.dk")])
+        .await;
+    assert!(app.mail.to("ukendt@example.dk").is_empty());
+    // A malformed address is refused plainly.
+    let (status, error) = app
+        .err("auth/request_link", &[("email", "ikke en adresse")])
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(error, crate::helpers::invalid("email", "error.email"));
+
+    // The link from the mail signs in, once.
+    let token = link.rsplit('/').next().unwrap().to_string();
+    app.ok::<()>("auth/sign_in_with_link", &[("token", &token)])
+        .await;
+    let me: Option<CurrentUser> = app.ok("auth/who_am_i", &[]).await;
+    assert_eq!(me.map(|m| m.email).as_deref(), Some("kendt@example.dk"));
+}
+
+#[tokio::test]
+async fn asking_for_too_many_links_is_refused_with_a_clear_message() {
+    let app = spawn_app().await;
+    app.admin_link("mange@example.dk").await;
+    for _ in 0..app::auth::LINKS_PER_ADDRESS_PER_HOUR {
+        app.ok::<()>("auth/request_link", &[("email", "mange@example.dk")])
+            .await;
+    }
+    let (status, error) = app
+        .err("auth/request_link", &[("email", "mange@example.dk")])
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(error, AppError::refused("auth.rate_limited"));
+    assert_eq!(
+        app.mail.to("mange@example.dk").len() as i64,
+        app::auth::LINKS_PER_ADDRESS_PER_HOUR
+    );
+    // Another address from the same client still works.
+    app.admin_link("anden@example.dk").await;
+    app.ok::<()>("auth/request_link", &[("email", "anden@example.dk")])
+        .await;
+    assert_eq!(app.mail.to("anden@example.dk").len(), 1);
+}

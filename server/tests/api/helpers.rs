@@ -8,6 +8,8 @@ use valgvagt_server::storage::sqlite::SqliteStorage;
 
 pub struct TestApp {
     pub base: String,
+    /// Mail the app sent, received by a real SMTP server on loopback.
+    pub mail: crate::smtp::MailBox,
     pub config: Config,
     pub storage: Arc<SqliteStorage>,
     /// A cookie-keeping client; signed in after [`TestApp::sign_in_admin`].
@@ -22,6 +24,7 @@ pub async fn spawn_app() -> TestApp {
         .await
         .expect("bind");
     let addr = listener.local_addr().expect("addr");
+    let (smtp_port, mail) = crate::smtp::start().await;
     let env: HashMap<String, String> = [
         (
             "VALGVAGT_DATABASE",
@@ -32,6 +35,11 @@ pub async fn spawn_app() -> TestApp {
         (
             "LEPTOS_SITE_ROOT",
             dir.path().join("site").to_string_lossy().to_string(),
+        ),
+        ("VALGVAGT_SMTP_URL", format!("smtp://127.0.0.1:{smtp_port}")),
+        (
+            "VALGVAGT_MAIL_FROM",
+            "Valgvagt <valg@korsbaek.example.dk>".to_string(),
         ),
     ]
     .into_iter()
@@ -48,6 +56,7 @@ pub async fn spawn_app() -> TestApp {
     );
     TestApp {
         base: format!("http://{addr}"),
+        mail,
         config,
         storage,
         client: client(),

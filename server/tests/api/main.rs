@@ -5,4 +5,5 @@ mod auth;
 mod helpers;
 mod seats;
 mod setup;
+mod smtp;
 mod storage;

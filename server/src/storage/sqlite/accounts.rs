@@ -59,6 +59,47 @@ impl AccountStore for SqliteStorage {
         Ok(())
     }
 
+    async fn find_active_user(&self, email: &str) -> Result<Option<(Id, String)>, AppError> {
+        sqlx::query_as("SELECT id, name FROM users WHERE email = $1 AND active = 1")
+            .bind(email)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_error)
+    }
+
+    async fn allow_attempt(
+        &self,
+        bucket: &str,
+        now: i64,
+        window_secs: i64,
+        max: i64,
+    ) -> Result<bool, AppError> {
+        let mut tx = self.write().await?;
+        // Old attempts of this bucket no longer count; forget them.
+        sqlx::query("DELETE FROM rate_events WHERE bucket = $1 AND at <= $2")
+            .bind(bucket)
+            .bind(now - window_secs)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        let recent: i64 = sqlx::query_scalar("SELECT count(*) FROM rate_events WHERE bucket = $1")
+            .bind(bucket)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        if recent >= max {
+            return Ok(false);
+        }
+        sqlx::query("INSERT INTO rate_events (bucket, at) VALUES ($1, $2)")
+            .bind(bucket)
+            .bind(now)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(true)
+    }
+
     async fn consume_sign_in_token(
         &self,
         token_hash: &str,
