@@ -113,7 +113,6 @@ pub fn html_escape(text: &str) -> String {
 /// Uses a one-time sign-in link: starts a session and goes to the front page.
 #[server(endpoint = "auth/sign_in_with_link")]
 pub async fn sign_in_with_link(token: String) -> Result<(), AppError> {
-    use crate::server::{append_cookie, cookie, SESSION_COOKIE};
     crate::server::guarded(async move {
         let ctx = crate::server::context()?;
         if token.is_empty() || token.len() > 128 {
@@ -125,20 +124,38 @@ pub async fn sign_in_with_link(token: String) -> Result<(), AppError> {
             .consume_sign_in_token(&(ctx.hasher)(&token), now)
             .await?
             .ok_or_else(|| AppError::refused("auth.link_invalid"))?;
-        // Any session the browser had before is ended: a new id at every sign-in.
-        if let Some(old) = crate::server::request_cookie(SESSION_COOKIE) {
-            ctx.storage.delete_session(&(ctx.hasher)(&old)).await?;
-        }
-        let session = (ctx.new_secret)();
-        let max = ctx.settings.session_max_secs;
-        ctx.storage
-            .create_session(&(ctx.hasher)(&session), user_id, now, now + max)
-            .await?;
-        append_cookie(cookie(&ctx.settings, SESSION_COOKIE, &session, max, true));
-        crate::server::redirect_to("/");
+        start_session(&ctx, user_id).await?;
+        // Someone without a passkey is offered to make one right away.
+        let has_passkey = !ctx
+            .storage
+            .passkey_credential_ids(user_id)
+            .await?
+            .is_empty();
+        crate::server::redirect_to(if has_passkey { "/" } else { "/account" });
         Ok(())
     })
     .await
+}
+
+/// Starts a fresh session for `user_id` and sets its cookie. Any session the
+/// browser had before is ended: the id changes at every sign-in.
+#[cfg(feature = "ssr")]
+pub async fn start_session(
+    ctx: &crate::server::ServerContext,
+    user_id: crate::domain::Id,
+) -> Result<(), AppError> {
+    use crate::server::{append_cookie, cookie, SESSION_COOKIE};
+    if let Some(old) = crate::server::request_cookie(SESSION_COOKIE) {
+        ctx.storage.delete_session(&(ctx.hasher)(&old)).await?;
+    }
+    let session = (ctx.new_secret)();
+    let now = ctx.now();
+    let max = ctx.settings.session_max_secs;
+    ctx.storage
+        .create_session(&(ctx.hasher)(&session), user_id, now, now + max)
+        .await?;
+    append_cookie(cookie(&ctx.settings, SESSION_COOKIE, &session, max, true));
+    Ok(())
 }
 
 #[server(endpoint = "auth/sign_out")]
@@ -184,6 +201,9 @@ pub fn SignInPage() -> impl IntoView {
         <Title text=t("auth.sign_in")/>
         <div class="signin-box card">
             <h1>{t("auth.sign_in")}</h1>
+            <p>{t("passkeys.sign_in_how")}</p>
+            <crate::passkeys::PasskeySignIn/>
+            <h2>{t("auth.by_email")}</h2>
             <p>{t("auth.sign_in_how")}</p>
             <ActionError action/>
             {move || sent().then(|| view! {

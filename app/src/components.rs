@@ -68,6 +68,7 @@ fn MainNav(user: CurrentUser) -> impl IntoView {
         <nav class="main-nav" aria-label=t("nav.label")>
             <ul>
                 {link("/", "nav.home")}
+                {link("/account", "nav.account")}
                 {planner.then(|| view! {
                     {link("/elections", "nav.elections")}
                     {link("/stations", "nav.stations")}

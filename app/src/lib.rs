@@ -1,6 +1,8 @@
 //! Valgvagt's pages, routes and server functions. Compiled twice: with
 //! `ssr` into the server, and with `hydrate` into the browser's wasm.
 
+#![recursion_limit = "256"]
+
 pub mod components;
 pub mod domain;
 pub mod i18n;
@@ -10,6 +12,7 @@ pub mod server;
 pub mod auth;
 pub mod elections;
 pub mod home;
+pub mod passkeys;
 pub mod seats;
 pub mod stations;
 pub mod tasks;
@@ -90,6 +93,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=home::HomePage/>
                     <Route path=path!("/signin/:token") view=auth::SignInWithLinkPage/>
                     <Route path=path!("/signin") view=auth::SignInPage/>
+                    <Route path=path!("/account") view=passkeys::AccountPage/>
                     <Route path=path!("/elections") view=elections::ElectionsPage/>
                     <Route path=path!("/elections/new") view=elections::ElectionFormPage/>
                     <Route path=path!("/elections/:id") view=elections::ElectionFormPage/>

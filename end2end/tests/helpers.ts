@@ -93,3 +93,16 @@ export function signInLinkIn(mail: CaughtMail): string {
   if (!match) throw new Error(`no sign-in link in mail: ${mail.text}`);
   return match[0];
 }
+
+/**
+ * Opens a one-time sign-in link and presses the button. Someone without a
+ * passkey lands on their account page (which offers to make one); from
+ * there this goes on to the front page.
+ */
+export async function signInWithLink(page: Page, link: string): Promise<void> {
+  await page.goto(link);
+  await page.getByRole('button', { name: 'Log ind nu' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Min konto');
+  await page.getByRole('link', { name: 'Forside' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Hej Administrator');
+}

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod config;
 pub mod demo;
 pub mod mail;
+pub mod passkeys;
 pub mod secrets;
 pub mod startup;
 pub mod storage;

@@ -5,6 +5,7 @@ use crate::config::Config;
 use crate::secrets;
 use crate::storage::sqlite::SqliteStorage;
 use app::server::mail::Mailer;
+use app::server::passkeys::PasskeyCeremonies;
 use app::server::{ServerContext, Settings, Storage};
 use app::{shell, App};
 use axum::body::Body;
@@ -53,10 +54,12 @@ pub fn server_context(
     config: &Config,
     storage: Arc<dyn Storage>,
     mailer: Arc<dyn Mailer>,
+    passkeys: Arc<dyn PasskeyCeremonies>,
 ) -> ServerContext {
     ServerContext {
         storage,
         mailer,
+        passkeys,
         settings: Arc::new(settings(config)),
         hasher: secrets::hash,
         new_secret: secrets::new_secret,
@@ -80,9 +83,14 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
 }
 
 /// The whole application as an axum router.
-pub fn router(config: &Config, storage: Arc<dyn Storage>, mailer: Arc<dyn Mailer>) -> Router {
+pub fn router(
+    config: &Config,
+    storage: Arc<dyn Storage>,
+    mailer: Arc<dyn Mailer>,
+    passkeys: Arc<dyn PasskeyCeremonies>,
+) -> Router {
     let leptos_options = leptos_options(config);
-    let ctx = server_context(config, storage, mailer);
+    let ctx = server_context(config, storage, mailer, passkeys);
     let security = Arc::new(Security {
         public_origin: origin_of(&config.public_url),
         csp: leptos_options.env == Env::PROD,
@@ -210,7 +218,11 @@ pub async fn start(config: &Config, listener: TcpListener) -> anyhow::Result<Run
     let storage = SqliteStorage::open(&config.database).await?;
     crate::demo::seed_defaults(&storage).await?;
     let mailer = crate::mail::from_config(config)?;
-    let app = router(config, Arc::new(storage), mailer);
+    let passkeys = Arc::new(crate::passkeys::WebauthnCeremonies::new(
+        &config.public_url,
+        "Valgvagt",
+    )?);
+    let app = router(config, Arc::new(storage), mailer, passkeys);
     let addr = listener.local_addr()?;
     // Connect info gives server functions the client's address (rate limits).
     let handle = tokio::spawn(async move {

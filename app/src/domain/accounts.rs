@@ -66,3 +66,21 @@ impl CurrentUser {
         self.can_plan() || self.has(Role::ReadOnly)
     }
 }
+
+/// One of a person's passkeys, as they see it in their account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasskeyInfo {
+    pub id: Id,
+    pub name: String,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+}
+
+/// A passkey's name: what the person calls the device ("Min telefon").
+pub fn parse_passkey_name(raw: &str) -> Result<String, super::AppError> {
+    let name = super::forms::required_text("name", raw)?;
+    if name.chars().count() > 60 {
+        return Err(super::AppError::invalid("name", "error.too_long"));
+    }
+    Ok(name)
+}

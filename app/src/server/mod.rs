@@ -3,6 +3,7 @@
 //! function runs before it touches anything.
 
 pub mod mail;
+pub mod passkeys;
 pub mod storage;
 
 use crate::domain::accounts::CurrentUser;
@@ -33,6 +34,7 @@ pub struct Settings {
 pub struct ServerContext {
     pub storage: Arc<dyn Storage>,
     pub mailer: Arc<dyn mail::Mailer>,
+    pub passkeys: Arc<dyn passkeys::PasskeyCeremonies>,
     pub settings: Arc<Settings>,
     /// Hashes secrets (session ids, sign-in tokens) before they reach storage.
     pub hasher: fn(&str) -> String,

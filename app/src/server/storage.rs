@@ -3,7 +3,7 @@
 //! and a PostgreSQL backend can implement them beside it without any change
 //! to the pages or server functions.
 
-use crate::domain::accounts::{CurrentUser, Role};
+use crate::domain::accounts::{CurrentUser, PasskeyInfo, Role};
 use crate::domain::elections::{
     Election, ElectionCopy, ElectionType, NewElection, NewElectionType,
 };
@@ -169,6 +169,45 @@ pub trait AccountStore: Send + Sync {
         idle_secs: i64,
     ) -> AppResult<Option<CurrentUser>>;
     async fn delete_session(&self, session_hash: &str) -> AppResult<()>;
+
+    /// The user's WebAuthn user handle, made on first use.
+    async fn passkey_handle(&self, user_id: Id) -> AppResult<String>;
+    async fn store_ceremony(
+        &self,
+        key_hash: &str,
+        kind: &str,
+        user_id: Option<Id>,
+        state: &str,
+        expires_at: i64,
+    ) -> AppResult<()>;
+    /// Removes and returns a ceremony's (user, state) if it is of `kind` and
+    /// has not expired: each ceremony can be finished once.
+    async fn take_ceremony(
+        &self,
+        key_hash: &str,
+        kind: &str,
+        now: i64,
+    ) -> AppResult<Option<(Option<Id>, String)>>;
+    async fn add_passkey(
+        &self,
+        user_id: Id,
+        credential_id: &str,
+        name: &str,
+        data: &str,
+        now: i64,
+    ) -> AppResult<Id>;
+    /// The credential ids of a user's passkeys.
+    async fn passkey_credential_ids(&self, user_id: Id) -> AppResult<Vec<String>>;
+    /// (passkey id, user id, data) of an active user's credential.
+    async fn passkey_by_credential(
+        &self,
+        credential_id: &str,
+    ) -> AppResult<Option<(Id, Id, String)>>;
+    async fn record_passkey_use(&self, passkey_id: Id, data: &str, now: i64) -> AppResult<()>;
+    async fn list_passkeys(&self, user_id: Id) -> AppResult<Vec<PasskeyInfo>>;
+    /// Renames one of the user's own passkeys (another's is "not found").
+    async fn rename_passkey(&self, user_id: Id, passkey_id: Id, name: &str) -> AppResult<()>;
+    async fn delete_passkey(&self, user_id: Id, passkey_id: Id) -> AppResult<()>;
 }
 
 /// Everything the server functions need from storage.

@@ -43,7 +43,7 @@ async fn without_a_session_every_set_up_function_is_refused() {
 async fn a_sign_in_link_works_once() {
     let app = spawn_app().await;
     let link = app.admin_link("first@example.dk").await;
-    assert!(link.starts_with(&app.base));
+    assert!(link.starts_with(&app.public_url));
     let token = link.rsplit('/').next().unwrap().to_string();
 
     let peek: Option<String> = app.ok("auth/peek_link", &[("token", &token)]).await;
@@ -195,7 +195,7 @@ async fn an_emailed_link_signs_in_and_unknown_addresses_get_the_same_answer() {
     assert!(text.contains("Subject: Dit link til Valgvagt"), "{text}");
     assert!(text.contains("multipart/alternative"));
     let link = mails[0].sign_in_link().expect("a link in the mail");
-    assert!(link.starts_with(&app.base), "{link}");
+    assert!(link.starts_with(&app.public_url), "{link}");
 
     // Unknown address: the same answer, and no mail.
     app.ok::<()>("auth/request_link", &[("email", "ukendt@example.dk")])

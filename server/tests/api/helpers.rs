@@ -7,7 +7,11 @@ use valgvagt_server::config::Config;
 use valgvagt_server::storage::sqlite::SqliteStorage;
 
 pub struct TestApp {
+    /// Where requests go (loopback by number).
     pub base: String,
+    /// The public URL the app believes it has: localhost by name, since a
+    /// passkey's relying party must be a name, not an IP address.
+    pub public_url: String,
     /// Mail the app sent, received by a real SMTP server on loopback.
     pub mail: crate::smtp::MailBox,
     pub config: Config,
@@ -31,7 +35,10 @@ pub async fn spawn_app() -> TestApp {
             dir.path().join("test.db").to_string_lossy().to_string(),
         ),
         ("VALGVAGT_BIND", addr.to_string()),
-        ("VALGVAGT_PUBLIC_URL", format!("http://{addr}")),
+        (
+            "VALGVAGT_PUBLIC_URL",
+            format!("http://localhost:{}", addr.port()),
+        ),
         (
             "LEPTOS_SITE_ROOT",
             dir.path().join("site").to_string_lossy().to_string(),
@@ -56,6 +63,7 @@ pub async fn spawn_app() -> TestApp {
     );
     TestApp {
         base: format!("http://{addr}"),
+        public_url: format!("http://localhost:{}", addr.port()),
         mail,
         config,
         storage,
@@ -104,6 +112,21 @@ impl TestApp {
         self.client
             .post(format!("{}/api/{endpoint}", self.base))
             .form(form)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// POSTs a JSON body (server functions with JSON input) with `client`.
+    pub async fn call_json(
+        &self,
+        client: &reqwest::Client,
+        endpoint: &str,
+        body: &serde_json::Value,
+    ) -> reqwest::Response {
+        client
+            .post(format!("{}/api/{endpoint}", self.base))
+            .json(body)
             .send()
             .await
             .expect("request")

@@ -3,6 +3,7 @@
 
 mod auth;
 mod helpers;
+mod passkeys;
 mod seats;
 mod setup;
 mod smtp;

@@ -1,6 +1,6 @@
 use super::{now, SqliteStorage};
 use crate::storage::db_error;
-use app::domain::accounts::{CurrentUser, Role};
+use app::domain::accounts::{CurrentUser, PasskeyInfo, Role};
 use app::domain::{AppError, Id};
 use app::server::storage::AccountStore;
 use async_trait::async_trait;
@@ -197,5 +197,166 @@ impl AccountStore for SqliteStorage {
             .await
             .map_err(db_error)?;
         Ok(())
+    }
+
+    async fn passkey_handle(&self, user_id: Id) -> Result<String, AppError> {
+        let fresh = uuid::Uuid::new_v4().to_string();
+        // Set once; later calls read the same handle back.
+        sqlx::query("UPDATE users SET passkey_handle = coalesce(passkey_handle, $2) WHERE id = $1")
+            .bind(user_id)
+            .bind(&fresh)
+            .execute(&self.pool)
+            .await
+            .map_err(db_error)?;
+        sqlx::query_scalar("SELECT passkey_handle FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db_error)
+    }
+
+    async fn store_ceremony(
+        &self,
+        key_hash: &str,
+        kind: &str,
+        user_id: Option<Id>,
+        state: &str,
+        expires_at: i64,
+    ) -> Result<(), AppError> {
+        let mut tx = self.write().await?;
+        // Expired ceremonies are of no use to anyone.
+        sqlx::query("DELETE FROM ceremonies WHERE expires_at <= $1")
+            .bind(now())
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        sqlx::query("INSERT INTO ceremonies (key_hash, kind, user_id, state, expires_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(key_hash)
+            .bind(kind)
+            .bind(user_id)
+            .bind(state)
+            .bind(expires_at)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        tx.commit().await.map_err(db_error)
+    }
+
+    async fn take_ceremony(
+        &self,
+        key_hash: &str,
+        kind: &str,
+        now: i64,
+    ) -> Result<Option<(Option<Id>, String)>, AppError> {
+        sqlx::query_as("DELETE FROM ceremonies WHERE key_hash = $1 AND kind = $2 AND expires_at > $3 RETURNING user_id, state")
+            .bind(key_hash)
+            .bind(kind)
+            .bind(now)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_error)
+    }
+
+    async fn add_passkey(
+        &self,
+        user_id: Id,
+        credential_id: &str,
+        name: &str,
+        data: &str,
+        now: i64,
+    ) -> Result<Id, AppError> {
+        sqlx::query_scalar(
+            "INSERT INTO passkeys (user_id, credential_id, name, data, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(user_id)
+        .bind(credential_id)
+        .bind(name)
+        .bind(data)
+        .bind(now)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(db_error)
+    }
+
+    async fn passkey_credential_ids(&self, user_id: Id) -> Result<Vec<String>, AppError> {
+        sqlx::query_scalar("SELECT credential_id FROM passkeys WHERE user_id = $1")
+            .bind(user_id)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_error)
+    }
+
+    async fn passkey_by_credential(
+        &self,
+        credential_id: &str,
+    ) -> Result<Option<(Id, Id, String)>, AppError> {
+        sqlx::query_as(
+            "SELECT p.id, p.user_id, p.data FROM passkeys p JOIN users u ON u.id = p.user_id
+             WHERE p.credential_id = $1 AND u.active = 1",
+        )
+        .bind(credential_id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_error)
+    }
+
+    async fn record_passkey_use(
+        &self,
+        passkey_id: Id,
+        data: &str,
+        now: i64,
+    ) -> Result<(), AppError> {
+        sqlx::query("UPDATE passkeys SET data = $2, last_used_at = $3 WHERE id = $1")
+            .bind(passkey_id)
+            .bind(data)
+            .bind(now)
+            .execute(&self.pool)
+            .await
+            .map_err(db_error)?;
+        Ok(())
+    }
+
+    async fn list_passkeys(&self, user_id: Id) -> Result<Vec<PasskeyInfo>, AppError> {
+        let rows: Vec<(Id, String, i64, Option<i64>)> =
+            sqlx::query_as("SELECT id, name, created_at, last_used_at FROM passkeys WHERE user_id = $1 ORDER BY created_at, id")
+                .bind(user_id)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(db_error)?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, name, created_at, last_used_at)| PasskeyInfo {
+                id,
+                name,
+                created_at,
+                last_used_at,
+            })
+            .collect())
+    }
+
+    async fn rename_passkey(
+        &self,
+        user_id: Id,
+        passkey_id: Id,
+        name: &str,
+    ) -> Result<(), AppError> {
+        let result = sqlx::query("UPDATE passkeys SET name = $3 WHERE id = $2 AND user_id = $1")
+            .bind(user_id)
+            .bind(passkey_id)
+            .bind(name)
+            .execute(&self.pool)
+            .await
+            .map_err(db_error)?;
+        crate::storage::sqlite::one_row(result)
+    }
+
+    async fn delete_passkey(&self, user_id: Id, passkey_id: Id) -> Result<(), AppError> {
+        let result = sqlx::query("DELETE FROM passkeys WHERE id = $2 AND user_id = $1")
+            .bind(user_id)
+            .bind(passkey_id)
+            .execute(&self.pool)
+            .await
+            .map_err(db_error)?;
+        crate::storage::sqlite::one_row(result)
     }
 }

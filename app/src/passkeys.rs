@@ -1,0 +1,365 @@
+//! Passkeys: register one after the first sign-in, sign in with it later
+//! without typing anything, and keep the list tidy (names, last use).
+
+use crate::components::{ActionError, DeleteForm, ErrorAlert, Loaded};
+use crate::domain::accounts::PasskeyInfo;
+use crate::domain::{AppError, Id};
+use crate::i18n::{short_date, t, t_with};
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use leptos::server_fn::ServerFn;
+use leptos_meta::Title;
+use serde::{Deserialize, Serialize};
+use webauthn_rs_proto::{
+    CreationChallengeResponse, PublicKeyCredential, RegisterPublicKeyCredential,
+    RequestChallengeResponse,
+};
+
+/// How long the browser has to finish a ceremony.
+pub const CEREMONY_SECS: i64 = 300;
+/// Sign-in attempts with passkeys one network address may make in ten minutes.
+pub const PASSKEY_ATTEMPTS_PER_CLIENT: i64 = 30;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RegistrationChallenge {
+    pub ceremony: String,
+    pub options: CreationChallengeResponse,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SignInChallenge {
+    pub ceremony: String,
+    pub options: RequestChallengeResponse,
+}
+
+#[server(endpoint = "passkeys/register_start")]
+pub async fn start_passkey_registration() -> Result<RegistrationChallenge, AppError> {
+    crate::server::guarded(async move {
+        let (ctx, user) = crate::server::require_user().await?;
+        let handle = ctx.storage.passkey_handle(user.id).await?;
+        let existing = ctx.storage.passkey_credential_ids(user.id).await?;
+        let (options, state) =
+            ctx.passkeys
+                .start_registration(&handle, &user.email, &user.name, &existing)?;
+        let ceremony = (ctx.new_secret)();
+        ctx.storage
+            .store_ceremony(
+                &(ctx.hasher)(&ceremony),
+                "register",
+                Some(user.id),
+                &state,
+                ctx.now() + CEREMONY_SECS,
+            )
+            .await?;
+        Ok(RegistrationChallenge { ceremony, options })
+    })
+    .await
+}
+
+#[server(endpoint = "passkeys/register_finish", input = Json)]
+pub async fn finish_passkey_registration(
+    ceremony: String,
+    name: String,
+    response: RegisterPublicKeyCredential,
+) -> Result<(), AppError> {
+    crate::server::guarded(async move {
+        let (ctx, user) = crate::server::require_user().await?;
+        let name = crate::domain::accounts::parse_passkey_name(&name)?;
+        let now = ctx.now();
+        let (owner, state) = ctx
+            .storage
+            .take_ceremony(&(ctx.hasher)(&ceremony), "register", now)
+            .await?
+            .ok_or_else(|| AppError::refused("passkeys.expired"))?;
+        // A ceremony started by someone else's session is not this user's.
+        if owner != Some(user.id) {
+            return Err(AppError::refused("passkeys.expired"));
+        }
+        let passkey = ctx.passkeys.finish_registration(&response, &state)?;
+        ctx.storage
+            .add_passkey(user.id, &passkey.credential_id, &name, &passkey.data, now)
+            .await?;
+        Ok(())
+    })
+    .await
+}
+
+#[server(endpoint = "passkeys/sign_in_start")]
+pub async fn start_passkey_sign_in() -> Result<SignInChallenge, AppError> {
+    crate::server::guarded(async move {
+        let ctx = crate::server::context()?;
+        let now = ctx.now();
+        let bucket = format!("passkey:client:{}", crate::server::client_ip());
+        if !ctx
+            .storage
+            .allow_attempt(&bucket, now, 600, PASSKEY_ATTEMPTS_PER_CLIENT)
+            .await?
+        {
+            return Err(AppError::refused("auth.rate_limited"));
+        }
+        let (options, state) = ctx.passkeys.start_authentication()?;
+        let ceremony = (ctx.new_secret)();
+        ctx.storage
+            .store_ceremony(
+                &(ctx.hasher)(&ceremony),
+                "authenticate",
+                None,
+                &state,
+                now + CEREMONY_SECS,
+            )
+            .await?;
+        Ok(SignInChallenge { ceremony, options })
+    })
+    .await
+}
+
+#[server(endpoint = "passkeys/sign_in_finish", input = Json)]
+pub async fn finish_passkey_sign_in(
+    ceremony: String,
+    response: PublicKeyCredential,
+) -> Result<(), AppError> {
+    crate::server::guarded(async move {
+        let ctx = crate::server::context()?;
+        let now = ctx.now();
+        let (_, state) = ctx
+            .storage
+            .take_ceremony(&(ctx.hasher)(&ceremony), "authenticate", now)
+            .await?
+            .ok_or_else(|| AppError::refused("passkeys.expired"))?;
+        let credential_id = ctx.passkeys.credential_id(&response);
+        let (passkey_id, user_id, data) = ctx
+            .storage
+            .passkey_by_credential(&credential_id)
+            .await?
+            .ok_or_else(|| AppError::refused("passkeys.failed"))?;
+        let updated = ctx
+            .passkeys
+            .finish_authentication(&response, &state, &data)?;
+        ctx.storage
+            .record_passkey_use(passkey_id, &updated, now)
+            .await?;
+        crate::auth::start_session(&ctx, user_id).await
+    })
+    .await
+}
+
+#[server(endpoint = "passkeys/list")]
+pub async fn list_my_passkeys() -> Result<Vec<PasskeyInfo>, AppError> {
+    crate::server::guarded(async move {
+        let (ctx, user) = crate::server::require_user().await?;
+        ctx.storage.list_passkeys(user.id).await
+    })
+    .await
+}
+
+#[server(endpoint = "passkeys/rename")]
+pub async fn rename_passkey(id: Id, name: String) -> Result<(), AppError> {
+    crate::server::guarded(async move {
+        let (ctx, user) = crate::server::require_user().await?;
+        let name = crate::domain::accounts::parse_passkey_name(&name)?;
+        ctx.storage.rename_passkey(user.id, id, &name).await
+    })
+    .await
+}
+
+#[server(endpoint = "passkeys/delete")]
+pub async fn delete_passkey(id: Id) -> Result<(), AppError> {
+    crate::server::guarded(async move {
+        let (ctx, user) = crate::server::require_user().await?;
+        ctx.storage.delete_passkey(user.id, id).await?;
+        crate::server::redirect_to("/account");
+        Ok(())
+    })
+    .await
+}
+
+/// The browser's half of the ceremonies (WebAuthn in JavaScript, via web-sys).
+#[cfg(feature = "hydrate")]
+mod browser {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::JsFuture;
+    use webauthn_rs_proto::{
+        CreationChallengeResponse, PublicKeyCredential, RegisterPublicKeyCredential,
+        RequestChallengeResponse,
+    };
+
+    fn credentials() -> web_sys::CredentialsContainer {
+        leptos::prelude::window().navigator().credentials()
+    }
+
+    pub async fn create(
+        options: CreationChallengeResponse,
+    ) -> Result<RegisterPublicKeyCredential, ()> {
+        let options: web_sys::CredentialCreationOptions = options.into();
+        let promise = credentials()
+            .create_with_options(&options)
+            .map_err(|_| ())?;
+        let value = JsFuture::from(promise).await.map_err(|_| ())?;
+        Ok(RegisterPublicKeyCredential::from(
+            value.unchecked_into::<web_sys::PublicKeyCredential>(),
+        ))
+    }
+
+    pub async fn get(options: RequestChallengeResponse) -> Result<PublicKeyCredential, ()> {
+        let options: web_sys::CredentialRequestOptions = options.into();
+        let promise = credentials().get_with_options(&options).map_err(|_| ())?;
+        let value = JsFuture::from(promise).await.map_err(|_| ())?;
+        Ok(PublicKeyCredential::from(
+            value.unchecked_into::<web_sys::PublicKeyCredential>(),
+        ))
+    }
+
+    pub fn reload_to(path: &str) {
+        let _ = leptos::prelude::window().location().assign(path);
+    }
+}
+
+/// Registers a passkey on this device; `Ok` once it is stored.
+async fn register_here(name: String) -> Result<(), AppError> {
+    let challenge = start_passkey_registration().await?;
+    #[cfg(feature = "hydrate")]
+    {
+        let response = browser::create(challenge.options)
+            .await
+            .map_err(|_| AppError::refused("passkeys.cancelled"))?;
+        finish_passkey_registration(challenge.ceremony, name, response).await
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        // Only ever called from a click handler, which runs in the browser.
+        let _ = (challenge, name);
+        Err(AppError::Server)
+    }
+}
+
+async fn sign_in_here() -> Result<(), AppError> {
+    let challenge = start_passkey_sign_in().await?;
+    #[cfg(feature = "hydrate")]
+    {
+        let response = browser::get(challenge.options)
+            .await
+            .map_err(|_| AppError::refused("passkeys.cancelled"))?;
+        finish_passkey_sign_in(challenge.ceremony, response).await?;
+        // A full load, so every part of the page sees the new session.
+        browser::reload_to("/");
+        Ok(())
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = challenge;
+        Err(AppError::Server)
+    }
+}
+
+/// "Sign in with a passkey" — needs the wasm, so it is disabled until then.
+#[component]
+pub fn PasskeySignIn() -> impl IntoView {
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+    let sign_in = Action::new_local(|_: &()| sign_in_here());
+    let pending = sign_in.pending();
+    view! {
+        <div class="passkey-sign-in">
+            {move || match sign_in.value().get() {
+                Some(Err(error)) => Some(view! { <ErrorAlert error/> }),
+                _ => None,
+            }}
+            <button type="button" class="btn btn-primary" disabled=move || !hydrated.get() || pending.get()
+                on:click=move |_| { sign_in.dispatch(()); }>
+                {t("passkeys.sign_in")}
+            </button>
+        </div>
+    }
+}
+
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    let register = Action::new_local(|name: &String| register_here(name.clone()));
+    let rename = ServerAction::<RenamePasskey>::new();
+    let passkeys = Resource::new(
+        move || (register.version().get(), rename.version().get()),
+        |_| list_my_passkeys(),
+    );
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+    let name = RwSignal::new(t("passkeys.default_name"));
+    let pending = register.pending();
+    view! {
+        <Title text=t("account.title")/>
+        <h1>{t("account.title")}</h1>
+        <section class="card">
+            <h2>{t("passkeys.title")}</h2>
+            <p>{t("passkeys.explained")}</p>
+            {move || match register.value().get() {
+                Some(Err(error)) => Some(view! { <ErrorAlert error/> }.into_any()),
+                Some(Ok(())) => Some(view! {
+                    <div class="alert alert-success" role="status"><p>{t("passkeys.added")}</p></div>
+                }.into_any()),
+                None => None,
+            }}
+            <form class="form" on:submit=move |ev| {
+                ev.prevent_default();
+                register.dispatch(name.get_untracked());
+            }>
+                <div class="field">
+                    <label for="passkey-name">{t("passkeys.name")}</label>
+                    <input id="passkey-name" name="name" type="text" required=true maxlength="60"
+                        prop:value=move || name.get()
+                        on:input=move |ev| name.set(event_target_value(&ev))/>
+                    <p class="hint">{t("passkeys.name_hint")}</p>
+                </div>
+                <div class="form-actions">
+                    <button type="submit" class="btn btn-primary" disabled=move || !hydrated.get() || pending.get()>
+                        {t("passkeys.add")}
+                    </button>
+                </div>
+            </form>
+            <ActionError action=rename/>
+            <Loaded resource=passkeys view={move |list: Vec<PasskeyInfo>| {
+                if list.is_empty() {
+                    return view! { <p class="empty">{t("passkeys.none")}</p> }.into_any();
+                }
+                view! {
+                    <ul class="passkey-list">
+                        {list.into_iter().map(|p| view! { <PasskeyRow passkey=p rename/> }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}/>
+        </section>
+    }
+}
+
+#[component]
+fn PasskeyRow(passkey: PasskeyInfo, rename: ServerAction<RenamePasskey>) -> impl IntoView {
+    let date = |secs: i64| {
+        chrono::DateTime::from_timestamp(secs, 0)
+            .map(|d| short_date(d.date_naive()))
+            .unwrap_or_default()
+    };
+    let used = match passkey.last_used_at {
+        Some(at) => t_with("passkeys.last_used", &[("date", &date(at))]),
+        None => t("passkeys.never_used"),
+    };
+    let field = format!("passkey-{}-name", passkey.id);
+    let current_name = passkey.name.clone();
+    view! {
+        <li class="card">
+            <h3>{passkey.name.clone()}</h3>
+            <p class="muted">{t_with("passkeys.created", &[("date", &date(passkey.created_at))])} " · " {used}</p>
+            <details>
+                <summary class="btn btn-secondary btn-small">
+                    {t("passkeys.rename")}<span class="visually-hidden">" " {passkey.name.clone()}</span>
+                </summary>
+                <ActionForm action=rename>
+                    <input type="hidden" name="id" value=passkey.id.to_string()/>
+                    <div class="field">
+                        <label for=field.clone()>{t("passkeys.name")}</label>
+                        <input id=field name="name" type="text" required=true maxlength="60" value=current_name/>
+                    </div>
+                    <button type="submit" class="btn btn-primary btn-small">{t("common.save")}</button>
+                </ActionForm>
+            </details>
+            <DeleteForm url=DeletePasskey::url() id=passkey.id label=passkey.name.clone()/>
+        </li>
+    }
+}

@@ -1,0 +1,244 @@
+//! The passkey ceremonies end to end over HTTP, with a software passkey
+//! standing in for the phone's authenticator.
+
+use crate::helpers::{client, spawn_app, TestApp};
+use app::domain::accounts::{CurrentUser, PasskeyInfo};
+use app::domain::AppError;
+use app::passkeys::{RegistrationChallenge, SignInChallenge};
+use reqwest::StatusCode;
+use serde_json::json;
+use url::Url;
+use webauthn_authenticator_rs::softpasskey::SoftPasskey;
+use webauthn_authenticator_rs::WebauthnAuthenticator;
+use webauthn_rs_proto::{AllowCredentials, PublicKeyCredential, RegisterPublicKeyCredential};
+
+type Authenticator = SoftPasskey;
+
+async fn json<T: serde::de::DeserializeOwned>(
+    response: reqwest::Response,
+) -> Result<T, (StatusCode, AppError)> {
+    let status = response.status();
+    let body = response.text().await.expect("body");
+    if status.is_success() {
+        Ok(serde_json::from_str(&body).unwrap_or_else(|e| panic!("cannot decode {body}: {e}")))
+    } else {
+        Err((
+            status,
+            serde_json::from_str(&body).unwrap_or_else(|e| panic!("not an AppError: {body}: {e}")),
+        ))
+    }
+}
+
+/// Registers a passkey for the signed-in admin; returns the authenticator
+/// that holds it and the credential as the server received it.
+async fn register(app: &TestApp) -> (Authenticator, RegisterPublicKeyCredential) {
+    let challenge: RegistrationChallenge = app.ok("passkeys/register_start", &[]).await;
+    let mut authenticator = SoftPasskey::new(true);
+    let origin = Url::parse(&app.public_url).unwrap();
+    let response = authenticator
+        .do_registration(origin, challenge.options)
+        .expect("software passkey registers");
+    let body =
+        json!({ "ceremony": challenge.ceremony, "name": "Min telefon", "response": response });
+    json::<()>(
+        app.call_json(&app.client, "passkeys/register_finish", &body)
+            .await,
+    )
+    .await
+    .expect("registration finishes");
+    (authenticator, response)
+}
+
+/// Starts a sign-in and has the authenticator answer it from `origin`.
+async fn assertion(
+    app: &TestApp,
+    browser: &reqwest::Client,
+    authenticator: &mut Authenticator,
+    credential: &RegisterPublicKeyCredential,
+    origin: &str,
+) -> (String, PublicKeyCredential) {
+    let response = browser
+        .post(format!("{}/api/passkeys/sign_in_start", app.base))
+        .send()
+        .await
+        .unwrap();
+    let challenge: SignInChallenge = json(response).await.expect("sign-in starts");
+    assert!(
+        challenge.options.public_key.allow_credentials.is_empty(),
+        "discoverable: the browser picks the passkey"
+    );
+    let mut options = challenge.options;
+    // The software passkey cannot discover credentials by itself; name the
+    // one it holds, as a phone would after the person picked it.
+    options.public_key.allow_credentials = vec![AllowCredentials {
+        type_: "public-key".into(),
+        id: credential.raw_id.clone(),
+        transports: None,
+    }];
+    let signed = authenticator
+        .do_authentication(Url::parse(origin).unwrap(), options)
+        .expect("software passkey signs");
+    (challenge.ceremony, signed)
+}
+
+#[tokio::test]
+async fn register_then_sign_in_with_a_passkey() {
+    let app = spawn_app().await;
+    app.sign_in_admin().await;
+    let (mut authenticator, credential) = register(&app).await;
+    let list: Vec<PasskeyInfo> = app.ok("passkeys/list", &[]).await;
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0].name, "Min telefon");
+    assert_eq!(list[0].last_used_at, None);
+
+    // A new browser, nobody signed in: the passkey alone signs in.
+    let browser = client();
+    let (ceremony, signed) = assertion(
+        &app,
+        &browser,
+        &mut authenticator,
+        &credential,
+        &app.public_url,
+    )
+    .await;
+    let body = json!({ "ceremony": ceremony, "response": signed });
+    json::<()>(
+        app.call_json(&browser, "passkeys/sign_in_finish", &body)
+            .await,
+    )
+    .await
+    .expect("sign-in finishes");
+    let me: Option<CurrentUser> = json(
+        browser
+            .post(format!("{}/api/auth/who_am_i", app.base))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(me.map(|m| m.email).as_deref(), Some("admin@example.dk"));
+    let list: Vec<PasskeyInfo> = app.ok("passkeys/list", &[]).await;
+    assert!(list[0].last_used_at.is_some());
+
+    // The same answer again (a replay) is refused: the ceremony is spent …
+    let replay = json::<()>(
+        app.call_json(&client(), "passkeys/sign_in_finish", &body)
+            .await,
+    )
+    .await;
+    assert_eq!(replay.unwrap_err().1, AppError::refused("passkeys.expired"));
+    // … and under a fresh ceremony its challenge no longer matches.
+    let other = client();
+    let fresh: SignInChallenge = json(
+        other
+            .post(format!("{}/api/passkeys/sign_in_start", app.base))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await
+    .unwrap();
+    let replayed = json!({ "ceremony": fresh.ceremony, "response": signed });
+    let refused = json::<()>(
+        app.call_json(&other, "passkeys/sign_in_finish", &replayed)
+            .await,
+    )
+    .await;
+    assert_eq!(refused.unwrap_err().1, AppError::refused("passkeys.failed"));
+    let me: Option<CurrentUser> = json(
+        other
+            .post(format!("{}/api/auth/who_am_i", app.base))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await
+    .unwrap();
+    assert!(me.is_none());
+}
+
+#[tokio::test]
+async fn an_assertion_made_for_another_origin_is_refused() {
+    // Another site on the same host (another port, or https) may use the
+    // passkey as far as the authenticator is concerned; the server accepts
+    // only its own origin.
+    an_assertion_from(|port| format!("http://localhost:{}", port.parse::<u32>().unwrap() + 1))
+        .await;
+    an_assertion_from(|port| format!("https://localhost:{port}")).await;
+}
+
+async fn an_assertion_from(origin: impl Fn(&str) -> String) {
+    let app = spawn_app().await;
+    app.sign_in_admin().await;
+    let (mut authenticator, credential) = register(&app).await;
+    let browser = client();
+    let port = app.public_url.rsplit(':').next().unwrap().to_string();
+    let (ceremony, signed) = assertion(
+        &app,
+        &browser,
+        &mut authenticator,
+        &credential,
+        &origin(&port),
+    )
+    .await;
+    let body = json!({ "ceremony": ceremony, "response": signed });
+    let (status, error) = json::<()>(
+        app.call_json(&browser, "passkeys/sign_in_finish", &body)
+            .await,
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(error, AppError::refused("passkeys.failed"));
+}
+
+#[tokio::test]
+async fn passkeys_are_renamed_and_removed_only_by_their_owner() {
+    let app = spawn_app().await;
+    app.sign_in_admin().await;
+    register(&app).await;
+    let list: Vec<PasskeyInfo> = app.ok("passkeys/list", &[]).await;
+    let id = list[0].id.to_string();
+    app.ok::<()>(
+        "passkeys/rename",
+        &[("id", id.as_str()), ("name", "Rådhusets tablet")],
+    )
+    .await;
+    let (_, error) = app
+        .err("passkeys/rename", &[("id", id.as_str()), ("name", " ")])
+        .await;
+    assert_eq!(error, crate::helpers::invalid("name", "error.required"));
+
+    // Another user can neither rename nor remove it.
+    let intruder = client();
+    let link = app.admin_link("anden@example.dk").await;
+    let token = link.rsplit('/').next().unwrap();
+    intruder
+        .post(format!("{}/api/auth/sign_in_with_link", app.base))
+        .form(&[("token", token)])
+        .send()
+        .await
+        .unwrap();
+    let response = intruder
+        .post(format!("{}/api/passkeys/delete", app.base))
+        .form(&[("id", id.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    let list: Vec<PasskeyInfo> = app.ok("passkeys/list", &[]).await;
+    assert_eq!(list[0].name, "Rådhusets tablet");
+
+    app.ok::<()>("passkeys/delete", &[("id", id.as_str())])
+        .await;
+    let list: Vec<PasskeyInfo> = app.ok("passkeys/list", &[]).await;
+    assert!(list.is_empty());
+    // Signed out, the list is not available at all.
+    let anonymous = client()
+        .post(format!("{}/api/passkeys/list", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+}
