@@ -4,6 +4,8 @@
 
 use crate::components::{ActionError, Field, Loaded};
 use crate::domain::accounts::CurrentUser;
+#[cfg(feature = "ssr")]
+use crate::domain::audit::AuditAction;
 use crate::domain::AppError;
 use crate::i18n::t;
 use leptos::prelude::*;
@@ -119,12 +121,22 @@ pub async fn sign_in_with_link(token: String) -> Result<(), AppError> {
             return Err(AppError::refused("auth.link_invalid"));
         }
         let now = ctx.now();
-        let user_id = ctx
+        let Some(user_id) = ctx
             .storage
             .consume_sign_in_token(&(ctx.hasher)(&token), now)
             .await?
-            .ok_or_else(|| AppError::refused("auth.link_invalid"))?;
-        start_session(&ctx, user_id).await?;
+        else {
+            crate::server::audit(
+                &ctx,
+                None,
+                AuditAction::SignInFailed,
+                "link",
+                "used, expired or unknown link",
+            )
+            .await;
+            return Err(AppError::refused("auth.link_invalid"));
+        };
+        start_session(&ctx, user_id, "link").await?;
         // Someone without a passkey is offered to make one right away.
         let has_passkey = !ctx
             .storage
@@ -137,12 +149,14 @@ pub async fn sign_in_with_link(token: String) -> Result<(), AppError> {
     .await
 }
 
-/// Starts a fresh session for `user_id` and sets its cookie. Any session the
-/// browser had before is ended: the id changes at every sign-in.
+/// Starts a fresh session for `user_id` and sets its cookie, and writes the
+/// sign-in (by `method`) to the audit log. Any session the browser had
+/// before is ended: the id changes at every sign-in.
 #[cfg(feature = "ssr")]
 pub async fn start_session(
     ctx: &crate::server::ServerContext,
     user_id: crate::domain::Id,
+    method: &str,
 ) -> Result<(), AppError> {
     use crate::server::{append_cookie, cookie, SESSION_COOKIE};
     if let Some(old) = crate::server::request_cookie(SESSION_COOKIE) {
@@ -151,11 +165,32 @@ pub async fn start_session(
     let session = (ctx.new_secret)();
     let now = ctx.now();
     let max = ctx.settings.session_max_secs;
+    let hash = (ctx.hasher)(&session);
     ctx.storage
-        .create_session(&(ctx.hasher)(&session), user_id, now, now + max)
+        .create_session(&hash, user_id, now, now + max)
         .await?;
     append_cookie(cookie(&ctx.settings, SESSION_COOKIE, &session, max, true));
+    let user = ctx
+        .storage
+        .session_user(&hash, now, ctx.settings.session_idle_secs)
+        .await?;
+    crate::server::audit(ctx, user.as_ref(), AuditAction::SignIn, method, "").await;
     Ok(())
+}
+
+/// Ends every session of the signed-in person, on every device.
+#[server(endpoint = "auth/sign_out_everywhere")]
+pub async fn sign_out_everywhere() -> Result<(), AppError> {
+    use crate::server::{append_cookie, cookie, SESSION_COOKIE};
+    crate::server::guarded(async move {
+        let (ctx, user) = crate::server::require_user().await?;
+        ctx.storage.delete_user_sessions(user.id).await?;
+        append_cookie(cookie(&ctx.settings, SESSION_COOKIE, "", 0, true));
+        crate::server::audit(&ctx, Some(&user), AuditAction::SignOutEverywhere, "", "").await;
+        crate::server::redirect_to("/");
+        Ok(())
+    })
+    .await
 }
 
 #[server(endpoint = "auth/sign_out")]

@@ -64,6 +64,7 @@ fn MainNav(user: CurrentUser) -> impl IntoView {
         view! { <li><a href=href aria-current=current>{t(key)}</a></li> }
     };
     let planner = user.can_view_plan();
+    let administrator = user.has(crate::domain::accounts::Role::Administrator);
     view! {
         <nav class="main-nav" aria-label=t("nav.label")>
             <ul>
@@ -78,6 +79,7 @@ fn MainNav(user: CurrentUser) -> impl IntoView {
                     {link("/election-types", "nav.election_types")}
                     {link("/diets", "nav.diets")}
                 })}
+                {administrator.then(|| link("/admin/audit", "nav.audit"))}
                 <li>
                     <form method="post" action=SignOut::url()>
                         <button type="submit" class="btn btn-secondary btn-small">

@@ -9,6 +9,7 @@ pub mod i18n;
 #[cfg(feature = "ssr")]
 pub mod server;
 
+pub mod audit;
 pub mod auth;
 pub mod elections;
 pub mod home;
@@ -94,6 +95,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/signin/:token") view=auth::SignInWithLinkPage/>
                     <Route path=path!("/signin") view=auth::SignInPage/>
                     <Route path=path!("/account") view=passkeys::AccountPage/>
+                    <Route path=path!("/admin/audit") view=audit::AuditPage/>
                     <Route path=path!("/elections") view=elections::ElectionsPage/>
                     <Route path=path!("/elections/new") view=elections::ElectionFormPage/>
                     <Route path=path!("/elections/:id") view=elections::ElectionFormPage/>

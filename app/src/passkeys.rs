@@ -3,6 +3,8 @@
 
 use crate::components::{ActionError, DeleteForm, ErrorAlert, Loaded};
 use crate::domain::accounts::PasskeyInfo;
+#[cfg(feature = "ssr")]
+use crate::domain::audit::AuditAction;
 use crate::domain::{AppError, Id};
 use crate::i18n::{short_date, t, t_with};
 use leptos::prelude::*;
@@ -79,6 +81,7 @@ pub async fn finish_passkey_registration(
         ctx.storage
             .add_passkey(user.id, &passkey.credential_id, &name, &passkey.data, now)
             .await?;
+        crate::server::audit(&ctx, Some(&user), AuditAction::PasskeyAdded, &name, "").await;
         Ok(())
     })
     .await
@@ -127,18 +130,31 @@ pub async fn finish_passkey_sign_in(
             .await?
             .ok_or_else(|| AppError::refused("passkeys.expired"))?;
         let credential_id = ctx.passkeys.credential_id(&response);
-        let (passkey_id, user_id, data) = ctx
-            .storage
-            .passkey_by_credential(&credential_id)
-            .await?
-            .ok_or_else(|| AppError::refused("passkeys.failed"))?;
-        let updated = ctx
-            .passkeys
-            .finish_authentication(&response, &state, &data)?;
+        let verified = match ctx.storage.passkey_by_credential(&credential_id).await? {
+            Some((passkey_id, user_id, data)) => ctx
+                .passkeys
+                .finish_authentication(&response, &state, &data)
+                .map(|updated| (passkey_id, user_id, updated)),
+            None => Err(AppError::refused("passkeys.failed")),
+        };
+        let (passkey_id, user_id, updated) = match verified {
+            Ok(found) => found,
+            Err(error) => {
+                crate::server::audit(
+                    &ctx,
+                    None,
+                    AuditAction::SignInFailed,
+                    "passkey",
+                    &credential_id,
+                )
+                .await;
+                return Err(error);
+            }
+        };
         ctx.storage
             .record_passkey_use(passkey_id, &updated, now)
             .await?;
-        crate::auth::start_session(&ctx, user_id).await
+        crate::auth::start_session(&ctx, user_id, "passkey").await
     })
     .await
 }
@@ -167,6 +183,14 @@ pub async fn delete_passkey(id: Id) -> Result<(), AppError> {
     crate::server::guarded(async move {
         let (ctx, user) = crate::server::require_user().await?;
         ctx.storage.delete_passkey(user.id, id).await?;
+        crate::server::audit(
+            &ctx,
+            Some(&user),
+            AuditAction::PasskeyRemoved,
+            &id.to_string(),
+            "",
+        )
+        .await;
         crate::server::redirect_to("/account");
         Ok(())
     })
@@ -325,6 +349,13 @@ pub fn AccountPage() -> impl IntoView {
                     </ul>
                 }.into_any()
             }}/>
+        </section>
+        <section class="card">
+            <h2>{t("account.sessions")}</h2>
+            <p>{t("account.sessions_explained")}</p>
+            <form method="post" action=crate::auth::SignOutEverywhere::url()>
+                <button type="submit" class="btn btn-secondary">{t("account.sign_out_everywhere")}</button>
+            </form>
         </section>
     }
 }

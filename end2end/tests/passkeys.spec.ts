@@ -48,7 +48,7 @@ test('make a passkey after the emailed link, then sign in with it alone', async 
   expect(credentials[0].isResidentCredential).toBe(true);
 
   // Sign out, and back in with nothing but the passkey.
-  await page.getByRole('button', { name: 'Log ud' }).click();
+  await page.getByRole('button', { name: 'Log ud', exact: true }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Velkommen til Valgvagt');
   await page.goto('/signin');
   await page.locator('body[data-hydrated="true"]').waitFor();

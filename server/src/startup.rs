@@ -82,15 +82,9 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
         .build()
 }
 
-/// The whole application as an axum router.
-pub fn router(
-    config: &Config,
-    storage: Arc<dyn Storage>,
-    mailer: Arc<dyn Mailer>,
-    passkeys: Arc<dyn PasskeyCeremonies>,
-) -> Router {
+/// The whole application as an axum router, around the services in `ctx`.
+pub fn router(config: &Config, ctx: ServerContext) -> Router {
     let leptos_options = leptos_options(config);
-    let ctx = server_context(config, storage, mailer, passkeys);
     let security = Arc::new(Security {
         public_origin: origin_of(&config.public_url),
         csp: leptos_options.env == Env::PROD,
@@ -222,7 +216,10 @@ pub async fn start(config: &Config, listener: TcpListener) -> anyhow::Result<Run
         &config.public_url,
         "Valgvagt",
     )?);
-    let app = router(config, Arc::new(storage), mailer, passkeys);
+    let app = router(
+        config,
+        server_context(config, Arc::new(storage), mailer, passkeys),
+    );
     let addr = listener.local_addr()?;
     // Connect info gives server functions the client's address (rate limits).
     let handle = tokio::spawn(async move {

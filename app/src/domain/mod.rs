@@ -5,6 +5,7 @@
 //! server. Nothing here touches storage.
 
 pub mod accounts;
+pub mod audit;
 pub mod elections;
 pub mod error;
 pub mod forms;

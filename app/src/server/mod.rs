@@ -173,6 +173,38 @@ pub fn client_ip() -> String {
         .unwrap_or_else(|| "unknown".to_string())
 }
 
+/// Writes a line to the audit log, with the client's address. A failure to
+/// write is logged but does not undo what was done.
+pub async fn audit(
+    ctx: &ServerContext,
+    actor: Option<&CurrentUser>,
+    action: crate::domain::audit::AuditAction,
+    subject: &str,
+    detail: &str,
+) {
+    let entry = crate::domain::audit::AuditEntry {
+        actor_user_id: actor.map(|a| a.id),
+        actor: actor.map(|a| a.email.clone()).unwrap_or_default(),
+        action,
+        subject: subject.to_string(),
+        detail: detail.to_string(),
+        ip: client_ip(),
+    };
+    if let Err(error) = ctx.storage.record_audit(&entry, ctx.now()).await {
+        leptos::logging::error!("could not write the audit log: {error:?}");
+    }
+}
+
+/// An administrator of the election office.
+pub async fn require_administrator() -> Result<(ServerContext, CurrentUser), AppError> {
+    let (ctx, user) = require_user().await?;
+    if user.has(crate::domain::accounts::Role::Administrator) {
+        Ok((ctx, user))
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
 /// Sends the browser on to `path` after a successful form post; works with
 /// and without the wasm loaded.
 pub fn redirect_to(path: &str) {

@@ -4,6 +4,7 @@
 //! to the pages or server functions.
 
 use crate::domain::accounts::{CurrentUser, PasskeyInfo, Role};
+use crate::domain::audit::{AuditAction, AuditEntry, AuditRecord};
 use crate::domain::elections::{
     Election, ElectionCopy, ElectionType, NewElection, NewElectionType,
 };
@@ -169,6 +170,17 @@ pub trait AccountStore: Send + Sync {
         idle_secs: i64,
     ) -> AppResult<Option<CurrentUser>>;
     async fn delete_session(&self, session_hash: &str) -> AppResult<()>;
+    /// Ends every session of a user (sign out on all devices).
+    async fn delete_user_sessions(&self, user_id: Id) -> AppResult<()>;
+    async fn record_audit(&self, entry: &AuditEntry, now: i64) -> AppResult<()>;
+    /// The newest lines first, optionally of one action and containing `text`
+    /// (in who, what or where).
+    async fn list_audit(
+        &self,
+        action: Option<AuditAction>,
+        text: &str,
+        limit: i64,
+    ) -> AppResult<Vec<AuditRecord>>;
 
     /// The user's WebAuthn user handle, made on first use.
     async fn passkey_handle(&self, user_id: Id) -> AppResult<String>;

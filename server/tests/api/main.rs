@@ -1,6 +1,7 @@
 //! Integration tests: each test starts the real server on a random loopback
 //! port with its own fresh SQLite file and talks to it over HTTP.
 
+mod audit;
 mod auth;
 mod helpers;
 mod passkeys;

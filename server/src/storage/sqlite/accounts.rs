@@ -1,6 +1,7 @@
 use super::{now, SqliteStorage};
 use crate::storage::db_error;
 use app::domain::accounts::{CurrentUser, PasskeyInfo, Role};
+use app::domain::audit::{AuditAction, AuditEntry, AuditRecord};
 use app::domain::{AppError, Id};
 use app::server::storage::AccountStore;
 use async_trait::async_trait;
@@ -358,5 +359,69 @@ impl AccountStore for SqliteStorage {
             .await
             .map_err(db_error)?;
         crate::storage::sqlite::one_row(result)
+    }
+
+    async fn delete_user_sessions(&self, user_id: Id) -> Result<(), AppError> {
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&self.pool)
+            .await
+            .map_err(db_error)?;
+        Ok(())
+    }
+
+    async fn record_audit(&self, entry: &AuditEntry, now: i64) -> Result<(), AppError> {
+        sqlx::query(
+            "INSERT INTO audit_log (at, actor_user_id, actor, action, subject, detail, ip) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(now)
+        .bind(entry.actor_user_id)
+        .bind(&entry.actor)
+        .bind(entry.action.as_str())
+        .bind(&entry.subject)
+        .bind(&entry.detail)
+        .bind(&entry.ip)
+        .execute(&self.pool)
+        .await
+        .map_err(db_error)?;
+        Ok(())
+    }
+
+    async fn list_audit(
+        &self,
+        action: Option<AuditAction>,
+        text: &str,
+        limit: i64,
+    ) -> Result<Vec<AuditRecord>, AppError> {
+        let pattern = format!(
+            "%{}%",
+            text.replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        );
+        let rows: Vec<(Id, i64, String, String, String, String, String)> = sqlx::query_as(
+            "SELECT id, at, actor, action, subject, detail, ip FROM audit_log
+             WHERE ($1 IS NULL OR action = $1)
+               AND (actor LIKE $2 ESCAPE '\\' OR subject LIKE $2 ESCAPE '\\' OR ip LIKE $2 ESCAPE '\\')
+             ORDER BY at DESC, id DESC LIMIT $3",
+        )
+        .bind(action.map(AuditAction::as_str))
+        .bind(pattern)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, at, actor, action, subject, detail, ip)| AuditRecord {
+                id,
+                at,
+                actor,
+                action,
+                subject,
+                detail,
+                ip,
+            })
+            .collect())
     }
 }

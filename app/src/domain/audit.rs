@@ -1,0 +1,65 @@
+use super::Id;
+use serde::{Deserialize, Serialize};
+
+/// What the audit log records. The names are stable (stored in the database).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuditAction {
+    SignIn,
+    SignInFailed,
+    SignOutEverywhere,
+    PasskeyAdded,
+    PasskeyRemoved,
+}
+
+impl AuditAction {
+    pub const ALL: [AuditAction; 5] = [
+        Self::SignIn,
+        Self::SignInFailed,
+        Self::SignOutEverywhere,
+        Self::PasskeyAdded,
+        Self::PasskeyRemoved,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::SignIn => "sign_in",
+            Self::SignInFailed => "sign_in_failed",
+            Self::SignOutEverywhere => "sign_out_everywhere",
+            Self::PasskeyAdded => "passkey_added",
+            Self::PasskeyRemoved => "passkey_removed",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.as_str() == raw)
+    }
+}
+
+/// One line of the audit log, to be written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub actor_user_id: Option<Id>,
+    /// Who, as people read it (an email address), even after the user is gone.
+    pub actor: String,
+    pub action: AuditAction,
+    /// What it was about, e.g. the sign-in method or a passkey's name.
+    pub subject: String,
+    pub detail: String,
+    pub ip: String,
+}
+
+/// One line of the audit log, as read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditRecord {
+    pub id: Id,
+    pub at: i64,
+    pub actor: String,
+    pub action: String,
+    pub subject: String,
+    pub detail: String,
+    pub ip: String,
+}
+
+/// How many lines one page of the log shows.
+pub const AUDIT_PAGE: i64 = 200;
