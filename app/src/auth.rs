@@ -43,7 +43,6 @@ pub const LINKS_PER_CLIENT_PER_HOUR: i64 = 30;
 #[server(endpoint = "auth/request_link")]
 pub async fn request_sign_in_link(email: String) -> Result<(), AppError> {
     use crate::domain::volunteers::EmailAddress;
-    use crate::server::mail::OutgoingMail;
     crate::server::guarded(async move {
         let ctx = crate::server::context()?;
         let email = EmailAddress::parse("email", &email)?;
@@ -64,44 +63,59 @@ pub async fn request_sign_in_link(email: String) -> Result<(), AppError> {
         let Some((user_id, name)) = ctx.storage.find_active_user(email.as_str()).await? else {
             return Ok(());
         };
-        let token = (ctx.new_secret)();
-        ctx.storage
-            .store_sign_in_token(
-                user_id,
-                &(ctx.hasher)(&token),
-                now + ctx.settings.sign_in_link_secs,
-            )
-            .await?;
-        let link = format!("{}/signin/{token}", ctx.settings.public_url);
-        let locale = crate::request_locale();
-        let minutes = (ctx.settings.sign_in_link_secs / 60).to_string();
-        let fill = |key: &str| {
-            crate::i18n::translate(locale, key)
-                .replace("{name}", &name)
-                .replace("{minutes}", &minutes)
-                .replace("{municipality}", &ctx.settings.municipality_name)
-        };
-        let text = format!(
-            "{}\n\n{link}\n\n{}\n",
-            fill("mail.signin_text"),
-            fill("mail.signin_ignore")
-        );
-        let html = format!(
-            "<p>{}</p><p><a href=\"{link}\">{}</a></p><p>{}</p>",
-            html_escape(&fill("mail.signin_text")),
-            html_escape(&fill("mail.signin_button")),
-            html_escape(&fill("mail.signin_ignore")),
-        );
-        ctx.mailer
-            .send(OutgoingMail {
-                to: email.as_str().to_string(),
-                subject: fill("mail.signin_subject"),
-                text,
-                html,
-            })
-            .await
+        send_sign_in_link(&ctx, user_id, &name, email.as_str(), "mail.signin_text").await
     })
     .await
+}
+
+/// Mails a one-time sign-in link to a user. `intro` is the locale key of the
+/// first paragraph (a plain link, or an invitation).
+#[cfg(feature = "ssr")]
+pub async fn send_sign_in_link(
+    ctx: &crate::server::ServerContext,
+    user_id: crate::domain::Id,
+    name: &str,
+    email: &str,
+    intro: &str,
+) -> Result<(), AppError> {
+    use crate::server::mail::OutgoingMail;
+    let token = (ctx.new_secret)();
+    let now = ctx.now();
+    ctx.storage
+        .store_sign_in_token(
+            user_id,
+            &(ctx.hasher)(&token),
+            now + ctx.settings.sign_in_link_secs,
+        )
+        .await?;
+    let link = format!("{}/signin/{token}", ctx.settings.public_url);
+    let locale = crate::request_locale();
+    let minutes = (ctx.settings.sign_in_link_secs / 60).to_string();
+    let fill = |key: &str| {
+        crate::i18n::translate(locale, key)
+            .replace("{name}", name)
+            .replace("{minutes}", &minutes)
+            .replace("{municipality}", &ctx.settings.municipality_name)
+    };
+    let text = format!(
+        "{}\n\n{link}\n\n{}\n",
+        fill(intro),
+        fill("mail.signin_ignore")
+    );
+    let html = format!(
+        "<p>{}</p><p><a href=\"{link}\">{}</a></p><p>{}</p>",
+        html_escape(&fill(intro)),
+        html_escape(&fill("mail.signin_button")),
+        html_escape(&fill("mail.signin_ignore")),
+    );
+    ctx.mailer
+        .send(OutgoingMail {
+            to: email.to_string(),
+            subject: fill("mail.signin_subject"),
+            text,
+            html,
+        })
+        .await
 }
 
 /// Escapes text for an HTML mail body.

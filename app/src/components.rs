@@ -79,7 +79,10 @@ fn MainNav(user: CurrentUser) -> impl IntoView {
                     {link("/election-types", "nav.election_types")}
                     {link("/diets", "nav.diets")}
                 })}
-                {administrator.then(|| link("/admin/audit", "nav.audit"))}
+                {administrator.then(|| view! {
+                    {link("/admin/users", "nav.users")}
+                    {link("/admin/audit", "nav.audit")}
+                })}
                 <li>
                     <form method="post" action=SignOut::url()>
                         <button type="submit" class="btn btn-secondary btn-small">

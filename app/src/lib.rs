@@ -18,6 +18,7 @@ pub mod seats;
 pub mod stations;
 pub mod tasks;
 pub mod teams;
+pub mod users;
 pub mod volunteers;
 
 use components::Layout;
@@ -96,6 +97,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/signin") view=auth::SignInPage/>
                     <Route path=path!("/account") view=passkeys::AccountPage/>
                     <Route path=path!("/admin/audit") view=audit::AuditPage/>
+                    <Route path=path!("/admin/users") view=users::UsersPage/>
                     <Route path=path!("/elections") view=elections::ElectionsPage/>
                     <Route path=path!("/elections/new") view=elections::ElectionFormPage/>
                     <Route path=path!("/elections/:id") view=elections::ElectionFormPage/>

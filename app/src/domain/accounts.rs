@@ -84,3 +84,14 @@ pub fn parse_passkey_name(raw: &str) -> Result<String, super::AppError> {
     }
     Ok(name)
 }
+
+/// A user as administrators see them in the list of users.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserSummary {
+    pub id: Id,
+    pub email: String,
+    pub name: String,
+    pub active: bool,
+    pub roles: Vec<Role>,
+    pub last_sign_in: Option<i64>,
+}

@@ -10,15 +10,25 @@ pub enum AuditAction {
     SignOutEverywhere,
     PasskeyAdded,
     PasskeyRemoved,
+    UserInvited,
+    RoleGranted,
+    RoleRevoked,
+    UserDeactivated,
+    UserActivated,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 5] = [
+    pub const ALL: [AuditAction; 10] = [
         Self::SignIn,
         Self::SignInFailed,
         Self::SignOutEverywhere,
         Self::PasskeyAdded,
         Self::PasskeyRemoved,
+        Self::UserInvited,
+        Self::RoleGranted,
+        Self::RoleRevoked,
+        Self::UserDeactivated,
+        Self::UserActivated,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -28,6 +38,11 @@ impl AuditAction {
             Self::SignOutEverywhere => "sign_out_everywhere",
             Self::PasskeyAdded => "passkey_added",
             Self::PasskeyRemoved => "passkey_removed",
+            Self::UserInvited => "user_invited",
+            Self::RoleGranted => "role_granted",
+            Self::RoleRevoked => "role_revoked",
+            Self::UserDeactivated => "user_deactivated",
+            Self::UserActivated => "user_activated",
         }
     }
 

@@ -3,7 +3,7 @@
 //! and a PostgreSQL backend can implement them beside it without any change
 //! to the pages or server functions.
 
-use crate::domain::accounts::{CurrentUser, PasskeyInfo, Role};
+use crate::domain::accounts::{CurrentUser, PasskeyInfo, Role, UserSummary};
 use crate::domain::audit::{AuditAction, AuditEntry, AuditRecord};
 use crate::domain::elections::{
     Election, ElectionCopy, ElectionType, NewElection, NewElectionType,
@@ -170,6 +170,14 @@ pub trait AccountStore: Send + Sync {
         idle_secs: i64,
     ) -> AppResult<Option<CurrentUser>>;
     async fn delete_session(&self, session_hash: &str) -> AppResult<()>;
+    /// Users whose name or email contains `text`, by name.
+    async fn list_users(&self, text: &str) -> AppResult<Vec<UserSummary>>;
+    async fn grant_role(&self, user_id: Id, role: Role) -> AppResult<()>;
+    /// Refused when it would leave no active administrator.
+    async fn revoke_role(&self, user_id: Id, role: Role) -> AppResult<()>;
+    /// Deactivating ends the user's sessions at once; refused when it would
+    /// leave no active administrator.
+    async fn set_user_active(&self, user_id: Id, active: bool) -> AppResult<()>;
     /// Ends every session of a user (sign out on all devices).
     async fn delete_user_sessions(&self, user_id: Id) -> AppResult<()>;
     async fn record_audit(&self, entry: &AuditEntry, now: i64) -> AppResult<()>;

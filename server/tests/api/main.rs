@@ -9,3 +9,4 @@ mod seats;
 mod setup;
 mod smtp;
 mod storage;
+mod users;

@@ -1,6 +1,6 @@
 use super::{now, SqliteStorage};
 use crate::storage::db_error;
-use app::domain::accounts::{CurrentUser, PasskeyInfo, Role};
+use app::domain::accounts::{CurrentUser, PasskeyInfo, Role, UserSummary};
 use app::domain::audit::{AuditAction, AuditEntry, AuditRecord};
 use app::domain::{AppError, Id};
 use app::server::storage::AccountStore;
@@ -424,4 +424,113 @@ impl AccountStore for SqliteStorage {
             })
             .collect())
     }
+
+    async fn list_users(&self, text: &str) -> Result<Vec<UserSummary>, AppError> {
+        let pattern = format!(
+            "%{}%",
+            text.replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        );
+        let rows: Vec<(Id, String, String, bool, Option<String>, Option<i64>)> = sqlx::query_as(
+            "SELECT u.id, u.email, u.name, u.active,
+                    (SELECT group_concat(role, ',') FROM user_roles r WHERE r.user_id = u.id),
+                    (SELECT max(at) FROM audit_log a WHERE a.actor_user_id = u.id AND a.action = 'sign_in')
+             FROM users u
+             WHERE u.name LIKE $1 ESCAPE '\\' OR u.email LIKE $1 ESCAPE '\\'
+             ORDER BY u.name COLLATE NOCASE, u.email LIMIT 500",
+        )
+        .bind(pattern)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(id, email, name, active, roles, last_sign_in)| UserSummary {
+                    id,
+                    email,
+                    name,
+                    active,
+                    roles: roles
+                        .unwrap_or_default()
+                        .split(',')
+                        .filter_map(Role::parse)
+                        .collect(),
+                    last_sign_in,
+                },
+            )
+            .collect())
+    }
+
+    async fn grant_role(&self, user_id: Id, role: Role) -> Result<(), AppError> {
+        sqlx::query("INSERT OR IGNORE INTO user_roles (user_id, role) VALUES ($1, $2)")
+            .bind(user_id)
+            .bind(role.as_str())
+            .execute(&self.pool)
+            .await
+            .map_err(db_error)?;
+        Ok(())
+    }
+
+    async fn revoke_role(&self, user_id: Id, role: Role) -> Result<(), AppError> {
+        let mut tx = self.write().await?;
+        if role == Role::Administrator && last_active_administrator(&mut tx, user_id).await? {
+            return Err(AppError::refused("users.last_administrator"));
+        }
+        let result = sqlx::query("DELETE FROM user_roles WHERE user_id = $1 AND role = $2")
+            .bind(user_id)
+            .bind(role.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        crate::storage::sqlite::one_row(result)?;
+        tx.commit().await.map_err(db_error)
+    }
+
+    async fn set_user_active(&self, user_id: Id, active: bool) -> Result<(), AppError> {
+        let mut tx = self.write().await?;
+        if !active && last_active_administrator(&mut tx, user_id).await? {
+            return Err(AppError::refused("users.last_administrator"));
+        }
+        let result = sqlx::query("UPDATE users SET active = $2 WHERE id = $1")
+            .bind(user_id)
+            .bind(active)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        crate::storage::sqlite::one_row(result)?;
+        if !active {
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
+        }
+        tx.commit().await.map_err(db_error)
+    }
+}
+
+/// Whether `user_id` is the only active administrator left.
+async fn last_active_administrator(
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    user_id: Id,
+) -> Result<bool, AppError> {
+    let others: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM users u JOIN user_roles r ON r.user_id = u.id
+         WHERE r.role = 'administrator' AND u.active = 1 AND u.id <> $1",
+    )
+    .bind(user_id)
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(db_error)?;
+    let is_admin: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM user_roles r JOIN users u ON u.id = r.user_id
+         WHERE r.user_id = $1 AND r.role = 'administrator' AND u.active = 1",
+    )
+    .bind(user_id)
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(db_error)?;
+    Ok(is_admin > 0 && others == 0)
 }

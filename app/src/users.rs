@@ -1,0 +1,224 @@
+//! Users and roles, for administrators: invite by email, grant and revoke
+//! roles, deactivate (sessions end at once). Every change is audited.
+
+use crate::components::{ActionError, Field, Loaded};
+use crate::domain::accounts::{Role, UserSummary};
+#[cfg(feature = "ssr")]
+use crate::domain::audit::AuditAction;
+use crate::domain::{AppError, Id};
+use crate::i18n::{t, t_with};
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+#[cfg(feature = "ssr")]
+fn parse_role(raw: &str) -> Result<Role, AppError> {
+    Role::parse(raw.trim()).ok_or_else(|| AppError::invalid("role", "error.unknown_choice"))
+}
+
+#[server(endpoint = "users/list")]
+pub async fn list_users(text: String) -> Result<Vec<UserSummary>, AppError> {
+    crate::server::guarded(async move {
+        let (ctx, _) = crate::server::require_administrator().await?;
+        let text = crate::domain::forms::optional_text("text", &text, 100)?;
+        ctx.storage.list_users(&text).await
+    })
+    .await
+}
+
+/// Creates the user with a role (or adds the role) and mails a sign-in link.
+#[server(endpoint = "users/invite")]
+pub async fn invite_user(email: String, name: String, role: String) -> Result<(), AppError> {
+    crate::server::guarded(async move {
+        let (ctx, admin) = crate::server::require_administrator().await?;
+        let email = crate::domain::volunteers::EmailAddress::parse("email", &email)?;
+        let name = crate::domain::forms::required_text("name", &name)?;
+        let role = parse_role(&role)?;
+        let user_id = ctx
+            .storage
+            .ensure_user_with_role(email.as_str(), &name, role)
+            .await?;
+        crate::auth::send_sign_in_link(&ctx, user_id, &name, email.as_str(), "mail.invite_text")
+            .await?;
+        crate::server::audit(
+            &ctx,
+            Some(&admin),
+            AuditAction::UserInvited,
+            email.as_str(),
+            role.as_str(),
+        )
+        .await;
+        Ok(())
+    })
+    .await
+}
+
+#[server(endpoint = "users/grant")]
+pub async fn grant_role(user_id: Id, role: String) -> Result<(), AppError> {
+    crate::server::guarded(async move {
+        let (ctx, admin) = crate::server::require_administrator().await?;
+        let role = parse_role(&role)?;
+        ctx.storage.grant_role(user_id, role).await?;
+        crate::server::audit(
+            &ctx,
+            Some(&admin),
+            AuditAction::RoleGranted,
+            &user_id.to_string(),
+            role.as_str(),
+        )
+        .await;
+        crate::server::redirect_to("/admin/users");
+        Ok(())
+    })
+    .await
+}
+
+#[server(endpoint = "users/revoke")]
+pub async fn revoke_role(user_id: Id, role: String) -> Result<(), AppError> {
+    crate::server::guarded(async move {
+        let (ctx, admin) = crate::server::require_administrator().await?;
+        let role = parse_role(&role)?;
+        ctx.storage.revoke_role(user_id, role).await?;
+        crate::server::audit(
+            &ctx,
+            Some(&admin),
+            AuditAction::RoleRevoked,
+            &user_id.to_string(),
+            role.as_str(),
+        )
+        .await;
+        crate::server::redirect_to("/admin/users");
+        Ok(())
+    })
+    .await
+}
+
+#[server(endpoint = "users/active")]
+pub async fn set_user_active(user_id: Id, active: bool) -> Result<(), AppError> {
+    crate::server::guarded(async move {
+        let (ctx, admin) = crate::server::require_administrator().await?;
+        ctx.storage.set_user_active(user_id, active).await?;
+        let action = if active {
+            AuditAction::UserActivated
+        } else {
+            AuditAction::UserDeactivated
+        };
+        crate::server::audit(&ctx, Some(&admin), action, &user_id.to_string(), "").await;
+        crate::server::redirect_to("/admin/users");
+        Ok(())
+    })
+    .await
+}
+
+fn role_options() -> Vec<(String, String)> {
+    Role::ALL
+        .iter()
+        .map(|r| (r.as_str().to_string(), t(&format!("role.{}", r.as_str()))))
+        .collect()
+}
+
+#[component]
+pub fn UsersPage() -> impl IntoView {
+    let query = use_query_map();
+    let text = move || query.read().get("text").unwrap_or_default();
+    let invite = ServerAction::<InviteUser>::new();
+    let users = Resource::new(
+        move || (text(), invite.version().get()),
+        |(text, _)| list_users(text),
+    );
+    let invited = move || matches!(invite.value().get(), Some(Ok(())));
+    view! {
+        <Title text=t("users.title")/>
+        <h1>{t("users.title")}</h1>
+        <section class="card">
+            <h2>{t("users.invite")}</h2>
+            <p>{t("users.invite_explained")}</p>
+            <ActionError action=invite/>
+            {move || invited().then(|| view! {
+                <div class="alert alert-success" role="status"><p>{t("users.invited")}</p></div>
+            })}
+            <ActionForm action=invite>
+                <div class="form form-grid">
+                    <Field name="name" label="field.name" required=true autocomplete="off"/>
+                    <Field name="email" label="field.email" kind="email" required=true autocomplete="off"/>
+                    <crate::components::Select name="role" label="field.role" options=role_options() selected="coordinator"/>
+                </div>
+                <div class="form-actions">
+                    <button type="submit" class="btn btn-primary">{t("users.send_invite")}</button>
+                </div>
+            </ActionForm>
+        </section>
+        <form class="form form-grid" method="get" action="/admin/users">
+            <div class="field">
+                <label for="user-search">{t("users.search")}</label>
+                <input id="user-search" name="text" type="search" value=text()/>
+            </div>
+            <div class="form-actions">
+                <button type="submit" class="btn btn-secondary">{t("users.search_button")}</button>
+            </div>
+        </form>
+        <Loaded resource=users view={|list: Vec<UserSummary>| view! {
+            <ul class="user-list">
+                {list.into_iter().map(|u| view! { <UserCard user=u/> }).collect_view()}
+            </ul>
+        }}/>
+    }
+}
+
+#[component]
+fn UserCard(user: UserSummary) -> impl IntoView {
+    let id = user.id.to_string();
+    let missing: Vec<(String, String)> = role_options()
+        .into_iter()
+        .filter(|(value, _)| !user.roles.iter().any(|r| r.as_str() == value))
+        .collect();
+    let select_id = format!("grant-{}", user.id);
+    let (toggle_key, toggle_to) = if user.active {
+        ("users.deactivate", "false")
+    } else {
+        ("users.activate", "true")
+    };
+    view! {
+        <li class="card">
+            <h2 class="user-name">{user.name.clone()}</h2>
+            <p>{user.email.clone()} " "
+                {(!user.active).then(|| view! { <span class="badge badge-inactive">{t("users.inactive")}</span> })}
+            </p>
+            <ul class="role-list" aria-label=t_with("users.roles_of", &[("name", &user.name)])>
+                {user.roles.iter().map(|role| {
+                    let label = t(&format!("role.{}", role.as_str()));
+                    view! {
+                        <li>
+                            <form method="post" action=RevokeRole::url()>
+                                <input type="hidden" name="user_id" value=id.clone()/>
+                                <input type="hidden" name="role" value=role.as_str()/>
+                                <span class="badge badge-active">{label.clone()}</span>
+                                <button type="submit" class="btn btn-secondary btn-small">
+                                    {t("users.revoke")}<span class="visually-hidden">" " {label} " – " {user.name.clone()}</span>
+                                </button>
+                            </form>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            {(!missing.is_empty()).then(|| view! {
+                <form class="grant-role" method="post" action=GrantRole::url()>
+                    <input type="hidden" name="user_id" value=id.clone()/>
+                    <label for=select_id.clone()>{t_with("users.grant_to", &[("name", &user.name)])}</label>
+                    <select id=select_id name="role">
+                        {missing.into_iter().map(|(value, text)| view! { <option value=value>{text}</option> }).collect_view()}
+                    </select>
+                    <button type="submit" class="btn btn-primary btn-small">{t("users.grant")}</button>
+                </form>
+            })}
+            <form method="post" action=SetUserActive::url()>
+                <input type="hidden" name="user_id" value=id.clone()/>
+                <input type="hidden" name="active" value=toggle_to/>
+                <button type="submit" class="btn btn-secondary btn-small">
+                    {t(toggle_key)}<span class="visually-hidden">" " {user.name.clone()}</span>
+                </button>
+            </form>
+        </li>
+    }
+}
