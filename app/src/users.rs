@@ -56,34 +56,31 @@ pub async fn invite_user(email: String, name: String, role: String) -> Result<()
 
 #[server(endpoint = "users/grant")]
 pub async fn grant_role(user_id: Id, role: String) -> Result<(), AppError> {
-    crate::server::guarded(async move {
-        let (ctx, admin) = crate::server::require_administrator().await?;
-        let role = parse_role(&role)?;
-        ctx.storage.grant_role(user_id, role).await?;
-        crate::server::audit(
-            &ctx,
-            Some(&admin),
-            AuditAction::RoleGranted,
-            &user_id.to_string(),
-            role.as_str(),
-        )
-        .await;
-        crate::server::redirect_to("/admin/users");
-        Ok(())
-    })
-    .await
+    change_role(user_id, role, true).await
 }
 
 #[server(endpoint = "users/revoke")]
 pub async fn revoke_role(user_id: Id, role: String) -> Result<(), AppError> {
+    change_role(user_id, role, false).await
+}
+
+/// Grants or revokes one role, audits it, and goes back to the list.
+#[cfg(feature = "ssr")]
+async fn change_role(user_id: Id, role: String, grant: bool) -> Result<(), AppError> {
     crate::server::guarded(async move {
         let (ctx, admin) = crate::server::require_administrator().await?;
         let role = parse_role(&role)?;
-        ctx.storage.revoke_role(user_id, role).await?;
+        let action = if grant {
+            ctx.storage.grant_role(user_id, role).await?;
+            AuditAction::RoleGranted
+        } else {
+            ctx.storage.revoke_role(user_id, role).await?;
+            AuditAction::RoleRevoked
+        };
         crate::server::audit(
             &ctx,
             Some(&admin),
-            AuditAction::RoleRevoked,
+            action,
             &user_id.to_string(),
             role.as_str(),
         )

@@ -3,6 +3,7 @@
 
 mod audit;
 mod auth;
+mod authorization;
 mod helpers;
 mod passkeys;
 mod seats;

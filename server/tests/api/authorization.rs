@@ -1,0 +1,289 @@
+//! Every server function × every role (and nobody signed in): allowed or
+//! refused, decided by the server function itself. Calls that are allowed
+//! use forms that change nothing (bad input, unknown ids), so the matrix
+//! can run in any order.
+
+use crate::helpers::{client, spawn_app, TestApp};
+use app::domain::accounts::Role;
+use app::server::storage::AccountStore;
+use reqwest::StatusCode;
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Who {
+    Anyone,
+    SignedIn,
+    Viewer,
+    Planner,
+    Administrator,
+}
+
+const NO_ID: &str = "999999";
+
+/// A form's fields.
+type Form = &'static [(&'static str, &'static str)];
+
+/// (endpoint, who may call it, a form that changes nothing)
+const MATRIX: &[(&str, Who, Form)] = &[
+    ("auth/who_am_i", Who::Anyone, &[]),
+    ("auth/peek_link", Who::Anyone, &[("token", "x")]),
+    ("auth/sign_in_with_link", Who::Anyone, &[("token", "x")]),
+    (
+        "auth/request_link",
+        Who::Anyone,
+        &[("email", "ingen@example.dk")],
+    ),
+    ("auth/language", Who::Anyone, &[("lang", "xx")]),
+    ("passkeys/sign_in_start", Who::Anyone, &[]),
+    ("passkeys/register_start", Who::SignedIn, &[]),
+    ("passkeys/list", Who::SignedIn, &[]),
+    (
+        "passkeys/rename",
+        Who::SignedIn,
+        &[("id", NO_ID), ("name", "x")],
+    ),
+    ("passkeys/delete", Who::SignedIn, &[("id", NO_ID)]),
+    ("home/overview", Who::Viewer, &[]),
+    ("elections/list", Who::Viewer, &[]),
+    ("elections/get", Who::Viewer, &[("id", NO_ID)]),
+    ("elections/form", Who::Viewer, &[]),
+    ("election_types/list", Who::Viewer, &[]),
+    ("election_types/get", Who::Viewer, &[("id", NO_ID)]),
+    ("areas/list", Who::Viewer, &[]),
+    ("areas/get", Who::Viewer, &[("id", NO_ID)]),
+    ("stations/list", Who::Viewer, &[]),
+    ("stations/form", Who::Viewer, &[("id", NO_ID)]),
+    ("task_types/list", Who::Viewer, &[]),
+    ("task_types/get", Who::Viewer, &[("id", NO_ID)]),
+    ("teams/list", Who::Viewer, &[]),
+    ("teams/get", Who::Viewer, &[("id", NO_ID)]),
+    ("diets/list", Who::Viewer, &[]),
+    ("diets/get", Who::Viewer, &[("id", NO_ID)]),
+    ("seats/election", Who::Viewer, &[("election_id", NO_ID)]),
+    (
+        "seats/plan",
+        Who::Viewer,
+        &[("election_id", NO_ID), ("station_id", NO_ID)],
+    ),
+    (
+        "elections/save",
+        Who::Planner,
+        &[
+            ("id", ""),
+            ("form[title]", ""),
+            ("form[election_type_id]", ""),
+            ("form[election_day]", ""),
+            ("form[first_day]", ""),
+            ("form[last_day]", ""),
+            ("form[lock_days]", ""),
+        ],
+    ),
+    (
+        "elections/activate",
+        Who::Planner,
+        &[("id", NO_ID), ("active", "true")],
+    ),
+    ("elections/delete", Who::Planner, &[("id", NO_ID)]),
+    (
+        "elections/copy",
+        Who::Planner,
+        &[
+            ("form[source_id]", NO_ID),
+            ("form[title]", ""),
+            ("form[election_day]", ""),
+        ],
+    ),
+    (
+        "election_types/save",
+        Who::Planner,
+        &[("id", ""), ("form[title]", ""), ("form[citizenship]", "")],
+    ),
+    ("election_types/delete", Who::Planner, &[("id", NO_ID)]),
+    (
+        "areas/save",
+        Who::Planner,
+        &[("id", ""), ("form[name]", ""), ("form[description]", "")],
+    ),
+    ("areas/delete", Who::Planner, &[("id", NO_ID)]),
+    (
+        "stations/save",
+        Who::Planner,
+        &[
+            ("id", ""),
+            ("form[area_id]", ""),
+            ("form[name]", ""),
+            ("form[address]", ""),
+            ("form[postal_code]", ""),
+            ("form[city]", ""),
+            ("form[district_number]", ""),
+            ("form[latitude]", ""),
+            ("form[longitude]", ""),
+            ("form[notes]", ""),
+        ],
+    ),
+    ("stations/delete", Who::Planner, &[("id", NO_ID)]),
+    (
+        "task_types/save",
+        Who::Planner,
+        &[
+            ("id", ""),
+            ("form[title]", ""),
+            ("form[short_name]", ""),
+            ("form[description]", ""),
+            ("form[start_time]", ""),
+            ("form[end_time]", ""),
+            ("form[payment_dkk]", ""),
+        ],
+    ),
+    ("task_types/delete", Who::Planner, &[("id", NO_ID)]),
+    (
+        "teams/save",
+        Who::Planner,
+        &[
+            ("id", ""),
+            ("form[name]", ""),
+            ("form[short_name]", ""),
+            ("form[description]", ""),
+        ],
+    ),
+    ("teams/delete", Who::Planner, &[("id", NO_ID)]),
+    (
+        "diets/save",
+        Who::Planner,
+        &[("id", ""), ("form[name]", "")],
+    ),
+    ("diets/delete", Who::Planner, &[("id", NO_ID)]),
+    (
+        "seats/save",
+        Who::Planner,
+        &[
+            ("form[election_id]", NO_ID),
+            ("form[station_id]", NO_ID),
+            ("form[day]", "x"),
+        ],
+    ),
+    ("users/list", Who::Administrator, &[("text", "")]),
+    (
+        "users/invite",
+        Who::Administrator,
+        &[("email", "x"), ("name", "x"), ("role", "volunteer")],
+    ),
+    (
+        "users/grant",
+        Who::Administrator,
+        &[("user_id", NO_ID), ("role", "nobody")],
+    ),
+    (
+        "users/revoke",
+        Who::Administrator,
+        &[("user_id", NO_ID), ("role", "volunteer")],
+    ),
+    (
+        "users/active",
+        Who::Administrator,
+        &[("user_id", NO_ID), ("active", "true")],
+    ),
+    (
+        "audit/list",
+        Who::Administrator,
+        &[("action", ""), ("text", "")],
+    ),
+];
+
+fn allowed(who: Who, role: Option<Role>) -> bool {
+    match (who, role) {
+        (Who::Anyone, _) => true,
+        (_, None) => false,
+        (Who::SignedIn, Some(_)) => true,
+        (Who::Viewer, Some(r)) => {
+            matches!(r, Role::Administrator | Role::Coordinator | Role::ReadOnly)
+        }
+        (Who::Planner, Some(r)) => matches!(r, Role::Administrator | Role::Coordinator),
+        (Who::Administrator, Some(r)) => r == Role::Administrator,
+    }
+}
+
+/// A browser signed in as someone who holds exactly `role`.
+async fn signed_in_as(app: &TestApp, role: Role) -> reqwest::Client {
+    let email = format!("{}@example.dk", role.as_str());
+    let id = app
+        .storage
+        .ensure_user_with_role(&email, role.as_str(), role)
+        .await
+        .unwrap();
+    let token = valgvagt_server::secrets::new_secret();
+    app.storage
+        .store_sign_in_token(id, &valgvagt_server::secrets::hash(&token), i64::MAX / 2)
+        .await
+        .unwrap();
+    let browser = client();
+    let response = browser
+        .post(format!("{}/api/auth/sign_in_with_link", app.base))
+        .form(&[("token", token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    browser
+}
+
+#[tokio::test]
+async fn every_server_function_checks_who_calls_it() {
+    let app = spawn_app().await;
+    let mut callers: Vec<(Option<Role>, reqwest::Client)> = vec![(None, client())];
+    for role in Role::ALL {
+        callers.push((Some(role), signed_in_as(&app, role).await));
+    }
+    let mut wrong = Vec::new();
+    for (endpoint, who, form) in MATRIX {
+        for (role, browser) in &callers {
+            let status = browser
+                .post(format!("{}/api/{endpoint}", app.base))
+                .form(form)
+                .send()
+                .await
+                .unwrap()
+                .status();
+            let refused = status == StatusCode::UNAUTHORIZED || status == StatusCode::FORBIDDEN;
+            let expected_refusal = match role {
+                None => StatusCode::UNAUTHORIZED,
+                Some(_) => StatusCode::FORBIDDEN,
+            };
+            let ok = if allowed(*who, *role) {
+                !refused
+            } else {
+                status == expected_refusal
+            };
+            if !ok {
+                wrong.push(format!("{endpoint} as {role:?}: {status}"));
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "authorization mismatches:\n{}",
+        wrong.join("\n")
+    );
+}
+
+#[tokio::test]
+async fn the_matrix_names_every_server_function() {
+    // A new server function must be added to the matrix above.
+    let routes: Vec<String> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, _)| path.trim_start_matches("/api/").to_string())
+        .collect();
+    let listed: Vec<&str> = MATRIX.iter().map(|(e, _, _)| *e).collect();
+    let json_only = ["passkeys/register_finish", "passkeys/sign_in_finish"];
+    let side_effects = ["auth/sign_out", "auth/sign_out_everywhere"];
+    let missing: Vec<&String> = routes
+        .iter()
+        .filter(|r| {
+            !listed.contains(&r.as_str())
+                && !json_only.contains(&r.as_str())
+                && !side_effects.contains(&r.as_str())
+        })
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "server functions missing from the matrix: {missing:?}"
+    );
+}
