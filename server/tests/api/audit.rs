@@ -41,23 +41,7 @@ async fn sign_ins_and_failed_sign_ins_are_audited_for_administrators_only() {
     );
 
     // A coordinator plans elections but does not read the audit log.
-    let coordinator = client();
-    let id = app
-        .storage
-        .ensure_user_with_role("koordinator@example.dk", "Koordinator", Role::Coordinator)
-        .await
-        .unwrap();
-    let token = valgvagt_server::secrets::new_secret();
-    app.storage
-        .store_sign_in_token(id, &valgvagt_server::secrets::hash(&token), i64::MAX / 2)
-        .await
-        .unwrap();
-    coordinator
-        .post(format!("{}/api/auth/sign_in_with_link", app.base))
-        .form(&[("token", token.as_str())])
-        .send()
-        .await
-        .unwrap();
+    let coordinator = app.browser_as(Role::Coordinator).await;
     let response = coordinator
         .post(format!("{}/api/audit/list", app.base))
         .form(&[("action", ""), ("text", "")])

@@ -3,9 +3,8 @@
 //! use forms that change nothing (bad input, unknown ids), so the matrix
 //! can run in any order.
 
-use crate::helpers::{client, spawn_app, TestApp};
+use crate::helpers::{client, spawn_app};
 use app::domain::accounts::Role;
-use app::server::storage::AccountStore;
 use reqwest::StatusCode;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -202,36 +201,12 @@ fn allowed(who: Who, role: Option<Role>) -> bool {
     }
 }
 
-/// A browser signed in as someone who holds exactly `role`.
-async fn signed_in_as(app: &TestApp, role: Role) -> reqwest::Client {
-    let email = format!("{}@example.dk", role.as_str());
-    let id = app
-        .storage
-        .ensure_user_with_role(&email, role.as_str(), role)
-        .await
-        .unwrap();
-    let token = valgvagt_server::secrets::new_secret();
-    app.storage
-        .store_sign_in_token(id, &valgvagt_server::secrets::hash(&token), i64::MAX / 2)
-        .await
-        .unwrap();
-    let browser = client();
-    let response = browser
-        .post(format!("{}/api/auth/sign_in_with_link", app.base))
-        .form(&[("token", token.as_str())])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
-    browser
-}
-
 #[tokio::test]
 async fn every_server_function_checks_who_calls_it() {
     let app = spawn_app().await;
     let mut callers: Vec<(Option<Role>, reqwest::Client)> = vec![(None, client())];
     for role in Role::ALL {
-        callers.push((Some(role), signed_in_as(&app, role).await));
+        callers.push((Some(role), app.browser_as(role).await));
     }
     let mut wrong = Vec::new();
     for (endpoint, who, form) in MATRIX {

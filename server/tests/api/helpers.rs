@@ -93,6 +93,31 @@ impl TestApp {
         .expect("admin link")
     }
 
+    /// A new browser, signed in as `<role>@example.dk` who holds exactly `role`.
+    pub async fn browser_as(&self, role: app::domain::accounts::Role) -> reqwest::Client {
+        use app::server::storage::AccountStore;
+        let email = format!("{}@example.dk", role.as_str());
+        let id = self
+            .storage
+            .ensure_user_with_role(&email, role.as_str(), role)
+            .await
+            .expect("user");
+        let token = valgvagt_server::secrets::new_secret();
+        self.storage
+            .store_sign_in_token(id, &valgvagt_server::secrets::hash(&token), i64::MAX / 2)
+            .await
+            .expect("token");
+        let browser = client();
+        let response = browser
+            .post(format!("{}/api/auth/sign_in_with_link", self.base))
+            .form(&[("token", token.as_str())])
+            .send()
+            .await
+            .expect("sign in");
+        assert_eq!(response.status(), StatusCode::OK);
+        browser
+    }
+
     pub async fn sign_in_admin(&self) {
         let link = self.admin_link("admin@example.dk").await;
         let token = link.rsplit('/').next().expect("token").to_string();
