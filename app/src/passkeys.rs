@@ -21,6 +21,8 @@ use webauthn_rs_proto::{
 pub const CEREMONY_SECS: i64 = 300;
 /// Sign-in attempts with passkeys one network address may make in ten minutes.
 pub const PASSKEY_ATTEMPTS_PER_CLIENT: i64 = 30;
+/// Sign-in attempts against one account in ten minutes.
+pub const PASSKEY_ATTEMPTS_PER_ACCOUNT: i64 = 10;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RegistrationChallenge {
@@ -130,7 +132,26 @@ pub async fn finish_passkey_sign_in(
             .await?
             .ok_or_else(|| AppError::refused("passkeys.expired"))?;
         let credential_id = ctx.passkeys.credential_id(&response);
-        let verified = match ctx.storage.passkey_by_credential(&credential_id).await? {
+        let found = ctx.storage.passkey_by_credential(&credential_id).await?;
+        if let Some((_, user_id, _)) = &found {
+            let bucket = format!("passkey:account:{user_id}");
+            if !ctx
+                .storage
+                .allow_attempt(&bucket, now, 600, PASSKEY_ATTEMPTS_PER_ACCOUNT)
+                .await?
+            {
+                crate::server::audit(
+                    &ctx,
+                    None,
+                    AuditAction::SignInFailed,
+                    "passkey",
+                    "too many attempts",
+                )
+                .await;
+                return Err(AppError::refused("auth.rate_limited"));
+            }
+        }
+        let verified = match found {
             Some((passkey_id, user_id, data)) => ctx
                 .passkeys
                 .finish_authentication(&response, &state, &data)

@@ -242,3 +242,56 @@ async fn passkeys_are_renamed_and_removed_only_by_their_owner() {
         .unwrap();
     assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn too_many_attempts_against_one_account_are_refused() {
+    let app = spawn_app().await;
+    app.sign_in_admin().await;
+    let (mut authenticator, credential) = register(&app).await;
+    let browser = client();
+    let (_, stale) = assertion(
+        &app,
+        &browser,
+        &mut authenticator,
+        &credential,
+        &app.public_url,
+    )
+    .await;
+    // Stale answers under fresh ceremonies: each fails, and each counts.
+    for _ in 0..app::passkeys::PASSKEY_ATTEMPTS_PER_ACCOUNT {
+        let fresh: SignInChallenge = json(
+            browser
+                .post(format!("{}/api/passkeys/sign_in_start", app.base))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+        let body = json!({ "ceremony": fresh.ceremony, "response": stale });
+        let refused = json::<()>(
+            app.call_json(&browser, "passkeys/sign_in_finish", &body)
+                .await,
+        )
+        .await;
+        assert_eq!(refused.unwrap_err().1, AppError::refused("passkeys.failed"));
+    }
+    // Now even a good answer waits.
+    let (ceremony, good) = assertion(
+        &app,
+        &browser,
+        &mut authenticator,
+        &credential,
+        &app.public_url,
+    )
+    .await;
+    let body = json!({ "ceremony": ceremony, "response": good });
+    let (status, error) = json::<()>(
+        app.call_json(&browser, "passkeys/sign_in_finish", &body)
+            .await,
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(error, AppError::refused("auth.rate_limited"));
+}
