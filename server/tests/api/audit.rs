@@ -62,13 +62,7 @@ async fn signing_out_everywhere_ends_the_other_devices_sessions() {
     // The same person on a second device.
     let tablet = client();
     let link = app.admin_link("admin@example.dk").await;
-    let token = link.rsplit('/').next().unwrap();
-    tablet
-        .post(format!("{}/api/auth/sign_in_with_link", app.base))
-        .form(&[("token", token)])
-        .send()
-        .await
-        .unwrap();
+    app.sign_in(&tablet, &link).await;
     let who = |c: reqwest::Client| {
         let url = format!("{}/api/auth/who_am_i", app.base);
         async move {

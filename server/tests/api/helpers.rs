@@ -108,27 +108,34 @@ impl TestApp {
             .await
             .expect("token");
         let browser = client();
-        let response = browser
+        let status = self
+            .sign_in(&browser, &format!("{}/signin/{token}", self.public_url))
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        browser
+    }
+
+    /// Uses a one-time sign-in link in `browser`, as its button does.
+    pub async fn sign_in(&self, browser: &reqwest::Client, link: &str) -> StatusCode {
+        let token = link
+            .rsplit('/')
+            .next()
+            .expect("a token at the end of the link");
+        browser
             .post(format!("{}/api/auth/sign_in_with_link", self.base))
-            .form(&[("token", token.as_str())])
+            .form(&[("token", token)])
             .send()
             .await
-            .expect("sign in");
-        assert_eq!(response.status(), StatusCode::OK);
-        browser
+            .expect("sign in")
+            .status()
     }
 
     pub async fn sign_in_admin(&self) {
         let link = self.admin_link("admin@example.dk").await;
-        let token = link.rsplit('/').next().expect("token").to_string();
-        let response = self
-            .call("auth/sign_in_with_link", &[("token", token.as_str())])
-            .await;
         assert_eq!(
-            response.status(),
+            self.sign_in(&self.client, &link).await,
             StatusCode::OK,
-            "sign-in failed: {:?}",
-            response.text().await
+            "sign-in failed"
         );
     }
 

@@ -29,6 +29,38 @@ async fn json<T: serde::de::DeserializeOwned>(
     }
 }
 
+async fn start_sign_in(app: &TestApp, browser: &reqwest::Client) -> SignInChallenge {
+    let response = browser
+        .post(format!("{}/api/passkeys/sign_in_start", app.base))
+        .send()
+        .await
+        .unwrap();
+    json(response).await.expect("sign-in starts")
+}
+
+async fn finish_sign_in(
+    app: &TestApp,
+    browser: &reqwest::Client,
+    ceremony: &str,
+    response: &PublicKeyCredential,
+) -> Result<(), (StatusCode, AppError)> {
+    let body = json!({ "ceremony": ceremony, "response": response });
+    json(
+        app.call_json(browser, "passkeys/sign_in_finish", &body)
+            .await,
+    )
+    .await
+}
+
+async fn who(app: &TestApp, browser: &reqwest::Client) -> Option<CurrentUser> {
+    let response = browser
+        .post(format!("{}/api/auth/who_am_i", app.base))
+        .send()
+        .await
+        .unwrap();
+    json(response).await.unwrap()
+}
+
 /// Registers a passkey for the signed-in admin; returns the authenticator
 /// that holds it and the credential as the server received it.
 async fn register(app: &TestApp) -> (Authenticator, RegisterPublicKeyCredential) {
@@ -57,12 +89,7 @@ async fn assertion(
     credential: &RegisterPublicKeyCredential,
     origin: &str,
 ) -> (String, PublicKeyCredential) {
-    let response = browser
-        .post(format!("{}/api/passkeys/sign_in_start", app.base))
-        .send()
-        .await
-        .unwrap();
-    let challenge: SignInChallenge = json(response).await.expect("sign-in starts");
+    let challenge = start_sign_in(app, browser).await;
     assert!(
         challenge.options.public_key.allow_credentials.is_empty(),
         "discoverable: the browser picks the passkey"
@@ -101,61 +128,23 @@ async fn register_then_sign_in_with_a_passkey() {
         &app.public_url,
     )
     .await;
-    let body = json!({ "ceremony": ceremony, "response": signed });
-    json::<()>(
-        app.call_json(&browser, "passkeys/sign_in_finish", &body)
-            .await,
-    )
-    .await
-    .expect("sign-in finishes");
-    let me: Option<CurrentUser> = json(
-        browser
-            .post(format!("{}/api/auth/who_am_i", app.base))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await
-    .unwrap();
+    finish_sign_in(&app, &browser, &ceremony, &signed)
+        .await
+        .expect("sign-in finishes");
+    let me = who(&app, &browser).await;
     assert_eq!(me.map(|m| m.email).as_deref(), Some("admin@example.dk"));
     let list: Vec<PasskeyInfo> = app.ok("passkeys/list", &[]).await;
     assert!(list[0].last_used_at.is_some());
 
     // The same answer again (a replay) is refused: the ceremony is spent …
-    let replay = json::<()>(
-        app.call_json(&client(), "passkeys/sign_in_finish", &body)
-            .await,
-    )
-    .await;
+    let replay = finish_sign_in(&app, &client(), &ceremony, &signed).await;
     assert_eq!(replay.unwrap_err().1, AppError::refused("passkeys.expired"));
     // … and under a fresh ceremony its challenge no longer matches.
     let other = client();
-    let fresh: SignInChallenge = json(
-        other
-            .post(format!("{}/api/passkeys/sign_in_start", app.base))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await
-    .unwrap();
-    let replayed = json!({ "ceremony": fresh.ceremony, "response": signed });
-    let refused = json::<()>(
-        app.call_json(&other, "passkeys/sign_in_finish", &replayed)
-            .await,
-    )
-    .await;
+    let fresh = start_sign_in(&app, &other).await;
+    let refused = finish_sign_in(&app, &other, &fresh.ceremony, &signed).await;
     assert_eq!(refused.unwrap_err().1, AppError::refused("passkeys.failed"));
-    let me: Option<CurrentUser> = json(
-        other
-            .post(format!("{}/api/auth/who_am_i", app.base))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await
-    .unwrap();
-    assert!(me.is_none());
+    assert!(who(&app, &other).await.is_none());
 }
 
 #[tokio::test]
@@ -182,13 +171,9 @@ async fn an_assertion_from(origin: impl Fn(&str) -> String) {
         &origin(&port),
     )
     .await;
-    let body = json!({ "ceremony": ceremony, "response": signed });
-    let (status, error) = json::<()>(
-        app.call_json(&browser, "passkeys/sign_in_finish", &body)
-            .await,
-    )
-    .await
-    .unwrap_err();
+    let (status, error) = finish_sign_in(&app, &browser, &ceremony, &signed)
+        .await
+        .unwrap_err();
     assert_eq!(status, StatusCode::CONFLICT);
     assert_eq!(error, AppError::refused("passkeys.failed"));
 }
@@ -213,13 +198,7 @@ async fn passkeys_are_renamed_and_removed_only_by_their_owner() {
     // Another user can neither rename nor remove it.
     let intruder = client();
     let link = app.admin_link("anden@example.dk").await;
-    let token = link.rsplit('/').next().unwrap();
-    intruder
-        .post(format!("{}/api/auth/sign_in_with_link", app.base))
-        .form(&[("token", token)])
-        .send()
-        .await
-        .unwrap();
+    app.sign_in(&intruder, &link).await;
     let response = intruder
         .post(format!("{}/api/passkeys/delete", app.base))
         .form(&[("id", id.as_str())])
@@ -259,21 +238,8 @@ async fn too_many_attempts_against_one_account_are_refused() {
     .await;
     // Stale answers under fresh ceremonies: each fails, and each counts.
     for _ in 0..app::passkeys::PASSKEY_ATTEMPTS_PER_ACCOUNT {
-        let fresh: SignInChallenge = json(
-            browser
-                .post(format!("{}/api/passkeys/sign_in_start", app.base))
-                .send()
-                .await
-                .unwrap(),
-        )
-        .await
-        .unwrap();
-        let body = json!({ "ceremony": fresh.ceremony, "response": stale });
-        let refused = json::<()>(
-            app.call_json(&browser, "passkeys/sign_in_finish", &body)
-                .await,
-        )
-        .await;
+        let fresh = start_sign_in(&app, &browser).await;
+        let refused = finish_sign_in(&app, &browser, &fresh.ceremony, &stale).await;
         assert_eq!(refused.unwrap_err().1, AppError::refused("passkeys.failed"));
     }
     // Now even a good answer waits.
@@ -285,13 +251,9 @@ async fn too_many_attempts_against_one_account_are_refused() {
         &app.public_url,
     )
     .await;
-    let body = json!({ "ceremony": ceremony, "response": good });
-    let (status, error) = json::<()>(
-        app.call_json(&browser, "passkeys/sign_in_finish", &body)
-            .await,
-    )
-    .await
-    .unwrap_err();
+    let (status, error) = finish_sign_in(&app, &browser, &ceremony, &good)
+        .await
+        .unwrap_err();
     assert_eq!(status, StatusCode::CONFLICT);
     assert_eq!(error, AppError::refused("auth.rate_limited"));
 }

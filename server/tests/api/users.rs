@@ -7,14 +7,7 @@ use reqwest::StatusCode;
 async fn follow_mailed_link(app: &TestApp, browser: &reqwest::Client, email: &str) -> StatusCode {
     let mail = app.mail.to(email).pop().expect("a mail");
     let link = mail.sign_in_link().expect("a link");
-    let token = link.rsplit('/').next().unwrap();
-    browser
-        .post(format!("{}/api/auth/sign_in_with_link", app.base))
-        .form(&[("token", token)])
-        .send()
-        .await
-        .unwrap()
-        .status()
+    app.sign_in(browser, &link).await
 }
 
 async fn post(

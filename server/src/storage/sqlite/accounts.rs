@@ -1,4 +1,4 @@
-use super::{now, SqliteStorage};
+use super::{contains_pattern, now, one_row, SqliteStorage};
 use crate::storage::db_error;
 use app::domain::accounts::{CurrentUser, PasskeyInfo, Role, UserSummary};
 use app::domain::audit::{AuditAction, AuditEntry, AuditRecord};
@@ -348,7 +348,7 @@ impl AccountStore for SqliteStorage {
             .execute(&self.pool)
             .await
             .map_err(db_error)?;
-        crate::storage::sqlite::one_row(result)
+        one_row(result)
     }
 
     async fn delete_passkey(&self, user_id: Id, passkey_id: Id) -> Result<(), AppError> {
@@ -358,7 +358,7 @@ impl AccountStore for SqliteStorage {
             .execute(&self.pool)
             .await
             .map_err(db_error)?;
-        crate::storage::sqlite::one_row(result)
+        one_row(result)
     }
 
     async fn delete_user_sessions(&self, user_id: Id) -> Result<(), AppError> {
@@ -393,12 +393,7 @@ impl AccountStore for SqliteStorage {
         text: &str,
         limit: i64,
     ) -> Result<Vec<AuditRecord>, AppError> {
-        let pattern = format!(
-            "%{}%",
-            text.replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_")
-        );
+        let pattern = contains_pattern(text);
         let rows: Vec<(Id, i64, String, String, String, String, String)> = sqlx::query_as(
             "SELECT id, at, actor, action, subject, detail, ip FROM audit_log
              WHERE ($1 IS NULL OR action = $1)
@@ -426,12 +421,7 @@ impl AccountStore for SqliteStorage {
     }
 
     async fn list_users(&self, text: &str) -> Result<Vec<UserSummary>, AppError> {
-        let pattern = format!(
-            "%{}%",
-            text.replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_")
-        );
+        let pattern = contains_pattern(text);
         let rows: Vec<(Id, String, String, bool, Option<String>, Option<i64>)> = sqlx::query_as(
             "SELECT u.id, u.email, u.name, u.active,
                     (SELECT group_concat(role, ',') FROM user_roles r WHERE r.user_id = u.id),
@@ -484,7 +474,7 @@ impl AccountStore for SqliteStorage {
             .execute(&mut *tx)
             .await
             .map_err(db_error)?;
-        crate::storage::sqlite::one_row(result)?;
+        one_row(result)?;
         tx.commit().await.map_err(db_error)
     }
 
@@ -499,7 +489,7 @@ impl AccountStore for SqliteStorage {
             .execute(&mut *tx)
             .await
             .map_err(db_error)?;
-        crate::storage::sqlite::one_row(result)?;
+        one_row(result)?;
         if !active {
             sqlx::query("DELETE FROM sessions WHERE user_id = $1")
                 .bind(user_id)

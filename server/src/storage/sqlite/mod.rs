@@ -59,6 +59,16 @@ pub(crate) fn now() -> i64 {
     chrono::Utc::now().timestamp()
 }
 
+/// A LIKE pattern matching text that contains `text` literally; use it
+/// with `ESCAPE '\\'` so `%` and `_` typed by a person match themselves.
+pub(crate) fn contains_pattern(text: &str) -> String {
+    let escaped = text
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
 /// Fails with NotFound when an UPDATE or DELETE touched no row.
 pub(crate) fn one_row(result: sqlx::sqlite::SqliteQueryResult) -> Result<(), AppError> {
     if result.rows_affected() == 0 {
