@@ -4,7 +4,7 @@
 use crate::components::Loaded;
 use crate::domain::audit::{AuditAction, AuditRecord};
 use crate::domain::AppError;
-use crate::i18n::{short_date, t};
+use crate::i18n::{date_time_at, t};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -26,65 +26,6 @@ pub async fn list_audit_log(action: String, text: String) -> Result<Vec<AuditRec
             .await
     })
     .await
-}
-
-#[cfg(test)]
-mod tests {
-    use chrono::TimeZone;
-
-    #[test]
-    fn danish_summer_time() {
-        let winter = chrono::Utc.with_ymd_and_hms(2027, 1, 10, 12, 0, 0).unwrap();
-        let summer = chrono::Utc.with_ymd_and_hms(2027, 6, 1, 12, 0, 0).unwrap();
-        // 2027: summer time from 28 March 01:00 UTC to 31 October 01:00 UTC.
-        let before_switch = chrono::Utc.with_ymd_and_hms(2027, 3, 28, 0, 59, 0).unwrap();
-        let after_switch = chrono::Utc.with_ymd_and_hms(2027, 3, 28, 1, 0, 0).unwrap();
-        assert_eq!(
-            super::chrono_offset_copenhagen(winter).local_minus_utc(),
-            3600
-        );
-        assert_eq!(
-            super::chrono_offset_copenhagen(summer).local_minus_utc(),
-            7200
-        );
-        assert_eq!(
-            super::chrono_offset_copenhagen(before_switch).local_minus_utc(),
-            3600
-        );
-        assert_eq!(
-            super::chrono_offset_copenhagen(after_switch).local_minus_utc(),
-            7200
-        );
-    }
-}
-
-fn when(at: i64) -> String {
-    chrono::DateTime::from_timestamp(at, 0)
-        .map(|d| {
-            let local = d.with_timezone(&chrono_offset_copenhagen(d));
-            format!(
-                "{} {}",
-                short_date(local.date_naive()),
-                local.format("%H:%M")
-            )
-        })
-        .unwrap_or_default()
-}
-
-/// Danish time: UTC+1, and UTC+2 from the last Sunday of March to the last
-/// Sunday of October (01:00 UTC both ways).
-fn chrono_offset_copenhagen(at: chrono::DateTime<chrono::Utc>) -> chrono::FixedOffset {
-    use chrono::{Datelike, NaiveDate, Offset, TimeZone, Weekday};
-    let last_sunday = |month: u32| {
-        let mut day = NaiveDate::from_ymd_opt(at.year(), month, 31).unwrap_or_default();
-        while day.weekday() != Weekday::Sun {
-            day = day.pred_opt().unwrap_or(day);
-        }
-        chrono::Utc.from_utc_datetime(&day.and_hms_opt(1, 0, 0).unwrap_or_default())
-    };
-    let summer = at >= last_sunday(3) && at < last_sunday(10);
-    chrono::FixedOffset::east_opt(if summer { 7200 } else { 3600 })
-        .unwrap_or_else(|| chrono::Utc.fix())
 }
 
 #[component]
@@ -140,7 +81,7 @@ pub fn AuditPage() -> impl IntoView {
                         <tbody>
                             {list.into_iter().map(|r| view! {
                                 <tr>
-                                    <td>{when(r.at)}</td>
+                                    <td>{date_time_at(r.at)}</td>
                                     <td>{r.actor.clone()}</td>
                                     <td>{t(&format!("audit.action.{}", r.action))}</td>
                                     <td>{r.subject.clone()}</td>

@@ -307,6 +307,14 @@ pub fn PageHead(
     }
 }
 
+/// Becomes true once the wasm has hydrated the page: for controls that need
+/// the browser's JavaScript APIs (passkeys) and are disabled until then.
+pub fn use_hydrated() -> RwSignal<bool> {
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+    hydrated
+}
+
 /// Reads the `:id` route parameter; `None` on a "new" page.
 pub fn route_id(name: &'static str) -> impl Fn() -> Option<i64> + Clone + Send + Sync + 'static {
     let params = leptos_router::hooks::use_params_map();

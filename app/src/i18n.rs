@@ -106,8 +106,61 @@ pub fn short_date(day: chrono::NaiveDate) -> String {
     }
 }
 
+/// Danish time for a unix timestamp: UTC+1, and UTC+2 from the last Sunday
+/// of March to the last Sunday of October (01:00 UTC both ways).
+pub fn copenhagen_time(at: i64) -> Option<chrono::DateTime<chrono::FixedOffset>> {
+    use chrono::{Datelike, NaiveDate, TimeZone, Weekday};
+    let utc = chrono::DateTime::from_timestamp(at, 0)?;
+    let last_sunday = |month: u32| {
+        let mut day = NaiveDate::from_ymd_opt(utc.year(), month, 31)?;
+        while day.weekday() != Weekday::Sun {
+            day = day.pred_opt()?;
+        }
+        Some(chrono::Utc.from_utc_datetime(&day.and_hms_opt(1, 0, 0)?))
+    };
+    let summer = Some(utc) >= last_sunday(3) && Some(utc) < last_sunday(10);
+    let offset = chrono::FixedOffset::east_opt(if summer { 7200 } else { 3600 })?;
+    Some(utc.with_timezone(&offset))
+}
+
+/// The Danish calendar date of a timestamp, short form.
+pub fn short_date_at(at: i64) -> String {
+    copenhagen_time(at)
+        .map(|t| short_date(t.date_naive()))
+        .unwrap_or_default()
+}
+
+/// The Danish date and clock time of a timestamp: "1.6.2027 14:05".
+pub fn date_time_at(at: i64) -> String {
+    copenhagen_time(at)
+        .map(|t| format!("{} {}", short_date(t.date_naive()), t.format("%H:%M")))
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn danish_summer_time() {
+        use chrono::TimeZone;
+        let offset = |y, mo, d, h, mi| {
+            let at = chrono::Utc
+                .with_ymd_and_hms(y, mo, d, h, mi, 0)
+                .unwrap()
+                .timestamp();
+            super::copenhagen_time(at)
+                .unwrap()
+                .offset()
+                .local_minus_utc()
+        };
+        assert_eq!(offset(2027, 1, 10, 12, 0), 3600);
+        assert_eq!(offset(2027, 6, 1, 12, 0), 7200);
+        // 2027: summer time from 28 March 01:00 UTC to 31 October 01:00 UTC.
+        assert_eq!(offset(2027, 3, 28, 0, 59), 3600);
+        assert_eq!(offset(2027, 3, 28, 1, 0), 7200);
+        assert_eq!(offset(2027, 10, 31, 0, 59), 7200);
+        assert_eq!(offset(2027, 10, 31, 1, 0), 3600);
+    }
+
     use super::*;
     use std::collections::BTreeSet;
 

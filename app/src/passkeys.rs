@@ -6,7 +6,7 @@ use crate::domain::accounts::PasskeyInfo;
 #[cfg(feature = "ssr")]
 use crate::domain::audit::AuditAction;
 use crate::domain::{AppError, Id};
-use crate::i18n::{short_date, t, t_with};
+use crate::i18n::{short_date_at, t, t_with};
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use leptos::server_fn::ServerFn;
@@ -299,8 +299,7 @@ async fn sign_in_here() -> Result<(), AppError> {
 /// "Sign in with a passkey" — needs the wasm, so it is disabled until then.
 #[component]
 pub fn PasskeySignIn() -> impl IntoView {
-    let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
+    let hydrated = crate::components::use_hydrated();
     let sign_in = Action::new_local(|_: &()| sign_in_here());
     let pending = sign_in.pending();
     view! {
@@ -325,8 +324,7 @@ pub fn AccountPage() -> impl IntoView {
         move || (register.version().get(), rename.version().get()),
         |_| list_my_passkeys(),
     );
-    let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
+    let hydrated = crate::components::use_hydrated();
     let name = RwSignal::new(t("passkeys.default_name"));
     let pending = register.pending();
     view! {
@@ -383,11 +381,7 @@ pub fn AccountPage() -> impl IntoView {
 
 #[component]
 fn PasskeyRow(passkey: PasskeyInfo, rename: ServerAction<RenamePasskey>) -> impl IntoView {
-    let date = |secs: i64| {
-        chrono::DateTime::from_timestamp(secs, 0)
-            .map(|d| short_date(d.date_naive()))
-            .unwrap_or_default()
-    };
+    let date = short_date_at;
     let used = match passkey.last_used_at {
         Some(at) => t_with("passkeys.last_used", &[("date", &date(at))]),
         None => t("passkeys.never_used"),
