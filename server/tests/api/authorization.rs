@@ -241,6 +241,17 @@ async fn every_server_function_checks_who_calls_it() {
 }
 
 #[tokio::test]
+async fn signing_out_everywhere_needs_a_session() {
+    let app = spawn_app().await;
+    let response = client()
+        .post(format!("{}/api/auth/sign_out_everywhere", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
 async fn the_matrix_names_every_server_function() {
     // A new server function must be added to the matrix above.
     let routes: Vec<String> = leptos::server_fn::axum::server_fn_paths()

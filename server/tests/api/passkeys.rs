@@ -257,3 +257,35 @@ async fn too_many_attempts_against_one_account_are_refused() {
     assert_eq!(status, StatusCode::CONFLICT);
     assert_eq!(error, AppError::refused("auth.rate_limited"));
 }
+
+#[tokio::test]
+async fn finishing_a_registration_needs_the_session_that_started_it() {
+    let app = spawn_app().await;
+    app.sign_in_admin().await;
+    let challenge: RegistrationChallenge = app.ok("passkeys/register_start", &[]).await;
+    let mut authenticator = SoftPasskey::new(true);
+    let response = authenticator
+        .do_registration(Url::parse(&app.public_url).unwrap(), challenge.options)
+        .expect("software passkey registers");
+    let body = json!({ "ceremony": challenge.ceremony, "name": "Fremmed", "response": response });
+    // Nobody signed in: refused before anything is looked at.
+    let (status, error) = json::<()>(
+        app.call_json(&client(), "passkeys/register_finish", &body)
+            .await,
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(error, AppError::Unauthenticated);
+    // Someone else signed in: the ceremony is not theirs, and it is spent.
+    let other = app.browser_as(app::domain::accounts::Role::Volunteer).await;
+    let (_, error) = json::<()>(
+        app.call_json(&other, "passkeys/register_finish", &body)
+            .await,
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(error, AppError::refused("passkeys.expired"));
+    let list: Vec<PasskeyInfo> = app.ok("passkeys/list", &[]).await;
+    assert!(list.is_empty());
+}
