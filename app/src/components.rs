@@ -65,11 +65,15 @@ fn MainNav(user: CurrentUser) -> impl IntoView {
     };
     let planner = user.can_view_plan();
     let administrator = user.has(crate::domain::accounts::Role::Administrator);
+    let station_manager = user.has(crate::domain::accounts::Role::StationManager);
+    let team_leader = user.has(crate::domain::accounts::Role::TeamLeader);
     view! {
         <nav class="main-nav" aria-label=t("nav.label")>
             <ul>
                 {link("/", "nav.home")}
                 {link("/account", "nav.account")}
+                {station_manager.then(|| link("/my-stations", "nav.my_stations"))}
+                {team_leader.then(|| link("/my-teams", "nav.my_teams"))}
                 {planner.then(|| view! {
                     {link("/elections", "nav.elections")}
                     {link("/stations", "nav.stations")}

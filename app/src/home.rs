@@ -59,10 +59,28 @@ pub fn HomePage() -> impl IntoView {
                     <h1>{t_with("home.hello", &[("name", &u.name)])}</h1>
                     <PlannerOverview/>
                 }.into_any(),
-                Some(u) => view! {
-                    <h1>{t_with("home.hello", &[("name", &u.name)])}</h1>
-                    <p>{t("home.no_tasks_yet")}</p>
-                }.into_any(),
+                Some(u) => {
+                    let manager = u.has(crate::domain::accounts::Role::StationManager);
+                    let leader = u.has(crate::domain::accounts::Role::TeamLeader);
+                    view! {
+                        <h1>{t_with("home.hello", &[("name", &u.name)])}</h1>
+                        {(!manager && !leader).then(|| view! { <p>{t("home.no_tasks_yet")}</p> })}
+                        <div class="cards">
+                            {manager.then(|| view! {
+                                <section class="card">
+                                    <h2><a href="/my-stations">{t("rosters.mine")}</a></h2>
+                                    <p>{t("home.stations_explained")}</p>
+                                </section>
+                            })}
+                            {leader.then(|| view! {
+                                <section class="card">
+                                    <h2><a href="/my-teams">{t("teams.mine")}</a></h2>
+                                    <p>{t("home.teams_explained")}</p>
+                                </section>
+                            })}
+                        </div>
+                    }.into_any()
+                }
                 None => view! {
                     <h1>{t("home.welcome")}</h1>
                     <p>{t("home.intro")}</p>

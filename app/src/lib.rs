@@ -14,6 +14,7 @@ pub mod auth;
 pub mod elections;
 pub mod home;
 pub mod passkeys;
+pub mod rosters;
 pub mod seats;
 pub mod stations;
 pub mod tasks;
@@ -113,12 +114,17 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/stations") view=stations::StationsPage/>
                     <Route path=path!("/stations/new") view=stations::StationFormPage/>
                     <Route path=path!("/stations/:id") view=stations::StationFormPage/>
+                    <Route path=path!("/stations/:id/roster") view=rosters::RosterPage/>
+                    <Route path=path!("/my-stations") view=rosters::MyStationsPage/>
+                    <Route path=path!("/my-teams") view=teams::MyTeamsPage/>
+                    <Route path=path!("/volunteers/:id") view=volunteers::VolunteerPage/>
                     <Route path=path!("/task-types") view=tasks::TaskTypesPage/>
                     <Route path=path!("/task-types/new") view=tasks::TaskTypeFormPage/>
                     <Route path=path!("/task-types/:id") view=tasks::TaskTypeFormPage/>
                     <Route path=path!("/teams") view=teams::TeamsPage/>
                     <Route path=path!("/teams/new") view=teams::TeamFormPage/>
                     <Route path=path!("/teams/:id") view=teams::TeamFormPage/>
+                    <Route path=path!("/teams/:id/members") view=teams::TeamMembersPage/>
                     <Route path=path!("/diets") view=volunteers::DietsPage/>
                     <Route path=path!("/diets/new") view=volunteers::DietFormPage/>
                     <Route path=path!("/diets/:id") view=volunteers::DietFormPage/>

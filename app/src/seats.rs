@@ -80,8 +80,10 @@ pub async fn load_seat_plan(
 #[server(endpoint = "seats/save")]
 pub async fn save_seat_counts(form: SeatCountsForm) -> Result<(), AppError> {
     crate::server::guarded(async move {
-        let (ctx, _) = crate::server::require_planner().await?;
+        let (ctx, user) = crate::server::require_area_planner().await?;
         let change = form.parse()?;
+        let station = ctx.storage.get_station(change.station_id).await?;
+        crate::server::allow(user.can_plan_area(station.area_id))?;
         ctx.storage.set_seat_counts(&change).await
     })
     .await

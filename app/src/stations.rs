@@ -80,15 +80,17 @@ pub struct StationFormData {
 #[server(endpoint = "stations/form")]
 pub async fn load_station_form(id: Option<Id>) -> Result<StationFormData, AppError> {
     crate::server::guarded(async move {
-        let (ctx, _) = crate::server::require_plan_viewer().await?;
+        let (ctx, user) = crate::server::require_plan_viewer().await?;
         let station = match id {
             Some(id) => Some(ctx.storage.get_station(id).await?),
             None => None,
         };
-        Ok(StationFormData {
-            station,
-            areas: ctx.storage.list_areas().await?,
-        })
+        let mut areas = ctx.storage.list_areas().await?;
+        // A coordinator limited to areas can only place stations in those.
+        if user.can_plan_somewhere() {
+            areas.retain(|a| user.can_plan_area(a.id));
+        }
+        Ok(StationFormData { station, areas })
     })
     .await
 }
@@ -96,10 +98,15 @@ pub async fn load_station_form(id: Option<Id>) -> Result<StationFormData, AppErr
 #[server(endpoint = "stations/save")]
 pub async fn save_station(id: String, form: StationForm) -> Result<(), AppError> {
     crate::server::guarded(async move {
-        let (ctx, _) = crate::server::require_planner().await?;
+        let (ctx, user) = crate::server::require_area_planner().await?;
         let new = form.parse()?;
+        crate::server::allow(user.can_plan_area(new.area_id))?;
         match crate::elections::optional_id(&id)? {
-            Some(id) => ctx.storage.update_station(id, &new).await?,
+            Some(id) => {
+                let current = ctx.storage.get_station(id).await?;
+                crate::server::allow(user.can_plan_area(current.area_id))?;
+                ctx.storage.update_station(id, &new).await?
+            }
             None => {
                 ctx.storage.create_station(&new).await?;
             }
@@ -113,7 +120,9 @@ pub async fn save_station(id: String, form: StationForm) -> Result<(), AppError>
 #[server(endpoint = "stations/delete")]
 pub async fn delete_station(id: Id) -> Result<(), AppError> {
     crate::server::guarded(async move {
-        let (ctx, _) = crate::server::require_planner().await?;
+        let (ctx, user) = crate::server::require_area_planner().await?;
+        let station = ctx.storage.get_station(id).await?;
+        crate::server::allow(user.can_plan_area(station.area_id))?;
         ctx.storage.delete_station(id).await?;
         crate::server::redirect_to("/stations");
         Ok(())
@@ -220,6 +229,9 @@ pub fn StationsPage() -> impl IntoView {
                                 <td>{format!("{}, {} {}", s.address, s.postal_code, s.city)}</td>
                                 <td class="num">{s.district_number}</td>
                                 <td class="actions">
+                                    <a class="btn btn-secondary btn-small" href=format!("/stations/{}/roster", s.id)>
+                                        {t("rosters.show")}<span class="visually-hidden">" " {s.name.clone()}</span>
+                                    </a>
                                     <a class="btn btn-secondary btn-small" href=format!("/stations/{}", s.id)>
                                         {t("common.edit")}<span class="visually-hidden">" " {s.name.clone()}</span>
                                     </a>

@@ -1,12 +1,14 @@
 //! Teams: parties, departments and the open volunteer pool.
 
 use crate::components::{route_id, ActionError, DeleteForm, Field, Loaded, PageHead, TextArea};
+use crate::domain::rosters::TeamMember;
 use crate::domain::teams::{Team, TeamForm};
 use crate::domain::{AppError, Id};
 use crate::i18n::t;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
+use serde::{Deserialize, Serialize};
 
 #[server(endpoint = "teams/list")]
 pub async fn list_teams() -> Result<Vec<Team>, AppError> {
@@ -57,6 +59,90 @@ pub async fn delete_team(id: Id) -> Result<(), AppError> {
     .await
 }
 
+/// A team's members as its leaders and the office see them.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TeamMembersData {
+    pub team: Team,
+    pub members: Vec<TeamMember>,
+    /// The viewer may take members off the team.
+    pub can_manage: bool,
+    /// The viewer sees everyone's contact data (the office), not only what
+    /// members chose to share (team leaders).
+    pub full_contact: bool,
+}
+
+#[server(endpoint = "teams/members")]
+pub async fn load_team_members(team_id: Id) -> Result<TeamMembersData, AppError> {
+    crate::server::guarded(async move {
+        let (ctx, user) = crate::server::require_user().await?;
+        crate::server::allow(user.can_view_team(team_id))?;
+        let team = ctx.storage.get_team(team_id).await?;
+        let full_contact = user.can_view_plan();
+        let mut members = ctx.storage.team_members(team_id, ctx.today()).await?;
+        if !full_contact {
+            members = members
+                .into_iter()
+                .map(TeamMember::for_team_leader)
+                .collect();
+        }
+        if members.iter().any(|m| m.contact.phone.is_some()) {
+            crate::server::audit(
+                &ctx,
+                Some(&user),
+                crate::domain::audit::AuditAction::ContactViewed,
+                &format!("team {team_id}"),
+                &team.name,
+            )
+            .await;
+        }
+        Ok(TeamMembersData {
+            can_manage: user.can_manage_team(team_id),
+            full_contact,
+            team,
+            members,
+        })
+    })
+    .await
+}
+
+/// The teams the signed-in person leads.
+#[server(endpoint = "teams/mine")]
+pub async fn load_my_teams() -> Result<Vec<Team>, AppError> {
+    crate::server::guarded(async move {
+        let (ctx, user) = crate::server::require_user().await?;
+        let mut teams = Vec::new();
+        for &id in user.teams.iter().filter(|&&id| user.leads_team(id)) {
+            teams.push(ctx.storage.get_team(id).await?);
+        }
+        teams.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(teams)
+    })
+    .await
+}
+
+/// Takes a member off a team; the team's seats they held open up again.
+#[server(endpoint = "teams/remove_member")]
+pub async fn remove_team_member(team_id: Id, volunteer_id: Id) -> Result<(), AppError> {
+    crate::server::guarded(async move {
+        let (ctx, user) = crate::server::require_user().await?;
+        crate::server::allow(user.can_manage_team(team_id))?;
+        ctx.storage
+            .remove_team_member(team_id, volunteer_id, ctx.today(), ctx.now())
+            .await?;
+        crate::server::audit(
+            &ctx,
+            Some(&user),
+            crate::domain::audit::AuditAction::TeamMemberRemoved,
+            &format!("team {team_id}"),
+            &format!("volunteer {volunteer_id}"),
+        )
+        .await;
+        crate::server::redirect_to(&format!("/teams/{team_id}/members"));
+        Ok(())
+    })
+    .await
+}
+
 #[component]
 pub fn TeamsPage() -> impl IntoView {
     let teams = Resource::new(|| (), |_| list_teams());
@@ -83,6 +169,9 @@ pub fn TeamsPage() -> impl IntoView {
                                 <td class="num">{team.members}</td>
                                 <td>{team.leaders.join(", ")}</td>
                                 <td class="actions">
+                                    <a class="btn btn-secondary btn-small" href=format!("/teams/{}/members", team.id)>
+                                        {t("teams.show_members")}<span class="visually-hidden">" " {team.name.clone()}</span>
+                                    </a>
                                     <a class="btn btn-secondary btn-small" href=format!("/teams/{}", team.id)>
                                         {t("common.edit")}<span class="visually-hidden">" " {team.name.clone()}</span>
                                     </a>
@@ -135,5 +224,97 @@ fn TeamFormView(team: Option<Team>) -> impl IntoView {
                 <a class="btn btn-secondary" href="/teams">{t("common.cancel")}</a>
             </div>
         </ActionForm>
+    }
+}
+
+#[component]
+pub fn MyTeamsPage() -> impl IntoView {
+    let teams = Resource::new(|| (), |_| load_my_teams());
+    view! {
+        <Title text=t("teams.mine")/>
+        <h1>{t("teams.mine")}</h1>
+        <Loaded resource=teams view={|list: Vec<Team>| if list.is_empty() {
+            view! { <p class="empty">{t("teams.mine_none")}</p> }.into_any()
+        } else {
+            view! {
+                <ul class="cards plain-list">
+                    {list.into_iter().map(|team| view! {
+                        <li class="card">
+                            <h2><a href=format!("/teams/{}/members", team.id)>{team.name.clone()}</a></h2>
+                            <p>{crate::i18n::t_with("teams.member_count", &[("n", &team.members.to_string())])}</p>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            }.into_any()
+        }}/>
+    }
+}
+
+#[component]
+pub fn TeamMembersPage() -> impl IntoView {
+    let id = route_id("id");
+    let data = Resource::new(id, |id| async move {
+        match id {
+            Some(id) => load_team_members(id).await,
+            None => Err(AppError::NotFound),
+        }
+    });
+    view! { <Loaded resource=data view={|d: TeamMembersData| view! { <TeamMembersView data=d/> }}/> }
+}
+
+#[component]
+fn TeamMembersView(data: TeamMembersData) -> impl IntoView {
+    let title = crate::i18n::t_with("teams.members_of", &[("team", &data.team.name)]);
+    let team_id = data.team.id;
+    let (can_manage, full_contact) = (data.can_manage, data.full_contact);
+    view! {
+        <Title text=title.clone()/>
+        <h1>{title}</h1>
+        <p>{crate::i18n::t_with("teams.member_count", &[("n", &data.members.len().to_string())])}</p>
+        {(!full_contact).then(|| view! { <p class="hint">{t("teams.contact_when_shared")}</p> })}
+        {if data.members.is_empty() {
+            view! { <p class="empty">{t("teams.no_members")}</p> }.into_any()
+        } else {
+            view! {
+                <ul class="member-list">
+                    {data.members.into_iter().map(|m| view! {
+                        <MemberCard member=m team_id can_manage link=full_contact/>
+                    }).collect_view()}
+                </ul>
+            }.into_any()
+        }}
+    }
+}
+
+#[component]
+fn MemberCard(member: TeamMember, team_id: Id, can_manage: bool, link: bool) -> impl IntoView {
+    let c = member.contact.clone();
+    let name = c.name.clone();
+    let remove_confirm = crate::i18n::t_with("teams.remove_confirm", &[("name", &name)]);
+    view! {
+        <li class="card member">
+            <h2 class="member-name">
+                {if link {
+                    view! { <a href=format!("/volunteers/{}", c.volunteer_id)>{name.clone()}</a> }.into_any()
+                } else {
+                    view! { <span>{name.clone()}</span> }.into_any()
+                }}
+            </h2>
+            <crate::volunteers::ContactLinks phone=c.phone.clone() email=c.email.clone()/>
+            <crate::volunteers::ShiftList shifts=member.shifts.clone()/>
+            {can_manage.then(|| view! {
+                <details class="confirm-delete">
+                    <summary class="btn btn-danger btn-small">
+                        {t("teams.remove_member")}<span class="visually-hidden">" " {name.clone()}</span>
+                    </summary>
+                    <form method="post" action=RemoveTeamMember::url()>
+                        <input type="hidden" name="team_id" value=team_id.to_string()/>
+                        <input type="hidden" name="volunteer_id" value=c.volunteer_id.to_string()/>
+                        <p>{remove_confirm}</p>
+                        <button type="submit" class="btn btn-danger btn-small">{t("teams.remove_yes")}</button>
+                    </form>
+                </details>
+            })}
+        </li>
     }
 }

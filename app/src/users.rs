@@ -2,7 +2,7 @@
 //! roles, deactivate (sessions end at once). Every change is audited.
 
 use crate::components::{ActionError, Field, Loaded};
-use crate::domain::accounts::{Role, UserSummary};
+use crate::domain::accounts::{Role, ScopeKind, UserSummary};
 #[cfg(feature = "ssr")]
 use crate::domain::audit::AuditAction;
 use crate::domain::{AppError, Id};
@@ -11,6 +11,7 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
+use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
 fn parse_role(raw: &str) -> Result<Role, AppError> {
@@ -108,6 +109,102 @@ pub async fn set_user_active(user_id: Id, active: bool) -> Result<(), AppError> 
     .await
 }
 
+#[cfg(feature = "ssr")]
+fn parse_scope_kind(raw: &str) -> Result<ScopeKind, AppError> {
+    ScopeKind::parse(raw.trim()).ok_or_else(|| AppError::invalid("kind", "error.unknown_choice"))
+}
+
+/// The areas, stations and teams an administrator can limit roles to.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ScopeChoices {
+    pub areas: Vec<(Id, String)>,
+    pub stations: Vec<(Id, String)>,
+    pub teams: Vec<(Id, String)>,
+}
+
+impl ScopeChoices {
+    fn of(&self, kind: ScopeKind) -> &[(Id, String)] {
+        match kind {
+            ScopeKind::Area => &self.areas,
+            ScopeKind::Station => &self.stations,
+            ScopeKind::Team => &self.teams,
+        }
+    }
+}
+
+#[server(endpoint = "users/scope_choices")]
+pub async fn load_scope_choices() -> Result<ScopeChoices, AppError> {
+    crate::server::guarded(async move {
+        let (ctx, _) = crate::server::require_administrator().await?;
+        Ok(ScopeChoices {
+            areas: ctx
+                .storage
+                .list_areas()
+                .await?
+                .into_iter()
+                .map(|a| (a.id, a.name))
+                .collect(),
+            stations: ctx
+                .storage
+                .list_stations()
+                .await?
+                .into_iter()
+                .map(|s| (s.id, s.name))
+                .collect(),
+            teams: ctx
+                .storage
+                .list_teams()
+                .await?
+                .into_iter()
+                .map(|t| (t.id, t.name))
+                .collect(),
+        })
+    })
+    .await
+}
+
+#[server(endpoint = "users/grant_scope")]
+pub async fn grant_scope(user_id: Id, kind: String, target_id: Id) -> Result<(), AppError> {
+    change_scope(user_id, kind, target_id, true).await
+}
+
+#[server(endpoint = "users/revoke_scope")]
+pub async fn revoke_scope(user_id: Id, kind: String, target_id: Id) -> Result<(), AppError> {
+    change_scope(user_id, kind, target_id, false).await
+}
+
+/// Limits a role to one more area, station or team, or lifts that limit.
+#[cfg(feature = "ssr")]
+async fn change_scope(
+    user_id: Id,
+    kind: String,
+    target_id: Id,
+    grant: bool,
+) -> Result<(), AppError> {
+    crate::server::guarded(async move {
+        let (ctx, admin) = crate::server::require_administrator().await?;
+        let kind = parse_scope_kind(&kind)?;
+        let action = if grant {
+            ctx.storage.grant_scope(user_id, kind, target_id).await?;
+            AuditAction::ScopeGranted
+        } else {
+            ctx.storage.revoke_scope(user_id, kind, target_id).await?;
+            AuditAction::ScopeRevoked
+        };
+        crate::server::audit(
+            &ctx,
+            Some(&admin),
+            action,
+            &user_id.to_string(),
+            &format!("{} {target_id}", kind.as_str()),
+        )
+        .await;
+        crate::server::redirect_to("/admin/users");
+        Ok(())
+    })
+    .await
+}
+
 fn role_options() -> Vec<(String, String)> {
     Role::ALL
         .iter()
@@ -124,6 +221,7 @@ pub fn UsersPage() -> impl IntoView {
         move || (text(), invite.version().get()),
         |(text, _)| list_users(text),
     );
+    let choices = Resource::new(|| (), |_| load_scope_choices());
     let invited = move || matches!(invite.value().get(), Some(Ok(())));
     view! {
         <Title text=t("users.title")/>
@@ -155,16 +253,18 @@ pub fn UsersPage() -> impl IntoView {
                 <button type="submit" class="btn btn-secondary">{t("users.search_button")}</button>
             </div>
         </form>
-        <Loaded resource=users view={|list: Vec<UserSummary>| view! {
-            <ul class="user-list">
-                {list.into_iter().map(|u| view! { <UserCard user=u/> }).collect_view()}
-            </ul>
+        <Loaded resource=users view={move |list: Vec<UserSummary>| view! {
+            <Loaded resource=choices view={move |choices: ScopeChoices| view! {
+                <ul class="user-list">
+                    {list.clone().into_iter().map(|u| view! { <UserCard user=u choices=choices.clone()/> }).collect_view()}
+                </ul>
+            }}/>
         }}/>
     }
 }
 
 #[component]
-fn UserCard(user: UserSummary) -> impl IntoView {
+fn UserCard(user: UserSummary, choices: ScopeChoices) -> impl IntoView {
     let id = user.id.to_string();
     let missing: Vec<(String, String)> = role_options()
         .into_iter()
@@ -199,6 +299,9 @@ fn UserCard(user: UserSummary) -> impl IntoView {
                     }
                 }).collect_view()}
             </ul>
+            {ScopeKind::ALL.into_iter().filter(|k| user.roles.contains(&k.role())).map(|kind| view! {
+                <RoleScopes user=user.clone() kind choices=choices.of(kind).to_vec()/>
+            }).collect_view()}
             {(!missing.is_empty()).then(|| view! {
                 <form class="grant-role" method="post" action=GrantRole::url()>
                     <input type="hidden" name="user_id" value=id.clone()/>
@@ -217,5 +320,72 @@ fn UserCard(user: UserSummary) -> impl IntoView {
                 </button>
             </form>
         </li>
+    }
+}
+
+/// The areas, stations or teams one of a user's roles is limited to, each
+/// removable, and a picker to add one more.
+#[component]
+fn RoleScopes(user: UserSummary, kind: ScopeKind, choices: Vec<(Id, String)>) -> impl IntoView {
+    let id = user.id.to_string();
+    let held: Vec<_> = user
+        .scopes
+        .iter()
+        .filter(|s| s.kind == kind)
+        .cloned()
+        .collect();
+    let addable: Vec<(Id, String)> = choices
+        .into_iter()
+        .filter(|(c, _)| !held.iter().any(|h| h.id == *c))
+        .collect();
+    let heading = t_with(
+        &format!("users.scope.{}", kind.as_str()),
+        &[("name", &user.name)],
+    );
+    let select_id = format!("scope-{}-{}", kind.as_str(), user.id);
+    // A coordinator with no areas plans the whole municipality.
+    let nothing_key = if kind == ScopeKind::Area {
+        "users.scope.everywhere"
+    } else {
+        "users.scope.none"
+    };
+    view! {
+        <div class="scope">
+            <h3 class="scope-title">{heading.clone()}</h3>
+            {if held.is_empty() {
+                view! { <p class="muted">{t(nothing_key)}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="role-list" aria-label=heading>
+                        {held.into_iter().map(|scope| view! {
+                            <li>
+                                <form method="post" action=RevokeScope::url()>
+                                    <input type="hidden" name="user_id" value=id.clone()/>
+                                    <input type="hidden" name="kind" value=kind.as_str()/>
+                                    <input type="hidden" name="target_id" value=scope.id.to_string()/>
+                                    <span class="badge">{scope.name.clone()}</span>
+                                    <button type="submit" class="btn btn-secondary btn-small">
+                                        {t("users.revoke")}<span class="visually-hidden">" " {scope.name.clone()} " – " {user.name.clone()}</span>
+                                    </button>
+                                </form>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+            {(!addable.is_empty()).then(|| view! {
+                <form class="grant-role" method="post" action=GrantScope::url()>
+                    <input type="hidden" name="user_id" value=id.clone()/>
+                    <input type="hidden" name="kind" value=kind.as_str()/>
+                    <label for=select_id.clone()>{t(&format!("users.scope_add.{}", kind.as_str()))}</label>
+                    <select id=select_id name="target_id">
+                        {addable.into_iter().map(|(value, text)| view! { <option value=value.to_string()>{text}</option> }).collect_view()}
+                    </select>
+                    <button type="submit" class="btn btn-primary btn-small">
+                        {t("users.add_scope")}<span class="visually-hidden">" – " {user.name.clone()}</span>
+                    </button>
+                </form>
+            })}
+        </div>
     }
 }

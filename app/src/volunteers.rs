@@ -1,12 +1,49 @@
-//! Volunteers' shared lists; for now the special diets a municipality caters for.
+//! Volunteers: one person's record and shifts, the pieces other pages use to
+//! show people and shifts, and the special diets a municipality caters for.
 
 use crate::components::{route_id, ActionError, DeleteForm, Field, Loaded, PageHead};
-use crate::domain::volunteers::{Diet, DietForm};
+use crate::domain::rosters::PersonShift;
+use crate::domain::seats::SeatStatus;
+use crate::domain::volunteers::{Diet, DietForm, Volunteer};
 use crate::domain::{AppError, Id};
-use crate::i18n::t;
+use crate::i18n::{short_date, t, t_with};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
+use serde::{Deserialize, Serialize};
+
+/// One person's record, teams and shifts.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct VolunteerProfile {
+    pub volunteer: Volunteer,
+    pub teams: Vec<(Id, String)>,
+    pub shifts: Vec<PersonShift>,
+}
+
+#[server(endpoint = "volunteers/get")]
+pub async fn load_volunteer(id: Id) -> Result<VolunteerProfile, AppError> {
+    crate::server::guarded(async move {
+        let (ctx, user) = crate::server::require_user().await?;
+        crate::server::allow(user.can_view_volunteer(id))?;
+        let volunteer = ctx.storage.get_volunteer(id).await?;
+        if user.volunteer_id != Some(id) {
+            crate::server::audit(
+                &ctx,
+                Some(&user),
+                crate::domain::audit::AuditAction::ContactViewed,
+                &format!("volunteer {id}"),
+                &volunteer.name,
+            )
+            .await;
+        }
+        Ok(VolunteerProfile {
+            teams: ctx.storage.volunteer_teams(id).await?,
+            shifts: ctx.storage.volunteer_shifts(id).await?,
+            volunteer,
+        })
+    })
+    .await
+}
 
 #[server(endpoint = "diets/list")]
 pub async fn list_diets() -> Result<Vec<Diet>, AppError> {
@@ -123,4 +160,93 @@ fn DietFormView(diet: Option<Diet>) -> impl IntoView {
             </div>
         </ActionForm>
     }
+}
+
+#[component]
+pub fn VolunteerPage() -> impl IntoView {
+    let id = route_id("id");
+    let data = Resource::new(id, |id| async move {
+        match id {
+            Some(id) => load_volunteer(id).await,
+            None => Err(AppError::NotFound),
+        }
+    });
+    view! {
+        <Loaded resource=data view={|p: VolunteerProfile| {
+            let v = p.volunteer;
+            view! {
+                <Title text=v.name.clone()/>
+                <h1>{v.name.clone()}</h1>
+                <section class="card">
+                    <h2>{t("volunteers.contact")}</h2>
+                    <ContactLinks phone=Some(v.phone.clone()) email=Some(v.email.clone())/>
+                    <p>{v.address.clone()} ", " {v.postal_code.clone()} " " {v.city.clone()}</p>
+                    <p>{t_with("volunteers.born", &[("date", &short_date(v.birth_date))])}</p>
+                    <p>{t("volunteers.teams")} ": "
+                        {if p.teams.is_empty() {
+                            t("volunteers.no_teams")
+                        } else {
+                            p.teams.iter().map(|(_, name)| name.clone()).collect::<Vec<_>>().join(", ")
+                        }}
+                    </p>
+                </section>
+                <section>
+                    <h2>{t("volunteers.shifts")}</h2>
+                    <ShiftList shifts=p.shifts/>
+                </section>
+            }
+        }}/>
+    }
+}
+
+/// Tap-to-call and tap-to-mail links; says so when the data is hidden.
+#[component]
+pub fn ContactLinks(phone: Option<String>, email: Option<String>) -> impl IntoView {
+    if phone.is_none() && email.is_none() {
+        return view! { <p class="muted">{t("volunteers.contact_hidden")}</p> }.into_any();
+    }
+    view! {
+        <p class="contact-links">
+            {phone.map(|p| view! {
+                <a class="btn btn-secondary btn-small" href=format!("tel:{p}")>
+                    <span class="visually-hidden">{t("field.phone")} ": "</span>{p.clone()}
+                </a>
+            })}
+            " "
+            {email.map(|e| view! {
+                <a class="btn btn-secondary btn-small" href=format!("mailto:{e}")>
+                    <span class="visually-hidden">{t("field.email")} ": "</span>{e.clone()}
+                </a>
+            })}
+        </p>
+    }
+    .into_any()
+}
+
+/// A person's shifts: day, time, place, task and whether they answered.
+#[component]
+pub fn ShiftList(shifts: Vec<PersonShift>) -> impl IntoView {
+    if shifts.is_empty() {
+        return view! { <p class="muted">{t("volunteers.no_shifts")}</p> }.into_any();
+    }
+    view! {
+        <ul class="shift-list">
+            {shifts.into_iter().map(|s| view! {
+                <li>
+                    <span class="shift-when">
+                        {short_date(s.day)} " " {s.start_time.format("%H:%M").to_string()} "–" {s.end_time.format("%H:%M").to_string()}
+                    </span>
+                    " · " {s.station_name.clone()} " · " {s.task_type.clone()}
+                    " " <StatusBadge status=s.status/>
+                </li>
+            }).collect_view()}
+        </ul>
+    }
+    .into_any()
+}
+
+#[component]
+pub fn StatusBadge(status: SeatStatus) -> impl IntoView {
+    let class = format!("badge badge-{}", status.as_str());
+    view! { <span class=class>{t(&format!("status.{}", status.as_str()))}</span> }
 }

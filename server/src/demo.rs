@@ -3,6 +3,7 @@
 //! election, 4 areas, 30 polling stations, 6 task types, 10 teams, about
 //! 2,000 volunteers and a seat plan with open, invited and accepted seats.
 
+use app::domain::accounts::ScopeKind;
 use app::domain::elections::{seeded_election_types, NewElection};
 use app::domain::seats::{SeatCountsChange, SeatStatus};
 use app::domain::stations::{NewArea, NewStation};
@@ -478,8 +479,11 @@ pub async fn load(storage: &dyn Storage, municipality_code: &str) -> anyhow::Res
             1 => frivillige,
             _ => parties[dice.below(parties.len())],
         };
-        let leader = members.get(&team).map_or(0, Vec::len) < 2;
-        storage.add_team_member(team, id, leader).await.map_err(e)?;
+        let share_contact = dice.percent() < 50;
+        storage
+            .add_team_member(team, id, share_contact)
+            .await
+            .map_err(e)?;
         members.entry(team).or_default().push(id);
     }
 
@@ -591,14 +595,59 @@ pub async fn load(storage: &dyn Storage, municipality_code: &str) -> anyhow::Res
             }
         }
     }
+    let people = demo_users(storage, &areas, &stations, &teams).await?;
     Ok(format!(
-        "4 areas, {} stations, {} task types, {} teams, {} volunteers; seats: {accepted} accepted, {invited} invited, {open} open",
+        "4 areas, {} stations, {} task types, {} teams, {} volunteers, {people} users with scoped roles; seats: {accepted} accepted, {invited} invited, {open} open",
         stations.len(),
         tasks.len(),
         teams.len(),
         DEMO_VOLUNTEERS
     ))
 }
+
+/// People with scoped roles, so every role has someone to sign in as: a
+/// coordinator for area Nord, a station manager for each of the first four
+/// stations, and a team leader for each team. Returns how many.
+async fn demo_users(
+    storage: &dyn Storage,
+    areas: &HashMap<&str, Id>,
+    stations: &[Id],
+    teams: &[Id],
+) -> anyhow::Result<usize> {
+    let e = app_error;
+    let mut grants: Vec<(String, String, ScopeKind, Id)> = vec![(
+        "koordinator.nord@korsbaek.example".into(),
+        "Inge Nord (koordinator)".into(),
+        ScopeKind::Area,
+        areas["Nord"],
+    )];
+    for (n, &station) in stations.iter().take(4).enumerate() {
+        grants.push((
+            format!("valgstyrer.{}@korsbaek.example", n + 1),
+            format!("{} (valgstyrer)", DEMO_MANAGERS[n % DEMO_MANAGERS.len()]),
+            ScopeKind::Station,
+            station,
+        ));
+    }
+    for (&team, (_, short, _)) in teams.iter().zip(TEAMS) {
+        grants.push((
+            format!("holdleder.{}@korsbaek.example", ascii_slug(short)),
+            format!("Holdleder {short}"),
+            ScopeKind::Team,
+            team,
+        ));
+    }
+    for (email, name, kind, target) in &grants {
+        let user = storage
+            .ensure_user_with_role(email, name, kind.role())
+            .await
+            .map_err(e)?;
+        storage.grant_scope(user, *kind, *target).await.map_err(e)?;
+    }
+    Ok(grants.len())
+}
+
+const DEMO_MANAGERS: &[&str] = &["Bent Holm", "Lise Vang", "Ole Krog", "Grete Lund"];
 
 /// "Søren" → "soeren", for demo email addresses.
 fn ascii_slug(name: &str) -> String {

@@ -42,6 +42,49 @@ impl Role {
     }
 }
 
+/// What a scope limits a role to: a coordinator to areas, a station manager
+/// to stations, a team leader to teams.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ScopeKind {
+    Area,
+    Station,
+    Team,
+}
+
+impl ScopeKind {
+    pub const ALL: [ScopeKind; 3] = [Self::Area, Self::Station, Self::Team];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Area => "area",
+            Self::Station => "station",
+            Self::Team => "team",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == raw)
+    }
+
+    /// The role this kind of scope belongs to.
+    pub fn role(self) -> Role {
+        match self {
+            Self::Area => Role::Coordinator,
+            Self::Station => Role::StationManager,
+            Self::Team => Role::TeamLeader,
+        }
+    }
+}
+
+/// One area, station or team a user's role is limited to, with its name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScopeGrant {
+    pub kind: ScopeKind,
+    pub id: Id,
+    pub name: String,
+}
+
 /// The signed-in person, as the pages see them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CurrentUser {
@@ -49,6 +92,14 @@ pub struct CurrentUser {
     pub email: String,
     pub name: String,
     pub roles: Vec<Role>,
+    /// The volunteer record this user signs in for, if any.
+    pub volunteer_id: Option<Id>,
+    /// The areas a coordinator is limited to; empty means all of them.
+    pub areas: Vec<Id>,
+    /// The stations a station manager sees.
+    pub stations: Vec<Id>,
+    /// The teams a team leader leads.
+    pub teams: Vec<Id>,
 }
 
 impl CurrentUser {
@@ -56,14 +107,59 @@ impl CurrentUser {
         self.roles.contains(&role)
     }
 
-    /// May change the election set-up (elections, stations, seat plans …).
+    /// May change what belongs to the whole municipality: elections, areas,
+    /// task types, teams. A coordinator limited to areas may not.
     pub fn can_plan(&self) -> bool {
+        self.has(Role::Administrator) || (self.has(Role::Coordinator) && self.areas.is_empty())
+    }
+
+    /// May change the stations and seat plans of one area.
+    pub fn can_plan_area(&self, area_id: Id) -> bool {
+        self.has(Role::Administrator)
+            || (self.has(Role::Coordinator)
+                && (self.areas.is_empty() || self.areas.contains(&area_id)))
+    }
+
+    /// May change something somewhere (a coordinator of any reach).
+    pub fn can_plan_somewhere(&self) -> bool {
         self.has(Role::Administrator) || self.has(Role::Coordinator)
     }
 
     /// May look at the set-up without changing it.
     pub fn can_view_plan(&self) -> bool {
-        self.can_plan() || self.has(Role::ReadOnly)
+        self.can_plan_somewhere() || self.has(Role::ReadOnly)
+    }
+
+    /// Sees a station's roster with contact details: the office, auditors,
+    /// coordinators of its area, and the station's own managers.
+    pub fn can_view_roster(&self, station_id: Id, area_id: Id) -> bool {
+        self.has(Role::Administrator)
+            || self.has(Role::ReadOnly)
+            || self.can_plan_area(area_id)
+            || self.manages_station(station_id)
+    }
+
+    pub fn manages_station(&self, station_id: Id) -> bool {
+        self.has(Role::StationManager) && self.stations.contains(&station_id)
+    }
+
+    pub fn leads_team(&self, team_id: Id) -> bool {
+        self.has(Role::TeamLeader) && self.teams.contains(&team_id)
+    }
+
+    /// Sees a team's members and their shifts.
+    pub fn can_view_team(&self, team_id: Id) -> bool {
+        self.can_view_plan() || self.leads_team(team_id)
+    }
+
+    /// Adds and removes a team's members.
+    pub fn can_manage_team(&self, team_id: Id) -> bool {
+        self.can_plan() || self.leads_team(team_id)
+    }
+
+    /// Sees a volunteer's record: the office and the volunteer themself.
+    pub fn can_view_volunteer(&self, volunteer_id: Id) -> bool {
+        self.can_view_plan() || self.volunteer_id == Some(volunteer_id)
     }
 }
 
@@ -93,5 +189,74 @@ pub struct UserSummary {
     pub name: String,
     pub active: bool,
     pub roles: Vec<Role>,
+    pub scopes: Vec<ScopeGrant>,
     pub last_sign_in: Option<i64>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user(roles: &[Role]) -> CurrentUser {
+        CurrentUser {
+            id: 1,
+            email: "a@example.dk".into(),
+            name: "A".into(),
+            roles: roles.to_vec(),
+            volunteer_id: None,
+            areas: vec![],
+            stations: vec![],
+            teams: vec![],
+        }
+    }
+
+    #[test]
+    fn a_coordinator_without_areas_plans_everything() {
+        let c = user(&[Role::Coordinator]);
+        assert!(c.can_plan());
+        assert!(c.can_plan_area(7));
+    }
+
+    #[test]
+    fn a_coordinator_limited_to_areas_plans_only_those() {
+        let mut c = user(&[Role::Coordinator]);
+        c.areas = vec![1];
+        assert!(!c.can_plan(), "municipality-wide set-up is not theirs");
+        assert!(c.can_plan_area(1));
+        assert!(!c.can_plan_area(2));
+        assert!(c.can_view_roster(10, 1));
+        assert!(!c.can_view_roster(11, 2));
+    }
+
+    #[test]
+    fn scopes_without_the_role_grant_nothing() {
+        let mut v = user(&[Role::Volunteer]);
+        v.stations = vec![3];
+        v.teams = vec![4];
+        v.areas = vec![5];
+        assert!(!v.manages_station(3));
+        assert!(!v.leads_team(4));
+        assert!(!v.can_plan_area(5));
+    }
+
+    #[test]
+    fn station_managers_and_team_leaders_see_only_their_own() {
+        let mut m = user(&[Role::StationManager, Role::TeamLeader]);
+        m.stations = vec![3];
+        m.teams = vec![4];
+        assert!(m.can_view_roster(3, 1));
+        assert!(!m.can_view_roster(8, 1));
+        assert!(m.can_view_team(4) && m.can_manage_team(4));
+        assert!(!m.can_view_team(9));
+        assert!(!m.can_view_plan());
+    }
+
+    #[test]
+    fn volunteers_see_only_themselves() {
+        let mut v = user(&[Role::Volunteer]);
+        v.volunteer_id = Some(12);
+        assert!(v.can_view_volunteer(12));
+        assert!(!v.can_view_volunteer(13));
+        assert!(user(&[Role::ReadOnly]).can_view_volunteer(13));
+    }
 }

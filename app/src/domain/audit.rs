@@ -15,10 +15,15 @@ pub enum AuditAction {
     RoleRevoked,
     UserDeactivated,
     UserActivated,
+    ScopeGranted,
+    ScopeRevoked,
+    /// Someone opened a list with people's phone numbers and emails.
+    ContactViewed,
+    TeamMemberRemoved,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 10] = [
+    pub const ALL: [AuditAction; 14] = [
         Self::SignIn,
         Self::SignInFailed,
         Self::SignOutEverywhere,
@@ -29,6 +34,10 @@ impl AuditAction {
         Self::RoleRevoked,
         Self::UserDeactivated,
         Self::UserActivated,
+        Self::ScopeGranted,
+        Self::ScopeRevoked,
+        Self::ContactViewed,
+        Self::TeamMemberRemoved,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -43,6 +52,10 @@ impl AuditAction {
             Self::RoleRevoked => "role_revoked",
             Self::UserDeactivated => "user_deactivated",
             Self::UserActivated => "user_activated",
+            Self::ScopeGranted => "scope_granted",
+            Self::ScopeRevoked => "scope_revoked",
+            Self::ContactViewed => "contact_viewed",
+            Self::TeamMemberRemoved => "team_member_removed",
         }
     }
 

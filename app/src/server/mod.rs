@@ -48,6 +48,13 @@ impl ServerContext {
     pub fn now(&self) -> i64 {
         (self.clock)()
     }
+
+    /// Today's date in Denmark, where every election day is counted.
+    pub fn today(&self) -> chrono::NaiveDate {
+        crate::i18n::copenhagen_time(self.now())
+            .map(|t| t.date_naive())
+            .unwrap_or_default()
+    }
 }
 
 pub fn context() -> Result<ServerContext, AppError> {
@@ -141,21 +148,38 @@ pub async fn require_user() -> Result<(ServerContext, CurrentUser), AppError> {
     }
 }
 
-/// Someone who may change the election set-up.
-pub async fn require_planner() -> Result<(ServerContext, CurrentUser), AppError> {
+/// A signed-in user who passes `check`; anyone else is refused.
+pub async fn require_user_who(
+    check: impl FnOnce(&CurrentUser) -> bool,
+) -> Result<(ServerContext, CurrentUser), AppError> {
     let (ctx, user) = require_user().await?;
-    if user.can_plan() {
+    if check(&user) {
         Ok((ctx, user))
     } else {
         Err(AppError::Forbidden)
     }
 }
 
-/// Someone who may look at the election set-up.
+/// Someone who may change what belongs to the whole municipality.
+pub async fn require_planner() -> Result<(ServerContext, CurrentUser), AppError> {
+    require_user_who(CurrentUser::can_plan).await
+}
+
+/// A coordinator of any reach; each area touched is checked with [`allow`].
+pub async fn require_area_planner() -> Result<(ServerContext, CurrentUser), AppError> {
+    require_user_who(CurrentUser::can_plan_somewhere).await
+}
+
+/// Someone who may look at the set-up.
 pub async fn require_plan_viewer() -> Result<(ServerContext, CurrentUser), AppError> {
-    let (ctx, user) = require_user().await?;
-    if user.can_view_plan() {
-        Ok((ctx, user))
+    require_user_who(CurrentUser::can_view_plan).await
+}
+
+/// Refuses unless a scope check passed. Scope checks come before looking
+/// anything up, so a refusal says nothing about whether the thing exists.
+pub fn allow(permitted: bool) -> Result<(), AppError> {
+    if permitted {
+        Ok(())
     } else {
         Err(AppError::Forbidden)
     }
@@ -197,12 +221,7 @@ pub async fn audit(
 
 /// An administrator of the election office.
 pub async fn require_administrator() -> Result<(ServerContext, CurrentUser), AppError> {
-    let (ctx, user) = require_user().await?;
-    if user.has(crate::domain::accounts::Role::Administrator) {
-        Ok((ctx, user))
-    } else {
-        Err(AppError::Forbidden)
-    }
+    require_user_who(|u| u.has(crate::domain::accounts::Role::Administrator)).await
 }
 
 /// Sends the browser on to `path` after a successful form post; works with

@@ -3,17 +3,18 @@
 //! and a PostgreSQL backend can implement them beside it without any change
 //! to the pages or server functions.
 
-use crate::domain::accounts::{CurrentUser, PasskeyInfo, Role, UserSummary};
+use crate::domain::accounts::{CurrentUser, PasskeyInfo, Role, ScopeKind, UserSummary};
 use crate::domain::audit::{AuditAction, AuditEntry, AuditRecord};
 use crate::domain::elections::{
     Election, ElectionCopy, ElectionType, NewElection, NewElectionType,
 };
 use crate::domain::error::AppResult;
+use crate::domain::rosters::{PersonShift, RosterLine, TeamMember};
 use crate::domain::seats::{SeatCell, SeatCountsChange, SeatStatus, StationSeats};
 use crate::domain::stations::{Area, NewArea, NewStation, Station};
 use crate::domain::tasks::{NewTaskType, TaskType};
 use crate::domain::teams::{NewTeam, Team};
-use crate::domain::volunteers::{Diet, NewVolunteer};
+use crate::domain::volunteers::{Diet, NewVolunteer, Volunteer};
 use crate::domain::Id;
 use async_trait::async_trait;
 use chrono::NaiveDate;
@@ -77,7 +78,27 @@ pub trait TeamStore: Send + Sync {
     async fn update_team(&self, id: Id, new: &NewTeam) -> AppResult<()>;
     /// Refused while seats of this team hold people.
     async fn delete_team(&self, id: Id) -> AppResult<()>;
-    async fn add_team_member(&self, team_id: Id, volunteer_id: Id, leader: bool) -> AppResult<()>;
+    async fn add_team_member(
+        &self,
+        team_id: Id,
+        volunteer_id: Id,
+        share_contact: bool,
+    ) -> AppResult<()>;
+    /// A team's members by name, each with the seats they hold for the team
+    /// from `from` on.
+    async fn team_members(&self, team_id: Id, from: NaiveDate) -> AppResult<Vec<TeamMember>>;
+    /// Takes a person off a team and frees the team's seats they hold from
+    /// `today` on. Refused while they have an accepted seat for the team
+    /// inside its election's lock period.
+    async fn remove_team_member(
+        &self,
+        team_id: Id,
+        volunteer_id: Id,
+        today: NaiveDate,
+        now: i64,
+    ) -> AppResult<()>;
+    /// The (id, name) of the teams a person is a member of.
+    async fn volunteer_teams(&self, volunteer_id: Id) -> AppResult<Vec<(Id, String)>>;
 }
 
 #[async_trait]
@@ -89,6 +110,7 @@ pub trait VolunteerStore: Send + Sync {
     async fn delete_diet(&self, id: Id) -> AppResult<()>;
 
     async fn create_volunteer(&self, new: &NewVolunteer) -> AppResult<Id>;
+    async fn get_volunteer(&self, id: Id) -> AppResult<Volunteer>;
     async fn count_volunteers(&self) -> AppResult<i64>;
 }
 
@@ -126,6 +148,11 @@ pub trait SeatStore: Send + Sync {
         respond_by: Option<i64>,
         now: i64,
     ) -> AppResult<()>;
+    /// Every seat of a station in an election, by day, start and task, with
+    /// the people on them.
+    async fn station_roster(&self, election_id: Id, station_id: Id) -> AppResult<Vec<RosterLine>>;
+    /// The seats a person holds in any election, by day.
+    async fn volunteer_shifts(&self, volunteer_id: Id) -> AppResult<Vec<PersonShift>>;
 }
 
 #[async_trait]
@@ -173,8 +200,15 @@ pub trait AccountStore: Send + Sync {
     /// Users whose name or email contains `text`, by name.
     async fn list_users(&self, text: &str) -> AppResult<Vec<UserSummary>>;
     async fn grant_role(&self, user_id: Id, role: Role) -> AppResult<()>;
-    /// Refused when it would leave no active administrator.
+    /// Ties a user to the volunteer record they sign in for.
+    async fn link_volunteer(&self, user_id: Id, volunteer_id: Id) -> AppResult<()>;
+    /// Refused when it would leave no active administrator. The role's
+    /// scopes go with it.
     async fn revoke_role(&self, user_id: Id, role: Role) -> AppResult<()>;
+    /// Limits the user's role of this kind to one more area, station or
+    /// team. Refused when the user does not hold that role.
+    async fn grant_scope(&self, user_id: Id, kind: ScopeKind, target_id: Id) -> AppResult<()>;
+    async fn revoke_scope(&self, user_id: Id, kind: ScopeKind, target_id: Id) -> AppResult<()>;
     /// Deactivating ends the user's sessions at once; refused when it would
     /// leave no active administrator.
     async fn set_user_active(&self, user_id: Id, active: bool) -> AppResult<()>;

@@ -160,7 +160,32 @@ const MATRIX: &[(&str, Who, Form)] = &[
             ("form[day]", "x"),
         ],
     ),
+    ("teams/members", Who::Viewer, &[("team_id", NO_ID)]),
+    ("teams/mine", Who::SignedIn, &[]),
+    (
+        "teams/remove_member",
+        Who::Planner,
+        &[("team_id", NO_ID), ("volunteer_id", NO_ID)],
+    ),
+    ("rosters/station", Who::Viewer, &[("station_id", NO_ID)]),
+    ("rosters/mine", Who::SignedIn, &[]),
+    ("volunteers/get", Who::Viewer, &[("id", NO_ID)]),
     ("users/list", Who::Administrator, &[("text", "")]),
+    ("users/scope_choices", Who::Administrator, &[]),
+    (
+        "users/grant_scope",
+        Who::Administrator,
+        &[
+            ("user_id", NO_ID),
+            ("kind", "nowhere"),
+            ("target_id", NO_ID),
+        ],
+    ),
+    (
+        "users/revoke_scope",
+        Who::Administrator,
+        &[("user_id", NO_ID), ("kind", "area"), ("target_id", NO_ID)],
+    ),
     (
         "users/invite",
         Who::Administrator,

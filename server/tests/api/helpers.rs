@@ -95,13 +95,30 @@ impl TestApp {
 
     /// A new browser, signed in as `<role>@example.dk` who holds exactly `role`.
     pub async fn browser_as(&self, role: app::domain::accounts::Role) -> reqwest::Client {
+        self.browser_for(&format!("{}@example.dk", role.as_str()), role, &[])
+            .await
+    }
+
+    /// A new browser, signed in as `email` who holds `role`, limited to
+    /// `scopes` (areas, stations or teams).
+    pub async fn browser_for(
+        &self,
+        email: &str,
+        role: app::domain::accounts::Role,
+        scopes: &[(app::domain::accounts::ScopeKind, app::domain::Id)],
+    ) -> reqwest::Client {
         use app::server::storage::AccountStore;
-        let email = format!("{}@example.dk", role.as_str());
         let id = self
             .storage
-            .ensure_user_with_role(&email, role.as_str(), role)
+            .ensure_user_with_role(email, role.as_str(), role)
             .await
             .expect("user");
+        for (kind, target) in scopes {
+            self.storage
+                .grant_scope(id, *kind, *target)
+                .await
+                .expect("scope");
+        }
         let token = valgvagt_server::secrets::new_secret();
         self.storage
             .store_sign_in_token(id, &valgvagt_server::secrets::hash(&token), i64::MAX / 2)
@@ -141,7 +158,17 @@ impl TestApp {
 
     /// POSTs a form to a server function.
     pub async fn call(&self, endpoint: &str, form: &[(&str, &str)]) -> reqwest::Response {
-        self.client
+        self.call_with(&self.client, endpoint, form).await
+    }
+
+    /// POSTs a form to a server function from another browser.
+    pub async fn call_with(
+        &self,
+        browser: &reqwest::Client,
+        endpoint: &str,
+        form: &[(&str, &str)],
+    ) -> reqwest::Response {
+        browser
             .post(format!("{}/api/{endpoint}", self.base))
             .form(form)
             .send()
@@ -170,7 +197,17 @@ impl TestApp {
         endpoint: &str,
         form: &[(&str, &str)],
     ) -> T {
-        let response = self.call(endpoint, form).await;
+        self.ok_with(&self.client, endpoint, form).await
+    }
+
+    /// [`TestApp::ok`] from another browser.
+    pub async fn ok_with<T: serde::de::DeserializeOwned>(
+        &self,
+        browser: &reqwest::Client,
+        endpoint: &str,
+        form: &[(&str, &str)],
+    ) -> T {
+        let response = self.call_with(browser, endpoint, form).await;
         let status = response.status();
         let body = response.text().await.expect("body");
         assert!(
@@ -183,7 +220,17 @@ impl TestApp {
 
     /// POSTs and expects a refusal; returns the status and the error.
     pub async fn err(&self, endpoint: &str, form: &[(&str, &str)]) -> (StatusCode, AppError) {
-        let response = self.call(endpoint, form).await;
+        self.err_with(&self.client, endpoint, form).await
+    }
+
+    /// [`TestApp::err`] from another browser.
+    pub async fn err_with(
+        &self,
+        browser: &reqwest::Client,
+        endpoint: &str,
+        form: &[(&str, &str)],
+    ) -> (StatusCode, AppError) {
+        let response = self.call_with(browser, endpoint, form).await;
         let status = response.status();
         let body = response.text().await.expect("body");
         assert!(

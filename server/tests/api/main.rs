@@ -6,6 +6,7 @@ mod auth;
 mod authorization;
 mod helpers;
 mod passkeys;
+mod scopes;
 mod seats;
 mod setup;
 mod smtp;

@@ -181,3 +181,102 @@ async fn the_last_administrator_stays() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn administrators_limit_roles_to_areas_stations_and_teams() {
+    use app::domain::accounts::ScopeKind;
+    use app::domain::audit::AuditRecord;
+    let app = spawn_app().await;
+    app.sign_in_admin().await;
+    let area = crate::setup::make_area(&app, "Nord").await;
+    let station = crate::setup::make_station(&app, &area, "Nordskolen").await;
+    app.ok::<()>(
+        "users/invite",
+        &[
+            ("email", "vs@example.dk"),
+            ("name", "Vera Valgstyrer"),
+            ("role", "station_manager"),
+        ],
+    )
+    .await;
+    let user = |list: Vec<UserSummary>| list.into_iter().next().expect("the user");
+    let vera = user(app.ok("users/list", &[("text", "vera")]).await);
+    let (id, s, a) = (
+        vera.id.to_string(),
+        station.id.to_string(),
+        area.id.to_string(),
+    );
+    // A scope needs its role: Vera is no coordinator, so no area for her.
+    let (status, error) = app
+        .err(
+            "users/grant_scope",
+            &[("user_id", &id), ("kind", "area"), ("target_id", &a)],
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(error, AppError::refused("users.scope_needs_role"));
+    let (_, error) = app
+        .err(
+            "users/grant_scope",
+            &[("user_id", &id), ("kind", "planet"), ("target_id", &a)],
+        )
+        .await;
+    assert_eq!(
+        error,
+        crate::helpers::invalid("kind", "error.unknown_choice")
+    );
+    let (_, error) = app
+        .err(
+            "users/grant_scope",
+            &[
+                ("user_id", &id),
+                ("kind", "station"),
+                ("target_id", "999999"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        error,
+        crate::helpers::invalid("form", "error.unknown_choice")
+    );
+    assert!(user(app.ok("users/list", &[("text", "vera")]).await)
+        .scopes
+        .is_empty());
+
+    app.ok::<()>(
+        "users/grant_scope",
+        &[("user_id", &id), ("kind", "station"), ("target_id", &s)],
+    )
+    .await;
+    let vera = user(app.ok("users/list", &[("text", "vera")]).await);
+    assert_eq!(vera.scopes.len(), 1);
+    assert_eq!(vera.scopes[0].kind, ScopeKind::Station);
+    assert_eq!(vera.scopes[0].name, "Nordskolen");
+
+    // Revoking the role takes its scopes along; granting it again starts afresh.
+    app.ok::<()>(
+        "users/revoke",
+        &[("user_id", &id), ("role", "station_manager")],
+    )
+    .await;
+    app.ok::<()>(
+        "users/grant",
+        &[("user_id", &id), ("role", "station_manager")],
+    )
+    .await;
+    assert!(user(app.ok("users/list", &[("text", "vera")]).await)
+        .scopes
+        .is_empty());
+    let log: Vec<AuditRecord> = app
+        .ok("audit/list", &[("action", "scope_granted"), ("text", "")])
+        .await;
+    assert_eq!(log.len(), 1);
+    assert_eq!(log[0].detail, format!("station {s}"));
+    let (status, _) = app
+        .err(
+            "users/revoke_scope",
+            &[("user_id", &id), ("kind", "station"), ("target_id", &s)],
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}

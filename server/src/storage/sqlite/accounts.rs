@@ -1,6 +1,6 @@
 use super::{contains_pattern, now, one_row, SqliteStorage};
 use crate::storage::db_error;
-use app::domain::accounts::{CurrentUser, PasskeyInfo, Role, UserSummary};
+use app::domain::accounts::{CurrentUser, PasskeyInfo, Role, ScopeGrant, ScopeKind, UserSummary};
 use app::domain::audit::{AuditAction, AuditEntry, AuditRecord};
 use app::domain::{AppError, Id};
 use app::server::storage::AccountStore;
@@ -162,11 +162,14 @@ impl AccountStore for SqliteStorage {
         now: i64,
         idle_secs: i64,
     ) -> Result<Option<CurrentUser>, AppError> {
-        let user: Option<(Id, String, String)> = sqlx::query_as(
+        let user: Option<(Id, String, String, Option<Id>)> = sqlx::query_as(
             "UPDATE sessions SET last_seen_at = $2
              WHERE session_hash = $1 AND expires_at > $2 AND last_seen_at > $2 - $3
                AND user_id IN (SELECT id FROM users WHERE active = 1)
-             RETURNING user_id, (SELECT email FROM users WHERE id = user_id), (SELECT name FROM users WHERE id = user_id)",
+             RETURNING user_id,
+                 (SELECT email FROM users WHERE id = user_id),
+                 (SELECT name FROM users WHERE id = user_id),
+                 (SELECT volunteer_id FROM users WHERE id = user_id)",
         )
         .bind(session_hash)
         .bind(now)
@@ -174,7 +177,7 @@ impl AccountStore for SqliteStorage {
         .fetch_optional(&self.pool)
         .await
         .map_err(db_error)?;
-        let Some((id, email, name)) = user else {
+        let Some((id, email, name, volunteer_id)) = user else {
             return Ok(None);
         };
         let roles: Vec<String> =
@@ -183,11 +186,23 @@ impl AccountStore for SqliteStorage {
                 .fetch_all(&self.pool)
                 .await
                 .map_err(db_error)?;
+        let scopes = self.scope_ids(id).await?;
+        let ids = |kind: ScopeKind| -> Vec<Id> {
+            scopes
+                .iter()
+                .filter(|(k, _)| *k == kind)
+                .map(|(_, id)| *id)
+                .collect()
+        };
         Ok(Some(CurrentUser {
             id,
             email,
             name,
             roles: roles.iter().filter_map(|r| Role::parse(r)).collect(),
+            volunteer_id,
+            areas: ids(ScopeKind::Area),
+            stations: ids(ScopeKind::Station),
+            teams: ids(ScopeKind::Team),
         }))
     }
 
@@ -434,23 +449,23 @@ impl AccountStore for SqliteStorage {
         .fetch_all(&self.pool)
         .await
         .map_err(db_error)?;
-        Ok(rows
-            .into_iter()
-            .map(
-                |(id, email, name, active, roles, last_sign_in)| UserSummary {
-                    id,
-                    email,
-                    name,
-                    active,
-                    roles: roles
-                        .unwrap_or_default()
-                        .split(',')
-                        .filter_map(Role::parse)
-                        .collect(),
-                    last_sign_in,
-                },
-            )
-            .collect())
+        let mut users = Vec::with_capacity(rows.len());
+        for (id, email, name, active, roles, last_sign_in) in rows {
+            users.push(UserSummary {
+                id,
+                email,
+                name,
+                active,
+                roles: roles
+                    .unwrap_or_default()
+                    .split(',')
+                    .filter_map(Role::parse)
+                    .collect(),
+                scopes: self.scope_grants(id).await?,
+                last_sign_in,
+            });
+        }
+        Ok(users)
     }
 
     async fn grant_role(&self, user_id: Id, role: Role) -> Result<(), AppError> {
@@ -461,6 +476,16 @@ impl AccountStore for SqliteStorage {
             .await
             .map_err(db_error)?;
         Ok(())
+    }
+
+    async fn link_volunteer(&self, user_id: Id, volunteer_id: Id) -> Result<(), AppError> {
+        let result = sqlx::query("UPDATE users SET volunteer_id = $2 WHERE id = $1")
+            .bind(user_id)
+            .bind(volunteer_id)
+            .execute(&self.pool)
+            .await
+            .map_err(db_error)?;
+        one_row(result)
     }
 
     async fn revoke_role(&self, user_id: Id, role: Role) -> Result<(), AppError> {
@@ -475,7 +500,64 @@ impl AccountStore for SqliteStorage {
             .await
             .map_err(db_error)?;
         one_row(result)?;
+        // A role granted again later starts afresh, without old limits.
+        for kind in ScopeKind::ALL.into_iter().filter(|k| k.role() == role) {
+            let (table, _) = scope_table(kind);
+            sqlx::query(&format!("DELETE FROM {table} WHERE user_id = $1"))
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
+        }
         tx.commit().await.map_err(db_error)
+    }
+
+    async fn grant_scope(
+        &self,
+        user_id: Id,
+        kind: ScopeKind,
+        target_id: Id,
+    ) -> Result<(), AppError> {
+        let mut tx = self.write().await?;
+        let holds_role: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM user_roles WHERE user_id = $1 AND role = $2)",
+        )
+        .bind(user_id)
+        .bind(kind.role().as_str())
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        if !holds_role {
+            return Err(AppError::refused("users.scope_needs_role"));
+        }
+        let (table, column) = scope_table(kind);
+        sqlx::query(&format!(
+            "INSERT OR IGNORE INTO {table} (user_id, {column}) VALUES ($1, $2)"
+        ))
+        .bind(user_id)
+        .bind(target_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        tx.commit().await.map_err(db_error)
+    }
+
+    async fn revoke_scope(
+        &self,
+        user_id: Id,
+        kind: ScopeKind,
+        target_id: Id,
+    ) -> Result<(), AppError> {
+        let (table, column) = scope_table(kind);
+        let result = sqlx::query(&format!(
+            "DELETE FROM {table} WHERE user_id = $1 AND {column} = $2"
+        ))
+        .bind(user_id)
+        .bind(target_id)
+        .execute(&self.pool)
+        .await
+        .map_err(db_error)?;
+        one_row(result)
     }
 
     async fn set_user_active(&self, user_id: Id, active: bool) -> Result<(), AppError> {
@@ -498,6 +580,49 @@ impl AccountStore for SqliteStorage {
                 .map_err(db_error)?;
         }
         tx.commit().await.map_err(db_error)
+    }
+}
+
+/// The table and column that hold scopes of a kind. Fixed names, never input.
+fn scope_table(kind: ScopeKind) -> (&'static str, &'static str) {
+    match kind {
+        ScopeKind::Area => ("coordinator_areas", "area_id"),
+        ScopeKind::Station => ("managed_stations", "station_id"),
+        ScopeKind::Team => ("led_teams", "team_id"),
+    }
+}
+
+// One query for all three kinds of scope, with the names people know them by.
+const SCOPES_OF_USER: &str = "
+    SELECT 'area', c.area_id, a.name FROM coordinator_areas c JOIN areas a ON a.id = c.area_id WHERE c.user_id = $1
+    UNION ALL
+    SELECT 'station', m.station_id, s.name FROM managed_stations m JOIN stations s ON s.id = m.station_id WHERE m.user_id = $1
+    UNION ALL
+    SELECT 'team', l.team_id, t.name FROM led_teams l JOIN teams t ON t.id = l.team_id WHERE l.user_id = $1
+    ORDER BY 1, 3";
+
+impl SqliteStorage {
+    async fn scope_grants(&self, user_id: Id) -> Result<Vec<ScopeGrant>, AppError> {
+        let rows: Vec<(String, Id, String)> = sqlx::query_as(SCOPES_OF_USER)
+            .bind(user_id)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_error)?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(kind, id, name)| {
+                ScopeKind::parse(&kind).map(|kind| ScopeGrant { kind, id, name })
+            })
+            .collect())
+    }
+
+    async fn scope_ids(&self, user_id: Id) -> Result<Vec<(ScopeKind, Id)>, AppError> {
+        Ok(self
+            .scope_grants(user_id)
+            .await?
+            .into_iter()
+            .map(|g| (g.kind, g.id))
+            .collect())
     }
 }
 

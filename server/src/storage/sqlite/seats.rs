@@ -1,5 +1,6 @@
 use super::{now, SqliteStorage};
 use crate::storage::db_error;
+use app::domain::rosters::{Contact, PersonShift, RosterLine};
 use app::domain::seats::{
     plan_count_change, SeatCell, SeatCounts, SeatCountsChange, SeatStatus, StationSeats,
 };
@@ -16,6 +17,67 @@ struct CellRow {
     open: i64,
     invited: i64,
     accepted: i64,
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct ShiftRow {
+    seat_id: i64,
+    volunteer_id: i64,
+    election_title: String,
+    station_name: String,
+    day: NaiveDate,
+    start_time: NaiveTime,
+    end_time: NaiveTime,
+    task_type: String,
+    team: String,
+    status: String,
+}
+
+/// The seats people hold, with what a list of shifts shows; callers add the
+/// WHERE clause on `s` (seats) and the ORDER.
+pub(crate) const SHIFT_SELECT: &str =
+    "SELECT s.id AS seat_id, s.volunteer_id, e.title AS election_title,
+        st.name AS station_name, s.day, t.start_time, t.end_time, t.title AS task_type,
+        tm.name AS team, s.status
+    FROM seats s
+    JOIN elections e ON e.id = s.election_id
+    JOIN stations st ON st.id = s.station_id
+    JOIN task_types t ON t.id = s.task_type_id
+    JOIN teams tm ON tm.id = s.team_id";
+
+impl ShiftRow {
+    pub(crate) fn volunteer_id(&self) -> Id {
+        self.volunteer_id
+    }
+
+    pub(crate) fn into_shift(self) -> PersonShift {
+        PersonShift {
+            seat_id: self.seat_id,
+            election_title: self.election_title,
+            station_name: self.station_name,
+            day: self.day,
+            start_time: self.start_time,
+            end_time: self.end_time,
+            task_type: self.task_type,
+            team: self.team,
+            status: SeatStatus::parse(&self.status).unwrap_or(SeatStatus::Open),
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct RosterRow {
+    seat_id: i64,
+    day: NaiveDate,
+    start_time: NaiveTime,
+    end_time: NaiveTime,
+    task_type: String,
+    team: String,
+    status: String,
+    volunteer_id: Option<i64>,
+    name: Option<String>,
+    phone: Option<String>,
+    email: Option<String>,
 }
 
 const COUNTS: &str = "sum(s.status = 'open') AS open, sum(s.status = 'invited') AS invited,
@@ -296,5 +358,56 @@ impl SeatStore for SqliteStorage {
         .await
         .map_err(db_error)?;
         tx.commit().await.map_err(db_error)
+    }
+
+    async fn station_roster(
+        &self,
+        election_id: Id,
+        station_id: Id,
+    ) -> Result<Vec<RosterLine>, AppError> {
+        let rows: Vec<RosterRow> = sqlx::query_as(
+            "SELECT s.id AS seat_id, s.day, t.start_time, t.end_time, t.title AS task_type,
+                    tm.name AS team, s.status, v.id AS volunteer_id, v.name, v.phone, v.email
+             FROM seats s
+             JOIN task_types t ON t.id = s.task_type_id
+             JOIN teams tm ON tm.id = s.team_id
+             LEFT JOIN volunteers v ON v.id = s.volunteer_id
+             WHERE s.election_id = $1 AND s.station_id = $2
+             ORDER BY s.day, t.start_time, t.title, s.status = 'open', v.name, s.id",
+        )
+        .bind(election_id)
+        .bind(station_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)?;
+        Ok(rows
+            .into_iter()
+            .map(|r| RosterLine {
+                seat_id: r.seat_id,
+                day: r.day,
+                start_time: r.start_time,
+                end_time: r.end_time,
+                task_type: r.task_type,
+                team: r.team,
+                status: SeatStatus::parse(&r.status).unwrap_or(SeatStatus::Open),
+                person: r.volunteer_id.map(|volunteer_id| Contact {
+                    volunteer_id,
+                    name: r.name.unwrap_or_default(),
+                    phone: r.phone,
+                    email: r.email,
+                }),
+            })
+            .collect())
+    }
+
+    async fn volunteer_shifts(&self, volunteer_id: Id) -> Result<Vec<PersonShift>, AppError> {
+        let rows: Vec<ShiftRow> = sqlx::query_as(&format!(
+            "{SHIFT_SELECT} WHERE s.volunteer_id = $1 ORDER BY s.day, t.start_time, s.id"
+        ))
+        .bind(volunteer_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)?;
+        Ok(rows.into_iter().map(ShiftRow::into_shift).collect())
     }
 }

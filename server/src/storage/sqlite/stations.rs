@@ -111,6 +111,15 @@ impl StationStore for SqliteStorage {
         if stations > 0 {
             return Err(AppError::refused("areas.has_stations"));
         }
+        let coordinators: i64 =
+            sqlx::query_scalar("SELECT count(*) FROM coordinator_areas WHERE area_id = $1")
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(db_error)?;
+        if coordinators > 0 {
+            return Err(AppError::refused("areas.has_coordinators"));
+        }
         let result = sqlx::query("DELETE FROM areas WHERE id = $1")
             .bind(id)
             .execute(&mut *tx)

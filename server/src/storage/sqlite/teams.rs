@@ -1,9 +1,14 @@
+use super::seats::{ShiftRow, SHIFT_SELECT};
 use super::{one_row, SqliteStorage};
 use crate::storage::db_error;
+use app::domain::elections::may_self_cancel;
+use app::domain::rosters::{Contact, TeamMember};
 use app::domain::teams::{NewTeam, Team};
 use app::domain::{AppError, Id};
 use app::server::storage::TeamStore;
 use async_trait::async_trait;
+use chrono::NaiveDate;
+use std::collections::HashMap;
 
 #[derive(sqlx::FromRow)]
 struct TeamRow {
@@ -18,8 +23,9 @@ struct TeamRow {
 // Leaders' names come joined by a separator no name contains.
 const TEAM_SELECT: &str = "SELECT t.id, t.name, t.short_name, t.description,
         (SELECT count(*) FROM team_members m WHERE m.team_id = t.id) AS members,
-        (SELECT group_concat(v.name, char(31)) FROM team_members m JOIN volunteers v ON v.id = m.volunteer_id
-          WHERE m.team_id = t.id AND m.leader = 1) AS leaders
+        (SELECT group_concat(u.name, char(31)) FROM led_teams l JOIN users u ON u.id = l.user_id
+          WHERE l.team_id = t.id AND u.active = 1
+            AND EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role = 'team_leader')) AS leaders
     FROM teams t";
 
 fn team(row: TeamRow) -> Team {
@@ -113,18 +119,149 @@ impl TeamStore for SqliteStorage {
         &self,
         team_id: Id,
         volunteer_id: Id,
-        leader: bool,
+        share_contact: bool,
     ) -> Result<(), AppError> {
         sqlx::query(
-            "INSERT INTO team_members (team_id, volunteer_id, leader) VALUES ($1, $2, $3)
-             ON CONFLICT (team_id, volunteer_id) DO UPDATE SET leader = max(leader, excluded.leader)",
+            "INSERT INTO team_members (team_id, volunteer_id, share_contact) VALUES ($1, $2, $3)
+             ON CONFLICT (team_id, volunteer_id) DO UPDATE SET share_contact = excluded.share_contact",
         )
         .bind(team_id)
         .bind(volunteer_id)
-        .bind(leader)
+        .bind(share_contact)
         .execute(&self.pool)
         .await
         .map_err(db_error)?;
         Ok(())
+    }
+
+    async fn team_members(
+        &self,
+        team_id: Id,
+        from: NaiveDate,
+    ) -> Result<Vec<TeamMember>, AppError> {
+        // One query for the members, one for all their shifts: no N+1.
+        let people: Vec<(Id, String, String, String, bool)> = sqlx::query_as(
+            "SELECT v.id, v.name, v.phone, v.email, m.share_contact
+             FROM team_members m JOIN volunteers v ON v.id = m.volunteer_id
+             WHERE m.team_id = $1 ORDER BY v.name, v.id",
+        )
+        .bind(team_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)?;
+        if people.is_empty() {
+            // An empty team and an unknown team differ: the latter is "not found".
+            self.get_team(team_id).await?;
+        }
+        let shifts: Vec<ShiftRow> = sqlx::query_as(&format!(
+            "{SHIFT_SELECT} WHERE s.team_id = $1 AND s.volunteer_id IS NOT NULL AND s.day >= $2
+             ORDER BY s.day, t.start_time, s.id"
+        ))
+        .bind(team_id)
+        .bind(from)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)?;
+        let mut by_person: HashMap<Id, Vec<_>> = HashMap::new();
+        for row in shifts {
+            by_person
+                .entry(row.volunteer_id())
+                .or_default()
+                .push(row.into_shift());
+        }
+        Ok(people
+            .into_iter()
+            .map(|(id, name, phone, email, share_contact)| TeamMember {
+                contact: Contact {
+                    volunteer_id: id,
+                    name,
+                    phone: Some(phone),
+                    email: Some(email),
+                },
+                share_contact,
+                shifts: by_person.remove(&id).unwrap_or_default(),
+            })
+            .collect())
+    }
+
+    async fn remove_team_member(
+        &self,
+        team_id: Id,
+        volunteer_id: Id,
+        today: NaiveDate,
+        now: i64,
+    ) -> Result<(), AppError> {
+        let mut tx = self.write().await?;
+        let held: Vec<(Id, Id, Id, NaiveDate, Id, String, i64)> = sqlx::query_as(
+            "SELECT s.id, s.election_id, s.station_id, s.day, s.task_type_id, s.status, e.lock_days
+             FROM seats s JOIN elections e ON e.id = s.election_id
+             WHERE s.team_id = $1 AND s.volunteer_id = $2 AND s.day >= $3",
+        )
+        .bind(team_id)
+        .bind(volunteer_id)
+        .bind(today)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        let locked = held.iter().any(|(_, _, _, day, _, status, lock_days)| {
+            status == "accepted" && !may_self_cancel(*day, today, *lock_days)
+        });
+        if locked {
+            return Err(AppError::refused("teams.member_locked"));
+        }
+        let result =
+            sqlx::query("DELETE FROM team_members WHERE team_id = $1 AND volunteer_id = $2")
+                .bind(team_id)
+                .bind(volunteer_id)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
+        one_row(result)?;
+        // The team's seats they held open up again; the history keeps who left.
+        for (seat_id, election_id, station_id, day, task_type_id, status, _) in held {
+            let event = if status == "accepted" {
+                "removed"
+            } else {
+                "withdrawn"
+            };
+            sqlx::query(
+                "INSERT INTO seat_history (seat_id, election_id, station_id, day, team_id, task_type_id,
+                     volunteer_id, event, reason, at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'team', $9)",
+            )
+            .bind(seat_id)
+            .bind(election_id)
+            .bind(station_id)
+            .bind(day)
+            .bind(team_id)
+            .bind(task_type_id)
+            .bind(volunteer_id)
+            .bind(event)
+            .bind(now)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+            sqlx::query(
+                "UPDATE seats SET status = 'open', volunteer_id = NULL, invited_at = NULL,
+                     respond_by = NULL, accepted_at = NULL
+                 WHERE id = $1",
+            )
+            .bind(seat_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        }
+        tx.commit().await.map_err(db_error)
+    }
+
+    async fn volunteer_teams(&self, volunteer_id: Id) -> Result<Vec<(Id, String)>, AppError> {
+        sqlx::query_as(
+            "SELECT t.id, t.name FROM team_members m JOIN teams t ON t.id = m.team_id
+             WHERE m.volunteer_id = $1 ORDER BY t.name",
+        )
+        .bind(volunteer_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)
     }
 }

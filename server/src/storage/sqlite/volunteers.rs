@@ -1,9 +1,29 @@
 use super::{now, one_row, SqliteStorage};
 use crate::storage::db_error;
-use app::domain::volunteers::{Diet, NewVolunteer};
+use app::domain::volunteers::{Citizenship, Diet, Language, NewVolunteer, Volunteer};
 use app::domain::{AppError, Id};
 use app::server::storage::VolunteerStore;
 use async_trait::async_trait;
+use chrono::NaiveDate;
+
+#[derive(sqlx::FromRow)]
+struct VolunteerRow {
+    id: i64,
+    name: String,
+    birth_date: NaiveDate,
+    email: String,
+    phone: String,
+    address: String,
+    postal_code: String,
+    city: String,
+    municipality_code: String,
+    citizenship: String,
+    under_guardianship: bool,
+    verified: bool,
+    language: String,
+    consent_at: Option<i64>,
+    consent_version: Option<String>,
+}
 
 #[derive(sqlx::FromRow)]
 struct DietRow {
@@ -109,6 +129,43 @@ impl VolunteerStore for SqliteStorage {
         }
         tx.commit().await.map_err(db_error)?;
         Ok(id)
+    }
+
+    async fn get_volunteer(&self, id: Id) -> Result<Volunteer, AppError> {
+        let row: VolunteerRow = sqlx::query_as(
+            "SELECT id, name, birth_date, email, phone, address, postal_code, city, municipality_code,
+                    citizenship, under_guardianship, verified, language, consent_at, consent_version
+             FROM volunteers WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(db_error)?;
+        let diet_ids: Vec<Id> = sqlx::query_scalar(
+            "SELECT diet_id FROM volunteer_diets WHERE volunteer_id = $1 ORDER BY diet_id",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)?;
+        Ok(Volunteer {
+            id: row.id,
+            name: row.name,
+            birth_date: row.birth_date,
+            email: row.email,
+            phone: row.phone,
+            address: row.address,
+            postal_code: row.postal_code,
+            city: row.city,
+            municipality_code: row.municipality_code,
+            citizenship: Citizenship::parse(&row.citizenship).unwrap_or(Citizenship::Other),
+            under_guardianship: row.under_guardianship,
+            verified: row.verified,
+            language: Language::parse(&row.language).unwrap_or(Language::Da),
+            diet_ids,
+            consent_at: row.consent_at,
+            consent_version: row.consent_version,
+        })
     }
 
     async fn count_volunteers(&self) -> Result<i64, AppError> {

@@ -1,0 +1,459 @@
+//! Cross-scope attempts: people limited to some areas, stations or teams try
+//! to reach beyond them, and the server refuses without saying whether what
+//! they asked for exists.
+
+use crate::helpers::{spawn_app, TestApp};
+use crate::setup::{make_area, make_election, make_station, make_task, make_team, StationFields};
+use crate::storage::volunteer;
+use app::domain::accounts::{Role, ScopeKind};
+use app::domain::rosters::TeamMember;
+use app::domain::seats::SeatStatus;
+use app::domain::stations::{Area, Station};
+use app::domain::teams::Team;
+use app::domain::{AppError, Id};
+use app::rosters::RosterData;
+use app::server::storage::{AccountStore, SeatStore, TaskStore, TeamStore, VolunteerStore};
+use app::teams::TeamMembersData;
+use app::volunteers::VolunteerProfile;
+use chrono::{Duration, NaiveDate};
+use reqwest::StatusCode;
+
+/// Two areas with a station each, two teams with a member each, one active
+/// election with a seat per team at each station: the member of team 1 sits
+/// at station A, the member of team 2 at station B.
+struct Municipality {
+    app: TestApp,
+    area_a: Area,
+    area_b: Area,
+    station_a: Station,
+    station_b: Station,
+    team_1: Team,
+    team_2: Team,
+    member_1: Id,
+    member_2: Id,
+    election_day: NaiveDate,
+}
+
+async fn municipality() -> Municipality {
+    let app = spawn_app().await;
+    app.sign_in_admin().await;
+    let area_a = make_area(&app, "Nord").await;
+    let area_b = make_area(&app, "Syd").await;
+    let station_a = make_station(&app, &area_a, "Nordskolen").await;
+    let station_b = make_station(&app, &area_b, "Sydhallen").await;
+    let task = make_task(&app, "Tilforordnet", "TILF", "07:00", "22:00").await;
+    let team_1 = make_team(&app, "Partiet A", "A").await;
+    let team_2 = make_team(&app, "Partiet B", "B").await;
+    // Far enough ahead that no lock period has begun.
+    let election_day = chrono::Utc::now().date_naive() + Duration::days(60);
+    let day = election_day.to_string();
+    let election = make_election(
+        &app,
+        "Folketingsvalg",
+        &day,
+        &day,
+        &day,
+        &[&station_a, &station_b],
+    )
+    .await;
+    let cells = format!("form[counts][c{}-{}]", team_1.id, task.id);
+    let cells_2 = format!("form[counts][c{}-{}]", team_2.id, task.id);
+    for station in [&station_a, &station_b] {
+        app.ok::<()>(
+            "seats/save",
+            &[
+                ("form[election_id]", &election.id.to_string()),
+                ("form[station_id]", &station.id.to_string()),
+                ("form[day]", &day),
+                (&cells, "1"),
+                (&cells_2, "1"),
+            ],
+        )
+        .await;
+    }
+    let s = app.storage.as_ref();
+    let member_1 = s
+        .create_volunteer(&volunteer("medlem1@example.dk"))
+        .await
+        .unwrap();
+    let member_2 = s
+        .create_volunteer(&volunteer("medlem2@example.dk"))
+        .await
+        .unwrap();
+    s.add_team_member(team_1.id, member_1, false).await.unwrap();
+    s.add_team_member(team_2.id, member_2, true).await.unwrap();
+    for (station, team, member) in [
+        (&station_a, &team_1, member_1),
+        (&station_b, &team_2, member_2),
+    ] {
+        let seat = s
+            .open_seats(election.id, station.id, election_day, team.id, task.id)
+            .await
+            .unwrap()[0];
+        s.fill_seat(seat, member, SeatStatus::Accepted, None, 1)
+            .await
+            .unwrap();
+    }
+    Municipality {
+        app,
+        area_a,
+        area_b,
+        station_a,
+        station_b,
+        team_1,
+        team_2,
+        member_1,
+        member_2,
+        election_day,
+    }
+}
+
+fn forbidden(result: (StatusCode, AppError)) {
+    assert_eq!(result.0, StatusCode::FORBIDDEN, "{:?}", result.1);
+    assert_eq!(result.1, AppError::Forbidden);
+}
+
+#[tokio::test]
+async fn a_coordinator_of_one_area_cannot_change_another_areas_stations() {
+    let m = municipality().await;
+    let app = &m.app;
+    let coordinator = app
+        .browser_for(
+            "nord@example.dk",
+            Role::Coordinator,
+            &[(ScopeKind::Area, m.area_a.id)],
+        )
+        .await;
+    let (a, b) = (m.area_a.id.to_string(), m.area_b.id.to_string());
+    let (sa, sb) = (m.station_a.id.to_string(), m.station_b.id.to_string());
+    let fields = StationFields::default();
+
+    // Their own area: allowed.
+    app.ok_with::<()>(
+        &coordinator,
+        "stations/save",
+        &fields.form(&sa, &a, "Nordskolen, hal 2", "4200"),
+    )
+    .await;
+    // A station in area B, moving one across, a new one in B, and what the
+    // whole municipality shares: refused.
+    let t1 = m.team_1.id.to_string();
+    let refused: Vec<(&str, Vec<(&str, &str)>)> = vec![
+        ("stations/save", fields.form(&sb, &b, "Sydhallen 2", "4200")),
+        ("stations/save", fields.form(&sb, &a, "Sydhallen 3", "4200")),
+        (
+            "stations/save",
+            fields.form(&sa, &b, "Nordskolen 4", "4200"),
+        ),
+        ("stations/save", fields.form("", &b, "Ny i syd", "4200")),
+        ("stations/delete", vec![("id", &sb)]),
+        (
+            "areas/save",
+            vec![
+                ("id", &a),
+                ("form[name]", "Nord 2"),
+                ("form[description]", ""),
+            ],
+        ),
+        ("teams/delete", vec![("id", &t1)]),
+    ];
+    for (endpoint, form) in &refused {
+        forbidden(app.err_with(&coordinator, endpoint, form).await);
+    }
+    // The rosters: their area's, not the other's.
+    let roster: RosterData = app
+        .ok_with(&coordinator, "rosters/station", &[("station_id", &sa)])
+        .await;
+    assert_eq!(roster.lines.len(), 2);
+    forbidden(
+        app.err_with(&coordinator, "rosters/station", &[("station_id", &sb)])
+            .await,
+    );
+    // Station B is unchanged.
+    let stations: Vec<Station> = app.ok("stations/list", &[]).await;
+    assert!(stations.iter().any(|s| s.name == "Sydhallen"));
+    assert!(stations.iter().any(|s| s.name == "Nordskolen, hal 2"));
+    // An area a coordinator is limited to cannot be deleted from under them.
+    let vest = make_area(app, "Vest").await;
+    let (user, _) = app
+        .storage
+        .find_active_user("nord@example.dk")
+        .await
+        .unwrap()
+        .unwrap();
+    app.storage
+        .grant_scope(user, ScopeKind::Area, vest.id)
+        .await
+        .unwrap();
+    let (status, error) = app
+        .err("areas/delete", &[("id", &vest.id.to_string())])
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(error, AppError::refused("areas.has_coordinators"));
+}
+
+#[tokio::test]
+async fn a_station_manager_sees_their_station_only() {
+    let m = municipality().await;
+    let app = &m.app;
+    let manager = app
+        .browser_for(
+            "valgstyrer@example.dk",
+            Role::StationManager,
+            &[(ScopeKind::Station, m.station_a.id)],
+        )
+        .await;
+    let roster: RosterData = app
+        .ok_with(
+            &manager,
+            "rosters/station",
+            &[("station_id", &m.station_a.id.to_string())],
+        )
+        .await;
+    assert_eq!(roster.station.name, "Nordskolen");
+    let held: Vec<_> = roster
+        .lines
+        .iter()
+        .filter_map(|l| l.person.as_ref())
+        .collect();
+    assert_eq!(held.len(), 1, "one seat taken, one open");
+    assert_eq!(held[0].volunteer_id, m.member_1);
+    assert_eq!(held[0].phone.as_deref(), Some("+4520304050"));
+    assert!(roster.lines.iter().all(|l| l.day == m.election_day));
+    // Another station, an unknown one, and the set-up: refused alike.
+    for station in [m.station_b.id.to_string(), "999999".to_string()] {
+        forbidden(
+            app.err_with(&manager, "rosters/station", &[("station_id", &station)])
+                .await,
+        );
+    }
+    forbidden(app.err_with(&manager, "stations/list", &[]).await);
+    let mine: Vec<Station> = app.ok_with(&manager, "rosters/mine", &[]).await;
+    assert_eq!(mine.len(), 1);
+    assert_eq!(mine[0].id, m.station_a.id);
+}
+
+#[tokio::test]
+async fn a_team_leader_sees_and_manages_their_own_team_only() {
+    let m = municipality().await;
+    let app = &m.app;
+    let leader = app
+        .browser_for(
+            "leder@example.dk",
+            Role::TeamLeader,
+            &[(ScopeKind::Team, m.team_2.id)],
+        )
+        .await;
+    let (t1, t2) = (m.team_1.id.to_string(), m.team_2.id.to_string());
+    // Their own team, with the contact data the member agreed to share.
+    let mine: TeamMembersData = app
+        .ok_with(&leader, "teams/members", &[("team_id", &t2)])
+        .await;
+    assert_eq!(mine.members.len(), 1);
+    let member: &TeamMember = &mine.members[0];
+    assert_eq!(member.contact.volunteer_id, m.member_2);
+    assert_eq!(member.contact.email.as_deref(), Some("medlem2@example.dk"));
+    assert_eq!(member.shifts.len(), 1);
+    assert_eq!(member.shifts[0].station_name, "Sydhallen");
+    assert!(!mine.full_contact && mine.can_manage);
+    // Another team: neither its members nor removing one of them.
+    forbidden(
+        app.err_with(&leader, "teams/members", &[("team_id", &t1)])
+            .await,
+    );
+    forbidden(
+        app.err_with(
+            &leader,
+            "teams/remove_member",
+            &[("team_id", &t1), ("volunteer_id", &m.member_1.to_string())],
+        )
+        .await,
+    );
+    // Nor a member's full record.
+    forbidden(
+        app.err_with(
+            &leader,
+            "volunteers/get",
+            &[("id", &m.member_2.to_string())],
+        )
+        .await,
+    );
+    let teams: Vec<Team> = app.ok_with(&leader, "teams/mine", &[]).await;
+    assert_eq!(teams.len(), 1);
+    assert_eq!(teams[0].leaders, vec!["team_leader".to_string()]);
+}
+
+#[tokio::test]
+async fn team_leaders_see_contact_data_only_where_members_share_it() {
+    let m = municipality().await;
+    let app = &m.app;
+    let leader = app
+        .browser_for(
+            "leder1@example.dk",
+            Role::TeamLeader,
+            &[(ScopeKind::Team, m.team_1.id)],
+        )
+        .await;
+    let data: TeamMembersData = app
+        .ok_with(
+            &leader,
+            "teams/members",
+            &[("team_id", &m.team_1.id.to_string())],
+        )
+        .await;
+    let contact = &data.members[0].contact;
+    assert_eq!(contact.name, "Karen Jensen");
+    assert_eq!(
+        (contact.phone.as_ref(), contact.email.as_ref()),
+        (None, None)
+    );
+    // The office sees it all.
+    let office: TeamMembersData = app
+        .ok("teams/members", &[("team_id", &m.team_1.id.to_string())])
+        .await;
+    assert!(office.full_contact);
+    assert!(office.members[0].contact.phone.is_some());
+}
+
+#[tokio::test]
+async fn a_volunteer_reads_only_their_own_record() {
+    let m = municipality().await;
+    let app = &m.app;
+    let user = app
+        .storage
+        .ensure_user_with_role("medlem1@example.dk", "Karen", Role::Volunteer)
+        .await
+        .unwrap();
+    app.storage.link_volunteer(user, m.member_1).await.unwrap();
+    let volunteer = app
+        .browser_for("medlem1@example.dk", Role::Volunteer, &[])
+        .await;
+    let me: VolunteerProfile = app
+        .ok_with(
+            &volunteer,
+            "volunteers/get",
+            &[("id", &m.member_1.to_string())],
+        )
+        .await;
+    assert_eq!(me.volunteer.email, "medlem1@example.dk");
+    assert_eq!(me.teams, vec![(m.team_1.id, "Partiet A".to_string())]);
+    assert_eq!(me.shifts.len(), 1);
+    for other in [m.member_2.to_string(), "999999".to_string()] {
+        forbidden(
+            app.err_with(&volunteer, "volunteers/get", &[("id", &other)])
+                .await,
+        );
+    }
+    forbidden(
+        app.err_with(
+            &volunteer,
+            "teams/members",
+            &[("team_id", &m.team_1.id.to_string())],
+        )
+        .await,
+    );
+}
+
+#[tokio::test]
+async fn removing_a_member_frees_their_seats() {
+    let m = municipality().await;
+    let app = &m.app;
+    let leader = app
+        .browser_for(
+            "leder@example.dk",
+            Role::TeamLeader,
+            &[(ScopeKind::Team, m.team_1.id)],
+        )
+        .await;
+    let t1 = m.team_1.id.to_string();
+    app.ok_with::<()>(
+        &leader,
+        "teams/remove_member",
+        &[
+            ("team_id", t1.as_str()),
+            ("volunteer_id", &m.member_1.to_string()),
+        ],
+    )
+    .await;
+    let after: TeamMembersData = app
+        .ok_with(&leader, "teams/members", &[("team_id", &t1)])
+        .await;
+    assert!(after.members.is_empty());
+    let roster: RosterData = app
+        .ok(
+            "rosters/station",
+            &[("station_id", &m.station_a.id.to_string())],
+        )
+        .await;
+    assert!(
+        roster.lines.iter().all(|l| l.person.is_none()),
+        "the seat is open again"
+    );
+    // A second removal finds nobody.
+    let (status, _) = app
+        .err_with(
+            &leader,
+            "teams/remove_member",
+            &[
+                ("team_id", t1.as_str()),
+                ("volunteer_id", &m.member_1.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_member_with_an_accepted_shift_in_the_lock_period_stays() {
+    let m = municipality().await;
+    let app = &m.app;
+    let leader = app
+        .browser_for(
+            "leder@example.dk",
+            Role::TeamLeader,
+            &[(ScopeKind::Team, m.team_2.id)],
+        )
+        .await;
+    let t2 = m.team_2.id.to_string();
+    let member = m.member_2.to_string();
+    let form = [("team_id", t2.as_str()), ("volunteer_id", member.as_str())];
+    // A shift three days ahead is inside the 7-day lock period.
+    let soon = chrono::Utc::now().date_naive() + Duration::days(3);
+    let locked_election = make_election(
+        app,
+        "Kommunalvalg",
+        &soon.to_string(),
+        &soon.to_string(),
+        &soon.to_string(),
+        &[&m.station_b],
+    )
+    .await;
+    let task = app.storage.list_task_types().await.unwrap()[0].id;
+    app.ok::<()>(
+        "seats/save",
+        &[
+            ("form[election_id]", &locked_election.id.to_string()),
+            ("form[station_id]", &m.station_b.id.to_string()),
+            ("form[day]", &soon.to_string()),
+            (&format!("form[counts][c{}-{task}]", m.team_2.id), "1"),
+        ],
+    )
+    .await;
+    let seat = app
+        .storage
+        .open_seats(locked_election.id, m.station_b.id, soon, m.team_2.id, task)
+        .await
+        .unwrap()[0];
+    app.storage
+        .fill_seat(seat, m.member_2, SeatStatus::Accepted, None, 1)
+        .await
+        .unwrap();
+    let (status, error) = app.err_with(&leader, "teams/remove_member", &form).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(error, AppError::refused("teams.member_locked"));
+    let still: TeamMembersData = app
+        .ok_with(&leader, "teams/members", &[("team_id", &t2)])
+        .await;
+    assert_eq!(still.members.len(), 1, "a refused removal changes nothing");
+    assert_eq!(still.members[0].shifts.len(), 2);
+}
