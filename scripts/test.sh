@@ -27,6 +27,9 @@ cargo test -p app --features ssr
 log "tests: server"
 cargo test -p server
 
+log "service worker unit tests (node --test)"
+node --test "$ROOT/end2end/unit/"
+
 log "cargo leptos build (debug server + hydrate bundle for end-to-end tests)"
 cargo leptos build
 

@@ -114,6 +114,7 @@ pub async fn send_sign_in_link(
             subject: fill("mail.signin_subject"),
             text,
             html,
+            message_id: None,
         })
         .await
 }

@@ -82,6 +82,7 @@ fn MainNav(user: CurrentUser) -> impl IntoView {
                     {link("/teams", "nav.teams")}
                     {link("/election-types", "nav.election_types")}
                     {link("/diets", "nav.diets")}
+                    {link("/messages", "nav.messages")}
                 })}
                 {administrator.then(|| view! {
                     {link("/admin/users", "nav.users")}

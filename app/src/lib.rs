@@ -13,6 +13,7 @@ pub mod audit;
 pub mod auth;
 pub mod elections;
 pub mod home;
+pub mod notifications;
 pub mod passkeys;
 pub mod rosters;
 pub mod seats;
@@ -63,6 +64,13 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="theme-color" content="#1b4f8a"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <link rel="manifest" href="/manifest.webmanifest"/>
+                <link rel="apple-touch-icon" href="/icons/apple-touch-icon.png"/>
+                <meta name="mobile-web-app-capable" content="yes"/>
+                <meta name="apple-mobile-web-app-capable" content="yes"/>
+                <meta name="apple-mobile-web-app-title" content="Valgvagt"/>
+                <meta name="apple-mobile-web-app-status-bar-style" content="default"/>
+                <script src="/register-sw.js" defer></script>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
                 <leptos_meta::MetaTags/>
@@ -99,6 +107,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account") view=passkeys::AccountPage/>
                     <Route path=path!("/admin/audit") view=audit::AuditPage/>
                     <Route path=path!("/admin/users") view=users::UsersPage/>
+                    <Route path=path!("/messages") view=notifications::MessagesPage/>
                     <Route path=path!("/elections") view=elections::ElectionsPage/>
                     <Route path=path!("/elections/new") view=elections::ElectionFormPage/>
                     <Route path=path!("/elections/:id") view=elections::ElectionFormPage/>

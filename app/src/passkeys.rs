@@ -369,6 +369,7 @@ pub fn AccountPage() -> impl IntoView {
                 }.into_any()
             }}/>
         </section>
+        <crate::notifications::PushSettings/>
         <section class="card">
             <h2>{t("account.sessions")}</h2>
             <p>{t("account.sessions_explained")}</p>

@@ -18,6 +18,8 @@ pub struct VolunteerProfile {
     pub volunteer: Volunteer,
     pub teams: Vec<(Id, String)>,
     pub shifts: Vec<PersonShift>,
+    /// The viewer may write to this volunteer (the office).
+    pub can_message: bool,
 }
 
 #[server(endpoint = "volunteers/get")]
@@ -37,6 +39,7 @@ pub async fn load_volunteer(id: Id) -> Result<VolunteerProfile, AppError> {
             .await;
         }
         Ok(VolunteerProfile {
+            can_message: user.can_plan_somewhere(),
             teams: ctx.storage.volunteer_teams(id).await?,
             shifts: ctx.storage.volunteer_shifts(id).await?,
             volunteer,
@@ -194,6 +197,10 @@ pub fn VolunteerPage() -> impl IntoView {
                     <h2>{t("volunteers.shifts")}</h2>
                     <ShiftList shifts=p.shifts/>
                 </section>
+                {p.can_message.then(|| view! {
+                    <crate::notifications::SendMessageForm volunteer_id=v.id/>
+                    <p><a href=format!("/messages?volunteer={}", v.id)>{t("messages.of_volunteer")}</a></p>
+                })}
             }
         }}/>
     }

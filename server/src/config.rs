@@ -34,6 +34,22 @@ pub struct Config {
     pub smtp_url: Option<String>,
     pub mail_from: String,
     pub mail_reply_to: Option<String>,
+    /// The VAPID private key (raw P-256 scalar, base64url); none means one is
+    /// made on first start and kept in the database.
+    pub vapid_private_key: Option<String>,
+    /// Contact for push services (`mailto:` or `https:`), sent in every VAPID token.
+    pub vapid_subject: String,
+    pub push_timeout_seconds: i64,
+    /// An SMS gateway speaking GatewayAPI's REST protocol; none means no SMS.
+    pub sms_url: Option<String>,
+    pub sms_token: Option<String>,
+    /// The sender name on SMS (at most 11 letters and digits).
+    pub sms_sender: String,
+    /// Run the outbox worker in this process (turn off on all but one
+    /// instance, or in tests that drive delivery themselves).
+    pub outbox_worker: bool,
+    /// Accept push endpoints over plain http on this machine (tests).
+    pub push_loopback: bool,
 }
 
 /// (key, default, what it is) — the README's table is written from this.
@@ -98,6 +114,42 @@ pub const KEYS: &[(&str, &str, &str)] = &[
         "(none)",
         "optional file of KEY=value lines, read before the environment",
     ),
+    (
+        "VALGVAGT_VAPID_PRIVATE_KEY",
+        "(made on first start, kept in the database)",
+        "web-push signing key: a raw P-256 private key, base64url",
+    ),
+    (
+        "VALGVAGT_VAPID_SUBJECT",
+        "mailto:<the address in VALGVAGT_MAIL_FROM>",
+        "contact for push services, in every VAPID token",
+    ),
+    (
+        "VALGVAGT_PUSH_TIMEOUT_SECONDS",
+        "10",
+        "how long one push delivery may take",
+    ),
+    (
+        "VALGVAGT_SMS_URL",
+        "(none: SMS unavailable)",
+        "SMS gateway endpoint speaking GatewayAPI's REST protocol, e.g. https://gatewayapi.com/rest/mtsms",
+    ),
+    ("VALGVAGT_SMS_TOKEN", "(none)", "the SMS gateway's API token"),
+    (
+        "VALGVAGT_PUSH_LOOPBACK",
+        "false",
+        "accept push services on this machine over plain http (for tests)",
+    ),
+    (
+        "VALGVAGT_OUTBOX_WORKER",
+        "true",
+        "deliver queued messages from this process",
+    ),
+    (
+        "VALGVAGT_SMS_SENDER",
+        "Valgvagt",
+        "sender name on SMS (at most 11 letters and digits)",
+    ),
     ("RUST_LOG", "info", "log filter"),
 ];
 
@@ -136,6 +188,14 @@ impl Config {
                 },
             }
         };
+        let flag = |key: &str, default: bool| -> anyhow::Result<bool> {
+            match get(key).as_deref() {
+                None => Ok(default),
+                Some("true" | "1" | "yes") => Ok(true),
+                Some("false" | "0" | "no") => Ok(false),
+                Some(other) => Err(anyhow!("{key} must be true or false, got {other:?}")),
+            }
+        };
         let public_url =
             get("VALGVAGT_PUBLIC_URL").unwrap_or_else(|| "http://localhost:3000".into());
         let public_url = public_url.trim_end_matches('/').to_string();
@@ -166,6 +226,19 @@ impl Config {
         .map_err(|_| {
             anyhow!("VALGVAGT_MUNICIPALITY_CODE must be three digits, got {municipality_code:?}")
         })?;
+        let mail_from =
+            get("VALGVAGT_MAIL_FROM").unwrap_or_else(|| "Valgvagt <valgvagt@localhost>".into());
+        let from_address = mail_from
+            .rsplit_once('<')
+            .map(|(_, a)| a.trim_end_matches('>').to_string())
+            .unwrap_or_else(|| mail_from.clone());
+        let sms_sender = get("VALGVAGT_SMS_SENDER").unwrap_or_else(|| "Valgvagt".into());
+        if sms_sender.chars().count() > 11 || !sms_sender.chars().all(|c| c.is_ascii_alphanumeric())
+        {
+            return Err(anyhow!(
+                "VALGVAGT_SMS_SENDER must be at most 11 letters and digits, got {sms_sender:?}"
+            ));
+        }
         Ok(Config {
             database: PathBuf::from(
                 get("VALGVAGT_DATABASE").unwrap_or_else(|| "./valgvagt.db".into()),
@@ -185,9 +258,17 @@ impl Config {
             leptos_env: get("LEPTOS_ENV").unwrap_or_else(|| "PROD".into()),
             sign_in_link_minutes: number("VALGVAGT_SIGNIN_LINK_MINUTES", 15)?,
             smtp_url: get("VALGVAGT_SMTP_URL"),
-            mail_from: get("VALGVAGT_MAIL_FROM")
-                .unwrap_or_else(|| "Valgvagt <valgvagt@localhost>".into()),
+            mail_from,
             mail_reply_to: get("VALGVAGT_MAIL_REPLY_TO"),
+            vapid_private_key: get("VALGVAGT_VAPID_PRIVATE_KEY"),
+            vapid_subject: get("VALGVAGT_VAPID_SUBJECT")
+                .unwrap_or_else(|| format!("mailto:{from_address}")),
+            push_timeout_seconds: number("VALGVAGT_PUSH_TIMEOUT_SECONDS", 10)?,
+            sms_url: get("VALGVAGT_SMS_URL"),
+            sms_token: get("VALGVAGT_SMS_TOKEN"),
+            sms_sender,
+            outbox_worker: flag("VALGVAGT_OUTBOX_WORKER", true)?,
+            push_loopback: flag("VALGVAGT_PUSH_LOOPBACK", false)?,
         })
     }
 }

@@ -63,6 +63,9 @@ impl Mailer for SmtpMailer {
         if let Some(reply_to) = &self.reply_to {
             builder = builder.reply_to(reply_to.clone());
         }
+        if let Some(id) = mail.message_id {
+            builder = builder.message_id(Some(id));
+        }
         let message = builder
             .multipart(
                 MultiPart::alternative()

@@ -2,10 +2,14 @@
 //! files, a health check, and the security layer around them.
 
 use crate::config::Config;
+use crate::notifications::push::{new_vapid_key, PushSender};
+use crate::notifications::sms::SmsGateway;
+use crate::notifications::Delivery;
 use crate::secrets;
 use crate::storage::sqlite::SqliteStorage;
 use app::server::mail::Mailer;
 use app::server::passkeys::PasskeyCeremonies;
+use app::server::storage::NotificationStore;
 use app::server::{ServerContext, Settings, Storage};
 use app::{shell, App};
 use axum::body::Body;
@@ -36,9 +40,11 @@ pub struct Security {
     pub public_origin: String,
     /// Send the strict Content-Security-Policy (off under live reload).
     pub csp: bool,
+    /// The build's fingerprint, told to the service worker on every page.
+    pub build: String,
 }
 
-pub fn settings(config: &Config) -> Settings {
+pub fn settings(config: &Config, vapid_public_key: &str) -> Settings {
     Settings {
         public_url: config.public_url.clone(),
         secure_cookies: config.secure_cookies,
@@ -47,23 +53,31 @@ pub fn settings(config: &Config) -> Settings {
         sign_in_link_secs: config.sign_in_link_minutes * 60,
         municipality_code: config.municipality_code.clone(),
         municipality_name: config.municipality_name.clone(),
+        vapid_public_key: vapid_public_key.to_string(),
+        sms_available: config.sms_url.is_some(),
+        push_loopback_allowed: config.push_loopback,
     }
 }
 
-pub fn server_context(
-    config: &Config,
-    storage: Arc<dyn Storage>,
-    mailer: Arc<dyn Mailer>,
-    passkeys: Arc<dyn PasskeyCeremonies>,
-) -> ServerContext {
+/// The services server functions use, as the running server provides them.
+pub struct Services {
+    pub storage: Arc<dyn Storage>,
+    pub mailer: Arc<dyn Mailer>,
+    pub passkeys: Arc<dyn PasskeyCeremonies>,
+    pub vapid_public_key: String,
+    pub wake_outbox: Arc<dyn Fn() + Send + Sync>,
+}
+
+pub fn server_context(config: &Config, services: Services) -> ServerContext {
     ServerContext {
-        storage,
-        mailer,
-        passkeys,
-        settings: Arc::new(settings(config)),
+        storage: services.storage,
+        mailer: services.mailer,
+        passkeys: services.passkeys,
+        settings: Arc::new(settings(config, &services.vapid_public_key)),
         hasher: secrets::hash,
         new_secret: secrets::new_secret,
         clock: secrets::unix_now,
+        wake_outbox: services.wake_outbox,
     }
 }
 
@@ -85,10 +99,13 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
 /// The whole application as an axum router, around the services in `ctx`.
 pub fn router(config: &Config, ctx: ServerContext) -> Router {
     let leptos_options = leptos_options(config);
+    let build = crate::pwa::build_id(&config.site_root);
     let security = Arc::new(Security {
         public_origin: origin_of(&config.public_url),
         csp: leptos_options.env == Env::PROD,
+        build: build.clone(),
     });
+    let service_worker = crate::pwa::service_worker(&build);
     let state = AppState {
         leptos_options: leptos_options.clone(),
         ctx: ctx.clone(),
@@ -99,6 +116,19 @@ pub fn router(config: &Config, ctx: ServerContext) -> Router {
     let error_ctx = ctx.clone();
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
+        .route(
+            "/sw.js",
+            get(move || async move {
+                (
+                    [
+                        (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+                        // The browser must see a new build's worker at once.
+                        (header::CACHE_CONTROL, "no-cache"),
+                    ],
+                    service_worker,
+                )
+            }),
+        )
         .leptos_routes_with_context(&state, routes, move || provide_context(page_ctx.clone()), {
             let options = leptos_options.clone();
             move || shell(options.clone())
@@ -151,6 +181,12 @@ async fn security_layer(
     request: Request,
     next: Next,
 ) -> Response {
+    let signed_in = request
+        .headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| v.contains(&format!("{}=", app::server::SESSION_COOKIE)));
     let changes_state = !matches!(
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
@@ -186,6 +222,15 @@ async fn security_layer(
         HeaderValue::from_static("same-origin"),
     );
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    // For the service worker: which build answered, and whether a session
+    // came along (without one it forgets the pages it kept).
+    if let Ok(build) = HeaderValue::from_str(&security.build) {
+        headers.insert("x-valgvagt-build", build);
+    }
+    headers.insert(
+        "x-valgvagt-signed-in",
+        HeaderValue::from_static(if signed_in { "1" } else { "0" }),
+    );
     if security.csp {
         // Leptos' hydration bootstrap is an inline module script, hence
         // 'unsafe-inline' for scripts; wasm needs 'wasm-unsafe-eval'.
@@ -205,21 +250,85 @@ async fn security_layer(
 pub struct Running {
     pub addr: SocketAddr,
     pub handle: tokio::task::JoinHandle<std::io::Result<()>>,
+    /// The outbox worker, when `VALGVAGT_OUTBOX_WORKER` is on.
+    pub worker: Option<tokio::task::JoinHandle<()>>,
+    /// Set to true to stop the worker after the message in hand.
+    pub stop_worker: tokio::sync::watch::Sender<bool>,
+    pub delivery: Arc<Delivery>,
 }
 
-/// Opens storage and serves on `listener` in the background.
+/// The outbox worker's parts, built from the config: push with the VAPID key
+/// (made and stored on first start unless configured), email, and SMS when
+/// a gateway is configured.
+pub async fn delivery(
+    config: &Config,
+    storage: Arc<SqliteStorage>,
+    mailer: Arc<dyn Mailer>,
+) -> anyhow::Result<Delivery> {
+    let now = secrets::unix_now();
+    let private_key = match &config.vapid_private_key {
+        Some(key) => key.clone(),
+        None => storage
+            .server_key("vapid_private_key", &new_vapid_key(), now)
+            .await
+            .map_err(|e| anyhow::anyhow!("storing the VAPID key failed: {e:?}"))?,
+    };
+    let timeout = std::time::Duration::from_secs(config.push_timeout_seconds as u64);
+    let push = PushSender::new(&private_key, &config.vapid_subject, timeout)?;
+    let sms = match (&config.sms_url, &config.sms_token) {
+        (Some(url), Some(token)) => Some(Arc::new(SmsGateway::new(
+            url,
+            token,
+            &config.sms_sender,
+            timeout,
+        )?)),
+        (Some(_), None) => anyhow::bail!("VALGVAGT_SMS_URL is set but VALGVAGT_SMS_TOKEN is not"),
+        _ => None,
+    };
+    Ok(Delivery {
+        queue: storage.clone(),
+        storage,
+        mailer,
+        push: Some(Arc::new(push)),
+        sms,
+        public_url: config.public_url.clone(),
+        municipality: config.municipality_name.clone(),
+        clock: secrets::unix_now,
+        lease_secs: 120,
+        batch: 64,
+        concurrency: 16,
+    })
+}
+
+/// Opens storage and serves on `listener` in the background, with the
+/// outbox worker beside it.
 pub async fn start(config: &Config, listener: TcpListener) -> anyhow::Result<Running> {
-    let storage = SqliteStorage::open(&config.database).await?;
-    crate::demo::seed_defaults(&storage).await?;
+    let storage = Arc::new(SqliteStorage::open(&config.database).await?);
+    crate::demo::seed_defaults(storage.as_ref()).await?;
     let mailer = crate::mail::from_config(config)?;
     let passkeys = Arc::new(crate::passkeys::WebauthnCeremonies::new(
         &config.public_url,
         "Valgvagt",
     )?);
-    let app = router(
-        config,
-        server_context(config, Arc::new(storage), mailer, passkeys),
-    );
+    let delivery = Arc::new(delivery(config, storage.clone(), mailer.clone()).await?);
+    let vapid_public_key = delivery
+        .push
+        .as_ref()
+        .map(|p| p.public_key().to_string())
+        .unwrap_or_default();
+    let wake = Arc::new(tokio::sync::Notify::new());
+    let (stop_worker, stopped) = tokio::sync::watch::channel(false);
+    let worker = config
+        .outbox_worker
+        .then(|| delivery.clone().spawn(wake.clone(), stopped));
+    let services = Services {
+        storage,
+        mailer,
+        passkeys,
+        vapid_public_key,
+        wake_outbox: Arc::new(move || wake.notify_one()),
+    };
+    let app = router(config, server_context(config, services));
     let addr = listener.local_addr()?;
     // Connect info gives server functions the client's address (rate limits).
     let handle = tokio::spawn(async move {
@@ -229,7 +338,13 @@ pub async fn start(config: &Config, listener: TcpListener) -> anyhow::Result<Run
         )
         .await
     });
-    Ok(Running { addr, handle })
+    Ok(Running {
+        addr,
+        handle,
+        worker,
+        stop_worker,
+        delivery,
+    })
 }
 
 #[cfg(test)]

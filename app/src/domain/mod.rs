@@ -9,6 +9,7 @@ pub mod audit;
 pub mod elections;
 pub mod error;
 pub mod forms;
+pub mod notifications;
 pub mod rosters;
 pub mod seats;
 pub mod shifts;

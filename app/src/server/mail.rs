@@ -10,6 +10,8 @@ pub struct OutgoingMail {
     pub subject: String,
     pub text: String,
     pub html: String,
+    /// A stable Message-ID (`<…@host>`), so a repeat is recognisable.
+    pub message_id: Option<String>,
 }
 
 #[async_trait]

@@ -27,6 +27,13 @@ pub struct Settings {
     pub sign_in_link_secs: i64,
     pub municipality_code: String,
     pub municipality_name: String,
+    /// The VAPID public key browsers subscribe with (base64url).
+    pub vapid_public_key: String,
+    /// An SMS gateway is configured.
+    pub sms_available: bool,
+    /// Push endpoints on this machine over plain http are accepted (tests
+    /// run their own push service).
+    pub push_loopback_allowed: bool,
 }
 
 /// What the server provides to every request through Leptos context.
@@ -42,6 +49,8 @@ pub struct ServerContext {
     pub new_secret: fn() -> String,
     /// Current time in unix seconds; replaceable in tests.
     pub clock: fn() -> i64,
+    /// Tells the outbox worker that a message is waiting.
+    pub wake_outbox: Arc<dyn Fn() + Send + Sync>,
 }
 
 impl ServerContext {

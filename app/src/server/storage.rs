@@ -9,6 +9,9 @@ use crate::domain::elections::{
     Election, ElectionCopy, ElectionType, NewElection, NewElectionType,
 };
 use crate::domain::error::AppResult;
+use crate::domain::notifications::{
+    Channel, MessageKind, MessageRecord, Params, PushDevice, Template,
+};
 use crate::domain::rosters::{PersonShift, RosterLine, TeamMember};
 use crate::domain::seats::{SeatCell, SeatCountsChange, SeatStatus, StationSeats};
 use crate::domain::stations::{Area, NewArea, NewStation, Station};
@@ -264,9 +267,79 @@ pub trait AccountStore: Send + Sync {
     async fn delete_passkey(&self, user_id: Id, passkey_id: Id) -> AppResult<()>;
 }
 
+/// A message to be written to the outbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewMessage {
+    /// Enqueuing the same key twice stores the message once.
+    pub idempotency_key: String,
+    pub user_id: Option<Id>,
+    pub volunteer_id: Option<Id>,
+    pub kind: MessageKind,
+    pub election_id: Option<Id>,
+    pub task_type_id: Option<Id>,
+    pub seat_id: Option<Id>,
+    pub params: Params,
+}
+
+/// A browser's push subscription, as `PushSubscription.toJSON()` gives it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewPushSubscription {
+    pub endpoint: String,
+    pub p256dh: String,
+    pub auth: String,
+    pub device_name: String,
+}
+
+#[async_trait]
+pub trait NotificationStore: Send + Sync {
+    /// The stored value of a server key; the first call stores `fresh`.
+    async fn server_key(&self, name: &str, fresh: &str, now: i64) -> AppResult<String>;
+    /// Stores a subscription for the user; an endpoint seen before moves to
+    /// this user (the device changed hands or signed in again).
+    async fn add_push_subscription(
+        &self,
+        user_id: Id,
+        subscription: &NewPushSubscription,
+        now: i64,
+    ) -> AppResult<Id>;
+    async fn list_push_devices(&self, user_id: Id) -> AppResult<Vec<PushDevice>>;
+    /// Removes one of the user's own devices (another's is "not found").
+    async fn delete_push_device(&self, user_id: Id, device_id: Id) -> AppResult<()>;
+    /// Writes a message to the outbox; returns its id (the existing one for
+    /// a repeated idempotency key).
+    async fn enqueue(&self, message: &NewMessage, now: i64) -> AppResult<Id>;
+    /// The newest messages first, of one volunteer or of everyone.
+    async fn list_messages(
+        &self,
+        volunteer_id: Option<Id>,
+        limit: i64,
+    ) -> AppResult<Vec<MessageRecord>>;
+    /// Puts a failed message back in the queue.
+    async fn resend_message(&self, id: Id, now: i64) -> AppResult<()>;
+    /// A volunteer's channels, in the order they want them.
+    async fn set_channels(&self, volunteer_id: Id, channels: &[Channel]) -> AppResult<()>;
+    /// A coordinator's wording for a message, most specific first: for the
+    /// election and task type, then the election.
+    async fn find_template(
+        &self,
+        election_id: Id,
+        task_type_id: Option<Id>,
+        kind: MessageKind,
+        channel: Channel,
+        language: &str,
+    ) -> AppResult<Option<Template>>;
+}
+
 /// Everything the server functions need from storage.
 pub trait Storage:
-    ElectionStore + StationStore + TaskStore + TeamStore + VolunteerStore + SeatStore + AccountStore
+    ElectionStore
+    + StationStore
+    + TaskStore
+    + TeamStore
+    + VolunteerStore
+    + SeatStore
+    + AccountStore
+    + NotificationStore
 {
 }
 
@@ -278,5 +351,6 @@ impl<T> Storage for T where
         + VolunteerStore
         + SeatStore
         + AccountStore
+        + NotificationStore
 {
 }

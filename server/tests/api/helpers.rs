@@ -16,6 +16,9 @@ pub struct TestApp {
     pub mail: crate::smtp::MailBox,
     pub config: Config,
     pub storage: Arc<SqliteStorage>,
+    /// The outbox worker's delivery, driven by the tests themselves (the
+    /// background worker is off so that each test decides when mail goes).
+    pub delivery: Arc<valgvagt_server::notifications::Delivery>,
     /// A cookie-keeping client; signed in after [`TestApp::sign_in_admin`].
     pub client: reqwest::Client,
     _dir: TempDir,
@@ -23,6 +26,11 @@ pub struct TestApp {
 
 /// Starts the server on 127.0.0.1:0 with its own database file.
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(&[]).await
+}
+
+/// [`spawn_app`] with more configuration (e.g. an SMS gateway).
+pub async fn spawn_app_with(extra: &[(&str, String)]) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
@@ -48,12 +56,15 @@ pub async fn spawn_app() -> TestApp {
             "VALGVAGT_MAIL_FROM",
             "Valgvagt <valg@korsbaek.example.dk>".to_string(),
         ),
+        ("VALGVAGT_OUTBOX_WORKER", "false".to_string()),
+        ("VALGVAGT_PUSH_LOOPBACK", "true".to_string()),
     ]
     .into_iter()
+    .chain(extra.iter().cloned())
     .map(|(k, v)| (k.to_string(), v))
     .collect();
     let config = Config::from_layers(&HashMap::new(), &env).expect("config");
-    valgvagt_server::startup::start(&config, listener)
+    let running = valgvagt_server::startup::start(&config, listener)
         .await
         .expect("server starts");
     let storage = Arc::new(
@@ -67,6 +78,7 @@ pub async fn spawn_app() -> TestApp {
         mail,
         config,
         storage,
+        delivery: running.delivery,
         client: client(),
         _dir: dir,
     }

@@ -4,6 +4,7 @@
 
 mod accounts;
 mod elections;
+mod notifications;
 mod seats;
 mod stations;
 mod tasks;

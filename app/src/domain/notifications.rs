@@ -1,0 +1,325 @@
+//! Messages to volunteers: what kinds there are, over which channels they go,
+//! and the templates they are written from. Delivery itself (the outbox and
+//! its worker) lives in the server.
+
+use super::{AppError, Id};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// How a message reaches a person, in the order they are tried by default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    Push,
+    Email,
+    Sms,
+}
+
+impl Channel {
+    pub const ALL: [Channel; 3] = [Self::Push, Self::Email, Self::Sms];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Push => "push",
+            Self::Email => "email",
+            Self::Sms => "sms",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == raw)
+    }
+
+    /// "push,email" → [Push, Email]; unknown names and repeats are dropped.
+    pub fn parse_list(raw: &str) -> Vec<Channel> {
+        let mut list = Vec::new();
+        for channel in raw.split(',').filter_map(|c| Channel::parse(c.trim())) {
+            if !list.contains(&channel) {
+                list.push(channel);
+            }
+        }
+        list
+    }
+
+    pub fn list_to_string(list: &[Channel]) -> String {
+        list.iter()
+            .map(|c| c.as_str())
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+}
+
+/// What a message is about. The names are stable (stored in the database).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MessageKind {
+    Invitation,
+    InvitationReminder,
+    InvitationExpired,
+    RegistrationConfirmation,
+    CancellationConfirmation,
+    ShiftReminder,
+    RemovedFromShift,
+    ShiftChanged,
+    /// A coordinator's own words.
+    FreeText,
+}
+
+impl MessageKind {
+    pub const ALL: [MessageKind; 9] = [
+        Self::Invitation,
+        Self::InvitationReminder,
+        Self::InvitationExpired,
+        Self::RegistrationConfirmation,
+        Self::CancellationConfirmation,
+        Self::ShiftReminder,
+        Self::RemovedFromShift,
+        Self::ShiftChanged,
+        Self::FreeText,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Invitation => "invitation",
+            Self::InvitationReminder => "invitation_reminder",
+            Self::InvitationExpired => "invitation_expired",
+            Self::RegistrationConfirmation => "registration_confirmation",
+            Self::CancellationConfirmation => "cancellation_confirmation",
+            Self::ShiftReminder => "shift_reminder",
+            Self::RemovedFromShift => "removed_from_shift",
+            Self::ShiftChanged => "shift_changed",
+            Self::FreeText => "free_text",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == raw)
+    }
+
+    /// Invitations can be answered from the notification itself.
+    pub fn answerable(self) -> bool {
+        matches!(self, Self::Invitation | Self::InvitationReminder)
+    }
+}
+
+/// The words every template may use, in braces: `{name}`.
+pub const PLACEHOLDERS: &[&str] = &[
+    "name",
+    "election",
+    "task_type",
+    "station",
+    "address",
+    "date",
+    "start",
+    "end",
+    "payment",
+    "respond_by",
+    "accept_url",
+    "decline_url",
+    "shift_url",
+    "shifts_url",
+    "message",
+    "municipality",
+];
+
+/// The parts of one message on one channel: push has a title and a short
+/// body, SMS only a short body, email a subject and a rich body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Template {
+    /// Push title or email subject; empty for SMS.
+    pub subject: String,
+    pub body: String,
+}
+
+/// Placeholder values of one message, e.g. `name` → "Karen Jensen".
+pub type Params = BTreeMap<String, String>;
+
+/// Fills `{placeholder}`s from `params`; unknown ones are left as written.
+pub fn render(text: &str, params: &Params) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.find('}') {
+            Some(close) if params.contains_key(&after[..close]) => {
+                out.push_str(&params[&after[..close]]);
+                rest = &after[close + 1..];
+            }
+            _ => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The placeholders a text uses that do not exist.
+pub fn unknown_placeholders(text: &str) -> Vec<String> {
+    let mut unknown = Vec::new();
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('}') else { break };
+        let word = &after[..close];
+        if !PLACEHOLDERS.contains(&word) && !unknown.iter().any(|u| u == word) {
+            unknown.push(word.to_string());
+        }
+        rest = &after[close + 1..];
+    }
+    unknown
+}
+
+/// A template as a coordinator wrote it: refused if it names a placeholder
+/// that does not exist, or is empty where text is needed.
+pub fn parse_template(channel: Channel, subject: &str, body: &str) -> Result<Template, AppError> {
+    let subject = subject.trim().to_string();
+    let body = body.trim().to_string();
+    if body.is_empty() {
+        return Err(AppError::invalid("body", "error.required"));
+    }
+    if channel != Channel::Sms && subject.is_empty() {
+        return Err(AppError::invalid("subject", "error.required"));
+    }
+    for (field, text) in [("subject", &subject), ("body", &body)] {
+        if let Some(word) = unknown_placeholders(text).into_iter().next() {
+            return Err(AppError::Refused {
+                key: format!("templates.unknown_placeholder.{field}"),
+                arg: Some(word),
+            });
+        }
+    }
+    let limit = match channel {
+        Channel::Push => MAX_PUSH_TEXT,
+        Channel::Sms => MAX_SMS_TEXT,
+        Channel::Email => MAX_EMAIL_TEXT,
+    };
+    if body.chars().count() > limit {
+        return Err(AppError::invalid("body", "error.too_long"));
+    }
+    Ok(Template { subject, body })
+}
+
+/// Push payloads must stay well under the 4 KB a push service accepts
+/// (3,052 bytes of plaintext after encryption overhead).
+pub const MAX_PUSH_TEXT: usize = 400;
+/// Three SMS parts at most.
+pub const MAX_SMS_TEXT: usize = 459;
+pub const MAX_EMAIL_TEXT: usize = 5000;
+
+/// What the service worker receives in a push message: short, and with
+/// what it needs to show the notification and act on a tap.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PushPayload {
+    pub title: String,
+    pub body: String,
+    /// Notifications with the same tag replace each other (one per seat).
+    pub tag: String,
+    /// The page a tap opens.
+    pub url: String,
+    pub lang: String,
+    /// For invitations: the seat that "Accept" and "Decline" answer.
+    pub seat_id: Option<Id>,
+    /// Button labels, in the person's language.
+    pub actions: Vec<PushAction>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PushAction {
+    pub action: String,
+    pub title: String,
+}
+
+/// Wait before the next try after `attempts` failed ones: 30 s, 1 min, 2 min …
+/// at most an hour.
+pub fn backoff_secs(attempts: i64) -> i64 {
+    let exponent = attempts.clamp(0, 7) as u32;
+    (30 * 2_i64.pow(exponent)).min(3600)
+}
+
+/// How many tries a message gets before it is marked failed.
+pub const MAX_ATTEMPTS: i64 = 6;
+
+/// One message in the log, as coordinators see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessageRecord {
+    pub id: Id,
+    pub volunteer_id: Option<Id>,
+    pub recipient: String,
+    pub kind: MessageKind,
+    pub status: String,
+    pub channel: Option<Channel>,
+    pub attempts: i64,
+    pub last_error: String,
+    pub created_at: i64,
+    pub sent_at: Option<i64>,
+}
+
+/// A device on which a person turned push on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PushDevice {
+    pub id: Id,
+    pub name: String,
+    pub created_at: i64,
+    pub last_success_at: Option<i64>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn params() -> Params {
+        [("name", "Karen"), ("station", "Rådhuset")]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn placeholders_are_filled_and_strangers_left_alone() {
+        assert_eq!(
+            render("Hej {name}, mød op på {station} {ukendt} {", &params()),
+            "Hej Karen, mød op på Rådhuset {ukendt} {"
+        );
+    }
+
+    #[test]
+    fn unknown_placeholders_are_found_once_each() {
+        assert_eq!(
+            unknown_placeholders("{name} {navn} {navn} {station} {dato"),
+            vec!["navn".to_string()]
+        );
+        assert!(unknown_placeholders("Hej {name}").is_empty());
+    }
+
+    #[test]
+    fn a_template_with_an_unknown_placeholder_is_refused() {
+        let err = parse_template(Channel::Email, "Hej", "Kom til {stationen}").unwrap_err();
+        assert_eq!(
+            err,
+            AppError::Refused {
+                key: "templates.unknown_placeholder.body".into(),
+                arg: Some("stationen".into())
+            }
+        );
+        assert!(parse_template(Channel::Sms, "", "Hej {name}").is_ok());
+        assert!(parse_template(Channel::Push, "", "Hej {name}").is_err());
+    }
+
+    #[test]
+    fn channel_lists_round_trip_without_repeats() {
+        let list = Channel::parse_list("sms, push,sms,fax");
+        assert_eq!(list, vec![Channel::Sms, Channel::Push]);
+        assert_eq!(Channel::list_to_string(&list), "sms,push");
+    }
+
+    #[test]
+    fn retries_back_off_up_to_an_hour() {
+        assert_eq!(backoff_secs(0), 30);
+        assert_eq!(backoff_secs(1), 60);
+        assert_eq!(backoff_secs(3), 240);
+        assert_eq!(backoff_secs(20), 3600);
+    }
+}

@@ -1,0 +1,410 @@
+//! Notifications as people meet them: turning push on for a device (after a
+//! tap, never unprompted), seeing and removing those devices, and — for the
+//! office — the message log with resending, and a message to one volunteer.
+
+use crate::components::{use_hydrated, ActionError, Loaded};
+use crate::domain::notifications::{Channel, MessageRecord, PushDevice};
+use crate::domain::{AppError, Id};
+use crate::i18n::{date_time_at, t, t_with};
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use leptos::server_fn::ServerFn;
+use leptos_meta::Title;
+use serde::{Deserialize, Serialize};
+
+/// How many messages the log shows at once.
+pub const MESSAGE_PAGE: i64 = 200;
+
+/// What the account page needs to offer push.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PushSetup {
+    pub public_key: String,
+    pub devices: Vec<PushDevice>,
+}
+
+#[server(endpoint = "push/setup")]
+pub async fn load_push_setup() -> Result<PushSetup, AppError> {
+    crate::server::guarded(async move {
+        let (ctx, user) = crate::server::require_user().await?;
+        Ok(PushSetup {
+            public_key: ctx.settings.vapid_public_key.clone(),
+            devices: ctx.storage.list_push_devices(user.id).await?,
+        })
+    })
+    .await
+}
+
+/// A browser's `PushSubscription.toJSON()`, with the name the person gave
+/// the device.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SubscriptionJson {
+    pub endpoint: String,
+    pub keys: SubscriptionKeys,
+    pub device_name: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SubscriptionKeys {
+    pub p256dh: String,
+    pub auth: String,
+}
+
+#[server(endpoint = "push/subscribe", input = Json)]
+pub async fn subscribe_push(subscription: SubscriptionJson) -> Result<(), AppError> {
+    crate::server::guarded(async move {
+        let (ctx, user) = crate::server::require_user().await?;
+        let new = parse_subscription(&subscription, ctx.settings.push_loopback_allowed)?;
+        ctx.storage
+            .add_push_subscription(user.id, &new, ctx.now())
+            .await?;
+        Ok(())
+    })
+    .await
+}
+
+/// Checks a subscription before it is stored: push services are reached
+/// over https (plain http only to this machine, where tests run their own
+/// push service, and only when the config allows it), and the keys must be
+/// the sizes RFC 8291 gives them.
+#[cfg(feature = "ssr")]
+fn parse_subscription(
+    s: &SubscriptionJson,
+    loopback_allowed: bool,
+) -> Result<crate::server::storage::NewPushSubscription, AppError> {
+    use base64::Engine;
+    let endpoint = s.endpoint.trim();
+    let url = url::Url::parse(endpoint).map_err(|_| AppError::invalid("endpoint", "error.url"))?;
+    let loopback = matches!(url.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"));
+    let secure =
+        url.scheme() == "https" || (loopback_allowed && loopback && url.scheme() == "http");
+    if !secure || endpoint.len() > 1000 {
+        return Err(AppError::invalid("endpoint", "error.url"));
+    }
+    let decoded = |raw: &str| {
+        base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(raw.trim().trim_end_matches('='))
+            .map(|b| b.len())
+            .unwrap_or(0)
+    };
+    if decoded(&s.keys.p256dh) != 65 || decoded(&s.keys.auth) != 16 {
+        return Err(AppError::invalid("keys", "error.push_keys"));
+    }
+    let device_name = crate::domain::accounts::parse_passkey_name(&s.device_name)
+        .map_err(|_| AppError::invalid("device_name", "error.required"))?;
+    Ok(crate::server::storage::NewPushSubscription {
+        endpoint: endpoint.to_string(),
+        p256dh: s.keys.p256dh.trim().to_string(),
+        auth: s.keys.auth.trim().to_string(),
+        device_name,
+    })
+}
+
+#[server(endpoint = "push/remove")]
+pub async fn remove_push_device(id: Id) -> Result<(), AppError> {
+    crate::server::guarded(async move {
+        let (ctx, user) = crate::server::require_user().await?;
+        ctx.storage.delete_push_device(user.id, id).await?;
+        crate::server::redirect_to("/account");
+        Ok(())
+    })
+    .await
+}
+
+#[server(endpoint = "messages/list")]
+pub async fn list_messages(volunteer_id: Option<Id>) -> Result<Vec<MessageRecord>, AppError> {
+    crate::server::guarded(async move {
+        let (ctx, _) = crate::server::require_plan_viewer().await?;
+        ctx.storage.list_messages(volunteer_id, MESSAGE_PAGE).await
+    })
+    .await
+}
+
+#[server(endpoint = "messages/resend")]
+pub async fn resend_message(id: Id) -> Result<(), AppError> {
+    crate::server::guarded(async move {
+        let (ctx, _) = crate::server::require_area_planner().await?;
+        ctx.storage.resend_message(id, ctx.now()).await?;
+        (ctx.wake_outbox)();
+        crate::server::redirect_to("/messages");
+        Ok(())
+    })
+    .await
+}
+
+/// A coordinator's own message to one volunteer, through the outbox.
+#[server(endpoint = "messages/send")]
+pub async fn send_message(volunteer_id: Id, text: String) -> Result<(), AppError> {
+    crate::server::guarded(async move {
+        let (ctx, user) = crate::server::require_area_planner().await?;
+        let text = crate::domain::forms::required_text("text", &text)?;
+        if text.chars().count() > crate::domain::notifications::MAX_PUSH_TEXT {
+            return Err(AppError::invalid("text", "error.too_long"));
+        }
+        ctx.storage.get_volunteer(volunteer_id).await?;
+        let now = ctx.now();
+        let message = crate::server::storage::NewMessage {
+            idempotency_key: format!("free:{volunteer_id}:{}:{}", user.id, (ctx.new_secret)()),
+            user_id: None,
+            volunteer_id: Some(volunteer_id),
+            kind: crate::domain::notifications::MessageKind::FreeText,
+            election_id: None,
+            task_type_id: None,
+            seat_id: None,
+            params: [("message".to_string(), text)].into_iter().collect(),
+        };
+        ctx.storage.enqueue(&message, now).await?;
+        (ctx.wake_outbox)();
+        Ok(())
+    })
+    .await
+}
+
+// ---------------------------------------------------------------- browser
+
+/// The browser side of subscribing: asks for permission (this runs only
+/// from a button), subscribes with the server's key, and returns the
+/// subscription's JSON.
+#[cfg(feature = "hydrate")]
+mod browser {
+    use wasm_bindgen::prelude::*;
+
+    #[wasm_bindgen(inline_js = r#"
+export function pushSupported() {
+  return 'serviceWorker' in navigator && 'PushManager' in window && 'Notification' in window;
+}
+export async function subscribePush(keyB64) {
+  const permission = await Notification.requestPermission();
+  if (permission !== 'granted') { throw new Error('denied'); }
+  const registration = await navigator.serviceWorker.ready;
+  const padded = keyB64.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - keyB64.length % 4) % 4);
+  const key = Uint8Array.from(atob(padded), (c) => c.charCodeAt(0));
+  const subscription = await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key });
+  return JSON.stringify(subscription.toJSON());
+}
+"#)]
+    extern "C" {
+        #[wasm_bindgen(js_name = pushSupported)]
+        pub fn push_supported() -> bool;
+        #[wasm_bindgen(js_name = subscribePush, catch)]
+        pub async fn subscribe_push(key: &str) -> Result<JsValue, JsValue>;
+    }
+}
+
+/// Subscribes this browser and stores the subscription; the error is a
+/// locale key.
+#[cfg(feature = "hydrate")]
+async fn turn_push_on(public_key: String, device_name: String) -> Result<(), String> {
+    if !browser::push_supported() {
+        return Err("push.unsupported".into());
+    }
+    let json = browser::subscribe_push(&public_key).await.map_err(|e| {
+        // Our script throws "denied" when the person said no; anything else
+        // is the browser's push service failing.
+        let denied = js_sys::Reflect::get(&e, &"message".into())
+            .ok()
+            .and_then(|m| m.as_string())
+            .is_some_and(|m| m == "denied");
+        if denied { "push.denied" } else { "push.failed" }.to_string()
+    })?;
+    let json = json.as_string().unwrap_or_default();
+    #[derive(Deserialize)]
+    struct Raw {
+        endpoint: String,
+        keys: SubscriptionKeys,
+    }
+    let raw: Raw = serde_json::from_str(&json).map_err(|_| "push.failed".to_string())?;
+    subscribe_push(SubscriptionJson {
+        endpoint: raw.endpoint,
+        keys: raw.keys,
+        device_name,
+    })
+    .await
+    .map_err(|_| "push.failed".to_string())
+}
+
+#[cfg(not(feature = "hydrate"))]
+async fn turn_push_on(_public_key: String, _device_name: String) -> Result<(), String> {
+    Err("push.unsupported".into())
+}
+
+/// The account page's section on notifications.
+#[component]
+pub fn PushSettings() -> impl IntoView {
+    let refresh = RwSignal::new(0);
+    let setup = Resource::new(move || refresh.get(), |_| load_push_setup());
+    let hydrated = use_hydrated();
+    let device_name = RwSignal::new(String::new());
+    let problem = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let turn_on = move |public_key: String| {
+        busy.set(true);
+        problem.set(None);
+        let name = device_name.get_untracked();
+        leptos::task::spawn_local(async move {
+            match turn_push_on(public_key, name).await {
+                Ok(()) => refresh.update(|n| *n += 1),
+                Err(key) => problem.set(Some(key)),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <section class="card" aria-labelledby="push-heading">
+            <h2 id="push-heading">{t("push.title")}</h2>
+            <p>{t("push.explained")}</p>
+            <Loaded resource=setup view={move |s: PushSetup| {
+                let key = s.public_key.clone();
+                view! {
+                    {if s.devices.is_empty() {
+                        view! { <p class="muted">{t("push.none")}</p> }.into_any()
+                    } else {
+                        view! {
+                            <ul class="passkey-list" aria-label=t("push.devices")>
+                                {s.devices.into_iter().map(|d| view! { <PushDeviceItem device=d/> }).collect_view()}
+                            </ul>
+                        }.into_any()
+                    }}
+                    <div class="form">
+                        <div class="field">
+                            <label for="push-device-name">{t("push.device_name")}</label>
+                            <input id="push-device-name" type="text" maxlength="60" autocomplete="off"
+                                placeholder=t("push.device_placeholder")
+                                on:input=move |ev| device_name.set(event_target_value(&ev))
+                                prop:value=move || device_name.get()/>
+                        </div>
+                        {move || problem.get().map(|key| view! {
+                            <div class="alert alert-error" role="alert"><p>{t(&key)}</p></div>
+                        })}
+                        <div class="form-actions">
+                            <button type="button" class="btn btn-primary"
+                                disabled=move || !hydrated.get() || busy.get() || device_name.get().trim().is_empty()
+                                on:click={
+                                    let key = key.clone();
+                                    move |_| turn_on(key.clone())
+                                }>
+                                {t("push.turn_on")}
+                            </button>
+                        </div>
+                    </div>
+                }
+            }}/>
+        </section>
+    }
+}
+
+#[component]
+fn PushDeviceItem(device: PushDevice) -> impl IntoView {
+    let last = device
+        .last_success_at
+        .map(|at| t_with("push.last_delivery", &[("when", &date_time_at(at))]))
+        .unwrap_or_else(|| t("push.no_delivery_yet"));
+    view! {
+        <li class="card">
+            <h3 class="user-name">{device.name.clone()}</h3>
+            <p>{t_with("push.since", &[("when", &date_time_at(device.created_at))])} " · " {last}</p>
+            <form method="post" action=RemovePushDevice::url()>
+                <input type="hidden" name="id" value=device.id.to_string()/>
+                <button type="submit" class="btn btn-secondary btn-small">
+                    {t("push.turn_off")}<span class="visually-hidden">" " {device.name.clone()}</span>
+                </button>
+            </form>
+        </li>
+    }
+}
+
+/// The office's message log: every message, its channel and its fate.
+#[component]
+pub fn MessagesPage() -> impl IntoView {
+    let query = leptos_router::hooks::use_query_map();
+    let volunteer = move || {
+        query
+            .read()
+            .get("volunteer")
+            .and_then(|v| v.parse::<Id>().ok())
+    };
+    let messages = Resource::new(volunteer, list_messages);
+    view! {
+        <Title text=t("messages.title")/>
+        <h1>{t("messages.title")}</h1>
+        <Loaded resource=messages view={|list: Vec<MessageRecord>| if list.is_empty() {
+            view! { <p class="empty">{t("messages.none")}</p> }.into_any()
+        } else {
+            view! { <MessageTable list/> }.into_any()
+        }}/>
+    }
+}
+
+#[component]
+fn MessageTable(list: Vec<MessageRecord>) -> impl IntoView {
+    view! {
+        <div class="table-wrap" tabindex="0" role="region" aria-label=t("common.table")>
+            <table class="data">
+                <thead>
+                    <tr>
+                        <th scope="col">{t("messages.when")}</th>
+                        <th scope="col">{t("messages.to")}</th>
+                        <th scope="col">{t("messages.kind")}</th>
+                        <th scope="col">{t("messages.status")}</th>
+                        <th scope="col">{t("messages.channel")}</th>
+                        <th scope="col">{t("common.actions")}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {list.into_iter().map(|m| {
+                        let to = m.recipient.clone();
+                        view! {
+                            <tr>
+                                <td>{date_time_at(m.created_at)}</td>
+                                <td>{match m.volunteer_id {
+                                    Some(v) => view! { <a href=format!("/volunteers/{v}")>{to.clone()}</a> }.into_any(),
+                                    None => view! { <span>{to.clone()}</span> }.into_any(),
+                                }}</td>
+                                <td>{t(&format!("messages.kind.{}", m.kind.as_str()))}</td>
+                                <td>
+                                    <span class=format!("badge badge-msg-{}", m.status)>{t(&format!("messages.status.{}", m.status))}</span>
+                                    {(!m.last_error.is_empty()).then(|| view! { <span class="hint">" " {m.last_error.clone()}</span> })}
+                                </td>
+                                <td>{m.channel.map(|c: Channel| t(&format!("channel.{}", c.as_str()))).unwrap_or_default()}</td>
+                                <td class="actions">
+                                    {(m.status == "failed").then(|| view! {
+                                        <form method="post" action=ResendMessage::url()>
+                                            <input type="hidden" name="id" value=m.id.to_string()/>
+                                            <button type="submit" class="btn btn-secondary btn-small">
+                                                {t("messages.resend")}<span class="visually-hidden">" " {to.clone()}</span>
+                                            </button>
+                                        </form>
+                                    })}
+                                </td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+/// A box on a volunteer's page for writing to them.
+#[component]
+pub fn SendMessageForm(volunteer_id: Id) -> impl IntoView {
+    let action = ServerAction::<SendMessage>::new();
+    let sent = move || matches!(action.value().get(), Some(Ok(())));
+    view! {
+        <section class="card">
+            <h2>{t("messages.write")}</h2>
+            <ActionError action/>
+            {move || sent().then(|| view! {
+                <div class="alert alert-success" role="status"><p>{t("messages.queued")}</p></div>
+            })}
+            <ActionForm action>
+                <input type="hidden" name="volunteer_id" value=volunteer_id.to_string()/>
+                <div class="form">
+                    <crate::components::TextArea name="text" label="field.message"/>
+                </div>
+                <div class="form-actions">
+                    <button type="submit" class="btn btn-primary">{t("messages.send")}</button>
+                </div>
+            </ActionForm>
+        </section>
+    }
+}

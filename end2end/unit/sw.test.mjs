@@ -1,0 +1,111 @@
+// The service worker's event handlers, run in Node against fake browser
+// objects: what DevTools cannot do headless (a tap on a notification).
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import vm from 'node:vm';
+
+const source = readFileSync(new URL('../../server/src/pwa/sw.js', import.meta.url), 'utf8');
+
+function load({ windows = [] } = {}) {
+  const listeners = {};
+  const calls = { shown: [], focused: [], navigated: [], opened: [] };
+  const client = (url) => ({
+    url,
+    focus: async function () { calls.focused.push(url); return this; },
+    navigate: async (to) => { calls.navigated.push([url, to]); },
+  });
+  const self = {
+    location: { origin: 'https://valg.example.dk' },
+    addEventListener: (type, fn) => { listeners[type] = fn; },
+    registration: {
+      showNotification: async (title, options) => { calls.shown.push({ title, options }); },
+      update: () => {},
+    },
+    clients: {
+      matchAll: async () => windows.map(client),
+      openWindow: async (url) => { calls.opened.push(url); },
+      claim: async () => {},
+    },
+    skipWaiting: async () => {},
+  };
+  const store = new Map();
+  const cache = {
+    match: async (r) => store.get(typeof r === 'string' ? r : r.url),
+    put: async (r, response) => { store.set(typeof r === 'string' ? r : r.url, response); },
+  };
+  const caches = {
+    open: async () => cache,
+    match: async (r) => cache.match(r),
+    delete: async () => true,
+    keys: async () => [],
+  };
+  const fetch = async () => new Response('ok', { headers: { 'content-type': 'text/html' } });
+  vm.runInNewContext(source.replace('__BUILD__', 'test'), { self, URL, Response, console, caches, fetch });
+  const fire = async (type, event) => {
+    let waited;
+    listeners[type]({ ...event, waitUntil: (p) => { waited = p; }, respondWith: (p) => { waited = p; } });
+    await waited;
+  };
+  return { listeners, calls, fire };
+}
+
+const push = (data) => ({ data: { json: () => data, text: () => JSON.stringify(data) } });
+
+test('a push shows a notification with its tag, language and page', async () => {
+  const sw = load();
+  await sw.fire('push', push({ title: 'Påmindelse', body: 'I morgen kl. 7', tag: 'seat-3', url: '/my-shifts/3', lang: 'da', seat_id: 3 }));
+  assert.equal(sw.calls.shown.length, 1);
+  const { title, options } = sw.calls.shown[0];
+  assert.equal(title, 'Påmindelse');
+  assert.equal(options.body, 'I morgen kl. 7');
+  assert.equal(options.tag, 'seat-3');
+  assert.equal(options.renotify, true);
+  assert.equal(options.data.url, '/my-shifts/3');
+  assert.equal(options.data.seatId, 3);
+});
+
+test('a push that is not JSON still shows its text', async () => {
+  const sw = load();
+  await sw.fire('push', { data: { json: () => { throw new Error('no'); }, text: () => 'Hej' } });
+  assert.equal(sw.calls.shown[0].title, 'Valgvagt');
+  assert.equal(sw.calls.shown[0].options.body, 'Hej');
+});
+
+const click = (url) => ({ action: '', notification: { close() {}, data: { url } } });
+
+test('a tap focuses a window already on the page', async () => {
+  const sw = load({ windows: ['https://valg.example.dk/', 'https://valg.example.dk/my-shifts/3'] });
+  await sw.fire('notificationclick', click('/my-shifts/3'));
+  assert.deepEqual(sw.calls.focused, ['https://valg.example.dk/my-shifts/3']);
+  assert.deepEqual(sw.calls.opened, []);
+});
+
+test('a tap takes an open window to the page', async () => {
+  const sw = load({ windows: ['https://valg.example.dk/account'] });
+  await sw.fire('notificationclick', click('/my-shifts/3'));
+  assert.deepEqual(sw.calls.navigated, [['https://valg.example.dk/account', 'https://valg.example.dk/my-shifts/3']]);
+});
+
+test('a tap with no window open opens the page', async () => {
+  const sw = load();
+  await sw.fire('notificationclick', click('/my-shifts/3'));
+  assert.deepEqual(sw.calls.opened, ['https://valg.example.dk/my-shifts/3']);
+});
+
+test('server functions and other sites are never answered from a cache', async () => {
+  const sw = load();
+  const answers = [];
+  const fetchEvent = (url, mode = 'cors', method = 'GET') => ({
+    request: { method, url, mode },
+    respondWith: (p) => { answers.push(p); },
+  });
+  sw.listeners.fetch(fetchEvent('https://valg.example.dk/api/home/overview'));
+  sw.listeners.fetch(fetchEvent('https://elsewhere.example/pkg/x.wasm'));
+  sw.listeners.fetch(fetchEvent('https://valg.example.dk/stations', 'navigate', 'POST'));
+  assert.equal(answers.length, 0);
+  sw.listeners.fetch(fetchEvent('https://valg.example.dk/stations', 'navigate'));
+  sw.listeners.fetch(fetchEvent('https://valg.example.dk/pkg/valgvagt.wasm'));
+  assert.equal(answers.length, 2);
+  for (const answer of await Promise.all(answers)) assert.equal(await answer.text(), 'ok');
+});

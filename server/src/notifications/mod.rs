@@ -1,0 +1,430 @@
+//! Delivering the outbox: a worker in the server claims due messages, writes
+//! each in the recipient's language from the election's template (or the
+//! default text), and tries the recipient's channels in their order of
+//! preference — push, email, SMS — falling back when one fails. A message
+//! that no channel could deliver is tried again later with exponential
+//! backoff, and marked failed after the last try.
+//!
+//! A claimed message carries a lease: if the server stops or crashes while
+//! holding it, the message falls due again when the lease runs out, so no
+//! message is lost. Each message goes out with its own push topic and mail
+//! Message-ID, so a push service or mail client recognises a repeat of a
+//! message that was in flight at the moment of a crash.
+
+pub mod push;
+pub mod queue;
+pub mod sms;
+
+use app::domain::notifications::{
+    backoff_secs, render, Channel, Params, PushAction, PushPayload, Template, MAX_ATTEMPTS,
+};
+use app::i18n::{translate, Locale};
+use app::server::mail::{Mailer, OutgoingMail};
+use app::server::Storage;
+use futures::stream::{self, StreamExt};
+use push::{PushOutcome, PushSender};
+use queue::{Claimed, OutboxQueue};
+use sms::SmsGateway;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{watch, Notify};
+
+/// Everything the worker delivers with.
+pub struct Delivery {
+    pub queue: Arc<dyn OutboxQueue>,
+    pub storage: Arc<dyn Storage>,
+    pub mailer: Arc<dyn Mailer>,
+    pub push: Option<Arc<PushSender>>,
+    pub sms: Option<Arc<SmsGateway>>,
+    pub public_url: String,
+    pub municipality: String,
+    pub clock: fn() -> i64,
+    /// How long a claimed message stays with this worker.
+    pub lease_secs: i64,
+    /// Messages claimed at once, and delivered side by side.
+    pub batch: i64,
+    pub concurrency: usize,
+}
+
+/// What one message's delivery came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Delivered {
+    Sent(Channel),
+    Retry,
+    Failed,
+}
+
+impl Delivery {
+    /// Claims one batch of due messages and delivers them; returns how many
+    /// were claimed (0 when nothing was due).
+    pub async fn run_once(&self) -> anyhow::Result<usize> {
+        let (_keep, running) = watch::channel(false);
+        self.run_batch(&running).await
+    }
+
+    /// One batch; once `stop` turns true, messages not yet started are
+    /// given back to the queue instead of being delivered.
+    async fn run_batch(&self, stop: &watch::Receiver<bool>) -> anyhow::Result<usize> {
+        let now = (self.clock)();
+        let claimed = self
+            .queue
+            .claim_due(now, self.lease_secs, self.batch)
+            .await
+            .map_err(|e| anyhow::anyhow!("claiming outbox messages failed: {e:?}"))?;
+        let count = claimed.len();
+        stream::iter(claimed)
+            .for_each_concurrent(self.concurrency, |message| async move {
+                let result = if *stop.borrow() {
+                    self.queue
+                        .release(message.id)
+                        .await
+                        .map(|_| Delivered::Retry)
+                } else {
+                    self.deliver(message).await
+                };
+                if let Err(e) = result {
+                    tracing::error!("outbox delivery failed: {e:?}");
+                }
+            })
+            .await;
+        Ok(count)
+    }
+
+    /// Delivers every message that is due now (tests and the benchmark).
+    pub async fn drain(&self) -> anyhow::Result<usize> {
+        let mut total = 0;
+        loop {
+            let n = self.run_once().await?;
+            if n == 0 {
+                return Ok(total);
+            }
+            total += n;
+        }
+    }
+
+    /// Tries the recipient's channels in order until one delivers.
+    pub async fn deliver(&self, message: Claimed) -> Result<Delivered, app::domain::AppError> {
+        let mut last_error = String::new();
+        let mut tried_any = false;
+        for channel in message.recipient.channels.clone() {
+            let result = match channel {
+                Channel::Push => match (&self.push, message.recipient.push.is_empty()) {
+                    (Some(sender), false) => Some(self.send_push(sender, &message).await),
+                    _ => None,
+                },
+                Channel::Email => match &message.recipient.email {
+                    Some(address) => Some(self.send_email(address, &message).await),
+                    None => None,
+                },
+                Channel::Sms => match (&self.sms, &message.recipient.phone) {
+                    (Some(gateway), Some(phone)) => {
+                        Some(self.send_sms(gateway, phone, &message).await)
+                    }
+                    _ => None,
+                },
+            };
+            // A channel the recipient cannot be reached on is skipped silently.
+            let Some(result) = result else { continue };
+            tried_any = true;
+            let now = (self.clock)();
+            match result {
+                Ok(()) => {
+                    self.queue
+                        .record_attempt(message.id, channel, None, now)
+                        .await?;
+                    self.queue.mark_sent(message.id, channel, now).await?;
+                    return Ok(Delivered::Sent(channel));
+                }
+                Err(error) => {
+                    tracing::warn!(id = message.id, channel = channel.as_str(), %error, "delivery failed");
+                    self.queue
+                        .record_attempt(message.id, channel, Some(&error), now)
+                        .await?;
+                    last_error = format!("{}: {error}", channel.as_str());
+                }
+            }
+        }
+        if !tried_any {
+            self.queue
+                .mark_failed(message.id, "no channel reaches the recipient")
+                .await?;
+            return Ok(Delivered::Failed);
+        }
+        if message.attempts >= MAX_ATTEMPTS {
+            self.queue.mark_failed(message.id, &last_error).await?;
+            return Ok(Delivered::Failed);
+        }
+        let next = (self.clock)() + backoff_secs(message.attempts - 1);
+        self.queue.mark_retry(message.id, &last_error, next).await?;
+        Ok(Delivered::Retry)
+    }
+
+    /// The message's words on one channel: the election's template if a
+    /// coordinator wrote one, else the default text, with placeholders filled.
+    async fn compose(&self, message: &Claimed, channel: Channel) -> Template {
+        let language = message.recipient.language.as_str();
+        let custom = match message.election_id {
+            Some(election) => self
+                .storage
+                .find_template(
+                    election,
+                    message.task_type_id,
+                    message.kind,
+                    channel,
+                    language,
+                )
+                .await
+                .unwrap_or_else(|e| {
+                    tracing::error!("reading a message template failed: {e:?}");
+                    None
+                }),
+            None => None,
+        };
+        let template =
+            custom.unwrap_or_else(|| default_template(locale_of(language), message, channel));
+        let params = self.params(message);
+        Template {
+            subject: render(&template.subject, &params),
+            body: render(&template.body, &params),
+        }
+    }
+
+    /// The message's own values plus those every message has.
+    fn params(&self, message: &Claimed) -> Params {
+        let mut params = message.params.clone();
+        params
+            .entry("name".into())
+            .or_insert_with(|| message.recipient.name.clone());
+        params.insert("municipality".into(), self.municipality.clone());
+        params
+            .entry("shifts_url".into())
+            .or_insert_with(|| format!("{}/", self.public_url));
+        params
+            .entry("shift_url".into())
+            .or_insert_with(|| format!("{}/", self.public_url));
+        params
+    }
+
+    async fn send_push(&self, sender: &PushSender, message: &Claimed) -> Result<(), String> {
+        let text = self.compose(message, Channel::Push).await;
+        let locale = locale_of(&message.recipient.language);
+        let actions = if message.kind.answerable() {
+            vec![
+                PushAction {
+                    action: "accept".into(),
+                    title: translate(locale, "push.accept"),
+                },
+                PushAction {
+                    action: "decline".into(),
+                    title: translate(locale, "push.decline"),
+                },
+            ]
+        } else {
+            Vec::new()
+        };
+        let payload = PushPayload {
+            title: text.subject,
+            body: text.body,
+            // Reminders for the same seat replace each other on the screen.
+            tag: match message.seat_id {
+                Some(seat) => format!("seat-{seat}"),
+                None => format!("message-{}", message.id),
+            },
+            url: self
+                .params(message)
+                .get("shift_url")
+                .cloned()
+                .unwrap_or_else(|| "/".into()),
+            lang: message.recipient.language.clone(),
+            seat_id: message.seat_id,
+            actions,
+        };
+        let bytes = serde_json::to_vec(&payload).map_err(|e| e.to_string())?;
+        let topic = format!("m{}", message.id);
+        let mut errors = Vec::new();
+        let mut delivered = false;
+        // Every device the person turned push on gets it.
+        for target in &message.recipient.push {
+            match sender.send(target, &bytes, &topic, 24 * 3600).await {
+                PushOutcome::Delivered => {
+                    delivered = true;
+                    let _ = self.queue.push_delivered(target.id, (self.clock)()).await;
+                }
+                PushOutcome::Gone => {
+                    let _ = self.queue.drop_push_subscription(target.id).await;
+                    errors.push("subscription gone".to_string());
+                }
+                PushOutcome::Failed(e) => errors.push(e),
+            }
+        }
+        if delivered {
+            Ok(())
+        } else {
+            Err(errors.join("; "))
+        }
+    }
+
+    async fn send_email(&self, address: &str, message: &Claimed) -> Result<(), String> {
+        let text = self.compose(message, Channel::Email).await;
+        let host = self
+            .public_url
+            .split("://")
+            .nth(1)
+            .unwrap_or("localhost")
+            .split([':', '/'])
+            .next()
+            .unwrap_or("localhost")
+            .to_string();
+        self.mailer
+            .send(OutgoingMail {
+                to: address.to_string(),
+                subject: text.subject,
+                html: email_html(&text.body),
+                text: text.body,
+                message_id: Some(format!("<outbox-{}@{host}>", message.id)),
+            })
+            .await
+            .map_err(|e| format!("{e:?}"))
+    }
+
+    async fn send_sms(
+        &self,
+        gateway: &SmsGateway,
+        phone: &str,
+        message: &Claimed,
+    ) -> Result<(), String> {
+        let text = self.compose(message, Channel::Sms).await;
+        gateway
+            .send(phone, &text.body, &message.idempotency_key)
+            .await
+    }
+
+    /// Runs until `shutdown` turns true: delivers what is due, then sleeps
+    /// until the next message falls due or `wake` is notified.
+    pub fn spawn(
+        self: Arc<Self>,
+        wake: Arc<Notify>,
+        mut shutdown: watch::Receiver<bool>,
+    ) -> tokio::task::JoinHandle<()> {
+        tokio::spawn(async move {
+            loop {
+                if *shutdown.borrow() {
+                    return;
+                }
+                let claimed = match self.run_batch(&shutdown).await {
+                    Ok(n) => n,
+                    Err(e) => {
+                        tracing::error!("{e}");
+                        0
+                    }
+                };
+                if claimed > 0 {
+                    continue;
+                }
+                let wait = match self.queue.next_due_at().await {
+                    Ok(Some(at)) => (at - (self.clock)()).clamp(0, 30),
+                    _ => 30,
+                };
+                let wait = Duration::from_secs(wait as u64).max(Duration::from_millis(50));
+                tokio::select! {
+                    _ = wake.notified() => {}
+                    _ = tokio::time::sleep(wait) => {}
+                    _ = shutdown.changed() => {}
+                }
+            }
+        })
+    }
+}
+
+fn locale_of(language: &str) -> Locale {
+    Locale::parse(language).unwrap_or_default()
+}
+
+/// The default wording from the locale files: `msg.<kind>.<channel>.subject`
+/// and `…body`; a free-text message is the coordinator's own words.
+pub fn default_template(locale: Locale, message: &Claimed, channel: Channel) -> Template {
+    let key = |part: &str| format!("msg.{}.{}.{part}", message.kind.as_str(), channel.as_str());
+    Template {
+        subject: if channel == Channel::Sms {
+            String::new()
+        } else {
+            translate(locale, &key("subject"))
+        },
+        body: translate(locale, &key("body")),
+    }
+}
+
+/// Plain text to simple HTML: paragraphs, line breaks, and links.
+pub fn email_html(text: &str) -> String {
+    let mut html = String::from(
+        "<!DOCTYPE html><html><body style=\"font-family: sans-serif; line-height: 1.5\">",
+    );
+    for paragraph in text.split("\n\n") {
+        html.push_str("<p>");
+        let lines: Vec<String> = paragraph.lines().map(linkify).collect();
+        html.push_str(&lines.join("<br>"));
+        html.push_str("</p>");
+    }
+    html.push_str("</body></html>");
+    html
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+fn linkify(line: &str) -> String {
+    line.split(' ')
+        .map(|word| {
+            if word.starts_with("https://") || word.starts_with("http://") {
+                let url = escape(word);
+                format!("<a href=\"{url}\">{url}</a>")
+            } else {
+                escape(word)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use app::domain::notifications::{unknown_placeholders, MessageKind};
+
+    #[test]
+    fn every_message_has_default_words_in_both_languages() {
+        for locale in [Locale::Da, Locale::En] {
+            for kind in MessageKind::ALL {
+                for channel in Channel::ALL {
+                    let mut parts = vec!["body"];
+                    if channel != Channel::Sms {
+                        parts.push("subject");
+                    }
+                    for part in parts {
+                        let key = format!("msg.{}.{}.{part}", kind.as_str(), channel.as_str());
+                        let text = translate(locale, &key);
+                        assert_ne!(text, key, "{key} is missing ({locale:?})");
+                        assert!(
+                            unknown_placeholders(&text).is_empty(),
+                            "{key} ({locale:?}) uses {:?}",
+                            unknown_placeholders(&text)
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn mail_html_escapes_and_links() {
+        let html = email_html("Hej <Karen>\nSe https://valg.example.dk/x?a=1&b=2\n\nHilsen");
+        assert!(html.contains(
+            "<p>Hej &lt;Karen&gt;<br>Se <a href=\"https://valg.example.dk/x?a=1&amp;b=2\">"
+        ));
+        assert!(html.contains("<p>Hilsen</p>"));
+    }
+}
