@@ -84,10 +84,18 @@ pub fn t_with(key: &str, args: &[(&str, &str)]) -> String {
 
 /// A date as people write it: "tirsdag 1. juni 2027" / "Tuesday 1 June 2027".
 pub fn long_date(day: chrono::NaiveDate) -> String {
+    long_date_in(use_locale(), day)
+}
+
+/// [`long_date`] in a given language (messages sent outside a page).
+pub fn long_date_in(locale: Locale, day: chrono::NaiveDate) -> String {
     use chrono::Datelike;
-    let weekday = t(&format!("weekday.{}", day.weekday().num_days_from_monday()));
-    let month = t(&format!("month.{}", day.month()));
-    match use_locale() {
+    let weekday = translate(
+        locale,
+        &format!("weekday.{}", day.weekday().num_days_from_monday()),
+    );
+    let month = translate(locale, &format!("month.{}", day.month()));
+    match locale {
         Locale::Da => format!("{weekday} {}. {month} {}", day.day(), day.year()),
         Locale::En => format!("{weekday} {} {month} {}", day.day(), day.year()),
     }
@@ -95,15 +103,33 @@ pub fn long_date(day: chrono::NaiveDate) -> String {
 
 /// A short date for tables: "1.6.2027" / "1 Jun 2027".
 pub fn short_date(day: chrono::NaiveDate) -> String {
+    short_date_in(use_locale(), day)
+}
+
+pub fn short_date_in(locale: Locale, day: chrono::NaiveDate) -> String {
     use chrono::Datelike;
-    match use_locale() {
+    match locale {
         Locale::Da => format!("{}.{}.{}", day.day(), day.month(), day.year()),
         Locale::En => {
-            let month = t(&format!("month.{}", day.month()));
+            let month = translate(locale, &format!("month.{}", day.month()));
             let abbreviated: String = month.chars().take(3).collect();
             format!("{} {abbreviated} {}", day.day(), day.year())
         }
     }
+}
+
+/// The unix time of a Danish wall-clock time (the first of the two, in the
+/// hour that repeats when summer time ends).
+pub fn copenhagen_to_unix(day: chrono::NaiveDate, time: chrono::NaiveTime) -> i64 {
+    let local = day.and_time(time).and_utc().timestamp();
+    for offset in [7200, 3600] {
+        let at = local - offset;
+        if copenhagen_time(at).is_some_and(|t| t.offset().local_minus_utc() as i64 == offset) {
+            return at;
+        }
+    }
+    // In the hour skipped when summer time begins: count it as winter time.
+    local - 3600
 }
 
 /// Danish time for a unix timestamp: UTC+1, and UTC+2 from the last Sunday
@@ -132,8 +158,18 @@ pub fn short_date_at(at: i64) -> String {
 
 /// The Danish date and clock time of a timestamp: "1.6.2027 14:05".
 pub fn date_time_at(at: i64) -> String {
+    date_time_in(use_locale(), at)
+}
+
+pub fn date_time_in(locale: Locale, at: i64) -> String {
     copenhagen_time(at)
-        .map(|t| format!("{} {}", short_date(t.date_naive()), t.format("%H:%M")))
+        .map(|t| {
+            format!(
+                "{} {}",
+                short_date_in(locale, t.date_naive()),
+                t.format("%H:%M")
+            )
+        })
         .unwrap_or_default()
 }
 
@@ -159,6 +195,27 @@ mod tests {
         assert_eq!(offset(2027, 3, 28, 1, 0), 7200);
         assert_eq!(offset(2027, 10, 31, 0, 59), 7200);
         assert_eq!(offset(2027, 10, 31, 1, 0), 3600);
+    }
+
+    #[test]
+    fn danish_wall_clock_to_unix_and_back() {
+        use chrono::{NaiveDate, NaiveTime};
+        let at = |y, m, d, h| {
+            super::copenhagen_to_unix(
+                NaiveDate::from_ymd_opt(y, m, d).unwrap(),
+                NaiveTime::from_hms_opt(h, 0, 0).unwrap(),
+            )
+        };
+        // 07:00 in May is 05:00 UTC; in January 06:00 UTC.
+        assert_eq!(at(2027, 5, 4, 7), 1_809_406_800);
+        assert_eq!(at(2027, 1, 4, 7), 1_799_042_400);
+        for (y, m, d, h) in [(2027, 5, 4, 7), (2027, 1, 4, 7), (2027, 10, 31, 12)] {
+            let t = super::copenhagen_time(at(y, m, d, h)).unwrap();
+            assert_eq!(
+                t.format("%Y-%m-%d %H").to_string(),
+                format!("{y}-{m:02}-{d:02} {h:02}")
+            );
+        }
     }
 
     use super::*;
