@@ -219,7 +219,10 @@ fn ElectionRow(election: Election) -> impl IntoView {
     };
     view! {
         <tr>
-            <td><a href=format!("/elections/{id}/seats")>{election.title.clone()}</a></td>
+            <td>
+                <a href=format!("/elections/{id}/seats")>{election.title.clone()}</a>
+                <br/><a class="hint" href=format!("/elections/{id}/messages")>{t("templates.link")}<span class="visually-hidden">" – " {election.title.clone()}</span></a>
+            </td>
             <td>{election.election_type_title.clone()}</td>
             <td>{short_date(election.election_day)}</td>
             <td><span class=badge_class>{t(badge_key)}</span></td>
@@ -275,6 +278,7 @@ fn ElectionFormView(data: ElectionFormData) -> impl IntoView {
         // A new election starts with every station ticked.
         None => data.stations.iter().map(|s| s.id).collect(),
     };
+    let reminders = e.as_ref().map(|e| e.reminders).unwrap_or_default();
     view! {
         <Title text=heading.clone()/>
         <h1>{heading}</h1>
@@ -292,6 +296,14 @@ fn ElectionFormView(data: ElectionFormData) -> impl IntoView {
                     value=e.as_ref().map(|e| e.lock_days.to_string()).unwrap_or_else(|| "7".into()) required=true hint="elections.lock_days_hint"/>
                 <Checkbox name="form[active]" label="field.active" checked=e.as_ref().is_some_and(|e| e.active)/>
             </div>
+            <fieldset class="form form-grid">
+                <legend>{t("elections.reminders")}</legend>
+                <Field name="form[invite_reminder_days]" label="field.invite_reminder_days" kind="number" min="0" max="30"
+                    value=reminders.invite_every_days.to_string() required=true hint="elections.invite_reminder_hint"/>
+                <Field name="form[shift_reminder_days]" label="field.shift_reminder_days" kind="number" min="0" max="30"
+                    value=reminders.shift_days_before.to_string() required=true hint="elections.shift_reminder_hint"/>
+                <Checkbox name="form[morning_reminder]" label="field.morning_reminder" checked=reminders.morning/>
+            </fieldset>
             <fieldset>
                 <legend>{t("field.stations")}</legend>
                 {data.stations.into_iter().map(|s| {

@@ -17,9 +17,11 @@ pub mod notifications;
 pub mod passkeys;
 pub mod rosters;
 pub mod seats;
+pub mod shifts;
 pub mod stations;
 pub mod tasks;
 pub mod teams;
+pub mod templates;
 pub mod users;
 pub mod volunteers;
 
@@ -114,6 +116,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/elections/:id/copy") view=elections::CopyElectionPage/>
                     <Route path=path!("/elections/:id/seats") view=seats::ElectionSeatsPage/>
                     <Route path=path!("/elections/:id/seats/:station") view=seats::SeatPlanPage/>
+                    <Route path=path!("/elections/:id/messages") view=templates::TemplatesPage/>
                     <Route path=path!("/election-types") view=elections::ElectionTypesPage/>
                     <Route path=path!("/election-types/new") view=elections::ElectionTypeFormPage/>
                     <Route path=path!("/election-types/:id") view=elections::ElectionTypeFormPage/>

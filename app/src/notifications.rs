@@ -110,11 +110,24 @@ pub async fn remove_push_device(id: Id) -> Result<(), AppError> {
     .await
 }
 
+/// The log, and what it should say about the channels this installation has.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct MessageLog {
+    pub messages: Vec<MessageRecord>,
+    pub sms_available: bool,
+}
+
 #[server(endpoint = "messages/list")]
-pub async fn list_messages(volunteer_id: Option<Id>) -> Result<Vec<MessageRecord>, AppError> {
+pub async fn list_messages(volunteer_id: Option<Id>) -> Result<MessageLog, AppError> {
     crate::server::guarded(async move {
         let (ctx, _) = crate::server::require_plan_viewer().await?;
-        ctx.storage.list_messages(volunteer_id, MESSAGE_PAGE).await
+        Ok(MessageLog {
+            messages: ctx
+                .storage
+                .list_messages(volunteer_id, MESSAGE_PAGE)
+                .await?,
+            sms_available: ctx.settings.sms_available,
+        })
     })
     .await
 }
@@ -326,10 +339,15 @@ pub fn MessagesPage() -> impl IntoView {
     view! {
         <Title text=t("messages.title")/>
         <h1>{t("messages.title")}</h1>
-        <Loaded resource=messages view={|list: Vec<MessageRecord>| if list.is_empty() {
-            view! { <p class="empty">{t("messages.none")}</p> }.into_any()
-        } else {
-            view! { <MessageTable list/> }.into_any()
+        <Loaded resource=messages view={|log: MessageLog| view! {
+            {(!log.sms_available).then(|| view! {
+                <div class="alert alert-info" role="note"><p>{t("messages.no_sms")}</p></div>
+            })}
+            {if log.messages.is_empty() {
+                view! { <p class="empty">{t("messages.none")}</p> }.into_any()
+            } else {
+                view! { <MessageTable list=log.messages/> }.into_any()
+            }}
         }}/>
     }
 }
@@ -407,4 +425,49 @@ pub fn SendMessageForm(volunteer_id: Id) -> impl IntoView {
             </ActionForm>
         </section>
     }
+}
+
+/// The placeholder values of a message about a seat, in the recipient's
+/// language: where, when, what, and the links to answer.
+pub fn seat_params(
+    seat: &crate::domain::seats::SeatDetails,
+    public_url: &str,
+) -> crate::domain::notifications::Params {
+    use crate::i18n::{date_time_in, long_date_in, translate, Locale};
+    let locale = seat
+        .volunteer_language
+        .as_deref()
+        .and_then(Locale::parse)
+        .unwrap_or_default();
+    let shift_url = match seat.volunteer_id {
+        Some(v) => format!("{public_url}/volunteers/{v}"),
+        None => format!("{public_url}/"),
+    };
+    let mut params: crate::domain::notifications::Params = [
+        ("election", seat.election_title.clone()),
+        ("task_type", seat.task_type.clone()),
+        ("station", seat.station_name.clone()),
+        ("address", seat.address.clone()),
+        ("date", long_date_in(locale, seat.day)),
+        ("start", seat.start_time.format("%H:%M").to_string()),
+        ("end", seat.end_time.format("%H:%M").to_string()),
+        (
+            "payment",
+            translate(locale, "common.dkk").replace("{n}", &seat.payment_dkk.to_string()),
+        ),
+        ("accept_url", format!("{shift_url}#seat-{}", seat.seat_id)),
+        ("decline_url", format!("{shift_url}#seat-{}", seat.seat_id)),
+        ("shift_url", shift_url.clone()),
+        ("shifts_url", shift_url),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    if let Some(name) = &seat.volunteer_name {
+        params.insert("name".into(), name.clone());
+    }
+    if let Some(at) = seat.respond_by {
+        params.insert("respond_by".into(), date_time_in(locale, at));
+    }
+    params
 }

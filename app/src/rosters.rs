@@ -9,6 +9,7 @@ use crate::domain::{AppError, Id};
 use crate::i18n::{long_date, t, t_with};
 use crate::volunteers::{ContactLinks, StatusBadge};
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
 
@@ -19,6 +20,8 @@ pub struct RosterData {
     pub elections: Vec<(Id, String)>,
     pub election_id: Option<Id>,
     pub lines: Vec<RosterLine>,
+    /// The viewer may invite people to open seats here.
+    pub can_invite: bool,
 }
 
 #[server(endpoint = "rosters/station")]
@@ -59,6 +62,7 @@ pub async fn load_roster(station_id: Id, election_id: Option<Id>) -> Result<Rost
             .await;
         }
         Ok(RosterData {
+            can_invite: user.can_plan_area(station.area_id),
             station,
             elections,
             election_id: chosen,
@@ -132,6 +136,7 @@ pub fn RosterPage() -> impl IntoView {
 fn RosterView(data: RosterData) -> impl IntoView {
     let title = t_with("rosters.title", &[("station", &data.station.name)]);
     let station_id = data.station.id;
+    let can_invite = data.can_invite;
     let mut days: Vec<(chrono::NaiveDate, Vec<RosterLine>)> = Vec::new();
     for line in data.lines {
         match days.last_mut() {
@@ -158,7 +163,7 @@ fn RosterView(data: RosterData) -> impl IntoView {
                 <section class="roster-day">
                     <h2>{long_date(day)}</h2>
                     <ul class="roster">
-                        {lines.into_iter().map(|l| view! { <RosterItem line=l/> }).collect_view()}
+                        {lines.into_iter().map(|l| view! { <RosterItem line=l can_invite/> }).collect_view()}
                     </ul>
                 </section>
             }).collect_view().into_any()
@@ -167,9 +172,11 @@ fn RosterView(data: RosterData) -> impl IntoView {
 }
 
 #[component]
-fn RosterItem(line: RosterLine) -> impl IntoView {
+fn RosterItem(line: RosterLine, can_invite: bool) -> impl IntoView {
+    let open = line.person.is_none();
+    let seat = line.seat_id.to_string();
     view! {
-        <li class="card roster-line">
+        <li class="card roster-line" id=format!("seat-{seat}")>
             <p class="roster-task">
                 <strong>{line.task_type.clone()}</strong>
                 " " {line.start_time.format("%H:%M").to_string()} "–" {line.end_time.format("%H:%M").to_string()}
@@ -182,6 +189,25 @@ fn RosterItem(line: RosterLine) -> impl IntoView {
                 }.into_any(),
                 None => view! { <p class="muted">{t("rosters.open_seat")}</p> }.into_any(),
             }}
+            {(open && can_invite).then(|| view! {
+                <details class="invite">
+                    <summary class="btn btn-secondary btn-small">
+                        {t("shifts.invite")}<span class="visually-hidden">" – " {line.task_type.clone()} " " {long_date(line.day)}</span>
+                    </summary>
+                    <form class="form" method="post" action=crate::shifts::InviteToSeat::url()>
+                        <input type="hidden" name="seat_id" value=seat.clone()/>
+                        <div class="field">
+                            <label for=format!("invite-email-{seat}")>{t("shifts.invite_email")}</label>
+                            <input id=format!("invite-email-{seat}") name="email" type="email" required=true autocomplete="off"/>
+                        </div>
+                        <div class="field">
+                            <label for=format!("invite-days-{seat}")>{t("shifts.respond_days")}</label>
+                            <input id=format!("invite-days-{seat}") name="respond_days" type="number" min="1" max="30" value="7" required=true/>
+                        </div>
+                        <button type="submit" class="btn btn-primary btn-small">{t("shifts.send_invite")}</button>
+                    </form>
+                </details>
+            })}
         </li>
     }
 }

@@ -20,6 +20,8 @@ pub struct VolunteerProfile {
     pub shifts: Vec<PersonShift>,
     /// The viewer may write to this volunteer (the office).
     pub can_message: bool,
+    /// The viewer is this volunteer (and may answer invitations).
+    pub is_self: bool,
 }
 
 #[server(endpoint = "volunteers/get")]
@@ -40,6 +42,7 @@ pub async fn load_volunteer(id: Id) -> Result<VolunteerProfile, AppError> {
         }
         Ok(VolunteerProfile {
             can_message: user.can_plan_somewhere(),
+            is_self: user.volunteer_id == Some(id),
             teams: ctx.storage.volunteer_teams(id).await?,
             shifts: ctx.storage.volunteer_shifts(id).await?,
             volunteer,
@@ -195,7 +198,7 @@ pub fn VolunteerPage() -> impl IntoView {
                 </section>
                 <section>
                     <h2>{t("volunteers.shifts")}</h2>
-                    <ShiftList shifts=p.shifts/>
+                    <ShiftList shifts=p.shifts answerable=p.is_self/>
                 </section>
                 {p.can_message.then(|| view! {
                     <crate::notifications::SendMessageForm volunteer_id=v.id/>
@@ -232,20 +235,29 @@ pub fn ContactLinks(phone: Option<String>, email: Option<String>) -> impl IntoVi
 
 /// A person's shifts: day, time, place, task and whether they answered.
 #[component]
-pub fn ShiftList(shifts: Vec<PersonShift>) -> impl IntoView {
+pub fn ShiftList(
+    shifts: Vec<PersonShift>,
+    /// Show accept and decline on open invitations (the person's own list).
+    #[prop(optional)]
+    answerable: bool,
+) -> impl IntoView {
     if shifts.is_empty() {
         return view! { <p class="muted">{t("volunteers.no_shifts")}</p> }.into_any();
     }
     view! {
         <ul class="shift-list">
-            {shifts.into_iter().map(|s| view! {
-                <li>
-                    <span class="shift-when">
-                        {short_date(s.day)} " " {s.start_time.format("%H:%M").to_string()} "–" {s.end_time.format("%H:%M").to_string()}
-                    </span>
-                    " · " {s.station_name.clone()} " · " {s.task_type.clone()}
-                    " " <StatusBadge status=s.status/>
-                </li>
+            {shifts.into_iter().map(|s| {
+                let invited = answerable && s.status == SeatStatus::Invited;
+                view! {
+                    <li id=format!("seat-{}", s.seat_id)>
+                        <span class="shift-when">
+                            {short_date(s.day)} " " {s.start_time.format("%H:%M").to_string()} "–" {s.end_time.format("%H:%M").to_string()}
+                        </span>
+                        " · " {s.station_name.clone()} " · " {s.task_type.clone()}
+                        " " <StatusBadge status=s.status/>
+                        {invited.then(|| view! { <AnswerForms seat_id=s.seat_id/> })}
+                    </li>
+                }
             }).collect_view()}
         </ul>
     }
@@ -256,4 +268,33 @@ pub fn ShiftList(shifts: Vec<PersonShift>) -> impl IntoView {
 pub fn StatusBadge(status: SeatStatus) -> impl IntoView {
     let class = format!("badge badge-{}", status.as_str());
     view! { <span class=class>{t(&format!("status.{}", status.as_str()))}</span> }
+}
+
+/// Accept and decline for an open invitation; plain forms, so they work
+/// before the wasm has loaded.
+#[component]
+fn AnswerForms(seat_id: Id) -> impl IntoView {
+    use crate::shifts::AnswerInvitation;
+    let seat = seat_id.to_string();
+    view! {
+        <div class="answer">
+            <form method="post" action=AnswerInvitation::url()>
+                <input type="hidden" name="seat_id" value=seat.clone()/>
+                <input type="hidden" name="answer" value="accept"/>
+                <button type="submit" class="btn btn-primary btn-small">{t("shifts.accept")}</button>
+            </form>
+            <details>
+                <summary class="btn btn-secondary btn-small">{t("shifts.decline")}</summary>
+                <form class="form" method="post" action=AnswerInvitation::url()>
+                    <input type="hidden" name="seat_id" value=seat.clone()/>
+                    <input type="hidden" name="answer" value="decline"/>
+                    <div class="field">
+                        <label for=format!("reason-{seat}")>{t("shifts.reason")}</label>
+                        <input id=format!("reason-{seat}") name="reason" type="text" maxlength="500"/>
+                    </div>
+                    <button type="submit" class="btn btn-danger btn-small">{t("shifts.decline_yes")}</button>
+                </form>
+            </details>
+        </div>
+    }
 }

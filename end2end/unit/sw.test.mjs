@@ -7,9 +7,9 @@ import vm from 'node:vm';
 
 const source = readFileSync(new URL('../../server/src/pwa/sw.js', import.meta.url), 'utf8');
 
-function load({ windows = [] } = {}) {
+function load({ windows = [], answerStatus = 200 } = {}) {
   const listeners = {};
-  const calls = { shown: [], focused: [], navigated: [], opened: [] };
+  const calls = { shown: [], focused: [], navigated: [], opened: [], posted: [] };
   const client = (url) => ({
     url,
     focus: async function () { calls.focused.push(url); return this; },
@@ -40,8 +40,14 @@ function load({ windows = [] } = {}) {
     delete: async () => true,
     keys: async () => [],
   };
-  const fetch = async () => new Response('ok', { headers: { 'content-type': 'text/html' } });
-  vm.runInNewContext(source.replace('__BUILD__', 'test'), { self, URL, Response, console, caches, fetch });
+  const fetch = async (url, init) => {
+    if (init && init.method === 'POST') {
+      calls.posted.push({ url, body: init.body, credentials: init.credentials });
+      return new Response('null', { status: answerStatus });
+    }
+    return new Response('ok', { headers: { 'content-type': 'text/html' } });
+  };
+  vm.runInNewContext(source.replace('__BUILD__', 'test'), { self, URL, URLSearchParams, Response, console, caches, fetch });
   const fire = async (type, event) => {
     let waited;
     listeners[type]({ ...event, waitUntil: (p) => { waited = p; }, respondWith: (p) => { waited = p; } });
@@ -72,7 +78,21 @@ test('a push that is not JSON still shows its text', async () => {
   assert.equal(sw.calls.shown[0].options.body, 'Hej');
 });
 
-const click = (url) => ({ action: '', notification: { close() {}, data: { url } } });
+const click = (url, action = '', seatId = null) => ({ action, notification: { close() {}, data: { url, seatId } } });
+
+test('"Accept" on an invitation answers it without opening the app', async () => {
+  const sw = load();
+  await sw.fire('notificationclick', click('/volunteers/7', 'accept', 12));
+  assert.deepEqual(sw.calls.posted, [{ url: '/api/shifts/answer', body: 'seat_id=12&answer=accept', credentials: 'same-origin' }]);
+  assert.deepEqual(sw.calls.opened, []);
+});
+
+test('an answer the server refuses opens the page instead', async () => {
+  const sw = load({ answerStatus: 409 });
+  await sw.fire('notificationclick', click('/volunteers/7', 'decline', 12));
+  assert.equal(sw.calls.posted[0].body, 'seat_id=12&answer=decline');
+  assert.deepEqual(sw.calls.opened, ['https://valg.example.dk/volunteers/7']);
+});
 
 test('a tap focuses a window already on the page', async () => {
   const sw = load({ windows: ['https://valg.example.dk/', 'https://valg.example.dk/my-shifts/3'] });

@@ -506,6 +506,7 @@ pub async fn load(storage: &dyn Storage, municipality_code: &str) -> anyhow::Res
             lock_days: 7,
             active: true,
             station_ids: stations.clone(),
+            reminders: Default::default(),
         })
         .await
         .map_err(e)?;
@@ -589,7 +590,7 @@ pub async fn load(storage: &dyn Storage, municipality_code: &str) -> anyhow::Res
                     (SeatStatus::Invited, Some(now + 7 * 24 * 3600))
                 };
                 storage
-                    .fill_seat(seat, volunteer, status, respond_by, now)
+                    .fill_seat(seat, volunteer, status, respond_by, now, None)
                     .await
                     .map_err(e)?;
             }

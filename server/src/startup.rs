@@ -3,6 +3,7 @@
 
 use crate::config::Config;
 use crate::notifications::push::{new_vapid_key, PushSender};
+use crate::notifications::scheduler::Scheduler;
 use crate::notifications::sms::SmsGateway;
 use crate::notifications::Delivery;
 use crate::secrets;
@@ -255,6 +256,8 @@ pub struct Running {
     /// Set to true to stop the worker after the message in hand.
     pub stop_worker: tokio::sync::watch::Sender<bool>,
     pub delivery: Arc<Delivery>,
+    pub scheduler: Arc<Scheduler>,
+    pub scheduler_task: Option<tokio::task::JoinHandle<()>>,
 }
 
 /// The outbox worker's parts, built from the config: push with the VAPID key
@@ -320,7 +323,16 @@ pub async fn start(config: &Config, listener: TcpListener) -> anyhow::Result<Run
     let (stop_worker, stopped) = tokio::sync::watch::channel(false);
     let worker = config
         .outbox_worker
-        .then(|| delivery.clone().spawn(wake.clone(), stopped));
+        .then(|| delivery.clone().spawn(wake.clone(), stopped.clone()));
+    let scheduler = Arc::new(Scheduler {
+        store: storage.clone(),
+        public_url: config.public_url.clone(),
+    });
+    let scheduler_task = config.outbox_worker.then(|| {
+        scheduler
+            .clone()
+            .spawn(secrets::unix_now, wake.clone(), stopped)
+    });
     let services = Services {
         storage,
         mailer,
@@ -344,6 +356,8 @@ pub async fn start(config: &Config, listener: TcpListener) -> anyhow::Result<Run
         worker,
         stop_worker,
         delivery,
+        scheduler,
+        scheduler_task,
     })
 }
 

@@ -115,7 +115,31 @@ pub struct Election {
     pub lock_days: i64,
     pub active: bool,
     pub station_ids: Vec<Id>,
+    pub reminders: Reminders,
 }
+
+/// When people are reminded, per election.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reminders {
+    /// Remind of an unanswered invitation every this many days (0: never).
+    pub invite_every_days: i64,
+    /// Remind of an accepted shift this many days before (0: never).
+    pub shift_days_before: i64,
+    /// And again on the morning of the shift.
+    pub morning: bool,
+}
+
+impl Default for Reminders {
+    fn default() -> Self {
+        Reminders {
+            invite_every_days: 3,
+            shift_days_before: 2,
+            morning: true,
+        }
+    }
+}
+
+pub const MAX_REMINDER_DAYS: i64 = 30;
 
 impl Election {
     /// Every day on which this election has work, first to last.
@@ -143,6 +167,7 @@ pub struct NewElection {
     pub lock_days: i64,
     pub active: bool,
     pub station_ids: Vec<Id>,
+    pub reminders: Reminders,
 }
 
 /// Work may start at most this long before election day (postal votes) …
@@ -163,6 +188,12 @@ pub struct ElectionForm {
     /// Checked polling stations, as ids.
     #[serde(default)]
     pub stations: Vec<String>,
+    /// Empty means the default.
+    #[serde(default)]
+    pub invite_reminder_days: String,
+    #[serde(default)]
+    pub shift_reminder_days: String,
+    pub morning_reminder: Option<String>,
 }
 
 impl ElectionForm {
@@ -187,9 +218,22 @@ impl ElectionForm {
             lock_days,
             active: forms::checkbox(&self.active),
             station_ids,
+            reminders: Reminders {
+                invite_every_days: days_or("invite_reminder_days", &self.invite_reminder_days, 3)?,
+                shift_days_before: days_or("shift_reminder_days", &self.shift_reminder_days, 2)?,
+                morning: forms::checkbox(&self.morning_reminder),
+            },
         };
         election.check_dates()?;
         Ok(election)
+    }
+}
+
+fn days_or(field: &str, raw: &str, default: i64) -> Result<i64, AppError> {
+    if raw.trim().is_empty() {
+        Ok(default)
+    } else {
+        forms::int_in(field, raw, 0, MAX_REMINDER_DAYS)
     }
 }
 
@@ -273,7 +317,24 @@ mod tests {
             lock_days: "7".into(),
             active: Some("on".into()),
             stations: vec!["3".into(), "4".into()],
+            invite_reminder_days: "".into(),
+            shift_reminder_days: "5".into(),
+            morning_reminder: None,
         }
+    }
+
+    #[test]
+    fn reminders_default_when_left_empty_and_are_bounded() {
+        let e = form().parse().unwrap();
+        assert_eq!(e.reminders.invite_every_days, 3);
+        assert_eq!(e.reminders.shift_days_before, 5);
+        assert!(!e.reminders.morning);
+        let mut f = form();
+        f.invite_reminder_days = "31".into();
+        assert_eq!(
+            f.parse().unwrap_err(),
+            AppError::invalid("invite_reminder_days", "error.too_large")
+        );
     }
 
     #[test]

@@ -257,6 +257,48 @@ pub struct MessageRecord {
     pub sent_at: Option<i64>,
 }
 
+/// A coordinator's wording of one message for an election.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredTemplate {
+    pub id: Id,
+    /// `None`: every task type of the election.
+    pub task_type_id: Option<Id>,
+    pub kind: MessageKind,
+    pub channel: Channel,
+    pub language: String,
+    pub subject: String,
+    pub body: String,
+    pub updated_at: i64,
+}
+
+/// The example values a template's preview is filled with.
+pub fn demo_params() -> Params {
+    [
+        ("name", "Karen Jensen"),
+        ("election", "Folketingsvalg 2027"),
+        ("task_type", "Tilforordnet vælger"),
+        ("station", "Rådhuset"),
+        ("address", "Torvet 1, 4200 Korsbæk"),
+        ("date", "tirsdag 4. maj 2027"),
+        ("start", "07:00"),
+        ("end", "22:00"),
+        ("payment", "1.000 kr."),
+        ("respond_by", "27.4.2027 12:00"),
+        ("accept_url", "https://valg.korsbaek.dk/volunteers/1#seat-1"),
+        (
+            "decline_url",
+            "https://valg.korsbaek.dk/volunteers/1#seat-1",
+        ),
+        ("shift_url", "https://valg.korsbaek.dk/volunteers/1"),
+        ("shifts_url", "https://valg.korsbaek.dk/volunteers/1"),
+        ("message", "Husk madpakke og godt humør."),
+        ("municipality", "Korsbæk Kommune"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect()
+}
+
 /// A device on which a person turned push on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PushDevice {
@@ -313,6 +355,14 @@ mod tests {
         let list = Channel::parse_list("sms, push,sms,fax");
         assert_eq!(list, vec![Channel::Sms, Channel::Push]);
         assert_eq!(Channel::list_to_string(&list), "sms,push");
+    }
+
+    #[test]
+    fn the_preview_values_cover_every_placeholder() {
+        let demo = demo_params();
+        for word in PLACEHOLDERS {
+            assert!(demo.contains_key(*word), "{word}");
+        }
     }
 
     #[test]

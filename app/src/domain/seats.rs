@@ -2,9 +2,40 @@
 //! on each day, and the state of every seat.
 
 use super::{forms, AppError, Id};
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+
+/// One seat with everything a message about it, or an answer to it, needs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeatDetails {
+    pub seat_id: Id,
+    pub election_id: Id,
+    pub election_title: String,
+    pub election_active: bool,
+    pub lock_days: i64,
+    pub reminders: super::elections::Reminders,
+    pub station_id: Id,
+    pub area_id: Id,
+    pub station_name: String,
+    /// "Torvet 1, 4200 Korsbæk".
+    pub address: String,
+    pub day: NaiveDate,
+    pub start_time: NaiveTime,
+    pub end_time: NaiveTime,
+    pub task_type_id: Id,
+    pub task_type: String,
+    pub payment_dkk: i64,
+    /// The task type sends shift reminders.
+    pub task_reminders: bool,
+    pub status: SeatStatus,
+    pub volunteer_id: Option<Id>,
+    pub volunteer_name: Option<String>,
+    /// "da" or "en".
+    pub volunteer_language: Option<String>,
+    pub invited_at: Option<i64>,
+    pub respond_by: Option<i64>,
+}
 
 /// Most seats one team × task cell may hold at a station on a day.
 pub const MAX_SEATS_PER_CELL: i64 = 200;

@@ -10,10 +10,10 @@ use crate::domain::elections::{
 };
 use crate::domain::error::AppResult;
 use crate::domain::notifications::{
-    Channel, MessageKind, MessageRecord, Params, PushDevice, Template,
+    Channel, MessageKind, MessageRecord, Params, PushDevice, StoredTemplate, Template,
 };
 use crate::domain::rosters::{PersonShift, RosterLine, TeamMember};
-use crate::domain::seats::{SeatCell, SeatCountsChange, SeatStatus, StationSeats};
+use crate::domain::seats::{SeatCell, SeatCountsChange, SeatDetails, SeatStatus, StationSeats};
 use crate::domain::stations::{Area, NewArea, NewStation, Station};
 use crate::domain::tasks::{NewTaskType, TaskType};
 use crate::domain::teams::{NewTeam, Team};
@@ -114,6 +114,7 @@ pub trait VolunteerStore: Send + Sync {
 
     async fn create_volunteer(&self, new: &NewVolunteer) -> AppResult<Id>;
     async fn get_volunteer(&self, id: Id) -> AppResult<Volunteer>;
+    async fn find_volunteer_by_email(&self, email: &str) -> AppResult<Option<Id>>;
     async fn count_volunteers(&self) -> AppResult<i64>;
 }
 
@@ -141,8 +142,9 @@ pub trait SeatStore: Send + Sync {
         team_id: Id,
         task_type_id: Id,
     ) -> AppResult<Vec<Id>>;
-    /// Puts a person on an open seat as invited or accepted. Refused when the
-    /// seat is taken or the person has an overlapping shift in any election.
+    /// Puts a person on an open seat as invited or accepted, and writes
+    /// `message` to the outbox in the same transaction. Refused when the seat
+    /// is taken or the person has an overlapping shift in any election.
     async fn fill_seat(
         &self,
         seat_id: Id,
@@ -150,6 +152,20 @@ pub trait SeatStore: Send + Sync {
         status: SeatStatus,
         respond_by: Option<i64>,
         now: i64,
+        message: Option<&NewMessage>,
+    ) -> AppResult<()>;
+    async fn seat_details(&self, seat_id: Id) -> AppResult<SeatDetails>;
+    /// The invited person accepts (the seat is theirs) or declines (it opens
+    /// again, and the history keeps the reason). Refused when the seat is not
+    /// an open invitation to them, or its answer deadline has passed.
+    async fn answer_invitation(
+        &self,
+        seat_id: Id,
+        volunteer_id: Id,
+        accept: bool,
+        reason: &str,
+        now: i64,
+        message: Option<&NewMessage>,
     ) -> AppResult<()>;
     /// Every seat of a station in an election, by day, start and task, with
     /// the people on them.
@@ -328,6 +344,17 @@ pub trait NotificationStore: Send + Sync {
         channel: Channel,
         language: &str,
     ) -> AppResult<Option<Template>>;
+    async fn list_templates(&self, election_id: Id) -> AppResult<Vec<StoredTemplate>>;
+    /// Stores (or replaces) the wording for one election, task type (or
+    /// all), kind, channel and language.
+    async fn save_template(
+        &self,
+        election_id: Id,
+        template: &StoredTemplate,
+        now: i64,
+    ) -> AppResult<()>;
+    /// Back to the default wording.
+    async fn delete_template(&self, election_id: Id, id: Id) -> AppResult<()>;
 }
 
 /// Everything the server functions need from storage.

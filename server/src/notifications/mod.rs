@@ -13,6 +13,7 @@
 
 pub mod push;
 pub mod queue;
+pub mod scheduler;
 pub mod sms;
 
 use app::domain::notifications::{
@@ -59,13 +60,12 @@ impl Delivery {
     /// were claimed (0 when nothing was due).
     pub async fn run_once(&self) -> anyhow::Result<usize> {
         let (_keep, running) = watch::channel(false);
-        self.run_batch(&running).await
+        self.run_batch(&running, (self.clock)()).await
     }
 
     /// One batch; once `stop` turns true, messages not yet started are
     /// given back to the queue instead of being delivered.
-    async fn run_batch(&self, stop: &watch::Receiver<bool>) -> anyhow::Result<usize> {
-        let now = (self.clock)();
+    async fn run_batch(&self, stop: &watch::Receiver<bool>, now: i64) -> anyhow::Result<usize> {
         let claimed = self
             .queue
             .claim_due(now, self.lease_secs, self.batch)
@@ -92,9 +92,15 @@ impl Delivery {
 
     /// Delivers every message that is due now (tests and the benchmark).
     pub async fn drain(&self) -> anyhow::Result<usize> {
+        self.drain_at((self.clock)()).await
+    }
+
+    /// Delivers every message due at `now` (tests that move the clock on).
+    pub async fn drain_at(&self, now: i64) -> anyhow::Result<usize> {
+        let (_keep, running) = watch::channel(false);
         let mut total = 0;
         loop {
-            let n = self.run_once().await?;
+            let n = self.run_batch(&running, now).await?;
             if n == 0 {
                 return Ok(total);
             }
@@ -180,8 +186,8 @@ impl Delivery {
                 }),
             None => None,
         };
-        let template =
-            custom.unwrap_or_else(|| default_template(locale_of(language), message, channel));
+        let template = custom
+            .unwrap_or_else(|| app::templates::default_words(message.kind, channel, language));
         let params = self.params(message);
         Template {
             subject: render(&template.subject, &params),
@@ -239,7 +245,7 @@ impl Delivery {
             seat_id: message.seat_id,
             actions,
         };
-        let bytes = serde_json::to_vec(&payload).map_err(|e| e.to_string())?;
+        let bytes = fit_push_payload(payload)?;
         let topic = format!("m{}", message.id);
         let mut errors = Vec::new();
         let mut delivered = false;
@@ -311,7 +317,7 @@ impl Delivery {
                 if *shutdown.borrow() {
                     return;
                 }
-                let claimed = match self.run_batch(&shutdown).await {
+                let claimed = match self.run_batch(&shutdown, (self.clock)()).await {
                     Ok(n) => n,
                     Err(e) => {
                         tracing::error!("{e}");
@@ -336,22 +342,33 @@ impl Delivery {
     }
 }
 
-fn locale_of(language: &str) -> Locale {
-    Locale::parse(language).unwrap_or_default()
+/// Push services take at most 4 KB, of which 3,052 bytes of plaintext once
+/// encrypted; a body that would not fit is shortened (with an ellipsis).
+pub const MAX_PUSH_PAYLOAD: usize = 3000;
+
+fn fit_push_payload(mut payload: PushPayload) -> Result<Vec<u8>, String> {
+    loop {
+        let bytes = serde_json::to_vec(&payload).map_err(|e| e.to_string())?;
+        if bytes.len() <= MAX_PUSH_PAYLOAD {
+            return Ok(bytes);
+        }
+        // Cut the body by the bytes it is over (plus the ellipsis), at a
+        // character boundary; escapes may need another round.
+        let over = bytes.len() - MAX_PUSH_PAYLOAD + '…'.len_utf8();
+        let mut cut = payload.body.len().saturating_sub(over);
+        while !payload.body.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        if cut == 0 {
+            return Err("the push message does not fit".into());
+        }
+        payload.body.truncate(cut);
+        payload.body.push('…');
+    }
 }
 
-/// The default wording from the locale files: `msg.<kind>.<channel>.subject`
-/// and `…body`; a free-text message is the coordinator's own words.
-pub fn default_template(locale: Locale, message: &Claimed, channel: Channel) -> Template {
-    let key = |part: &str| format!("msg.{}.{}.{part}", message.kind.as_str(), channel.as_str());
-    Template {
-        subject: if channel == Channel::Sms {
-            String::new()
-        } else {
-            translate(locale, &key("subject"))
-        },
-        body: translate(locale, &key("body")),
-    }
+fn locale_of(language: &str) -> Locale {
+    Locale::parse(language).unwrap_or_default()
 }
 
 /// Plain text to simple HTML: paragraphs, line breaks, and links.
@@ -417,6 +434,24 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_long_push_body_is_shortened_to_fit() {
+        let payload = PushPayload {
+            title: "Besked".into(),
+            body: "æ".repeat(4000),
+            tag: "t".into(),
+            url: "/".into(),
+            lang: "da".into(),
+            seat_id: None,
+            actions: vec![],
+        };
+        let bytes = fit_push_payload(payload).unwrap();
+        assert!(bytes.len() <= MAX_PUSH_PAYLOAD);
+        let back: PushPayload = serde_json::from_slice(&bytes).unwrap();
+        assert!(back.body.ends_with('…'));
+        assert!(back.body.chars().count() > 1000);
     }
 
     #[test]

@@ -134,10 +134,32 @@ async function openPage(url) {
   return self.clients.openWindow(target);
 }
 
+/** Answers an invitation without opening the app. If that fails (signed
+ * out, deadline passed, offline), the page opens instead. */
+async function answer(action, seatId, url) {
+  try {
+    const response = await fetch('/api/shifts/answer', {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+      body: new URLSearchParams({ seat_id: String(seatId), answer: action }).toString(),
+    });
+    if (response.ok) return undefined;
+  } catch (offline) {
+    // fall through to opening the page
+  }
+  return openPage(url);
+}
+
 self.addEventListener('notificationclick', (event) => {
   event.notification.close();
   const data = event.notification.data || {};
-  event.waitUntil(openPage(data.url || '/'));
+  const url = data.url || '/';
+  if ((event.action === 'accept' || event.action === 'decline') && data.seatId) {
+    event.waitUntil(answer(event.action, data.seatId, url));
+  } else {
+    event.waitUntil(openPage(url));
+  }
 });
 
 if (typeof module !== 'undefined') {

@@ -14,6 +14,8 @@ enum Who {
     Viewer,
     Planner,
     Administrator,
+    /// Someone signed in for a volunteer record (none of the matrix's users).
+    Volunteer,
 }
 
 const NO_ID: &str = "999999";
@@ -179,6 +181,48 @@ const MATRIX: &[(&str, Who, Form)] = &[
         Who::Planner,
         &[("volunteer_id", NO_ID), ("text", "Hej")],
     ),
+    (
+        "shifts/invite",
+        Who::Planner,
+        &[
+            ("seat_id", NO_ID),
+            ("email", "x@example.dk"),
+            ("respond_days", "7"),
+        ],
+    ),
+    (
+        "shifts/answer",
+        Who::Volunteer,
+        &[("seat_id", NO_ID), ("answer", "accept")],
+    ),
+    (
+        "templates/editor",
+        Who::Viewer,
+        &[
+            ("election_id", NO_ID),
+            ("kind", ""),
+            ("channel", ""),
+            ("language", ""),
+        ],
+    ),
+    (
+        "templates/save",
+        Who::Planner,
+        &[
+            ("election_id", NO_ID),
+            ("kind", "invitation"),
+            ("channel", "sms"),
+            ("language", "da"),
+            ("task_type_id", ""),
+            ("subject", ""),
+            ("body", "Hej"),
+        ],
+    ),
+    (
+        "templates/delete",
+        Who::Planner,
+        &[("election_id", NO_ID), ("id", NO_ID)],
+    ),
     ("users/list", Who::Administrator, &[("text", "")]),
     ("users/scope_choices", Who::Administrator, &[]),
     (
@@ -232,6 +276,7 @@ fn allowed(who: Who, role: Option<Role>) -> bool {
         }
         (Who::Planner, Some(r)) => matches!(r, Role::Administrator | Role::Coordinator),
         (Who::Administrator, Some(r)) => r == Role::Administrator,
+        (Who::Volunteer, Some(_)) => false,
     }
 }
 

@@ -19,6 +19,8 @@ pub struct TestApp {
     /// The outbox worker's delivery, driven by the tests themselves (the
     /// background worker is off so that each test decides when mail goes).
     pub delivery: Arc<valgvagt_server::notifications::Delivery>,
+    /// The reminder scheduler, run by the tests at the times they choose.
+    pub scheduler: Arc<valgvagt_server::notifications::scheduler::Scheduler>,
     /// A cookie-keeping client; signed in after [`TestApp::sign_in_admin`].
     pub client: reqwest::Client,
     _dir: TempDir,
@@ -79,6 +81,7 @@ pub async fn spawn_app_with(extra: &[(&str, String)]) -> TestApp {
         config,
         storage,
         delivery: running.delivery,
+        scheduler: running.scheduler,
         client: client(),
         _dir: dir,
     }

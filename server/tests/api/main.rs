@@ -8,6 +8,7 @@ mod helpers;
 mod notifications;
 mod passkeys;
 mod push_service;
+mod reminders;
 mod scopes;
 mod seats;
 mod setup;

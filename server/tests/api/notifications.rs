@@ -76,8 +76,12 @@ async fn write_to(app: &TestApp, volunteer: Id, text: &str) {
 }
 
 async fn log_of(app: &TestApp, volunteer: Id) -> Vec<MessageRecord> {
-    app.ok("messages/list", &[("volunteer_id", &volunteer.to_string())])
-        .await
+    app.ok::<app::notifications::MessageLog>(
+        "messages/list",
+        &[("volunteer_id", &volunteer.to_string())],
+    )
+    .await
+    .messages
 }
 
 #[tokio::test]
@@ -299,6 +303,8 @@ async fn sms_goes_through_the_gateway_for_those_who_chose_it() {
         .as_str()
         .is_some_and(|r| r.starts_with("free:")));
     assert_eq!(log_of(&app, karen).await[0].channel, Some(Channel::Sms));
+    let log: app::notifications::MessageLog = app.ok("messages/list", &[]).await;
+    assert!(log.sms_available);
     assert!(app.mail.to("karen@example.dk").is_empty());
 }
 
@@ -318,6 +324,8 @@ async fn without_a_gateway_sms_is_skipped_for_the_next_channel() {
     write_to(&app, karen, "Hej").await;
     app.delivery.drain().await.unwrap();
     assert_eq!(log_of(&app, karen).await[0].channel, Some(Channel::Email));
+    let log: app::notifications::MessageLog = app.ok("messages/list", &[]).await;
+    assert!(!log.sms_available, "the log says SMS is not set up");
     // Nobody to reach at all: failed at once, with the reason.
     app.storage
         .set_channels(karen, &[Channel::Sms])

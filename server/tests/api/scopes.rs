@@ -90,7 +90,7 @@ async fn municipality() -> Municipality {
             .open_seats(election.id, station.id, election_day, team.id, task.id)
             .await
             .unwrap()[0];
-        s.fill_seat(seat, member, SeatStatus::Accepted, None, 1)
+        s.fill_seat(seat, member, SeatStatus::Accepted, None, 1, None)
             .await
             .unwrap();
     }
@@ -445,7 +445,7 @@ async fn a_member_with_an_accepted_shift_in_the_lock_period_stays() {
         .await
         .unwrap()[0];
     app.storage
-        .fill_seat(seat, m.member_2, SeatStatus::Accepted, None, 1)
+        .fill_seat(seat, m.member_2, SeatStatus::Accepted, None, 1, None)
         .await
         .unwrap();
     let (status, error) = app.err_with(&leader, "teams/remove_member", &form).await;

@@ -98,7 +98,7 @@ impl Planned {
                 .unwrap();
             self.app
                 .storage
-                .fill_seat(*seat, v, SeatStatus::Accepted, None, 1)
+                .fill_seat(*seat, v, SeatStatus::Accepted, None, 1, None)
                 .await
                 .unwrap();
         }

@@ -149,6 +149,7 @@ pub async fn make_election(
         ("form[last_day]", last),
         ("form[lock_days]", "7"),
         ("form[active]", "on"),
+        ("form[morning_reminder]", "on"),
     ];
     for id in &ids {
         form.push(("form[stations][]", id.as_str()));

@@ -105,6 +105,7 @@ async fn one_person_cannot_hold_overlapping_shifts_across_elections() {
         lock_days: 3,
         active: true,
         station_ids: vec![station],
+        reminders: Default::default(),
     };
     let first = s
         .create_election(&election("Valg A", "2027-06-01"))
@@ -137,19 +138,19 @@ async fn one_person_cannot_hold_overlapping_shifts_across_elections() {
         async move { s.open_seats(e, station, day, team, task).await.unwrap()[0] }
     };
     let night_seat = seat(first, "2027-06-01", night).await;
-    s.fill_seat(night_seat, person, SeatStatus::Accepted, None, 1)
+    s.fill_seat(night_seat, person, SeatStatus::Accepted, None, 1, None)
         .await
         .unwrap();
     // 01:00–06:00 the next day collides with the night count that ends at 02:00 …
     let morning_seat = seat(second, "2027-06-02", morning).await;
     assert_eq!(
-        s.fill_seat(morning_seat, person, SeatStatus::Invited, Some(5), 1)
+        s.fill_seat(morning_seat, person, SeatStatus::Invited, Some(5), 1, None)
             .await,
         Err(AppError::refused("seats.overlap"))
     );
     // … while 08:00–16:00 does not.
     let day_seat = seat(second, "2027-06-02", day_shift).await;
-    s.fill_seat(day_seat, person, SeatStatus::Invited, Some(5), 1)
+    s.fill_seat(day_seat, person, SeatStatus::Invited, Some(5), 1, None)
         .await
         .unwrap();
     // A taken seat cannot be taken again.
@@ -158,7 +159,7 @@ async fn one_person_cannot_hold_overlapping_shifts_across_elections() {
         .await
         .unwrap();
     assert_eq!(
-        s.fill_seat(day_seat, other, SeatStatus::Accepted, None, 1)
+        s.fill_seat(day_seat, other, SeatStatus::Accepted, None, 1, None)
             .await,
         Err(AppError::refused("seats.taken"))
     );

@@ -2,7 +2,7 @@ use super::{now, one_row, SqliteStorage};
 use crate::storage::db_error;
 use app::domain::elections::{
     CitizenshipRule, Election, ElectionCopy, ElectionType, EligibilityRules, NewElection,
-    NewElectionType,
+    NewElectionType, Reminders,
 };
 use app::domain::{AppError, Id};
 use app::server::storage::ElectionStore;
@@ -54,11 +54,15 @@ struct ElectionRow {
     last_day: NaiveDate,
     lock_days: i64,
     active: bool,
+    invite_reminder_days: i64,
+    shift_reminder_days: i64,
+    morning_reminder: bool,
 }
 
 const ELECTION_SELECT: &str =
     "SELECT e.id, e.title, e.election_type_id, t.title AS election_type_title,
-        e.election_day, e.first_day, e.last_day, e.lock_days, e.active
+        e.election_day, e.first_day, e.last_day, e.lock_days, e.active,
+        e.invite_reminder_days, e.shift_reminder_days, e.morning_reminder
     FROM elections e JOIN election_types t ON t.id = e.election_type_id";
 
 impl SqliteStorage {
@@ -84,6 +88,11 @@ impl SqliteStorage {
             last_day: row.last_day,
             lock_days: row.lock_days,
             active: row.active,
+            reminders: Reminders {
+                invite_every_days: row.invite_reminder_days,
+                shift_days_before: row.shift_reminder_days,
+                morning: row.morning_reminder,
+            },
         })
     }
 }
@@ -205,8 +214,9 @@ impl ElectionStore for SqliteStorage {
         new.check_dates()?;
         let mut tx = self.write().await?;
         let id: Id = sqlx::query_scalar(
-            "INSERT INTO elections (title, election_type_id, election_day, first_day, last_day, lock_days, active, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+            "INSERT INTO elections (title, election_type_id, election_day, first_day, last_day, lock_days, active, created_at,
+                 invite_reminder_days, shift_reminder_days, morning_reminder)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
         )
         .bind(&new.title)
         .bind(new.election_type_id)
@@ -216,6 +226,9 @@ impl ElectionStore for SqliteStorage {
         .bind(new.lock_days)
         .bind(new.active)
         .bind(now())
+        .bind(new.reminders.invite_every_days)
+        .bind(new.reminders.shift_days_before)
+        .bind(new.reminders.morning)
         .fetch_one(&mut *tx)
         .await
         .map_err(db_error)?;
@@ -255,7 +268,8 @@ impl ElectionStore for SqliteStorage {
         }
         let result = sqlx::query(
             "UPDATE elections SET title = $2, election_type_id = $3, election_day = $4, first_day = $5,
-                 last_day = $6, lock_days = $7, active = $8 WHERE id = $1",
+                 last_day = $6, lock_days = $7, active = $8, invite_reminder_days = $9,
+                 shift_reminder_days = $10, morning_reminder = $11 WHERE id = $1",
         )
         .bind(id)
         .bind(&new.title)
@@ -265,6 +279,9 @@ impl ElectionStore for SqliteStorage {
         .bind(new.last_day)
         .bind(new.lock_days)
         .bind(new.active)
+        .bind(new.reminders.invite_every_days)
+        .bind(new.reminders.shift_days_before)
+        .bind(new.reminders.morning)
         .execute(&mut *tx)
         .await
         .map_err(db_error)?;
@@ -329,12 +346,14 @@ impl ElectionStore for SqliteStorage {
             lock_days: source.lock_days,
             active: false,
             station_ids: source.station_ids.clone(),
+            reminders: source.reminders,
         };
         new.check_dates()?;
         let mut tx = self.write().await?;
         let id: Id = sqlx::query_scalar(
-            "INSERT INTO elections (title, election_type_id, election_day, first_day, last_day, lock_days, active, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, 0, $7) RETURNING id",
+            "INSERT INTO elections (title, election_type_id, election_day, first_day, last_day, lock_days, active, created_at,
+                 invite_reminder_days, shift_reminder_days, morning_reminder)
+             VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $8, $9, $10) RETURNING id",
         )
         .bind(&new.title)
         .bind(new.election_type_id)
@@ -343,6 +362,9 @@ impl ElectionStore for SqliteStorage {
         .bind(new.last_day)
         .bind(new.lock_days)
         .bind(now())
+        .bind(new.reminders.invite_every_days)
+        .bind(new.reminders.shift_days_before)
+        .bind(new.reminders.morning)
         .fetch_one(&mut *tx)
         .await
         .map_err(db_error)?;

@@ -2,7 +2,7 @@ use super::{one_row, SqliteStorage};
 use crate::notifications::queue::{Claimed, OutboxQueue, PushTarget, Recipient};
 use crate::storage::db_error;
 use app::domain::notifications::{
-    Channel, MessageKind, MessageRecord, Params, PushDevice, Template,
+    Channel, MessageKind, MessageRecord, Params, PushDevice, StoredTemplate, Template,
 };
 use app::domain::{AppError, Id};
 use app::server::storage::{NewMessage, NewPushSubscription, NotificationStore};
@@ -102,7 +102,7 @@ impl NotificationStore for SqliteStorage {
                  LEFT JOIN volunteers v ON v.id = o.volunteer_id
                  LEFT JOIN users u ON u.id = o.user_id
                  WHERE $1 IS NULL OR o.volunteer_id = $1
-                 ORDER BY o.created_at DESC, o.id DESC LIMIT $2",
+                 ORDER BY o.id DESC LIMIT $2",
             )
             .bind(volunteer_id)
             .bind(limit)
@@ -190,6 +190,83 @@ impl NotificationStore for SqliteStorage {
         .await
         .map_err(db_error)?;
         Ok(row.map(|(subject, body)| Template { subject, body }))
+    }
+
+    async fn list_templates(&self, election_id: Id) -> Result<Vec<StoredTemplate>, AppError> {
+        #[allow(clippy::type_complexity)]
+        let rows: Vec<(Id, Option<Id>, String, String, String, String, String, i64)> = sqlx::query_as(
+            "SELECT id, task_type_id, kind, channel, language, subject, body, updated_at
+             FROM message_templates WHERE election_id = $1 ORDER BY kind, channel, language, task_type_id",
+        )
+        .bind(election_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)?;
+        Ok(rows
+            .into_iter()
+            .filter_map(
+                |(id, task_type_id, kind, channel, language, subject, body, updated_at)| {
+                    Some(StoredTemplate {
+                        id,
+                        task_type_id,
+                        kind: MessageKind::parse(&kind)?,
+                        channel: Channel::parse(&channel)?,
+                        language,
+                        subject,
+                        body,
+                        updated_at,
+                    })
+                },
+            )
+            .collect())
+    }
+
+    async fn save_template(
+        &self,
+        election_id: Id,
+        t: &StoredTemplate,
+        now: i64,
+    ) -> Result<(), AppError> {
+        let mut tx = self.write().await?;
+        sqlx::query(
+            "DELETE FROM message_templates WHERE election_id = $1 AND coalesce(task_type_id, 0) = coalesce($2, 0)
+               AND kind = $3 AND channel = $4 AND language = $5",
+        )
+        .bind(election_id)
+        .bind(t.task_type_id)
+        .bind(t.kind.as_str())
+        .bind(t.channel.as_str())
+        .bind(&t.language)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        sqlx::query(
+            "INSERT INTO message_templates (election_id, task_type_id, kind, channel, language, subject, body, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(election_id)
+        .bind(t.task_type_id)
+        .bind(t.kind.as_str())
+        .bind(t.channel.as_str())
+        .bind(&t.language)
+        .bind(&t.subject)
+        .bind(&t.body)
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        tx.commit().await.map_err(db_error)
+    }
+
+    async fn delete_template(&self, election_id: Id, id: Id) -> Result<(), AppError> {
+        let result =
+            sqlx::query("DELETE FROM message_templates WHERE id = $1 AND election_id = $2")
+                .bind(id)
+                .bind(election_id)
+                .execute(&self.pool)
+                .await
+                .map_err(db_error)?;
+        one_row(result)
     }
 }
 

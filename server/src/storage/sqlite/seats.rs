@@ -1,12 +1,15 @@
+use super::notifications::enqueue_in;
 use super::{now, SqliteStorage};
 use crate::storage::db_error;
+use app::domain::elections::Reminders;
 use app::domain::rosters::{Contact, PersonShift, RosterLine};
 use app::domain::seats::{
-    plan_count_change, SeatCell, SeatCounts, SeatCountsChange, SeatStatus, StationSeats,
+    plan_count_change, SeatCell, SeatCounts, SeatCountsChange, SeatDetails, SeatStatus,
+    StationSeats,
 };
 use app::domain::shifts::{first_overlap, Shift};
 use app::domain::{AppError, Id};
-use app::server::storage::SeatStore;
+use app::server::storage::{NewMessage, SeatStore};
 use async_trait::async_trait;
 use chrono::{NaiveDate, NaiveTime};
 
@@ -63,6 +66,117 @@ impl ShiftRow {
             status: SeatStatus::parse(&self.status).unwrap_or(SeatStatus::Open),
         }
     }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct DetailsRow {
+    seat_id: i64,
+    election_id: i64,
+    election_title: String,
+    election_active: bool,
+    lock_days: i64,
+    invite_reminder_days: i64,
+    shift_reminder_days: i64,
+    morning_reminder: bool,
+    station_id: i64,
+    area_id: i64,
+    station_name: String,
+    address: String,
+    day: NaiveDate,
+    start_time: NaiveTime,
+    end_time: NaiveTime,
+    task_type_id: i64,
+    task_type: String,
+    payment_dkk: i64,
+    task_reminders: bool,
+    status: String,
+    volunteer_id: Option<i64>,
+    volunteer_name: Option<String>,
+    volunteer_language: Option<String>,
+    invited_at: Option<i64>,
+    respond_by: Option<i64>,
+}
+
+/// Seats with everything a message about them needs; callers add WHERE.
+pub(crate) const DETAILS_SELECT: &str =
+    "SELECT s.id AS seat_id, s.election_id, e.title AS election_title,
+        e.active AS election_active, e.lock_days, e.invite_reminder_days, e.shift_reminder_days,
+        e.morning_reminder, s.station_id, st.area_id, st.name AS station_name,
+        st.address || ', ' || st.postal_code || ' ' || st.city AS address,
+        s.day, t.start_time, t.end_time, s.task_type_id, t.title AS task_type, t.payment_dkk,
+        t.reminders AS task_reminders, s.status, s.volunteer_id, v.name AS volunteer_name,
+        v.language AS volunteer_language, s.invited_at, s.respond_by
+    FROM seats s
+    JOIN elections e ON e.id = s.election_id
+    JOIN stations st ON st.id = s.station_id
+    JOIN task_types t ON t.id = s.task_type_id
+    LEFT JOIN volunteers v ON v.id = s.volunteer_id";
+
+impl DetailsRow {
+    pub(crate) fn into_details(self) -> SeatDetails {
+        SeatDetails {
+            seat_id: self.seat_id,
+            election_id: self.election_id,
+            election_title: self.election_title,
+            election_active: self.election_active,
+            lock_days: self.lock_days,
+            reminders: Reminders {
+                invite_every_days: self.invite_reminder_days,
+                shift_days_before: self.shift_reminder_days,
+                morning: self.morning_reminder,
+            },
+            station_id: self.station_id,
+            area_id: self.area_id,
+            station_name: self.station_name,
+            address: self.address,
+            day: self.day,
+            start_time: self.start_time,
+            end_time: self.end_time,
+            task_type_id: self.task_type_id,
+            task_type: self.task_type,
+            payment_dkk: self.payment_dkk,
+            task_reminders: self.task_reminders,
+            status: SeatStatus::parse(&self.status).unwrap_or(SeatStatus::Open),
+            volunteer_id: self.volunteer_id,
+            volunteer_name: self.volunteer_name,
+            volunteer_language: self.volunteer_language,
+            invited_at: self.invited_at,
+            respond_by: self.respond_by,
+        }
+    }
+}
+
+/// Opens a held seat again and keeps what happened in its history.
+pub(crate) async fn release_seat(
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    seat_id: Id,
+    event: &str,
+    reason: &str,
+    now: i64,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO seat_history (seat_id, election_id, station_id, day, team_id, task_type_id,
+             volunteer_id, event, reason, at)
+         SELECT id, election_id, station_id, day, team_id, task_type_id, volunteer_id, $2, $3, $4
+         FROM seats WHERE id = $1 AND volunteer_id IS NOT NULL",
+    )
+    .bind(seat_id)
+    .bind(event)
+    .bind(reason)
+    .bind(now)
+    .execute(&mut **tx)
+    .await
+    .map_err(db_error)?;
+    sqlx::query(
+        "UPDATE seats SET status = 'open', volunteer_id = NULL, invited_at = NULL, respond_by = NULL,
+             accepted_at = NULL
+         WHERE id = $1",
+    )
+    .bind(seat_id)
+    .execute(&mut **tx)
+    .await
+    .map_err(db_error)?;
+    Ok(())
 }
 
 #[derive(sqlx::FromRow)]
@@ -305,6 +419,7 @@ impl SeatStore for SqliteStorage {
         status: SeatStatus,
         respond_by: Option<i64>,
         now: i64,
+        message: Option<&NewMessage>,
     ) -> Result<(), AppError> {
         if status == SeatStatus::Open {
             return Err(AppError::invalid("status", "error.unknown_choice"));
@@ -357,6 +472,63 @@ impl SeatStore for SqliteStorage {
         .execute(&mut *tx)
         .await
         .map_err(db_error)?;
+        if let Some(message) = message {
+            enqueue_in(&mut tx, message, now).await?;
+        }
+        tx.commit().await.map_err(db_error)
+    }
+
+    async fn seat_details(&self, seat_id: Id) -> Result<SeatDetails, AppError> {
+        let row: DetailsRow = sqlx::query_as(&format!("{DETAILS_SELECT} WHERE s.id = $1"))
+            .bind(seat_id)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db_error)?;
+        Ok(row.into_details())
+    }
+
+    async fn answer_invitation(
+        &self,
+        seat_id: Id,
+        volunteer_id: Id,
+        accept: bool,
+        reason: &str,
+        now: i64,
+        message: Option<&NewMessage>,
+    ) -> Result<(), AppError> {
+        let mut tx = self.write().await?;
+        let seat: Option<(String, Option<Id>, Option<i64>)> =
+            sqlx::query_as("SELECT status, volunteer_id, respond_by FROM seats WHERE id = $1")
+                .bind(seat_id)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(db_error)?;
+        match seat {
+            Some((status, Some(holder), respond_by))
+                if status == "invited" && holder == volunteer_id =>
+            {
+                if respond_by.is_some_and(|deadline| deadline <= now) {
+                    return Err(AppError::refused("shifts.invitation_expired"));
+                }
+            }
+            // Someone else's seat and a seat that does not exist look alike.
+            Some((_, Some(holder), _)) if holder != volunteer_id => return Err(AppError::NotFound),
+            None => return Err(AppError::NotFound),
+            _ => return Err(AppError::refused("shifts.not_invited")),
+        }
+        if accept {
+            sqlx::query("UPDATE seats SET status = 'accepted', accepted_at = $2 WHERE id = $1")
+                .bind(seat_id)
+                .bind(now)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
+        } else {
+            release_seat(&mut tx, seat_id, "declined", reason, now).await?;
+        }
+        if let Some(message) = message {
+            enqueue_in(&mut tx, message, now).await?;
+        }
         tx.commit().await.map_err(db_error)
     }
 
@@ -409,5 +581,57 @@ impl SeatStore for SqliteStorage {
         .await
         .map_err(db_error)?;
         Ok(rows.into_iter().map(ShiftRow::into_shift).collect())
+    }
+}
+
+impl SqliteStorage {
+    /// Open invitations (any day) and accepted seats from `from` to `to`,
+    /// in active elections; for the reminder scheduler.
+    pub(crate) async fn scheduled(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<SeatDetails>, AppError> {
+        let rows: Vec<DetailsRow> = sqlx::query_as(&format!(
+            "{DETAILS_SELECT}
+             WHERE e.active = 1 AND s.day >= $1
+               AND (s.status = 'invited' OR (s.status = 'accepted' AND s.day <= $2))
+             ORDER BY s.day, s.id"
+        ))
+        .bind(from)
+        .bind(to)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)?;
+        Ok(rows.into_iter().map(DetailsRow::into_details).collect())
+    }
+
+    pub(crate) async fn expire(
+        &self,
+        seat_id: Id,
+        volunteer_id: Id,
+        invited_at: i64,
+        now: i64,
+        message: &NewMessage,
+    ) -> Result<bool, AppError> {
+        let mut tx = self.write().await?;
+        let still: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM seats WHERE id = $1 AND status = 'invited'
+                 AND volunteer_id = $2 AND invited_at = $3 AND respond_by <= $4)",
+        )
+        .bind(seat_id)
+        .bind(volunteer_id)
+        .bind(invited_at)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        if !still {
+            return Ok(false);
+        }
+        release_seat(&mut tx, seat_id, "expired", "", now).await?;
+        enqueue_in(&mut tx, message, now).await?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(true)
     }
 }

@@ -1,4 +1,4 @@
-use super::seats::{ShiftRow, SHIFT_SELECT};
+use super::seats::{release_seat, ShiftRow, SHIFT_SELECT};
 use super::{one_row, SqliteStorage};
 use crate::storage::db_error;
 use app::domain::elections::may_self_cancel;
@@ -218,38 +218,13 @@ impl TeamStore for SqliteStorage {
                 .map_err(db_error)?;
         one_row(result)?;
         // The team's seats they held open up again; the history keeps who left.
-        for (seat_id, election_id, station_id, day, task_type_id, status, _) in held {
+        for (seat_id, _, _, _, _, status, _) in held {
             let event = if status == "accepted" {
                 "removed"
             } else {
                 "withdrawn"
             };
-            sqlx::query(
-                "INSERT INTO seat_history (seat_id, election_id, station_id, day, team_id, task_type_id,
-                     volunteer_id, event, reason, at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'team', $9)",
-            )
-            .bind(seat_id)
-            .bind(election_id)
-            .bind(station_id)
-            .bind(day)
-            .bind(team_id)
-            .bind(task_type_id)
-            .bind(volunteer_id)
-            .bind(event)
-            .bind(now)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_error)?;
-            sqlx::query(
-                "UPDATE seats SET status = 'open', volunteer_id = NULL, invited_at = NULL,
-                     respond_by = NULL, accepted_at = NULL
-                 WHERE id = $1",
-            )
-            .bind(seat_id)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_error)?;
+            release_seat(&mut tx, seat_id, event, "team", now).await?;
         }
         tx.commit().await.map_err(db_error)
     }

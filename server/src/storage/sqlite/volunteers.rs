@@ -168,6 +168,14 @@ impl VolunteerStore for SqliteStorage {
         })
     }
 
+    async fn find_volunteer_by_email(&self, email: &str) -> Result<Option<Id>, AppError> {
+        sqlx::query_scalar("SELECT id FROM volunteers WHERE email = $1")
+            .bind(email)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_error)
+    }
+
     async fn count_volunteers(&self) -> Result<i64, AppError> {
         sqlx::query_scalar("SELECT count(*) FROM volunteers")
             .fetch_one(&self.pool)
