@@ -110,6 +110,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/audit") view=audit::AuditPage/>
                     <Route path=path!("/admin/users") view=users::UsersPage/>
                     <Route path=path!("/messages") view=notifications::MessagesPage/>
+                    <Route path=path!("/my-shifts") view=shifts::MyShiftsPage/>
                     <Route path=path!("/elections") view=elections::ElectionsPage/>
                     <Route path=path!("/elections/new") view=elections::ElectionFormPage/>
                     <Route path=path!("/elections/:id") view=elections::ElectionFormPage/>

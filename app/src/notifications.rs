@@ -439,10 +439,8 @@ pub fn seat_params(
         .as_deref()
         .and_then(Locale::parse)
         .unwrap_or_default();
-    let shift_url = match seat.volunteer_id {
-        Some(v) => format!("{public_url}/volunteers/{v}"),
-        None => format!("{public_url}/"),
-    };
+    let shifts_url = format!("{public_url}/my-shifts");
+    let shift_url = format!("{shifts_url}#seat-{}", seat.seat_id);
     let mut params: crate::domain::notifications::Params = [
         ("election", seat.election_title.clone()),
         ("task_type", seat.task_type.clone()),
@@ -455,10 +453,10 @@ pub fn seat_params(
             "payment",
             translate(locale, "common.dkk").replace("{n}", &seat.payment_dkk.to_string()),
         ),
-        ("accept_url", format!("{shift_url}#seat-{}", seat.seat_id)),
-        ("decline_url", format!("{shift_url}#seat-{}", seat.seat_id)),
-        ("shift_url", shift_url.clone()),
-        ("shifts_url", shift_url),
+        ("accept_url", shift_url.clone()),
+        ("decline_url", shift_url.clone()),
+        ("shift_url", shift_url),
+        ("shifts_url", shifts_url),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v))

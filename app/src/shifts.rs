@@ -100,7 +100,7 @@ pub async fn answer_invitation(
             )
             .await?;
         (ctx.wake_outbox)();
-        crate::server::redirect_to(&format!("/volunteers/{volunteer_id}#seat-{seat_id}"));
+        crate::server::redirect_to(&format!("/my-shifts#seat-{seat_id}"));
         Ok(())
     })
     .await
@@ -129,5 +129,277 @@ pub fn seat_message(
         task_type_id: Some(seat.task_type_id),
         seat_id: Some(seat.seat_id),
         params: crate::notifications::seat_params(seat, public_url),
+    }
+}
+
+/// One of the volunteer's own shifts, with what they may do about it.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct MyShift {
+    pub seat: crate::domain::seats::SeatDetails,
+    /// Accepted, and the lock period has not begun.
+    pub can_cancel: bool,
+    /// Accepted, and inside the lock period: only the office can help.
+    pub locked: bool,
+}
+
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct MyShifts {
+    pub upcoming: Vec<MyShift>,
+    pub past: Vec<MyShift>,
+    pub office_phone: String,
+    pub office_email: String,
+    pub calendar_feed: bool,
+}
+
+#[server(endpoint = "shifts/mine")]
+pub async fn load_my_shifts() -> Result<MyShifts, AppError> {
+    crate::server::guarded(async move {
+        let (ctx, user) = crate::server::require_user().await?;
+        let volunteer_id = user.volunteer_id.ok_or(AppError::Forbidden)?;
+        let today = ctx.today();
+        let (mut upcoming, mut past) = (Vec::new(), Vec::new());
+        for seat in ctx.storage.volunteer_seats(volunteer_id).await? {
+            let accepted = seat.status == crate::domain::seats::SeatStatus::Accepted;
+            let open = crate::domain::elections::may_self_cancel(seat.day, today, seat.lock_days);
+            let shift = MyShift {
+                can_cancel: accepted && open,
+                locked: accepted && !open,
+                seat,
+            };
+            if shift.seat.day >= today {
+                upcoming.push(shift);
+            } else {
+                past.push(shift);
+            }
+        }
+        past.reverse();
+        Ok(MyShifts {
+            upcoming,
+            past,
+            office_phone: ctx.settings.office_phone.clone(),
+            office_email: ctx.settings.office_email.clone(),
+            calendar_feed: ctx.storage.has_calendar_feed(volunteer_id).await?,
+        })
+    })
+    .await
+}
+
+/// The volunteer gives up an accepted shift before the lock period.
+#[server(endpoint = "shifts/cancel")]
+pub async fn cancel_shift(seat_id: Id) -> Result<(), AppError> {
+    crate::server::guarded(async move {
+        use crate::domain::notifications::MessageKind;
+        let (ctx, user) = crate::server::require_user().await?;
+        let volunteer_id = user.volunteer_id.ok_or(AppError::Forbidden)?;
+        let seat = ctx.storage.seat_details(seat_id).await?;
+        if seat.volunteer_id != Some(volunteer_id) {
+            return Err(AppError::NotFound);
+        }
+        let now = ctx.now();
+        let message = seat_message(
+            &ctx.settings.public_url,
+            &seat,
+            MessageKind::CancellationConfirmation,
+            &format!("{now}"),
+        );
+        ctx.storage
+            .cancel_shift(seat_id, volunteer_id, ctx.today(), now, Some(&message))
+            .await?;
+        (ctx.wake_outbox)();
+        crate::server::redirect_to("/my-shifts");
+        Ok(())
+    })
+    .await
+}
+
+/// A new private calendar address (the old one stops working). The address
+/// is shown once: only a hash of its secret is kept.
+#[server(endpoint = "calendar/new_feed")]
+pub async fn new_calendar_feed() -> Result<String, AppError> {
+    crate::server::guarded(async move {
+        let (ctx, user) = crate::server::require_user().await?;
+        let volunteer_id = user.volunteer_id.ok_or(AppError::Forbidden)?;
+        let secret = (ctx.new_secret)();
+        ctx.storage
+            .set_calendar_token(volunteer_id, &(ctx.hasher)(&secret), ctx.now())
+            .await?;
+        Ok(format!(
+            "{}/calendar/feed/{secret}",
+            ctx.settings.public_url
+        ))
+    })
+    .await
+}
+
+#[server(endpoint = "calendar/stop_feed")]
+pub async fn stop_calendar_feed() -> Result<(), AppError> {
+    crate::server::guarded(async move {
+        let (ctx, user) = crate::server::require_user().await?;
+        let volunteer_id = user.volunteer_id.ok_or(AppError::Forbidden)?;
+        ctx.storage.delete_calendar_token(volunteer_id).await?;
+        crate::server::redirect_to("/my-shifts");
+        Ok(())
+    })
+    .await
+}
+
+// ---------------------------------------------------------------- pages
+
+use crate::components::{ActionError, Loaded};
+use crate::i18n::{date_time_at, long_date, t, t_with};
+use leptos::server_fn::ServerFn;
+use leptos_meta::Title;
+
+/// A volunteer's own shifts: what, where, when, and what to do about them.
+#[component]
+pub fn MyShiftsPage() -> impl IntoView {
+    let feed = ServerAction::<NewCalendarFeed>::new();
+    let data = Resource::new(move || feed.version().get(), |_| load_my_shifts());
+    view! {
+        <Title text=t("myshifts.title")/>
+        <h1>{t("myshifts.title")}</h1>
+        <Loaded resource=data view={move |d: MyShifts| view! {
+            <section aria-labelledby="upcoming-heading">
+                <h2 id="upcoming-heading">{t("myshifts.upcoming")}</h2>
+                {if d.upcoming.is_empty() {
+                    view! { <p class="empty">{t("myshifts.none")}</p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="roster">
+                            {d.upcoming.iter().cloned().map(|s| view! { <ShiftCard shift=s office=d.office_phone.clone()/> }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }}
+            </section>
+            <section class="card" aria-labelledby="office-heading">
+                <h2 id="office-heading">{t("myshifts.office")}</h2>
+                <p class="contact-links">
+                    <a class="btn btn-secondary btn-small" href=format!("tel:{}", d.office_phone)>{t("myshifts.call")} " " {d.office_phone.clone()}</a>
+                    <a class="btn btn-secondary btn-small" href=format!("mailto:{}", d.office_email)>{d.office_email.clone()}</a>
+                </p>
+            </section>
+            <CalendarFeed feed has_feed=d.calendar_feed/>
+            {(!d.past.is_empty()).then(|| view! {
+                <section aria-labelledby="past-heading">
+                    <h2 id="past-heading">{t("myshifts.past")}</h2>
+                    <ul class="roster">
+                        {d.past.iter().cloned().map(|s| view! { <ShiftCard shift=s office=d.office_phone.clone()/> }).collect_view()}
+                    </ul>
+                </section>
+            })}
+        }}/>
+    }
+}
+
+#[component]
+fn ShiftCard(shift: MyShift, office: String) -> impl IntoView {
+    let s = shift.seat.clone();
+    let map = match (s.latitude, s.longitude) {
+        (Some(lat), Some(lon)) => {
+            format!("https://www.openstreetmap.org/?mlat={lat:.5}&mlon={lon:.5}#map=17/{lat:.5}/{lon:.5}")
+        }
+        _ => format!(
+            "https://www.openstreetmap.org/search?query={}",
+            s.address.replace(' ', "+")
+        ),
+    };
+    let when = format!(
+        "{} {}–{}",
+        long_date(s.day),
+        s.start_time.format("%H:%M"),
+        s.end_time.format("%H:%M")
+    );
+    let invited = s.status == crate::domain::seats::SeatStatus::Invited;
+    view! {
+        <li class="card roster-line" id=format!("seat-{}", s.seat_id)>
+            <h3 class="member-name">{s.task_type.clone()} " " <crate::volunteers::StatusBadge status=s.status/></h3>
+            <p><strong>{when}</strong></p>
+            <p>{s.station_name.clone()} ", " {s.address.clone()} " "
+                <a href=map rel="noopener" target="_blank">{t("myshifts.map")}<span class="visually-hidden">" " {s.station_name.clone()}</span></a>
+            </p>
+            <p class="muted">{s.election_title.clone()} " · " {s.team.clone()} " · "
+                {t("common.dkk").replace("{n}", &s.payment_dkk.to_string())}</p>
+            {(!s.task_description.is_empty()).then(|| view! { <p>{s.task_description.clone()}</p> })}
+            {invited.then(|| view! {
+                <p>{t_with("myshifts.answer_by", &[("when", &s.respond_by.map(date_time_at).unwrap_or_default())])}</p>
+                <AnswerForms seat_id=s.seat_id/>
+            })}
+            <p><a class="btn btn-secondary btn-small" href=format!("/calendar/shift/{}", s.seat_id) download="vagt.ics">
+                {t("myshifts.add_to_calendar")}<span class="visually-hidden">" – " {s.task_type.clone()}</span>
+            </a></p>
+            {shift.can_cancel.then(|| view! {
+                <details class="confirm-delete">
+                    <summary class="btn btn-danger btn-small">{t("myshifts.cancel")}</summary>
+                    <form method="post" action=CancelShift::url()>
+                        <input type="hidden" name="seat_id" value=s.seat_id.to_string()/>
+                        <p>{t("myshifts.cancel_explained")}</p>
+                        <button type="submit" class="btn btn-danger btn-small">{t("myshifts.cancel_yes")}</button>
+                    </form>
+                </details>
+            })}
+            {shift.locked.then(|| view! {
+                <p class="hint">{t("myshifts.locked")} " "
+                    <a href=format!("tel:{office}")>{t("myshifts.call")} " " {office.clone()}</a>
+                </p>
+            })}
+        </li>
+    }
+}
+
+/// Accept and decline for an open invitation; plain forms, so they work
+/// before the wasm has loaded.
+#[component]
+pub fn AnswerForms(seat_id: Id) -> impl IntoView {
+    let seat = seat_id.to_string();
+    view! {
+        <div class="answer">
+            <form method="post" action=AnswerInvitation::url()>
+                <input type="hidden" name="seat_id" value=seat.clone()/>
+                <input type="hidden" name="answer" value="accept"/>
+                <button type="submit" class="btn btn-primary btn-small">{t("shifts.accept")}</button>
+            </form>
+            <details>
+                <summary class="btn btn-secondary btn-small">{t("shifts.decline")}</summary>
+                <form class="form" method="post" action=AnswerInvitation::url()>
+                    <input type="hidden" name="seat_id" value=seat.clone()/>
+                    <input type="hidden" name="answer" value="decline"/>
+                    <div class="field">
+                        <label for=format!("reason-{seat}")>{t("shifts.reason")}</label>
+                        <input id=format!("reason-{seat}") name="reason" type="text" maxlength="500"/>
+                    </div>
+                    <button type="submit" class="btn btn-danger btn-small">{t("shifts.decline_yes")}</button>
+                </form>
+            </details>
+        </div>
+    }
+}
+
+#[component]
+fn CalendarFeed(feed: ServerAction<NewCalendarFeed>, has_feed: bool) -> impl IntoView {
+    let address = move || feed.value().get().and_then(|r| r.ok());
+    view! {
+        <section class="card" aria-labelledby="calendar-heading">
+            <h2 id="calendar-heading">{t("myshifts.calendar")}</h2>
+            <p>{t("myshifts.calendar_explained")}</p>
+            <ActionError action=feed/>
+            {move || address().map(|url| view! {
+                <div class="field">
+                    <label for="calendar-url">{t("myshifts.calendar_url")}</label>
+                    <input id="calendar-url" type="text" readonly=true value=url/>
+                    <p class="hint">{t("myshifts.calendar_once")}</p>
+                </div>
+            })}
+            {has_feed.then(|| view! { <p class="muted">{t("myshifts.calendar_on")}</p> })}
+            <ActionForm action=feed>
+                <button type="submit" class="btn btn-primary">
+                    {if has_feed { t("myshifts.calendar_renew") } else { t("myshifts.calendar_make") }}
+                </button>
+            </ActionForm>
+            {has_feed.then(|| view! {
+                <form method="post" action=StopCalendarFeed::url()>
+                    <button type="submit" class="btn btn-secondary">{t("myshifts.calendar_stop")}</button>
+                </form>
+            })}
+        </section>
     }
 }

@@ -255,7 +255,7 @@ pub fn ShiftList(
                         </span>
                         " · " {s.station_name.clone()} " · " {s.task_type.clone()}
                         " " <StatusBadge status=s.status/>
-                        {invited.then(|| view! { <AnswerForms seat_id=s.seat_id/> })}
+                        {invited.then(|| view! { <crate::shifts::AnswerForms seat_id=s.seat_id/> })}
                     </li>
                 }
             }).collect_view()}
@@ -268,33 +268,4 @@ pub fn ShiftList(
 pub fn StatusBadge(status: SeatStatus) -> impl IntoView {
     let class = format!("badge badge-{}", status.as_str());
     view! { <span class=class>{t(&format!("status.{}", status.as_str()))}</span> }
-}
-
-/// Accept and decline for an open invitation; plain forms, so they work
-/// before the wasm has loaded.
-#[component]
-fn AnswerForms(seat_id: Id) -> impl IntoView {
-    use crate::shifts::AnswerInvitation;
-    let seat = seat_id.to_string();
-    view! {
-        <div class="answer">
-            <form method="post" action=AnswerInvitation::url()>
-                <input type="hidden" name="seat_id" value=seat.clone()/>
-                <input type="hidden" name="answer" value="accept"/>
-                <button type="submit" class="btn btn-primary btn-small">{t("shifts.accept")}</button>
-            </form>
-            <details>
-                <summary class="btn btn-secondary btn-small">{t("shifts.decline")}</summary>
-                <form class="form" method="post" action=AnswerInvitation::url()>
-                    <input type="hidden" name="seat_id" value=seat.clone()/>
-                    <input type="hidden" name="answer" value="decline"/>
-                    <div class="field">
-                        <label for=format!("reason-{seat}")>{t("shifts.reason")}</label>
-                        <input id=format!("reason-{seat}") name="reason" type="text" maxlength="500"/>
-                    </div>
-                    <button type="submit" class="btn btn-danger btn-small">{t("shifts.decline_yes")}</button>
-                </form>
-            </details>
-        </div>
-    }
 }

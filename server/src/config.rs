@@ -50,6 +50,9 @@ pub struct Config {
     pub outbox_worker: bool,
     /// Accept push endpoints over plain http on this machine (tests).
     pub push_loopback: bool,
+    /// How volunteers reach the election office (shown on their shifts).
+    pub office_phone: String,
+    pub office_email: String,
 }
 
 /// (key, default, what it is) — the README's table is written from this.
@@ -135,6 +138,16 @@ pub const KEYS: &[(&str, &str, &str)] = &[
         "SMS gateway endpoint speaking GatewayAPI's REST protocol, e.g. https://gatewayapi.com/rest/mtsms",
     ),
     ("VALGVAGT_SMS_TOKEN", "(none)", "the SMS gateway's API token"),
+    (
+        "VALGVAGT_OFFICE_PHONE",
+        "+4512345678",
+        "the election office's phone, shown to volunteers (tap to call)",
+    ),
+    (
+        "VALGVAGT_OFFICE_EMAIL",
+        "valg@korsbaek.example",
+        "the election office's email, shown to volunteers",
+    ),
     (
         "VALGVAGT_PUSH_LOOPBACK",
         "false",
@@ -269,6 +282,9 @@ impl Config {
             sms_sender,
             outbox_worker: flag("VALGVAGT_OUTBOX_WORKER", true)?,
             push_loopback: flag("VALGVAGT_PUSH_LOOPBACK", false)?,
+            office_phone: get("VALGVAGT_OFFICE_PHONE").unwrap_or_else(|| "+4512345678".into()),
+            office_email: get("VALGVAGT_OFFICE_EMAIL")
+                .unwrap_or_else(|| "valg@korsbaek.example".into()),
         })
     }
 }

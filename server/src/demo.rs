@@ -3,7 +3,7 @@
 //! election, 4 areas, 30 polling stations, 6 task types, 10 teams, about
 //! 2,000 volunteers and a seat plan with open, invited and accepted seats.
 
-use app::domain::accounts::ScopeKind;
+use app::domain::accounts::{Role, ScopeKind};
 use app::domain::elections::{seeded_election_types, NewElection};
 use app::domain::seats::{SeatCountsChange, SeatStatus};
 use app::domain::stations::{NewArea, NewStation};
@@ -307,6 +307,8 @@ const TEAMS: &[(&str, &str, &str)] = &[
 const DIETS: &[&str] = &["Vegetarisk", "Vegansk", "Glutenfri", "Laktosefri", "Halal"];
 
 pub const DEMO_VOLUNTEERS: usize = 2000;
+/// Volunteers 1, 2, 3 … have accounts in the demo.
+pub const DEMO_VOLUNTEER_ACCOUNTS: i64 = 5;
 
 /// The demo election day: a Tuesday in spring 2027.
 pub fn demo_election_day() -> NaiveDate {
@@ -597,6 +599,15 @@ pub async fn load(storage: &dyn Storage, municipality_code: &str) -> anyhow::Res
         }
     }
     let people = demo_users(storage, &areas, &stations, &teams).await?;
+    // The first volunteers can sign in (by email link) and see their shifts.
+    for id in 1..=DEMO_VOLUNTEER_ACCOUNTS {
+        let volunteer = storage.get_volunteer(id).await.map_err(e)?;
+        let user = storage
+            .ensure_user_with_role(&volunteer.email, &volunteer.name, Role::Volunteer)
+            .await
+            .map_err(e)?;
+        storage.link_volunteer(user, id).await.map_err(e)?;
+    }
     Ok(format!(
         "4 areas, {} stations, {} task types, {} teams, {} volunteers, {people} users with scoped roles; seats: {accepted} accepted, {invited} invited, {open} open",
         stations.len(),

@@ -57,6 +57,8 @@ pub fn settings(config: &Config, vapid_public_key: &str) -> Settings {
         vapid_public_key: vapid_public_key.to_string(),
         sms_available: config.sms_url.is_some(),
         push_loopback_allowed: config.push_loopback,
+        office_phone: config.office_phone.clone(),
+        office_email: config.office_email.clone(),
     }
 }
 
@@ -117,6 +119,8 @@ pub fn router(config: &Config, ctx: ServerContext) -> Router {
     let error_ctx = ctx.clone();
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
+        .route("/calendar/shift/{seat}", get(crate::calendar::shift))
+        .route("/calendar/feed/{secret}", get(crate::calendar::feed))
         .route(
             "/sw.js",
             get(move || async move {

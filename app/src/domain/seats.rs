@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
 /// One seat with everything a message about it, or an answer to it, needs.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SeatDetails {
     pub seat_id: Id,
     pub election_id: Id,
@@ -25,6 +25,10 @@ pub struct SeatDetails {
     pub end_time: NaiveTime,
     pub task_type_id: Id,
     pub task_type: String,
+    pub task_description: String,
+    pub team: String,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
     pub payment_dkk: i64,
     /// The task type sends shift reminders.
     pub task_reminders: bool,

@@ -115,6 +115,17 @@ pub trait VolunteerStore: Send + Sync {
     async fn create_volunteer(&self, new: &NewVolunteer) -> AppResult<Id>;
     async fn get_volunteer(&self, id: Id) -> AppResult<Volunteer>;
     async fn find_volunteer_by_email(&self, email: &str) -> AppResult<Option<Id>>;
+    /// A new secret for the person's calendar feed (only its hash is kept);
+    /// the old one stops working.
+    async fn set_calendar_token(
+        &self,
+        volunteer_id: Id,
+        token_hash: &str,
+        now: i64,
+    ) -> AppResult<()>;
+    async fn delete_calendar_token(&self, volunteer_id: Id) -> AppResult<()>;
+    async fn has_calendar_feed(&self, volunteer_id: Id) -> AppResult<bool>;
+    async fn volunteer_by_calendar_token(&self, token_hash: &str) -> AppResult<Option<Id>>;
     async fn count_volunteers(&self) -> AppResult<i64>;
 }
 
@@ -170,6 +181,17 @@ pub trait SeatStore: Send + Sync {
     /// Every seat of a station in an election, by day, start and task, with
     /// the people on them.
     async fn station_roster(&self, election_id: Id, station_id: Id) -> AppResult<Vec<RosterLine>>;
+    /// The seats a person holds in any election, by day, in full.
+    async fn volunteer_seats(&self, volunteer_id: Id) -> AppResult<Vec<SeatDetails>>;
+    /// The person gives up an accepted seat; refused inside the lock period.
+    async fn cancel_shift(
+        &self,
+        seat_id: Id,
+        volunteer_id: Id,
+        today: NaiveDate,
+        now: i64,
+        message: Option<&NewMessage>,
+    ) -> AppResult<()>;
     /// The seats a person holds in any election, by day.
     async fn volunteer_shifts(&self, volunteer_id: Id) -> AppResult<Vec<PersonShift>>;
 }

@@ -223,6 +223,10 @@ const MATRIX: &[(&str, Who, Form)] = &[
         Who::Planner,
         &[("election_id", NO_ID), ("id", NO_ID)],
     ),
+    ("shifts/mine", Who::Volunteer, &[]),
+    ("shifts/cancel", Who::Volunteer, &[("seat_id", NO_ID)]),
+    ("calendar/new_feed", Who::Volunteer, &[]),
+    ("calendar/stop_feed", Who::Volunteer, &[]),
     ("users/list", Who::Administrator, &[("text", "")]),
     ("users/scope_choices", Who::Administrator, &[]),
     (

@@ -5,6 +5,7 @@ mod audit;
 mod auth;
 mod authorization;
 mod helpers;
+mod my_shifts;
 mod notifications;
 mod passkeys;
 mod push_service;

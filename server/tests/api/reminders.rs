@@ -17,20 +17,20 @@ use chrono::{Duration, NaiveDate, NaiveTime};
 use reqwest::StatusCode;
 use serde_json::json;
 
-struct Election2 {
-    app: TestApp,
-    push: PushService,
-    election: Election,
-    day: NaiveDate,
-    seats: Vec<Id>,
-    karen: Id,
-    karen_phone: reqwest::Client,
-    ole: Id,
+pub(crate) struct Election2 {
+    pub(crate) app: TestApp,
+    pub(crate) push: PushService,
+    pub(crate) election: Election,
+    pub(crate) day: NaiveDate,
+    pub(crate) seats: Vec<Id>,
+    pub(crate) karen: Id,
+    pub(crate) karen_phone: reqwest::Client,
+    pub(crate) ole: Id,
 }
 
 /// An active election 20 days ahead with two open seats; Karen has an
 /// account with push on her phone, Ole only an email address.
-async fn election() -> Election2 {
+pub(crate) async fn election() -> Election2 {
     let app = spawn_app().await;
     app.sign_in_admin().await;
     let area = make_area(&app, "Nord").await;
@@ -96,7 +96,7 @@ async fn election() -> Election2 {
 }
 
 impl Election2 {
-    async fn invite(&self, seat: Id, email: &str, days: &str) {
+    pub(crate) async fn invite(&self, seat: Id, email: &str, days: &str) {
         self.app
             .ok::<()>(
                 "shifts/invite",
@@ -119,7 +119,7 @@ impl Election2 {
             .messages
     }
 
-    async fn kinds(&self, volunteer: Id) -> Vec<MessageKind> {
+    pub(crate) async fn kinds(&self, volunteer: Id) -> Vec<MessageKind> {
         let mut kinds: Vec<MessageKind> = self
             .messages(volunteer)
             .await
@@ -163,7 +163,7 @@ async fn an_invitation_is_pushed_reminded_answered_and_the_shift_reminded_once_e
     assert!(invitation["url"]
         .as_str()
         .unwrap()
-        .ends_with(&format!("/volunteers/{}", e.karen)));
+        .ends_with(&format!("/my-shifts#seat-{}", e.seats[0])));
 
     // Nothing is due before three days have passed …
     let report = e.app.scheduler.run(now + 2 * 86_400).await.unwrap();

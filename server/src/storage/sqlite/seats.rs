@@ -87,6 +87,10 @@ pub(crate) struct DetailsRow {
     end_time: NaiveTime,
     task_type_id: i64,
     task_type: String,
+    task_description: String,
+    team: String,
+    latitude: Option<f64>,
+    longitude: Option<f64>,
     payment_dkk: i64,
     task_reminders: bool,
     status: String,
@@ -103,13 +107,15 @@ pub(crate) const DETAILS_SELECT: &str =
         e.active AS election_active, e.lock_days, e.invite_reminder_days, e.shift_reminder_days,
         e.morning_reminder, s.station_id, st.area_id, st.name AS station_name,
         st.address || ', ' || st.postal_code || ' ' || st.city AS address,
-        s.day, t.start_time, t.end_time, s.task_type_id, t.title AS task_type, t.payment_dkk,
+        s.day, t.start_time, t.end_time, s.task_type_id, t.title AS task_type,
+        t.description AS task_description, tm.name AS team, st.latitude, st.longitude, t.payment_dkk,
         t.reminders AS task_reminders, s.status, s.volunteer_id, v.name AS volunteer_name,
         v.language AS volunteer_language, s.invited_at, s.respond_by
     FROM seats s
     JOIN elections e ON e.id = s.election_id
     JOIN stations st ON st.id = s.station_id
     JOIN task_types t ON t.id = s.task_type_id
+    JOIN teams tm ON tm.id = s.team_id
     LEFT JOIN volunteers v ON v.id = s.volunteer_id";
 
 impl DetailsRow {
@@ -134,6 +140,10 @@ impl DetailsRow {
             end_time: self.end_time,
             task_type_id: self.task_type_id,
             task_type: self.task_type,
+            task_description: self.task_description,
+            team: self.team,
+            latitude: self.latitude,
+            longitude: self.longitude,
             payment_dkk: self.payment_dkk,
             task_reminders: self.task_reminders,
             status: SeatStatus::parse(&self.status).unwrap_or(SeatStatus::Open),
@@ -526,6 +536,54 @@ impl SeatStore for SqliteStorage {
         } else {
             release_seat(&mut tx, seat_id, "declined", reason, now).await?;
         }
+        if let Some(message) = message {
+            enqueue_in(&mut tx, message, now).await?;
+        }
+        tx.commit().await.map_err(db_error)
+    }
+
+    async fn volunteer_seats(&self, volunteer_id: Id) -> Result<Vec<SeatDetails>, AppError> {
+        let rows: Vec<DetailsRow> = sqlx::query_as(&format!(
+            "{DETAILS_SELECT} WHERE s.volunteer_id = $1 ORDER BY s.day, t.start_time, s.id"
+        ))
+        .bind(volunteer_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)?;
+        Ok(rows.into_iter().map(DetailsRow::into_details).collect())
+    }
+
+    async fn cancel_shift(
+        &self,
+        seat_id: Id,
+        volunteer_id: Id,
+        today: NaiveDate,
+        now: i64,
+        message: Option<&NewMessage>,
+    ) -> Result<(), AppError> {
+        let mut tx = self.write().await?;
+        let seat: Option<(String, Option<Id>, NaiveDate, i64)> = sqlx::query_as(
+            "SELECT s.status, s.volunteer_id, s.day, e.lock_days FROM seats s
+             JOIN elections e ON e.id = s.election_id WHERE s.id = $1",
+        )
+        .bind(seat_id)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        let Some((status, Some(holder), day, lock_days)) = seat else {
+            return Err(AppError::NotFound);
+        };
+        if holder != volunteer_id {
+            return Err(AppError::NotFound);
+        }
+        if status != "accepted" {
+            return Err(AppError::refused("shifts.not_accepted"));
+        }
+        // The lock period holds on the server, whatever the page showed.
+        if !app::domain::elections::may_self_cancel(day, today, lock_days) {
+            return Err(AppError::refused("shifts.locked"));
+        }
+        release_seat(&mut tx, seat_id, "cancelled", "", now).await?;
         if let Some(message) = message {
             enqueue_in(&mut tx, message, now).await?;
         }

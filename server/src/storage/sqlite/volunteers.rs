@@ -176,6 +176,51 @@ impl VolunteerStore for SqliteStorage {
             .map_err(db_error)
     }
 
+    async fn set_calendar_token(
+        &self,
+        volunteer_id: Id,
+        token_hash: &str,
+        now: i64,
+    ) -> Result<(), AppError> {
+        sqlx::query(
+            "INSERT INTO calendar_feeds (volunteer_id, token_hash, created_at) VALUES ($1, $2, $3)
+             ON CONFLICT (volunteer_id) DO UPDATE SET token_hash = excluded.token_hash,
+                 created_at = excluded.created_at",
+        )
+        .bind(volunteer_id)
+        .bind(token_hash)
+        .bind(now)
+        .execute(&self.pool)
+        .await
+        .map_err(db_error)?;
+        Ok(())
+    }
+
+    async fn delete_calendar_token(&self, volunteer_id: Id) -> Result<(), AppError> {
+        sqlx::query("DELETE FROM calendar_feeds WHERE volunteer_id = $1")
+            .bind(volunteer_id)
+            .execute(&self.pool)
+            .await
+            .map_err(db_error)?;
+        Ok(())
+    }
+
+    async fn has_calendar_feed(&self, volunteer_id: Id) -> Result<bool, AppError> {
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM calendar_feeds WHERE volunteer_id = $1)")
+            .bind(volunteer_id)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db_error)
+    }
+
+    async fn volunteer_by_calendar_token(&self, token_hash: &str) -> Result<Option<Id>, AppError> {
+        sqlx::query_scalar("SELECT volunteer_id FROM calendar_feeds WHERE token_hash = $1")
+            .bind(token_hash)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_error)
+    }
+
     async fn count_volunteers(&self) -> Result<i64, AppError> {
         sqlx::query_scalar("SELECT count(*) FROM volunteers")
             .fetch_one(&self.pool)

@@ -1,0 +1,61 @@
+import { expect, test, type Page } from '@playwright/test';
+import { adminSignInLink, checkA11y, expectNoHorizontalScroll, latestMailTo, signInLinkIn, signInWithLink } from './helpers';
+
+async function signInByMail(page: Page, email: string): Promise<void> {
+  await page.goto('/signin');
+  await page.locator('body[data-hydrated="true"]').waitFor();
+  await page.getByLabel('E-mail').fill(email);
+  await page.getByRole('button', { name: 'Send mig et link' }).click();
+  await expect(page.getByRole('status')).toContainText('Hvis adressen hører til en bruger');
+  await page.goto(signInLinkIn(await latestMailTo(email)));
+  await page.getByRole('button', { name: 'Log ind nu' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Min konto');
+}
+
+test('invited from the roster, a volunteer answers on the phone, gets it in the calendar and can cancel', async ({ browser }, info) => {
+  const admin = await (await browser.newContext({ viewport: { width: 1024, height: 768 } })).newPage();
+  await signInWithLink(admin, adminSignInLink(`vagter-${info.project.name}@example.dk`));
+  // A demo volunteer with an account; each project its own.
+  await admin.goto(`/volunteers/${info.project.name === 'phone' ? 1 : 2}`);
+  const email = (await admin.locator('a[href^="mailto:"]').first().getAttribute('href'))!.replace('mailto:', '');
+
+  await admin.goto('/stations/1/roster');
+  const open = admin.locator('.roster-line').filter({ hasText: 'Ledig plads' }).first();
+  await open.getByText('Invitér').click();
+  await open.getByLabel('Den frivilliges e-mail').fill(email);
+  await open.getByRole('button', { name: 'Send invitation' }).click();
+  await expect(admin.getByRole('heading', { level: 1 })).toHaveText('Vagtplan for Rådhuset');
+
+  const phone = await (await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true })).newPage();
+  await signInByMail(phone, email);
+  await phone.getByRole('link', { name: 'Mine vagter' }).click();
+  await expect(phone.getByRole('heading', { level: 1 })).toHaveText('Mine vagter');
+  const invited = phone.locator('.roster-line').filter({ hasText: 'Inviteret' }).first();
+  await expect(invited).toContainText('Rådhuset');
+  await expect(invited).toContainText('Svar senest');
+  await phone.locator('body[data-hydrated="true"]').waitFor();
+  await expectNoHorizontalScroll(phone);
+  await checkA11y(phone, 'my shifts');
+  const seatId = (await invited.getAttribute('id'))!;
+  await invited.getByRole('button', { name: 'Ja tak' }).click();
+  const accepted = phone.locator(`#${seatId}`);
+  await expect(accepted).toContainText('Accepteret');
+
+  // The shift as a calendar file.
+  const [download] = await Promise.all([
+    phone.waitForEvent('download'),
+    accepted.getByRole('link', { name: /Føj til kalender/ }).click(),
+  ]);
+  const path = await download.path();
+  const text = require('node:fs').readFileSync(path, 'utf8') as string;
+  expect(text).toContain('BEGIN:VCALENDAR');
+  expect(text).toContain('DTSTART;TZID=Europe/Copenhagen:');
+  expect(text).toContain('STATUS:CONFIRMED');
+
+  // Cancelling is possible before the lock period, after a confirmation.
+  await accepted.getByText('Afmeld vagten').click();
+  await accepted.getByRole('button', { name: 'Ja, afmeld' }).click();
+  await expect(phone.locator(`#${seatId}`)).toHaveCount(0);
+  await phone.context().close();
+  await admin.context().close();
+});

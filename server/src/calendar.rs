@@ -1,0 +1,123 @@
+//! Calendar files: `/calendar/shift/{seat}` (one shift, for the signed-in
+//! volunteer it belongs to) and `/calendar/feed/{secret}` (every shift of the
+//! volunteer whose private feed address it is; phone calendars fetch it
+//! without cookies, so the secret is the key).
+
+use crate::startup::AppState;
+use app::domain::calendar::{ics, CalendarEvent};
+use app::domain::seats::{SeatDetails, SeatStatus};
+use app::server::ServerContext;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+
+fn host(ctx: &ServerContext) -> String {
+    ctx.settings
+        .public_url
+        .split("://")
+        .nth(1)
+        .unwrap_or("localhost")
+        .split([':', '/'])
+        .next()
+        .unwrap_or("localhost")
+        .to_string()
+}
+
+fn calendar_response(body: String, file: Option<&str>) -> Response {
+    let mut response = (
+        [
+            (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
+            (header::CACHE_CONTROL, "private, no-store"),
+        ],
+        body,
+    )
+        .into_response();
+    if let Some(file) = file {
+        if let Ok(value) = format!("attachment; filename=\"{file}\"").parse() {
+            response
+                .headers_mut()
+                .insert(header::CONTENT_DISPOSITION, value);
+        }
+    }
+    response
+}
+
+fn events(ctx: &ServerContext, seats: &[SeatDetails]) -> Vec<CalendarEvent> {
+    let host = host(ctx);
+    seats
+        .iter()
+        .filter(|s| matches!(s.status, SeatStatus::Accepted | SeatStatus::Invited))
+        .map(|s| CalendarEvent::from_seat(s, &ctx.settings.public_url, &host))
+        .collect()
+}
+
+/// One shift of the signed-in volunteer.
+pub async fn shift(
+    State(state): State<AppState>,
+    Path(seat_id): Path<i64>,
+    headers: HeaderMap,
+) -> Response {
+    let ctx = state.ctx;
+    let cookie = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == app::server::SESSION_COOKIE)
+        .map(|(_, v)| v.to_string());
+    let Some(cookie) = cookie else {
+        return StatusCode::UNAUTHORIZED.into_response();
+    };
+    let user = match ctx
+        .storage
+        .session_user(
+            &(ctx.hasher)(&cookie),
+            ctx.now(),
+            ctx.settings.session_idle_secs,
+        )
+        .await
+    {
+        Ok(Some(user)) => user,
+        Ok(None) => return StatusCode::UNAUTHORIZED.into_response(),
+        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    };
+    let seat = match ctx.storage.seat_details(seat_id).await {
+        Ok(seat) => seat,
+        Err(_) => return StatusCode::NOT_FOUND.into_response(),
+    };
+    // Another person's shift and no shift at all look the same.
+    if user.volunteer_id.is_none() || seat.volunteer_id != user.volunteer_id {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    let list = events(&ctx, std::slice::from_ref(&seat));
+    if list.is_empty() {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    let name = app::i18n::translate(app::i18n::Locale::Da, "myshifts.title");
+    calendar_response(
+        ics(&name, &list, ctx.now()),
+        Some(&format!("vagt-{seat_id}.ics")),
+    )
+}
+
+/// Every current shift of the volunteer whose feed this is.
+pub async fn feed(State(state): State<AppState>, Path(secret): Path<String>) -> Response {
+    let ctx = state.ctx;
+    let secret = secret.trim_end_matches(".ics");
+    let volunteer = match ctx
+        .storage
+        .volunteer_by_calendar_token(&(ctx.hasher)(secret))
+        .await
+    {
+        Ok(Some(id)) => id,
+        Ok(None) => return StatusCode::NOT_FOUND.into_response(),
+        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    };
+    let seats = match ctx.storage.volunteer_seats(volunteer).await {
+        Ok(seats) => seats,
+        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    };
+    let name = app::i18n::translate(app::i18n::Locale::Da, "myshifts.title");
+    calendar_response(ics(&name, &events(&ctx, &seats), ctx.now()), None)
+}

@@ -1,0 +1,274 @@
+//! A volunteer's own shifts: the list, cancelling (never inside the lock
+//! period), and calendars — one file per shift and a private feed — read back
+//! with a real iCalendar parser.
+
+use crate::helpers::client;
+use crate::reminders::election;
+use crate::setup::make_election;
+use app::domain::calendar::{ics, CalendarEvent};
+use app::domain::notifications::MessageKind;
+use app::domain::seats::SeatStatus;
+use app::domain::AppError;
+use app::server::storage::{SeatStore, TaskStore};
+use app::shifts::MyShifts;
+use chrono::{Duration, NaiveDate, NaiveTime};
+use reqwest::StatusCode;
+
+fn parse(text: &str) -> ical::parser::ical::component::IcalCalendar {
+    ical::IcalParser::new(std::io::BufReader::new(text.as_bytes()))
+        .next()
+        .expect("a calendar")
+        .expect("a calendar that parses")
+}
+
+fn property<'a>(
+    props: &'a [ical::property::Property],
+    name: &str,
+) -> (&'a str, Vec<(String, Vec<String>)>) {
+    let p = props
+        .iter()
+        .find(|p| p.name == name)
+        .unwrap_or_else(|| panic!("no {name}"));
+    (
+        p.value.as_deref().unwrap_or_default(),
+        p.params.clone().unwrap_or_default(),
+    )
+}
+
+#[tokio::test]
+async fn a_volunteer_sees_answers_and_cancels_their_shifts_but_not_inside_the_lock_period() {
+    let e = election().await;
+    e.invite(e.seats[0], "karen@example.dk", "7").await;
+    let mine: MyShifts = e.app.ok_with(&e.karen_phone, "shifts/mine", &[]).await;
+    assert_eq!(mine.upcoming.len(), 1);
+    let shift = &mine.upcoming[0];
+    assert_eq!(shift.seat.status, SeatStatus::Invited);
+    assert_eq!(shift.seat.station_name, "Nordskolen");
+    assert_eq!(shift.seat.team, "Frivillige");
+    assert!(
+        !shift.can_cancel,
+        "an invitation is answered, not cancelled"
+    );
+    assert_eq!(mine.office_phone, "+4512345678");
+
+    e.app
+        .ok_with::<()>(
+            &e.karen_phone,
+            "shifts/answer",
+            &[("seat_id", &e.seats[0].to_string()), ("answer", "accept")],
+        )
+        .await;
+    let mine: MyShifts = e.app.ok_with(&e.karen_phone, "shifts/mine", &[]).await;
+    assert!(
+        mine.upcoming[0].can_cancel,
+        "20 days ahead, lock period 7 days"
+    );
+    e.app
+        .ok_with::<()>(
+            &e.karen_phone,
+            "shifts/cancel",
+            &[("seat_id", &e.seats[0].to_string())],
+        )
+        .await;
+    let seat = e.app.storage.seat_details(e.seats[0]).await.unwrap();
+    assert_eq!(seat.status, SeatStatus::Open);
+    assert_eq!(
+        e.kinds(e.karen).await.last(),
+        Some(&MessageKind::CancellationConfirmation)
+    );
+
+    // A shift three days ahead is inside the lock period: refused on the
+    // server, whatever a page shows.
+    let soon = chrono::Utc::now().date_naive() + Duration::days(3);
+    let station = e.app.storage.seat_details(e.seats[1]).await.unwrap();
+    let stations: Vec<app::domain::stations::Station> = e.app.ok("stations/list", &[]).await;
+    let nordskolen = stations
+        .iter()
+        .find(|s| s.id == station.station_id)
+        .unwrap();
+    let d = soon.to_string();
+    let near = make_election(&e.app, "Valg snart", &d, &d, &d, &[nordskolen]).await;
+    let task = e.app.storage.list_task_types().await.unwrap()[0].id;
+    let team: Vec<app::domain::teams::Team> = e.app.ok("teams/list", &[]).await;
+    e.app
+        .ok::<()>(
+            "seats/save",
+            &[
+                ("form[election_id]", &near.id.to_string()),
+                ("form[station_id]", &nordskolen.id.to_string()),
+                ("form[day]", &d),
+                (&format!("form[counts][c{}-{task}]", team[0].id), "1"),
+            ],
+        )
+        .await;
+    let seat = e
+        .app
+        .storage
+        .open_seats(near.id, nordskolen.id, soon, team[0].id, task)
+        .await
+        .unwrap()[0];
+    e.app
+        .storage
+        .fill_seat(seat, e.karen, SeatStatus::Accepted, None, 1, None)
+        .await
+        .unwrap();
+    let mine: MyShifts = e.app.ok_with(&e.karen_phone, "shifts/mine", &[]).await;
+    let locked = mine
+        .upcoming
+        .iter()
+        .find(|s| s.seat.seat_id == seat)
+        .unwrap();
+    assert!(locked.locked && !locked.can_cancel);
+    let (status, error) = e
+        .app
+        .err_with(
+            &e.karen_phone,
+            "shifts/cancel",
+            &[("seat_id", &seat.to_string())],
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(error, AppError::refused("shifts.locked"));
+    assert_eq!(
+        e.app.storage.seat_details(seat).await.unwrap().status,
+        SeatStatus::Accepted
+    );
+    // Nobody cancels another person's shift.
+    let (status, _) = e
+        .app
+        .err("shifts/cancel", &[("seat_id", &seat.to_string())])
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "the office has no volunteer record"
+    );
+}
+
+#[tokio::test]
+async fn each_shift_downloads_as_ics_and_the_private_feed_can_be_renewed_and_stopped() {
+    let e = election().await;
+    e.invite(e.seats[0], "karen@example.dk", "7").await;
+    let url = format!("{}/calendar/shift/{}", e.app.base, e.seats[0]);
+    let response = e.karen_phone.get(&url).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(response.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/calendar"));
+    let calendar = parse(&response.text().await.unwrap());
+    assert_eq!(calendar.events.len(), 1);
+    let props = &calendar.events[0].properties;
+    let (start, params) = property(props, "DTSTART");
+    assert_eq!(start, format!("{}T070000", e.day.format("%Y%m%d")));
+    assert_eq!(
+        params,
+        vec![("TZID".to_string(), vec!["Europe/Copenhagen".to_string()])]
+    );
+    assert_eq!(
+        property(props, "STATUS").0,
+        "TENTATIVE",
+        "invited, not yet answered"
+    );
+    assert!(property(props, "LOCATION").0.contains("Nordskolen"));
+    // Without a session, or someone else's seat: nothing.
+    assert_eq!(
+        client().get(&url).send().await.unwrap().status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let other = format!("{}/calendar/shift/{}", e.app.base, e.seats[1]);
+    assert_eq!(
+        e.karen_phone.get(&other).send().await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
+
+    // The feed: made, read without cookies, renewed (old address dies), stopped.
+    let feed: String = e
+        .app
+        .ok_with(&e.karen_phone, "calendar/new_feed", &[])
+        .await;
+    let local = feed.replace(&e.app.public_url, &e.app.base);
+    let response = client().get(&local).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let calendar = parse(&response.text().await.unwrap());
+    assert_eq!(calendar.events.len(), 1);
+    assert_eq!(calendar.timezones.len(), 1);
+    let renewed: String = e
+        .app
+        .ok_with(&e.karen_phone, "calendar/new_feed", &[])
+        .await;
+    assert_ne!(renewed, feed);
+    assert_eq!(
+        client().get(&local).send().await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
+    let renewed_local = renewed.replace(&e.app.public_url, &e.app.base);
+    assert_eq!(
+        client().get(&renewed_local).send().await.unwrap().status(),
+        StatusCode::OK
+    );
+    e.app
+        .ok_with::<()>(&e.karen_phone, "calendar/stop_feed", &[])
+        .await;
+    assert_eq!(
+        client().get(&renewed_local).send().await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[test]
+fn shifts_on_both_sides_of_the_summer_time_change_keep_their_wall_clock_time() {
+    // Summer time begins on 28 March 2027 at 02:00: a 07:00 shift the day
+    // before is 06:00 UTC, the day after 05:00 UTC. The calendar says 07:00
+    // Copenhagen time for both and carries the rules for the change.
+    let event = |day: &str| CalendarEvent {
+        uid: format!("{day}@valg.example.dk"),
+        day: NaiveDate::parse_from_str(day, "%Y-%m-%d").unwrap(),
+        start: NaiveTime::from_hms_opt(7, 0, 0).unwrap(),
+        end: NaiveTime::from_hms_opt(20, 0, 0).unwrap(),
+        summary: "Brevstemmemodtager: Rådhuset".into(),
+        location: "Rådhuset".into(),
+        description: String::new(),
+        url: "https://valg.example.dk/my-shifts".into(),
+        tentative: false,
+        geo: None,
+    };
+    let text = ics(
+        "Mine vagter",
+        &[event("2027-03-27"), event("2027-03-29")],
+        0,
+    );
+    let calendar = parse(&text);
+    let starts: Vec<&str> = calendar
+        .events
+        .iter()
+        .map(|e| property(&e.properties, "DTSTART").0)
+        .collect();
+    assert_eq!(starts, vec!["20270327T070000", "20270329T070000"]);
+    let zone = &calendar.timezones[0];
+    assert_eq!(property(&zone.properties, "TZID").0, "Europe/Copenhagen");
+    let daylight = zone
+        .transitions
+        .iter()
+        .find(|t| {
+            matches!(
+                t.transition,
+                ical::parser::ical::component::IcalTimeZoneTransitionType::DAYLIGHT
+            )
+        })
+        .expect("a summer time rule");
+    assert_eq!(property(&daylight.properties, "TZOFFSETTO").0, "+0200");
+    assert_eq!(
+        property(&daylight.properties, "RRULE").0,
+        "FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU"
+    );
+    // The instants those wall-clock times stand for, as our own clock sees them.
+    let utc = |d: &str| {
+        app::i18n::copenhagen_to_unix(
+            NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap(),
+            NaiveTime::from_hms_opt(7, 0, 0).unwrap(),
+        ) % 86_400
+            / 3600
+    };
+    assert_eq!((utc("2027-03-27"), utc("2027-03-29")), (6, 5));
+}
