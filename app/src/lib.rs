@@ -18,6 +18,7 @@ pub mod passkeys;
 pub mod rosters;
 pub mod seats;
 pub mod shifts;
+pub mod signup;
 pub mod stations;
 pub mod tasks;
 pub mod teams;
@@ -111,6 +112,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/users") view=users::UsersPage/>
                     <Route path=path!("/messages") view=notifications::MessagesPage/>
                     <Route path=path!("/my-shifts") view=shifts::MyShiftsPage/>
+                    <Route path=path!("/join/:token") view=signup::JoinPage/>
                     <Route path=path!("/elections") view=elections::ElectionsPage/>
                     <Route path=path!("/elections/new") view=elections::ElectionFormPage/>
                     <Route path=path!("/elections/:id") view=elections::ElectionFormPage/>

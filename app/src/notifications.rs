@@ -53,7 +53,11 @@ pub struct SubscriptionKeys {
 pub async fn subscribe_push(subscription: SubscriptionJson) -> Result<(), AppError> {
     crate::server::guarded(async move {
         let (ctx, user) = crate::server::require_user().await?;
-        let new = parse_subscription(&subscription, ctx.settings.push_loopback_allowed)?;
+        let new = parse_subscription(
+            &subscription,
+            &ctx.settings.push_services,
+            ctx.settings.push_loopback_allowed,
+        )?;
         ctx.storage
             .add_push_subscription(user.id, &new, ctx.now())
             .await?;
@@ -69,14 +73,22 @@ pub async fn subscribe_push(subscription: SubscriptionJson) -> Result<(), AppErr
 #[cfg(feature = "ssr")]
 fn parse_subscription(
     s: &SubscriptionJson,
+    push_services: &[String],
     loopback_allowed: bool,
 ) -> Result<crate::server::storage::NewPushSubscription, AppError> {
     use base64::Engine;
     let endpoint = s.endpoint.trim();
     let url = url::Url::parse(endpoint).map_err(|_| AppError::invalid("endpoint", "error.url"))?;
-    let loopback = matches!(url.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"));
-    let secure =
-        url.scheme() == "https" || (loopback_allowed && loopback && url.scheme() == "http");
+    let host = url.host_str().unwrap_or_default();
+    let loopback = matches!(host, "127.0.0.1" | "localhost" | "[::1]");
+    // Only the browsers' own push services: anything else would let a user
+    // make the server post to addresses of their choosing.
+    let known = url.scheme() == "https"
+        && url.port().is_none()
+        && push_services
+            .iter()
+            .any(|s| host == s || host.ends_with(&format!(".{s}")));
+    let secure = known || (loopback_allowed && loopback && url.scheme() == "http");
     if !secure || endpoint.len() > 1000 {
         return Err(AppError::invalid("endpoint", "error.url"));
     }

@@ -29,6 +29,14 @@ pub async fn invite_to_seat(
             .await?
             .ok_or_else(|| AppError::invalid("email", "shifts.no_such_volunteer"))?;
         let volunteer = ctx.storage.get_volunteer(volunteer_id).await?;
+        refuse_ineligible(
+            &ctx,
+            &volunteer,
+            seat.election_id,
+            seat.task_type_id,
+            seat.day,
+        )
+        .await?;
         let now = ctx.now();
         let respond_by = now + days * 86_400;
         seat.volunteer_id = Some(volunteer_id);
@@ -104,6 +112,41 @@ pub async fn answer_invitation(
         Ok(())
     })
     .await
+}
+
+/// Refuses a person the election type does not allow on a shift of this
+/// task type on `day` (age on that very day, residence, citizenship,
+/// guardianship), naming the reason; task types with the checks off pass.
+#[cfg(feature = "ssr")]
+pub async fn refuse_ineligible(
+    ctx: &crate::server::ServerContext,
+    volunteer: &crate::domain::volunteers::Volunteer,
+    election_id: Id,
+    task_type_id: Id,
+    day: chrono::NaiveDate,
+) -> Result<(), AppError> {
+    let task = ctx.storage.get_task_type(task_type_id).await?;
+    if task.eligibility_checks_off {
+        return Ok(());
+    }
+    let election = ctx.storage.get_election(election_id).await?;
+    let election_type = ctx
+        .storage
+        .get_election_type(election.election_type_id)
+        .await?;
+    let declaration = crate::domain::volunteers::Declaration {
+        birth_date: volunteer.birth_date,
+        municipality_code: &volunteer.municipality_code,
+        citizenship: volunteer.citizenship,
+        under_guardianship: volunteer.under_guardianship,
+    };
+    crate::domain::volunteers::check_eligibility(
+        &election_type.rules,
+        &declaration,
+        day,
+        &ctx.settings.municipality_code,
+    )
+    .map_err(|reason| AppError::refused(reason.key()))
 }
 
 /// A message about a seat to the person on it. `occasion` makes the

@@ -77,7 +77,7 @@ pub async fn load_team_members(team_id: Id) -> Result<TeamMembersData, AppError>
         let (ctx, user) = crate::server::require_user().await?;
         crate::server::allow(user.can_view_team(team_id))?;
         let team = ctx.storage.get_team(team_id).await?;
-        let full_contact = user.can_view_plan();
+        let full_contact = user.sees_all_contacts();
         let mut members = ctx.storage.team_members(team_id, ctx.today()).await?;
         if !full_contact {
             members = members
@@ -126,9 +126,28 @@ pub async fn remove_team_member(team_id: Id, volunteer_id: Id) -> Result<(), App
     crate::server::guarded(async move {
         let (ctx, user) = crate::server::require_user().await?;
         crate::server::allow(user.can_manage_team(team_id))?;
+        let team = ctx.storage.get_team(team_id).await?;
+        let (today, now) = (ctx.today(), ctx.now());
+        // The team's seats they lose, each with a message telling them so.
+        let messages: Vec<_> = ctx
+            .storage
+            .volunteer_seats(volunteer_id)
+            .await?
+            .iter()
+            .filter(|s| s.team == team.name && s.day >= today)
+            .map(|s| {
+                crate::shifts::seat_message(
+                    &ctx.settings.public_url,
+                    s,
+                    crate::domain::notifications::MessageKind::RemovedFromShift,
+                    &format!("team:{now}"),
+                )
+            })
+            .collect();
         ctx.storage
-            .remove_team_member(team_id, volunteer_id, ctx.today(), ctx.now())
+            .remove_team_member(team_id, volunteer_id, today, now, &messages)
             .await?;
+        (ctx.wake_outbox)();
         crate::server::audit(
             &ctx,
             Some(&user),
@@ -272,6 +291,7 @@ fn TeamMembersView(data: TeamMembersData) -> impl IntoView {
         <h1>{title}</h1>
         <p>{crate::i18n::t_with("teams.member_count", &[("n", &data.members.len().to_string())])}</p>
         {(!full_contact).then(|| view! { <p class="hint">{t("teams.contact_when_shared")}</p> })}
+        {can_manage.then(|| view! { <crate::signup::TeamLinksSection team_id/> })}
         {if data.members.is_empty() {
             view! { <p class="empty">{t("teams.no_members")}</p> }.into_any()
         } else {

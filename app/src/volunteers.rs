@@ -41,7 +41,7 @@ pub async fn load_volunteer(id: Id) -> Result<VolunteerProfile, AppError> {
             .await;
         }
         Ok(VolunteerProfile {
-            can_message: user.can_plan_somewhere(),
+            can_message: user.can_plan_somewhere() && user.sees_all_contacts(),
             is_self: user.volunteer_id == Some(id),
             teams: ctx.storage.volunteer_teams(id).await?,
             shifts: ctx.storage.volunteer_shifts(id).await?,

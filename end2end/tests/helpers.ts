@@ -106,3 +106,15 @@ export async function signInWithLink(page: Page, link: string): Promise<void> {
   await page.getByRole('link', { name: 'Forside' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Hej Administrator');
 }
+
+/** Asks for a sign-in link on the sign-in page and follows it from the mail. */
+export async function signInByMail(page: Page, email: string): Promise<void> {
+  await page.goto('/signin');
+  await page.locator('body[data-hydrated="true"]').waitFor();
+  await page.getByLabel('E-mail').fill(email);
+  await page.getByRole('button', { name: 'Send mig et link' }).click();
+  await expect(page.getByRole('status')).toContainText('Hvis adressen hører til en bruger');
+  await page.goto(signInLinkIn(await latestMailTo(email)));
+  await page.getByRole('button', { name: 'Log ind nu' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Min konto');
+}

@@ -1,16 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
-import { adminSignInLink, checkA11y, expectNoHorizontalScroll, latestMailTo, signInLinkIn, signInWithLink } from './helpers';
-
-async function signInByMail(page: Page, email: string): Promise<void> {
-  await page.goto('/signin');
-  await page.locator('body[data-hydrated="true"]').waitFor();
-  await page.getByLabel('E-mail').fill(email);
-  await page.getByRole('button', { name: 'Send mig et link' }).click();
-  await expect(page.getByRole('status')).toContainText('Hvis adressen hører til en bruger');
-  await page.goto(signInLinkIn(await latestMailTo(email)));
-  await page.getByRole('button', { name: 'Log ind nu' }).click();
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Min konto');
-}
+import { expect, test } from '@playwright/test';
+import { adminSignInLink, checkA11y, expectNoHorizontalScroll, signInByMail, signInWithLink } from './helpers';
 
 test('invited from the roster, a volunteer answers on the phone, gets it in the calendar and can cancel', async ({ browser }, info) => {
   const admin = await (await browser.newContext({ viewport: { width: 1024, height: 768 } })).newPage();

@@ -1,18 +1,7 @@
-import { expect, test, type Page } from '@playwright/test';
-import { adminSignInLink, checkA11y, expectNoHorizontalScroll, latestMailTo, signInLinkIn, signInWithLink } from './helpers';
+import { expect, test } from '@playwright/test';
+import { adminSignInLink, checkA11y, expectNoHorizontalScroll, latestMailTo, signInByMail, signInLinkIn, signInWithLink } from './helpers';
 
 /** Asks for a sign-in link on the sign-in page and follows it from the mail. */
-async function signInByMail(page: Page, email: string): Promise<void> {
-  await page.goto('/signin');
-  await page.locator('body[data-hydrated="true"]').waitFor();
-  await page.getByLabel('E-mail').fill(email);
-  await page.getByRole('button', { name: 'Send mig et link' }).click();
-  await expect(page.getByRole('status')).toContainText('Hvis adressen hører til en bruger');
-  await page.goto(signInLinkIn(await latestMailTo(email)));
-  await page.getByRole('button', { name: 'Log ind nu' }).click();
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Min konto');
-}
-
 test('an administrator gives a station manager a station; its roster opens for them and no other', async ({ browser }, info) => {
   const viewport = info.project.use.viewport ?? { width: 390, height: 844 };
   const adminContext = await browser.newContext({ viewport });

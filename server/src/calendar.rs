@@ -12,15 +12,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 fn host(ctx: &ServerContext) -> String {
-    ctx.settings
-        .public_url
-        .split("://")
-        .nth(1)
-        .unwrap_or("localhost")
-        .split([':', '/'])
-        .next()
-        .unwrap_or("localhost")
-        .to_string()
+    crate::startup::host_of(&ctx.settings.public_url)
 }
 
 fn calendar_response(body: String, file: Option<&str>) -> Response {

@@ -50,10 +50,16 @@ pub struct Config {
     pub outbox_worker: bool,
     /// Accept push endpoints over plain http on this machine (tests).
     pub push_loopback: bool,
+    /// Push services subscriptions may point at, by domain.
+    pub push_services: Vec<String>,
     /// How volunteers reach the election office (shown on their shifts).
     pub office_phone: String,
     pub office_email: String,
 }
+
+/// The push services of the browsers people use: Chrome, Edge and Android
+/// (FCM), Firefox, Windows, and Safari on iPhone and Mac.
+pub const PUSH_SERVICES: &str = "fcm.googleapis.com,android.googleapis.com,push.services.mozilla.com,notify.windows.com,push.apple.com";
 
 /// (key, default, what it is) — the README's table is written from this.
 pub const KEYS: &[(&str, &str, &str)] = &[
@@ -147,6 +153,11 @@ pub const KEYS: &[(&str, &str, &str)] = &[
         "VALGVAGT_OFFICE_EMAIL",
         "valg@korsbaek.example",
         "the election office's email, shown to volunteers",
+    ),
+    (
+        "VALGVAGT_PUSH_SERVICES",
+        PUSH_SERVICES,
+        "push services browsers may subscribe with (domains, comma-separated); others are refused",
     ),
     (
         "VALGVAGT_PUSH_LOOPBACK",
@@ -282,6 +293,12 @@ impl Config {
             sms_sender,
             outbox_worker: flag("VALGVAGT_OUTBOX_WORKER", true)?,
             push_loopback: flag("VALGVAGT_PUSH_LOOPBACK", false)?,
+            push_services: get("VALGVAGT_PUSH_SERVICES")
+                .unwrap_or_else(|| PUSH_SERVICES.into())
+                .split(',')
+                .map(|d| d.trim().to_lowercase())
+                .filter(|d| !d.is_empty())
+                .collect(),
             office_phone: get("VALGVAGT_OFFICE_PHONE").unwrap_or_else(|| "+4512345678".into()),
             office_email: get("VALGVAGT_OFFICE_EMAIL")
                 .unwrap_or_else(|| "valg@korsbaek.example".into()),
@@ -335,6 +352,19 @@ mod tests {
         let c = Config::from_layers(&file, &env).unwrap();
         assert_eq!(c.bind.port(), 9000);
         assert_eq!(c.database, PathBuf::from("/data/v.db"));
+    }
+
+    #[test]
+    fn push_services_default_to_the_browsers_and_can_be_set() {
+        let c = Config::from_layers(&HashMap::new(), &HashMap::new()).unwrap();
+        assert!(c.push_services.contains(&"fcm.googleapis.com".to_string()));
+        assert!(c.push_services.contains(&"push.apple.com".to_string()));
+        let c = Config::from_layers(
+            &HashMap::new(),
+            &map(&[("VALGVAGT_PUSH_SERVICES", " Push.Example.DK , ")]),
+        )
+        .unwrap();
+        assert_eq!(c.push_services, vec!["push.example.dk".to_string()]);
     }
 
     #[test]

@@ -57,6 +57,7 @@ pub fn settings(config: &Config, vapid_public_key: &str) -> Settings {
         vapid_public_key: vapid_public_key.to_string(),
         sms_available: config.sms_url.is_some(),
         push_loopback_allowed: config.push_loopback,
+        push_services: config.push_services.clone(),
         office_phone: config.office_phone.clone(),
         office_email: config.office_email.clone(),
     }
@@ -168,6 +169,17 @@ async fn server_fn_status(request: Request, next: Next) -> Response {
         }
     }
     Response::from_parts(parts, Body::from(bytes))
+}
+
+/// "https://valg.example.dk:8443/x" → "valg.example.dk".
+pub fn host_of(url: &str) -> String {
+    url.split("://")
+        .nth(1)
+        .unwrap_or("localhost")
+        .split([':', '/'])
+        .next()
+        .unwrap_or("localhost")
+        .to_string()
 }
 
 /// "https://valg.example.dk/x" → "https://valg.example.dk".

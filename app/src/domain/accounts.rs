@@ -157,9 +157,16 @@ impl CurrentUser {
         self.can_plan() || self.leads_team(team_id)
     }
 
+    /// Sees everyone's phone and email: the office (administrators,
+    /// auditors, coordinators of the whole municipality). Coordinators of some
+    /// areas see contact data through their areas' rosters only.
+    pub fn sees_all_contacts(&self) -> bool {
+        self.can_plan() || self.has(Role::ReadOnly)
+    }
+
     /// Sees a volunteer's record: the office and the volunteer themself.
     pub fn can_view_volunteer(&self, volunteer_id: Id) -> bool {
-        self.can_view_plan() || self.volunteer_id == Some(volunteer_id)
+        self.sees_all_contacts() || self.volunteer_id == Some(volunteer_id)
     }
 }
 
@@ -226,6 +233,8 @@ mod tests {
         assert!(!c.can_plan_area(2));
         assert!(c.can_view_roster(10, 1));
         assert!(!c.can_view_roster(11, 2));
+        assert!(!c.sees_all_contacts(), "only through their areas' rosters");
+        assert!(!c.can_view_volunteer(5));
     }
 
     #[test]

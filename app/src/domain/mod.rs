@@ -14,6 +14,7 @@ pub mod notifications;
 pub mod rosters;
 pub mod seats;
 pub mod shifts;
+pub mod signup;
 pub mod stations;
 pub mod tasks;
 pub mod teams;

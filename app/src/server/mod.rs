@@ -34,6 +34,9 @@ pub struct Settings {
     /// Push endpoints on this machine over plain http are accepted (tests
     /// run their own push service).
     pub push_loopback_allowed: bool,
+    /// The push services subscriptions may point at (domains and their
+    /// subdomains); anything else is refused.
+    pub push_services: Vec<String>,
     /// How volunteers reach the election office.
     pub office_phone: String,
     pub office_email: String,

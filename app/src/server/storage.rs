@@ -14,6 +14,7 @@ use crate::domain::notifications::{
 };
 use crate::domain::rosters::{PersonShift, RosterLine, TeamMember};
 use crate::domain::seats::{SeatCell, SeatCountsChange, SeatDetails, SeatStatus, StationSeats};
+use crate::domain::signup::{LinkFilters, OpenCell, SignupLink};
 use crate::domain::stations::{Area, NewArea, NewStation, Station};
 use crate::domain::tasks::{NewTaskType, TaskType};
 use crate::domain::teams::{NewTeam, Team};
@@ -91,7 +92,7 @@ pub trait TeamStore: Send + Sync {
     /// from `from` on.
     async fn team_members(&self, team_id: Id, from: NaiveDate) -> AppResult<Vec<TeamMember>>;
     /// Takes a person off a team and frees the team's seats they hold from
-    /// `today` on. Refused while they have an accepted seat for the team
+    /// `today` on, writing `messages` (telling them) in the same transaction. Refused while they have an accepted seat for the team
     /// inside its election's lock period.
     async fn remove_team_member(
         &self,
@@ -99,6 +100,7 @@ pub trait TeamStore: Send + Sync {
         volunteer_id: Id,
         today: NaiveDate,
         now: i64,
+        messages: &[NewMessage],
     ) -> AppResult<()>;
     /// The (id, name) of the teams a person is a member of.
     async fn volunteer_teams(&self, volunteer_id: Id) -> AppResult<Vec<(Id, String)>>;
@@ -379,6 +381,42 @@ pub trait NotificationStore: Send + Sync {
     async fn delete_template(&self, election_id: Id, id: Id) -> AppResult<()>;
 }
 
+#[async_trait]
+pub trait SignupStore: Send + Sync {
+    async fn create_link(
+        &self,
+        token: &str,
+        election_id: Id,
+        team_id: Id,
+        filters: &LinkFilters,
+        created_by: Id,
+        now: i64,
+    ) -> AppResult<Id>;
+    /// Links of the given teams (all teams when `None`), newest first.
+    async fn list_links(&self, teams: Option<&[Id]>) -> AppResult<Vec<SignupLink>>;
+    async fn get_link(&self, id: Id) -> AppResult<SignupLink>;
+    /// A link by its token, if it exists and is not revoked.
+    async fn link_by_token(&self, token: &str) -> AppResult<Option<SignupLink>>;
+    async fn revoke_link(&self, id: Id, now: i64) -> AppResult<()>;
+    /// The team's open seats the link allows, trusted task types left out.
+    async fn open_cells(&self, link: &SignupLink) -> AppResult<Vec<OpenCell>>;
+    /// Gives the volunteer one open seat of the cell, as accepted, in one
+    /// write transaction (so the last seat goes to exactly one person), puts
+    /// them on the team, and writes `message` (its seat id filled in).
+    /// Refused when no seat is left or the person has an overlapping shift.
+    #[allow(clippy::too_many_arguments)]
+    async fn take_seat(
+        &self,
+        link: &SignupLink,
+        station_id: Id,
+        day: NaiveDate,
+        task_type_id: Id,
+        volunteer_id: Id,
+        now: i64,
+        message: NewMessage,
+    ) -> AppResult<Id>;
+}
+
 /// Everything the server functions need from storage.
 pub trait Storage:
     ElectionStore
@@ -389,6 +427,7 @@ pub trait Storage:
     + SeatStore
     + AccountStore
     + NotificationStore
+    + SignupStore
 {
 }
 
@@ -401,5 +440,6 @@ impl<T> Storage for T where
         + SeatStore
         + AccountStore
         + NotificationStore
+        + SignupStore
 {
 }

@@ -272,15 +272,7 @@ impl Delivery {
 
     async fn send_email(&self, address: &str, message: &Claimed) -> Result<(), String> {
         let text = self.compose(message, Channel::Email).await;
-        let host = self
-            .public_url
-            .split("://")
-            .nth(1)
-            .unwrap_or("localhost")
-            .split([':', '/'])
-            .next()
-            .unwrap_or("localhost")
-            .to_string();
+        let host = crate::startup::host_of(&self.public_url);
         self.mailer
             .send(OutgoingMail {
                 to: address.to_string(),

@@ -37,9 +37,11 @@ impl PushSender {
         let vapid = VapidSignatureBuilder::from_base64_no_sub(private_key)
             .map_err(|e| anyhow::anyhow!("the VAPID private key is not usable: {e}"))?;
         let public_key = URL_SAFE_NO_PAD.encode(vapid.get_public_key());
+        // Push services answer directly; a redirect is never followed.
         let client = reqwest::Client::builder()
             .timeout(timeout)
             .connect_timeout(timeout)
+            .redirect(reqwest::redirect::Policy::none())
             .build()?;
         Ok(PushSender {
             client,
@@ -82,9 +84,8 @@ impl PushSender {
         if status == reqwest::StatusCode::NOT_FOUND || status == reqwest::StatusCode::GONE {
             return PushOutcome::Gone;
         }
-        let body = response.text().await.unwrap_or_default();
-        let body: String = body.chars().take(200).collect();
-        PushOutcome::Failed(format!("push service answered {status}: {body}"))
+        // The status only: what a push service writes back is not shown on.
+        PushOutcome::Failed(format!("push service answered {status}"))
     }
 
     fn build(

@@ -59,8 +59,6 @@ impl SmsGateway {
         if status.is_success() {
             return Ok(());
         }
-        let text = response.text().await.unwrap_or_default();
-        let text: String = text.chars().take(200).collect();
-        Err(format!("SMS gateway answered {status}: {text}"))
+        Err(format!("SMS gateway answered {status}"))
     }
 }

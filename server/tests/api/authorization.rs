@@ -227,6 +227,30 @@ const MATRIX: &[(&str, Who, Form)] = &[
     ("shifts/cancel", Who::Volunteer, &[("seat_id", NO_ID)]),
     ("calendar/new_feed", Who::Volunteer, &[]),
     ("calendar/stop_feed", Who::Volunteer, &[]),
+    ("signup/list", Who::Planner, &[("team_id", NO_ID)]),
+    (
+        "signup/create",
+        Who::Planner,
+        &[
+            ("election_id", NO_ID),
+            ("team_id", NO_ID),
+            ("station_id", ""),
+            ("task_type_id", ""),
+            ("day", ""),
+        ],
+    ),
+    ("signup/revoke", Who::Planner, &[("id", NO_ID)]),
+    ("signup/open", Who::Anyone, &[("token", "x")]),
+    (
+        "signup/take",
+        Who::Volunteer,
+        &[
+            ("token", "x"),
+            ("station_id", NO_ID),
+            ("day", "2027-05-04"),
+            ("task_type_id", NO_ID),
+        ],
+    ),
     ("users/list", Who::Administrator, &[("text", "")]),
     ("users/scope_choices", Who::Administrator, &[]),
     (

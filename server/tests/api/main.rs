@@ -13,6 +13,7 @@ mod reminders;
 mod scopes;
 mod seats;
 mod setup;
+mod signup;
 mod smtp;
 mod storage;
 mod users;

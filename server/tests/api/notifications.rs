@@ -358,6 +358,24 @@ async fn push_subscriptions_are_checked_and_belong_to_their_owner() {
             &good.auth,
             "endpoint",
         ),
+        (
+            "https://10.0.0.1/push",
+            &good.p256dh,
+            &good.auth,
+            "endpoint",
+        ),
+        (
+            "https://intranet.korsbaek.dk/push",
+            &good.p256dh,
+            &good.auth,
+            "endpoint",
+        ),
+        (
+            "https://fcm.googleapis.com.evil.dk/x",
+            &good.p256dh,
+            &good.auth,
+            "endpoint",
+        ),
         (good.endpoint.as_str(), "AAAA", &good.auth, "keys"),
         (&good.endpoint, &good.p256dh, "AAAA", "keys"),
     ] {
@@ -381,6 +399,28 @@ async fn push_subscriptions_are_checked_and_belong_to_their_owner() {
     )
     .await;
     assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+    // A real browser's endpoint (Chrome's push service) is accepted.
+    let chrome = subscribe(
+        &app,
+        &karen.phone,
+        "https://fcm.googleapis.com/fcm/send/dGVzdA:APA91b",
+        &good.p256dh,
+        &good.auth,
+        "Chrome",
+    )
+    .await;
+    assert_eq!(chrome.status(), StatusCode::OK);
+    let chrome_id = app
+        .ok_with::<PushSetup>(&karen.phone, "push/setup", &[])
+        .await
+        .devices[0]
+        .id;
+    app.ok_with::<()>(
+        &karen.phone,
+        "push/remove",
+        &[("id", &chrome_id.to_string())],
+    )
+    .await;
     turn_push_on(&app, &karen.phone, &good, "Karens telefon").await;
     let id = app
         .ok_with::<PushSetup>(&karen.phone, "push/setup", &[])

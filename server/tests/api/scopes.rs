@@ -173,6 +173,27 @@ async fn a_coordinator_of_one_area_cannot_change_another_areas_stations() {
     let stations: Vec<Station> = app.ok("stations/list", &[]).await;
     assert!(stations.iter().any(|s| s.name == "Sydhallen"));
     assert!(stations.iter().any(|s| s.name == "Nordskolen, hal 2"));
+    // Phone and email beyond their areas' rosters are not theirs.
+    forbidden(
+        app.err_with(
+            &coordinator,
+            "volunteers/get",
+            &[("id", &m.member_1.to_string())],
+        )
+        .await,
+    );
+    let team: TeamMembersData = app
+        .ok_with(
+            &coordinator,
+            "teams/members",
+            &[("team_id", &m.team_1.id.to_string())],
+        )
+        .await;
+    assert!(!team.full_contact);
+    assert_eq!(
+        team.members[0].contact.phone, None,
+        "member 1 did not share"
+    );
     // An area a coordinator is limited to cannot be deleted from under them.
     let vest = make_area(app, "Vest").await;
     let (user, _) = app
@@ -185,6 +206,26 @@ async fn a_coordinator_of_one_area_cannot_change_another_areas_stations() {
         .grant_scope(user, ScopeKind::Area, vest.id)
         .await
         .unwrap();
+    // Areas can be taken away one by one, but not the last: without areas
+    // a coordinator plans the whole municipality.
+    let user_id = user.to_string();
+    app.ok::<()>(
+        "users/revoke_scope",
+        &[("user_id", &user_id), ("kind", "area"), ("target_id", &a)],
+    )
+    .await;
+    let (status, error) = app
+        .err(
+            "users/revoke_scope",
+            &[
+                ("user_id", &user_id),
+                ("kind", "area"),
+                ("target_id", &vest.id.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(error, AppError::refused("users.last_area"));
     let (status, error) = app
         .err("areas/delete", &[("id", &vest.id.to_string())])
         .await;
@@ -388,6 +429,16 @@ async fn removing_a_member_frees_their_seats() {
     assert!(
         roster.lines.iter().all(|l| l.person.is_none()),
         "the seat is open again"
+    );
+    let told: Vec<(String,)> = sqlx::query_as("SELECT kind FROM outbox WHERE volunteer_id = $1")
+        .bind(m.member_1)
+        .fetch_all(app.storage.pool())
+        .await
+        .unwrap();
+    assert_eq!(
+        told,
+        vec![("removed_from_shift".to_string(),)],
+        "they are told"
     );
     // A second removal finds nobody.
     let (status, _) = app

@@ -549,6 +549,19 @@ impl AccountStore for SqliteStorage {
         target_id: Id,
     ) -> Result<(), AppError> {
         let (table, column) = scope_table(kind);
+        if kind == ScopeKind::Area {
+            // No areas means the whole municipality: taking the last one
+            // away would widen a coordinator's reach, not narrow it.
+            let areas: i64 =
+                sqlx::query_scalar("SELECT count(*) FROM coordinator_areas WHERE user_id = $1")
+                    .bind(user_id)
+                    .fetch_one(&self.pool)
+                    .await
+                    .map_err(db_error)?;
+            if areas == 1 {
+                return Err(AppError::refused("users.last_area"));
+            }
+        }
         let result = sqlx::query(&format!(
             "DELETE FROM {table} WHERE user_id = $1 AND {column} = $2"
         ))

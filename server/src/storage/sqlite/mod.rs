@@ -6,6 +6,7 @@ mod accounts;
 mod elections;
 mod notifications;
 mod seats;
+mod signup;
 mod stations;
 mod tasks;
 mod teams;

@@ -156,6 +156,31 @@ impl DetailsRow {
     }
 }
 
+/// One person, one place at a time — across every election.
+pub(crate) async fn refuse_overlap(
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    volunteer_id: Id,
+    candidate: Shift,
+) -> Result<(), AppError> {
+    let others: Vec<(NaiveDate, NaiveTime, NaiveTime)> = sqlx::query_as(
+        "SELECT s.day, t.start_time, t.end_time FROM seats s JOIN task_types t ON t.id = s.task_type_id
+         WHERE s.volunteer_id = $1 AND s.day BETWEEN date($2, '-1 day') AND date($2, '+1 day')",
+    )
+    .bind(volunteer_id)
+    .bind(candidate.day)
+    .fetch_all(&mut **tx)
+    .await
+    .map_err(db_error)?;
+    let others: Vec<Shift> = others
+        .into_iter()
+        .map(|(d, s, e)| Shift::new(d, s, e))
+        .collect();
+    if first_overlap(&candidate, &others).is_some() {
+        return Err(AppError::refused("seats.overlap"));
+    }
+    Ok(())
+}
+
 /// Opens a held seat again and keeps what happened in its history.
 pub(crate) async fn release_seat(
     tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
@@ -447,24 +472,7 @@ impl SeatStore for SqliteStorage {
         if current != "open" {
             return Err(AppError::refused("seats.taken"));
         }
-        // One person, one place at a time — across every election.
-        let others: Vec<(NaiveDate, NaiveTime, NaiveTime)> = sqlx::query_as(
-            "SELECT s.day, t.start_time, t.end_time FROM seats s JOIN task_types t ON t.id = s.task_type_id
-             WHERE s.volunteer_id = $1 AND s.day BETWEEN date($2, '-1 day') AND date($2, '+1 day')",
-        )
-        .bind(volunteer_id)
-        .bind(day)
-        .fetch_all(&mut *tx)
-        .await
-        .map_err(db_error)?;
-        let candidate = Shift::new(day, start, end);
-        let others: Vec<Shift> = others
-            .into_iter()
-            .map(|(d, s, e)| Shift::new(d, s, e))
-            .collect();
-        if first_overlap(&candidate, &others).is_some() {
-            return Err(AppError::refused("seats.overlap"));
-        }
+        refuse_overlap(&mut tx, volunteer_id, Shift::new(day, start, end)).await?;
         let (invited_at, accepted_at) = match status {
             SeatStatus::Invited => (Some(now), None),
             _ => (None, Some(now)),

@@ -1,3 +1,4 @@
+use super::notifications::enqueue_in;
 use super::seats::{release_seat, ShiftRow, SHIFT_SELECT};
 use super::{one_row, SqliteStorage};
 use crate::storage::db_error;
@@ -5,7 +6,7 @@ use app::domain::elections::may_self_cancel;
 use app::domain::rosters::{Contact, TeamMember};
 use app::domain::teams::{NewTeam, Team};
 use app::domain::{AppError, Id};
-use app::server::storage::TeamStore;
+use app::server::storage::{NewMessage, TeamStore};
 use async_trait::async_trait;
 use chrono::NaiveDate;
 use std::collections::HashMap;
@@ -190,6 +191,7 @@ impl TeamStore for SqliteStorage {
         volunteer_id: Id,
         today: NaiveDate,
         now: i64,
+        messages: &[NewMessage],
     ) -> Result<(), AppError> {
         let mut tx = self.write().await?;
         let held: Vec<(Id, Id, Id, NaiveDate, Id, String, i64)> = sqlx::query_as(
@@ -225,6 +227,9 @@ impl TeamStore for SqliteStorage {
                 "withdrawn"
             };
             release_seat(&mut tx, seat_id, event, "team", now).await?;
+        }
+        for message in messages {
+            enqueue_in(&mut tx, message, now).await?;
         }
         tx.commit().await.map_err(db_error)
     }

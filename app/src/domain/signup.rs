@@ -1,0 +1,78 @@
+//! Sign-up links and the open shifts they show.
+
+use super::Id;
+use chrono::{NaiveDate, NaiveTime};
+use serde::{Deserialize, Serialize};
+
+/// What a link narrows the team's open seats to; empty lists mean "any".
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkFilters {
+    #[serde(default)]
+    pub stations: Vec<Id>,
+    #[serde(default)]
+    pub task_types: Vec<Id>,
+    #[serde(default)]
+    pub days: Vec<NaiveDate>,
+}
+
+impl LinkFilters {
+    pub fn is_team_link(&self) -> bool {
+        self.stations.is_empty() && self.task_types.is_empty() && self.days.is_empty()
+    }
+
+    pub fn allows(&self, station: Id, task_type: Id, day: NaiveDate) -> bool {
+        (self.stations.is_empty() || self.stations.contains(&station))
+            && (self.task_types.is_empty() || self.task_types.contains(&task_type))
+            && (self.days.is_empty() || self.days.contains(&day))
+    }
+}
+
+/// A link as those who made it see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignupLink {
+    pub id: Id,
+    pub token: String,
+    pub election_id: Id,
+    pub election_title: String,
+    pub election_active: bool,
+    pub team_id: Id,
+    pub team: String,
+    pub filters: LinkFilters,
+    pub created_by: String,
+    pub created_at: i64,
+    pub revoked: bool,
+}
+
+/// Free seats of one task at one station on one day.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OpenCell {
+    pub station_id: Id,
+    pub station: String,
+    pub address: String,
+    pub day: NaiveDate,
+    pub task_type_id: Id,
+    pub task_type: String,
+    pub description: String,
+    pub start_time: NaiveTime,
+    pub end_time: NaiveTime,
+    pub payment_dkk: i64,
+    pub free: i64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_filters_make_a_team_link_that_allows_everything() {
+        let f = LinkFilters::default();
+        assert!(f.is_team_link());
+        assert!(f.allows(1, 2, NaiveDate::from_ymd_opt(2027, 5, 4).unwrap()));
+        let f = LinkFilters {
+            stations: vec![1],
+            ..Default::default()
+        };
+        assert!(!f.is_team_link());
+        assert!(!f.allows(2, 2, NaiveDate::from_ymd_opt(2027, 5, 4).unwrap()));
+    }
+}

@@ -1,0 +1,280 @@
+//! Sign-up links: made by a team's leader, public to open, one tap to take a
+//! seat for a signed-in volunteer; eligibility on the shift's date; revoked
+//! links stop; and the last seats go to exactly as many people as there are.
+
+use crate::helpers::client;
+use crate::reminders::{election, Election2};
+use crate::setup::make_task;
+use crate::storage::volunteer;
+use app::domain::accounts::{Role, ScopeKind};
+use app::domain::notifications::MessageKind;
+use app::domain::seats::{SeatDetails, SeatStatus};
+use app::domain::AppError;
+use app::server::storage::{AccountStore, SeatStore, TeamStore, VolunteerStore};
+use app::signup::{JoinData, TeamLinks};
+use chrono::{Datelike, Duration};
+use reqwest::StatusCode;
+
+/// The election fixture with `seats` open seats in its one cell, and the
+/// team's leader signed in.
+async fn with_seats(seats: usize) -> (Election2, SeatDetails, reqwest::Client) {
+    let e = election().await;
+    let cell = e.app.storage.seat_details(e.seats[0]).await.unwrap();
+    let team_id = {
+        let teams: Vec<app::domain::teams::Team> = e.app.ok("teams/list", &[]).await;
+        teams[0].id
+    };
+    e.app
+        .ok::<()>(
+            "seats/save",
+            &[
+                ("form[election_id]", &cell.election_id.to_string()),
+                ("form[station_id]", &cell.station_id.to_string()),
+                ("form[day]", &cell.day.to_string()),
+                (
+                    &format!("form[counts][c{team_id}-{}]", cell.task_type_id),
+                    &seats.to_string(),
+                ),
+            ],
+        )
+        .await;
+    let leader = e
+        .app
+        .browser_for(
+            "leder@example.dk",
+            Role::TeamLeader,
+            &[(ScopeKind::Team, team_id)],
+        )
+        .await;
+    (e, cell, leader)
+}
+
+async fn make_link(e: &Election2, leader: &reqwest::Client, cell: &SeatDetails) -> String {
+    let team = e.app.storage.volunteer_teams(e.karen).await.unwrap();
+    assert!(team.is_empty(), "Karen is on no team yet");
+    let teams: Vec<app::domain::teams::Team> = e.app.ok("teams/list", &[]).await;
+    let team_id = teams[0].id.to_string();
+    e.app
+        .ok_with::<()>(
+            leader,
+            "signup/create",
+            &[
+                ("election_id", &cell.election_id.to_string()),
+                ("team_id", &team_id),
+                ("station_id", ""),
+                ("task_type_id", ""),
+                ("day", ""),
+            ],
+        )
+        .await;
+    let links: TeamLinks = e
+        .app
+        .ok_with(leader, "signup/list", &[("team_id", &team_id)])
+        .await;
+    assert_eq!(links.links.len(), 1);
+    assert_eq!(links.links[0].created_by, "team_leader");
+    links.links[0].token.clone()
+}
+
+fn take_form(token: &str, cell: &SeatDetails) -> Vec<(String, String)> {
+    vec![
+        ("token".into(), token.to_string()),
+        ("station_id".into(), cell.station_id.to_string()),
+        ("day".into(), cell.day.to_string()),
+        ("task_type_id".into(), cell.task_type_id.to_string()),
+    ]
+}
+
+#[tokio::test]
+async fn a_team_link_shows_open_shifts_to_anyone_and_a_volunteer_takes_one_in_a_tap() {
+    let (e, cell, leader) = with_seats(2).await;
+    // A trusted task type never shows on a link.
+    make_task(&e.app, "Valgstyrer", "VSTY", "07:00", "22:00").await;
+    let token = make_link(&e, &leader, &cell).await;
+
+    let anonymous: JoinData = {
+        let response = client()
+            .post(format!("{}/api/signup/open", e.app.base))
+            .form(&[("token", token.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        response.json().await.unwrap()
+    };
+    assert_eq!(anonymous.cells.len(), 1);
+    assert_eq!(anonymous.cells[0].free, 2);
+    assert_eq!(anonymous.cells[0].station, "Nordskolen");
+    assert!(!anonymous.can_take && !anonymous.signed_in);
+
+    let form = take_form(&token, &cell);
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    e.app
+        .ok_with::<()>(&e.karen_phone, "signup/take", &pairs)
+        .await;
+    let mine = e.app.storage.volunteer_seats(e.karen).await.unwrap();
+    assert_eq!(mine.len(), 1);
+    assert_eq!(mine[0].status, SeatStatus::Accepted);
+    assert_eq!(
+        e.app.storage.volunteer_teams(e.karen).await.unwrap().len(),
+        1,
+        "joined the team"
+    );
+    assert_eq!(
+        e.kinds(e.karen).await,
+        vec![MessageKind::RegistrationConfirmation]
+    );
+    // The same person twice would overlap with themself.
+    let (_, error) = e.app.err_with(&e.karen_phone, "signup/take", &pairs).await;
+    assert_eq!(error, AppError::refused("seats.overlap"));
+
+    // Revoked: the page and taking both stop.
+    let links: TeamLinks = e
+        .app
+        .ok_with(&leader, "signup/list", &[("team_id", "1")])
+        .await;
+    e.app
+        .ok_with::<()>(
+            &leader,
+            "signup/revoke",
+            &[("id", &links.links[0].id.to_string())],
+        )
+        .await;
+    let (status, error) = e.app.err("signup/open", &[("token", &token)]).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(error, AppError::refused("signup.link_gone"));
+}
+
+#[tokio::test]
+async fn eligibility_is_judged_on_the_shift_date() {
+    let (e, cell, leader) = with_seats(1).await;
+    let token = make_link(&e, &leader, &cell).await;
+    // Turns 18 the day after the shift.
+    let birthday = cell.day + Duration::days(1);
+    let mut young = volunteer("ung@example.dk");
+    young.birth_date = birthday.with_year(birthday.year() - 18).unwrap();
+    let id = e.app.storage.create_volunteer(&young).await.unwrap();
+    let user = e
+        .app
+        .storage
+        .ensure_user_with_role("ung@example.dk", "Ung", Role::Volunteer)
+        .await
+        .unwrap();
+    e.app.storage.link_volunteer(user, id).await.unwrap();
+    let phone = e
+        .app
+        .browser_for("ung@example.dk", Role::Volunteer, &[])
+        .await;
+    let form = take_form(&token, &cell);
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let (status, error) = e.app.err_with(&phone, "signup/take", &pairs).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(error, AppError::refused("eligibility.under_age"));
+    assert!(e.app.storage.volunteer_seats(id).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn only_coordinators_and_the_team_s_leaders_make_and_close_links() {
+    let (e, cell, leader) = with_seats(1).await;
+    let token = make_link(&e, &leader, &cell).await;
+    let links: TeamLinks = e
+        .app
+        .ok_with(&leader, "signup/list", &[("team_id", "1")])
+        .await;
+    let id = links.links[0].id.to_string();
+    let create = [
+        ("election_id", cell.election_id.to_string()),
+        ("team_id", "1".to_string()),
+        ("station_id", String::new()),
+        ("task_type_id", String::new()),
+        ("day", String::new()),
+    ];
+    let create: Vec<(&str, &str)> = create.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let other_team = e
+        .app
+        .storage
+        .create_team(&app::domain::teams::NewTeam {
+            name: "Andet parti".into(),
+            short_name: "X".into(),
+            description: String::new(),
+        })
+        .await
+        .unwrap();
+    let stranger = e
+        .app
+        .browser_for(
+            "anden@example.dk",
+            Role::TeamLeader,
+            &[(ScopeKind::Team, other_team)],
+        )
+        .await;
+    for browser in [&e.karen_phone, &stranger] {
+        let (status, _) = e.app.err_with(browser, "signup/create", &create).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let (status, _) = e
+            .app
+            .err_with(browser, "signup/revoke", &[("id", &id)])
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+    }
+    // The link still works.
+    let open: JoinData = e.app.ok("signup/open", &[("token", &token)]).await;
+    assert_eq!(open.cells.len(), 1);
+}
+
+#[tokio::test]
+async fn two_hundred_people_tapping_at_once_fill_five_seats_exactly() {
+    let (e, cell, leader) = with_seats(5).await;
+    let token = make_link(&e, &leader, &cell).await;
+    let mut phones = Vec::new();
+    for n in 0..200 {
+        let email = format!("p{n}@example.dk");
+        let id = e
+            .app
+            .storage
+            .create_volunteer(&volunteer(&email))
+            .await
+            .unwrap();
+        let user = e
+            .app
+            .storage
+            .ensure_user_with_role(&email, "P", Role::Volunteer)
+            .await
+            .unwrap();
+        e.app.storage.link_volunteer(user, id).await.unwrap();
+        phones.push(e.app.browser_for(&email, Role::Volunteer, &[]).await);
+    }
+    let form = take_form(&token, &cell);
+    let url = format!("{}/api/signup/take", e.app.base);
+    let taps = phones.iter().map(|phone| {
+        let request = phone.post(&url).form(&form);
+        async move { request.send().await.unwrap() }
+    });
+    let answers = futures::future::join_all(taps).await;
+    let mut taken = 0;
+    let mut gone = 0;
+    for answer in answers {
+        if answer.status().is_success() {
+            taken += 1;
+        } else {
+            assert_eq!(answer.status(), StatusCode::CONFLICT);
+            let error: AppError = answer.json().await.unwrap();
+            assert_eq!(error, AppError::refused("signup.gone"));
+            gone += 1;
+        }
+    }
+    assert_eq!((taken, gone), (5, 195));
+    let holders: Vec<(i64,)> = sqlx::query_as(
+        "SELECT volunteer_id FROM seats WHERE election_id = $1 AND status = 'accepted'",
+    )
+    .bind(cell.election_id)
+    .fetch_all(e.app.storage.pool())
+    .await
+    .unwrap();
+    let mut people: Vec<i64> = holders.into_iter().map(|(v,)| v).collect();
+    people.sort();
+    people.dedup();
+    assert_eq!(people.len(), 5, "five different people on five seats");
+    let open: JoinData = e.app.ok("signup/open", &[("token", &token)]).await;
+    assert!(open.cells.is_empty(), "nothing left to show");
+}
