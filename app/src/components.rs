@@ -72,7 +72,10 @@ fn MainNav(user: CurrentUser) -> impl IntoView {
             <ul>
                 {link("/", "nav.home")}
                 {link("/account", "nav.account")}
-                {user.volunteer_id.is_some().then(|| link("/my-shifts", "nav.my_shifts"))}
+                {user.volunteer_id.is_some().then(|| view! {
+                    {link("/my-shifts", "nav.my_shifts")}
+                    {link("/profile", "nav.profile")}
+                })}
                 {station_manager.then(|| link("/my-stations", "nav.my_stations"))}
                 {team_leader.then(|| link("/my-teams", "nav.my_teams"))}
                 {planner.then(|| view! {

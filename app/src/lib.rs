@@ -15,6 +15,7 @@ pub mod elections;
 pub mod home;
 pub mod notifications;
 pub mod passkeys;
+pub mod profile;
 pub mod rosters;
 pub mod seats;
 pub mod shifts;
@@ -112,6 +113,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/users") view=users::UsersPage/>
                     <Route path=path!("/messages") view=notifications::MessagesPage/>
                     <Route path=path!("/my-shifts") view=shifts::MyShiftsPage/>
+                    <Route path=path!("/profile") view=profile::ProfilePage/>
                     <Route path=path!("/join/:token") view=signup::JoinPage/>
                     <Route path=path!("/elections") view=elections::ElectionsPage/>
                     <Route path=path!("/elections/new") view=elections::ElectionFormPage/>

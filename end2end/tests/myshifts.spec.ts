@@ -48,3 +48,30 @@ test('invited from the roster, a volunteer answers on the phone, gets it in the 
   await phone.context().close();
   await admin.context().close();
 });
+
+test('a volunteer chooses how to be told and shares contact details with the team leaders', async ({ browser }, info) => {
+  const admin = await (await browser.newContext()).newPage();
+  await signInWithLink(admin, adminSignInLink(`profil-${info.project.name}@example.dk`));
+  await admin.goto(`/volunteers/${info.project.name === 'phone' ? 1 : 2}`);
+  const email = (await admin.locator('a[href^="mailto:"]').first().getAttribute('href'))!.replace('mailto:', '');
+  await admin.context().close();
+
+  const page = await (await browser.newContext({ viewport: info.project.use.viewport ?? undefined })).newPage();
+  await signInByMail(page, email);
+  await page.getByRole('link', { name: 'Min profil' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Min profil');
+  await page.locator('body[data-hydrated="true"]').waitFor();
+  await expectNoHorizontalScroll(page);
+  await checkA11y(page, 'profile');
+  const sms = page.getByRole('checkbox', { name: 'SMS' });
+  await expect(sms).toBeChecked();
+  await sms.uncheck();
+  const share = page.getByRole('group', { name: 'Teamets ledere må se min telefon og e-mail' }).getByRole('checkbox').first();
+  await share.check();
+  await page.getByRole('button', { name: 'Gem' }).click();
+  await expect(page.getByRole('status')).toHaveText('Dine oplysninger er gemt.');
+  await page.reload();
+  await expect(page.getByRole('checkbox', { name: 'SMS' })).not.toBeChecked();
+  await expect(page.getByRole('group', { name: 'Teamets ledere må se min telefon og e-mail' }).getByRole('checkbox').first()).toBeChecked();
+  await page.context().close();
+});

@@ -249,6 +249,68 @@ pub fn check_eligibility(
     Ok(())
 }
 
+/// The profile form as the browser sends it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ProfileForm {
+    pub phone: String,
+    pub address: String,
+    pub postal_code: String,
+    pub city: String,
+    pub language: String,
+    #[serde(default)]
+    pub diets: Vec<String>,
+    #[serde(default)]
+    pub channels: Vec<String>,
+    /// Team ids whose leaders may see phone and email.
+    #[serde(default)]
+    pub share: Vec<String>,
+}
+
+/// A validated profile change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProfileChange {
+    pub phone: PhoneNumber,
+    pub address: String,
+    pub postal_code: String,
+    pub city: String,
+    pub language: Language,
+    pub diet_ids: Vec<Id>,
+    pub channels: Vec<super::notifications::Channel>,
+    pub share: Vec<Id>,
+}
+
+impl ProfileForm {
+    pub fn parse(&self) -> Result<ProfileChange, AppError> {
+        let ids = |field: &str, raw: &[String]| {
+            raw.iter()
+                .map(|v| forms::id(field, v))
+                .collect::<Result<Vec<_>, _>>()
+        };
+        let mut channels = Vec::new();
+        for raw in &self.channels {
+            let channel = super::notifications::Channel::parse(raw.trim())
+                .ok_or_else(|| AppError::invalid("channels", "error.unknown_choice"))?;
+            if !channels.contains(&channel) {
+                channels.push(channel);
+            }
+        }
+        if channels.is_empty() {
+            return Err(AppError::invalid("channels", "profile.one_channel"));
+        }
+        Ok(ProfileChange {
+            phone: PhoneNumber::parse("phone", &self.phone)?,
+            address: forms::optional_text("address", &self.address, 200)?,
+            postal_code: forms::optional_text("postal_code", &self.postal_code, 10)?,
+            city: forms::optional_text("city", &self.city, 100)?,
+            language: Language::parse(self.language.trim())
+                .ok_or_else(|| AppError::invalid("language", "error.unknown_choice"))?,
+            diet_ids: ids("diets", &self.diets)?,
+            channels,
+            share: ids("share", &self.share)?,
+        })
+    }
+}
+
 /// A special diet the municipality caters for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Diet {

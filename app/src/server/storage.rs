@@ -18,7 +18,7 @@ use crate::domain::signup::{LinkFilters, OpenCell, SignupLink};
 use crate::domain::stations::{Area, NewArea, NewStation, Station};
 use crate::domain::tasks::{NewTaskType, TaskType};
 use crate::domain::teams::{NewTeam, Team};
-use crate::domain::volunteers::{Diet, NewVolunteer, Volunteer};
+use crate::domain::volunteers::{Diet, NewVolunteer, ProfileChange, Volunteer};
 use crate::domain::Id;
 use async_trait::async_trait;
 use chrono::NaiveDate;
@@ -117,6 +117,12 @@ pub trait VolunteerStore: Send + Sync {
     async fn create_volunteer(&self, new: &NewVolunteer) -> AppResult<Id>;
     async fn get_volunteer(&self, id: Id) -> AppResult<Volunteer>;
     async fn find_volunteer_by_email(&self, email: &str) -> AppResult<Option<Id>>;
+    /// The person's own changes to their contact details, diets, language,
+    /// channels and which teams' leaders may see their phone and email.
+    async fn update_profile(&self, volunteer_id: Id, change: &ProfileChange) -> AppResult<()>;
+    async fn volunteer_channels(&self, volunteer_id: Id) -> AppResult<Vec<Channel>>;
+    /// (team id, name, shares contact with its leaders), by name.
+    async fn volunteer_team_sharing(&self, volunteer_id: Id) -> AppResult<Vec<(Id, String, bool)>>;
     /// A new secret for the person's calendar feed (only its hash is kept);
     /// the old one stops working.
     async fn set_calendar_token(

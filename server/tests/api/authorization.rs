@@ -251,6 +251,18 @@ const MATRIX: &[(&str, Who, Form)] = &[
             ("task_type_id", NO_ID),
         ],
     ),
+    ("profile/get", Who::Volunteer, &[]),
+    (
+        "profile/save",
+        Who::Volunteer,
+        &[
+            ("form[phone]", ""),
+            ("form[address]", ""),
+            ("form[postal_code]", ""),
+            ("form[city]", ""),
+            ("form[language]", ""),
+        ],
+    ),
     ("users/list", Who::Administrator, &[("text", "")]),
     ("users/scope_choices", Who::Administrator, &[]),
     (

@@ -272,3 +272,81 @@ fn shifts_on_both_sides_of_the_summer_time_change_keep_their_wall_clock_time() {
     };
     assert_eq!((utc("2027-03-27"), utc("2027-03-29")), (6, 5));
 }
+
+#[tokio::test]
+async fn a_volunteer_edits_their_profile_channels_diets_and_sharing_and_bad_input_changes_nothing()
+{
+    use app::profile::ProfileData;
+    use app::server::storage::{TeamStore, VolunteerStore};
+    let e = election().await;
+    let diet = e.app.storage.create_diet("Vegetarisk").await.unwrap();
+    e.app
+        .storage
+        .add_team_member(1, e.karen, false)
+        .await
+        .unwrap();
+    let profile: ProfileData = e.app.ok_with(&e.karen_phone, "profile/get", &[]).await;
+    assert_eq!(profile.channels.len(), 3, "push, email and SMS by default");
+    assert_eq!(profile.teams, vec![(1, "Frivillige".to_string(), false)]);
+
+    let diet_id = diet.to_string();
+    let good = [
+        ("form[phone]", "+45 20 30 40 99"),
+        ("form[address]", "Algade 4"),
+        ("form[postal_code]", "4200"),
+        ("form[city]", "Korsbæk"),
+        ("form[language]", "en"),
+        ("form[diets][]", diet_id.as_str()),
+        ("form[channels][]", "email"),
+        ("form[channels][]", "sms"),
+        ("form[share][]", "1"),
+        // A team she is not on changes nothing.
+        ("form[share][]", "99"),
+    ];
+    e.app
+        .ok_with::<()>(&e.karen_phone, "profile/save", &good)
+        .await;
+    let profile: ProfileData = e.app.ok_with(&e.karen_phone, "profile/get", &[]).await;
+    assert_eq!(profile.volunteer.phone, "+4520304099");
+    assert_eq!(profile.volunteer.language.as_str(), "en");
+    assert_eq!(profile.volunteer.diet_ids, vec![diet]);
+    assert_eq!(
+        profile.channels,
+        vec![
+            app::domain::notifications::Channel::Email,
+            app::domain::notifications::Channel::Sms
+        ]
+    );
+    assert_eq!(profile.teams, vec![(1, "Frivillige".to_string(), true)]);
+    // Her team's leader now sees her phone.
+    let members = e
+        .app
+        .storage
+        .team_members(1, e.day - Duration::days(30))
+        .await
+        .unwrap();
+    let karen = members
+        .iter()
+        .find(|m| m.contact.volunteer_id == e.karen)
+        .unwrap();
+    assert!(karen.clone().for_team_leader().contact.phone.is_some());
+
+    // No channel at all, or a bad phone number: refused, nothing changed.
+    let mut bad: Vec<(&str, &str)> = good
+        .iter()
+        .filter(|(k, _)| *k != "form[channels][]")
+        .cloned()
+        .collect();
+    let (_, error) = e.app.err_with(&e.karen_phone, "profile/save", &bad).await;
+    assert_eq!(error, AppError::invalid("channels", "profile.one_channel"));
+    bad.push(("form[channels][]", "push"));
+    bad[0] = ("form[phone]", "12");
+    let (status, _) = e.app.err_with(&e.karen_phone, "profile/save", &bad).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let after: ProfileData = e.app.ok_with(&e.karen_phone, "profile/get", &[]).await;
+    assert_eq!(after.volunteer.phone, "+4520304099");
+    assert_eq!(after.channels.len(), 2);
+    // The office has no profile of its own here.
+    let (status, _) = e.app.err("profile/get", &[]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}

@@ -1,6 +1,9 @@
 use super::{now, one_row, SqliteStorage};
 use crate::storage::db_error;
-use app::domain::volunteers::{Citizenship, Diet, Language, NewVolunteer, Volunteer};
+use app::domain::notifications::Channel;
+use app::domain::volunteers::{
+    Citizenship, Diet, Language, NewVolunteer, ProfileChange, Volunteer,
+};
 use app::domain::{AppError, Id};
 use app::server::storage::VolunteerStore;
 use async_trait::async_trait;
@@ -219,6 +222,76 @@ impl VolunteerStore for SqliteStorage {
             .fetch_optional(&self.pool)
             .await
             .map_err(db_error)
+    }
+
+    async fn update_profile(
+        &self,
+        volunteer_id: Id,
+        change: &ProfileChange,
+    ) -> Result<(), AppError> {
+        let mut tx = self.write().await?;
+        let result = sqlx::query(
+            "UPDATE volunteers SET phone = $2, address = $3, postal_code = $4, city = $5, language = $6,
+                 channels = $7 WHERE id = $1",
+        )
+        .bind(volunteer_id)
+        .bind(change.phone.as_str())
+        .bind(&change.address)
+        .bind(&change.postal_code)
+        .bind(&change.city)
+        .bind(change.language.as_str())
+        .bind(Channel::list_to_string(&change.channels))
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        one_row(result)?;
+        sqlx::query("DELETE FROM volunteer_diets WHERE volunteer_id = $1")
+            .bind(volunteer_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        for diet in &change.diet_ids {
+            sqlx::query("INSERT INTO volunteer_diets (volunteer_id, diet_id) VALUES ($1, $2)")
+                .bind(volunteer_id)
+                .bind(diet)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
+        }
+        // Only teams they are on; a team id that is not theirs changes nothing.
+        sqlx::query(
+            "UPDATE team_members SET share_contact = (team_id IN (SELECT value FROM json_each($2)))
+             WHERE volunteer_id = $1",
+        )
+        .bind(volunteer_id)
+        .bind(serde_json::to_string(&change.share).unwrap_or_else(|_| "[]".into()))
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        tx.commit().await.map_err(db_error)
+    }
+
+    async fn volunteer_channels(&self, volunteer_id: Id) -> Result<Vec<Channel>, AppError> {
+        let raw: String = sqlx::query_scalar("SELECT channels FROM volunteers WHERE id = $1")
+            .bind(volunteer_id)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db_error)?;
+        Ok(Channel::parse_list(&raw))
+    }
+
+    async fn volunteer_team_sharing(
+        &self,
+        volunteer_id: Id,
+    ) -> Result<Vec<(Id, String, bool)>, AppError> {
+        sqlx::query_as(
+            "SELECT t.id, t.name, m.share_contact FROM team_members m JOIN teams t ON t.id = m.team_id
+             WHERE m.volunteer_id = $1 ORDER BY t.name",
+        )
+        .bind(volunteer_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)
     }
 
     async fn count_volunteers(&self) -> Result<i64, AppError> {

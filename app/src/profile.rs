@@ -1,0 +1,135 @@
+//! A volunteer's own profile: contact details, special diets, language, how
+//! they want messages, and whether their teams' leaders may see their phone
+//! and email.
+
+use crate::components::{ActionError, Loaded};
+use crate::domain::notifications::Channel;
+use crate::domain::volunteers::{Diet, ProfileForm, Volunteer};
+use crate::domain::{AppError, Id};
+use crate::i18n::t;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ProfileData {
+    pub volunteer: Volunteer,
+    pub diets: Vec<Diet>,
+    pub channels: Vec<Channel>,
+    /// (team id, team name, shares contact with its leaders)
+    pub teams: Vec<(Id, String, bool)>,
+    pub sms_available: bool,
+}
+
+#[server(endpoint = "profile/get")]
+pub async fn load_profile() -> Result<ProfileData, AppError> {
+    crate::server::guarded(async move {
+        let (ctx, user) = crate::server::require_user().await?;
+        let id = user.volunteer_id.ok_or(AppError::Forbidden)?;
+        Ok(ProfileData {
+            volunteer: ctx.storage.get_volunteer(id).await?,
+            diets: ctx.storage.list_diets().await?,
+            channels: ctx.storage.volunteer_channels(id).await?,
+            teams: ctx.storage.volunteer_team_sharing(id).await?,
+            sms_available: ctx.settings.sms_available,
+        })
+    })
+    .await
+}
+
+#[server(endpoint = "profile/save")]
+pub async fn save_profile(form: ProfileForm) -> Result<(), AppError> {
+    crate::server::guarded(async move {
+        let (ctx, user) = crate::server::require_user().await?;
+        let id = user.volunteer_id.ok_or(AppError::Forbidden)?;
+        let change = form.parse()?;
+        ctx.storage.update_profile(id, &change).await
+    })
+    .await
+}
+
+#[component]
+pub fn ProfilePage() -> impl IntoView {
+    let save = ServerAction::<SaveProfile>::new();
+    let data = Resource::new(move || save.version().get(), |_| load_profile());
+    view! {
+        <Title text=t("profile.title")/>
+        <h1>{t("profile.title")}</h1>
+        <Loaded resource=data view={move |d: ProfileData| view! { <ProfileFormView data=d save/> }}/>
+    }
+}
+
+#[component]
+fn ProfileFormView(data: ProfileData, save: ServerAction<SaveProfile>) -> impl IntoView {
+    let v = data.volunteer;
+    let saved = move || matches!(save.value().get(), Some(Ok(())));
+    let chosen = data.channels.clone();
+    let has = move |c: Channel| chosen.contains(&c);
+    view! {
+        <p>{v.name.clone()} " · " {v.email.clone()}</p>
+        <ActionError action=save/>
+        {move || saved().then(|| view! {
+            <div class="alert alert-success" role="status"><p>{t("profile.saved")}</p></div>
+        })}
+        <ActionForm action=save>
+            <div class="form form-grid">
+                <crate::components::Field name="form[phone]" label="field.phone" kind="tel" value=v.phone.clone() required=true autocomplete="tel"/>
+                <crate::components::Field name="form[address]" label="field.address" value=v.address.clone() autocomplete="street-address"/>
+                <crate::components::Field name="form[postal_code]" label="field.postal_code" value=v.postal_code.clone() autocomplete="postal-code"/>
+                <crate::components::Field name="form[city]" label="field.city" value=v.city.clone() autocomplete="address-level2"/>
+                <div class="field">
+                    <label for="profile-language">{t("profile.language")}</label>
+                    <select id="profile-language" name="form[language]">
+                        <option value="da" selected=v.language.as_str() == "da">"Dansk"</option>
+                        <option value="en" selected=v.language.as_str() == "en">"English"</option>
+                    </select>
+                </div>
+            </div>
+            <fieldset class="form">
+                <legend>{t("profile.channels")}</legend>
+                <p class="hint">{t("profile.channels_hint")}</p>
+                {Channel::ALL.into_iter().map(|c| {
+                    let id = format!("channel-{}", c.as_str());
+                    view! {
+                        <div class="field-inline">
+                            <input type="checkbox" id=id.clone() name="form[channels][]" value=c.as_str() checked=has(c)/>
+                            <label for=id>{t(&format!("channel.{}", c.as_str()))}</label>
+                        </div>
+                    }
+                }).collect_view()}
+                {(!data.sms_available).then(|| view! { <p class="hint">{t("profile.no_sms")}</p> })}
+            </fieldset>
+            {(!data.diets.is_empty()).then(|| view! {
+                <fieldset class="form">
+                    <legend>{t("profile.diets")}</legend>
+                    {data.diets.iter().map(|d| {
+                        let id = format!("diet-{}", d.id);
+                        view! {
+                            <div class="field-inline">
+                                <input type="checkbox" id=id.clone() name="form[diets][]" value=d.id.to_string() checked=v.diet_ids.contains(&d.id)/>
+                                <label for=id>{d.name.clone()}</label>
+                            </div>
+                        }
+                    }).collect_view()}
+                </fieldset>
+            })}
+            {(!data.teams.is_empty()).then(|| view! {
+                <fieldset class="form">
+                    <legend>{t("profile.share")}</legend>
+                    {data.teams.iter().map(|(id, name, shares)| {
+                        let field = format!("share-{id}");
+                        view! {
+                            <div class="field-inline">
+                                <input type="checkbox" id=field.clone() name="form[share][]" value=id.to_string() checked=*shares/>
+                                <label for=field>{name.clone()}</label>
+                            </div>
+                        }
+                    }).collect_view()}
+                </fieldset>
+            })}
+            <div class="form-actions">
+                <button type="submit" class="btn btn-primary">{t("common.save")}</button>
+            </div>
+        </ActionForm>
+    }
+}
