@@ -48,6 +48,56 @@ pub async fn save_profile(form: ProfileForm) -> Result<(), AppError> {
     .await
 }
 
+/// Everything Valgvagt keeps about the signed-in volunteer, for them to take
+/// away (GDPR art. 15 and 20).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct MyData {
+    pub exported_at: i64,
+    pub account: crate::domain::accounts::CurrentUser,
+    pub volunteer: Volunteer,
+    pub channels: Vec<Channel>,
+    pub teams: Vec<(Id, String, bool)>,
+    pub seats: Vec<crate::domain::seats::SeatDetails>,
+    pub seat_history: Vec<crate::domain::volunteers::SeatEvent>,
+    pub messages: Vec<crate::domain::notifications::MessageRecord>,
+    pub push_devices: Vec<crate::domain::notifications::PushDevice>,
+    pub passkeys: Vec<crate::domain::accounts::PasskeyInfo>,
+    pub calendar_feed: bool,
+}
+
+#[server(endpoint = "profile/data")]
+pub async fn download_my_data() -> Result<MyData, AppError> {
+    crate::server::guarded(async move {
+        let (ctx, user) = crate::server::require_user().await?;
+        collect_my_data(&ctx, user).await
+    })
+    .await
+}
+
+/// Gathers [`MyData`] for a signed-in user with a volunteer record.
+#[cfg(feature = "ssr")]
+pub async fn collect_my_data(
+    ctx: &crate::server::ServerContext,
+    user: crate::domain::accounts::CurrentUser,
+) -> Result<MyData, AppError> {
+    {
+        let id = user.volunteer_id.ok_or(AppError::Forbidden)?;
+        Ok(MyData {
+            exported_at: ctx.now(),
+            volunteer: ctx.storage.get_volunteer(id).await?,
+            channels: ctx.storage.volunteer_channels(id).await?,
+            teams: ctx.storage.volunteer_team_sharing(id).await?,
+            seats: ctx.storage.volunteer_seats(id).await?,
+            seat_history: ctx.storage.volunteer_history(id).await?,
+            messages: ctx.storage.list_messages(Some(id), 10_000).await?,
+            push_devices: ctx.storage.list_push_devices(user.id).await?,
+            passkeys: ctx.storage.list_passkeys(user.id).await?,
+            calendar_feed: ctx.storage.has_calendar_feed(id).await?,
+            account: user,
+        })
+    }
+}
+
 #[component]
 pub fn ProfilePage() -> impl IntoView {
     let save = ServerAction::<SaveProfile>::new();
@@ -56,6 +106,11 @@ pub fn ProfilePage() -> impl IntoView {
         <Title text=t("profile.title")/>
         <h1>{t("profile.title")}</h1>
         <Loaded resource=data view={move |d: ProfileData| view! { <ProfileFormView data=d save/> }}/>
+        <section class="card" aria-labelledby="data-heading">
+            <h2 id="data-heading">{t("profile.my_data")}</h2>
+            <p>{t("profile.my_data_explained")}</p>
+            <a class="btn btn-secondary" href="/profile/data.json" download="valgvagt-mine-data.json">{t("profile.download")}</a>
+        </section>
     }
 }
 

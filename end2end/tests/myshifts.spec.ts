@@ -73,5 +73,14 @@ test('a volunteer chooses how to be told and shares contact details with the tea
   await page.reload();
   await expect(page.getByRole('checkbox', { name: 'SMS' })).not.toBeChecked();
   await expect(page.getByRole('group', { name: 'Teamets ledere må se min telefon og e-mail' }).getByRole('checkbox').first()).toBeChecked();
+
+  // Everything kept about them, as a file.
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: 'Hent mine data (JSON)' }).click(),
+  ]);
+  const data = JSON.parse(require('node:fs').readFileSync(await download.path(), 'utf8'));
+  expect(data.volunteer.email).toBe(email);
+  expect(data.channels).toEqual(['push', 'email']);
   await page.context().close();
 });

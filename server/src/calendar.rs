@@ -15,6 +15,59 @@ fn host(ctx: &ServerContext) -> String {
     crate::startup::host_of(&ctx.settings.public_url)
 }
 
+/// The signed-in user of a plain request (not a server function), from the
+/// session cookie.
+pub async fn request_user(
+    ctx: &ServerContext,
+    headers: &HeaderMap,
+) -> Result<Option<app::domain::accounts::CurrentUser>, app::domain::AppError> {
+    let cookie = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == app::server::SESSION_COOKIE)
+        .map(|(_, v)| v.to_string());
+    let Some(cookie) = cookie else {
+        return Ok(None);
+    };
+    ctx.storage
+        .session_user(
+            &(ctx.hasher)(&cookie),
+            ctx.now(),
+            ctx.settings.session_idle_secs,
+        )
+        .await
+}
+
+/// "Download my data": everything kept about the signed-in volunteer.
+pub async fn my_data(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let ctx = state.ctx;
+    let user = match request_user(&ctx, &headers).await {
+        Ok(Some(user)) => user,
+        Ok(None) => return StatusCode::UNAUTHORIZED.into_response(),
+        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    };
+    match app::profile::collect_my_data(&ctx, user).await {
+        Ok(data) => (
+            [
+                (header::CONTENT_TYPE, "application/json; charset=utf-8"),
+                (header::CACHE_CONTROL, "private, no-store"),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"valgvagt-mine-data.json\"",
+                ),
+            ],
+            serde_json::to_string_pretty(&data).unwrap_or_default(),
+        )
+            .into_response(),
+        Err(e) => StatusCode::from_u16(e.status())
+            .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+            .into_response(),
+    }
+}
+
 fn calendar_response(body: String, file: Option<&str>) -> Response {
     let mut response = (
         [
@@ -50,26 +103,7 @@ pub async fn shift(
     headers: HeaderMap,
 ) -> Response {
     let ctx = state.ctx;
-    let cookie = headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == app::server::SESSION_COOKIE)
-        .map(|(_, v)| v.to_string());
-    let Some(cookie) = cookie else {
-        return StatusCode::UNAUTHORIZED.into_response();
-    };
-    let user = match ctx
-        .storage
-        .session_user(
-            &(ctx.hasher)(&cookie),
-            ctx.now(),
-            ctx.settings.session_idle_secs,
-        )
-        .await
-    {
+    let user = match request_user(&ctx, &headers).await {
         Ok(Some(user)) => user,
         Ok(None) => return StatusCode::UNAUTHORIZED.into_response(),
         Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),

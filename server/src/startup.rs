@@ -121,6 +121,7 @@ pub fn router(config: &Config, ctx: ServerContext) -> Router {
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/calendar/shift/{seat}", get(crate::calendar::shift))
+        .route("/profile/data.json", get(crate::calendar::my_data))
         .route("/calendar/feed/{secret}", get(crate::calendar::feed))
         .route(
             "/sw.js",

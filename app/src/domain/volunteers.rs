@@ -311,6 +311,17 @@ impl ProfileForm {
     }
 }
 
+/// Something that happened to a person on a seat (declined, cancelled …).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeatEvent {
+    pub event: String,
+    pub reason: String,
+    pub at: i64,
+    pub day: NaiveDate,
+    pub station: String,
+    pub task_type: String,
+}
+
 /// A special diet the municipality caters for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Diet {

@@ -18,7 +18,7 @@ use crate::domain::signup::{LinkFilters, OpenCell, SignupLink};
 use crate::domain::stations::{Area, NewArea, NewStation, Station};
 use crate::domain::tasks::{NewTaskType, TaskType};
 use crate::domain::teams::{NewTeam, Team};
-use crate::domain::volunteers::{Diet, NewVolunteer, ProfileChange, Volunteer};
+use crate::domain::volunteers::{Diet, NewVolunteer, ProfileChange, SeatEvent, Volunteer};
 use crate::domain::Id;
 use async_trait::async_trait;
 use chrono::NaiveDate;
@@ -121,6 +121,8 @@ pub trait VolunteerStore: Send + Sync {
     /// channels and which teams' leaders may see their phone and email.
     async fn update_profile(&self, volunteer_id: Id, change: &ProfileChange) -> AppResult<()>;
     async fn volunteer_channels(&self, volunteer_id: Id) -> AppResult<Vec<Channel>>;
+    /// The seat history kept about the person, oldest first.
+    async fn volunteer_history(&self, volunteer_id: Id) -> AppResult<Vec<SeatEvent>>;
     /// (team id, name, shares contact with its leaders), by name.
     async fn volunteer_team_sharing(&self, volunteer_id: Id) -> AppResult<Vec<(Id, String, bool)>>;
     /// A new secret for the person's calendar feed (only its hash is kept);

@@ -252,6 +252,7 @@ const MATRIX: &[(&str, Who, Form)] = &[
         ],
     ),
     ("profile/get", Who::Volunteer, &[]),
+    ("profile/data", Who::Volunteer, &[]),
     (
         "profile/save",
         Who::Volunteer,

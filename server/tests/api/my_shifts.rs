@@ -350,3 +350,57 @@ async fn a_volunteer_edits_their_profile_channels_diets_and_sharing_and_bad_inpu
     let (status, _) = e.app.err("profile/get", &[]).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn a_volunteer_downloads_everything_kept_about_them_and_nobody_else_can() {
+    use app::profile::MyData;
+    let e = election().await;
+    e.invite(e.seats[0], "karen@example.dk", "7").await;
+    e.app
+        .ok_with::<()>(
+            &e.karen_phone,
+            "shifts/answer",
+            &[
+                ("seat_id", &e.seats[0].to_string()),
+                ("answer", "decline"),
+                ("reason", "Rejser"),
+            ],
+        )
+        .await;
+    let response = e
+        .karen_phone
+        .get(format!("{}/profile/data.json", e.app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(response.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .starts_with("attachment"));
+    let data: MyData = response.json().await.unwrap();
+    assert_eq!(data.volunteer.email, "karen@example.dk");
+    assert_eq!(data.account.volunteer_id, Some(e.karen));
+    assert_eq!(data.seat_history.len(), 1);
+    assert_eq!(data.seat_history[0].event, "declined");
+    assert_eq!(data.seat_history[0].reason, "Rejser");
+    assert_eq!(data.messages.len(), 1, "the invitation");
+    assert_eq!(data.push_devices.len(), 1);
+    assert_eq!(data.channels.len(), 3);
+    let same: MyData = e.app.ok_with(&e.karen_phone, "profile/data", &[]).await;
+    assert_eq!(same.seat_history, data.seat_history);
+    assert_eq!(
+        client()
+            .get(format!("{}/profile/data.json", e.app.base))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
+    // The office, or anyone without a volunteer record, gets nothing.
+    let (status, _) = e.app.err("profile/data", &[]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = e.app.err_with(&client(), "profile/data", &[]).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}

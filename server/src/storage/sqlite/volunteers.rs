@@ -2,7 +2,7 @@ use super::{now, one_row, SqliteStorage};
 use crate::storage::db_error;
 use app::domain::notifications::Channel;
 use app::domain::volunteers::{
-    Citizenship, Diet, Language, NewVolunteer, ProfileChange, Volunteer,
+    Citizenship, Diet, Language, NewVolunteer, ProfileChange, SeatEvent, Volunteer,
 };
 use app::domain::{AppError, Id};
 use app::server::storage::VolunteerStore;
@@ -269,6 +269,38 @@ impl VolunteerStore for SqliteStorage {
         .await
         .map_err(db_error)?;
         tx.commit().await.map_err(db_error)
+    }
+
+    async fn volunteer_history(&self, volunteer_id: Id) -> Result<Vec<SeatEvent>, AppError> {
+        #[allow(clippy::type_complexity)]
+        let rows: Vec<(
+            String,
+            String,
+            i64,
+            NaiveDate,
+            Option<String>,
+            Option<String>,
+        )> = sqlx::query_as(
+            "SELECT h.event, h.reason, h.at, h.day, st.name, t.title FROM seat_history h
+                 LEFT JOIN stations st ON st.id = h.station_id
+                 LEFT JOIN task_types t ON t.id = h.task_type_id
+                 WHERE h.volunteer_id = $1 ORDER BY h.at, h.id",
+        )
+        .bind(volunteer_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)?;
+        Ok(rows
+            .into_iter()
+            .map(|(event, reason, at, day, station, task_type)| SeatEvent {
+                event,
+                reason,
+                at,
+                day,
+                station: station.unwrap_or_default(),
+                task_type: task_type.unwrap_or_default(),
+            })
+            .collect())
     }
 
     async fn volunteer_channels(&self, volunteer_id: Id) -> Result<Vec<Channel>, AppError> {
