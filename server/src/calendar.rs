@@ -21,15 +21,7 @@ pub async fn request_user(
     ctx: &ServerContext,
     headers: &HeaderMap,
 ) -> Result<Option<app::domain::accounts::CurrentUser>, app::domain::AppError> {
-    let cookie = headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == app::server::SESSION_COOKIE)
-        .map(|(_, v)| v.to_string());
-    let Some(cookie) = cookie else {
+    let Some(cookie) = app::server::cookie_in(headers, app::server::SESSION_COOKIE) else {
         return Ok(None);
     };
     ctx.storage

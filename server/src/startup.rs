@@ -199,12 +199,8 @@ async fn security_layer(
     request: Request,
     next: Next,
 ) -> Response {
-    let signed_in = request
-        .headers()
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .any(|v| v.contains(&format!("{}=", app::server::SESSION_COOKIE)));
+    let signed_in =
+        app::server::cookie_in(request.headers(), app::server::SESSION_COOKIE).is_some();
     let changes_state = !matches!(
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS

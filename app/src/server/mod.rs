@@ -105,8 +105,12 @@ pub async fn guarded<T>(body: impl Future<Output = Result<T, AppError>>) -> Resu
 /// Reads a cookie from the current request.
 pub fn request_cookie(name: &str) -> Option<String> {
     let parts = use_context::<axum::http::request::Parts>()?;
-    parts
-        .headers
+    cookie_in(&parts.headers, name)
+}
+
+/// A cookie's value in a request's headers (also for plain axum handlers).
+pub fn cookie_in(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
+    headers
         .get_all(axum::http::header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
