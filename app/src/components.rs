@@ -43,7 +43,7 @@ pub fn Layout(children: Children) -> impl IntoView {
             {children()}
         </main>
         <footer class="app-footer">
-            <p>{t("footer.text")}</p>
+            <p>{t("footer.text")} " · " <a href="/privacy">{t("privacy.title")}</a></p>
         </footer>
     }
 }

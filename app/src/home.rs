@@ -51,7 +51,12 @@ pub async fn load_overview() -> Result<Overview, AppError> {
 #[component]
 pub fn HomePage() -> impl IntoView {
     let user = expect_context::<UserResource>().0;
+    let query = leptos_router::hooks::use_query_map();
+    let deleted = move || query.read().get("account_deleted").is_some();
     view! {
+        {move || deleted().then(|| view! {
+            <div class="alert alert-success" role="status"><p>{t("profile.deleted")}</p></div>
+        })}
         <Title text=""/>
         <Transition fallback=|| view! { <p class="muted">{t("common.loading")}</p> }>
             {move || user.get().map(|u| match u.ok().flatten() {
@@ -62,10 +67,17 @@ pub fn HomePage() -> impl IntoView {
                 Some(u) => {
                     let manager = u.has(crate::domain::accounts::Role::StationManager);
                     let leader = u.has(crate::domain::accounts::Role::TeamLeader);
+                    let volunteer = u.volunteer_id.is_some();
                     view! {
                         <h1>{t_with("home.hello", &[("name", &u.name)])}</h1>
-                        {(!manager && !leader).then(|| view! { <p>{t("home.no_tasks_yet")}</p> })}
+                        {(!manager && !leader && !volunteer).then(|| view! { <p>{t("home.no_tasks_yet")}</p> })}
                         <div class="cards">
+                            {volunteer.then(|| view! {
+                                <section class="card">
+                                    <h2><a href="/my-shifts">{t("nav.my_shifts")}</a></h2>
+                                    <p>{t("home.shifts_explained")}</p>
+                                </section>
+                            })}
                             {manager.then(|| view! {
                                 <section class="card">
                                     <h2><a href="/my-stations">{t("rosters.mine")}</a></h2>

@@ -13,6 +13,7 @@ pub mod audit;
 pub mod auth;
 pub mod elections;
 pub mod home;
+pub mod newcomers;
 pub mod notifications;
 pub mod passkeys;
 pub mod profile;
@@ -115,6 +116,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/my-shifts") view=shifts::MyShiftsPage/>
                     <Route path=path!("/profile") view=profile::ProfilePage/>
                     <Route path=path!("/join/:token") view=signup::JoinPage/>
+                    <Route path=path!("/join/:token/new") view=newcomers::RegisterPage/>
+                    <Route path=path!("/join/:token/welcome") view=newcomers::WelcomePage/>
+                    <Route path=path!("/privacy") view=newcomers::PrivacyPage/>
                     <Route path=path!("/elections") view=elections::ElectionsPage/>
                     <Route path=path!("/elections/new") view=elections::ElectionFormPage/>
                     <Route path=path!("/elections/:id") view=elections::ElectionFormPage/>

@@ -316,23 +316,35 @@ pub fn PasskeySignIn() -> impl IntoView {
     }
 }
 
+/// Makes a passkey on this device, named by the person. `done` counts up
+/// each time one is stored; with `then`, the browser goes there afterwards.
 #[component]
-pub fn AccountPage() -> impl IntoView {
-    let register = Action::new_local(|name: &String| register_here(name.clone()));
-    let rename = ServerAction::<RenamePasskey>::new();
-    let passkeys = Resource::new(
-        move || (register.version().get(), rename.version().get()),
-        |_| list_my_passkeys(),
-    );
+pub fn PasskeyCreate(
+    #[prop(optional)] done: Option<RwSignal<u32>>,
+    #[prop(optional)] then: Option<&'static str>,
+) -> impl IntoView {
+    let register = Action::new_local(move |name: &String| {
+        let name = name.clone();
+        async move {
+            register_here(name).await?;
+            if let Some(path) = then {
+                #[cfg(feature = "hydrate")]
+                browser::reload_to(path);
+                #[cfg(not(feature = "hydrate"))]
+                let _ = path;
+            }
+            Ok::<(), AppError>(())
+        }
+    });
+    Effect::new(move |_| {
+        if let (Some(Ok(())), Some(done)) = (register.value().get(), done) {
+            done.update(|n| *n += 1);
+        }
+    });
     let hydrated = crate::components::use_hydrated();
     let name = RwSignal::new(t("passkeys.default_name"));
     let pending = register.pending();
     view! {
-        <Title text=t("account.title")/>
-        <h1>{t("account.title")}</h1>
-        <section class="card">
-            <h2>{t("passkeys.title")}</h2>
-            <p>{t("passkeys.explained")}</p>
             {move || match register.value().get() {
                 Some(Err(error)) => Some(view! { <ErrorAlert error/> }.into_any()),
                 Some(Ok(())) => Some(view! {
@@ -357,6 +369,24 @@ pub fn AccountPage() -> impl IntoView {
                     </button>
                 </div>
             </form>
+    }
+}
+
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    let added = RwSignal::new(0u32);
+    let rename = ServerAction::<RenamePasskey>::new();
+    let passkeys = Resource::new(
+        move || (added.get(), rename.version().get()),
+        |_| list_my_passkeys(),
+    );
+    view! {
+        <Title text=t("account.title")/>
+        <h1>{t("account.title")}</h1>
+        <section class="card">
+            <h2>{t("passkeys.title")}</h2>
+            <p>{t("passkeys.explained")}</p>
+            <PasskeyCreate done=added/>
             <ActionError action=rename/>
             <Loaded resource=passkeys view={move |list: Vec<PasskeyInfo>| {
                 if list.is_empty() {

@@ -8,6 +8,7 @@ use crate::domain::volunteers::{Diet, ProfileForm, Volunteer};
 use crate::domain::{AppError, Id};
 use crate::i18n::t;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
 
@@ -48,6 +49,88 @@ pub async fn save_profile(form: ProfileForm) -> Result<(), AppError> {
     .await
 }
 
+/// The volunteer deletes their own account (GDPR art. 17). Staff accounts
+/// are closed by an administrator instead, since they carry roles. The
+/// coordinators of each freed seat's area are told; nothing names the person.
+#[server(endpoint = "profile/delete")]
+pub async fn delete_my_account(confirm: Option<String>) -> Result<(), AppError> {
+    crate::server::guarded(async move {
+        use crate::domain::accounts::Role;
+        use crate::domain::notifications::MessageKind;
+        use crate::domain::seats::SeatStatus;
+        use crate::server::{append_cookie, cookie, SESSION_COOKIE};
+        let (ctx, user) = crate::server::require_user().await?;
+        let volunteer_id = user.volunteer_id.ok_or(AppError::Forbidden)?;
+        if confirm
+            .as_deref()
+            .map(str::trim)
+            .unwrap_or_default()
+            .is_empty()
+        {
+            return Err(AppError::invalid(
+                "confirm",
+                "profile.delete_confirm_required",
+            ));
+        }
+        if user.roles.iter().any(|r| *r != Role::Volunteer) {
+            return Err(AppError::refused("profile.delete_staff"));
+        }
+        let today = ctx.today();
+        let now = ctx.now();
+        let mut messages = Vec::new();
+        for mut seat in ctx.storage.volunteer_seats(volunteer_id).await? {
+            if seat.day < today || seat.status == SeatStatus::Open {
+                continue;
+            }
+            seat.volunteer_id = None;
+            seat.volunteer_name = None;
+            seat.volunteer_language = None;
+            let mut params = crate::notifications::seat_params(&seat, &ctx.settings.public_url);
+            params.insert(
+                "shift_url".into(),
+                format!(
+                    "{}/stations/{}/roster",
+                    ctx.settings.public_url, seat.station_id
+                ),
+            );
+            for coordinator in ctx.storage.area_coordinators(seat.area_id).await? {
+                messages.push(crate::server::storage::NewMessage {
+                    idempotency_key: format!(
+                        "volunteer_left:seat:{}:{coordinator}:{now}",
+                        seat.seat_id
+                    ),
+                    user_id: Some(coordinator),
+                    volunteer_id: None,
+                    kind: MessageKind::VolunteerLeft,
+                    election_id: Some(seat.election_id),
+                    task_type_id: Some(seat.task_type_id),
+                    seat_id: Some(seat.seat_id),
+                    params: params.clone(),
+                });
+            }
+        }
+        let anonymised = ctx
+            .storage
+            .delete_volunteer_account(volunteer_id, today, now, &messages)
+            .await?;
+        (ctx.wake_outbox)();
+        let detail = if anonymised { "anonymised" } else { "erased" };
+        // The log keeps no address of someone who asked to be forgotten.
+        crate::server::audit(
+            &ctx,
+            None,
+            crate::domain::audit::AuditAction::AccountDeleted,
+            &format!("volunteer {volunteer_id}"),
+            detail,
+        )
+        .await;
+        append_cookie(cookie(&ctx.settings, SESSION_COOKIE, "", 0, true));
+        crate::server::redirect_to("/?account_deleted=1");
+        Ok(())
+    })
+    .await
+}
+
 /// Everything Valgvagt keeps about the signed-in volunteer, for them to take
 /// away (GDPR art. 15 and 20).
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -59,6 +142,7 @@ pub struct MyData {
     pub teams: Vec<(Id, String, bool)>,
     pub seats: Vec<crate::domain::seats::SeatDetails>,
     pub seat_history: Vec<crate::domain::volunteers::SeatEvent>,
+    pub standby: Vec<crate::domain::signup::StandbyPlace>,
     pub messages: Vec<crate::domain::notifications::MessageRecord>,
     pub push_devices: Vec<crate::domain::notifications::PushDevice>,
     pub passkeys: Vec<crate::domain::accounts::PasskeyInfo>,
@@ -89,6 +173,7 @@ pub async fn collect_my_data(
             teams: ctx.storage.volunteer_team_sharing(id).await?,
             seats: ctx.storage.volunteer_seats(id).await?,
             seat_history: ctx.storage.volunteer_history(id).await?,
+            standby: ctx.storage.volunteer_standby(id).await?,
             messages: ctx.storage.list_messages(Some(id), 10_000).await?,
             push_devices: ctx.storage.list_push_devices(user.id).await?,
             passkeys: ctx.storage.list_passkeys(user.id).await?,
@@ -110,6 +195,20 @@ pub fn ProfilePage() -> impl IntoView {
             <h2 id="data-heading">{t("profile.my_data")}</h2>
             <p>{t("profile.my_data_explained")}</p>
             <a class="btn btn-secondary" href="/profile/data.json" download="valgvagt-mine-data.json">{t("profile.download")}</a>
+        </section>
+        <section class="card" aria-labelledby="delete-heading">
+            <h2 id="delete-heading">{t("profile.delete_title")}</h2>
+            <p>{t("profile.delete_explained")}</p>
+            <details class="confirm-delete">
+                <summary class="btn btn-danger">{t("profile.delete")}</summary>
+                <form class="form" method="post" action=DeleteMyAccount::url()>
+                    <div class="field-inline">
+                        <input type="checkbox" id="delete-confirm" name="confirm" required=true/>
+                        <label for="delete-confirm">{t("profile.delete_confirm")}</label>
+                    </div>
+                    <button type="submit" class="btn btn-danger">{t("profile.delete_yes")}</button>
+                </form>
+            </details>
         </section>
     }
 }

@@ -125,6 +125,24 @@ pub async fn refuse_ineligible(
     task_type_id: Id,
     day: chrono::NaiveDate,
 ) -> Result<(), AppError> {
+    let declaration = crate::domain::volunteers::Declaration {
+        birth_date: volunteer.birth_date,
+        municipality_code: &volunteer.municipality_code,
+        citizenship: volunteer.citizenship,
+        under_guardianship: volunteer.under_guardianship,
+    };
+    refuse_by_declaration(ctx, &declaration, election_id, task_type_id, day).await
+}
+
+/// [`refuse_ineligible`] from a declaration alone (a newcomer not yet stored).
+#[cfg(feature = "ssr")]
+pub async fn refuse_by_declaration(
+    ctx: &crate::server::ServerContext,
+    declaration: &crate::domain::volunteers::Declaration<'_>,
+    election_id: Id,
+    task_type_id: Id,
+    day: chrono::NaiveDate,
+) -> Result<(), AppError> {
     let task = ctx.storage.get_task_type(task_type_id).await?;
     if task.eligibility_checks_off {
         return Ok(());
@@ -134,15 +152,9 @@ pub async fn refuse_ineligible(
         .storage
         .get_election_type(election.election_type_id)
         .await?;
-    let declaration = crate::domain::volunteers::Declaration {
-        birth_date: volunteer.birth_date,
-        municipality_code: &volunteer.municipality_code,
-        citizenship: volunteer.citizenship,
-        under_guardianship: volunteer.under_guardianship,
-    };
     crate::domain::volunteers::check_eligibility(
         &election_type.rules,
-        &declaration,
+        declaration,
         day,
         &ctx.settings.municipality_code,
     )
@@ -192,6 +204,8 @@ pub struct MyShifts {
     pub office_phone: String,
     pub office_email: String,
     pub calendar_feed: bool,
+    /// Standby queues the volunteer waits in.
+    pub standby: Vec<crate::domain::signup::StandbyPlace>,
 }
 
 #[server(endpoint = "shifts/mine")]
@@ -222,6 +236,7 @@ pub async fn load_my_shifts() -> Result<MyShifts, AppError> {
             office_phone: ctx.settings.office_phone.clone(),
             office_email: ctx.settings.office_email.clone(),
             calendar_feed: ctx.storage.has_calendar_feed(volunteer_id).await?,
+            standby: ctx.storage.volunteer_standby(volunteer_id).await?,
         })
     })
     .await
@@ -314,6 +329,15 @@ pub fn MyShiftsPage() -> impl IntoView {
                     }.into_any()
                 }}
             </section>
+            {(!d.standby.is_empty()).then(|| view! {
+                <section aria-labelledby="standby-heading">
+                    <h2 id="standby-heading">{t("standby.title")}</h2>
+                    <p>{t("standby.explained")}</p>
+                    <ul class="roster">
+                        {d.standby.iter().cloned().map(|p| view! { <StandbyCard place=p/> }).collect_view()}
+                    </ul>
+                </section>
+            })}
             <section class="card" aria-labelledby="office-heading">
                 <h2 id="office-heading">{t("myshifts.office")}</h2>
                 <p class="contact-links">
@@ -385,6 +409,33 @@ fn ShiftCard(shift: MyShift, office: String) -> impl IntoView {
                     <a href=format!("tel:{office}")>{t("myshifts.call")} " " {office.clone()}</a>
                 </p>
             })}
+        </li>
+    }
+}
+
+/// A place in a standby queue, with the way out of it.
+#[component]
+fn StandbyCard(place: crate::domain::signup::StandbyPlace) -> impl IntoView {
+    let when = format!(
+        "{} {}–{}",
+        long_date(place.day),
+        place.start_time.format("%H:%M"),
+        place.end_time.format("%H:%M")
+    );
+    view! {
+        <li class="card roster-line" id=format!("standby-{}", place.id)>
+            <h3 class="member-name">{place.task_type.clone()} " "
+                <span class="badge badge-standby">{t_with("standby.badge", &[("n", &place.place.to_string())])}</span>
+            </h3>
+            <p><strong>{when}</strong></p>
+            <p>{place.station.clone()} ", " {place.address.clone()}</p>
+            <p class="muted">{place.election.clone()} " · " {place.team.clone()}</p>
+            <form method="post" action=crate::signup::LeaveStandby::url()>
+                <input type="hidden" name="id" value=place.id.to_string()/>
+                <button type="submit" class="btn btn-secondary btn-small">
+                    {t("standby.leave")}<span class="visually-hidden">" – " {place.task_type.clone()}</span>
+                </button>
+            </form>
         </li>
     }
 }

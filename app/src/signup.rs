@@ -4,6 +4,8 @@
 //! volunteer takes one in a tap. The last seat goes to exactly one person.
 
 use crate::components::{ActionError, Loaded};
+#[cfg(feature = "ssr")]
+use crate::domain::signup::CellChoice;
 use crate::domain::signup::{OpenCell, SignupLink};
 use crate::domain::{AppError, Id};
 use crate::i18n::{date_time_at, long_date, t, t_with};
@@ -17,6 +19,9 @@ use serde::{Deserialize, Serialize};
 pub struct TeamLinks {
     pub links: Vec<SignupLink>,
     pub elections: Vec<(Id, String)>,
+    /// What a shift link can be narrowed to.
+    pub stations: Vec<(Id, String)>,
+    pub task_types: Vec<(Id, String)>,
     pub public_url: String,
 }
 
@@ -35,6 +40,22 @@ pub async fn load_team_links(team_id: Id) -> Result<TeamLinks, AppError> {
                 .into_iter()
                 .filter(|e| e.active)
                 .map(|e| (e.id, e.title))
+                .collect(),
+            stations: ctx
+                .storage
+                .list_stations()
+                .await?
+                .into_iter()
+                .map(|s| (s.id, s.name))
+                .collect(),
+            // Trusted tasks are never shown on a link, so no link is made for them.
+            task_types: ctx
+                .storage
+                .list_task_types()
+                .await?
+                .into_iter()
+                .filter(|t| !t.trusted)
+                .map(|t| (t.id, t.title))
                 .collect(),
             public_url: ctx.settings.public_url.clone(),
         })
@@ -79,7 +100,9 @@ pub async fn create_link(
             }
         }
         if let Some(task) = task {
-            ctx.storage.get_task_type(task).await?;
+            if ctx.storage.get_task_type(task).await?.trusted {
+                return Err(AppError::invalid("task_type_id", "signup.trusted_task"));
+            }
         }
         let filters = crate::domain::signup::LinkFilters {
             stations: station.into_iter().collect(),
@@ -113,7 +136,7 @@ pub async fn revoke_link(id: Id) -> Result<(), AppError> {
 
 /// A link that still works: not closed, and for an active election.
 #[cfg(feature = "ssr")]
-async fn live_link(
+pub(crate) async fn live_link(
     ctx: &crate::server::ServerContext,
     token: &str,
 ) -> Result<SignupLink, AppError> {
@@ -130,10 +153,18 @@ pub struct JoinData {
     pub election: String,
     pub team: String,
     pub created_by: String,
+    /// A link to the whole team (not narrowed): it also offers to join it.
+    pub team_link: bool,
     pub cells: Vec<OpenCell>,
     /// The visitor is signed in with a volunteer record and can take a seat.
     pub can_take: bool,
     pub signed_in: bool,
+    /// The signed-in volunteer is on the link's team already.
+    pub on_team: bool,
+    /// For the newcomer's form: the diets to choose from, and who asks.
+    pub diets: Vec<(Id, String)>,
+    pub municipality: String,
+    pub privacy_version: String,
 }
 
 #[server(endpoint = "signup/open")]
@@ -142,16 +173,105 @@ pub async fn open_link(token: String) -> Result<JoinData, AppError> {
         let ctx = crate::server::context()?;
         let link = live_link(&ctx, &token).await?;
         let user = crate::server::current_user().await?;
+        let volunteer = user.as_ref().and_then(|u| u.volunteer_id);
+        let on_team = match volunteer {
+            Some(id) => ctx
+                .storage
+                .volunteer_teams(id)
+                .await?
+                .iter()
+                .any(|(team, _)| *team == link.team_id),
+            None => false,
+        };
         Ok(JoinData {
-            cells: ctx.storage.open_cells(&link).await?,
+            cells: ctx
+                .storage
+                .open_cells(&link, ctx.today(), volunteer)
+                .await?,
+            team_link: link.filters.is_team_link(),
             election: link.election_title,
             team: link.team,
             created_by: link.created_by,
-            can_take: user.as_ref().is_some_and(|u| u.volunteer_id.is_some()),
+            can_take: volunteer.is_some(),
             signed_in: user.is_some(),
+            on_team,
+            diets: ctx
+                .storage
+                .list_diets()
+                .await?
+                .into_iter()
+                .map(|d| (d.id, d.name))
+                .collect(),
+            municipality: ctx.settings.municipality_name.clone(),
+            privacy_version: ctx.settings.privacy_version.clone(),
         })
     })
     .await
+}
+
+/// The cell a form names.
+#[cfg(feature = "ssr")]
+pub(crate) fn cell_choice(
+    station_id: Id,
+    day: &str,
+    task_type_id: Id,
+) -> Result<CellChoice, AppError> {
+    Ok(CellChoice {
+        station_id,
+        day: crate::domain::forms::date("day", day)?,
+        task_type_id,
+    })
+}
+
+/// Gives `volunteer` a seat of the cell, after the eligibility checks, with
+/// the confirmation message in the same transaction. Returns the seat.
+#[cfg(feature = "ssr")]
+pub(crate) async fn take_for(
+    ctx: &crate::server::ServerContext,
+    link: &SignupLink,
+    volunteer: &crate::domain::volunteers::Volunteer,
+    cell: CellChoice,
+) -> Result<Id, AppError> {
+    use crate::domain::notifications::MessageKind;
+    // The cell's words for the confirmation (any of its open seats).
+    let open = ctx
+        .storage
+        .open_seats(
+            link.election_id,
+            cell.station_id,
+            cell.day,
+            link.team_id,
+            cell.task_type_id,
+        )
+        .await?;
+    let any = *open
+        .first()
+        .ok_or_else(|| AppError::refused("signup.gone"))?;
+    let mut seat = ctx.storage.seat_details(any).await?;
+    crate::shifts::refuse_ineligible(
+        ctx,
+        volunteer,
+        link.election_id,
+        cell.task_type_id,
+        cell.day,
+    )
+    .await?;
+    seat.volunteer_id = Some(volunteer.id);
+    seat.volunteer_name = Some(volunteer.name.clone());
+    seat.volunteer_language = Some(volunteer.language.as_str().to_string());
+    let now = ctx.now();
+    let message = crate::shifts::seat_message(
+        &ctx.settings.public_url,
+        &seat,
+        MessageKind::RegistrationConfirmation,
+        &format!("take:{now}"),
+    );
+    let taken = ctx
+        .storage
+        .take_seat(link, cell, volunteer.id, now, message)
+        .await?;
+    (ctx.wake_outbox)();
+    Ok(taken)
 }
 
 /// A signed-in volunteer takes one seat of a cell shown by the link.
@@ -163,53 +283,90 @@ pub async fn take_seat(
     task_type_id: Id,
 ) -> Result<(), AppError> {
     crate::server::guarded(async move {
-        use crate::domain::notifications::MessageKind;
         let (ctx, user) = crate::server::require_user().await?;
         let volunteer_id = user.volunteer_id.ok_or(AppError::Forbidden)?;
         let link = live_link(&ctx, &token).await?;
-        let day = crate::domain::forms::date("day", &day)?;
-        // The cell's words for the confirmation (any of its open seats).
-        let open = ctx
-            .storage
-            .open_seats(
-                link.election_id,
-                station_id,
-                day,
-                link.team_id,
-                task_type_id,
-            )
-            .await?;
-        let any = *open
-            .first()
-            .ok_or_else(|| AppError::refused("signup.gone"))?;
-        let mut seat = ctx.storage.seat_details(any).await?;
+        let cell = cell_choice(station_id, &day, task_type_id)?;
         let volunteer = ctx.storage.get_volunteer(volunteer_id).await?;
-        crate::shifts::refuse_ineligible(&ctx, &volunteer, link.election_id, task_type_id, day)
-            .await?;
-        seat.volunteer_id = Some(volunteer_id);
-        seat.volunteer_name = Some(volunteer.name.clone());
-        seat.volunteer_language = Some(volunteer.language.as_str().to_string());
-        let now = ctx.now();
-        let message = crate::shifts::seat_message(
-            &ctx.settings.public_url,
-            &seat,
-            MessageKind::RegistrationConfirmation,
-            &format!("take:{now}"),
-        );
-        let taken = ctx
-            .storage
-            .take_seat(
-                &link,
-                station_id,
-                day,
-                task_type_id,
-                volunteer_id,
-                now,
-                message,
-            )
-            .await?;
-        (ctx.wake_outbox)();
+        let taken = take_for(&ctx, &link, &volunteer, cell).await?;
         crate::server::redirect_to(&format!("/my-shifts#seat-{taken}"));
+        Ok(())
+    })
+    .await
+}
+
+/// Puts `volunteer` in the standby queue of a full cell, after the same
+/// eligibility checks as taking a seat. Returns their place.
+#[cfg(feature = "ssr")]
+pub(crate) async fn queue_for(
+    ctx: &crate::server::ServerContext,
+    link: &SignupLink,
+    volunteer: &crate::domain::volunteers::Volunteer,
+    cell: CellChoice,
+) -> Result<i64, AppError> {
+    crate::shifts::refuse_ineligible(
+        ctx,
+        volunteer,
+        link.election_id,
+        cell.task_type_id,
+        cell.day,
+    )
+    .await?;
+    ctx.storage
+        .join_standby(link, cell, volunteer.id, ctx.now())
+        .await
+}
+
+/// A signed-in volunteer joins the standby queue of a full cell.
+#[server(endpoint = "signup/standby")]
+pub async fn join_standby(
+    token: String,
+    station_id: Id,
+    day: String,
+    task_type_id: Id,
+) -> Result<(), AppError> {
+    crate::server::guarded(async move {
+        let (ctx, user) = crate::server::require_user().await?;
+        let volunteer_id = user.volunteer_id.ok_or(AppError::Forbidden)?;
+        let link = live_link(&ctx, &token).await?;
+        let cell = cell_choice(station_id, &day, task_type_id)?;
+        let volunteer = ctx.storage.get_volunteer(volunteer_id).await?;
+        queue_for(&ctx, &link, &volunteer, cell).await?;
+        crate::server::redirect_to(&format!("/join/{}", token.trim()));
+        Ok(())
+    })
+    .await
+}
+
+/// The volunteer leaves a standby queue (from the link page or my shifts).
+#[server(endpoint = "signup/leave_standby")]
+pub async fn leave_standby(id: Id, back: Option<String>) -> Result<(), AppError> {
+    crate::server::guarded(async move {
+        let (ctx, user) = crate::server::require_user().await?;
+        let volunteer_id = user.volunteer_id.ok_or(AppError::Forbidden)?;
+        ctx.storage.leave_standby(volunteer_id, id).await?;
+        // Only back to a page of ours.
+        let back = back
+            .filter(|b| b.starts_with('/') && !b.starts_with("//"))
+            .unwrap_or_else(|| "/my-shifts".into());
+        crate::server::redirect_to(&back);
+        Ok(())
+    })
+    .await
+}
+
+/// A signed-in volunteer joins the team of a team link.
+#[server(endpoint = "signup/join_team")]
+pub async fn join_team(token: String) -> Result<(), AppError> {
+    crate::server::guarded(async move {
+        let (ctx, user) = crate::server::require_user().await?;
+        let volunteer_id = user.volunteer_id.ok_or(AppError::Forbidden)?;
+        let link = live_link(&ctx, &token).await?;
+        if !link.filters.is_team_link() {
+            return Err(AppError::refused("signup.not_team_link"));
+        }
+        ctx.storage.join_team(link.team_id, volunteer_id).await?;
+        crate::server::redirect_to(&format!("/join/{}", token.trim()));
         Ok(())
     })
     .await
@@ -228,39 +385,95 @@ pub fn JoinPage() -> impl IntoView {
     }
 }
 
+/// The picked day and station of the filter form (`?day=…&station=…`).
+fn filter_from_query() -> (Option<chrono::NaiveDate>, Option<Id>) {
+    let query = leptos_router::hooks::use_query_map();
+    let query = query.read_untracked();
+    (
+        query.get("day").and_then(|d| d.parse().ok()),
+        query.get("station").and_then(|s| s.parse().ok()),
+    )
+}
+
 #[component]
 fn JoinView(data: JoinData, token: String) -> impl IntoView {
     let title = t_with("signup.title", &[("election", &data.election)]);
-    // Group by station, then day, in the order the server gave.
+    let (day, station) = filter_from_query();
+    // The filter's choices come from all the link's cells.
+    let mut days: Vec<chrono::NaiveDate> = data.cells.iter().map(|c| c.day).collect();
+    days.sort();
+    days.dedup();
+    let mut stations: Vec<(Id, String)> = data
+        .cells
+        .iter()
+        .map(|c| (c.station_id, c.station.clone()))
+        .collect();
+    stations.sort_by(|a, b| a.1.cmp(&b.1));
+    stations.dedup();
+    let shown: Vec<OpenCell> = data
+        .cells
+        .iter()
+        .filter(|c| day.is_none_or(|d| c.day == d) && station.is_none_or(|s| c.station_id == s))
+        .cloned()
+        .collect();
+    // Group by station, in the order the server gave.
     let mut groups: Vec<(String, String, Vec<OpenCell>)> = Vec::new();
-    for cell in data.cells {
+    for cell in shown {
         match groups.last_mut() {
-            Some((station, _, cells)) if *station == cell.station => cells.push(cell),
+            Some((name, _, cells)) if *name == cell.station => cells.push(cell),
             _ => groups.push((cell.station.clone(), cell.address.clone(), vec![cell])),
         }
     }
-    let (can_take, signed_in) = (data.can_take, data.signed_in);
+    let visitor = Visitor {
+        can_take: data.can_take,
+        signed_in: data.signed_in,
+    };
+    let filtering = days.len() > 1 || stations.len() > 1;
     view! {
         <Title text=title.clone()/>
         <h1>{title}</h1>
         <p>{t_with("signup.for_team", &[("team", &data.team), ("by", &data.created_by)])}</p>
-        {(!signed_in).then(|| view! {
+        <TeamOffer token=token.clone() team=data.team.clone() team_link=data.team_link on_team=data.on_team visitor/>
+        {(!data.signed_in).then(|| view! {
             <div class="alert alert-info" role="note">
-                <p>{t("signup.sign_in_first")} " " <a href="/signin">{t("auth.sign_in")}</a></p>
+                <p>{t("signup.have_account")} " " <a href="/signin">{t("auth.sign_in")}</a></p>
             </div>
         })}
-        {(signed_in && !can_take).then(|| view! {
+        {(data.signed_in && !data.can_take).then(|| view! {
             <div class="alert alert-info" role="note"><p>{t("signup.no_volunteer")}</p></div>
+        })}
+        {filtering.then(|| view! {
+            <form class="filters card" method="get" aria-label=t("signup.filter")>
+                <div class="field">
+                    <label for="filter-day">{t("signup.filter_day")}</label>
+                    <select id="filter-day" name="day">
+                        <option value="" selected=day.is_none()>{t("signup.all_days")}</option>
+                        {days.iter().map(|d| view! {
+                            <option value=d.to_string() selected=day == Some(*d)>{long_date(*d)}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="filter-station">{t("signup.filter_station")}</label>
+                    <select id="filter-station" name="station">
+                        <option value="" selected=station.is_none()>{t("signup.all_stations")}</option>
+                        {stations.iter().map(|(id, name)| view! {
+                            <option value=id.to_string() selected=station == Some(*id)>{name.clone()}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <button type="submit" class="btn btn-secondary">{t("signup.show")}</button>
+            </form>
         })}
         {if groups.is_empty() {
             view! { <p class="empty">{t("signup.none")}</p> }.into_any()
         } else {
-            groups.into_iter().map(|(station, address, cells)| view! {
+            groups.into_iter().map(|(name, address, cells)| view! {
                 <section class="roster-day">
-                    <h2>{station}</h2>
+                    <h2>{name}</h2>
                     <p class="muted">{address}</p>
                     <ul class="roster">
-                        {cells.into_iter().map(|c| view! { <CellCard cell=c token=token.clone() can_take/> }).collect_view()}
+                        {cells.into_iter().map(|c| view! { <CellCard cell=c token=token.clone() visitor/> }).collect_view()}
                     </ul>
                 </section>
             }).collect_view().into_any()
@@ -268,32 +481,136 @@ fn JoinView(data: JoinData, token: String) -> impl IntoView {
     }
 }
 
+/// Who is looking at a link's page.
+#[derive(Debug, Clone, Copy)]
+struct Visitor {
+    can_take: bool,
+    signed_in: bool,
+}
+
+/// A team link also offers to join the team, without a shift yet.
 #[component]
-fn CellCard(cell: OpenCell, token: String, can_take: bool) -> impl IntoView {
+fn TeamOffer(
+    token: String,
+    team: String,
+    team_link: bool,
+    on_team: bool,
+    visitor: Visitor,
+) -> impl IntoView {
+    if !team_link {
+        return ().into_any();
+    }
+    let join = t_with("signup.join_team", &[("team", &team)]);
+    let action = if on_team {
+        view! { <p>{t_with("signup.on_team", &[("team", &team)])}</p> }.into_any()
+    } else if visitor.can_take {
+        view! {
+            <form method="post" action=JoinTeam::url()>
+                <input type="hidden" name="token" value=token.clone()/>
+                <button type="submit" class="btn btn-secondary">{join.clone()}</button>
+            </form>
+        }
+        .into_any()
+    } else if !visitor.signed_in {
+        view! { <a class="btn btn-secondary" href=format!("/join/{token}/new")>{join.clone()}</a> }
+            .into_any()
+    } else {
+        ().into_any()
+    };
+    view! {
+        <section class="card" aria-labelledby="team-offer">
+            <h2 id="team-offer">{t("signup.team_offer")}</h2>
+            <p>{t("signup.team_offer_explained")}</p>
+            {action}
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn CellCard(cell: OpenCell, token: String, visitor: Visitor) -> impl IntoView {
     let when = format!(
         "{} {}–{}",
         long_date(cell.day),
         cell.start_time.format("%H:%M"),
         cell.end_time.format("%H:%M")
     );
+    let what = format!("{} {when}", cell.task_type);
+    let hidden_cell = view! {
+        <input type="hidden" name="token" value=token.clone()/>
+        <input type="hidden" name="station_id" value=cell.station_id.to_string()/>
+        <input type="hidden" name="day" value=cell.day.to_string()/>
+        <input type="hidden" name="task_type_id" value=cell.task_type_id.to_string()/>
+    };
+    let newcomer_href = format!(
+        "/join/{token}/new?station={}&day={}&task={}",
+        cell.station_id, cell.day, cell.task_type_id
+    );
+    let action = if cell.free > 0 {
+        if visitor.can_take {
+            view! {
+                <form method="post" action=TakeSeat::url()>
+                    {hidden_cell}
+                    <button type="submit" class="btn btn-primary">
+                        {t("signup.take")}<span class="visually-hidden">" – " {what.clone()}</span>
+                    </button>
+                </form>
+            }
+            .into_any()
+        } else if !visitor.signed_in {
+            view! {
+                <a class="btn btn-primary" href=newcomer_href>
+                    {t("signup.take")}<span class="visually-hidden">" – " {what.clone()}</span>
+                </a>
+            }
+            .into_any()
+        } else {
+            ().into_any()
+        }
+    } else if let (Some(place), Some(id)) = (cell.my_place, cell.my_standby) {
+        view! {
+            <p class="standby-place"><strong>{t_with("standby.your_place", &[("n", &place.to_string())])}</strong></p>
+            <form method="post" action=LeaveStandby::url()>
+                <input type="hidden" name="id" value=id.to_string()/>
+                <input type="hidden" name="back" value=format!("/join/{token}")/>
+                <button type="submit" class="btn btn-secondary">
+                    {t("standby.leave")}<span class="visually-hidden">" – " {what.clone()}</span>
+                </button>
+            </form>
+        }
+        .into_any()
+    } else if visitor.can_take {
+        view! {
+            <form method="post" action=JoinStandby::url()>
+                {hidden_cell}
+                <button type="submit" class="btn btn-secondary">
+                    {t("standby.join")}<span class="visually-hidden">" – " {what.clone()}</span>
+                </button>
+            </form>
+        }
+        .into_any()
+    } else if !visitor.signed_in {
+        view! {
+            <a class="btn btn-secondary" href=newcomer_href>
+                {t("standby.join")}<span class="visually-hidden">" – " {what.clone()}</span>
+            </a>
+        }
+        .into_any()
+    } else {
+        ().into_any()
+    };
+    let count = if cell.free > 0 {
+        t_with("signup.free", &[("n", &cell.free.to_string())])
+    } else {
+        t_with("standby.full", &[("n", &cell.waiting.to_string())])
+    };
     view! {
         <li class="card roster-line">
             <h3 class="member-name">{cell.task_type.clone()}</h3>
             <p><strong>{when.clone()}</strong></p>
-            <p>{t_with("signup.free", &[("n", &cell.free.to_string())])} " · "
-                {t("common.dkk").replace("{n}", &cell.payment_dkk.to_string())}</p>
+            <p>{count} " · " {t("common.dkk").replace("{n}", &cell.payment_dkk.to_string())}</p>
             {(!cell.description.is_empty()).then(|| view! { <p>{cell.description.clone()}</p> })}
-            {can_take.then(|| view! {
-                <form method="post" action=TakeSeat::url()>
-                    <input type="hidden" name="token" value=token.clone()/>
-                    <input type="hidden" name="station_id" value=cell.station_id.to_string()/>
-                    <input type="hidden" name="day" value=cell.day.to_string()/>
-                    <input type="hidden" name="task_type_id" value=cell.task_type_id.to_string()/>
-                    <button type="submit" class="btn btn-primary">
-                        {t("signup.take")}<span class="visually-hidden">" – " {cell.task_type.clone()} " " {when}</span>
-                    </button>
-                </form>
-            })}
+            {action}
         </li>
     }
 }
@@ -314,10 +631,11 @@ pub fn TeamLinksSection(team_id: Id) -> impl IntoView {
                 {d.links.iter().filter(|l| !l.revoked).map(|l| {
                     let url = format!("{}/join/{}", d.public_url, l.token);
                     let field = format!("link-{}", l.id);
+                    let narrowed = link_summary(&l.filters, &d);
                     view! {
                         <div class="field">
                             <label for=field.clone()>
-                                {l.election_title.clone()} " · " {t_with("signup.made_by", &[("by", &l.created_by), ("when", &date_time_at(l.created_at))])}
+                                {l.election_title.clone()} " · " {narrowed} " · " {t_with("signup.made_by", &[("by", &l.created_by), ("when", &date_time_at(l.created_at))])}
                             </label>
                             <input id=field type="text" readonly=true value=url/>
                             <form method="post" action=RevokeLink::url()>
@@ -331,14 +649,30 @@ pub fn TeamLinksSection(team_id: Id) -> impl IntoView {
                     <ActionError action=create/>
                     <ActionForm action=create>
                         <input type="hidden" name="team_id" value=team_id.to_string()/>
-                        <input type="hidden" name="station_id" value=""/>
-                        <input type="hidden" name="task_type_id" value=""/>
-                        <input type="hidden" name="day" value=""/>
                         <div class="field">
                             <label for="link-election">{t("signup.for_election")}</label>
                             <select id="link-election" name="election_id">
                                 {d.elections.iter().map(|(id, title)| view! { <option value=id.to_string()>{title.clone()}</option> }).collect_view()}
                             </select>
+                        </div>
+                        <p class="hint">{t("signup.narrow_hint")}</p>
+                        <div class="field">
+                            <label for="link-station">{t("signup.only_station")}</label>
+                            <select id="link-station" name="station_id">
+                                <option value="">{t("signup.any_station")}</option>
+                                {d.stations.iter().map(|(id, name)| view! { <option value=id.to_string()>{name.clone()}</option> }).collect_view()}
+                            </select>
+                        </div>
+                        <div class="field">
+                            <label for="link-task">{t("signup.only_task")}</label>
+                            <select id="link-task" name="task_type_id">
+                                <option value="">{t("signup.any_task")}</option>
+                                {d.task_types.iter().map(|(id, title)| view! { <option value=id.to_string()>{title.clone()}</option> }).collect_view()}
+                            </select>
+                        </div>
+                        <div class="field">
+                            <label for="link-day">{t("signup.only_day")}</label>
+                            <input id="link-day" name="day" type="date"/>
                         </div>
                         <button type="submit" class="btn btn-primary">{t("signup.make_link")}</button>
                     </ActionForm>
@@ -346,4 +680,22 @@ pub fn TeamLinksSection(team_id: Id) -> impl IntoView {
             }}/>
         </section>
     }
+}
+
+/// "Whole team" or what a shift link is narrowed to, in words.
+fn link_summary(filters: &crate::domain::signup::LinkFilters, d: &TeamLinks) -> String {
+    if filters.is_team_link() {
+        return t("signup.whole_team");
+    }
+    let name = |list: &[(Id, String)], id: &Id| {
+        list.iter()
+            .find(|(i, _)| i == id)
+            .map(|(_, n)| n.clone())
+            .unwrap_or_default()
+    };
+    let mut parts: Vec<String> = Vec::new();
+    parts.extend(filters.stations.iter().map(|id| name(&d.stations, id)));
+    parts.extend(filters.task_types.iter().map(|id| name(&d.task_types, id)));
+    parts.extend(filters.days.iter().map(|day| long_date(*day)));
+    t_with("signup.only", &[("what", &parts.join(", "))])
 }

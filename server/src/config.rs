@@ -55,6 +55,11 @@ pub struct Config {
     /// How volunteers reach the election office (shown on their shifts).
     pub office_phone: String,
     pub office_email: String,
+    /// How long the first in a standby queue has to answer an offered seat.
+    pub standby_offer_hours: i64,
+    /// The version of the privacy text people consent to when they sign up;
+    /// change it when the text changes.
+    pub privacy_version: String,
 }
 
 /// The push services of the browsers people use: Chrome, Edge and Android
@@ -153,6 +158,16 @@ pub const KEYS: &[(&str, &str, &str)] = &[
         "VALGVAGT_OFFICE_EMAIL",
         "valg@korsbaek.example",
         "the election office's email, shown to volunteers",
+    ),
+    (
+        "VALGVAGT_STANDBY_OFFER_HOURS",
+        "6",
+        "how long the first in a standby queue has to answer an offered seat",
+    ),
+    (
+        "VALGVAGT_PRIVACY_VERSION",
+        "2026-1",
+        "version of the privacy text volunteers consent to (stored with each consent)",
     ),
     (
         "VALGVAGT_PUSH_SERVICES",
@@ -302,6 +317,8 @@ impl Config {
             office_phone: get("VALGVAGT_OFFICE_PHONE").unwrap_or_else(|| "+4512345678".into()),
             office_email: get("VALGVAGT_OFFICE_EMAIL")
                 .unwrap_or_else(|| "valg@korsbaek.example".into()),
+            standby_offer_hours: number("VALGVAGT_STANDBY_OFFER_HOURS", 6)?,
+            privacy_version: get("VALGVAGT_PRIVACY_VERSION").unwrap_or_else(|| "2026-1".into()),
         })
     }
 }

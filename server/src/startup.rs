@@ -60,6 +60,7 @@ pub fn settings(config: &Config, vapid_public_key: &str) -> Settings {
         push_services: config.push_services.clone(),
         office_phone: config.office_phone.clone(),
         office_email: config.office_email.clone(),
+        privacy_version: config.privacy_version.clone(),
     }
 }
 
@@ -319,7 +320,12 @@ pub async fn delivery(
 /// Opens storage and serves on `listener` in the background, with the
 /// outbox worker beside it.
 pub async fn start(config: &Config, listener: TcpListener) -> anyhow::Result<Running> {
-    let storage = Arc::new(SqliteStorage::open(&config.database).await?);
+    let storage = Arc::new(SqliteStorage::open(&config.database).await?.with_offers(
+        crate::storage::sqlite::OfferRules {
+            public_url: config.public_url.clone(),
+            offer_secs: config.standby_offer_hours * 3600,
+        },
+    ));
     crate::demo::seed_defaults(storage.as_ref()).await?;
     let mailer = crate::mail::from_config(config)?;
     let passkeys = Arc::new(crate::passkeys::WebauthnCeremonies::new(

@@ -20,10 +20,14 @@ pub enum AuditAction {
     /// Someone opened a list with people's phone numbers and emails.
     ContactViewed,
     TeamMemberRemoved,
+    /// A newcomer created their own account from a sign-up link.
+    Registered,
+    /// A volunteer deleted their own account.
+    AccountDeleted,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 14] = [
+    pub const ALL: [AuditAction; 16] = [
         Self::SignIn,
         Self::SignInFailed,
         Self::SignOutEverywhere,
@@ -38,6 +42,8 @@ impl AuditAction {
         Self::ScopeRevoked,
         Self::ContactViewed,
         Self::TeamMemberRemoved,
+        Self::Registered,
+        Self::AccountDeleted,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -56,6 +62,8 @@ impl AuditAction {
             Self::ScopeRevoked => "scope_revoked",
             Self::ContactViewed => "contact_viewed",
             Self::TeamMemberRemoved => "team_member_removed",
+            Self::Registered => "registered",
+            Self::AccountDeleted => "account_deleted",
         }
     }
 

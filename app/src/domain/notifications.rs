@@ -63,10 +63,14 @@ pub enum MessageKind {
     ShiftChanged,
     /// A coordinator's own words.
     FreeText,
+    /// A freed seat offered to the first in its standby queue.
+    StandbyOffer,
+    /// To coordinators: a volunteer deleted their account and left a seat.
+    VolunteerLeft,
 }
 
 impl MessageKind {
-    pub const ALL: [MessageKind; 9] = [
+    pub const ALL: [MessageKind; 11] = [
         Self::Invitation,
         Self::InvitationReminder,
         Self::InvitationExpired,
@@ -76,6 +80,8 @@ impl MessageKind {
         Self::RemovedFromShift,
         Self::ShiftChanged,
         Self::FreeText,
+        Self::StandbyOffer,
+        Self::VolunteerLeft,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -89,6 +95,8 @@ impl MessageKind {
             Self::RemovedFromShift => "removed_from_shift",
             Self::ShiftChanged => "shift_changed",
             Self::FreeText => "free_text",
+            Self::StandbyOffer => "standby_offer",
+            Self::VolunteerLeft => "volunteer_left",
         }
     }
 
@@ -98,7 +106,10 @@ impl MessageKind {
 
     /// Invitations can be answered from the notification itself.
     pub fn answerable(self) -> bool {
-        matches!(self, Self::Invitation | Self::InvitationReminder)
+        matches!(
+            self,
+            Self::Invitation | Self::InvitationReminder | Self::StandbyOffer
+        )
     }
 }
 

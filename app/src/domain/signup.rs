@@ -56,7 +56,37 @@ pub struct OpenCell {
     pub start_time: NaiveTime,
     pub end_time: NaiveTime,
     pub payment_dkk: i64,
+    /// Seats nobody holds; 0 when the cell is full.
     pub free: i64,
+    /// How many wait in the cell's standby queue.
+    pub waiting: i64,
+    /// The visitor's own place in that queue, counted from 1, and its id.
+    pub my_place: Option<i64>,
+    pub my_standby: Option<Id>,
+}
+
+/// A place in a standby queue, as the volunteer sees it under my shifts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StandbyPlace {
+    pub id: Id,
+    pub election: String,
+    pub station: String,
+    pub address: String,
+    pub day: NaiveDate,
+    pub task_type: String,
+    pub team: String,
+    pub start_time: NaiveTime,
+    pub end_time: NaiveTime,
+    /// 1 for the next to be offered a seat.
+    pub place: i64,
+}
+
+/// Which cell of a link a visitor picked: the station, day and task type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CellChoice {
+    pub station_id: Id,
+    pub day: NaiveDate,
+    pub task_type_id: Id,
 }
 
 #[cfg(test)]

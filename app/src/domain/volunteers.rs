@@ -311,6 +311,114 @@ impl ProfileForm {
     }
 }
 
+/// The municipality code kept for someone who declares they live in another
+/// municipality than this one (no Danish municipality has code 000).
+pub const ELSEWHERE: &str = "000";
+
+/// The newcomer's sign-up form as the browser sends it: step 1 (details)
+/// and step 2 (consent) in one form, so it also works without JavaScript.
+/// Every field may be missing (an unchosen radio button is not sent); the
+/// check then names it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct NewcomerForm {
+    pub name: String,
+    pub email: String,
+    pub phone: String,
+    pub birth_date: String,
+    pub address: String,
+    pub postal_code: String,
+    pub city: String,
+    /// "yes" when they live in this municipality.
+    pub resident: String,
+    pub citizenship: String,
+    /// "yes" when they are under guardianship.
+    pub guardianship: String,
+    #[serde(default)]
+    pub diets: Vec<String>,
+    /// Present ("on") when the privacy text was accepted.
+    #[serde(default)]
+    pub consent: Option<String>,
+}
+
+impl NewcomerForm {
+    /// Validates the form into a volunteer living in `home` (a municipality
+    /// code) or elsewhere, who consented at `consent` (time, text version).
+    pub fn parse(
+        &self,
+        home: &str,
+        language: Language,
+        today: NaiveDate,
+        consent: (i64, String),
+    ) -> Result<NewVolunteer, AppError> {
+        let yes_no = |field: &str, raw: &str| match raw.trim() {
+            "yes" => Ok(true),
+            "no" => Ok(false),
+            "" => Err(AppError::invalid(field, "error.required")),
+            _ => Err(AppError::invalid(field, "error.unknown_choice")),
+        };
+        let name = forms::required_text("name", &self.name)?;
+        if name.chars().count() > 100 {
+            return Err(AppError::invalid("name", "error.too_long"));
+        }
+        let email = EmailAddress::parse("email", &self.email)?;
+        let phone = PhoneNumber::parse("phone", &self.phone)?;
+        let birth_date = forms::date("birth_date", &self.birth_date)?;
+        let age = age_on(birth_date, today);
+        if !(14..=110).contains(&age) {
+            return Err(AppError::invalid(
+                "birth_date",
+                "signup.birth_date_unlikely",
+            ));
+        }
+        let address = forms::required_text("address", &self.address)?;
+        let postal_code = self.postal_code.trim().to_string();
+        if postal_code.len() != 4 || !postal_code.chars().all(|c| c.is_ascii_digit()) {
+            return Err(AppError::invalid("postal_code", "error.postal_code"));
+        }
+        let city = forms::required_text("city", &self.city)?;
+        let resident = yes_no("resident", &self.resident)?;
+        let citizenship = Citizenship::parse(self.citizenship.trim()).ok_or_else(|| {
+            let key = if self.citizenship.trim().is_empty() {
+                "error.required"
+            } else {
+                "error.unknown_choice"
+            };
+            AppError::invalid("citizenship", key)
+        })?;
+        let under_guardianship = yes_no("guardianship", &self.guardianship)?;
+        let diet_ids = self
+            .diets
+            .iter()
+            .map(|v| forms::id("diets", v))
+            .collect::<Result<Vec<_>, _>>()?;
+        if self
+            .consent
+            .as_deref()
+            .map(str::trim)
+            .unwrap_or_default()
+            .is_empty()
+        {
+            return Err(AppError::invalid("consent", "signup.consent_required"));
+        }
+        Ok(NewVolunteer {
+            name,
+            birth_date,
+            email,
+            phone,
+            address,
+            postal_code,
+            city,
+            municipality_code: if resident { home } else { ELSEWHERE }.to_string(),
+            citizenship,
+            under_guardianship,
+            language,
+            diet_ids,
+            consent: Some(consent),
+        })
+    }
+}
+
 /// Something that happened to a person on a seat (declined, cancelled …).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SeatEvent {
@@ -467,5 +575,82 @@ mod tests {
         ] {
             assert!(EmailAddress::parse("e", bad).is_err(), "{bad}");
         }
+    }
+
+    fn newcomer() -> NewcomerForm {
+        NewcomerForm {
+            name: " Sofie Hansen ".into(),
+            email: "Sofie@Example.dk".into(),
+            phone: "20 30 40 50".into(),
+            birth_date: "1990-05-04".into(),
+            address: "Storegade 1".into(),
+            postal_code: "4100".into(),
+            city: "Korsbæk".into(),
+            resident: "yes".into(),
+            citizenship: "danish".into(),
+            guardianship: "no".into(),
+            diets: vec!["2".into()],
+            consent: Some("on".into()),
+        }
+    }
+
+    #[test]
+    fn a_newcomer_form_becomes_a_volunteer_with_consent() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
+        let v = newcomer()
+            .parse("999", Language::Da, today, (1, "2026-1".into()))
+            .unwrap();
+        assert_eq!(v.name, "Sofie Hansen");
+        assert_eq!(v.email.as_str(), "sofie@example.dk");
+        assert_eq!(v.phone.as_str(), "+4520304050");
+        assert_eq!(v.municipality_code, "999");
+        assert_eq!(v.diet_ids, vec![2]);
+        assert_eq!(v.consent, Some((1, "2026-1".to_string())));
+        let elsewhere = NewcomerForm {
+            resident: "no".into(),
+            ..newcomer()
+        };
+        let v = elsewhere
+            .parse("999", Language::Da, today, (1, "2026-1".into()))
+            .unwrap();
+        assert_eq!(v.municipality_code, ELSEWHERE);
+    }
+
+    #[test]
+    fn a_newcomer_must_consent_and_answer_every_question() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
+        let parse = |f: NewcomerForm| f.parse("999", Language::Da, today, (1, "v".into()));
+        let no_consent = NewcomerForm {
+            consent: None,
+            ..newcomer()
+        };
+        assert_eq!(
+            parse(no_consent).unwrap_err(),
+            AppError::invalid("consent", "signup.consent_required")
+        );
+        let unanswered = NewcomerForm {
+            guardianship: String::new(),
+            ..newcomer()
+        };
+        assert_eq!(
+            parse(unanswered).unwrap_err(),
+            AppError::invalid("guardianship", "error.required")
+        );
+        let child = NewcomerForm {
+            birth_date: "2020-01-01".into(),
+            ..newcomer()
+        };
+        assert_eq!(
+            parse(child).unwrap_err(),
+            AppError::invalid("birth_date", "signup.birth_date_unlikely")
+        );
+        let bad_postal = NewcomerForm {
+            postal_code: "41".into(),
+            ..newcomer()
+        };
+        assert_eq!(
+            parse(bad_postal).unwrap_err(),
+            AppError::invalid("postal_code", "error.postal_code")
+        );
     }
 }

@@ -40,6 +40,8 @@ pub struct Settings {
     /// How volunteers reach the election office.
     pub office_phone: String,
     pub office_email: String,
+    /// The version of the privacy text sign-ups consent to.
+    pub privacy_version: String,
 }
 
 /// What the server provides to every request through Leptos context.

@@ -14,7 +14,7 @@ use crate::domain::notifications::{
 };
 use crate::domain::rosters::{PersonShift, RosterLine, TeamMember};
 use crate::domain::seats::{SeatCell, SeatCountsChange, SeatDetails, SeatStatus, StationSeats};
-use crate::domain::signup::{LinkFilters, OpenCell, SignupLink};
+use crate::domain::signup::{CellChoice, LinkFilters, OpenCell, SignupLink, StandbyPlace};
 use crate::domain::stations::{Area, NewArea, NewStation, Station};
 use crate::domain::tasks::{NewTaskType, TaskType};
 use crate::domain::teams::{NewTeam, Team};
@@ -137,6 +137,19 @@ pub trait VolunteerStore: Send + Sync {
     async fn has_calendar_feed(&self, volunteer_id: Id) -> AppResult<bool>;
     async fn volunteer_by_calendar_token(&self, token_hash: &str) -> AppResult<Option<Id>>;
     async fn count_volunteers(&self) -> AppResult<i64>;
+    /// Deletes a volunteer's account at their own request: refused while an
+    /// accepted shift is inside its lock period; frees every seat they hold
+    /// from `today` on (offering each to its standby queue) and writes
+    /// `messages` with it. Someone with past accepted (paid) shifts is
+    /// anonymised so the payroll record stays; anyone else is erased.
+    /// True when anonymised.
+    async fn delete_volunteer_account(
+        &self,
+        volunteer_id: Id,
+        today: NaiveDate,
+        now: i64,
+        messages: &[NewMessage],
+    ) -> AppResult<bool>;
 }
 
 #[async_trait]
@@ -263,6 +276,8 @@ pub trait AccountStore: Send + Sync {
     /// Deactivating ends the user's sessions at once; refused when it would
     /// leave no active administrator.
     async fn set_user_active(&self, user_id: Id, active: bool) -> AppResult<()>;
+    /// Active coordinators who plan `area_id` (those limited to other areas not).
+    async fn area_coordinators(&self, area_id: Id) -> AppResult<Vec<Id>>;
     /// Ends every session of a user (sign out on all devices).
     async fn delete_user_sessions(&self, user_id: Id) -> AppResult<()>;
     async fn record_audit(&self, entry: &AuditEntry, now: i64) -> AppResult<()>;
@@ -406,23 +421,51 @@ pub trait SignupStore: Send + Sync {
     /// A link by its token, if it exists and is not revoked.
     async fn link_by_token(&self, token: &str) -> AppResult<Option<SignupLink>>;
     async fn revoke_link(&self, id: Id, now: i64) -> AppResult<()>;
-    /// The team's open seats the link allows, trusted task types left out.
-    async fn open_cells(&self, link: &SignupLink) -> AppResult<Vec<OpenCell>>;
+    /// The team's cells the link allows from `from` on, trusted task types
+    /// left out; full cells too (for their standby queue), with the place of
+    /// `volunteer` in each queue.
+    async fn open_cells(
+        &self,
+        link: &SignupLink,
+        from: NaiveDate,
+        volunteer: Option<Id>,
+    ) -> AppResult<Vec<OpenCell>>;
     /// Gives the volunteer one open seat of the cell, as accepted, in one
     /// write transaction (so the last seat goes to exactly one person), puts
     /// them on the team, and writes `message` (its seat id filled in).
     /// Refused when no seat is left or the person has an overlapping shift.
-    #[allow(clippy::too_many_arguments)]
     async fn take_seat(
         &self,
         link: &SignupLink,
-        station_id: Id,
-        day: NaiveDate,
-        task_type_id: Id,
+        cell: CellChoice,
         volunteer_id: Id,
         now: i64,
         message: NewMessage,
     ) -> AppResult<Id>;
+    /// Puts the volunteer last in the cell's standby queue (and on the
+    /// team) and gives their place. Refused while a seat is free, when they
+    /// hold one of the cell's seats, or have a shift at the same time.
+    async fn join_standby(
+        &self,
+        link: &SignupLink,
+        cell: CellChoice,
+        volunteer_id: Id,
+        now: i64,
+    ) -> AppResult<i64>;
+    /// Takes the volunteer out of a queue; NotFound if it is not theirs.
+    async fn leave_standby(&self, volunteer_id: Id, standby_id: Id) -> AppResult<()>;
+    /// The queues the volunteer waits in (active elections), with places.
+    async fn volunteer_standby(&self, volunteer_id: Id) -> AppResult<Vec<StandbyPlace>>;
+    /// Creates a volunteer and their account (volunteer role) in one go and
+    /// puts them on the team. Refused when the email is already in use.
+    async fn register_volunteer(
+        &self,
+        new: &NewVolunteer,
+        team_id: Id,
+        now: i64,
+    ) -> AppResult<(Id, Id)>;
+    /// Puts a volunteer on a team (nothing changes if they are on it).
+    async fn join_team(&self, team_id: Id, volunteer_id: Id) -> AppResult<()>;
 }
 
 /// Everything the server functions need from storage.

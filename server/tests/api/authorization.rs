@@ -251,6 +251,40 @@ const MATRIX: &[(&str, Who, Form)] = &[
             ("task_type_id", NO_ID),
         ],
     ),
+    (
+        "signup/standby",
+        Who::Volunteer,
+        &[
+            ("token", "x"),
+            ("station_id", NO_ID),
+            ("day", "2027-05-04"),
+            ("task_type_id", NO_ID),
+        ],
+    ),
+    ("signup/leave_standby", Who::Volunteer, &[("id", NO_ID)]),
+    ("signup/join_team", Who::Volunteer, &[("token", "x")]),
+    (
+        "signup/register",
+        Who::Anyone,
+        &[
+            ("token", "x"),
+            ("station_id", ""),
+            ("day", ""),
+            ("task_type_id", ""),
+            ("form[name]", ""),
+            ("form[email]", ""),
+            ("form[phone]", ""),
+            ("form[birth_date]", ""),
+            ("form[address]", ""),
+            ("form[postal_code]", ""),
+            ("form[city]", ""),
+            ("form[resident]", ""),
+            ("form[citizenship]", ""),
+            ("form[guardianship]", ""),
+        ],
+    ),
+    ("signup/privacy", Who::Anyone, &[]),
+    ("profile/delete", Who::Volunteer, &[("confirm", "")]),
     ("profile/get", Who::Volunteer, &[]),
     ("profile/data", Who::Volunteer, &[]),
     (
@@ -384,7 +418,12 @@ async fn the_matrix_names_every_server_function() {
         "passkeys/sign_in_finish",
         "push/subscribe",
     ];
-    let side_effects = ["auth/sign_out", "auth/sign_out_everywhere"];
+    // These send mail or end sessions; their own tests check who may call them.
+    let side_effects = [
+        "auth/sign_out",
+        "auth/sign_out_everywhere",
+        "signup/email_link",
+    ];
     let missing: Vec<&String> = routes
         .iter()
         .filter(|r| {

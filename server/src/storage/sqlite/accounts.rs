@@ -573,6 +573,20 @@ impl AccountStore for SqliteStorage {
         one_row(result)
     }
 
+    async fn area_coordinators(&self, area_id: Id) -> Result<Vec<Id>, AppError> {
+        sqlx::query_scalar(
+            "SELECT u.id FROM users u JOIN user_roles r ON r.user_id = u.id AND r.role = 'coordinator'
+             WHERE u.active = 1
+               AND (NOT EXISTS (SELECT 1 FROM coordinator_areas c WHERE c.user_id = u.id)
+                    OR EXISTS (SELECT 1 FROM coordinator_areas c WHERE c.user_id = u.id AND c.area_id = $1))
+             ORDER BY u.id",
+        )
+        .bind(area_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)
+    }
+
     async fn set_user_active(&self, user_id: Id, active: bool) -> Result<(), AppError> {
         let mut tx = self.write().await?;
         if !active && last_active_administrator(&mut tx, user_id).await? {

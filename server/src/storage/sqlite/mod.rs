@@ -7,6 +7,7 @@ mod elections;
 mod notifications;
 mod seats;
 mod signup;
+mod standby;
 mod stations;
 mod tasks;
 mod teams;
@@ -24,6 +25,17 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite")
 #[derive(Clone)]
 pub struct SqliteStorage {
     pool: SqlitePool,
+    offers: std::sync::Arc<OfferRules>,
+}
+
+/// How a freed seat is offered to the first in its standby queue: the
+/// offer is written in the same transaction that frees the seat, so the
+/// message needs the public address for its links.
+#[derive(Debug, Clone)]
+pub struct OfferRules {
+    pub public_url: String,
+    /// How long the one offered has to answer (cut short by the shift start).
+    pub offer_secs: i64,
 }
 
 impl SqliteStorage {
@@ -41,7 +53,19 @@ impl SqliteStorage {
             .connect_with(options)
             .await?;
         MIGRATOR.run(&pool).await?;
-        Ok(SqliteStorage { pool })
+        Ok(SqliteStorage {
+            pool,
+            offers: std::sync::Arc::new(OfferRules {
+                public_url: String::new(),
+                offer_secs: 6 * 3600,
+            }),
+        })
+    }
+
+    /// Sets how standby offers are made (see [`OfferRules`]).
+    pub fn with_offers(mut self, rules: OfferRules) -> Self {
+        self.offers = std::sync::Arc::new(rules);
+        self
     }
 
     pub fn pool(&self) -> &SqlitePool {

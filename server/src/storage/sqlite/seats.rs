@@ -181,9 +181,11 @@ pub(crate) async fn refuse_overlap(
     Ok(())
 }
 
-/// Opens a held seat again and keeps what happened in its history.
+/// Opens a held seat again, keeps what happened in its history, and offers
+/// it to the first in its standby queue.
 pub(crate) async fn release_seat(
     tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    offers: &super::OfferRules,
     seat_id: Id,
     event: &str,
     reason: &str,
@@ -211,6 +213,7 @@ pub(crate) async fn release_seat(
     .execute(&mut **tx)
     .await
     .map_err(db_error)?;
+    super::standby::offer_to_standby(tx, offers, seat_id, now).await?;
     Ok(())
 }
 
@@ -541,8 +544,9 @@ impl SeatStore for SqliteStorage {
                 .execute(&mut *tx)
                 .await
                 .map_err(db_error)?;
+            super::standby::leave_cell_queue(&mut tx, seat_id, volunteer_id).await?;
         } else {
-            release_seat(&mut tx, seat_id, "declined", reason, now).await?;
+            release_seat(&mut tx, &self.offers, seat_id, "declined", reason, now).await?;
         }
         if let Some(message) = message {
             enqueue_in(&mut tx, message, now).await?;
@@ -591,7 +595,7 @@ impl SeatStore for SqliteStorage {
         if !app::domain::elections::may_self_cancel(day, today, lock_days) {
             return Err(AppError::refused("shifts.locked"));
         }
-        release_seat(&mut tx, seat_id, "cancelled", "", now).await?;
+        release_seat(&mut tx, &self.offers, seat_id, "cancelled", "", now).await?;
         if let Some(message) = message {
             enqueue_in(&mut tx, message, now).await?;
         }
@@ -695,7 +699,7 @@ impl SqliteStorage {
         if !still {
             return Ok(false);
         }
-        release_seat(&mut tx, seat_id, "expired", "", now).await?;
+        release_seat(&mut tx, &self.offers, seat_id, "expired", "", now).await?;
         enqueue_in(&mut tx, message, now).await?;
         tx.commit().await.map_err(db_error)?;
         Ok(true)

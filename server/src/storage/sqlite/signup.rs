@@ -1,9 +1,11 @@
 use super::notifications::enqueue_in;
 use super::seats::refuse_overlap;
+use super::volunteers::insert_volunteer;
 use super::{one_row, SqliteStorage};
 use crate::storage::db_error;
 use app::domain::shifts::Shift;
-use app::domain::signup::{LinkFilters, OpenCell, SignupLink};
+use app::domain::signup::{CellChoice, LinkFilters, OpenCell, SignupLink, StandbyPlace};
+use app::domain::volunteers::NewVolunteer;
 use app::domain::{AppError, Id};
 use app::server::storage::{NewMessage, SignupStore};
 use async_trait::async_trait;
@@ -64,6 +66,73 @@ struct CellRow {
     end_time: NaiveTime,
     payment_dkk: i64,
     free: i64,
+    waiting: i64,
+    my_place: Option<i64>,
+    my_standby: Option<i64>,
+}
+
+#[derive(sqlx::FromRow)]
+struct PlaceRow {
+    id: i64,
+    election: String,
+    station: String,
+    address: String,
+    day: NaiveDate,
+    task_type: String,
+    team: String,
+    start_time: NaiveTime,
+    end_time: NaiveTime,
+    place: i64,
+}
+
+/// The columns that name a cell, for queries on `seats` and `standby`.
+const SAME_CELL: &str = "q.election_id = s.election_id AND q.station_id = s.station_id
+    AND q.day = s.day AND q.team_id = s.team_id AND q.task_type_id = s.task_type_id";
+
+/// Whether the cell holds seats at all, has a free one, and one held by the volunteer.
+async fn cell_state(
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    l: &SignupLink,
+    cell: CellChoice,
+    volunteer_id: Id,
+) -> Result<(i64, i64, i64), AppError> {
+    sqlx::query_as(
+        "SELECT count(*), coalesce(sum(status = 'open'), 0), coalesce(sum(volunteer_id = $6), 0)
+         FROM seats WHERE election_id = $1 AND station_id = $2 AND day = $3 AND team_id = $4
+           AND task_type_id = $5",
+    )
+    .bind(l.election_id)
+    .bind(cell.station_id)
+    .bind(cell.day)
+    .bind(l.team_id)
+    .bind(cell.task_type_id)
+    .bind(volunteer_id)
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(db_error)
+}
+
+/// The cell's shift, if the link allows it (trusted task types never).
+async fn allowed_shift(
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    l: &SignupLink,
+    cell: CellChoice,
+) -> Result<Shift, AppError> {
+    let times: Option<(NaiveTime, NaiveTime, bool)> =
+        sqlx::query_as("SELECT start_time, end_time, trusted FROM task_types WHERE id = $1")
+            .bind(cell.task_type_id)
+            .fetch_optional(&mut **tx)
+            .await
+            .map_err(db_error)?;
+    let (start, end, trusted) = times.ok_or(AppError::NotFound)?;
+    if trusted
+        || !l
+            .filters
+            .allows(cell.station_id, cell.task_type_id, cell.day)
+    {
+        return Err(AppError::NotFound);
+    }
+    Ok(Shift::new(cell.day, start, end))
 }
 
 #[async_trait]
@@ -138,27 +207,44 @@ impl SignupStore for SqliteStorage {
         one_row(result)
     }
 
-    async fn open_cells(&self, l: &SignupLink) -> Result<Vec<OpenCell>, AppError> {
-        let rows: Vec<CellRow> = sqlx::query_as(
+    async fn open_cells(
+        &self,
+        l: &SignupLink,
+        from: NaiveDate,
+        volunteer: Option<Id>,
+    ) -> Result<Vec<OpenCell>, AppError> {
+        let rows: Vec<CellRow> = sqlx::query_as(&format!(
             "SELECT s.station_id, st.name AS station,
                     st.address || ', ' || st.postal_code || ' ' || st.city AS address,
                     s.day, s.task_type_id, t.title AS task_type, t.description, t.start_time,
-                    t.end_time, t.payment_dkk, count(*) AS free
+                    t.end_time, t.payment_dkk, sum(s.status = 'open') AS free,
+                    (SELECT count(*) FROM standby q WHERE {SAME_CELL}) AS waiting,
+                    (SELECT count(*) FROM standby q WHERE {SAME_CELL}
+                       AND q.id <= (SELECT m.id FROM standby m WHERE m.volunteer_id = $7
+                                      AND m.election_id = s.election_id AND m.station_id = s.station_id
+                                      AND m.day = s.day AND m.team_id = s.team_id
+                                      AND m.task_type_id = s.task_type_id)) AS my_place,
+                    (SELECT m.id FROM standby m WHERE m.volunteer_id = $7
+                        AND m.election_id = s.election_id AND m.station_id = s.station_id
+                        AND m.day = s.day AND m.team_id = s.team_id
+                        AND m.task_type_id = s.task_type_id) AS my_standby
              FROM seats s
              JOIN stations st ON st.id = s.station_id
              JOIN task_types t ON t.id = s.task_type_id
-             WHERE s.election_id = $1 AND s.team_id = $2 AND s.status = 'open' AND t.trusted = 0
+             WHERE s.election_id = $1 AND s.team_id = $2 AND t.trusted = 0 AND s.day >= $6
                AND ($3 = '[]' OR s.station_id IN (SELECT value FROM json_each($3)))
                AND ($4 = '[]' OR s.task_type_id IN (SELECT value FROM json_each($4)))
                AND ($5 = '[]' OR s.day IN (SELECT value FROM json_each($5)))
              GROUP BY s.station_id, s.day, s.task_type_id
-             ORDER BY st.name, s.day, t.start_time",
-        )
+             ORDER BY st.name, s.day, t.start_time"
+        ))
         .bind(l.election_id)
         .bind(l.team_id)
         .bind(serde_json::to_string(&l.filters.stations).unwrap_or_default())
         .bind(serde_json::to_string(&l.filters.task_types).unwrap_or_default())
         .bind(serde_json::to_string(&l.filters.days).unwrap_or_default())
+        .bind(from)
+        .bind(volunteer)
         .fetch_all(&self.pool)
         .await
         .map_err(db_error)?;
@@ -176,6 +262,9 @@ impl SignupStore for SqliteStorage {
                 end_time: r.end_time,
                 payment_dkk: r.payment_dkk,
                 free: r.free,
+                waiting: r.waiting,
+                my_place: r.my_place.filter(|p| *p > 0),
+                my_standby: r.my_standby,
             })
             .collect())
     }
@@ -183,25 +272,14 @@ impl SignupStore for SqliteStorage {
     async fn take_seat(
         &self,
         l: &SignupLink,
-        station_id: Id,
-        day: NaiveDate,
-        task_type_id: Id,
+        cell: CellChoice,
         volunteer_id: Id,
         now: i64,
         mut message: NewMessage,
     ) -> Result<Id, AppError> {
         let mut tx = self.write().await?;
-        let times: Option<(NaiveTime, NaiveTime, bool)> =
-            sqlx::query_as("SELECT start_time, end_time, trusted FROM task_types WHERE id = $1")
-                .bind(task_type_id)
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(db_error)?;
-        let (start, end, trusted) = times.ok_or(AppError::NotFound)?;
-        if trusted || !l.filters.allows(station_id, task_type_id, day) {
-            return Err(AppError::NotFound);
-        }
-        refuse_overlap(&mut tx, volunteer_id, Shift::new(day, start, end)).await?;
+        let shift = allowed_shift(&mut tx, l, cell).await?;
+        refuse_overlap(&mut tx, volunteer_id, shift).await?;
         // The write lock is held from BEGIN IMMEDIATE: whoever gets here first
         // gets the seat; the next one finds it taken.
         let seat: Option<Id> = sqlx::query_scalar(
@@ -212,16 +290,17 @@ impl SignupStore for SqliteStorage {
              RETURNING id",
         )
         .bind(l.election_id)
-        .bind(station_id)
-        .bind(day)
+        .bind(cell.station_id)
+        .bind(cell.day)
         .bind(l.team_id)
-        .bind(task_type_id)
+        .bind(cell.task_type_id)
         .bind(volunteer_id)
         .bind(now)
         .fetch_optional(&mut *tx)
         .await
         .map_err(db_error)?;
         let seat = seat.ok_or_else(|| AppError::refused("signup.gone"))?;
+        super::standby::leave_cell_queue(&mut tx, seat, volunteer_id).await?;
         sqlx::query("INSERT OR IGNORE INTO team_members (team_id, volunteer_id) VALUES ($1, $2)")
             .bind(l.team_id)
             .bind(volunteer_id)
@@ -233,5 +312,168 @@ impl SignupStore for SqliteStorage {
         enqueue_in(&mut tx, &message, now).await?;
         tx.commit().await.map_err(db_error)?;
         Ok(seat)
+    }
+
+    async fn join_standby(
+        &self,
+        l: &SignupLink,
+        cell: CellChoice,
+        volunteer_id: Id,
+        now: i64,
+    ) -> Result<i64, AppError> {
+        let mut tx = self.write().await?;
+        let shift = allowed_shift(&mut tx, l, cell).await?;
+        let (seats, free, mine) = cell_state(&mut tx, l, cell, volunteer_id).await?;
+        if seats == 0 {
+            return Err(AppError::NotFound);
+        }
+        if mine > 0 {
+            return Err(AppError::refused("standby.already_yours"));
+        }
+        if free > 0 {
+            return Err(AppError::refused("standby.still_free"));
+        }
+        refuse_overlap(&mut tx, volunteer_id, shift).await?;
+        sqlx::query(
+            "INSERT OR IGNORE INTO standby (election_id, station_id, day, team_id, task_type_id,
+                 volunteer_id, joined_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(l.election_id)
+        .bind(cell.station_id)
+        .bind(cell.day)
+        .bind(l.team_id)
+        .bind(cell.task_type_id)
+        .bind(volunteer_id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        sqlx::query("INSERT OR IGNORE INTO team_members (team_id, volunteer_id) VALUES ($1, $2)")
+            .bind(l.team_id)
+            .bind(volunteer_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        let place: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM standby q
+             JOIN standby m ON m.election_id = q.election_id AND m.station_id = q.station_id
+                AND m.day = q.day AND m.team_id = q.team_id AND m.task_type_id = q.task_type_id
+             WHERE m.volunteer_id = $1 AND m.election_id = $2 AND m.station_id = $3 AND m.day = $4
+               AND m.team_id = $5 AND m.task_type_id = $6 AND q.id <= m.id",
+        )
+        .bind(volunteer_id)
+        .bind(l.election_id)
+        .bind(cell.station_id)
+        .bind(cell.day)
+        .bind(l.team_id)
+        .bind(cell.task_type_id)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(place)
+    }
+
+    async fn leave_standby(&self, volunteer_id: Id, standby_id: Id) -> Result<(), AppError> {
+        let result = sqlx::query("DELETE FROM standby WHERE id = $1 AND volunteer_id = $2")
+            .bind(standby_id)
+            .bind(volunteer_id)
+            .execute(&self.pool)
+            .await
+            .map_err(db_error)?;
+        one_row(result)
+    }
+
+    async fn volunteer_standby(&self, volunteer_id: Id) -> Result<Vec<StandbyPlace>, AppError> {
+        let rows: Vec<PlaceRow> = sqlx::query_as(
+            "SELECT m.id, e.title AS election, st.name AS station,
+                    st.address || ', ' || st.postal_code || ' ' || st.city AS address, m.day,
+                    t.title AS task_type, tm.name AS team, t.start_time, t.end_time,
+                    (SELECT count(*) FROM standby q WHERE q.election_id = m.election_id
+                        AND q.station_id = m.station_id AND q.day = m.day AND q.team_id = m.team_id
+                        AND q.task_type_id = m.task_type_id AND q.id <= m.id) AS place
+             FROM standby m
+             JOIN elections e ON e.id = m.election_id
+             JOIN stations st ON st.id = m.station_id
+             JOIN task_types t ON t.id = m.task_type_id
+             JOIN teams tm ON tm.id = m.team_id
+             WHERE m.volunteer_id = $1 AND e.active = 1
+             ORDER BY m.day, t.start_time, m.id",
+        )
+        .bind(volunteer_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)?;
+        Ok(rows
+            .into_iter()
+            .map(|r| StandbyPlace {
+                id: r.id,
+                election: r.election,
+                station: r.station,
+                address: r.address,
+                day: r.day,
+                task_type: r.task_type,
+                team: r.team,
+                start_time: r.start_time,
+                end_time: r.end_time,
+                place: r.place,
+            })
+            .collect())
+    }
+
+    async fn register_volunteer(
+        &self,
+        new: &NewVolunteer,
+        team_id: Id,
+        now: i64,
+    ) -> Result<(Id, Id), AppError> {
+        let mut tx = self.write().await?;
+        let taken: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM users WHERE email = $1)
+                 OR EXISTS (SELECT 1 FROM volunteers WHERE email = $1)",
+        )
+        .bind(new.email.as_str())
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        if taken {
+            return Err(AppError::refused("signup.email_taken"));
+        }
+        let volunteer_id = insert_volunteer(&mut tx, new, now).await?;
+        let user_id: Id = sqlx::query_scalar(
+            "INSERT INTO users (email, name, volunteer_id, created_at) VALUES ($1, $2, $3, $4)
+             RETURNING id",
+        )
+        .bind(new.email.as_str())
+        .bind(&new.name)
+        .bind(volunteer_id)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        sqlx::query("INSERT INTO user_roles (user_id, role) VALUES ($1, 'volunteer')")
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        sqlx::query("INSERT INTO team_members (team_id, volunteer_id) VALUES ($1, $2)")
+            .bind(team_id)
+            .bind(volunteer_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        tx.commit().await.map_err(db_error)?;
+        Ok((user_id, volunteer_id))
+    }
+
+    async fn join_team(&self, team_id: Id, volunteer_id: Id) -> Result<(), AppError> {
+        sqlx::query("INSERT OR IGNORE INTO team_members (team_id, volunteer_id) VALUES ($1, $2)")
+            .bind(team_id)
+            .bind(volunteer_id)
+            .execute(&self.pool)
+            .await
+            .map_err(db_error)?;
+        Ok(())
     }
 }

@@ -226,7 +226,7 @@ impl TeamStore for SqliteStorage {
             } else {
                 "withdrawn"
             };
-            release_seat(&mut tx, seat_id, event, "team", now).await?;
+            release_seat(&mut tx, &self.offers, seat_id, event, "team", now).await?;
         }
         for message in messages {
             enqueue_in(&mut tx, message, now).await?;

@@ -5,7 +5,7 @@ use app::domain::volunteers::{
     Citizenship, Diet, Language, NewVolunteer, ProfileChange, SeatEvent, Volunteer,
 };
 use app::domain::{AppError, Id};
-use app::server::storage::VolunteerStore;
+use app::server::storage::{NewMessage, VolunteerStore};
 use async_trait::async_trait;
 use chrono::NaiveDate;
 
@@ -96,40 +96,7 @@ impl VolunteerStore for SqliteStorage {
 
     async fn create_volunteer(&self, new: &NewVolunteer) -> Result<Id, AppError> {
         let mut tx = self.write().await?;
-        let (consent_at, consent_version) = match &new.consent {
-            Some((at, version)) => (Some(*at), Some(version.clone())),
-            None => (None, None),
-        };
-        let id: Id = sqlx::query_scalar(
-            "INSERT INTO volunteers (name, birth_date, email, phone, address, postal_code, city, municipality_code,
-                 citizenship, under_guardianship, language, consent_at, consent_version, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
-        )
-        .bind(&new.name)
-        .bind(new.birth_date)
-        .bind(new.email.as_str())
-        .bind(new.phone.as_str())
-        .bind(&new.address)
-        .bind(&new.postal_code)
-        .bind(&new.city)
-        .bind(&new.municipality_code)
-        .bind(new.citizenship.as_str())
-        .bind(new.under_guardianship)
-        .bind(new.language.as_str())
-        .bind(consent_at)
-        .bind(consent_version)
-        .bind(now())
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(db_error)?;
-        for diet_id in &new.diet_ids {
-            sqlx::query("INSERT INTO volunteer_diets (volunteer_id, diet_id) VALUES ($1, $2)")
-                .bind(id)
-                .bind(diet_id)
-                .execute(&mut *tx)
-                .await
-                .map_err(db_error)?;
-        }
+        let id = insert_volunteer(&mut tx, new, now()).await?;
         tx.commit().await.map_err(db_error)?;
         Ok(id)
     }
@@ -326,10 +293,144 @@ impl VolunteerStore for SqliteStorage {
         .map_err(db_error)
     }
 
+    async fn delete_volunteer_account(
+        &self,
+        volunteer_id: Id,
+        today: NaiveDate,
+        now: i64,
+        messages: &[NewMessage],
+    ) -> Result<bool, AppError> {
+        let mut tx = self.write().await?;
+        let held: Vec<(Id, String, NaiveDate, i64)> = sqlx::query_as(
+            "SELECT s.id, s.status, s.day, e.lock_days FROM seats s
+             JOIN elections e ON e.id = s.election_id WHERE s.volunteer_id = $1",
+        )
+        .bind(volunteer_id)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        let paid = |status: &str, day: NaiveDate| status == "accepted" && day < today;
+        let locked = held.iter().any(|(_, status, day, lock_days)| {
+            status == "accepted"
+                && *day >= today
+                && !app::domain::elections::may_self_cancel(*day, today, *lock_days)
+        });
+        if locked {
+            return Err(AppError::refused("profile.delete_locked"));
+        }
+        let keep_for_payroll = held.iter().any(|(_, status, day, _)| paid(status, *day));
+        for (seat_id, status, day, _) in &held {
+            if paid(status, *day) {
+                continue;
+            }
+            let event = if status == "accepted" {
+                "cancelled"
+            } else {
+                "withdrawn"
+            };
+            super::seats::release_seat(&mut tx, &self.offers, *seat_id, event, "", now).await?;
+        }
+        for statement in [
+            "DELETE FROM standby WHERE volunteer_id = $1",
+            "DELETE FROM team_members WHERE volunteer_id = $1",
+            "DELETE FROM calendar_feeds WHERE volunteer_id = $1",
+            // Messages carry their name and address.
+            "DELETE FROM outbox WHERE volunteer_id = $1",
+            // Sessions, passkeys, push devices and roles go with the account.
+            "DELETE FROM users WHERE volunteer_id = $1",
+            "DELETE FROM volunteer_diets WHERE volunteer_id = $1",
+        ] {
+            sqlx::query(statement)
+                .bind(volunteer_id)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
+        }
+        if keep_for_payroll {
+            sqlx::query("UPDATE seat_history SET reason = '' WHERE volunteer_id = $1")
+                .bind(volunteer_id)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
+            sqlx::query(
+                "UPDATE volunteers SET name = '—', email = 'deleted-' || id || '@invalid',
+                     phone = '+', address = '', postal_code = '', city = '',
+                     birth_date = '1900-01-01', under_guardianship = 0, verified = 0,
+                     consent_at = NULL, consent_version = NULL, anonymised_at = $2
+                 WHERE id = $1",
+            )
+            .bind(volunteer_id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        } else {
+            sqlx::query("DELETE FROM seat_history WHERE volunteer_id = $1")
+                .bind(volunteer_id)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
+            let result = sqlx::query("DELETE FROM volunteers WHERE id = $1")
+                .bind(volunteer_id)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
+            one_row(result)?;
+        }
+        for message in messages {
+            super::notifications::enqueue_in(&mut tx, message, now).await?;
+        }
+        tx.commit().await.map_err(db_error)?;
+        Ok(keep_for_payroll)
+    }
+
     async fn count_volunteers(&self) -> Result<i64, AppError> {
         sqlx::query_scalar("SELECT count(*) FROM volunteers")
             .fetch_one(&self.pool)
             .await
             .map_err(db_error)
     }
+}
+
+/// Stores a new volunteer with their diets, inside the caller's transaction.
+pub(crate) async fn insert_volunteer(
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    new: &NewVolunteer,
+    now: i64,
+) -> Result<Id, AppError> {
+    let (consent_at, consent_version) = match &new.consent {
+        Some((at, version)) => (Some(*at), Some(version.clone())),
+        None => (None, None),
+    };
+    let id: Id = sqlx::query_scalar(
+        "INSERT INTO volunteers (name, birth_date, email, phone, address, postal_code, city, municipality_code,
+             citizenship, under_guardianship, language, consent_at, consent_version, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
+    )
+    .bind(&new.name)
+    .bind(new.birth_date)
+    .bind(new.email.as_str())
+    .bind(new.phone.as_str())
+    .bind(&new.address)
+    .bind(&new.postal_code)
+    .bind(&new.city)
+    .bind(&new.municipality_code)
+    .bind(new.citizenship.as_str())
+    .bind(new.under_guardianship)
+    .bind(new.language.as_str())
+    .bind(consent_at)
+    .bind(consent_version)
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(db_error)?;
+    for diet_id in &new.diet_ids {
+        sqlx::query("INSERT INTO volunteer_diets (volunteer_id, diet_id) VALUES ($1, $2)")
+            .bind(id)
+            .bind(diet_id)
+            .execute(&mut **tx)
+            .await
+            .map_err(db_error)?;
+    }
+    Ok(id)
 }

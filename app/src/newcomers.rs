@@ -1,0 +1,400 @@
+//! A newcomer with only a phone and a link becomes a volunteer in three
+//! short steps: their details, consent to the municipality's privacy text
+//! (stored with its version), and a passkey — or, as the fallback, sign-in
+//! links by email. The first two steps are one form, so they also work
+//! before the wasm has loaded; the wasm shows them one at a time.
+
+use crate::components::{ActionError, Loaded};
+use crate::domain::volunteers::{Citizenship, NewcomerForm};
+use crate::domain::{AppError, Id};
+use crate::i18n::{long_date, t, t_with};
+use crate::signup::{open_link, JoinData};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+/// How many accounts one network address may create an hour.
+pub const REGISTRATIONS_PER_CLIENT_PER_HOUR: i64 = 20;
+
+/// Creates the volunteer and their account, signs them in, and gives them
+/// the seat they picked (or its standby queue, when it was taken
+/// meanwhile). The account is made only when everything is valid and the
+/// person may take that shift.
+#[server(endpoint = "signup/register")]
+pub async fn register(
+    token: String,
+    station_id: String,
+    day: String,
+    task_type_id: String,
+    form: NewcomerForm,
+) -> Result<(), AppError> {
+    crate::server::guarded(async move {
+        use crate::domain::volunteers::{Declaration, Language};
+        let ctx = crate::server::context()?;
+        if crate::server::current_user().await?.is_some() {
+            return Err(AppError::refused("signup.signed_in_already"));
+        }
+        let link = crate::signup::live_link(&ctx, &token).await?;
+        let cell = match station_id.trim() {
+            "" => None,
+            raw => Some(crate::signup::cell_choice(
+                crate::domain::forms::id("station_id", raw)?,
+                &day,
+                crate::domain::forms::id("task_type_id", &task_type_id)?,
+            )?),
+        };
+        let now = ctx.now();
+        let language = match crate::request_locale() {
+            crate::i18n::Locale::En => Language::En,
+            crate::i18n::Locale::Da => Language::Da,
+        };
+        let new = form.parse(
+            &ctx.settings.municipality_code,
+            language,
+            ctx.today(),
+            (now, ctx.settings.privacy_version.clone()),
+        )?;
+        if let Some(cell) = cell {
+            let declaration = Declaration {
+                birth_date: new.birth_date,
+                municipality_code: &new.municipality_code,
+                citizenship: new.citizenship,
+                under_guardianship: new.under_guardianship,
+            };
+            crate::shifts::refuse_by_declaration(
+                &ctx,
+                &declaration,
+                link.election_id,
+                cell.task_type_id,
+                cell.day,
+            )
+            .await?;
+        }
+        let by_client = format!("register:client:{}", crate::server::client_ip());
+        if !ctx
+            .storage
+            .allow_attempt(&by_client, now, 3600, REGISTRATIONS_PER_CLIENT_PER_HOUR)
+            .await?
+        {
+            return Err(AppError::refused("auth.rate_limited"));
+        }
+        let (user_id, volunteer_id) = ctx
+            .storage
+            .register_volunteer(&new, link.team_id, now)
+            .await?;
+        crate::auth::start_session(&ctx, user_id, "signup").await?;
+        crate::server::audit(
+            &ctx,
+            None,
+            crate::domain::audit::AuditAction::Registered,
+            new.email.as_str(),
+            &format!("link {}", link.id),
+        )
+        .await;
+        let token = token.trim();
+        let mut next = format!("/join/{token}/welcome");
+        if let Some(cell) = cell {
+            let volunteer = ctx.storage.get_volunteer(volunteer_id).await?;
+            next = match crate::signup::take_for(&ctx, &link, &volunteer, cell).await {
+                Ok(seat) => format!("{next}?seat={seat}"),
+                // Taken while they typed (or full from the start): the queue.
+                Err(AppError::Refused { key, .. }) if key == "signup.gone" => {
+                    match crate::signup::queue_for(&ctx, &link, &volunteer, cell).await {
+                        Ok(place) => format!("{next}?standby={place}"),
+                        Err(_) => format!("{next}?gone=1"),
+                    }
+                }
+                Err(_) => format!("{next}?gone=1"),
+            };
+        }
+        crate::server::redirect_to(&next);
+        Ok(())
+    })
+    .await
+}
+
+/// Mails the signed-in person a sign-in link: the fallback for a phone
+/// without passkeys, and proof that the address reaches them.
+#[server(endpoint = "signup/email_link")]
+pub async fn email_me_a_link() -> Result<String, AppError> {
+    crate::server::guarded(async move {
+        let (ctx, user) = crate::server::require_user().await?;
+        let by_address = format!("link:address:{}", user.email);
+        if !ctx
+            .storage
+            .allow_attempt(
+                &by_address,
+                ctx.now(),
+                3600,
+                crate::auth::LINKS_PER_ADDRESS_PER_HOUR,
+            )
+            .await?
+        {
+            return Err(AppError::refused("auth.rate_limited"));
+        }
+        crate::auth::send_sign_in_link(&ctx, user.id, &user.name, &user.email, "mail.signin_text")
+            .await?;
+        Ok(user.email)
+    })
+    .await
+}
+
+// ---------------------------------------------------------------- pages
+
+/// The cell picked on the link's page, from `?station=…&day=…&task=…`.
+fn picked_cell() -> (String, String, String) {
+    let query = leptos_router::hooks::use_query_map();
+    let query = query.read_untracked();
+    let get = |k: &str| query.get(k).unwrap_or_default();
+    (get("station"), get("day"), get("task"))
+}
+
+/// Steps 1 and 2: details and consent.
+#[component]
+pub fn RegisterPage() -> impl IntoView {
+    let params = leptos_router::hooks::use_params_map();
+    let token = move || params.read().get("token").unwrap_or_default();
+    let data = Resource::new(token, open_link);
+    view! {
+        <Loaded resource=data view={move |d: JoinData| view! { <RegisterForm data=d token=token()/> }}/>
+    }
+}
+
+#[component]
+fn RegisterForm(data: JoinData, token: String) -> impl IntoView {
+    let register = ServerAction::<Register>::new();
+    let (station, day, task) = picked_cell();
+    let picked = data
+        .cells
+        .iter()
+        .find(|c| {
+            c.station_id.to_string() == station
+                && c.day.to_string() == day
+                && c.task_type_id.to_string() == task
+        })
+        .cloned();
+    // 0: both steps shown (before the wasm, or without it); 1 and 2: one at a time.
+    let step = RwSignal::new(0u8);
+    Effect::new(move |_| step.set(1));
+    // A refusal of a detail sends the person back to step 1 to fix it.
+    Effect::new(move |_| {
+        if let Some(Err(AppError::Invalid { field, .. })) = register.value().get() {
+            if field != "consent" {
+                step.set(1);
+            }
+        }
+    });
+    let form_ref = NodeRef::<leptos::html::Form>::new();
+    let step2_heading = NodeRef::<leptos::html::H2>::new();
+    let next = move |_| {
+        let valid = form_ref.get().is_some_and(|f| f.report_validity());
+        if valid {
+            step.set(2);
+            if let Some(h) = step2_heading.get() {
+                let _ = h.focus();
+            }
+        }
+    };
+    let title = t("newcomer.title");
+    let municipality = data.municipality.clone();
+    view! {
+        <Title text=title.clone()/>
+        <h1>{title}</h1>
+        <p>{t_with("newcomer.intro", &[("team", &data.team), ("election", &data.election)])}</p>
+        {picked.map(|c| view! {
+            <div class="card" role="note">
+                <p>{t("newcomer.picked")}</p>
+                <p><strong>{c.task_type.clone()}</strong> " · " {c.station.clone()}</p>
+                <p>{long_date(c.day)} " " {c.start_time.format("%H:%M").to_string()} "–" {c.end_time.format("%H:%M").to_string()}</p>
+            </div>
+        })}
+        <ActionError action=register/>
+        <ActionForm action=register node_ref=form_ref attr:class="form">
+            <input type="hidden" name="token" value=token.clone()/>
+            <input type="hidden" name="station_id" value=station/>
+            <input type="hidden" name="day" value=day/>
+            <input type="hidden" name="task_type_id" value=task/>
+            <section class="card" hidden=move || step.get() == 2 aria-labelledby="step-1">
+                <h2 id="step-1">{t("newcomer.step1")}</h2>
+                <NewcomerField name="form[name]" label="field.name" autocomplete="name"/>
+                <NewcomerField name="form[email]" label="field.email" kind="email" autocomplete="email"/>
+                <NewcomerField name="form[phone]" label="field.phone" kind="tel" autocomplete="tel" hint="newcomer.phone_hint"/>
+                <NewcomerField name="form[birth_date]" label="field.birth_date" kind="date" autocomplete="bday"/>
+                <NewcomerField name="form[address]" label="field.address" autocomplete="street-address"/>
+                <NewcomerField name="form[postal_code]" label="field.postal_code" autocomplete="postal-code" numeric=true/>
+                <NewcomerField name="form[city]" label="field.city" autocomplete="address-level2"/>
+                <YesNo name="form[resident]" legend=t_with("newcomer.resident", &[("municipality", &municipality)])/>
+                <fieldset class="choice-group">
+                    <legend>{t("newcomer.citizenship")}</legend>
+                    {Citizenship::ALL.into_iter().map(|c| {
+                        let id = format!("citizenship-{}", c.as_str());
+                        view! {
+                            <div class="field-inline">
+                                <input type="radio" id=id.clone() name="form[citizenship]" value=c.as_str() required=true/>
+                                <label for=id>{t(&format!("citizenship.{}", c.as_str()))}</label>
+                            </div>
+                        }
+                    }).collect_view()}
+                </fieldset>
+                <YesNo name="form[guardianship]" legend=t("newcomer.guardianship")/>
+                {(!data.diets.is_empty()).then(|| view! {
+                    <fieldset class="choice-group">
+                        <legend>{t("newcomer.diets")}</legend>
+                        {data.diets.iter().map(|(id, name)| {
+                            let field = format!("diet-{id}");
+                            view! {
+                                <div class="field-inline">
+                                    <input type="checkbox" id=field.clone() name="form[diets][]" value=id.to_string()/>
+                                    <label for=field>{name.clone()}</label>
+                                </div>
+                            }
+                        }).collect_view()}
+                    </fieldset>
+                })}
+                <div class="form-actions" hidden=move || step.get() != 1>
+                    <button type="button" class="btn btn-primary" on:click=next>{t("newcomer.next")}</button>
+                </div>
+            </section>
+            <section class="card" hidden=move || step.get() == 1 aria-labelledby="step-2">
+                <h2 id="step-2" tabindex="-1" node_ref=step2_heading>{t("newcomer.step2")}</h2>
+                <PrivacyText municipality=data.municipality.clone()/>
+                <p class="muted">{t_with("privacy.version", &[("version", &data.privacy_version)])}</p>
+                <div class="field-inline">
+                    <input type="checkbox" id="consent" name="form[consent]" required=move || step.get() != 1/>
+                    <label for="consent">{t_with("newcomer.consent", &[("municipality", &data.municipality)])}</label>
+                </div>
+                <div class="form-actions">
+                    <button type="button" class="btn btn-secondary" hidden=move || step.get() != 2 on:click=move |_| step.set(1)>
+                        {t("newcomer.back")}
+                    </button>
+                    <button type="submit" class="btn btn-primary">{t("newcomer.create")}</button>
+                </div>
+            </section>
+        </ActionForm>
+        <p>{t("signup.have_account")} " " <a href="/signin">{t("auth.sign_in")}</a></p>
+    }
+}
+
+#[component]
+fn NewcomerField(
+    name: &'static str,
+    label: &'static str,
+    #[prop(default = "text")] kind: &'static str,
+    autocomplete: &'static str,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(optional)] numeric: bool,
+) -> impl IntoView {
+    let id = name.replace(['[', ']'], "-").trim_matches('-').to_string();
+    let hint_id = format!("{id}-hint");
+    let described = hint.map(|_| hint_id.clone());
+    view! {
+        <div class="field">
+            <label for=id.clone()>{t(label)}</label>
+            <input id=id name=name type=kind required=true autocomplete=autocomplete
+                inputmode=numeric.then_some("numeric") aria-describedby=described/>
+            {hint.map(|h| view! { <p class="hint" id=hint_id>{t(h)}</p> })}
+        </div>
+    }
+}
+
+/// A required yes/no question as two radio buttons.
+#[component]
+fn YesNo(name: &'static str, legend: String) -> impl IntoView {
+    let base = name.replace(['[', ']'], "-").trim_matches('-').to_string();
+    view! {
+        <fieldset class="choice-group">
+            <legend>{legend}</legend>
+            {["yes", "no"].into_iter().map(|value| {
+                let id = format!("{base}-{value}");
+                view! {
+                    <div class="field-inline">
+                        <input type="radio" id=id.clone() name=name value=value required=true/>
+                        <label for=id>{t(&format!("common.{value}"))}</label>
+                    </div>
+                }
+            }).collect_view()}
+        </fieldset>
+    }
+}
+
+/// The municipality's privacy text, paragraph by paragraph.
+#[component]
+pub fn PrivacyText(municipality: String) -> impl IntoView {
+    let text = t_with("privacy.text", &[("municipality", &municipality)]);
+    view! {
+        <div class="privacy-text">
+            {text.split("\n\n").map(|p| view! { <p>{p.to_string()}</p> }).collect_view()}
+        </div>
+    }
+}
+
+/// The privacy text on its own page, linked from the footer.
+#[component]
+pub fn PrivacyPage() -> impl IntoView {
+    let municipality = Resource::new(|| (), |_| municipality_name());
+    view! {
+        <Title text=t("privacy.title")/>
+        <h1>{t("privacy.title")}</h1>
+        <Loaded resource=municipality view=|m: (String, String)| view! {
+            <PrivacyText municipality=m.0/>
+            <p class="muted">{t_with("privacy.version", &[("version", &m.1)])}</p>
+        }/>
+    }
+}
+
+/// The municipality's name and the privacy text's version.
+#[server(endpoint = "signup/privacy")]
+pub async fn municipality_name() -> Result<(String, String), AppError> {
+    crate::server::guarded(async move {
+        let ctx = crate::server::context()?;
+        Ok((
+            ctx.settings.municipality_name.clone(),
+            ctx.settings.privacy_version.clone(),
+        ))
+    })
+    .await
+}
+
+/// Step 3, after the account exists: a passkey, or email links instead.
+#[component]
+pub fn WelcomePage() -> impl IntoView {
+    let query = leptos_router::hooks::use_query_map();
+    let outcome = move || {
+        let q = query.read();
+        if let Some(seat) = q.get("seat").and_then(|s| s.parse::<Id>().ok()) {
+            (
+                t("newcomer.got_seat"),
+                Some(format!("/my-shifts#seat-{seat}")),
+            )
+        } else if let Some(place) = q.get("standby") {
+            (t_with("newcomer.in_queue", &[("n", &place)]), None)
+        } else if q.get("gone").is_some() {
+            (t("newcomer.seat_gone"), None)
+        } else {
+            (t("newcomer.on_team"), None)
+        }
+    };
+    let email = ServerAction::<EmailMeALink>::new();
+    let title = t("newcomer.welcome");
+    view! {
+        <Title text=title.clone()/>
+        <h1>{title}</h1>
+        <div class="alert alert-success" role="status"><p>{move || outcome().0}</p></div>
+        <section class="card" aria-labelledby="step-3">
+            <h2 id="step-3">{t("newcomer.step3")}</h2>
+            <p>{t("newcomer.passkey_explained")}</p>
+            <crate::passkeys::PasskeyCreate then="/my-shifts"/>
+            <h3>{t("newcomer.no_passkey")}</h3>
+            <p>{t("newcomer.email_explained")}</p>
+            <ActionError action=email/>
+            {move || email.value().get().and_then(|r| r.ok()).map(|address| view! {
+                <div class="alert alert-success" role="status">
+                    <p>{t_with("newcomer.email_sent", &[("email", &address)])}</p>
+                </div>
+            })}
+            <ActionForm action=email>
+                <button type="submit" class="btn btn-secondary">{t("newcomer.email_me")}</button>
+            </ActionForm>
+        </section>
+        <p><a class="btn btn-primary" href=move || outcome().1.unwrap_or_else(|| "/my-shifts".into())>{t("newcomer.to_my_shifts")}</a></p>
+    }
+}

@@ -1,0 +1,321 @@
+//! A newcomer signs up from a link (details, consent with its version, a
+//! session at once), gets the seat or its standby queue; bad input creates
+//! nothing. A volunteer deletes their account: refused inside the lock
+//! period, erased or anonymised, seats freed and coordinators told.
+
+use crate::helpers::client;
+use crate::signup::{make_link, take_form, with_seats};
+use app::domain::accounts::{CurrentUser, Role};
+use app::domain::notifications::MessageKind;
+use app::domain::seats::{SeatDetails, SeatStatus};
+use app::domain::{AppError, Id};
+use app::server::storage::{SeatStore, SignupStore, TeamStore, VolunteerStore};
+use chrono::{Datelike, Duration};
+use reqwest::StatusCode;
+
+/// The sign-up form for `email`, for the cell (or none: a team link).
+fn newcomer_form(
+    token: &str,
+    cell: Option<&SeatDetails>,
+    email: &str,
+    birth_date: &str,
+) -> Vec<(String, String)> {
+    let mut form: Vec<(String, String)> = match cell {
+        Some(cell) => take_form(token, cell),
+        None => vec![
+            ("token".into(), token.into()),
+            ("station_id".into(), String::new()),
+            ("day".into(), String::new()),
+            ("task_type_id".into(), String::new()),
+        ],
+    };
+    for (k, v) in [
+        ("name", "Sofie Hansen"),
+        ("email", email),
+        ("phone", "20 30 40 50"),
+        ("birth_date", birth_date),
+        ("address", "Storegade 1"),
+        ("postal_code", "4100"),
+        ("city", "Korsbæk"),
+        ("resident", "yes"),
+        ("citizenship", "danish"),
+        ("guardianship", "no"),
+        ("consent", "on"),
+    ] {
+        form.push((format!("form[{k}]"), v.to_string()));
+    }
+    form
+}
+
+fn without(form: &[(String, String)], field: &str) -> Vec<(String, String)> {
+    form.iter().filter(|(k, _)| k != field).cloned().collect()
+}
+
+async fn register(
+    e: &crate::reminders::Election2,
+    phone: &reqwest::Client,
+    form: &[(String, String)],
+) -> reqwest::Response {
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    e.app.call_with(phone, "signup/register", &pairs).await
+}
+
+async fn volunteers(e: &crate::reminders::Election2) -> i64 {
+    e.app.storage.count_volunteers().await.unwrap()
+}
+
+#[tokio::test]
+async fn a_newcomer_signs_up_from_a_shift_link_and_gets_the_seat_at_once() {
+    let (e, cell, leader) = with_seats(1).await;
+    let token = make_link(&e, &leader, &cell).await;
+    let phone = client();
+    let form = newcomer_form(&token, Some(&cell), "Sofie@Example.dk", "1990-05-04");
+    let response = register(&e, &phone, &form).await;
+    assert!(response.status().is_success(), "{:?}", response.status());
+    let location = response
+        .headers()
+        .get("location")
+        .map(|l| l.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    assert!(
+        location.starts_with(&format!("/join/{token}/welcome?seat=")),
+        "{location}"
+    );
+
+    // Signed in on the spot, as a volunteer.
+    let me: Option<CurrentUser> = e.app.ok_with(&phone, "auth/who_am_i", &[]).await;
+    let me = me.expect("signed in");
+    assert_eq!(me.email, "sofie@example.dk");
+    assert_eq!(me.roles, vec![Role::Volunteer]);
+    let id = me.volunteer_id.expect("a volunteer");
+    let sofie = e.app.storage.get_volunteer(id).await.unwrap();
+    assert_eq!(sofie.phone, "+4520304050");
+    assert_eq!(sofie.consent_version.as_deref(), Some("2026-1"));
+    assert!(sofie.consent_at.is_some());
+    let seats = e.app.storage.volunteer_seats(id).await.unwrap();
+    assert_eq!(seats.len(), 1);
+    assert_eq!(seats[0].status, SeatStatus::Accepted);
+    assert_eq!(e.app.storage.volunteer_teams(id).await.unwrap().len(), 1);
+    assert_eq!(
+        e.kinds(id).await,
+        vec![MessageKind::RegistrationConfirmation]
+    );
+
+    // The same address again makes nothing new.
+    let before = volunteers(&e).await;
+    let response = register(&e, &client(), &form).await;
+    assert_eq!(response.status(), StatusCode::CONFLICT);
+    let error: AppError = response.json().await.unwrap();
+    assert_eq!(error, AppError::refused("signup.email_taken"));
+    assert_eq!(volunteers(&e).await, before);
+
+    // The cell is full now: the next newcomer lands in its standby queue.
+    let next = client();
+    let form = newcomer_form(&token, Some(&cell), "bo@example.dk", "1985-01-02");
+    let response = register(&e, &next, &form).await;
+    assert!(response.status().is_success());
+    let location = response
+        .headers()
+        .get("location")
+        .unwrap()
+        .to_str()
+        .unwrap();
+    assert!(location.ends_with("/welcome?standby=1"), "{location}");
+    let me: Option<CurrentUser> = e.app.ok_with(&next, "auth/who_am_i", &[]).await;
+    let places = e
+        .app
+        .storage
+        .volunteer_standby(me.unwrap().volunteer_id.unwrap())
+        .await
+        .unwrap();
+    assert_eq!(places[0].place, 1);
+}
+
+#[tokio::test]
+async fn bad_sign_ups_are_refused_and_create_nothing() {
+    let (e, cell, leader) = with_seats(1).await;
+    let token = make_link(&e, &leader, &cell).await;
+    let good = newcomer_form(&token, Some(&cell), "ny@example.dk", "1990-05-04");
+    let before = volunteers(&e).await;
+
+    let cases: Vec<(Vec<(String, String)>, AppError)> = vec![
+        (
+            without(&good, "form[consent]"),
+            AppError::invalid("consent", "signup.consent_required"),
+        ),
+        (
+            without(&good, "form[citizenship]"),
+            AppError::invalid("citizenship", "error.required"),
+        ),
+        (
+            newcomer_form(&token, Some(&cell), "ny@", "1990-05-04"),
+            AppError::invalid("email", "error.email"),
+        ),
+        (
+            // Turns 18 the day after the shift.
+            {
+                let birthday = cell.day + Duration::days(1);
+                let born = birthday.with_year(birthday.year() - 18).unwrap();
+                newcomer_form(&token, Some(&cell), "ny@example.dk", &born.to_string())
+            },
+            AppError::refused("eligibility.under_age"),
+        ),
+        (
+            newcomer_form("no-such-link", Some(&cell), "ny@example.dk", "1990-05-04"),
+            AppError::refused("signup.link_gone"),
+        ),
+    ];
+    for (form, expected) in cases {
+        let phone = client();
+        let response = register(&e, &phone, &form).await;
+        assert!(!response.status().is_success(), "{expected:?} was accepted");
+        let error: AppError = response.json().await.unwrap();
+        assert_eq!(error, expected);
+        let me: Option<CurrentUser> = e.app.ok_with(&phone, "auth/who_am_i", &[]).await;
+        assert!(me.is_none(), "no session after {expected:?}");
+    }
+    assert_eq!(volunteers(&e).await, before);
+    assert!(e
+        .app
+        .storage
+        .find_volunteer_by_email("ny@example.dk")
+        .await
+        .unwrap()
+        .is_none());
+
+    // Someone signed in does not make a second account.
+    let form: Vec<(&str, &str)> = good.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let (_, error) = e
+        .app
+        .err_with(&e.karen_phone, "signup/register", &form)
+        .await;
+    assert_eq!(error, AppError::refused("signup.signed_in_already"));
+}
+
+#[tokio::test]
+async fn a_team_link_newcomer_joins_the_team_and_can_ask_for_sign_in_links() {
+    let (e, cell, leader) = with_seats(1).await;
+    let token = make_link(&e, &leader, &cell).await;
+    let phone = client();
+    let response = register(
+        &e,
+        &phone,
+        &newcomer_form(&token, None, "hold@example.dk", "1990-05-04"),
+    )
+    .await;
+    assert!(response.status().is_success());
+    let me: Option<CurrentUser> = e.app.ok_with(&phone, "auth/who_am_i", &[]).await;
+    let id = me.unwrap().volunteer_id.unwrap();
+    assert_eq!(e.app.storage.volunteer_teams(id).await.unwrap().len(), 1);
+    assert!(e.app.storage.volunteer_seats(id).await.unwrap().is_empty());
+
+    // The email fallback: only for someone signed in, and it arrives.
+    let (status, _) = e.app.err_with(&client(), "signup/email_link", &[]).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let sent: String = e.app.ok_with(&phone, "signup/email_link", &[]).await;
+    assert_eq!(sent, "hold@example.dk");
+    let mail = e.app.mail.to("hold@example.dk");
+    assert_eq!(mail.len(), 1);
+    assert!(mail[0].sign_in_link().is_some());
+}
+
+/// Gives Karen the fixture's seat through the link; returns it.
+async fn karen_takes(e: &crate::reminders::Election2, token: &str, cell: &SeatDetails) -> Id {
+    let form = take_form(token, cell);
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    e.app
+        .ok_with::<()>(&e.karen_phone, "signup/take", &pairs)
+        .await;
+    e.app.storage.volunteer_seats(e.karen).await.unwrap()[0].seat_id
+}
+
+#[tokio::test]
+async fn deleting_an_account_frees_its_seats_tells_coordinators_and_erases_the_person() {
+    let (e, cell, leader) = with_seats(1).await;
+    let token = make_link(&e, &leader, &cell).await;
+    let seat = karen_takes(&e, &token, &cell).await;
+    // A coordinator of the whole municipality, to be told.
+    e.app
+        .browser_for("koordinator@example.dk", Role::Coordinator, &[])
+        .await;
+
+    // Without the tick nothing happens.
+    let (status, error) = e
+        .app
+        .err_with(&e.karen_phone, "profile/delete", &[("confirm", "")])
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        error,
+        AppError::invalid("confirm", "profile.delete_confirm_required")
+    );
+
+    e.app
+        .ok_with::<()>(&e.karen_phone, "profile/delete", &[("confirm", "on")])
+        .await;
+    let freed = e.app.storage.seat_details(seat).await.unwrap();
+    assert_eq!(freed.status, SeatStatus::Open);
+    assert!(
+        e.app.storage.get_volunteer(e.karen).await.is_err(),
+        "erased"
+    );
+    let me: Option<CurrentUser> = e.app.ok_with(&e.karen_phone, "auth/who_am_i", &[]).await;
+    assert!(me.is_none(), "signed out");
+    let left: Vec<(String, Option<i64>)> =
+        sqlx::query_as("SELECT kind, user_id FROM outbox WHERE kind = 'volunteer_left'")
+            .fetch_all(e.app.storage.pool())
+            .await
+            .unwrap();
+    // The fixture's administrator is no coordinator; the one made above is.
+    assert_eq!(left.len(), 1, "{left:?}");
+    let history: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM seat_history WHERE volunteer_id = $1")
+            .bind(e.karen)
+            .fetch_one(e.app.storage.pool())
+            .await
+            .unwrap();
+    assert_eq!(history, 0, "nothing about her is kept");
+}
+
+#[tokio::test]
+async fn an_account_is_kept_anonymous_for_payroll_and_cannot_go_inside_the_lock_period() {
+    let (e, cell, leader) = with_seats(1).await;
+    let token = make_link(&e, &leader, &cell).await;
+    let seat = karen_takes(&e, &token, &cell).await;
+    // Her shift moves inside the lock period: she cannot leave by herself.
+    sqlx::query("UPDATE elections SET lock_days = 30")
+        .execute(e.app.storage.pool())
+        .await
+        .unwrap();
+    let (status, error) = e
+        .app
+        .err_with(&e.karen_phone, "profile/delete", &[("confirm", "on")])
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(error, AppError::refused("profile.delete_locked"));
+    assert!(e.app.storage.get_volunteer(e.karen).await.is_ok());
+
+    // A paid shift in the past keeps the record, without who she was.
+    sqlx::query("UPDATE elections SET lock_days = 0")
+        .execute(e.app.storage.pool())
+        .await
+        .unwrap();
+    sqlx::query("UPDATE seats SET day = '2020-01-01' WHERE id = $1")
+        .bind(seat)
+        .execute(e.app.storage.pool())
+        .await
+        .unwrap();
+    e.app
+        .ok_with::<()>(&e.karen_phone, "profile/delete", &[("confirm", "on")])
+        .await;
+    let kept = e.app.storage.get_volunteer(e.karen).await.unwrap();
+    assert_eq!(kept.name, "—");
+    assert!(kept.email.ends_with("@invalid"));
+    assert_eq!(kept.phone, "+");
+    assert_eq!(kept.consent_version, None);
+    let past = e.app.storage.seat_details(seat).await.unwrap();
+    assert_eq!(past.status, SeatStatus::Accepted, "the paid shift stays");
+    assert_eq!(past.volunteer_id, Some(e.karen));
+    let me: Option<CurrentUser> = e.app.ok_with(&e.karen_phone, "auth/who_am_i", &[]).await;
+    assert!(me.is_none());
+}
