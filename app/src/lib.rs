@@ -34,7 +34,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    path,
+    path, SsrMode,
 };
 
 /// The locale of the request being rendered (server side): the visitor's
@@ -103,22 +103,25 @@ pub fn App() -> impl IntoView {
         <Title formatter=|page: String| {
             if page.is_empty() { "Valgvagt".to_string() } else { format!("{page} · Valgvagt") }
         }/>
+        // The volunteer's pages render whole on the server (`SsrMode::Async`)
+        // so a phone without (or still loading) the wasm gets complete pages
+        // and working forms; the planners' pages stream.
         <Router>
             <Layout>
                 <Routes fallback=|| view! { <NotFound/> }>
-                    <Route path=path!("/") view=home::HomePage/>
-                    <Route path=path!("/signin/:token") view=auth::SignInWithLinkPage/>
+                    <Route path=path!("/") view=home::HomePage ssr=SsrMode::Async/>
+                    <Route path=path!("/signin/:token") view=auth::SignInWithLinkPage ssr=SsrMode::Async/>
                     <Route path=path!("/signin") view=auth::SignInPage/>
                     <Route path=path!("/account") view=passkeys::AccountPage/>
                     <Route path=path!("/admin/audit") view=audit::AuditPage/>
                     <Route path=path!("/admin/users") view=users::UsersPage/>
                     <Route path=path!("/messages") view=notifications::MessagesPage/>
-                    <Route path=path!("/my-shifts") view=shifts::MyShiftsPage/>
-                    <Route path=path!("/profile") view=profile::ProfilePage/>
-                    <Route path=path!("/join/:token") view=signup::JoinPage/>
-                    <Route path=path!("/join/:token/new") view=newcomers::RegisterPage/>
-                    <Route path=path!("/join/:token/welcome") view=newcomers::WelcomePage/>
-                    <Route path=path!("/privacy") view=newcomers::PrivacyPage/>
+                    <Route path=path!("/my-shifts") view=shifts::MyShiftsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/profile") view=profile::ProfilePage ssr=SsrMode::Async/>
+                    <Route path=path!("/join/:token") view=signup::JoinPage ssr=SsrMode::Async/>
+                    <Route path=path!("/join/:token/new") view=newcomers::RegisterPage ssr=SsrMode::Async/>
+                    <Route path=path!("/join/:token/welcome") view=newcomers::WelcomePage ssr=SsrMode::Async/>
+                    <Route path=path!("/privacy") view=newcomers::PrivacyPage ssr=SsrMode::Async/>
                     <Route path=path!("/elections") view=elections::ElectionsPage/>
                     <Route path=path!("/elections/new") view=elections::ElectionFormPage/>
                     <Route path=path!("/elections/:id") view=elections::ElectionFormPage/>
@@ -138,7 +141,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/stations/:id/roster") view=rosters::RosterPage/>
                     <Route path=path!("/my-stations") view=rosters::MyStationsPage/>
                     <Route path=path!("/my-teams") view=teams::MyTeamsPage/>
-                    <Route path=path!("/volunteers/:id") view=volunteers::VolunteerPage/>
+                    <Route path=path!("/volunteers/:id") view=volunteers::VolunteerPage ssr=SsrMode::Async/>
                     <Route path=path!("/task-types") view=tasks::TaskTypesPage/>
                     <Route path=path!("/task-types/new") view=tasks::TaskTypeFormPage/>
                     <Route path=path!("/task-types/:id") view=tasks::TaskTypeFormPage/>

@@ -11,7 +11,7 @@ test('a team leader shares a link; anyone sees the open shifts; a volunteer take
   const before = await links.locator('input[readonly]').count();
   // Other tests make elections of their own; this link is for the demo's.
   await links.getByLabel('Valg', { exact: true }).selectOption({ label: 'Folketingsvalg 2027' });
-  await links.getByRole('button', { name: 'Lav et link til holdet' }).click();
+  await links.getByRole('button', { name: 'Lav linket' }).click();
   await expect(links.locator('input[readonly]')).toHaveCount(before + 1);
   const url = await links.locator('input[readonly]').first().inputValue();
   expect(url).toMatch(/\/join\/[A-Za-z0-9_-]{20,}$/);
@@ -21,7 +21,7 @@ test('a team leader shares a link; anyone sees the open shifts; a volunteer take
   const visitor = await (await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true })).newPage();
   await visitor.goto(path);
   await expect(visitor.getByRole('heading', { level: 1 })).toHaveText('Bliv frivillig ved Folketingsvalg 2027');
-  await expect(visitor.getByText('Log ind for at tage en vagt.')).toBeVisible();
+  await expect(visitor.getByText('Har du allerede en konto?')).toBeVisible();
   await expect(visitor.getByRole('heading', { level: 3, name: 'Brevstemmemodtager' }).first()).toBeVisible();
   await expect(visitor.getByRole('heading', { level: 3, name: 'Valgstyrer' })).toHaveCount(0);
   await visitor.locator('body[data-hydrated="true"]').waitFor();
@@ -35,7 +35,11 @@ test('a team leader shares a link; anyone sees the open shifts; a volunteer take
   const email = (await admin.locator('a[href^="mailto:"]').first().getAttribute('href'))!.replace('mailto:', '');
   await signInByMail(visitor, email);
   await visitor.goto(path);
-  const card = visitor.locator('.roster-line').filter({ hasText: 'Brevstemmemodtager' }).first();
+  const card = visitor
+    .locator('.roster-line')
+    .filter({ hasText: 'Brevstemmemodtager' })
+    .filter({ has: visitor.getByRole('button', { name: /Tag vagten/ }) })
+    .first();
   const when = (await card.locator('strong').textContent())!;
   await checkA11y(visitor, 'sign-up link, signed in');
   await card.getByRole('button', { name: /Tag vagten/ }).click();

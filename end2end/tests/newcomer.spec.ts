@@ -1,0 +1,213 @@
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { adminSignInLink, checkA11y, expectNoHorizontalScroll, latestMailTo, signInWithLink } from './helpers';
+
+const phoneSize = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
+
+/**
+ * As an administrator, gives Borgerservice one Brevstemmemodtager seat on
+ * election day at the `index`th station of the demo election (each test and
+ * project its own station), then makes a shift link narrowed to that
+ * station and task, as coordinators may. Returns the station and the link.
+ */
+async function shiftLinkToNewSeat(browser: Browser, index: number, tag: string): Promise<{ station: string; path: string }> {
+  const admin = await (await browser.newContext()).newPage();
+  await signInWithLink(admin, adminSignInLink(`ny-${tag}@example.dk`));
+  await admin
+    .locator('section.card', { hasText: 'Folketingsvalg 2027' })
+    .first()
+    .getByRole('link', { name: 'Folketingsvalg 2027' })
+    .click();
+  const link = admin.locator('table.data tbody tr a[href*="/seats/"]').nth(index);
+  const station = (await link.textContent())!.trim();
+  await link.click();
+  await admin.locator('body[data-hydrated="true"]').waitFor();
+  await admin.getByLabel('Borgerservice – Brevstemmemodtager', { exact: true }).fill('1');
+  await admin.getByRole('button', { name: 'Gem pladsfordeling' }).click();
+  await expect(admin.getByRole('status')).toHaveText('Pladsfordelingen er gemt.');
+
+  await admin.goto('/teams');
+  await admin.getByRole('link', { name: 'Medlemmer Borgerservice' }).click();
+  await admin.locator('body[data-hydrated="true"]').waitFor();
+  const links = admin.getByRole('region', { name: 'Tilmeldingslinks' });
+  const before = await links.locator('input[readonly]').count();
+  await links.getByLabel('Valg', { exact: true }).selectOption({ label: 'Folketingsvalg 2027' });
+  await links.getByLabel('Kun afstemningssted').selectOption({ label: station });
+  await links.getByLabel('Kun opgave').selectOption({ label: 'Brevstemmemodtager' });
+  await links.getByRole('button', { name: 'Lav linket' }).click();
+  await expect(links.locator('input[readonly]')).toHaveCount(before + 1);
+  await expect(links.locator('label').first()).toContainText(`kun ${station}, Brevstemmemodtager`);
+  const url = await links.locator('input[readonly]').first().inputValue();
+  await admin.context().close();
+  return { station, path: new URL(url).pathname };
+}
+
+/** Step 1 of the newcomer's form. */
+async function fillDetails(page: Page, name: string, email: string): Promise<void> {
+  await page.getByLabel('Navn', { exact: true }).fill(name);
+  await page.getByLabel('E-mail', { exact: true }).fill(email);
+  await page.getByLabel('Mobilnummer', { exact: true }).fill('20 30 40 50');
+  await page.getByLabel('Fødselsdato', { exact: true }).fill('1990-05-04');
+  await page.getByLabel('Adresse', { exact: true }).fill('Storegade 1');
+  await page.getByLabel('Postnummer', { exact: true }).fill('4100');
+  await page.getByLabel('By', { exact: true }).fill('Korsbæk');
+  await page.getByRole('group', { name: 'Bor du i Korsbæk Kommune?' }).getByLabel('Ja').check();
+  await page.getByRole('group', { name: 'Hvilket statsborgerskab har du?' }).getByLabel('Dansk').check();
+  await page.getByRole('group', { name: /Er du under værgemål/ }).getByLabel('Nej').check();
+}
+
+test('a newcomer follows a shift link, signs up with a passkey, gets the seat and its calendar file', async ({ browser }, info) => {
+  const tag = `${info.project.name}-a`;
+  const { station, path } = await shiftLinkToNewSeat(browser, info.project.name === 'phone' ? 10 : 11, tag);
+
+  const context = await browser.newContext(phoneSize);
+  const phone = await context.newPage();
+  const cdp = await context.newCDPSession(phone);
+  await cdp.send('WebAuthn.enable');
+  await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: {
+      protocol: 'ctap2',
+      transport: 'internal',
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      automaticPresenceSimulation: true,
+    },
+  });
+
+  await phone.goto(path);
+  await phone.locator('body[data-hydrated="true"]').waitFor();
+  const card = phone.locator('.roster-line').filter({ hasText: 'Brevstemmemodtager' });
+  await expect(card).toHaveCount(1);
+  await expect(card).toContainText('1 ledige');
+  await expect(card).toContainText('tirsdag 4. maj 2027');
+  await expectNoHorizontalScroll(phone);
+  await checkA11y(phone, 'shift link, newcomer');
+  await card.getByRole('link', { name: /Tag vagten/ }).click();
+
+  // Step 1: details; the wasm shows one step at a time.
+  await expect(phone.getByRole('heading', { level: 1 })).toHaveText('Bliv frivillig');
+  await phone.locator('body[data-hydrated="true"]').waitFor();
+  await expect(phone.getByText('Du er ved at tage denne vagt:')).toBeVisible();
+  await expect(phone.getByRole('heading', { name: 'Trin 2 af 3: Dine oplysninger hos kommunen' })).toBeHidden();
+  // Nothing missing may pass on to step 2.
+  await phone.getByRole('button', { name: 'Næste' }).click();
+  await expect(phone.getByRole('heading', { name: 'Trin 1 af 3: Dine oplysninger' })).toBeVisible();
+  const email = `nyfrivillig-${tag}@example.dk`;
+  await fillDetails(phone, 'Sofie Hansen', email);
+  await checkA11y(phone, 'newcomer step 1');
+  await phone.getByRole('button', { name: 'Næste' }).click();
+
+  // Step 2: the privacy text and consent.
+  await expect(phone.getByRole('heading', { name: 'Trin 2 af 3: Dine oplysninger hos kommunen' })).toBeVisible();
+  await expect(phone.getByText('Korsbæk Kommune er dataansvarlig')).toBeVisible();
+  await expect(phone.getByText('Version 2026-1')).toBeVisible();
+  await expectNoHorizontalScroll(phone);
+  await checkA11y(phone, 'newcomer step 2');
+  await phone.getByLabel(/Jeg har læst teksten og giver samtykke/).check();
+  await phone.getByRole('button', { name: 'Opret mig' }).click();
+
+  // Step 3: the seat is theirs; a passkey for next time.
+  await expect(phone.getByRole('heading', { level: 1 })).toHaveText('Velkommen som frivillig');
+  await expect(phone.getByText('Du har fået vagten.')).toBeVisible();
+  await expect(phone.getByRole('heading', { name: 'Trin 3 af 3: Log ind næste gang' })).toBeVisible();
+  await checkA11y(phone, 'newcomer step 3');
+  await phone.getByRole('button', { name: 'Opret adgangsnøgle på denne enhed' }).click();
+
+  // On to my shifts, with the seat accepted and a calendar file.
+  await expect(phone.getByRole('heading', { level: 1 })).toHaveText('Mine vagter');
+  const shift = phone.locator('.roster-line').filter({ hasText: 'Brevstemmemodtager' });
+  await expect(shift).toContainText('Accepteret');
+  await expect(shift).toContainText(station);
+  const [download] = await Promise.all([
+    phone.waitForEvent('download'),
+    shift.getByRole('link', { name: /Føj til kalender/ }).click(),
+  ]);
+  const text = require('node:fs').readFileSync(await download.path(), 'utf8') as string;
+  expect(text).toContain('BEGIN:VCALENDAR');
+  expect(text).toContain('SUMMARY:Brevstemmemodtager');
+  // A confirmation was sent by email (no push on this phone yet).
+  expect((await latestMailTo(email)).subject).toContain('Bekræftelse: Brevstemmemodtager');
+
+  // The passkey signs them in again, with nothing typed.
+  await phone.getByRole('button', { name: 'Log ud', exact: true }).click();
+  await phone.goto('/signin');
+  await phone.locator('body[data-hydrated="true"]').waitFor();
+  await phone.getByRole('button', { name: 'Log ind med adgangsnøgle' }).click();
+  await expect(phone.getByRole('heading', { level: 1 })).toHaveText('Hej Sofie Hansen');
+  await context.close();
+});
+
+test('without JavaScript a newcomer signs up and cancels; the first on standby is offered the seat and takes it', async ({ browser }, info) => {
+  const tag = `${info.project.name}-b`;
+  const { station, path } = await shiftLinkToNewSeat(browser, info.project.name === 'phone' ? 12 : 13, tag);
+
+  // A: a slow phone without JavaScript; the two steps are one plain form.
+  const slow = await (await browser.newContext({ ...phoneSize, javaScriptEnabled: false })).newPage();
+  await slow.goto(path);
+  await slow.getByRole('link', { name: /Tag vagten/ }).click();
+  await expect(slow.getByRole('heading', { name: 'Trin 2 af 3: Dine oplysninger hos kommunen' })).toBeVisible();
+  await fillDetails(slow, 'Anders Uden', `uden-${tag}@example.dk`);
+  await slow.getByLabel(/Jeg har læst teksten og giver samtykke/).check();
+  // Both steps in one form, with no step buttons that need the wasm.
+  await expect(slow.getByRole('button', { name: 'Næste' })).toBeHidden();
+  await slow.getByRole('button', { name: 'Opret mig' }).click();
+  await expect(slow.getByRole('heading', { level: 1 })).toHaveText('Velkommen som frivillig');
+  await expect(slow.getByText('Du har fået vagten.')).toBeVisible();
+  await slow.getByRole('link', { name: 'Gå til mine vagter' }).click();
+  const held = slow.locator('.roster-line').filter({ hasText: 'Brevstemmemodtager' });
+  await expect(held).toContainText('Accepteret');
+
+  // B: the seat is gone, so B signs up onto the standby list.
+  const context = await browser.newContext(phoneSize);
+  const waiting = await context.newPage();
+  await waiting.goto(path);
+  await waiting.locator('body[data-hydrated="true"]').waitFor();
+  const full = waiting.locator('.roster-line').filter({ hasText: 'Brevstemmemodtager' });
+  await expect(full).toContainText('Alle pladser er taget · 0 på venteliste');
+  await checkA11y(waiting, 'shift link, full');
+  await full.getByRole('link', { name: /Skriv mig på ventelisten/ }).click();
+  await signUpWithSteps(waiting, 'Bente Venter', `venter-${tag}@example.dk`);
+  await expect(waiting.getByText('du er skrevet på ventelisten som nr. 1')).toBeVisible();
+  await waiting.getByRole('link', { name: 'Gå til mine vagter' }).click();
+  await expect(waiting.getByRole('heading', { level: 2, name: 'Ventelister' })).toBeVisible();
+  await expect(waiting.locator('.roster-line').filter({ hasText: 'Venteliste nr. 1' })).toContainText(station);
+  await checkA11y(waiting, 'my shifts with a standby place');
+
+  // A cancels, still without JavaScript: the seat goes to B at once.
+  await held.getByText('Afmeld vagten').click();
+  await held.getByRole('button', { name: 'Ja, afmeld' }).click();
+  await expect(slow.getByRole('heading', { level: 1 })).toHaveText('Mine vagter');
+  await expect(slow.locator('.roster-line').filter({ hasText: 'Brevstemmemodtager' })).toHaveCount(0);
+  const offer = await latestMailTo(`venter-${tag}@example.dk`);
+  expect(offer.subject).toBe('Fra ventelisten: Brevstemmemodtager ved Folketingsvalg 2027');
+  expect(offer.text).toContain('du er den første på ventelisten');
+
+  await waiting.reload();
+  const offered = waiting.locator('.roster-line').filter({ hasText: 'Inviteret' });
+  await expect(offered).toContainText(station);
+  await expect(offered).toContainText('Svar senest');
+  await expect(waiting.getByRole('heading', { level: 2, name: 'Ventelister' })).toHaveCount(0);
+  await offered.getByRole('button', { name: 'Ja tak' }).click();
+  await expect(waiting.locator('.roster-line').filter({ hasText: station })).toContainText('Accepteret');
+
+  // A leaves for good: the account and its details are deleted.
+  await slow.goto('/profile');
+  await slow.getByText('Slet min konto', { exact: true }).last().click();
+  await slow.getByLabel('Ja, jeg vil slette min konto og mine oplysninger.').check();
+  await slow.getByRole('button', { name: 'Slet nu' }).click();
+  await expect(slow.getByText('Din konto er slettet. Tak for din hjælp.')).toBeVisible();
+  await expect(slow.getByRole('link', { name: 'Log ind' })).toBeVisible();
+  await slow.context().close();
+  await context.close();
+});
+
+/** Steps 1 and 2 with the wasm loaded, ending on the welcome page. */
+async function signUpWithSteps(page: Page, name: string, email: string): Promise<void> {
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Bliv frivillig');
+  await page.locator('body[data-hydrated="true"]').waitFor();
+  await fillDetails(page, name, email);
+  await page.getByRole('button', { name: 'Næste' }).click();
+  await page.getByLabel(/Jeg har læst teksten og giver samtykke/).check();
+  await page.getByRole('button', { name: 'Opret mig' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Velkommen som frivillig');
+}
