@@ -22,6 +22,9 @@ pub struct VolunteerProfile {
     pub can_message: bool,
     /// The viewer is this volunteer (and may answer invitations).
     pub is_self: bool,
+    /// The viewer may mark the declaration as checked (the office).
+    pub can_verify: bool,
+    pub municipality_code: String,
 }
 
 #[server(endpoint = "volunteers/get")]
@@ -42,11 +45,34 @@ pub async fn load_volunteer(id: Id) -> Result<VolunteerProfile, AppError> {
         }
         Ok(VolunteerProfile {
             can_message: user.can_plan_somewhere() && user.sees_all_contacts(),
+            can_verify: user.can_plan(),
+            municipality_code: ctx.settings.municipality_code.clone(),
             is_self: user.volunteer_id == Some(id),
             teams: ctx.storage.volunteer_teams(id).await?,
             shifts: ctx.storage.volunteer_shifts(id).await?,
             volunteer,
         })
+    })
+    .await
+}
+
+/// The office marks a volunteer's own declaration (age, residence,
+/// citizenship, guardianship) as checked against real records, or not.
+#[server(endpoint = "volunteers/verify")]
+pub async fn set_verified(id: Id, verified: bool) -> Result<(), AppError> {
+    crate::server::guarded(async move {
+        let (ctx, user) = crate::server::require_planner().await?;
+        ctx.storage.set_volunteer_verified(id, verified).await?;
+        crate::server::audit(
+            &ctx,
+            Some(&user),
+            crate::domain::audit::AuditAction::DeclarationVerified,
+            &format!("volunteer {id}"),
+            if verified { "verified" } else { "unverified" },
+        )
+        .await;
+        crate::server::redirect_to(&format!("/volunteers/{id}"));
+        Ok(())
     })
     .await
 }
@@ -196,6 +222,7 @@ pub fn VolunteerPage() -> impl IntoView {
                         }}
                     </p>
                 </section>
+                <Declaration volunteer=v.clone() home=p.municipality_code.clone() can_verify=p.can_verify/>
                 <section>
                     <h2>{t("volunteers.shifts")}</h2>
                     <ShiftList shifts=p.shifts answerable=p.is_self/>
@@ -206,6 +233,34 @@ pub fn VolunteerPage() -> impl IntoView {
                 })}
             }
         }}/>
+    }
+}
+
+/// What the volunteer declared about themself, which eligibility is judged
+/// from, and whether the office has checked it.
+#[component]
+fn Declaration(volunteer: Volunteer, home: String, can_verify: bool) -> impl IntoView {
+    let v = volunteer;
+    let yes_no = |b: bool| t(if b { "common.yes" } else { "common.no" });
+    view! {
+        <section class="card" aria-labelledby="declaration-heading">
+            <h2 id="declaration-heading">{t("volunteers.declaration")}</h2>
+            <dl class="details">
+                <dt>{t("volunteers.lives_here")}</dt><dd>{yes_no(v.municipality_code == home)}</dd>
+                <dt>{t("field.citizenship")}</dt><dd>{t(&format!("citizenship.{}", v.citizenship.as_str()))}</dd>
+                <dt>{t("field.guardianship")}</dt><dd>{yes_no(v.under_guardianship)}</dd>
+            </dl>
+            <p><strong>{t(if v.verified { "volunteers.verified" } else { "volunteers.not_verified" })}</strong></p>
+            {can_verify.then(|| view! {
+                <form method="post" action=SetVerified::url()>
+                    <input type="hidden" name="id" value=v.id.to_string()/>
+                    <input type="hidden" name="verified" value=(!v.verified).to_string()/>
+                    <button type="submit" class="btn btn-secondary">
+                        {t(if v.verified { "volunteers.unverify" } else { "volunteers.verify" })}
+                    </button>
+                </form>
+            })}
+        </section>
     }
 }
 

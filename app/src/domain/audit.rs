@@ -24,10 +24,12 @@ pub enum AuditAction {
     Registered,
     /// A volunteer deleted their own account.
     AccountDeleted,
+    /// The office marked a volunteer's declaration as checked, or not.
+    DeclarationVerified,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 16] = [
+    pub const ALL: [AuditAction; 17] = [
         Self::SignIn,
         Self::SignInFailed,
         Self::SignOutEverywhere,
@@ -44,6 +46,7 @@ impl AuditAction {
         Self::TeamMemberRemoved,
         Self::Registered,
         Self::AccountDeleted,
+        Self::DeclarationVerified,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -64,6 +67,7 @@ impl AuditAction {
             Self::TeamMemberRemoved => "team_member_removed",
             Self::Registered => "registered",
             Self::AccountDeleted => "account_deleted",
+            Self::DeclarationVerified => "declaration_verified",
         }
     }
 

@@ -137,6 +137,8 @@ pub trait VolunteerStore: Send + Sync {
     async fn has_calendar_feed(&self, volunteer_id: Id) -> AppResult<bool>;
     async fn volunteer_by_calendar_token(&self, token_hash: &str) -> AppResult<Option<Id>>;
     async fn count_volunteers(&self) -> AppResult<i64>;
+    /// The office checked (or un-checked) the volunteer's declaration.
+    async fn set_volunteer_verified(&self, volunteer_id: Id, verified: bool) -> AppResult<()>;
     /// Deletes a volunteer's account at their own request: refused while an
     /// accepted shift is inside its lock period; frees every seat they hold
     /// from `today` on (offering each to its standby queue) and writes

@@ -285,6 +285,11 @@ const MATRIX: &[(&str, Who, Form)] = &[
     ),
     ("signup/privacy", Who::Anyone, &[]),
     ("profile/delete", Who::Volunteer, &[("confirm", "")]),
+    (
+        "volunteers/verify",
+        Who::Planner,
+        &[("id", NO_ID), ("verified", "true")],
+    ),
     ("profile/get", Who::Volunteer, &[]),
     ("profile/data", Who::Volunteer, &[]),
     (

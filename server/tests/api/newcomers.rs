@@ -319,3 +319,49 @@ async fn an_account_is_kept_anonymous_for_payroll_and_cannot_go_inside_the_lock_
     let me: Option<CurrentUser> = e.app.ok_with(&e.karen_phone, "auth/who_am_i", &[]).await;
     assert!(me.is_none());
 }
+
+#[tokio::test]
+async fn the_office_marks_a_declaration_checked_and_nobody_else_can() {
+    let (e, cell, leader) = with_seats(1).await;
+    let token = make_link(&e, &leader, &cell).await;
+    let phone = client();
+    let response = register(
+        &e,
+        &phone,
+        &newcomer_form(&token, None, "tjek@example.dk", "1990-05-04"),
+    )
+    .await;
+    assert!(response.status().is_success());
+    let me: Option<CurrentUser> = e.app.ok_with(&phone, "auth/who_am_i", &[]).await;
+    let id = me.unwrap().volunteer_id.unwrap().to_string();
+    assert!(
+        !e.app
+            .storage
+            .get_volunteer(id.parse().unwrap())
+            .await
+            .unwrap()
+            .verified
+    );
+    for browser in [&phone, &leader] {
+        let (status, _) = e
+            .app
+            .err_with(
+                browser,
+                "volunteers/verify",
+                &[("id", &id), ("verified", "true")],
+            )
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+    }
+    e.app
+        .ok::<()>("volunteers/verify", &[("id", &id), ("verified", "true")])
+        .await;
+    assert!(
+        e.app
+            .storage
+            .get_volunteer(id.parse().unwrap())
+            .await
+            .unwrap()
+            .verified
+    );
+}

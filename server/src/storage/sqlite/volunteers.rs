@@ -384,6 +384,22 @@ impl VolunteerStore for SqliteStorage {
         Ok(keep_for_payroll)
     }
 
+    async fn set_volunteer_verified(
+        &self,
+        volunteer_id: Id,
+        verified: bool,
+    ) -> Result<(), AppError> {
+        let result = sqlx::query(
+            "UPDATE volunteers SET verified = $2 WHERE id = $1 AND anonymised_at IS NULL",
+        )
+        .bind(volunteer_id)
+        .bind(verified)
+        .execute(&self.pool)
+        .await
+        .map_err(db_error)?;
+        one_row(result)
+    }
+
     async fn count_volunteers(&self) -> Result<i64, AppError> {
         sqlx::query_scalar("SELECT count(*) FROM volunteers")
             .fetch_one(&self.pool)
