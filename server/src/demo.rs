@@ -317,7 +317,19 @@ pub fn demo_election_day() -> NaiveDate {
 
 /// Loads the demo municipality. Refuses a database that already has stations.
 pub async fn load(storage: &dyn Storage, municipality_code: &str) -> anyhow::Result<String> {
+    load_scaled(storage, municipality_code, 1).await
+}
+
+/// [`load`] with `scale` times the stations and volunteers (300 stations and
+/// 20,000 volunteers at 10), for measuring the budgets at a large
+/// municipality's size.
+pub async fn load_scaled(
+    storage: &dyn Storage,
+    municipality_code: &str,
+    scale: usize,
+) -> anyhow::Result<String> {
     let e = app_error;
+    let scale = scale.max(1);
     anyhow::ensure!(
         storage.list_stations().await.map_err(e)?.is_empty(),
         "the database already has polling stations; demo data goes into a fresh database"
@@ -344,17 +356,21 @@ pub async fn load(storage: &dyn Storage, municipality_code: &str) -> anyhow::Res
 
     // 30 stations: the town hall first, then schools, halls and meeting houses.
     let mut stations = Vec::new();
-    for n in 0..30 {
+    for n in 0..30 * scale {
         let (area, postal, town) = TOWNS[n % TOWNS.len()];
-        let name = if n == 0 {
+        let mut name = if n == 0 {
             "Rådhuset".to_string()
         } else {
+            let k = n % 30;
             format!(
                 "{} {}",
                 town,
-                STATION_KINDS[(n / TOWNS.len() + n) % STATION_KINDS.len()]
+                STATION_KINDS[(k / TOWNS.len() + k) % STATION_KINDS.len()]
             )
         };
+        if n >= 30 {
+            name = format!("{name} {}", n / 30 + 1);
+        }
         let id = storage
             .create_station(&NewStation {
                 area_id: areas[area],
@@ -422,7 +438,7 @@ pub async fn load(storage: &dyn Storage, municipality_code: &str) -> anyhow::Res
     // Volunteers, each in one team: most in a party, a tenth municipal staff,
     // the rest free volunteers. A few live elsewhere or are EU citizens.
     let mut members: HashMap<Id, Vec<Id>> = HashMap::new();
-    for n in 0..DEMO_VOLUNTEERS {
+    for n in 0..DEMO_VOLUNTEERS * scale {
         let first = *dice.pick(FIRST_NAMES);
         let last = *dice.pick(LAST_NAMES);
         let (_, postal, town) = *dice.pick(TOWNS);
@@ -613,7 +629,7 @@ pub async fn load(storage: &dyn Storage, municipality_code: &str) -> anyhow::Res
         stations.len(),
         tasks.len(),
         teams.len(),
-        DEMO_VOLUNTEERS
+        DEMO_VOLUNTEERS * scale
     ))
 }
 

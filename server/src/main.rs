@@ -22,7 +22,12 @@ enum Command {
     /// Create or upgrade the database, then exit.
     Migrate,
     /// Load the demo municipality into an empty database.
-    Demo,
+    Demo {
+        /// Times the stations (30) and volunteers (2,000), to try a large
+        /// municipality: `--scale 10` gives 300 and 20,000.
+        #[arg(long, default_value_t = 1)]
+        scale: usize,
+    },
     /// Create an administrator (or give an existing user the role) and print
     /// a one-time sign-in link.
     Admin {
@@ -51,10 +56,10 @@ async fn main() -> anyhow::Result<()> {
             eprintln!("database {} is up to date", config.database.display());
             Ok(())
         }
-        Command::Demo => {
+        Command::Demo { scale } => {
             let storage = SqliteStorage::open(&config.database).await?;
             demo::seed_defaults(&storage).await?;
-            let summary = demo::load(&storage, &config.municipality_code).await?;
+            let summary = demo::load_scaled(&storage, &config.municipality_code, scale).await?;
             eprintln!(
                 "demo data loaded into {}: {summary}",
                 config.database.display()

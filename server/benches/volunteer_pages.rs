@@ -1,0 +1,206 @@
+//! How fast the server renders a volunteer's pages at a large municipality's
+//! size: the demo scaled to 300 stations and 20,000 volunteers (`--scale
+//! 10`; set BENCH_SCALE to change it), the real server on loopback, and
+//! whole server-side renders of "my shifts" for a signed-in volunteer and
+//! of shift links' pages. Prints the median and 95th percentile of 200
+//! requests each; the budget is 20 ms at the median.
+//! Run: `cargo bench -p server --bench volunteer_pages`.
+
+use app::domain::signup::LinkFilters;
+use app::server::storage::{AccountStore, ElectionStore, SeatStore, SignupStore, VolunteerStore};
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+use valgvagt_server::config::Config;
+use valgvagt_server::storage::sqlite::SqliteStorage;
+use valgvagt_server::{demo, secrets, startup};
+
+const REQUESTS: usize = 200;
+const BUDGET_MS: f64 = 20.0;
+
+fn fail(e: app::domain::AppError) -> anyhow::Error {
+    anyhow::anyhow!("{e:?}")
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let scale: usize = std::env::var("BENCH_SCALE")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(10);
+    let dir = tempfile::tempdir()?;
+    let database = dir.path().join("bench.db");
+    let started = Instant::now();
+    {
+        let storage = SqliteStorage::open(&database).await?;
+        demo::seed_defaults(&storage).await?;
+        let summary = demo::load_scaled(&storage, "999", scale).await?;
+        println!(
+            "demo at scale {scale} ({:.0?}): {summary}",
+            started.elapsed()
+        );
+    }
+
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    let env: HashMap<String, String> = [
+        ("VALGVAGT_DATABASE", database.to_string_lossy().to_string()),
+        ("VALGVAGT_BIND", addr.to_string()),
+        (
+            "VALGVAGT_PUBLIC_URL",
+            format!("http://localhost:{}", addr.port()),
+        ),
+        (
+            "LEPTOS_SITE_ROOT",
+            dir.path().join("site").to_string_lossy().to_string(),
+        ),
+        ("VALGVAGT_OUTBOX_WORKER", "false".to_string()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    let config = Config::from_layers(&HashMap::new(), &env)?;
+    let _running = startup::start(&config, listener).await?;
+    let storage = SqliteStorage::open(&database).await?;
+    let base = format!("http://{addr}");
+
+    // A volunteer with a shift, signed in.
+    let mut volunteer = None;
+    for id in 1..=200 {
+        if !storage.volunteer_seats(id).await.map_err(fail)?.is_empty() {
+            volunteer = Some(storage.get_volunteer(id).await.map_err(fail)?);
+            break;
+        }
+    }
+    let volunteer = volunteer.ok_or_else(|| anyhow::anyhow!("no volunteer holds a seat"))?;
+    let user = storage
+        .ensure_user_with_role(
+            &volunteer.email,
+            &volunteer.name,
+            app::domain::accounts::Role::Volunteer,
+        )
+        .await
+        .map_err(fail)?;
+    storage
+        .link_volunteer(user, volunteer.id)
+        .await
+        .map_err(fail)?;
+    let session = secrets::new_secret();
+    let now = secrets::unix_now();
+    storage
+        .create_session(&secrets::hash(&session), user, now, now + 86_400)
+        .await
+        .map_err(fail)?;
+    let signed_in = reqwest::Client::builder()
+        .default_headers(
+            [(
+                reqwest::header::COOKIE,
+                format!("vv_session={session}").parse()?,
+            )]
+            .into_iter()
+            .collect(),
+        )
+        .build()?;
+
+    // Links: the whole team with the most public seats (a cell at every
+    // station), and one narrowed to a single station.
+    let election = storage.list_elections().await.map_err(fail)?[0].id;
+    let team: i64 = sqlx::query_scalar(
+        "SELECT s.team_id FROM seats s JOIN task_types t ON t.id = s.task_type_id
+         WHERE s.election_id = $1 AND t.trusted = 0 GROUP BY s.team_id
+         ORDER BY count(*) DESC LIMIT 1",
+    )
+    .bind(election)
+    .fetch_one(storage.pool())
+    .await?;
+    let station: i64 =
+        sqlx::query_scalar("SELECT station_id FROM seats WHERE election_id = $1 AND team_id = $2")
+            .bind(election)
+            .bind(team)
+            .fetch_one(storage.pool())
+            .await?;
+    let whole = "bench-whole-team-link-0000000000";
+    let narrow = "bench-one-station-link-000000000";
+    for (token, filters) in [
+        (whole, LinkFilters::default()),
+        (
+            narrow,
+            LinkFilters {
+                stations: vec![station],
+                ..Default::default()
+            },
+        ),
+    ] {
+        storage
+            .create_link(token, election, team, &filters, user, now)
+            .await
+            .map_err(fail)?;
+    }
+    let anonymous = reqwest::Client::new();
+
+    println!("{REQUESTS} requests each, after 20 to warm up; budget {BUDGET_MS} ms at the median");
+    let mut over = Vec::new();
+    for (label, client, path, expect) in [
+        (
+            "my shifts",
+            &signed_in,
+            "/my-shifts".to_string(),
+            "Mine vagter",
+        ),
+        (
+            "shift link, whole team",
+            &anonymous,
+            format!("/join/{whole}"),
+            "Tag vagten",
+        ),
+        (
+            "shift link, one station",
+            &anonymous,
+            format!("/join/{narrow}"),
+            "roster-line",
+        ),
+    ] {
+        let url = format!("{base}{path}");
+        let mut times = Vec::with_capacity(REQUESTS);
+        let mut bytes = 0;
+        for n in 0..REQUESTS + 20 {
+            let started = Instant::now();
+            let response = client.get(&url).send().await?;
+            anyhow::ensure!(
+                response.status().is_success(),
+                "{path}: {}",
+                response.status()
+            );
+            let body = response.text().await?;
+            let took = started.elapsed();
+            anyhow::ensure!(body.contains(expect), "{path} does not show {expect:?}");
+            if n == 0 {
+                if let Ok(dump) = std::env::var("BENCH_DUMP") {
+                    std::fs::write(format!("{dump}/{}.html", label.replace(' ', "_")), &body)?;
+                }
+            }
+            if n >= 20 {
+                times.push(took);
+                bytes = body.len();
+            }
+        }
+        times.sort();
+        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+        let median = ms(times[times.len() / 2]);
+        let p95 = ms(times[times.len() * 95 / 100]);
+        println!(
+            "{label:<26} median {median:6.2} ms   p95 {p95:6.2} ms   max {:6.2} ms   {} KB  {}",
+            ms(times[times.len() - 1]),
+            bytes / 1024,
+            if median <= BUDGET_MS {
+                "within budget"
+            } else {
+                "OVER BUDGET"
+            }
+        );
+        if median > BUDGET_MS {
+            over.push(label);
+        }
+    }
+    anyhow::ensure!(over.is_empty(), "over budget: {over:?}");
+    Ok(())
+}
