@@ -41,7 +41,7 @@ pub const LINKS_PER_CLIENT_PER_HOUR: i64 = 30;
 /// same whether or not the address is known, so it tells nobody who has an
 /// account; only a malformed address or too many attempts are refused.
 #[server(endpoint = "auth/request_link")]
-pub async fn request_sign_in_link(email: String) -> Result<(), AppError> {
+pub async fn request_sign_in_link(email: String, next: Option<String>) -> Result<(), AppError> {
     use crate::domain::volunteers::EmailAddress;
     crate::server::guarded(async move {
         let ctx = crate::server::context()?;
@@ -63,13 +63,23 @@ pub async fn request_sign_in_link(email: String) -> Result<(), AppError> {
         let Some((user_id, name)) = ctx.storage.find_active_user(email.as_str()).await? else {
             return Ok(());
         };
-        send_sign_in_link(&ctx, user_id, &name, email.as_str(), "mail.signin_text").await
+        let next = next.as_deref().and_then(crate::domain::forms::local_path);
+        send_sign_in_link(
+            &ctx,
+            user_id,
+            &name,
+            email.as_str(),
+            "mail.signin_text",
+            next.as_deref(),
+        )
+        .await
     })
     .await
 }
 
 /// Mails a one-time sign-in link to a user. `intro` is the locale key of the
-/// first paragraph (a plain link, or an invitation).
+/// first paragraph (a plain link, or an invitation); `next` is where the
+/// link goes on to after signing in (a path on this site).
 #[cfg(feature = "ssr")]
 pub async fn send_sign_in_link(
     ctx: &crate::server::ServerContext,
@@ -77,6 +87,7 @@ pub async fn send_sign_in_link(
     name: &str,
     email: &str,
     intro: &str,
+    next: Option<&str>,
 ) -> Result<(), AppError> {
     use crate::server::mail::OutgoingMail;
     let token = (ctx.new_secret)();
@@ -88,7 +99,11 @@ pub async fn send_sign_in_link(
             now + ctx.settings.sign_in_link_secs,
         )
         .await?;
-    let link = format!("{}/signin/{token}", ctx.settings.public_url);
+    let mut link = format!("{}/signin/{token}", ctx.settings.public_url);
+    if let Some(next) = next {
+        let encoded: String = url::form_urlencoded::byte_serialize(next.as_bytes()).collect();
+        link.push_str(&format!("?next={encoded}"));
+    }
     let locale = crate::request_locale();
     let minutes = (ctx.settings.sign_in_link_secs / 60).to_string();
     let fill = |key: &str| {
@@ -129,7 +144,7 @@ pub fn html_escape(text: &str) -> String {
 
 /// Uses a one-time sign-in link: starts a session and goes to the front page.
 #[server(endpoint = "auth/sign_in_with_link")]
-pub async fn sign_in_with_link(token: String) -> Result<(), AppError> {
+pub async fn sign_in_with_link(token: String, next: Option<String>) -> Result<(), AppError> {
     crate::server::guarded(async move {
         let ctx = crate::server::context()?;
         if token.is_empty() || token.len() > 128 {
@@ -158,7 +173,9 @@ pub async fn sign_in_with_link(token: String) -> Result<(), AppError> {
             .passkey_credential_ids(user_id)
             .await?
             .is_empty();
-        crate::server::redirect_to(if has_passkey { "/" } else { "/account" });
+        let next = next.as_deref().and_then(crate::domain::forms::local_path);
+        let fallback = if has_passkey { "/" } else { "/account" };
+        crate::server::redirect_to(next.as_deref().unwrap_or(fallback));
         Ok(())
     })
     .await
@@ -243,16 +260,24 @@ pub async fn set_language(lang: String) -> Result<(), AppError> {
     .await
 }
 
+/// Where to go after signing in, from `?next=…` (only paths on this site).
+fn next_from_query() -> Option<String> {
+    let query = leptos_router::hooks::use_query_map();
+    let next = query.read_untracked().get("next");
+    next.as_deref().and_then(crate::domain::forms::local_path)
+}
+
 #[component]
 pub fn SignInPage() -> impl IntoView {
     let action = ServerAction::<RequestSignInLink>::new();
+    let next = next_from_query();
     let sent = move || matches!(action.value().get(), Some(Ok(())));
     view! {
         <Title text=t("auth.sign_in")/>
         <div class="signin-box card">
             <h1>{t("auth.sign_in")}</h1>
             <p>{t("passkeys.sign_in_how")}</p>
-            <crate::passkeys::PasskeySignIn/>
+            <crate::passkeys::PasskeySignIn next=next.clone()/>
             <h2>{t("auth.by_email")}</h2>
             <p>{t("auth.sign_in_how")}</p>
             <ActionError action/>
@@ -260,6 +285,7 @@ pub fn SignInPage() -> impl IntoView {
                 <div class="alert alert-success" role="status"><p>{t("auth.link_sent")}</p></div>
             })}
             <ActionForm action>
+                {next.map(|n| view! { <input type="hidden" name="next" value=n/> })}
                 <div class="form">
                     <Field name="email" label="field.email" kind="email" required=true autocomplete="email"/>
                 </div>
@@ -279,6 +305,7 @@ pub fn SignInWithLinkPage() -> impl IntoView {
     let params = use_params_map();
     let token = move || params.read().get("token").unwrap_or_default();
     let status = Resource::new(token, peek_sign_in_link);
+    let next = next_from_query();
     view! {
         <Title text=t("auth.sign_in")/>
         <div class="signin-box card">
@@ -288,6 +315,7 @@ pub fn SignInWithLinkPage() -> impl IntoView {
                     <p>{crate::i18n::t_with("auth.sign_in_as", &[("email", &email)])}</p>
                     <form method="post" action=SignInWithLink::url()>
                         <input type="hidden" name="token" value=token()/>
+                        {next.clone().map(|n| view! { <input type="hidden" name="next" value=n/> })}
                         <button type="submit" class="btn btn-primary">{t("auth.sign_in_button")}</button>
                     </form>
                 }.into_any(),

@@ -131,8 +131,15 @@ pub async fn email_me_a_link() -> Result<String, AppError> {
         {
             return Err(AppError::refused("auth.rate_limited"));
         }
-        crate::auth::send_sign_in_link(&ctx, user.id, &user.name, &user.email, "mail.signin_text")
-            .await?;
+        crate::auth::send_sign_in_link(
+            &ctx,
+            user.id,
+            &user.name,
+            &user.email,
+            "mail.signin_text",
+            None,
+        )
+        .await?;
         Ok(user.email)
     })
     .await
@@ -196,6 +203,7 @@ fn RegisterForm(data: JoinData, token: String) -> impl IntoView {
     };
     let title = t("newcomer.title");
     let municipality = data.municipality.clone();
+    let sign_in = format!("/signin?next=/join/{token}");
     view! {
         <Title text=title.clone()/>
         <h1>{title}</h1>
@@ -270,7 +278,7 @@ fn RegisterForm(data: JoinData, token: String) -> impl IntoView {
                 </div>
             </section>
         </ActionForm>
-        <p>{t("signup.have_account")} " " <a href="/signin">{t("auth.sign_in")}</a></p>
+        <p>{t("signup.have_account")} " " <a href=sign_in>{t("auth.sign_in")}</a></p>
     }
 }
 

@@ -277,7 +277,7 @@ async fn register_here(name: String) -> Result<(), AppError> {
     }
 }
 
-async fn sign_in_here() -> Result<(), AppError> {
+async fn sign_in_here(next: Option<String>) -> Result<(), AppError> {
     let challenge = start_passkey_sign_in().await?;
     #[cfg(feature = "hydrate")]
     {
@@ -286,21 +286,21 @@ async fn sign_in_here() -> Result<(), AppError> {
             .map_err(|_| AppError::refused("passkeys.cancelled"))?;
         finish_passkey_sign_in(challenge.ceremony, response).await?;
         // A full load, so every part of the page sees the new session.
-        browser::reload_to("/");
+        browser::reload_to(next.as_deref().unwrap_or("/"));
         Ok(())
     }
     #[cfg(not(feature = "hydrate"))]
     {
-        let _ = challenge;
+        let _ = (challenge, next);
         Err(AppError::Server)
     }
 }
 
 /// "Sign in with a passkey" — needs the wasm, so it is disabled until then.
 #[component]
-pub fn PasskeySignIn() -> impl IntoView {
+pub fn PasskeySignIn(#[prop(optional_no_strip)] next: Option<String>) -> impl IntoView {
     let hydrated = crate::components::use_hydrated();
-    let sign_in = Action::new_local(|_: &()| sign_in_here());
+    let sign_in = Action::new_local(move |_: &()| sign_in_here(next.clone()));
     let pending = sign_in.pending();
     view! {
         <div class="passkey-sign-in">

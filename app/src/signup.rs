@@ -347,7 +347,8 @@ pub async fn leave_standby(id: Id, back: Option<String>) -> Result<(), AppError>
         ctx.storage.leave_standby(volunteer_id, id).await?;
         // Only back to a page of ours.
         let back = back
-            .filter(|b| b.starts_with('/') && !b.starts_with("//"))
+            .as_deref()
+            .and_then(crate::domain::forms::local_path)
             .unwrap_or_else(|| "/my-shifts".into());
         crate::server::redirect_to(&back);
         Ok(())
@@ -436,7 +437,7 @@ fn JoinView(data: JoinData, token: String) -> impl IntoView {
         <TeamOffer token=token.clone() team=data.team.clone() team_link=data.team_link on_team=data.on_team visitor/>
         {(!data.signed_in).then(|| view! {
             <div class="alert alert-info" role="note">
-                <p>{t("signup.have_account")} " " <a href="/signin">{t("auth.sign_in")}</a></p>
+                <p>{t("signup.have_account")} " " <a href=format!("/signin?next=/join/{token}")>{t("auth.sign_in")}</a></p>
             </div>
         })}
         {(data.signed_in && !data.can_take).then(|| view! {

@@ -40,8 +40,15 @@ pub async fn invite_user(email: String, name: String, role: String) -> Result<()
             .storage
             .ensure_user_with_role(email.as_str(), &name, role)
             .await?;
-        crate::auth::send_sign_in_link(&ctx, user_id, &name, email.as_str(), "mail.invite_text")
-            .await?;
+        crate::auth::send_sign_in_link(
+            &ctx,
+            user_id,
+            &name,
+            email.as_str(),
+            "mail.invite_text",
+            None,
+        )
+        .await?;
         crate::server::audit(
             &ctx,
             Some(&admin),

@@ -47,6 +47,20 @@ pub fn time(field: &str, raw: &str) -> Result<NaiveTime, AppError> {
         .map_err(|_| AppError::invalid(field, "error.time"))
 }
 
+/// A path on this site to go on to after signing in (`/join/abc`); anything
+/// that could lead elsewhere (`//host`, `/\\host`, a scheme) is dropped.
+pub fn local_path(raw: &str) -> Option<String> {
+    let path = raw.trim();
+    let safe = path.starts_with('/')
+        && !path.starts_with("//")
+        && !path.starts_with("/\\")
+        && path.len() <= 300
+        && !path
+            .chars()
+            .any(|c| c.is_control() || c.is_whitespace() || c == '\\');
+    safe.then(|| path.to_string())
+}
+
 /// A whole number in `min..=max`.
 pub fn int_in(field: &str, raw: &str, min: i64, max: i64) -> Result<i64, AppError> {
     let value = raw.trim();
@@ -127,5 +141,24 @@ mod tests {
         assert_eq!(id("x", "12").unwrap(), 12);
         assert!(id("x", "0").is_err());
         assert!(id("x", "abc").is_err());
+    }
+
+    #[test]
+    fn only_paths_on_this_site_are_followed_after_sign_in() {
+        assert_eq!(local_path("/join/abc"), Some("/join/abc".into()));
+        assert_eq!(
+            local_path("/my-shifts#seat-3"),
+            Some("/my-shifts#seat-3".into())
+        );
+        for bad in [
+            "//evil.example",
+            "https://evil.example",
+            "/\\evil.example",
+            "",
+            "join",
+            "/a b",
+        ] {
+            assert_eq!(local_path(bad), None, "{bad}");
+        }
     }
 }

@@ -239,3 +239,51 @@ async fn asking_for_too_many_links_is_refused_with_a_clear_message() {
         .await;
     assert_eq!(app.mail.to("anden@example.dk").len(), 1);
 }
+
+#[tokio::test]
+async fn an_emailed_link_goes_back_to_the_page_it_was_asked_from_and_nowhere_else() {
+    let app = spawn_app().await;
+    app.admin_link("tilbage@example.dk").await;
+    for (next, expected) in [
+        ("/join/abc", "/join/abc"),
+        ("//evil.example/x", "/account"),
+        ("https://evil.example", "/account"),
+    ] {
+        app.ok::<()>(
+            "auth/request_link",
+            &[("email", "tilbage@example.dk"), ("next", next)],
+        )
+        .await;
+        let mails = app.mail.to("tilbage@example.dk");
+        let link = mails.last().unwrap().sign_in_link().unwrap();
+        let (path, query) = link.split_once('?').unwrap_or((&link, ""));
+        let token = path.rsplit('/').next().unwrap();
+        let carried = query
+            .strip_prefix("next=")
+            .unwrap_or_default()
+            .replace("%2F", "/");
+        if expected == "/account" {
+            assert_eq!(query, "", "an unsafe path is not even put in the mail");
+        } else {
+            assert_eq!(carried, next);
+        }
+        // Even if someone edits the link, only a path of ours is followed.
+        let response = app
+            .call_with(
+                &crate::helpers::client(),
+                "auth/sign_in_with_link",
+                &[("token", token), ("next", next)],
+            )
+            .await;
+        assert!(response.status().is_success(), "{}", response.status());
+        assert_eq!(
+            response
+                .headers()
+                .get("location")
+                .unwrap()
+                .to_str()
+                .unwrap(),
+            expected
+        );
+    }
+}
