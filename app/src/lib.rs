@@ -122,6 +122,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/join/:token/new") view=newcomers::RegisterPage ssr=SsrMode::Async/>
                     <Route path=path!("/join/:token/welcome") view=newcomers::WelcomePage ssr=SsrMode::Async/>
                     <Route path=path!("/privacy") view=newcomers::PrivacyPage ssr=SsrMode::Async/>
+                    <Route path=path!("/profile/email/:token") view=profile::ConfirmEmailPage ssr=SsrMode::Async/>
                     <Route path=path!("/elections") view=elections::ElectionsPage/>
                     <Route path=path!("/elections/new") view=elections::ElectionFormPage/>
                     <Route path=path!("/elections/:id") view=elections::ElectionFormPage/>

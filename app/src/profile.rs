@@ -49,6 +49,117 @@ pub async fn save_profile(form: ProfileForm) -> Result<(), AppError> {
     .await
 }
 
+/// How long a link to confirm a new email address works.
+pub const EMAIL_CHANGE_HOURS: i64 = 24;
+
+/// The volunteer asks to use another email address. Nothing changes until
+/// they open the link mailed to the new address.
+#[server(endpoint = "profile/email")]
+pub async fn request_email_change(email: String) -> Result<String, AppError> {
+    crate::server::guarded(async move {
+        use crate::server::mail::OutgoingMail;
+        let (ctx, user) = crate::server::require_user().await?;
+        user.volunteer_id.ok_or(AppError::Forbidden)?;
+        let email = crate::domain::volunteers::EmailAddress::parse("email", &email)?;
+        if email.as_str() == user.email.to_lowercase() {
+            return Err(AppError::invalid("email", "profile.email_same"));
+        }
+        let now = ctx.now();
+        if !ctx
+            .storage
+            .allow_attempt(&format!("email_change:user:{}", user.id), now, 3600, 5)
+            .await?
+        {
+            return Err(AppError::refused("auth.rate_limited"));
+        }
+        let token = (ctx.new_secret)();
+        ctx.storage
+            .store_email_change(
+                user.id,
+                &(ctx.hasher)(&token),
+                email.as_str(),
+                now + EMAIL_CHANGE_HOURS * 3600,
+            )
+            .await?;
+        let link = format!("{}/profile/email/{token}", ctx.settings.public_url);
+        let fill = |key: &str| {
+            crate::i18n::translate(crate::request_locale(), key)
+                .replace("{name}", &user.name)
+                .replace("{hours}", &EMAIL_CHANGE_HOURS.to_string())
+        };
+        let escape = crate::auth::html_escape;
+        ctx.mailer
+            .send(OutgoingMail {
+                to: email.as_str().to_string(),
+                subject: fill("mail.email_change_subject"),
+                text: format!(
+                    "{}\n\n{link}\n\n{}\n",
+                    fill("mail.email_change_text"),
+                    fill("mail.email_change_ignore")
+                ),
+                html: format!(
+                    "<p>{}</p><p><a href=\"{link}\">{}</a></p><p>{}</p>",
+                    escape(&fill("mail.email_change_text")),
+                    escape(&fill("mail.email_change_button")),
+                    escape(&fill("mail.email_change_ignore")),
+                ),
+                message_id: None,
+            })
+            .await?;
+        Ok(email.as_str().to_string())
+    })
+    .await
+}
+
+/// Uses the link mailed to a new address: from now on the volunteer signs
+/// in and hears from the office there. Works on any device, signed in or not.
+#[server(endpoint = "profile/email_confirm")]
+pub async fn confirm_email_change(token: String) -> Result<(), AppError> {
+    crate::server::guarded(async move {
+        let ctx = crate::server::context()?;
+        if token.is_empty() || token.len() > 128 {
+            return Err(AppError::refused("profile.email_link_invalid"));
+        }
+        let Some((user_id, email)) = ctx
+            .storage
+            .confirm_email_change(&(ctx.hasher)(&token), ctx.now())
+            .await?
+        else {
+            return Err(AppError::refused("profile.email_link_invalid"));
+        };
+        crate::server::audit(
+            &ctx,
+            None,
+            crate::domain::audit::AuditAction::EmailChanged,
+            &format!("user {user_id}"),
+            &email,
+        )
+        .await;
+        crate::server::redirect_to("/profile?email_changed=1");
+        Ok(())
+    })
+    .await
+}
+
+/// The page the email-change link opens: a button, since mail scanners
+/// open links too.
+#[component]
+pub fn ConfirmEmailPage() -> impl IntoView {
+    let params = leptos_router::hooks::use_params_map();
+    let token = move || params.read().get("token").unwrap_or_default();
+    view! {
+        <Title text=t("profile.email_confirm_title")/>
+        <div class="signin-box card">
+            <h1>{t("profile.email_confirm_title")}</h1>
+            <p>{t("profile.email_confirm_text")}</p>
+            <form method="post" action=ConfirmEmailChange::url()>
+                <input type="hidden" name="token" value=token/>
+                <button type="submit" class="btn btn-primary">{t("profile.email_confirm_button")}</button>
+            </form>
+        </div>
+    }
+}
+
 /// The volunteer deletes their own account (GDPR art. 17). Staff accounts
 /// are closed by an administrator instead, since they carry roles. The
 /// coordinators of each freed seat's area are told; nothing names the person.
@@ -187,10 +298,16 @@ pub async fn collect_my_data(
 pub fn ProfilePage() -> impl IntoView {
     let save = ServerAction::<SaveProfile>::new();
     let data = Resource::new(move || save.version().get(), |_| load_profile());
+    let query = leptos_router::hooks::use_query_map();
+    let changed = move || query.read().get("email_changed").is_some();
     view! {
         <Title text=t("profile.title")/>
         <h1>{t("profile.title")}</h1>
+        {move || changed().then(|| view! {
+            <div class="alert alert-success" role="status"><p>{t("profile.email_changed")}</p></div>
+        })}
         <Loaded resource=data view={move |d: ProfileData| view! { <ProfileFormView data=d save/> }}/>
+        <EmailChange/>
         <section class="card" aria-labelledby="data-heading">
             <h2 id="data-heading">{t("profile.my_data")}</h2>
             <p>{t("profile.my_data_explained")}</p>
@@ -285,5 +402,29 @@ fn ProfileFormView(data: ProfileData, save: ServerAction<SaveProfile>) -> impl I
                 <button type="submit" class="btn btn-primary">{t("common.save")}</button>
             </div>
         </ActionForm>
+    }
+}
+
+/// A new email address, confirmed by a link mailed to it.
+#[component]
+fn EmailChange() -> impl IntoView {
+    let request = ServerAction::<RequestEmailChange>::new();
+    view! {
+        <section class="card" aria-labelledby="email-heading">
+            <h2 id="email-heading">{t("profile.email_title")}</h2>
+            <p>{t("profile.email_explained")}</p>
+            <ActionError action=request/>
+            {move || request.value().get().and_then(|r| r.ok()).map(|address| view! {
+                <div class="alert alert-success" role="status">
+                    <p>{crate::i18n::t_with("profile.email_sent", &[("email", &address)])}</p>
+                </div>
+            })}
+            <ActionForm action=request>
+                <div class="form">
+                    <crate::components::Field name="email" label="profile.new_email" kind="email" required=true autocomplete="email"/>
+                </div>
+                <button type="submit" class="btn btn-secondary">{t("profile.email_send")}</button>
+            </ActionForm>
+        </section>
     }
 }

@@ -26,10 +26,12 @@ pub enum AuditAction {
     AccountDeleted,
     /// The office marked a volunteer's declaration as checked, or not.
     DeclarationVerified,
+    /// Someone's email address changed, confirmed from the new address.
+    EmailChanged,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 17] = [
+    pub const ALL: [AuditAction; 18] = [
         Self::SignIn,
         Self::SignInFailed,
         Self::SignOutEverywhere,
@@ -47,6 +49,7 @@ impl AuditAction {
         Self::Registered,
         Self::AccountDeleted,
         Self::DeclarationVerified,
+        Self::EmailChanged,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -68,6 +71,7 @@ impl AuditAction {
             Self::Registered => "registered",
             Self::AccountDeleted => "account_deleted",
             Self::DeclarationVerified => "declaration_verified",
+            Self::EmailChanged => "email_changed",
         }
     }
 

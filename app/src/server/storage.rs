@@ -278,6 +278,22 @@ pub trait AccountStore: Send + Sync {
     /// Deactivating ends the user's sessions at once; refused when it would
     /// leave no active administrator.
     async fn set_user_active(&self, user_id: Id, active: bool) -> AppResult<()>;
+    /// Keeps a requested email change until its link is used (an earlier
+    /// request of the same user is dropped). Refused when the address is in use.
+    async fn store_email_change(
+        &self,
+        user_id: Id,
+        token_hash: &str,
+        new_email: &str,
+        expires_at: i64,
+    ) -> AppResult<()>;
+    /// Uses an email-change link: the user's (and their volunteer record's)
+    /// address becomes the new one. `None` for a used, expired or unknown link.
+    async fn confirm_email_change(
+        &self,
+        token_hash: &str,
+        now: i64,
+    ) -> AppResult<Option<(Id, String)>>;
     /// Active coordinators who plan `area_id` (those limited to other areas not).
     async fn area_coordinators(&self, area_id: Id) -> AppResult<Vec<Id>>;
     /// Ends every session of a user (sign out on all devices).

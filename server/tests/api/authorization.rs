@@ -290,6 +290,8 @@ const MATRIX: &[(&str, Who, Form)] = &[
         Who::Planner,
         &[("id", NO_ID), ("verified", "true")],
     ),
+    ("profile/email", Who::Volunteer, &[("email", "x")]),
+    ("profile/email_confirm", Who::Anyone, &[("token", "x")]),
     ("profile/get", Who::Volunteer, &[]),
     ("profile/data", Who::Volunteer, &[]),
     (

@@ -365,3 +365,58 @@ async fn the_office_marks_a_declaration_checked_and_nobody_else_can() {
             .verified
     );
 }
+
+#[tokio::test]
+async fn a_new_email_address_counts_only_once_its_link_is_used() {
+    let (e, _cell, _leader) = with_seats(1).await;
+    let (_, error) = e
+        .app
+        .err_with(
+            &e.karen_phone,
+            "profile/email",
+            &[("email", "karen@example.dk")],
+        )
+        .await;
+    assert_eq!(error, AppError::invalid("email", "profile.email_same"));
+    e.app
+        .ok_with::<String>(
+            &e.karen_phone,
+            "profile/email",
+            &[("email", "ny.karen@example.dk")],
+        )
+        .await;
+    // Nothing has changed yet.
+    let karen = e.app.storage.get_volunteer(e.karen).await.unwrap();
+    assert_eq!(karen.email, "karen@example.dk");
+    let mail = e.app.mail.to("ny.karen@example.dk");
+    assert_eq!(mail.len(), 1);
+    let text = mail[0].decoded();
+    let start = text.find("/profile/email/").unwrap() + "/profile/email/".len();
+    let token: String = text[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect();
+    // The link works once, from any browser.
+    e.app
+        .ok_with::<()>(&client(), "profile/email_confirm", &[("token", &token)])
+        .await;
+    let karen = e.app.storage.get_volunteer(e.karen).await.unwrap();
+    assert_eq!(karen.email, "ny.karen@example.dk");
+    let me: Option<CurrentUser> = e.app.ok_with(&e.karen_phone, "auth/who_am_i", &[]).await;
+    assert_eq!(me.unwrap().email, "ny.karen@example.dk");
+    let (_, error) = e
+        .app
+        .err_with(&client(), "profile/email_confirm", &[("token", &token)])
+        .await;
+    assert_eq!(error, AppError::refused("profile.email_link_invalid"));
+    // An address someone else has is refused up front.
+    let (_, error) = e
+        .app
+        .err_with(
+            &e.karen_phone,
+            "profile/email",
+            &[("email", "ole@example.dk")],
+        )
+        .await;
+    assert_eq!(error, AppError::invalid("email", "error.taken"));
+}

@@ -573,6 +573,77 @@ impl AccountStore for SqliteStorage {
         one_row(result)
     }
 
+    async fn store_email_change(
+        &self,
+        user_id: Id,
+        token_hash: &str,
+        new_email: &str,
+        expires_at: i64,
+    ) -> Result<(), AppError> {
+        let mut tx = self.write().await?;
+        if email_in_use(&mut tx, new_email).await? {
+            return Err(AppError::invalid("email", "error.taken"));
+        }
+        sqlx::query("DELETE FROM email_changes WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        sqlx::query(
+            "INSERT INTO email_changes (token_hash, user_id, new_email, expires_at)
+             VALUES ($1, $2, $3, $4)",
+        )
+        .bind(token_hash)
+        .bind(user_id)
+        .bind(new_email)
+        .bind(expires_at)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        tx.commit().await.map_err(db_error)
+    }
+
+    async fn confirm_email_change(
+        &self,
+        token_hash: &str,
+        now: i64,
+    ) -> Result<Option<(Id, String)>, AppError> {
+        let mut tx = self.write().await?;
+        let change: Option<(Id, String)> = sqlx::query_as(
+            "DELETE FROM email_changes WHERE token_hash = $1 AND expires_at > $2
+             RETURNING user_id, new_email",
+        )
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        let Some((user_id, email)) = change else {
+            return Ok(None);
+        };
+        // Taken by someone else since it was asked for.
+        if email_in_use(&mut tx, &email).await? {
+            tx.commit().await.map_err(db_error)?;
+            return Err(AppError::invalid("email", "error.taken"));
+        }
+        sqlx::query("UPDATE users SET email = $2 WHERE id = $1")
+            .bind(user_id)
+            .bind(&email)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        sqlx::query(
+            "UPDATE volunteers SET email = $2 WHERE id = (SELECT volunteer_id FROM users WHERE id = $1)",
+        )
+        .bind(user_id)
+        .bind(&email)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(Some((user_id, email)))
+    }
+
     async fn area_coordinators(&self, area_id: Id) -> Result<Vec<Id>, AppError> {
         sqlx::query_scalar(
             "SELECT u.id FROM users u JOIN user_roles r ON r.user_id = u.id AND r.role = 'coordinator'
@@ -675,4 +746,19 @@ async fn last_active_administrator(
     .await
     .map_err(db_error)?;
     Ok(is_admin > 0 && others == 0)
+}
+
+/// Whether an account or a volunteer already has the address.
+async fn email_in_use(
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    email: &str,
+) -> Result<bool, AppError> {
+    sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM users WHERE email = $1)
+             OR EXISTS (SELECT 1 FROM volunteers WHERE email = $1)",
+    )
+    .bind(email)
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(db_error)
 }
