@@ -300,7 +300,9 @@ async fn sign_in_here(next: Option<String>) -> Result<(), AppError> {
 #[component]
 pub fn PasskeySignIn(#[prop(optional_no_strip)] next: Option<String>) -> impl IntoView {
     let hydrated = crate::components::use_hydrated();
-    let sign_in = Action::new_local(move |_: &()| sign_in_here(next.clone()));
+    // The action holds nothing that needs dropping: it is made (and dropped)
+    // on the server's worker threads too.
+    let sign_in = Action::new_local(|next: &Option<String>| sign_in_here(next.clone()));
     let pending = sign_in.pending();
     view! {
         <div class="passkey-sign-in">
@@ -309,7 +311,7 @@ pub fn PasskeySignIn(#[prop(optional_no_strip)] next: Option<String>) -> impl In
                 _ => None,
             }}
             <button type="button" class="btn btn-primary" disabled=move || !hydrated.get() || pending.get()
-                on:click=move |_| { sign_in.dispatch(()); }>
+                on:click=move |_| { sign_in.dispatch(next.clone()); }>
                 {t("passkeys.sign_in")}
             </button>
         </div>
