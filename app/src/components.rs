@@ -79,6 +79,7 @@ fn MainNav(user: CurrentUser) -> impl IntoView {
                 {station_manager.then(|| link("/my-stations", "nav.my_stations"))}
                 {team_leader.then(|| link("/my-teams", "nav.my_teams"))}
                 {planner.then(|| view! {
+                    {link("/board", "nav.board")}
                     {link("/elections", "nav.elections")}
                     {link("/stations", "nav.stations")}
                     {link("/areas", "nav.areas")}

@@ -32,6 +32,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub ctx: ServerContext,
     pub security: Arc<Security>,
+    /// Seat changes, for the open gap boards.
+    pub board: Arc<crate::board::BoardFeed>,
 }
 
 /// What the security layer needs to know.
@@ -102,7 +104,7 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
 }
 
 /// The whole application as an axum router, around the services in `ctx`.
-pub fn router(config: &Config, ctx: ServerContext) -> Router {
+pub fn router(config: &Config, ctx: ServerContext, board: Arc<crate::board::BoardFeed>) -> Router {
     let leptos_options = leptos_options(config);
     let build = crate::pwa::build_id(&config.site_root);
     let security = Arc::new(Security {
@@ -115,6 +117,7 @@ pub fn router(config: &Config, ctx: ServerContext) -> Router {
         leptos_options: leptos_options.clone(),
         ctx: ctx.clone(),
         security: security.clone(),
+        board,
     };
     let routes = generate_route_list(App);
     let page_ctx = ctx.clone();
@@ -124,6 +127,7 @@ pub fn router(config: &Config, ctx: ServerContext) -> Router {
         .route("/calendar/shift/{seat}", get(crate::calendar::shift))
         .route("/profile/data.json", get(crate::calendar::my_data))
         .route("/calendar/feed/{secret}", get(crate::calendar::feed))
+        .route("/board/events", get(crate::board::events))
         .route(
             "/sw.js",
             get(move || async move {
@@ -272,6 +276,9 @@ pub struct Running {
     pub delivery: Arc<Delivery>,
     pub scheduler: Arc<Scheduler>,
     pub scheduler_task: Option<tokio::task::JoinHandle<()>>,
+    /// The open gap boards' feed, and the poller behind it.
+    pub board: Arc<crate::board::BoardFeed>,
+    pub board_task: tokio::task::JoinHandle<()>,
 }
 
 /// The outbox worker's parts, built from the config: push with the VAPID key
@@ -352,6 +359,7 @@ pub async fn start(config: &Config, listener: TcpListener) -> anyhow::Result<Run
             .clone()
             .spawn(secrets::unix_now, wake.clone(), stopped)
     });
+    let storage_for_board: Arc<dyn app::server::Storage> = storage.clone();
     let services = Services {
         storage,
         mailer,
@@ -359,7 +367,13 @@ pub async fn start(config: &Config, listener: TcpListener) -> anyhow::Result<Run
         vapid_public_key,
         wake_outbox: Arc::new(move || wake.notify_one()),
     };
-    let app = router(config, server_context(config, services));
+    let board = crate::board::BoardFeed::new();
+    let board_task = board.clone().spawn_poller(
+        storage_for_board,
+        std::time::Duration::from_millis(200),
+        stop_worker.subscribe(),
+    );
+    let app = router(config, server_context(config, services), board.clone());
     let addr = listener.local_addr()?;
     // Connect info gives server functions the client's address (rate limits).
     let handle = tokio::spawn(async move {
@@ -377,6 +391,8 @@ pub async fn start(config: &Config, listener: TcpListener) -> anyhow::Result<Run
         delivery,
         scheduler,
         scheduler_task,
+        board,
+        board_task,
     })
 }
 

@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod board;
 pub mod calendar;
 pub mod elections;
 pub mod error;

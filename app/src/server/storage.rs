@@ -5,6 +5,7 @@
 
 use crate::domain::accounts::{CurrentUser, PasskeyInfo, Role, ScopeKind, UserSummary};
 use crate::domain::audit::{AuditAction, AuditEntry, AuditRecord};
+use crate::domain::board::BoardCount;
 use crate::domain::elections::{
     Election, ElectionCopy, ElectionType, NewElection, NewElectionType,
 };
@@ -486,6 +487,23 @@ pub trait SignupStore: Send + Sync {
     async fn join_team(&self, team_id: Id, volunteer_id: Id) -> AppResult<()>;
 }
 
+/// The gap board's counts, and the versions that tell open boards to refresh.
+#[async_trait]
+pub trait BoardStore: Send + Sync {
+    /// Seats per station and task type (with the station's area), for one
+    /// election, optionally one day and one team.
+    async fn board_counts(
+        &self,
+        election_id: Id,
+        day: Option<NaiveDate>,
+        team: Option<Id>,
+    ) -> AppResult<Vec<BoardCount>>;
+    /// The days of an election that have seats.
+    async fn election_days(&self, election_id: Id) -> AppResult<Vec<NaiveDate>>;
+    /// (election, version): the version moves with every change to its seats.
+    async fn board_versions(&self) -> AppResult<Vec<(Id, i64)>>;
+}
+
 /// Everything the server functions need from storage.
 pub trait Storage:
     ElectionStore
@@ -497,6 +515,7 @@ pub trait Storage:
     + AccountStore
     + NotificationStore
     + SignupStore
+    + BoardStore
 {
 }
 
@@ -510,5 +529,6 @@ impl<T> Storage for T where
         + AccountStore
         + NotificationStore
         + SignupStore
+        + BoardStore
 {
 }

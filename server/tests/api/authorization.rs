@@ -44,6 +44,18 @@ const MATRIX: &[(&str, Who, Form)] = &[
     ),
     ("passkeys/delete", Who::SignedIn, &[("id", NO_ID)]),
     ("home/overview", Who::Viewer, &[]),
+    (
+        "board/get",
+        Who::Viewer,
+        &[
+            ("election", NO_ID),
+            ("day", ""),
+            ("team", ""),
+            ("task_type", ""),
+            ("area", ""),
+            ("sort", ""),
+        ],
+    ),
     ("elections/list", Who::Viewer, &[]),
     ("elections/get", Who::Viewer, &[("id", NO_ID)]),
     ("elections/form", Who::Viewer, &[]),

@@ -4,6 +4,7 @@
 mod audit;
 mod auth;
 mod authorization;
+mod board;
 mod helpers;
 mod my_shifts;
 mod newcomers;

@@ -3,6 +3,7 @@
 //! (a deferred transaction would fail with SQLITE_BUSY instead of waiting).
 
 mod accounts;
+mod board;
 mod elections;
 mod notifications;
 mod seats;

@@ -1,0 +1,399 @@
+//! The gap board: one screen with every station of an election and where
+//! seats are missing, coloured, with totals per area — and live: when
+//! anyone takes, declines, cancels or is given a seat anywhere, every open
+//! board refreshes within a second (server-sent events, `/board/events`).
+
+use crate::components::{Loaded, PageHead};
+use crate::domain::board::{AreaBlock, BoardSort, CellState};
+use crate::domain::seats::SeatCounts;
+use crate::domain::{AppError, Id};
+use crate::i18n::{long_date, short_date, t, t_with};
+use chrono::NaiveDate;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use serde::{Deserialize, Serialize};
+
+/// Everything the board shows for one choice of filters.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct BoardData {
+    /// The election shown; none when there is no active election.
+    pub election_id: Option<Id>,
+    pub elections: Vec<(Id, String)>,
+    /// Days with seats, and the one chosen (none: all days).
+    pub days: Vec<NaiveDate>,
+    pub day: Option<NaiveDate>,
+    pub teams: Vec<(Id, String)>,
+    pub team: Option<Id>,
+    pub task_types: Vec<(Id, String)>,
+    pub task_type: Option<Id>,
+    pub area_choices: Vec<(Id, String)>,
+    pub area: Option<Id>,
+    pub sort: BoardSort,
+    /// The task types shown as columns.
+    pub columns: Vec<(Id, String)>,
+    pub areas: Vec<AreaBlock>,
+    pub cells: Vec<SeatCounts>,
+    pub total: SeatCounts,
+}
+
+#[cfg(feature = "ssr")]
+fn optional(field: &str, raw: &str) -> Result<Option<Id>, AppError> {
+    match raw.trim() {
+        "" => Ok(None),
+        value => crate::domain::forms::id(field, value).map(Some),
+    }
+}
+
+#[server(endpoint = "board/get")]
+pub async fn load_board(
+    election: String,
+    day: String,
+    team: String,
+    task_type: String,
+    area: String,
+    sort: String,
+) -> Result<BoardData, AppError> {
+    crate::server::guarded(async move {
+        let (ctx, _user) = crate::server::require_plan_viewer().await?;
+        let elections: Vec<(Id, String)> = ctx
+            .storage
+            .list_elections()
+            .await?
+            .into_iter()
+            .filter(|e| e.active)
+            .map(|e| (e.id, e.title))
+            .collect();
+        let election_id = match optional("election", &election)? {
+            Some(id) => Some(ctx.storage.get_election(id).await?.id),
+            None => elections.first().map(|(id, _)| *id),
+        };
+        let day = match day.trim() {
+            "" => None,
+            raw => Some(crate::domain::forms::date("day", raw)?),
+        };
+        let (team, task_type, area) = (
+            optional("team", &team)?,
+            optional("task_type", &task_type)?,
+            optional("area", &area)?,
+        );
+        let sort = BoardSort::parse(sort.trim());
+        let all_tasks = ctx.storage.list_task_types().await?;
+        let (days, counts) = match election_id {
+            Some(id) => (
+                ctx.storage.election_days(id).await?,
+                ctx.storage.board_counts(id, day, team).await?,
+            ),
+            None => (Vec::new(), Vec::new()),
+        };
+        let counts: Vec<_> = counts
+            .into_iter()
+            .filter(|c| area.is_none_or(|a| c.area_id == a))
+            .collect();
+        // Columns: the task types with seats here, in the order of the day.
+        let columns: Vec<(Id, String)> = all_tasks
+            .iter()
+            .filter(|t| task_type.is_none_or(|id| t.id == id))
+            .filter(|t| counts.iter().any(|c| c.task_type_id == t.id))
+            .map(|t| (t.id, t.title.clone()))
+            .collect();
+        let ids: Vec<Id> = columns.iter().map(|(id, _)| *id).collect();
+        let areas = crate::domain::board::arrange(&counts, &ids, sort);
+        let (cells, total) = crate::domain::board::grand_total(&areas, ids.len());
+        Ok(BoardData {
+            election_id,
+            elections,
+            days,
+            day,
+            teams: ctx
+                .storage
+                .list_teams()
+                .await?
+                .into_iter()
+                .map(|t| (t.id, t.name))
+                .collect(),
+            team,
+            task_types: all_tasks.into_iter().map(|t| (t.id, t.title)).collect(),
+            task_type,
+            area_choices: ctx
+                .storage
+                .list_areas()
+                .await?
+                .into_iter()
+                .map(|a| (a.id, a.name))
+                .collect(),
+            area,
+            sort,
+            columns,
+            areas,
+            cells,
+            total,
+        })
+    })
+    .await
+}
+
+/// The filter keys of the board's address, in order.
+const FILTERS: [&str; 6] = ["election", "day", "team", "task_type", "area", "sort"];
+
+#[component]
+pub fn BoardPage() -> impl IntoView {
+    let query = leptos_router::hooks::use_query_map();
+    let refresh = RwSignal::new(0u32);
+    let data = Resource::new(
+        move || {
+            let q = query.read();
+            let get = |k: &str| q.get(k).unwrap_or_default();
+            (FILTERS.map(get), refresh.get())
+        },
+        |([election, day, team, task_type, area, sort], _)| {
+            load_board(election, day, team, task_type, area, sort)
+        },
+    );
+    remember_filters();
+    // Follow the shown election's changes; the link closes with the page.
+    Effect::new(move |_| {
+        if let Some(Ok(d)) = data.get() {
+            if let Some(election) = d.election_id {
+                live::watch(election, refresh);
+            }
+        }
+    });
+    on_cleanup(live::stop);
+    let title = t("board.title");
+    view! {
+        <Title text=title.clone()/>
+        <PageHead title=title/>
+        <Loaded resource=data view=move |d: BoardData| view! { <BoardView data=d/> }/>
+    }
+}
+
+/// The chosen filters are kept in this browser: opening the board without
+/// any brings back the last ones.
+fn remember_filters() {
+    #[cfg(feature = "hydrate")]
+    {
+        let location = leptos_router::hooks::use_location();
+        let navigate = leptos_router::hooks::use_navigate();
+        Effect::new(move |_| {
+            let search = location.search.get();
+            let Some(store) = window().local_storage().ok().flatten() else {
+                return;
+            };
+            let search = search.trim_start_matches('?').to_string();
+            if search.is_empty() {
+                if let Ok(Some(saved)) = store.get_item("vv_board") {
+                    if !saved.is_empty() {
+                        navigate(
+                            &format!("/board?{saved}"),
+                            leptos_router::NavigateOptions {
+                                replace: true,
+                                ..Default::default()
+                            },
+                        );
+                    }
+                }
+            } else {
+                let _ = store.set_item("vv_board", &search);
+            }
+        });
+    }
+}
+
+#[component]
+fn BoardView(data: BoardData) -> impl IntoView {
+    let Some(election) = data.election_id else {
+        return view! { <p class="empty">{t("board.no_election")}</p> }.into_any();
+    };
+    let choose = |list: &[(Id, String)], chosen: Option<Id>| {
+        list.iter()
+            .map(|(id, name)| {
+                view! { <option value=id.to_string() selected=chosen == Some(*id)>{name.clone()}</option> }
+            })
+            .collect_view()
+    };
+    let columns = data.columns.clone();
+    view! {
+        <form class="filters card board-filters" method="get" aria-label=t("board.filters")>
+            <div class="field">
+                <label for="board-election">{t("board.election")}</label>
+                <select id="board-election" name="election">
+                    {choose(&data.elections, Some(election))}
+                </select>
+            </div>
+            <div class="field">
+                <label for="board-day">{t("board.day")}</label>
+                <select id="board-day" name="day">
+                    <option value="" selected=data.day.is_none()>{t("board.all_days")}</option>
+                    {data.days.iter().map(|d| view! {
+                        <option value=d.to_string() selected=data.day == Some(*d)>{long_date(*d)}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="board-area">{t("board.area")}</label>
+                <select id="board-area" name="area">
+                    <option value="" selected=data.area.is_none()>{t("board.all_areas")}</option>
+                    {choose(&data.area_choices, data.area)}
+                </select>
+            </div>
+            <div class="field">
+                <label for="board-team">{t("board.team")}</label>
+                <select id="board-team" name="team">
+                    <option value="" selected=data.team.is_none()>{t("board.all_teams")}</option>
+                    {choose(&data.teams, data.team)}
+                </select>
+            </div>
+            <div class="field">
+                <label for="board-task">{t("board.task_type")}</label>
+                <select id="board-task" name="task_type">
+                    <option value="" selected=data.task_type.is_none()>{t("board.all_task_types")}</option>
+                    {choose(&data.task_types, data.task_type)}
+                </select>
+            </div>
+            <div class="field">
+                <label for="board-sort">{t("board.sort")}</label>
+                <select id="board-sort" name="sort">
+                    {[BoardSort::Name, BoardSort::Missing].into_iter().map(|s| view! {
+                        <option value=s.as_str() selected=data.sort == s>{t(&format!("board.sort_{}", s.as_str()))}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <button type="submit" class="btn btn-primary">{t("board.show")}</button>
+        </form>
+        <p class="board-legend">
+            <span class="gap-chip gap-missing">{t("board.legend_missing")}</span>
+            <span class="gap-chip gap-waiting">{t("board.legend_waiting")}</span>
+            <span class="gap-chip gap-full">{t("board.legend_full")}</span>
+            " " {t("board.legend_numbers")}
+        </p>
+        <p class="board-summary" data-testid="board-total">
+            {t_with("board.summary", &[
+                ("open", &data.total.open.to_string()),
+                ("invited", &data.total.invited.to_string()),
+                ("seats", &data.total.total().to_string()),
+            ])}
+        </p>
+        {if data.areas.is_empty() {
+            view! { <p class="empty">{t("board.nothing")}</p> }.into_any()
+        } else {
+            view! {
+                <div class="table-wrap" tabindex="0" role="region" aria-label=t("board.table")>
+                    <table class="data board">
+                        <thead>
+                            <tr>
+                                <th scope="col">{t("board.station")}</th>
+                                {columns.iter().map(|(_, title)| view! { <th scope="col" class="num">{title.clone()}</th> }).collect_view()}
+                                <th scope="col" class="num">{t("board.total")}</th>
+                            </tr>
+                        </thead>
+                        {data.areas.into_iter().map(|area| view! {
+                            <tbody>
+                                <tr class="board-area">
+                                    <th scope="row">{area.area.clone()}</th>
+                                    {area.cells.iter().map(|c| view! { <Cell counts=*c/> }).collect_view()}
+                                    <Cell counts=area.total/>
+                                </tr>
+                                {area.stations.into_iter().map(|s| view! {
+                                    <tr data-station=s.station_id.to_string()>
+                                        <th scope="row">
+                                            <a href=format!("/stations/{}/roster", s.station_id)>{s.station.clone()}</a>
+                                        </th>
+                                        {s.cells.iter().map(|c| view! { <Cell counts=*c/> }).collect_view()}
+                                        <Cell counts=s.total/>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        }).collect_view()}
+                        <tfoot>
+                            <tr>
+                                <th scope="row">{t("board.all")}</th>
+                                {data.cells.iter().map(|c| view! { <Cell counts=*c/> }).collect_view()}
+                                <Cell counts=data.total/>
+                            </tr>
+                        </tfoot>
+                    </table>
+                </div>
+            }.into_any()
+        }}
+        <p class="muted">{t("board.live")} " · " {data.days.first().map(|d| short_date(*d)).unwrap_or_default()}</p>
+    }
+    .into_any()
+}
+
+/// "accepted/invited/seats", coloured by what is missing, with the words
+/// for screen readers.
+#[component]
+fn Cell(counts: SeatCounts) -> impl IntoView {
+    let state = CellState::of(&counts);
+    if state == CellState::Empty {
+        return view! { <td class="num gap-empty"></td> }.into_any();
+    }
+    let words = t_with(
+        "board.cell",
+        &[
+            ("accepted", &counts.accepted.to_string()),
+            ("invited", &counts.invited.to_string()),
+            ("seats", &counts.total().to_string()),
+        ],
+    );
+    view! {
+        <td class=format!("num {}", state.class())>
+            <span aria-hidden="true">{format!("{}/{}/{}", counts.accepted, counts.invited, counts.total())}</span>
+            <span class="visually-hidden">{words}</span>
+        </td>
+    }
+    .into_any()
+}
+
+/// The board's live link: an EventSource on `/board/events` that bumps
+/// `refresh` on every change (and on every reconnect, to catch up).
+mod live {
+    use super::*;
+
+    #[cfg(feature = "hydrate")]
+    pub fn watch(election: Id, refresh: RwSignal<u32>) {
+        use leptos::wasm_bindgen::closure::Closure;
+        use leptos::wasm_bindgen::JsCast;
+        OPEN.with(|open| {
+            let mut open = open.borrow_mut();
+            if open.as_ref().is_some_and(|(id, _)| *id == election) {
+                return;
+            }
+            if let Some((_, old)) = open.take() {
+                old.close();
+            }
+            let Ok(source) =
+                web_sys::EventSource::new(&format!("/board/events?election={election}"))
+            else {
+                return;
+            };
+            let bump = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
+                refresh.try_update(|n| *n += 1);
+            });
+            let _ = source.add_event_listener_with_callback("seats", bump.as_ref().unchecked_ref());
+            bump.forget();
+            *open = Some((election, source));
+        });
+    }
+
+    #[cfg(feature = "hydrate")]
+    thread_local! {
+        static OPEN: std::cell::RefCell<Option<(Id, web_sys::EventSource)>> =
+            const { std::cell::RefCell::new(None) };
+    }
+
+    #[cfg(feature = "hydrate")]
+    pub fn stop() {
+        OPEN.with(|open| {
+            if let Some((_, source)) = open.borrow_mut().take() {
+                source.close();
+            }
+        });
+    }
+
+    #[cfg(not(feature = "hydrate"))]
+    pub fn watch(_election: Id, _refresh: RwSignal<u32>) {}
+
+    #[cfg(not(feature = "hydrate"))]
+    pub fn stop() {}
+}

@@ -1,0 +1,77 @@
+use super::SqliteStorage;
+use crate::storage::db_error;
+use app::domain::board::BoardCount;
+use app::domain::seats::SeatCounts;
+use app::domain::{AppError, Id};
+use app::server::storage::BoardStore;
+use async_trait::async_trait;
+use chrono::NaiveDate;
+
+#[derive(sqlx::FromRow)]
+struct CountRow {
+    area_id: i64,
+    area: String,
+    station_id: i64,
+    station: String,
+    task_type_id: i64,
+    open: i64,
+    invited: i64,
+    accepted: i64,
+}
+
+#[async_trait]
+impl BoardStore for SqliteStorage {
+    async fn board_counts(
+        &self,
+        election_id: Id,
+        day: Option<NaiveDate>,
+        team: Option<Id>,
+    ) -> Result<Vec<BoardCount>, AppError> {
+        let rows: Vec<CountRow> = sqlx::query_as(
+            "SELECT st.area_id, a.name AS area, s.station_id, st.name AS station, s.task_type_id,
+                    sum(s.status = 'open') AS open, sum(s.status = 'invited') AS invited,
+                    sum(s.status = 'accepted') AS accepted
+             FROM seats s
+             JOIN stations st ON st.id = s.station_id
+             JOIN areas a ON a.id = st.area_id
+             WHERE s.election_id = $1 AND ($2 IS NULL OR s.day = $2) AND ($3 IS NULL OR s.team_id = $3)
+             GROUP BY s.station_id, s.task_type_id",
+        )
+        .bind(election_id)
+        .bind(day)
+        .bind(team)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)?;
+        Ok(rows
+            .into_iter()
+            .map(|r| BoardCount {
+                area_id: r.area_id,
+                area: r.area,
+                station_id: r.station_id,
+                station: r.station,
+                task_type_id: r.task_type_id,
+                counts: SeatCounts {
+                    open: r.open,
+                    invited: r.invited,
+                    accepted: r.accepted,
+                },
+            })
+            .collect())
+    }
+
+    async fn election_days(&self, election_id: Id) -> Result<Vec<NaiveDate>, AppError> {
+        sqlx::query_scalar("SELECT DISTINCT day FROM seats WHERE election_id = $1 ORDER BY day")
+            .bind(election_id)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_error)
+    }
+
+    async fn board_versions(&self) -> Result<Vec<(Id, i64)>, AppError> {
+        sqlx::query_as("SELECT election_id, version FROM board_versions")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_error)
+    }
+}

@@ -1,0 +1,138 @@
+//! The gap board: seats per station and task type with totals and filters,
+//! only for those who may see the plan; and its live feed, which tells an
+//! open board of a change within two seconds.
+
+use crate::helpers::client;
+use crate::reminders::election;
+use app::board::BoardData;
+use app::domain::accounts::Role;
+use app::domain::seats::SeatCounts;
+use app::server::storage::TeamStore;
+use reqwest::StatusCode;
+use std::time::Duration;
+
+fn filters<'a>(election: &'a str, team: &'a str, sort: &'a str) -> [(&'a str, &'a str); 6] {
+    [
+        ("election", election),
+        ("day", ""),
+        ("team", team),
+        ("task_type", ""),
+        ("area", ""),
+        ("sort", sort),
+    ]
+}
+
+#[tokio::test]
+async fn the_board_counts_each_station_s_seats_and_filters_them() {
+    let e = election().await;
+    e.invite(e.seats[0], "karen@example.dk", "7").await;
+    let board: BoardData = e.app.ok("board/get", &filters("", "", "missing")).await;
+    assert_eq!(
+        board.election_id,
+        Some(e.election.id),
+        "the active election"
+    );
+    assert_eq!(board.columns.len(), 1);
+    assert_eq!(board.columns[0].1, "Tilforordnet");
+    assert_eq!(board.areas.len(), 1);
+    let row = &board.areas[0].stations[0];
+    assert_eq!(row.station, "Nordskolen");
+    let expected = SeatCounts {
+        open: 1,
+        invited: 1,
+        accepted: 0,
+    };
+    assert_eq!(row.cells[0], expected);
+    assert_eq!(board.areas[0].total, expected);
+    assert_eq!(board.total, expected);
+    assert_eq!(board.days, vec![e.day]);
+
+    // Another team's view of the same election has nothing.
+    let team = e
+        .app
+        .storage
+        .create_team(&app::domain::teams::NewTeam {
+            name: "Andet".into(),
+            short_name: "AND".into(),
+            description: String::new(),
+        })
+        .await
+        .unwrap()
+        .to_string();
+    let election_id = e.election.id.to_string();
+    let other: BoardData = e
+        .app
+        .ok("board/get", &filters(&election_id, &team, ""))
+        .await;
+    assert!(other.areas.is_empty());
+    assert_eq!(other.total.total(), 0);
+
+    // Volunteers and team leaders do not see the board; bad input is named.
+    let (status, _) = e
+        .app
+        .err_with(&e.karen_phone, "board/get", &filters("", "", ""))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, error) = e.app.err("board/get", &filters("x", "", "")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        error,
+        crate::helpers::invalid("election", "error.unknown_choice")
+    );
+}
+
+/// Reads the event stream until `needle` shows up, or fails after `within`.
+async fn wait_for(response: &mut reqwest::Response, needle: &str, within: Duration) -> String {
+    let mut seen = String::new();
+    let found = tokio::time::timeout(within, async {
+        while let Some(chunk) = response.chunk().await.unwrap() {
+            seen.push_str(&String::from_utf8_lossy(&chunk));
+            if seen.contains(needle) {
+                return true;
+            }
+        }
+        false
+    })
+    .await;
+    assert!(matches!(found, Ok(true)), "no {needle:?} in {seen:?}");
+    seen
+}
+
+#[tokio::test]
+async fn an_open_board_hears_of_any_seat_change_within_two_seconds() {
+    let e = election().await;
+    let url = format!("{}/board/events?election={}", e.app.base, e.election.id);
+    let status = client().get(&url).send().await.unwrap().status();
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let status = e.karen_phone.get(&url).send().await.unwrap().status();
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let viewer = e.app.browser_as(Role::ReadOnly).await;
+
+    let mut board = viewer.get(&url).send().await.unwrap();
+    assert_eq!(board.status(), StatusCode::OK);
+    assert_eq!(
+        board.headers()["content-type"].to_str().unwrap(),
+        "text/event-stream"
+    );
+    // On (re)connecting a board is told to catch up.
+    wait_for(
+        &mut board,
+        "event: seats\ndata: hello",
+        Duration::from_secs(2),
+    )
+    .await;
+
+    // Someone else invites a volunteer: the open board hears of it.
+    e.invite(e.seats[0], "karen@example.dk", "7").await;
+    let seen = wait_for(&mut board, "event: seats\ndata: ", Duration::from_secs(2)).await;
+    assert!(!seen.contains("hello"), "{seen}");
+    // And when she answers, again.
+    e.app
+        .ok_with::<()>(
+            &e.karen_phone,
+            "shifts/answer",
+            &[("seat_id", &e.seats[0].to_string()), ("answer", "decline")],
+        )
+        .await;
+    wait_for(&mut board, "event: seats\ndata: ", Duration::from_secs(2)).await;
+}
