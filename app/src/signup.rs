@@ -20,6 +20,7 @@ pub struct TeamLinks {
     pub links: Vec<SignupLink>,
     pub elections: Vec<(Id, String)>,
     /// What a shift link can be narrowed to.
+    pub areas: Vec<(Id, String)>,
     pub stations: Vec<(Id, String)>,
     pub task_types: Vec<(Id, String)>,
     pub public_url: String,
@@ -40,6 +41,13 @@ pub async fn load_team_links(team_id: Id) -> Result<TeamLinks, AppError> {
                 .into_iter()
                 .filter(|e| e.active)
                 .map(|e| (e.id, e.title))
+                .collect(),
+            areas: ctx
+                .storage
+                .list_areas()
+                .await?
+                .into_iter()
+                .map(|a| (a.id, a.name))
                 .collect(),
             stations: ctx
                 .storage
@@ -74,6 +82,7 @@ fn may_share(user: &crate::domain::accounts::CurrentUser, team_id: Id) -> bool {
 pub async fn create_link(
     election_id: Id,
     team_id: Id,
+    #[server(default)] area_id: String,
     station_id: String,
     task_type_id: String,
     day: String,
@@ -83,6 +92,10 @@ pub async fn create_link(
         crate::server::allow(may_share(&user, team_id))?;
         let election = ctx.storage.get_election(election_id).await?;
         ctx.storage.get_team(team_id).await?;
+        let area = crate::elections::optional_id(&area_id)?;
+        if let Some(area) = area {
+            ctx.storage.get_area(area).await?;
+        }
         let station = crate::elections::optional_id(&station_id)?;
         let task = crate::elections::optional_id(&task_type_id)?;
         let day = match day.trim() {
@@ -105,6 +118,7 @@ pub async fn create_link(
             }
         }
         let filters = crate::domain::signup::LinkFilters {
+            areas: area.into_iter().collect(),
             stations: station.into_iter().collect(),
             task_types: task.into_iter().collect(),
             days: day.into_iter().collect(),
@@ -658,6 +672,13 @@ pub fn TeamLinksSection(team_id: Id) -> impl IntoView {
                         </div>
                         <p class="hint">{t("signup.narrow_hint")}</p>
                         <div class="field">
+                            <label for="link-area">{t("signup.only_area")}</label>
+                            <select id="link-area" name="area_id">
+                                <option value="">{t("signup.any_area")}</option>
+                                {d.areas.iter().map(|(id, name)| view! { <option value=id.to_string()>{name.clone()}</option> }).collect_view()}
+                            </select>
+                        </div>
+                        <div class="field">
                             <label for="link-station">{t("signup.only_station")}</label>
                             <select id="link-station" name="station_id">
                                 <option value="">{t("signup.any_station")}</option>
@@ -695,6 +716,7 @@ fn link_summary(filters: &crate::domain::signup::LinkFilters, d: &TeamLinks) -> 
             .unwrap_or_default()
     };
     let mut parts: Vec<String> = Vec::new();
+    parts.extend(filters.areas.iter().map(|id| name(&d.areas, id)));
     parts.extend(filters.stations.iter().map(|id| name(&d.stations, id)));
     parts.extend(filters.task_types.iter().map(|id| name(&d.task_types, id)));
     parts.extend(filters.days.iter().map(|day| long_date(*day)));

@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LinkFilters {
     #[serde(default)]
+    pub areas: Vec<Id>,
+    #[serde(default)]
     pub stations: Vec<Id>,
     #[serde(default)]
     pub task_types: Vec<Id>,
@@ -17,11 +19,17 @@ pub struct LinkFilters {
 
 impl LinkFilters {
     pub fn is_team_link(&self) -> bool {
-        self.stations.is_empty() && self.task_types.is_empty() && self.days.is_empty()
+        self.areas.is_empty()
+            && self.stations.is_empty()
+            && self.task_types.is_empty()
+            && self.days.is_empty()
     }
 
-    pub fn allows(&self, station: Id, task_type: Id, day: NaiveDate) -> bool {
-        (self.stations.is_empty() || self.stations.contains(&station))
+    /// Whether a seat of `task_type` at `station` (in `area`) on `day` is
+    /// one the link offers.
+    pub fn allows(&self, area: Id, station: Id, task_type: Id, day: NaiveDate) -> bool {
+        (self.areas.is_empty() || self.areas.contains(&area))
+            && (self.stations.is_empty() || self.stations.contains(&station))
             && (self.task_types.is_empty() || self.task_types.contains(&task_type))
             && (self.days.is_empty() || self.days.contains(&day))
     }
@@ -97,12 +105,18 @@ mod tests {
     fn empty_filters_make_a_team_link_that_allows_everything() {
         let f = LinkFilters::default();
         assert!(f.is_team_link());
-        assert!(f.allows(1, 2, NaiveDate::from_ymd_opt(2027, 5, 4).unwrap()));
+        assert!(f.allows(9, 1, 2, NaiveDate::from_ymd_opt(2027, 5, 4).unwrap()));
         let f = LinkFilters {
             stations: vec![1],
             ..Default::default()
         };
         assert!(!f.is_team_link());
-        assert!(!f.allows(2, 2, NaiveDate::from_ymd_opt(2027, 5, 4).unwrap()));
+        assert!(!f.allows(9, 2, 2, NaiveDate::from_ymd_opt(2027, 5, 4).unwrap()));
+        let f = LinkFilters {
+            areas: vec![3],
+            ..Default::default()
+        };
+        assert!(f.allows(3, 2, 2, NaiveDate::from_ymd_opt(2027, 5, 4).unwrap()));
+        assert!(!f.allows(4, 2, 2, NaiveDate::from_ymd_opt(2027, 5, 4).unwrap()));
     }
 }

@@ -285,3 +285,49 @@ async fn two_hundred_people_tapping_at_once_fill_five_seats_exactly() {
         "full, with only the standby queue left"
     );
 }
+
+#[tokio::test]
+async fn a_shift_link_narrowed_to_an_area_offers_only_its_stations() {
+    let (e, cell, leader) = with_seats(1).await;
+    let other_area = crate::setup::make_area(&e.app, "Syd").await.id.to_string();
+    let teams: Vec<app::domain::teams::Team> = e.app.ok("teams/list", &[]).await;
+    let team_id = teams[0].id.to_string();
+    let election_id = cell.election_id.to_string();
+    for area in [cell.area_id.to_string(), other_area.clone()] {
+        e.app
+            .ok_with::<()>(
+                &leader,
+                "signup/create",
+                &[
+                    ("election_id", &election_id),
+                    ("team_id", &team_id),
+                    ("area_id", &area),
+                    ("station_id", ""),
+                    ("task_type_id", ""),
+                    ("day", ""),
+                ],
+            )
+            .await;
+    }
+    let links: TeamLinks = e
+        .app
+        .ok_with(&leader, "signup/list", &[("team_id", &team_id)])
+        .await;
+    // Newest first: the other area's link, then Nord's.
+    assert_eq!(
+        links.links[0].filters.areas,
+        vec![other_area.parse::<i64>().unwrap()]
+    );
+    let elsewhere = &links.links[0].token;
+    let here = &links.links[1].token;
+    let open: JoinData = e.app.ok("signup/open", &[("token", here)]).await;
+    assert_eq!(open.cells.len(), 1);
+    assert!(!open.team_link);
+    let open: JoinData = e.app.ok("signup/open", &[("token", elsewhere)]).await;
+    assert!(open.cells.is_empty());
+    // A seat outside the link's area cannot be taken through it.
+    let form = take_form(elsewhere, &cell);
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let (status, _) = e.app.err_with(&e.karen_phone, "signup/take", &pairs).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}

@@ -118,17 +118,20 @@ async fn allowed_shift(
     l: &SignupLink,
     cell: CellChoice,
 ) -> Result<Shift, AppError> {
-    let times: Option<(NaiveTime, NaiveTime, bool)> =
-        sqlx::query_as("SELECT start_time, end_time, trusted FROM task_types WHERE id = $1")
-            .bind(cell.task_type_id)
-            .fetch_optional(&mut **tx)
-            .await
-            .map_err(db_error)?;
-    let (start, end, trusted) = times.ok_or(AppError::NotFound)?;
+    let times: Option<(NaiveTime, NaiveTime, bool, Id)> = sqlx::query_as(
+        "SELECT t.start_time, t.end_time, t.trusted, st.area_id FROM task_types t, stations st
+         WHERE t.id = $1 AND st.id = $2",
+    )
+    .bind(cell.task_type_id)
+    .bind(cell.station_id)
+    .fetch_optional(&mut **tx)
+    .await
+    .map_err(db_error)?;
+    let (start, end, trusted, area) = times.ok_or(AppError::NotFound)?;
     if trusted
         || !l
             .filters
-            .allows(cell.station_id, cell.task_type_id, cell.day)
+            .allows(area, cell.station_id, cell.task_type_id, cell.day)
     {
         return Err(AppError::NotFound);
     }
@@ -232,6 +235,7 @@ impl SignupStore for SqliteStorage {
              JOIN stations st ON st.id = s.station_id
              JOIN task_types t ON t.id = s.task_type_id
              WHERE s.election_id = $1 AND s.team_id = $2 AND t.trusted = 0 AND s.day >= $6
+               AND ($8 = '[]' OR st.area_id IN (SELECT value FROM json_each($8)))
                AND ($3 = '[]' OR s.station_id IN (SELECT value FROM json_each($3)))
                AND ($4 = '[]' OR s.task_type_id IN (SELECT value FROM json_each($4)))
                AND ($5 = '[]' OR s.day IN (SELECT value FROM json_each($5)))
@@ -245,6 +249,7 @@ impl SignupStore for SqliteStorage {
         .bind(serde_json::to_string(&l.filters.days).unwrap_or_default())
         .bind(from)
         .bind(volunteer)
+        .bind(serde_json::to_string(&l.filters.areas).unwrap_or_default())
         .fetch_all(&self.pool)
         .await
         .map_err(db_error)?;
