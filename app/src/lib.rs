@@ -12,6 +12,7 @@ pub mod server;
 pub mod audit;
 pub mod auth;
 pub mod board;
+pub mod candidates;
 pub mod elections;
 pub mod home;
 pub mod newcomers;
@@ -125,6 +126,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/privacy") view=newcomers::PrivacyPage ssr=SsrMode::Async/>
                     <Route path=path!("/profile/email/:token") view=profile::ConfirmEmailPage ssr=SsrMode::Async/>
                     <Route path=path!("/board") view=board::BoardPage/>
+                    <Route path=path!("/seats/:id/candidates") view=candidates::CandidatesPage/>
                     <Route path=path!("/elections") view=elections::ElectionsPage/>
                     <Route path=path!("/elections/new") view=elections::ElectionFormPage/>
                     <Route path=path!("/elections/:id") view=elections::ElectionFormPage/>

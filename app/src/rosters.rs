@@ -190,6 +190,9 @@ fn RosterItem(line: RosterLine, can_invite: bool) -> impl IntoView {
                 None => view! { <p class="muted">{t("rosters.open_seat")}</p> }.into_any(),
             }}
             {(open && can_invite).then(|| view! {
+                <p><a class="btn btn-primary btn-small" href=format!("/seats/{seat}/candidates")>
+                    {t("candidates.find")}<span class="visually-hidden">" – " {line.task_type.clone()} " " {long_date(line.day)}</span>
+                </a></p>
                 <details class="invite">
                     <summary class="btn btn-secondary btn-small">
                         {t("shifts.invite")}<span class="visually-hidden">" – " {line.task_type.clone()} " " {long_date(line.day)}</span>

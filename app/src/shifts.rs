@@ -16,9 +16,8 @@ pub async fn invite_to_seat(
     respond_days: String,
 ) -> Result<(), AppError> {
     crate::server::guarded(async move {
-        use crate::domain::notifications::MessageKind;
         let (ctx, user) = crate::server::require_area_planner().await?;
-        let mut seat = ctx.storage.seat_details(seat_id).await?;
+        let seat = ctx.storage.seat_details(seat_id).await?;
         crate::server::allow(user.can_plan_area(seat.area_id))?;
         let email = crate::domain::volunteers::EmailAddress::parse("email", &email)?;
         let days =
@@ -37,33 +36,46 @@ pub async fn invite_to_seat(
             seat.day,
         )
         .await?;
-        let now = ctx.now();
-        let respond_by = now + days * 86_400;
-        seat.volunteer_id = Some(volunteer_id);
-        seat.volunteer_name = Some(volunteer.name);
-        seat.volunteer_language = Some(volunteer.language.as_str().to_string());
-        seat.respond_by = Some(respond_by);
-        let message = seat_message(
-            &ctx.settings.public_url,
-            &seat,
-            MessageKind::Invitation,
-            &format!("{now}"),
-        );
-        ctx.storage
-            .fill_seat(
-                seat_id,
-                volunteer_id,
-                crate::domain::seats::SeatStatus::Invited,
-                Some(respond_by),
-                now,
-                Some(&message),
-            )
-            .await?;
+        let station = seat.station_id;
+        invite(&ctx, seat, &volunteer, ctx.now() + days * 86_400).await?;
         (ctx.wake_outbox)();
-        crate::server::redirect_to(&format!("/stations/{}/roster", seat.station_id));
+        crate::server::redirect_to(&format!("/stations/{station}/roster"));
         Ok(())
     })
     .await
+}
+
+/// Invites `volunteer` to an open seat with the answer due by `respond_by`,
+/// the invitation message written with it. Eligibility is the caller's.
+#[cfg(feature = "ssr")]
+pub async fn invite(
+    ctx: &crate::server::ServerContext,
+    mut seat: crate::domain::seats::SeatDetails,
+    volunteer: &crate::domain::volunteers::Volunteer,
+    respond_by: i64,
+) -> Result<(), AppError> {
+    use crate::domain::notifications::MessageKind;
+    let now = ctx.now();
+    seat.volunteer_id = Some(volunteer.id);
+    seat.volunteer_name = Some(volunteer.name.clone());
+    seat.volunteer_language = Some(volunteer.language.as_str().to_string());
+    seat.respond_by = Some(respond_by);
+    let message = seat_message(
+        &ctx.settings.public_url,
+        &seat,
+        MessageKind::Invitation,
+        &format!("{now}"),
+    );
+    ctx.storage
+        .fill_seat(
+            seat.seat_id,
+            volunteer.id,
+            crate::domain::seats::SeatStatus::Invited,
+            Some(respond_by),
+            now,
+            Some(&message),
+        )
+        .await
 }
 
 /// The signed-in volunteer answers an invitation: "accept" or "decline".

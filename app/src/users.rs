@@ -40,6 +40,10 @@ pub async fn invite_user(email: String, name: String, role: String) -> Result<()
             .storage
             .ensure_user_with_role(email.as_str(), &name, role)
             .await?;
+        // A volunteer the office already knows gets their own record.
+        if let Some(volunteer) = ctx.storage.find_volunteer_by_email(email.as_str()).await? {
+            ctx.storage.link_volunteer(user_id, volunteer).await?;
+        }
         crate::auth::send_sign_in_link(
             &ctx,
             user_id,

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { adminSignInLink, checkA11y, expectNoHorizontalScroll, signInWithLink } from './helpers';
+import { adminSignInLink, checkA11y, expectNoHorizontalScroll, latestMailTo, signInLinkIn, signInWithLink } from './helpers';
 
 const tablet = { viewport: { width: 1024, height: 768 }, hasTouch: true };
 
@@ -49,4 +49,47 @@ test('two coordinators on two tablets: a change on one shows on the other board 
   await expect(a.getByLabel('Dag', { exact: true })).toHaveValue('2027-05-04');
   await a.context().close();
   await b.context().close();
+});
+
+test('a coordinator fills a gap with the top-ranked candidate, who accepts on the phone', async ({ browser }, info) => {
+  const admin = await (await browser.newContext(tablet)).newPage();
+  await signInWithLink(admin, adminSignInLink(`huller-${info.project.name}@example.dk`));
+  // Each project its own station, so the two runs do not meet.
+  await admin.goto(`/stations/${info.project.name === 'phone' ? 20 : 21}/roster`);
+  const station = (await admin.getByRole('heading', { level: 1 }).textContent())!.replace('Vagtplan for ', '');
+  const open = admin.locator('.roster-line').filter({ hasText: 'Ledig plads' }).first();
+  await open.getByRole('link', { name: /Find kandidater/ }).click();
+  await expect(admin.getByRole('heading', { level: 1 })).toContainText('Find en til');
+  await admin.locator('body[data-hydrated="true"]').waitFor();
+  await checkA11y(admin, 'candidates');
+  const best = admin.locator('.candidates .roster-line').first();
+  await expect(best.getByRole('checkbox')).toBeChecked();
+  const id = await best.getByRole('checkbox').getAttribute('value');
+  const name = (await best.locator('label strong').textContent())!;
+  await admin.getByRole('button', { name: 'Invitér de valgte' }).click();
+  await expect(admin.getByRole('heading', { level: 1 })).toContainText('Vagtplan for');
+  await expect(admin.locator('.roster-line').filter({ hasText: name }).first()).toContainText('Inviteret');
+
+  // The office gives them an account; they answer on their phone.
+  await admin.goto(`/volunteers/${id}`);
+  const email = (await admin.locator('a[href^="mailto:"]').first().getAttribute('href'))!.replace('mailto:', '');
+  await admin.goto('/admin/users');
+  await admin.locator('body[data-hydrated="true"]').waitFor();
+  await admin.getByLabel('Navn', { exact: true }).fill(name);
+  await admin.getByLabel('E-mail', { exact: true }).fill(email);
+  await admin.getByLabel('Rolle', { exact: true }).selectOption({ label: 'Frivillig' });
+  await admin.getByRole('button', { name: 'Send invitation' }).click();
+  await expect(admin.getByRole('status')).toHaveText('Invitationen er sendt.');
+
+  const phone = await (await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true })).newPage();
+  await phone.goto(signInLinkIn(await latestMailTo(email)));
+  await phone.getByRole('button', { name: 'Log ind nu' }).click();
+  await phone.getByRole('link', { name: 'Mine vagter' }).click();
+  const invited = phone.locator('.roster-line').filter({ hasText: station }).filter({ hasText: 'Inviteret' });
+  await expect(invited).toHaveCount(1);
+  const seat = (await invited.getAttribute('id'))!;
+  await invited.getByRole('button', { name: 'Ja tak' }).click();
+  await expect(phone.locator(`#${seat}`)).toContainText('Accepteret');
+  await phone.context().close();
+  await admin.context().close();
 });

@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod audit;
 pub mod board;
 pub mod calendar;
+pub mod candidates;
 pub mod elections;
 pub mod error;
 pub mod forms;

@@ -26,6 +26,7 @@ pub struct SeatDetails {
     pub task_type_id: Id,
     pub task_type: String,
     pub task_description: String,
+    pub team_id: Id,
     pub team: String,
     pub latitude: Option<f64>,
     pub longitude: Option<f64>,

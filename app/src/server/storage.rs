@@ -220,6 +220,14 @@ pub trait SeatStore: Send + Sync {
     ) -> AppResult<()>;
     /// The seats a person holds in any election, by day.
     async fn volunteer_shifts(&self, volunteer_id: Id) -> AppResult<Vec<PersonShift>>;
+    /// People who might take an open seat, best first (its standby queue,
+    /// its team, nearest postal code): not anonymised, not on the seat's
+    /// cell already, and not having declined this seat; at most `limit`.
+    async fn candidate_pool(
+        &self,
+        seat_id: Id,
+        limit: i64,
+    ) -> AppResult<Vec<crate::domain::candidates::PoolEntry>>;
 }
 
 #[async_trait]

@@ -304,6 +304,12 @@ const MATRIX: &[(&str, Who, Form)] = &[
     ),
     ("profile/email", Who::Volunteer, &[("email", "x")]),
     ("profile/email_confirm", Who::Anyone, &[("token", "x")]),
+    ("candidates/list", Who::Planner, &[("seat_id", NO_ID)]),
+    (
+        "candidates/invite",
+        Who::Planner,
+        &[("seat_id", NO_ID), ("respond_days", "3")],
+    ),
     ("profile/get", Who::Volunteer, &[]),
     ("profile/data", Who::Volunteer, &[]),
     (

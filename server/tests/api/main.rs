@@ -5,6 +5,7 @@ mod audit;
 mod auth;
 mod authorization;
 mod board;
+mod candidates;
 mod helpers;
 mod my_shifts;
 mod newcomers;

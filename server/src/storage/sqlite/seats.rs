@@ -1,6 +1,7 @@
 use super::notifications::enqueue_in;
 use super::{now, SqliteStorage};
 use crate::storage::db_error;
+use app::domain::candidates::{postal_distance, Candidate, PoolEntry};
 use app::domain::elections::Reminders;
 use app::domain::rosters::{Contact, PersonShift, RosterLine};
 use app::domain::seats::{
@@ -12,6 +13,22 @@ use app::domain::{AppError, Id};
 use app::server::storage::{NewMessage, SeatStore};
 use async_trait::async_trait;
 use chrono::{NaiveDate, NaiveTime};
+
+#[derive(sqlx::FromRow)]
+struct PoolRow {
+    id: i64,
+    name: String,
+    postal_code: String,
+    city: String,
+    birth_date: NaiveDate,
+    municipality_code: String,
+    citizenship: String,
+    under_guardianship: bool,
+    station_postal_code: String,
+    standby_place: Option<i64>,
+    team_member: bool,
+    day: NaiveDate,
+}
 
 #[derive(sqlx::FromRow)]
 struct CellRow {
@@ -88,6 +105,7 @@ pub(crate) struct DetailsRow {
     task_type_id: i64,
     task_type: String,
     task_description: String,
+    team_id: i64,
     team: String,
     latitude: Option<f64>,
     longitude: Option<f64>,
@@ -108,7 +126,7 @@ pub(crate) const DETAILS_SELECT: &str =
         e.morning_reminder, s.station_id, st.area_id, st.name AS station_name,
         st.address || ', ' || st.postal_code || ' ' || st.city AS address,
         s.day, t.start_time, t.end_time, s.task_type_id, t.title AS task_type,
-        t.description AS task_description, tm.name AS team, st.latitude, st.longitude, t.payment_dkk,
+        t.description AS task_description, s.team_id, tm.name AS team, st.latitude, st.longitude, t.payment_dkk,
         t.reminders AS task_reminders, s.status, s.volunteer_id, v.name AS volunteer_name,
         v.language AS volunteer_language, s.invited_at, s.respond_by
     FROM seats s
@@ -141,6 +159,7 @@ impl DetailsRow {
             task_type_id: self.task_type_id,
             task_type: self.task_type,
             task_description: self.task_description,
+            team_id: self.team_id,
             team: self.team,
             latitude: self.latitude,
             longitude: self.longitude,
@@ -638,6 +657,81 @@ impl SeatStore for SqliteStorage {
                     phone: r.phone,
                     email: r.email,
                 }),
+            })
+            .collect())
+    }
+
+    async fn candidate_pool(&self, seat_id: Id, limit: i64) -> Result<Vec<PoolEntry>, AppError> {
+        let rows: Vec<PoolRow> = sqlx::query_as(
+            "SELECT v.id, v.name, v.postal_code, v.city, v.birth_date, v.municipality_code,
+                    v.citizenship, v.under_guardianship, st.postal_code AS station_postal_code,
+                    CASE WHEN q.id IS NULL THEN NULL ELSE
+                        (SELECT count(*) FROM standby q2 WHERE q2.election_id = q.election_id
+                            AND q2.station_id = q.station_id AND q2.day = q.day
+                            AND q2.team_id = q.team_id AND q2.task_type_id = q.task_type_id
+                            AND q2.id <= q.id) END AS standby_place,
+                    tm.volunteer_id IS NOT NULL AS team_member, s.day
+             FROM seats s
+             JOIN stations st ON st.id = s.station_id
+             CROSS JOIN volunteers v
+             LEFT JOIN standby q ON q.volunteer_id = v.id AND q.election_id = s.election_id
+                AND q.station_id = s.station_id AND q.day = s.day AND q.team_id = s.team_id
+                AND q.task_type_id = s.task_type_id
+             LEFT JOIN team_members tm ON tm.team_id = s.team_id AND tm.volunteer_id = v.id
+             WHERE s.id = $1 AND v.anonymised_at IS NULL
+               AND NOT EXISTS (SELECT 1 FROM seat_history h WHERE h.seat_id = s.id
+                                 AND h.volunteer_id = v.id AND h.event = 'declined')
+               AND NOT EXISTS (SELECT 1 FROM seats o WHERE o.volunteer_id = v.id
+                                 AND o.election_id = s.election_id AND o.station_id = s.station_id
+                                 AND o.day = s.day AND o.task_type_id = s.task_type_id)
+             ORDER BY q.id IS NULL, q.id, tm.volunteer_id IS NULL,
+                      abs(CAST(v.postal_code AS INTEGER) - CAST(st.postal_code AS INTEGER)), v.name
+             LIMIT $2",
+        )
+        .bind(seat_id)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)?;
+        let Some(day) = rows.first().map(|r| r.day) else {
+            return Ok(Vec::new());
+        };
+        let ids: Vec<Id> = rows.iter().map(|r| r.id).collect();
+        let shifts: Vec<(Id, NaiveDate, NaiveTime, NaiveTime)> = sqlx::query_as(
+            "SELECT o.volunteer_id, o.day, t.start_time, t.end_time FROM seats o
+             JOIN task_types t ON t.id = o.task_type_id
+             WHERE o.volunteer_id IN (SELECT value FROM json_each($1)) AND o.day BETWEEN $2 AND $3",
+        )
+        .bind(serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into()))
+        .bind(day - chrono::Duration::days(1))
+        .bind(day + chrono::Duration::days(1))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|r| {
+                let citizenship = app::domain::volunteers::Citizenship::parse(&r.citizenship)?;
+                Some(PoolEntry {
+                    nearby: shifts
+                        .iter()
+                        .filter(|(v, ..)| *v == r.id)
+                        .map(|(_, d, s, e)| Shift::new(*d, *s, *e))
+                        .collect(),
+                    candidate: Candidate {
+                        volunteer_id: r.id,
+                        distance: postal_distance(&r.postal_code, &r.station_postal_code),
+                        name: r.name,
+                        postal_code: r.postal_code,
+                        city: r.city,
+                        standby_place: r.standby_place,
+                        team_member: r.team_member,
+                    },
+                    birth_date: r.birth_date,
+                    municipality_code: r.municipality_code,
+                    citizenship,
+                    under_guardianship: r.under_guardianship,
+                })
             })
             .collect())
     }

@@ -1,0 +1,233 @@
+//! Filling a gap from an open seat: the people who could take it, ranked
+//! (standby queue, team, nearest), and inviting one — or several, for
+//! several open seats of the same kind — in one go.
+
+use crate::components::{ActionError, Loaded};
+use crate::domain::candidates::Candidate;
+use crate::domain::seats::SeatDetails;
+use crate::domain::{AppError, Id};
+use crate::i18n::{long_date, t, t_with};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use serde::{Deserialize, Serialize};
+
+/// How many candidates the page shows.
+pub const SHOWN: usize = 30;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CandidatesData {
+    pub seat: SeatDetails,
+    /// Open seats of the same station, day, team and task type.
+    pub open_seats: i64,
+    pub candidates: Vec<Candidate>,
+}
+
+/// The seat's open siblings (itself first), for a coordinator of its area.
+#[cfg(feature = "ssr")]
+async fn open_seat(
+    seat_id: Id,
+) -> Result<(crate::server::ServerContext, SeatDetails, Vec<Id>), AppError> {
+    let (ctx, user) = crate::server::require_area_planner().await?;
+    let seat = ctx.storage.seat_details(seat_id).await?;
+    crate::server::allow(user.can_plan_area(seat.area_id))?;
+    if seat.status != crate::domain::seats::SeatStatus::Open {
+        return Err(AppError::refused("seats.taken"));
+    }
+    let mut open = ctx
+        .storage
+        .open_seats(
+            seat.election_id,
+            seat.station_id,
+            seat.day,
+            seat.team_id,
+            seat.task_type_id,
+        )
+        .await?;
+    open.sort_by_key(|id| *id != seat_id);
+    Ok((ctx, seat, open))
+}
+
+#[server(endpoint = "candidates/list")]
+pub async fn load_candidates(seat_id: Id) -> Result<CandidatesData, AppError> {
+    crate::server::guarded(async move {
+        use crate::domain::shifts::{first_overlap, Shift};
+        use crate::domain::volunteers::{check_eligibility, Declaration};
+        let (ctx, seat, open) = open_seat(seat_id).await?;
+        let task = ctx.storage.get_task_type(seat.task_type_id).await?;
+        let election = ctx.storage.get_election(seat.election_id).await?;
+        let rules = ctx
+            .storage
+            .get_election_type(election.election_type_id)
+            .await?
+            .rules;
+        let shift = Shift::new(seat.day, seat.start_time, seat.end_time);
+        let mut candidates: Vec<Candidate> = ctx
+            .storage
+            .candidate_pool(seat_id, 400)
+            .await?
+            .into_iter()
+            .filter(|p| first_overlap(&shift, &p.nearby).is_none())
+            .filter(|p| {
+                task.eligibility_checks_off
+                    || check_eligibility(
+                        &rules,
+                        &Declaration {
+                            birth_date: p.birth_date,
+                            municipality_code: &p.municipality_code,
+                            citizenship: p.citizenship,
+                            under_guardianship: p.under_guardianship,
+                        },
+                        seat.day,
+                        &ctx.settings.municipality_code,
+                    )
+                    .is_ok()
+            })
+            .map(|p| p.candidate)
+            .collect();
+        crate::domain::candidates::rank(&mut candidates);
+        candidates.truncate(SHOWN);
+        Ok(CandidatesData {
+            open_seats: open.len() as i64,
+            seat,
+            candidates,
+        })
+    })
+    .await
+}
+
+/// Invites the chosen people to the seat and, one each, to the other open
+/// seats of its kind, with the answer due in `respond_days`. Everyone is
+/// checked before anyone is invited.
+#[server(endpoint = "candidates/invite")]
+pub async fn invite_candidates(
+    seat_id: Id,
+    #[server(default)] volunteers: Vec<String>,
+    respond_days: String,
+) -> Result<(), AppError> {
+    crate::server::guarded(async move {
+        let (ctx, seat, open) = open_seat(seat_id).await?;
+        let days = crate::domain::forms::int_in(
+            "respond_days",
+            &respond_days,
+            1,
+            crate::shifts::MAX_RESPOND_DAYS,
+        )?;
+        let mut chosen = Vec::new();
+        for raw in &volunteers {
+            let id = crate::domain::forms::id("volunteers", raw)?;
+            if !chosen.contains(&id) {
+                chosen.push(id);
+            }
+        }
+        if chosen.is_empty() {
+            return Err(AppError::invalid("volunteers", "candidates.choose_someone"));
+        }
+        if chosen.len() > open.len() {
+            return Err(AppError::Refused {
+                key: "candidates.too_many".into(),
+                arg: Some(open.len().to_string()),
+            });
+        }
+        let mut people = Vec::new();
+        for id in chosen {
+            let volunteer = ctx.storage.get_volunteer(id).await?;
+            crate::shifts::refuse_ineligible(
+                &ctx,
+                &volunteer,
+                seat.election_id,
+                seat.task_type_id,
+                seat.day,
+            )
+            .await?;
+            people.push(volunteer);
+        }
+        let respond_by = ctx.now() + days * 86_400;
+        for (volunteer, seat_id) in people.iter().zip(open) {
+            let seat = ctx.storage.seat_details(seat_id).await?;
+            crate::shifts::invite(&ctx, seat, volunteer, respond_by).await?;
+        }
+        (ctx.wake_outbox)();
+        crate::server::redirect_to(&format!("/stations/{}/roster", seat.station_id));
+        Ok(())
+    })
+    .await
+}
+
+#[component]
+pub fn CandidatesPage() -> impl IntoView {
+    let id = crate::components::route_id("id");
+    let data = Resource::new(id, |id| async move {
+        match id {
+            Some(id) => load_candidates(id).await,
+            None => Err(AppError::NotFound),
+        }
+    });
+    view! {
+        <Loaded resource=data view=|d: CandidatesData| view! { <CandidatesView data=d/> }/>
+    }
+}
+
+#[component]
+fn CandidatesView(data: CandidatesData) -> impl IntoView {
+    let invite = ServerAction::<InviteCandidates>::new();
+    let s = data.seat;
+    let title = t_with(
+        "candidates.title",
+        &[("task", &s.task_type), ("station", &s.station_name)],
+    );
+    view! {
+        <Title text=title.clone()/>
+        <h1>{title}</h1>
+        <p>
+            <strong>{long_date(s.day)} " " {s.start_time.format("%H:%M").to_string()} "–" {s.end_time.format("%H:%M").to_string()}</strong>
+            " · " {s.team.clone()}
+        </p>
+        <p>{t_with("candidates.open", &[("n", &data.open_seats.to_string())])} " "
+            <a href=format!("/stations/{}/roster", s.station_id)>{t("candidates.back")}</a>
+        </p>
+        <ActionError action=invite/>
+        {if data.candidates.is_empty() {
+            view! { <p class="empty">{t("candidates.none")}</p> }.into_any()
+        } else {
+            view! {
+                <ActionForm action=invite>
+                    <input type="hidden" name="seat_id" value=s.seat_id.to_string()/>
+                    <fieldset class="choice-group">
+                        <legend>{t("candidates.choose")}</legend>
+                        <ul class="roster candidates">
+                            {data.candidates.into_iter().enumerate().map(|(n, c)| {
+                                let field = format!("candidate-{}", c.volunteer_id);
+                                view! {
+                                    <li class="card roster-line">
+                                        <div class="field-inline">
+                                            <input type="checkbox" id=field.clone() name="volunteers[]"
+                                                value=c.volunteer_id.to_string() checked=n == 0/>
+                                            <label for=field>
+                                                <strong>{c.name.clone()}</strong>
+                                                " · " {c.postal_code.clone()} " " {c.city.clone()}
+                                            </label>
+                                        </div>
+                                        <p class="candidate-why">
+                                            {c.standby_place.map(|p| view! {
+                                                <span class="badge badge-invited">{t_with("standby.badge", &[("n", &p.to_string())])}</span>
+                                            })}
+                                            {c.team_member.then(|| view! {
+                                                <span class="badge badge-accepted">{t("candidates.on_team")}</span>
+                                            })}
+                                            " " <a href=format!("/volunteers/{}", c.volunteer_id)>{t("candidates.profile")}<span class="visually-hidden">" " {c.name.clone()}</span></a>
+                                        </p>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    </fieldset>
+                    <div class="field">
+                        <label for="candidates-days">{t("shifts.respond_days")}</label>
+                        <input id="candidates-days" name="respond_days" type="number" min="1" max="30" value="3" required=true/>
+                    </div>
+                    <button type="submit" class="btn btn-primary">{t("candidates.invite")}</button>
+                </ActionForm>
+            }.into_any()
+        }}
+    }
+}

@@ -1,0 +1,136 @@
+//! Filling a gap: the candidates for an open seat are the people who may
+//! take it — ranked with the seat's team first, then the nearest — and
+//! several are invited to several open seats in one go.
+
+use crate::signup::with_seats;
+use crate::storage::volunteer;
+use app::candidates::CandidatesData;
+use app::domain::seats::SeatStatus;
+use app::domain::AppError;
+use app::server::storage::{SeatStore, TeamStore, VolunteerStore};
+use chrono::{Datelike, Duration};
+
+#[tokio::test]
+async fn candidates_are_the_eligible_and_free_ranked_team_first_then_nearest() {
+    let (e, cell, _leader) = with_seats(3).await;
+    let seat = cell.seat_id.to_string();
+    let person = |email: &str, postal: &str| {
+        let mut v = volunteer(email);
+        v.name = email.split('@').next().unwrap().to_string();
+        v.postal_code = postal.into();
+        v
+    };
+    let s = &e.app.storage;
+    let near = s
+        .create_volunteer(&person("naer@example.dk", "4210"))
+        .await
+        .unwrap();
+    let far = s
+        .create_volunteer(&person("fjern@example.dk", "9000"))
+        .await
+        .unwrap();
+    let team = s
+        .create_volunteer(&person("hold@example.dk", "8000"))
+        .await
+        .unwrap();
+    s.add_team_member(cell.team_id, team, false).await.unwrap();
+    // Turns 18 the day after the shift: not eligible.
+    let mut young = person("ung@example.dk", "4200");
+    let birthday = cell.day + Duration::days(1);
+    young.birth_date = birthday.with_year(birthday.year() - 18).unwrap();
+    let young = s.create_volunteer(&young).await.unwrap();
+    // Said no to this very seat before.
+    let declined = s
+        .create_volunteer(&person("nej@example.dk", "4200"))
+        .await
+        .unwrap();
+    e.invite(cell.seat_id, "nej@example.dk", "3").await;
+    s.answer_invitation(
+        cell.seat_id,
+        declined,
+        false,
+        "",
+        chrono::Utc::now().timestamp(),
+        None,
+    )
+    .await
+    .unwrap();
+
+    let data: CandidatesData = e.app.ok("candidates/list", &[("seat_id", &seat)]).await;
+    assert_eq!(data.open_seats, 3);
+    let ids: Vec<i64> = data.candidates.iter().map(|c| c.volunteer_id).collect();
+    assert_eq!(ids[0], team, "the team's member first");
+    let at = |id| ids.iter().position(|x| *x == id).unwrap();
+    assert!(at(near) < at(far), "nearer before farther");
+    assert!(!ids.contains(&young), "not eligible on the shift's date");
+    assert!(!ids.contains(&declined), "declined this seat");
+    assert!(data.candidates[0].team_member);
+
+    // Two at once, to two of the three open seats.
+    let (_, error) = e
+        .app
+        .err(
+            "candidates/invite",
+            &[("seat_id", &seat), ("respond_days", "3")],
+        )
+        .await;
+    assert_eq!(
+        error,
+        AppError::invalid("volunteers", "candidates.choose_someone")
+    );
+    e.app
+        .ok::<()>(
+            "candidates/invite",
+            &[
+                ("seat_id", &seat),
+                ("volunteers[]", &team.to_string()),
+                ("volunteers[]", &near.to_string()),
+                ("respond_days", "3"),
+            ],
+        )
+        .await;
+    for id in [team, near] {
+        let seats = s.volunteer_seats(id).await.unwrap();
+        assert_eq!(seats.len(), 1);
+        assert_eq!(seats[0].status, SeatStatus::Invited);
+    }
+    assert_ne!(
+        s.volunteer_seats(team).await.unwrap()[0].seat_id,
+        s.volunteer_seats(near).await.unwrap()[0].seat_id
+    );
+    // One seat is left; the first seat asked for is taken, so ask from the other.
+    let left = s
+        .open_seats(
+            cell.election_id,
+            cell.station_id,
+            cell.day,
+            cell.team_id,
+            cell.task_type_id,
+        )
+        .await
+        .unwrap();
+    assert_eq!(left.len(), 1);
+    let (_, error) = e
+        .app
+        .err(
+            "candidates/invite",
+            &[
+                ("seat_id", &left[0].to_string()),
+                ("volunteers[]", &far.to_string()),
+                ("volunteers[]", &e.ole.to_string()),
+                ("respond_days", "3"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        error,
+        AppError::Refused {
+            key: "candidates.too_many".into(),
+            arg: Some("1".into())
+        }
+    );
+    assert!(
+        s.volunteer_seats(far).await.unwrap().is_empty(),
+        "nobody was invited"
+    );
+}
