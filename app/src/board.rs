@@ -212,6 +212,8 @@ fn BoardView(data: BoardData) -> impl IntoView {
             .collect_view()
     };
     let columns = data.columns.clone();
+    // On a chosen day the board also follows check-in at each station.
+    let attendance = data.day.is_some();
     view! {
         <form class="filters card board-filters" method="get" aria-label=t("board.filters")>
             <div class="field">
@@ -284,6 +286,7 @@ fn BoardView(data: BoardData) -> impl IntoView {
                                 <th scope="col">{t("board.station")}</th>
                                 {columns.iter().map(|(_, title)| view! { <th scope="col" class="num">{title.clone()}</th> }).collect_view()}
                                 <th scope="col" class="num">{t("board.total")}</th>
+                                {attendance.then(|| view! { <th scope="col" class="num">{t("board.present")}</th> })}
                             </tr>
                         </thead>
                         {data.areas.into_iter().map(|area| view! {
@@ -292,14 +295,23 @@ fn BoardView(data: BoardData) -> impl IntoView {
                                     <th scope="row">{area.area.clone()}</th>
                                     {area.cells.iter().map(|c| view! { <Cell counts=*c/> }).collect_view()}
                                     <Cell counts=area.total/>
+                                    {attendance.then(|| view! { <td></td> })}
                                 </tr>
                                 {area.stations.into_iter().map(|s| view! {
-                                    <tr data-station=s.station_id.to_string()>
+                                    <tr data-station=s.station_id.to_string() class:board-alarm={s.no_show > 0}>
                                         <th scope="row">
                                             <a href=format!("/stations/{}/roster", s.station_id)>{s.station.clone()}</a>
                                         </th>
                                         {s.cells.iter().map(|c| view! { <Cell counts=*c/> }).collect_view()}
                                         <Cell counts=s.total/>
+                                        {attendance.then(|| view! {
+                                            <td class="num board-present" data-testid="present">
+                                                {format!("{}/{}", s.present, s.total.accepted)}
+                                                {(s.no_show > 0).then(|| view! {
+                                                    " " <span class="badge badge-open">{t_with("board.no_shows", &[("n", &s.no_show.to_string())])}</span>
+                                                })}
+                                            </td>
+                                        })}
                                     </tr>
                                 }).collect_view()}
                             </tbody>
@@ -309,6 +321,7 @@ fn BoardView(data: BoardData) -> impl IntoView {
                                 <th scope="row">{t("board.all")}</th>
                                 {data.cells.iter().map(|c| view! { <Cell counts=*c/> }).collect_view()}
                                 <Cell counts=data.total/>
+                                {attendance.then(|| view! { <td></td> })}
                             </tr>
                         </tfoot>
                     </table>

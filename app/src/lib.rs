@@ -13,6 +13,7 @@ pub mod audit;
 pub mod auth;
 pub mod board;
 pub mod candidates;
+pub mod checkin;
 pub mod elections;
 pub mod home;
 pub mod newcomers;
@@ -144,6 +145,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/stations/new") view=stations::StationFormPage/>
                     <Route path=path!("/stations/:id") view=stations::StationFormPage/>
                     <Route path=path!("/stations/:id/roster") view=rosters::RosterPage/>
+                    <Route path=path!("/stations/:id/checkin") view=checkin::CheckinPage/>
+                    <Route path=path!("/checkin/:code") view=checkin::CodePage/>
                     <Route path=path!("/my-stations") view=rosters::MyStationsPage/>
                     <Route path=path!("/my-teams") view=teams::MyTeamsPage/>
                     <Route path=path!("/volunteers/:id") view=volunteers::VolunteerPage ssr=SsrMode::Async/>

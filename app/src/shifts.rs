@@ -207,6 +207,8 @@ pub struct MyShift {
     pub can_cancel: bool,
     /// Accepted, and inside the lock period: only the office can help.
     pub locked: bool,
+    /// For an accepted coming shift: the check-in code, and its QR (SVG).
+    pub checkin: Option<(String, String)>,
 }
 
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -230,9 +232,17 @@ pub async fn load_my_shifts() -> Result<MyShifts, AppError> {
         for seat in ctx.storage.volunteer_seats(volunteer_id).await? {
             let accepted = seat.status == crate::domain::seats::SeatStatus::Accepted;
             let open = crate::domain::elections::may_self_cancel(seat.day, today, seat.lock_days);
+            let checkin = if accepted && seat.day >= today {
+                let code = crate::checkin::code_for(&ctx, seat.seat_id, volunteer_id).await?;
+                let url = format!("{}/checkin/{code}", ctx.settings.public_url);
+                crate::checkin::qr_svg(&url).map(|svg| (code, svg))
+            } else {
+                None
+            };
             let shift = MyShift {
                 can_cancel: accepted && open,
                 locked: accepted && !open,
+                checkin,
                 seat,
             };
             if shift.seat.day >= today {
@@ -402,6 +412,13 @@ fn ShiftCard(shift: MyShift, office: String) -> impl IntoView {
             {invited.then(|| view! {
                 <p>{t_with("myshifts.answer_by", &[("when", &s.respond_by.map(date_time_at).unwrap_or_default())])}</p>
                 <AnswerForms seat_id=s.seat_id/>
+            })}
+            {shift.checkin.clone().map(|(code, svg)| view! {
+                <details class="checkin-qr">
+                    <summary class="btn btn-secondary btn-small">{t("checkin.show_qr")}</summary>
+                    <p class="hint">{t("checkin.qr_explained")}</p>
+                    <div class="qr" data-code=code role="img" aria-label=t("checkin.qr_label") inner_html=svg></div>
+                </details>
             })}
             <p><a class="btn btn-secondary btn-small" href=format!("/calendar/shift/{}", s.seat_id) download="vagt.ics">
                 {t("myshifts.add_to_calendar")}<span class="visually-hidden">" – " {s.task_type.clone()}</span>

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { adminSignInLink, checkA11y, expectNoHorizontalScroll, latestMailTo, signInLinkIn, signInWithLink } from './helpers';
+import { adminSignInLink, checkA11y, expectNoHorizontalScroll, latestMailTo, signInByMail, signInLinkIn, signInWithLink } from './helpers';
 
 const tablet = { viewport: { width: 1024, height: 768 }, hasTouch: true };
 
@@ -9,6 +9,7 @@ test('two coordinators on two tablets: a change on one shows on the other board 
   await signInWithLink(a, adminSignInLink(`tavle-a-${info.project.name}@example.dk`));
   await a.getByRole('link', { name: 'Bemanding' }).click();
   await expect(a.getByRole('heading', { level: 1 })).toHaveText('Bemanding');
+  await a.locator('body[data-hydrated="true"]').waitFor();
   await a.getByLabel('Valg', { exact: true }).selectOption({ label: 'Folketingsvalg 2027' });
   await a.getByLabel('Dag', { exact: true }).selectOption({ label: 'tirsdag 4. maj 2027' });
   await a.getByLabel('Rækkefølge').selectOption({ label: 'Flest mangler først' });
@@ -20,7 +21,8 @@ test('two coordinators on two tablets: a change on one shows on the other board 
   await expectNoHorizontalScroll(a);
   await checkA11y(a, 'gap board');
   const row = a.locator('table.board tbody tr[data-station]').filter({ hasText: 'Rådhuset' });
-  const total = row.locator('td').last();
+  // The row's total: the last cell before the check-in column.
+  const total = row.locator('td:not([data-testid=present])').last();
   const before = (await total.locator('span[aria-hidden]').textContent())!;
   const seats = Number(before.split('/')[2]);
 
@@ -41,7 +43,7 @@ test('two coordinators on two tablets: a change on one shows on the other board 
 
   // A's board shows it without a reload, within two seconds.
   await expect(total.locator('span[aria-hidden]')).toHaveText(new RegExp(`/${seats + 1}$`), { timeout: 2_000 });
-  await expect(row.locator('td').last()).toHaveClass(/gap-missing/);
+  await expect(total).toHaveClass(/gap-missing/);
 
   // The choice is remembered: the board opens with it again.
   await a.goto('/board');
@@ -90,6 +92,55 @@ test('a coordinator fills a gap with the top-ranked candidate, who accepts on th
   const seat = (await invited.getAttribute('id'))!;
   await invited.getByRole('button', { name: 'Ja tak' }).click();
   await expect(phone.locator(`#${seat}`)).toContainText('Accepteret');
+
+  // On the day, the phone shows a QR code; scanning it opens the check-in.
+  await phone.locator(`#${seat}`).getByText('Vis fremmødekode').click();
+  const qr = phone.locator(`#${seat} .qr`);
+  await expect(qr.locator('svg')).toBeVisible();
+  const code = (await qr.getAttribute('data-code'))!;
+  await admin.goto(`/checkin/${code}`);
+  await expect(admin.getByText(name)).toBeVisible();
+  await admin.getByRole('button', { name: 'Tjek ind nu' }).click();
+  await expect(admin.getByRole('heading', { level: 1 })).toHaveText(`Fremmøde: ${station}`);
+  await expect(admin.locator(`#${seat}`)).toContainText('Mødt');
   await phone.context().close();
   await admin.context().close();
+});
+
+test('the station manager checks people in on the day; the coordinators see it live', async ({ browser }, info) => {
+  const n = info.project.name === 'phone' ? 1 : 2;
+  const manager = await (await browser.newContext(tablet)).newPage();
+  await signInByMail(manager, `valgstyrer.${n}@korsbaek.example`);
+  await manager.goto(`/stations/${n}/checkin?day=2027-05-04`);
+  const station = (await manager.getByRole('heading', { level: 1 }).textContent())!.replace('Fremmøde: ', '');
+  await manager.locator('body[data-hydrated="true"]').waitFor();
+  await checkA11y(manager, 'check-in');
+  await expectNoHorizontalScroll(manager);
+
+  const board = await (await browser.newContext(tablet)).newPage();
+  await signInWithLink(board, adminSignInLink(`fremmoede-${info.project.name}@example.dk`));
+  await board.goto('/board');
+  await board.locator('body[data-hydrated="true"]').waitFor();
+  await board.getByLabel('Valg', { exact: true }).selectOption({ label: 'Folketingsvalg 2027' });
+  await board.getByLabel('Dag', { exact: true }).selectOption({ label: 'tirsdag 4. maj 2027' });
+  await board.getByRole('button', { name: 'Vis' }).click();
+  await board.locator('body[data-hydrated="true"]').waitFor();
+  const present = board.locator(`tr[data-station="${n}"] [data-testid=present]`);
+  await expect(present).toBeVisible();
+  const [arrived, accepted] = (await present.textContent())!.split(' ')[0].split('/').map(Number);
+  expect(board.locator(`tr[data-station="${n}"]`)).toContainText(station);
+
+  const waiting = manager.locator('.roster-line').filter({ hasText: 'Ikke mødt endnu' }).first();
+  const seat = (await waiting.getAttribute('id'))!;
+  await waiting.getByRole('button', { name: /^Mødt/ }).click();
+  await expect(manager.locator(`#${seat}`)).toContainText('Mødt');
+  await expect(present).toHaveText(`${arrived + 1}/${accepted}`, { timeout: 2_000 });
+
+  // Someone who does not come is marked, and the station stands out.
+  const absent = manager.locator('.roster-line').filter({ hasText: 'Ikke mødt endnu' }).first();
+  await absent.getByRole('button', { name: /^Udeblevet/ }).click();
+  await expect(board.locator(`tr[data-station="${n}"]`)).toHaveClass(/board-alarm/, { timeout: 2_000 });
+  await expect(present).toContainText('1 udeblevet');
+  await manager.context().close();
+  await board.context().close();
 });

@@ -15,6 +15,9 @@ pub struct BoardCount {
     pub station: String,
     pub task_type_id: Id,
     pub counts: SeatCounts,
+    /// Of the accepted: marked as arrived (or late), and as no-shows.
+    pub present: i64,
+    pub no_show: i64,
 }
 
 /// How a cell looks: nothing planned, seats nobody holds, answers awaited,
@@ -57,6 +60,9 @@ pub struct StationRow {
     pub station: String,
     pub cells: Vec<SeatCounts>,
     pub total: SeatCounts,
+    /// Check-in: how many of the accepted have arrived, and no-shows.
+    pub present: i64,
+    pub no_show: i64,
 }
 
 /// An area's stations, with totals per column and overall.
@@ -135,6 +141,8 @@ pub fn arrange(counts: &[BoardCount], columns: &[Id], sort: BoardSort) -> Vec<Ar
                     station: c.station.clone(),
                     cells: vec![SeatCounts::default(); columns.len()],
                     total: SeatCounts::default(),
+                    present: 0,
+                    no_show: 0,
                 });
                 let last = area.stations.len() - 1;
                 &mut area.stations[last]
@@ -142,6 +150,8 @@ pub fn arrange(counts: &[BoardCount], columns: &[Id], sort: BoardSort) -> Vec<Ar
         };
         add(&mut row.cells[col], &c.counts);
         add(&mut row.total, &c.counts);
+        row.present += c.present;
+        row.no_show += c.no_show;
         add(&mut area.cells[col], &c.counts);
         add(&mut area.total, &c.counts);
     }
@@ -190,6 +200,8 @@ mod tests {
                 invited: c.1,
                 accepted: c.2,
             },
+            present: 0,
+            no_show: 0,
         }
     }
 

@@ -40,6 +40,8 @@ pub struct RosterLine {
     pub team: String,
     pub status: SeatStatus,
     pub person: Option<Contact>,
+    /// Whether they turned up (accepted seats, on the day).
+    pub attendance: Option<super::seats::Attendance>,
 }
 
 /// A member of a team, with their shifts for that team.

@@ -72,6 +72,36 @@ impl SeatStatus {
     }
 }
 
+/// Whether the person on an accepted seat turned up on the day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Attendance {
+    Arrived,
+    Late,
+    NoShow,
+}
+
+impl Attendance {
+    pub const ALL: [Attendance; 3] = [Self::Arrived, Self::Late, Self::NoShow];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Arrived => "arrived",
+            Self::Late => "late",
+            Self::NoShow => "no_show",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.as_str() == raw)
+    }
+
+    /// Arrived, on time or not.
+    pub fn present(self) -> bool {
+        matches!(self, Self::Arrived | Self::Late)
+    }
+}
+
 /// Counts of seats in one state or another.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SeatCounts {

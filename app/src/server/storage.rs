@@ -220,6 +220,14 @@ pub trait SeatStore: Send + Sync {
     ) -> AppResult<()>;
     /// The seats a person holds in any election, by day.
     async fn volunteer_shifts(&self, volunteer_id: Id) -> AppResult<Vec<PersonShift>>;
+    /// Marks whether the person on an accepted seat turned up (`None`
+    /// clears it). Refused for a seat nobody has accepted.
+    async fn set_attendance(
+        &self,
+        seat_id: Id,
+        attendance: Option<crate::domain::seats::Attendance>,
+        now: i64,
+    ) -> AppResult<()>;
     /// People who might take an open seat, best first (its standby queue,
     /// its team, nearest postal code): not anonymised, not on the seat's
     /// cell already, and not having declined this seat; at most `limit`.

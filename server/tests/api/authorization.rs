@@ -310,6 +310,18 @@ const MATRIX: &[(&str, Who, Form)] = &[
         Who::Planner,
         &[("seat_id", NO_ID), ("respond_days", "3")],
     ),
+    (
+        "checkin/station",
+        Who::Viewer,
+        &[("station_id", NO_ID), ("day", "")],
+    ),
+    (
+        "checkin/mark",
+        Who::Planner,
+        &[("seat_id", NO_ID), ("attendance", "arrived")],
+    ),
+    ("checkin/peek", Who::Planner, &[("code", "1-x")]),
+    ("checkin/code", Who::Planner, &[("code", "1-x")]),
     ("profile/get", Who::Volunteer, &[]),
     ("profile/data", Who::Volunteer, &[]),
     (

@@ -6,6 +6,7 @@ mod auth;
 mod authorization;
 mod board;
 mod candidates;
+mod checkin;
 mod helpers;
 mod my_shifts;
 mod newcomers;

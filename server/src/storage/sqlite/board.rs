@@ -17,6 +17,8 @@ struct CountRow {
     open: i64,
     invited: i64,
     accepted: i64,
+    present: i64,
+    no_show: i64,
 }
 
 #[async_trait]
@@ -30,7 +32,9 @@ impl BoardStore for SqliteStorage {
         let rows: Vec<CountRow> = sqlx::query_as(
             "SELECT st.area_id, a.name AS area, s.station_id, st.name AS station, s.task_type_id,
                     sum(s.status = 'open') AS open, sum(s.status = 'invited') AS invited,
-                    sum(s.status = 'accepted') AS accepted
+                    sum(s.status = 'accepted') AS accepted,
+                    sum(s.attendance IS NOT NULL AND s.attendance IN ('arrived', 'late')) AS present,
+                    sum(s.attendance IS NOT NULL AND s.attendance = 'no_show') AS no_show
              FROM seats s
              JOIN stations st ON st.id = s.station_id
              JOIN areas a ON a.id = st.area_id
@@ -56,6 +60,8 @@ impl BoardStore for SqliteStorage {
                     invited: r.invited,
                     accepted: r.accepted,
                 },
+                present: r.present,
+                no_show: r.no_show,
             })
             .collect())
     }

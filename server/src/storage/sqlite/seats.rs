@@ -5,7 +5,7 @@ use app::domain::candidates::{postal_distance, Candidate, PoolEntry};
 use app::domain::elections::Reminders;
 use app::domain::rosters::{Contact, PersonShift, RosterLine};
 use app::domain::seats::{
-    plan_count_change, SeatCell, SeatCounts, SeatCountsChange, SeatDetails, SeatStatus,
+    plan_count_change, Attendance, SeatCell, SeatCounts, SeatCountsChange, SeatDetails, SeatStatus,
     StationSeats,
 };
 use app::domain::shifts::{first_overlap, Shift};
@@ -225,7 +225,7 @@ pub(crate) async fn release_seat(
     .map_err(db_error)?;
     sqlx::query(
         "UPDATE seats SET status = 'open', volunteer_id = NULL, invited_at = NULL, respond_by = NULL,
-             accepted_at = NULL
+             accepted_at = NULL, attendance = NULL, attendance_at = NULL
          WHERE id = $1",
     )
     .bind(seat_id)
@@ -249,6 +249,7 @@ struct RosterRow {
     name: Option<String>,
     phone: Option<String>,
     email: Option<String>,
+    attendance: Option<String>,
 }
 
 const COUNTS: &str = "sum(s.status = 'open') AS open, sum(s.status = 'invited') AS invited,
@@ -628,7 +629,8 @@ impl SeatStore for SqliteStorage {
     ) -> Result<Vec<RosterLine>, AppError> {
         let rows: Vec<RosterRow> = sqlx::query_as(
             "SELECT s.id AS seat_id, s.day, t.start_time, t.end_time, t.title AS task_type,
-                    tm.name AS team, s.status, v.id AS volunteer_id, v.name, v.phone, v.email
+                    tm.name AS team, s.status, v.id AS volunteer_id, v.name, v.phone, v.email,
+                    s.attendance
              FROM seats s
              JOIN task_types t ON t.id = s.task_type_id
              JOIN teams tm ON tm.id = s.team_id
@@ -651,6 +653,7 @@ impl SeatStore for SqliteStorage {
                 task_type: r.task_type,
                 team: r.team,
                 status: SeatStatus::parse(&r.status).unwrap_or(SeatStatus::Open),
+                attendance: r.attendance.as_deref().and_then(Attendance::parse),
                 person: r.volunteer_id.map(|volunteer_id| Contact {
                     volunteer_id,
                     name: r.name.unwrap_or_default(),
@@ -659,6 +662,35 @@ impl SeatStore for SqliteStorage {
                 }),
             })
             .collect())
+    }
+
+    async fn set_attendance(
+        &self,
+        seat_id: Id,
+        attendance: Option<Attendance>,
+        now: i64,
+    ) -> Result<(), AppError> {
+        let status: Option<String> = sqlx::query_scalar("SELECT status FROM seats WHERE id = $1")
+            .bind(seat_id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_error)?;
+        match status.as_deref() {
+            None => return Err(AppError::NotFound),
+            Some("accepted") => {}
+            Some(_) => return Err(AppError::refused("checkin.not_accepted")),
+        }
+        let result = sqlx::query(
+            "UPDATE seats SET attendance = $2, attendance_at = $3
+             WHERE id = $1 AND status = 'accepted'",
+        )
+        .bind(seat_id)
+        .bind(attendance.map(Attendance::as_str))
+        .bind(attendance.map(|_| now))
+        .execute(&self.pool)
+        .await
+        .map_err(db_error)?;
+        super::one_row(result)
     }
 
     async fn candidate_pool(&self, seat_id: Id, limit: i64) -> Result<Vec<PoolEntry>, AppError> {

@@ -1,0 +1,324 @@
+//! Election day check-in at the station: the station manager taps a name
+//! (arrived, late, no-show) or scans the QR code on the volunteer's phone,
+//! which opens `/checkin/<code>` on the scanning device. The code names the
+//! seat and carries a keyed hash, so it cannot be made up. Every change
+//! shows on the coordinators' live board.
+
+use crate::components::{ActionError, Loaded};
+use crate::domain::rosters::RosterLine;
+use crate::domain::seats::Attendance;
+use crate::domain::{AppError, Id};
+use crate::i18n::{long_date, t, t_with};
+use chrono::NaiveDate;
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_meta::Title;
+use serde::{Deserialize, Serialize};
+
+/// The code a volunteer's QR carries for their seat: `<seat>-<hash>`.
+#[cfg(feature = "ssr")]
+pub async fn code_for(
+    ctx: &crate::server::ServerContext,
+    seat_id: Id,
+    volunteer_id: Id,
+) -> Result<String, AppError> {
+    let key = ctx
+        .storage
+        .server_key("checkin", &(ctx.new_secret)(), ctx.now())
+        .await?;
+    let hash = (ctx.hasher)(&format!("checkin:{key}:{seat_id}:{volunteer_id}"));
+    Ok(format!("{seat_id}-{}", &hash[..hash.len().min(24)]))
+}
+
+/// The seat a code is for, if the code is genuine and the seat still held
+/// (accepted) by the same person.
+#[cfg(feature = "ssr")]
+async fn seat_of(
+    ctx: &crate::server::ServerContext,
+    code: &str,
+) -> Result<crate::domain::seats::SeatDetails, AppError> {
+    let invalid = || AppError::refused("checkin.code_invalid");
+    let (seat, _) = code.trim().split_once('-').ok_or_else(invalid)?;
+    let seat_id: Id = seat.parse().map_err(|_| invalid())?;
+    let seat = ctx
+        .storage
+        .seat_details(seat_id)
+        .await
+        .map_err(|_| invalid())?;
+    let volunteer = seat.volunteer_id.ok_or_else(invalid)?;
+    if seat.status != crate::domain::seats::SeatStatus::Accepted
+        || code_for(ctx, seat_id, volunteer).await? != code.trim()
+    {
+        return Err(invalid());
+    }
+    Ok(seat)
+}
+
+/// Who may check people in at a station: its managers and the coordinators
+/// of its area.
+#[cfg(feature = "ssr")]
+fn may_check_in(user: &crate::domain::accounts::CurrentUser, station: Id, area: Id) -> bool {
+    user.manages_station(station) || user.can_plan_area(area)
+}
+
+/// A station's accepted seats on one day, for checking in.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CheckinData {
+    pub station_id: Id,
+    pub station: String,
+    pub days: Vec<NaiveDate>,
+    pub day: Option<NaiveDate>,
+    pub lines: Vec<RosterLine>,
+    pub can_mark: bool,
+}
+
+#[server(endpoint = "checkin/station")]
+pub async fn load_checkin(station_id: Id, day: String) -> Result<CheckinData, AppError> {
+    crate::server::guarded(async move {
+        // The roster's own checks (and its audit of contact data) apply.
+        let roster = crate::rosters::load_roster(station_id, None).await?;
+        let (ctx, user) = crate::server::require_user().await?;
+        let mut days: Vec<NaiveDate> = roster.lines.iter().map(|l| l.day).collect();
+        days.dedup();
+        let chosen = match day.trim() {
+            "" => {
+                let today = ctx.today();
+                days.iter().find(|d| **d >= today).or(days.last()).copied()
+            }
+            raw => Some(crate::domain::forms::date("day", raw)?),
+        };
+        Ok(CheckinData {
+            can_mark: may_check_in(&user, station_id, roster.station.area_id),
+            station_id,
+            station: roster.station.name,
+            lines: roster
+                .lines
+                .into_iter()
+                .filter(|l| {
+                    Some(l.day) == chosen && l.status == crate::domain::seats::SeatStatus::Accepted
+                })
+                .collect(),
+            days,
+            day: chosen,
+        })
+    })
+    .await
+}
+
+/// The station manager marks a person: "arrived", "late", "no_show", or
+/// "" to clear the mark.
+#[server(endpoint = "checkin/mark")]
+pub async fn mark_attendance(seat_id: Id, attendance: String) -> Result<(), AppError> {
+    crate::server::guarded(async move {
+        let (ctx, user) = crate::server::require_user().await?;
+        crate::server::allow(user.can_plan_somewhere() || !user.stations.is_empty())?;
+        let seat = ctx.storage.seat_details(seat_id).await?;
+        crate::server::allow(may_check_in(&user, seat.station_id, seat.area_id))?;
+        let attendance = match attendance.trim() {
+            "" => None,
+            raw => Some(
+                Attendance::parse(raw)
+                    .ok_or_else(|| AppError::invalid("attendance", "error.unknown_choice"))?,
+            ),
+        };
+        ctx.storage
+            .set_attendance(seat_id, attendance, ctx.now())
+            .await?;
+        crate::server::redirect_to(&format!(
+            "/stations/{}/checkin?day={}#seat-{seat_id}",
+            seat.station_id, seat.day
+        ));
+        Ok(())
+    })
+    .await
+}
+
+/// What a scanned code shows before the tap that checks the person in.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CodeData {
+    pub name: String,
+    pub task_type: String,
+    pub station: String,
+    pub day: NaiveDate,
+    pub start: String,
+}
+
+#[server(endpoint = "checkin/peek")]
+pub async fn peek_code(code: String) -> Result<CodeData, AppError> {
+    crate::server::guarded(async move {
+        let (ctx, user) = crate::server::require_user().await?;
+        crate::server::allow(user.can_plan_somewhere() || !user.stations.is_empty())?;
+        let seat = seat_of(&ctx, &code).await?;
+        crate::server::allow(may_check_in(&user, seat.station_id, seat.area_id))?;
+        Ok(CodeData {
+            name: seat.volunteer_name.unwrap_or_default(),
+            task_type: seat.task_type,
+            station: seat.station_name,
+            day: seat.day,
+            start: seat.start_time.format("%H:%M").to_string(),
+        })
+    })
+    .await
+}
+
+/// Checks in the person whose QR code was scanned.
+#[server(endpoint = "checkin/code")]
+pub async fn check_in_code(code: String) -> Result<(), AppError> {
+    crate::server::guarded(async move {
+        let (ctx, user) = crate::server::require_user().await?;
+        crate::server::allow(user.can_plan_somewhere() || !user.stations.is_empty())?;
+        let seat = seat_of(&ctx, &code).await?;
+        crate::server::allow(may_check_in(&user, seat.station_id, seat.area_id))?;
+        ctx.storage
+            .set_attendance(seat.seat_id, Some(Attendance::Arrived), ctx.now())
+            .await?;
+        crate::server::redirect_to(&format!(
+            "/stations/{}/checkin?day={}#seat-{}",
+            seat.station_id, seat.day, seat.seat_id
+        ));
+        Ok(())
+    })
+    .await
+}
+
+/// The QR code (an SVG) a volunteer shows at the station: the address of
+/// their check-in, which any camera app or scanner opens.
+#[cfg(feature = "ssr")]
+pub fn qr_svg(url: &str) -> Option<String> {
+    use qrcode::render::svg;
+    let code = qrcode::QrCode::new(url.as_bytes()).ok()?;
+    Some(
+        code.render::<svg::Color>()
+            .min_dimensions(200, 200)
+            .dark_color(svg::Color("#000000"))
+            .light_color(svg::Color("#ffffff"))
+            .build(),
+    )
+}
+
+// ---------------------------------------------------------------- pages
+
+#[component]
+pub fn CheckinPage() -> impl IntoView {
+    let id = crate::components::route_id("id");
+    let query = leptos_router::hooks::use_query_map();
+    let data = Resource::new(
+        move || (id(), query.read().get("day").unwrap_or_default()),
+        |(id, day)| async move {
+            match id {
+                Some(id) => load_checkin(id, day).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
+    view! { <Loaded resource=data view=|d: CheckinData| view! { <CheckinView data=d/> }/> }
+}
+
+#[component]
+fn CheckinView(data: CheckinData) -> impl IntoView {
+    let title = t_with("checkin.title", &[("station", &data.station)]);
+    let present = data
+        .lines
+        .iter()
+        .filter(|l| l.attendance.is_some_and(Attendance::present))
+        .count();
+    let station = data.station_id;
+    view! {
+        <Title text=title.clone()/>
+        <h1>{title}</h1>
+        {(data.days.len() > 1).then(|| view! {
+            <nav class="day-tabs" aria-label=t("checkin.days")>
+                {data.days.iter().map(|d| {
+                    let current = (Some(*d) == data.day).then_some("page");
+                    view! { <a href=format!("/stations/{station}/checkin?day={d}") aria-current=current>{long_date(*d)}</a> }
+                }).collect_view()}
+            </nav>
+        })}
+        <p class="board-summary" data-testid="checkin-count">
+            {t_with("checkin.count", &[("present", &present.to_string()), ("total", &data.lines.len().to_string())])}
+        </p>
+        <p class="hint">{t("checkin.scan_hint")}</p>
+        {if data.lines.is_empty() {
+            view! { <p class="empty">{t("checkin.nobody")}</p> }.into_any()
+        } else {
+            view! {
+                <ul class="roster">
+                    {data.lines.into_iter().map(|l| view! { <CheckinLine line=l can_mark=data.can_mark/> }).collect_view()}
+                </ul>
+            }.into_any()
+        }}
+    }
+}
+
+#[component]
+fn CheckinLine(line: RosterLine, can_mark: bool) -> impl IntoView {
+    let name = line
+        .person
+        .as_ref()
+        .map(|p| p.name.clone())
+        .unwrap_or_default();
+    let phone = line.person.as_ref().and_then(|p| p.phone.clone());
+    let state = match line.attendance {
+        Some(a) => t(&format!("checkin.{}", a.as_str())),
+        None => t("checkin.not_yet"),
+    };
+    let class = match line.attendance {
+        Some(Attendance::Arrived) => "badge badge-accepted",
+        Some(Attendance::Late) => "badge badge-invited",
+        Some(Attendance::NoShow) => "badge badge-open",
+        None => "badge",
+    };
+    let seat = line.seat_id.to_string();
+    let button = move |value: &'static str, key: &'static str, primary: bool| {
+        let who = name.clone();
+        view! {
+            <form method="post" action=MarkAttendance::url()>
+                <input type="hidden" name="seat_id" value=seat.clone()/>
+                <input type="hidden" name="attendance" value=value/>
+                <button type="submit" class=if primary { "btn btn-primary" } else { "btn btn-secondary" }>
+                    {t(key)}<span class="visually-hidden">" – " {who}</span>
+                </button>
+            </form>
+        }
+    };
+    view! {
+        <li class="card roster-line" id=format!("seat-{}", line.seat_id)>
+            <h2 class="member-name">{line.person.as_ref().map(|p| p.name.clone()).unwrap_or_default()}
+                " " <span class=class>{state}</span></h2>
+            <p>{line.task_type.clone()} " " {line.start_time.format("%H:%M").to_string()} "–"
+                {line.end_time.format("%H:%M").to_string()} " · " {line.team.clone()}</p>
+            {phone.map(|p| view! { <p><a href=format!("tel:{p}")>{t("myshifts.call")} " " {p.clone()}</a></p> })}
+            {can_mark.then(|| view! {
+                <div class="checkin-actions">
+                    {button("arrived", "checkin.mark_arrived", true)}
+                    {button("late", "checkin.mark_late", false)}
+                    {button("no_show", "checkin.mark_no_show", false)}
+                </div>
+            })}
+        </li>
+    }
+}
+
+/// Where a scanned QR code lands: who it is, and one tap to check them in.
+#[component]
+pub fn CodePage() -> impl IntoView {
+    let params = leptos_router::hooks::use_params_map();
+    let code = move || params.read().get("code").unwrap_or_default();
+    let data = Resource::new(code, peek_code);
+    let check_in = ServerAction::<CheckInCode>::new();
+    view! {
+        <Title text=t("checkin.code_title")/>
+        <div class="signin-box card">
+            <h1>{t("checkin.code_title")}</h1>
+            <ActionError action=check_in/>
+            <Loaded resource=data view=move |d: CodeData| view! {
+                <p><strong>{d.name.clone()}</strong></p>
+                <p>{d.task_type.clone()} " · " {d.station.clone()} " · " {long_date(d.day)} " " {d.start.clone()}</p>
+                <ActionForm action=check_in>
+                    <input type="hidden" name="code" value=code()/>
+                    <button type="submit" class="btn btn-primary">{t("checkin.check_in")}</button>
+                </ActionForm>
+            }/>
+        </div>
+    }
+}

@@ -1,0 +1,128 @@
+//! Election-day check-in: the QR code on a volunteer's shift carries a code
+//! only the server can make; the station's manager (or a coordinator of
+//! the area) checks them in with it or with a tap, and the board counts it.
+
+use crate::reminders::election;
+use app::board::BoardData;
+use app::checkin::{CheckinData, CodeData};
+use app::domain::accounts::{Role, ScopeKind};
+use app::domain::seats::Attendance;
+use app::domain::AppError;
+use app::server::storage::SeatStore;
+use app::shifts::MyShifts;
+use reqwest::StatusCode;
+
+#[tokio::test]
+async fn a_volunteer_is_checked_in_by_qr_code_and_the_board_counts_it() {
+    let e = election().await;
+    e.invite(e.seats[0], "karen@example.dk", "7").await;
+    e.app
+        .ok_with::<()>(
+            &e.karen_phone,
+            "shifts/answer",
+            &[("seat_id", &e.seats[0].to_string()), ("answer", "accept")],
+        )
+        .await;
+    let mine: MyShifts = e.app.ok_with(&e.karen_phone, "shifts/mine", &[]).await;
+    let (code, svg) = mine.upcoming[0].checkin.clone().expect("a check-in code");
+    assert!(svg.contains("<svg"), "{svg}");
+    assert!(code.starts_with(&format!("{}-", e.seats[0])));
+
+    let seat = e.app.storage.seat_details(e.seats[0]).await.unwrap();
+    let manager = e
+        .app
+        .browser_for(
+            "valgstyrer@example.dk",
+            Role::StationManager,
+            &[(ScopeKind::Station, seat.station_id)],
+        )
+        .await;
+    // Nobody else checks people in: not the volunteer, not another station's manager.
+    let syd = crate::setup::make_area(&e.app, "Syd").await;
+    let other = crate::setup::make_station(&e.app, &syd, "Sydskolen").await;
+    let stranger = e
+        .app
+        .browser_for(
+            "anden.valgstyrer@example.dk",
+            Role::StationManager,
+            &[(ScopeKind::Station, other.id)],
+        )
+        .await;
+    for browser in [&e.karen_phone, &stranger] {
+        let (status, _) = e
+            .app
+            .err_with(browser, "checkin/code", &[("code", &code)])
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+    }
+    // A made-up code is refused.
+    let forged = format!("{}x", &code[..code.len() - 1]);
+    let (_, error) = e
+        .app
+        .err_with(&manager, "checkin/code", &[("code", &forged)])
+        .await;
+    assert_eq!(error, AppError::refused("checkin.code_invalid"));
+
+    let peek: CodeData = e
+        .app
+        .ok_with(&manager, "checkin/peek", &[("code", &code)])
+        .await;
+    assert_eq!(peek.name, "Karen Jensen");
+    e.app
+        .ok_with::<()>(&manager, "checkin/code", &[("code", &code)])
+        .await;
+    let station = seat.station_id.to_string();
+    let list: CheckinData = e
+        .app
+        .ok_with(
+            &manager,
+            "checkin/station",
+            &[("station_id", &station), ("day", "")],
+        )
+        .await;
+    assert_eq!(list.day, Some(e.day));
+    assert_eq!(list.lines.len(), 1);
+    assert_eq!(list.lines[0].attendance, Some(Attendance::Arrived));
+    assert!(list.can_mark);
+
+    let day = e.day.to_string();
+    let board_form = [
+        ("election", ""),
+        ("day", day.as_str()),
+        ("team", ""),
+        ("task_type", ""),
+        ("area", ""),
+        ("sort", ""),
+    ];
+    let board: BoardData = e.app.ok("board/get", &board_form).await;
+    let row = &board.areas[0].stations[0];
+    assert_eq!((row.present, row.no_show), (1, 0));
+
+    // Marked a no-show after all: the board says so.
+    e.app
+        .ok_with::<()>(
+            &manager,
+            "checkin/mark",
+            &[
+                ("seat_id", &e.seats[0].to_string()),
+                ("attendance", "no_show"),
+            ],
+        )
+        .await;
+    let board: BoardData = e.app.ok("board/get", &board_form).await;
+    let row = &board.areas[0].stations[0];
+    assert_eq!((row.present, row.no_show), (0, 1));
+    // Only accepted seats are marked.
+    let (_, error) = e
+        .app
+        .err_with(
+            &manager,
+            "checkin/mark",
+            &[
+                ("seat_id", &e.seats[1].to_string()),
+                ("attendance", "arrived"),
+            ],
+        )
+        .await;
+    assert_eq!(error, AppError::refused("checkin.not_accepted"));
+}
