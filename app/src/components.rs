@@ -80,6 +80,7 @@ fn MainNav(user: CurrentUser) -> impl IntoView {
                 {team_leader.then(|| link("/my-teams", "nav.my_teams"))}
                 {planner.then(|| view! {
                     {link("/board", "nav.board")}
+                    {link("/lists", "nav.lists")}
                     {link("/elections", "nav.elections")}
                     {link("/stations", "nav.stations")}
                     {link("/areas", "nav.areas")}

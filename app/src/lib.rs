@@ -16,6 +16,7 @@ pub mod candidates;
 pub mod checkin;
 pub mod elections;
 pub mod home;
+pub mod lists;
 pub mod newcomers;
 pub mod notifications;
 pub mod passkeys;
@@ -127,6 +128,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/privacy") view=newcomers::PrivacyPage ssr=SsrMode::Async/>
                     <Route path=path!("/profile/email/:token") view=profile::ConfirmEmailPage ssr=SsrMode::Async/>
                     <Route path=path!("/board") view=board::BoardPage/>
+                    <Route path=path!("/lists") view=lists::ListsPage/>
                     <Route path=path!("/seats/:id/candidates") view=candidates::CandidatesPage/>
                     <Route path=path!("/elections") view=elections::ElectionsPage/>
                     <Route path=path!("/elections/new") view=elections::ElectionFormPage/>

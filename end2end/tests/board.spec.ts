@@ -144,3 +144,28 @@ test('the station manager checks people in on the day; the coordinators see it l
   await manager.context().close();
   await board.context().close();
 });
+
+test('the office picks columns for a participant list and takes it away as a spreadsheet', async ({ browser }, info) => {
+  const admin = await (await browser.newContext(tablet)).newPage();
+  await signInWithLink(admin, adminSignInLink(`lister-${info.project.name}@example.dk`));
+  await admin.getByRole('link', { name: 'Lister' }).click();
+  await expect(admin.getByRole('heading', { level: 1 })).toHaveText('Deltagerlister');
+  await admin.locator('body[data-hydrated="true"]').waitFor();
+  await admin.getByLabel('Valg', { exact: true }).selectOption({ label: 'Folketingsvalg 2027' });
+  await admin.getByRole('combobox', { name: 'Status', exact: true }).selectOption({ label: 'Accepteret' });
+  await admin.getByRole('checkbox', { name: 'E-mail', exact: true }).check();
+  await admin.getByRole('checkbox', { name: 'Specialkost', exact: true }).check();
+  await admin.getByRole('button', { name: 'Vis' }).click();
+  await expect(admin.getByRole('columnheader', { name: 'E-mail' })).toBeVisible();
+  await expect(admin.getByRole('columnheader', { name: 'Specialkost' })).toBeVisible();
+  await expect(admin.locator('table.data tbody tr').first()).toContainText('Accepteret');
+  await checkA11y(admin, 'participant list');
+  const [download] = await Promise.all([
+    admin.waitForEvent('download'),
+    admin.getByRole('link', { name: 'Hent Excel' }).click(),
+  ]);
+  const bytes = require('node:fs').readFileSync(await download.path()) as Buffer;
+  // An XLSX file is a zip archive.
+  expect(bytes.subarray(0, 2).toString()).toBe('PK');
+  await admin.context().close();
+});

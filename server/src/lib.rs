@@ -6,6 +6,7 @@ pub mod board;
 pub mod calendar;
 pub mod config;
 pub mod demo;
+pub mod exports;
 pub mod mail;
 pub mod notifications;
 pub mod passkeys;

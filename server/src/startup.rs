@@ -128,6 +128,7 @@ pub fn router(config: &Config, ctx: ServerContext, board: Arc<crate::board::Boar
         .route("/profile/data.json", get(crate::calendar::my_data))
         .route("/calendar/feed/{secret}", get(crate::calendar::feed))
         .route("/board/events", get(crate::board::events))
+        .route("/exports/{file}", get(crate::exports::export))
         .route(
             "/sw.js",
             get(move || async move {

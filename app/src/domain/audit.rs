@@ -28,10 +28,12 @@ pub enum AuditAction {
     DeclarationVerified,
     /// Someone's email address changed, confirmed from the new address.
     EmailChanged,
+    /// A participant list left the system as a file.
+    ListExported,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 18] = [
+    pub const ALL: [AuditAction; 19] = [
         Self::SignIn,
         Self::SignInFailed,
         Self::SignOutEverywhere,
@@ -50,6 +52,7 @@ impl AuditAction {
         Self::AccountDeleted,
         Self::DeclarationVerified,
         Self::EmailChanged,
+        Self::ListExported,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -72,6 +75,7 @@ impl AuditAction {
             Self::AccountDeleted => "account_deleted",
             Self::DeclarationVerified => "declaration_verified",
             Self::EmailChanged => "email_changed",
+            Self::ListExported => "list_exported",
         }
     }
 

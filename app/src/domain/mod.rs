@@ -12,6 +12,7 @@ pub mod candidates;
 pub mod elections;
 pub mod error;
 pub mod forms;
+pub mod lists;
 pub mod notifications;
 pub mod rosters;
 pub mod seats;

@@ -228,6 +228,11 @@ pub trait SeatStore: Send + Sync {
         attendance: Option<crate::domain::seats::Attendance>,
         now: i64,
     ) -> AppResult<()>;
+    /// The people on seats that `filter` covers, by station, day and time.
+    async fn participants(
+        &self,
+        filter: &crate::domain::lists::ListFilter,
+    ) -> AppResult<Vec<crate::domain::lists::Participant>>;
     /// People who might take an open seat, best first (its standby queue,
     /// its team, nearest postal code): not anonymised, not on the seat's
     /// cell already, and not having declined this seat; at most `limit`.

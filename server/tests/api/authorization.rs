@@ -322,6 +322,11 @@ const MATRIX: &[(&str, Who, Form)] = &[
     ),
     ("checkin/peek", Who::Planner, &[("code", "1-x")]),
     ("checkin/code", Who::Planner, &[("code", "1-x")]),
+    (
+        "lists/participants",
+        Who::Viewer,
+        &[("query[election]", NO_ID), ("query[columns]", "name")],
+    ),
     ("profile/get", Who::Volunteer, &[]),
     ("profile/data", Who::Volunteer, &[]),
     (

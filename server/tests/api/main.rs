@@ -8,6 +8,7 @@ mod board;
 mod candidates;
 mod checkin;
 mod helpers;
+mod lists;
 mod my_shifts;
 mod newcomers;
 mod notifications;

@@ -3,6 +3,7 @@ use super::{now, SqliteStorage};
 use crate::storage::db_error;
 use app::domain::candidates::{postal_distance, Candidate, PoolEntry};
 use app::domain::elections::Reminders;
+use app::domain::lists::{ListFilter, Participant};
 use app::domain::rosters::{Contact, PersonShift, RosterLine};
 use app::domain::seats::{
     plan_count_change, Attendance, SeatCell, SeatCounts, SeatCountsChange, SeatDetails, SeatStatus,
@@ -13,6 +14,26 @@ use app::domain::{AppError, Id};
 use app::server::storage::{NewMessage, SeatStore};
 use async_trait::async_trait;
 use chrono::{NaiveDate, NaiveTime};
+
+#[derive(sqlx::FromRow)]
+struct ParticipantRow {
+    seat_id: i64,
+    volunteer_id: i64,
+    name: String,
+    team: String,
+    station: String,
+    area: String,
+    task_type: String,
+    day: NaiveDate,
+    start_time: NaiveTime,
+    end_time: NaiveTime,
+    status: String,
+    phone: String,
+    email: String,
+    diets: String,
+    payment_dkk: i64,
+    attendance: Option<String>,
+}
 
 #[derive(sqlx::FromRow)]
 struct PoolRow {
@@ -660,6 +681,60 @@ impl SeatStore for SqliteStorage {
                     phone: r.phone,
                     email: r.email,
                 }),
+            })
+            .collect())
+    }
+
+    async fn participants(&self, filter: &ListFilter) -> Result<Vec<Participant>, AppError> {
+        let rows: Vec<ParticipantRow> = sqlx::query_as(
+            "SELECT s.id AS seat_id, v.id AS volunteer_id, v.name, tm.name AS team,
+                    st.name AS station, a.name AS area, t.title AS task_type, s.day, t.start_time,
+                    t.end_time, s.status, v.phone, v.email,
+                    coalesce((SELECT group_concat(d.name, ', ') FROM volunteer_diets vd
+                              JOIN diets d ON d.id = vd.diet_id WHERE vd.volunteer_id = v.id), '')
+                        AS diets,
+                    t.payment_dkk, s.attendance
+             FROM seats s
+             JOIN volunteers v ON v.id = s.volunteer_id
+             JOIN teams tm ON tm.id = s.team_id
+             JOIN stations st ON st.id = s.station_id
+             JOIN areas a ON a.id = st.area_id
+             JOIN task_types t ON t.id = s.task_type_id
+             WHERE s.election_id = $1 AND ($2 IS NULL OR s.day = $2)
+               AND ($3 IS NULL OR st.area_id = $3) AND ($4 IS NULL OR s.station_id = $4)
+               AND ($5 IS NULL OR s.team_id = $5) AND ($6 IS NULL OR s.task_type_id = $6)
+               AND ($7 IS NULL OR s.status = $7)
+             ORDER BY st.name, s.day, t.start_time, v.name, s.id",
+        )
+        .bind(filter.election_id)
+        .bind(filter.day)
+        .bind(filter.area)
+        .bind(filter.station)
+        .bind(filter.team)
+        .bind(filter.task_type)
+        .bind(filter.status.map(SeatStatus::as_str))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)?;
+        Ok(rows
+            .into_iter()
+            .map(|r| Participant {
+                seat_id: r.seat_id,
+                volunteer_id: r.volunteer_id,
+                name: r.name,
+                team: r.team,
+                station: r.station,
+                area: r.area,
+                task_type: r.task_type,
+                day: r.day,
+                start_time: r.start_time,
+                end_time: r.end_time,
+                status: SeatStatus::parse(&r.status).unwrap_or(SeatStatus::Open),
+                phone: r.phone,
+                email: r.email,
+                diets: r.diets,
+                payment_dkk: r.payment_dkk,
+                attendance: r.attendance.as_deref().and_then(Attendance::parse),
             })
             .collect())
     }

@@ -1,0 +1,243 @@
+//! Participant lists: who is on which seat, with the columns a coordinator
+//! picks, for the screen, CSV and spreadsheets; and payroll per person.
+
+use super::seats::{Attendance, SeatStatus};
+use super::Id;
+use chrono::{NaiveDate, NaiveTime};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Column {
+    Name,
+    Team,
+    Station,
+    Area,
+    TaskType,
+    Date,
+    Times,
+    Status,
+    Phone,
+    Email,
+    Diets,
+    Payment,
+    Attendance,
+}
+
+impl Column {
+    pub const ALL: [Column; 13] = [
+        Self::Name,
+        Self::Team,
+        Self::Station,
+        Self::Area,
+        Self::TaskType,
+        Self::Date,
+        Self::Times,
+        Self::Status,
+        Self::Phone,
+        Self::Email,
+        Self::Diets,
+        Self::Payment,
+        Self::Attendance,
+    ];
+
+    /// What a list shows when nobody picked columns.
+    pub const DEFAULT: [Column; 6] = [
+        Self::Name,
+        Self::Station,
+        Self::TaskType,
+        Self::Date,
+        Self::Times,
+        Self::Status,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Name => "name",
+            Self::Team => "team",
+            Self::Station => "station",
+            Self::Area => "area",
+            Self::TaskType => "task_type",
+            Self::Date => "date",
+            Self::Times => "times",
+            Self::Status => "status",
+            Self::Phone => "phone",
+            Self::Email => "email",
+            Self::Diets => "diets",
+            Self::Payment => "payment",
+            Self::Attendance => "attendance",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == raw)
+    }
+
+    /// Columns with contact data: only for those who see everyone's.
+    pub fn is_contact(self) -> bool {
+        matches!(self, Self::Phone | Self::Email)
+    }
+
+    /// The locale key of the column's heading.
+    pub fn key(self) -> String {
+        format!("lists.col.{}", self.as_str())
+    }
+}
+
+/// The columns named in a comma-separated list, in the given order;
+/// unknown names are an error, an empty list means the default.
+pub fn parse_columns(raw: &str) -> Option<Vec<Column>> {
+    let mut columns = Vec::new();
+    for name in raw.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+        let column = Column::parse(name)?;
+        if !columns.contains(&column) {
+            columns.push(column);
+        }
+    }
+    if columns.is_empty() {
+        columns = Column::DEFAULT.to_vec();
+    }
+    Some(columns)
+}
+
+/// Which seats a list covers (people on them); `None` means any.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListFilter {
+    pub election_id: Id,
+    pub day: Option<NaiveDate>,
+    pub area: Option<Id>,
+    pub station: Option<Id>,
+    pub team: Option<Id>,
+    pub task_type: Option<Id>,
+    pub status: Option<SeatStatus>,
+}
+
+/// A person on a seat.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Participant {
+    pub seat_id: Id,
+    pub volunteer_id: Id,
+    pub name: String,
+    pub team: String,
+    pub station: String,
+    pub area: String,
+    pub task_type: String,
+    pub day: NaiveDate,
+    pub start_time: NaiveTime,
+    pub end_time: NaiveTime,
+    pub status: SeatStatus,
+    pub phone: String,
+    pub email: String,
+    pub diets: String,
+    pub payment_dkk: i64,
+    pub attendance: Option<Attendance>,
+}
+
+impl Participant {
+    /// The value of one column, with `word` for translated words.
+    pub fn cell(&self, column: Column, word: &dyn Fn(&str) -> String) -> String {
+        match column {
+            Column::Name => self.name.clone(),
+            Column::Team => self.team.clone(),
+            Column::Station => self.station.clone(),
+            Column::Area => self.area.clone(),
+            Column::TaskType => self.task_type.clone(),
+            Column::Date => self.day.to_string(),
+            Column::Times => format!(
+                "{}–{}",
+                self.start_time.format("%H:%M"),
+                self.end_time.format("%H:%M")
+            ),
+            Column::Status => word(&format!("status.{}", self.status.as_str())),
+            Column::Phone => self.phone.clone(),
+            Column::Email => self.email.clone(),
+            Column::Diets => self.diets.clone(),
+            Column::Payment => self.payment_dkk.to_string(),
+            Column::Attendance => self
+                .attendance
+                .map(|a| word(&format!("checkin.{}", a.as_str())))
+                .unwrap_or_default(),
+        }
+    }
+}
+
+/// A CSV file as Danish spreadsheets open it: semicolons between fields,
+/// quotes where needed, and a byte-order mark so Excel reads UTF-8.
+pub fn to_csv(headers: &[String], rows: &[Vec<String>]) -> String {
+    fn field(value: &str) -> String {
+        if value.contains([';', '"', '\n', '\r']) {
+            format!("\"{}\"", value.replace('"', "\"\""))
+        } else {
+            value.to_string()
+        }
+    }
+    let line = |cells: &[String]| cells.iter().map(|c| field(c)).collect::<Vec<_>>().join(";");
+    let mut out = String::from("\u{feff}");
+    out.push_str(&line(headers));
+    out.push_str("\r\n");
+    for row in rows {
+        out.push_str(&line(row));
+        out.push_str("\r\n");
+    }
+    out
+}
+
+/// One person's pay: their accepted shifts that they turned up for (or
+/// that nobody marked), and the sum.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PayLine {
+    pub volunteer_id: Id,
+    pub name: String,
+    pub shifts: i64,
+    pub total_dkk: i64,
+}
+
+/// Payroll from a list: accepted seats, no-shows left out, per person.
+pub fn payroll(participants: &[Participant]) -> Vec<PayLine> {
+    let mut lines: Vec<PayLine> = Vec::new();
+    for p in participants {
+        if p.status != SeatStatus::Accepted || p.attendance == Some(Attendance::NoShow) {
+            continue;
+        }
+        match lines.iter_mut().find(|l| l.volunteer_id == p.volunteer_id) {
+            Some(line) => {
+                line.shifts += 1;
+                line.total_dkk += p.payment_dkk;
+            }
+            None => lines.push(PayLine {
+                volunteer_id: p.volunteer_id,
+                name: p.name.clone(),
+                shifts: 1,
+                total_dkk: p.payment_dkk,
+            }),
+        }
+    }
+    lines.sort_by(|a, b| a.name.cmp(&b.name));
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_parse_in_order_and_the_empty_list_means_the_default() {
+        assert_eq!(
+            parse_columns("email, name,email"),
+            Some(vec![Column::Email, Column::Name])
+        );
+        assert_eq!(parse_columns(""), Some(Column::DEFAULT.to_vec()));
+        assert_eq!(parse_columns("name,salary"), None);
+    }
+
+    #[test]
+    fn csv_quotes_what_needs_it_and_starts_with_a_bom() {
+        let csv = to_csv(
+            &["Navn".into(), "Note".into()],
+            &[vec!["Jensen; Karen".into(), "sagde \"ja\"".into()]],
+        );
+        assert_eq!(
+            csv,
+            "\u{feff}Navn;Note\r\n\"Jensen; Karen\";\"sagde \"\"ja\"\"\"\r\n"
+        );
+    }
+}

@@ -1,0 +1,348 @@
+//! Participant lists for the office: filters, a column chooser, a preview,
+//! and the same list as a CSV file or a real spreadsheet (XLSX, made by the
+//! server at `/exports/participants.xlsx`), plus payroll per person. Every
+//! list with contact data and every export goes to the audit log.
+
+use crate::components::Loaded;
+use crate::domain::lists::Column;
+use crate::domain::{AppError, Id};
+use crate::i18n::{long_date, t};
+use chrono::NaiveDate;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use serde::{Deserialize, Serialize};
+
+/// A list's filters and columns as the address carries them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListQuery {
+    #[serde(default)]
+    pub election: String,
+    #[serde(default)]
+    pub day: String,
+    #[serde(default)]
+    pub area: String,
+    #[serde(default)]
+    pub station: String,
+    #[serde(default)]
+    pub team: String,
+    #[serde(default)]
+    pub task_type: String,
+    #[serde(default)]
+    pub status: String,
+    /// Comma-separated column names.
+    #[serde(default)]
+    pub columns: String,
+}
+
+#[cfg(feature = "ssr")]
+fn optional(field: &str, raw: &str) -> Result<Option<Id>, AppError> {
+    match raw.trim() {
+        "" => Ok(None),
+        value => crate::domain::forms::id(field, value).map(Some),
+    }
+}
+
+/// Validates a list's query for `user`: an election (the first active one
+/// when none is named), the filters, and columns they may see.
+#[cfg(feature = "ssr")]
+pub async fn resolve(
+    ctx: &crate::server::ServerContext,
+    user: &crate::domain::accounts::CurrentUser,
+    query: &ListQuery,
+) -> Result<(crate::domain::lists::ListFilter, Vec<Column>), AppError> {
+    crate::server::allow(user.can_view_plan())?;
+    let columns = crate::domain::lists::parse_columns(&query.columns)
+        .ok_or_else(|| AppError::invalid("columns", "error.unknown_choice"))?;
+    if columns.iter().any(|c| c.is_contact()) && !user.sees_all_contacts() {
+        return Err(AppError::Forbidden);
+    }
+    let election_id = match optional("election", &query.election)? {
+        Some(id) => ctx.storage.get_election(id).await?.id,
+        None => ctx
+            .storage
+            .list_elections()
+            .await?
+            .into_iter()
+            .find(|e| e.active)
+            .map(|e| e.id)
+            .ok_or(AppError::NotFound)?,
+    };
+    let status = match query.status.trim() {
+        "" => None,
+        raw => Some(
+            crate::domain::seats::SeatStatus::parse(raw)
+                .ok_or_else(|| AppError::invalid("status", "error.unknown_choice"))?,
+        ),
+    };
+    let day = match query.day.trim() {
+        "" => None,
+        raw => Some(crate::domain::forms::date("day", raw)?),
+    };
+    Ok((
+        crate::domain::lists::ListFilter {
+            election_id,
+            day,
+            area: optional("area", &query.area)?,
+            station: optional("station", &query.station)?,
+            team: optional("team", &query.team)?,
+            task_type: optional("task_type", &query.task_type)?,
+            status,
+        },
+        columns,
+    ))
+}
+
+/// Writes who looked at or exported a list with contact data.
+#[cfg(feature = "ssr")]
+pub async fn audit_list(
+    ctx: &crate::server::ServerContext,
+    user: &crate::domain::accounts::CurrentUser,
+    columns: &[Column],
+    rows: usize,
+    what: &str,
+) {
+    let contact = columns.iter().any(|c| c.is_contact());
+    if contact || what != "view" {
+        crate::server::audit(
+            ctx,
+            Some(user),
+            if what == "view" {
+                crate::domain::audit::AuditAction::ContactViewed
+            } else {
+                crate::domain::audit::AuditAction::ListExported
+            },
+            &format!("participants ({what})"),
+            &format!("{rows} rows"),
+        )
+        .await;
+    }
+}
+
+/// How many rows the page shows; the files hold them all.
+pub const PREVIEW: usize = 300;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ListData {
+    pub elections: Vec<(Id, String)>,
+    pub election_id: Id,
+    pub days: Vec<NaiveDate>,
+    pub areas: Vec<(Id, String)>,
+    pub stations: Vec<(Id, String)>,
+    pub teams: Vec<(Id, String)>,
+    pub task_types: Vec<(Id, String)>,
+    pub columns: Vec<Column>,
+    /// The visitor may choose contact columns.
+    pub contact_allowed: bool,
+    pub rows: Vec<Vec<String>>,
+    pub total: usize,
+}
+
+#[server(endpoint = "lists/participants")]
+pub async fn load_list(query: ListQuery) -> Result<ListData, AppError> {
+    crate::server::guarded(async move {
+        let (ctx, user) = crate::server::require_plan_viewer().await?;
+        let (filter, columns) = resolve(&ctx, &user, &query).await?;
+        let people = ctx.storage.participants(&filter).await?;
+        audit_list(&ctx, &user, &columns, people.len(), "view").await;
+        let locale = crate::request_locale();
+        let word = |key: &str| crate::i18n::translate(locale, key);
+        Ok(ListData {
+            elections: ctx
+                .storage
+                .list_elections()
+                .await?
+                .into_iter()
+                .filter(|e| e.active || e.id == filter.election_id)
+                .map(|e| (e.id, e.title))
+                .collect(),
+            election_id: filter.election_id,
+            days: ctx.storage.election_days(filter.election_id).await?,
+            areas: ctx
+                .storage
+                .list_areas()
+                .await?
+                .into_iter()
+                .map(|a| (a.id, a.name))
+                .collect(),
+            stations: ctx
+                .storage
+                .list_stations()
+                .await?
+                .into_iter()
+                .map(|s| (s.id, s.name))
+                .collect(),
+            teams: ctx
+                .storage
+                .list_teams()
+                .await?
+                .into_iter()
+                .map(|t| (t.id, t.name))
+                .collect(),
+            task_types: ctx
+                .storage
+                .list_task_types()
+                .await?
+                .into_iter()
+                .map(|t| (t.id, t.title))
+                .collect(),
+            contact_allowed: user.sees_all_contacts(),
+            total: people.len(),
+            rows: people
+                .iter()
+                .take(PREVIEW)
+                .map(|p| columns.iter().map(|c| p.cell(*c, &word)).collect())
+                .collect(),
+            columns,
+        })
+    })
+    .await
+}
+
+/// The page's query from its address (columns as repeated `col`).
+fn query_from_address() -> impl Fn() -> ListQuery + Copy {
+    let query = leptos_router::hooks::use_query_map();
+    move || {
+        let q = query.read();
+        let get = |k: &str| q.get(k).unwrap_or_default();
+        ListQuery {
+            election: get("election"),
+            day: get("day"),
+            area: get("area"),
+            station: get("station"),
+            team: get("team"),
+            task_type: get("task_type"),
+            status: get("status"),
+            columns: q.get_all("col").unwrap_or_default().join(","),
+        }
+    }
+}
+
+#[component]
+pub fn ListsPage() -> impl IntoView {
+    let query = query_from_address();
+    let data = Resource::new(query, load_list);
+    let title = t("lists.title");
+    view! {
+        <Title text=title.clone()/>
+        <h1>{title}</h1>
+        <Loaded resource=data view=move |d: ListData| view! { <ListView data=d query=query()/> }/>
+    }
+}
+
+#[component]
+fn ListView(data: ListData, query: ListQuery) -> impl IntoView {
+    let pick = |name: &'static str,
+                label: &'static str,
+                all: &'static str,
+                list: &[(Id, String)],
+                chosen: &str| {
+        let id = format!("list-{name}");
+        view! {
+            <div class="field">
+                <label for=id.clone()>{t(label)}</label>
+                <select id=id name=name>
+                    <option value="" selected=chosen.is_empty()>{t(all)}</option>
+                    {list.iter().map(|(v, text)| {
+                        let selected = chosen == v.to_string();
+                        view! { <option value=v.to_string() selected=selected>{text.clone()}</option> }
+                    }).collect_view()}
+                </select>
+            </div>
+        }
+    };
+    // The same filters and columns for the files.
+    let mut params: Vec<(String, String)> = vec![("election".into(), data.election_id.to_string())];
+    for (k, v) in [
+        ("day", &query.day),
+        ("area", &query.area),
+        ("station", &query.station),
+        ("team", &query.team),
+        ("task_type", &query.task_type),
+        ("status", &query.status),
+    ] {
+        if !v.is_empty() {
+            params.push((k.into(), v.clone()));
+        }
+    }
+    params.push((
+        "columns".into(),
+        data.columns
+            .iter()
+            .map(|c| c.as_str())
+            .collect::<Vec<_>>()
+            .join(","),
+    ));
+    let file_query: String = params
+        .iter()
+        .map(|(k, v)| format!("{k}={}", v.replace(',', "%2C")))
+        .collect::<Vec<_>>()
+        .join("&");
+    let columns = data.columns.clone();
+    let election = data.election_id.to_string();
+    view! {
+        <form class="filters card board-filters" method="get" aria-label=t("lists.filters")>
+            <div class="field">
+                <label for="list-election">{t("board.election")}</label>
+                <select id="list-election" name="election">
+                    {data.elections.iter().map(|(id, title)| view! {
+                        <option value=id.to_string() selected=election == id.to_string()>{title.clone()}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="list-day">{t("board.day")}</label>
+                <select id="list-day" name="day">
+                    <option value="" selected=query.day.is_empty()>{t("board.all_days")}</option>
+                    {data.days.iter().map(|d| view! {
+                        <option value=d.to_string() selected=query.day == d.to_string()>{long_date(*d)}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            {pick("area", "board.area", "board.all_areas", &data.areas, &query.area)}
+            {pick("station", "board.station", "lists.all_stations", &data.stations, &query.station)}
+            {pick("team", "board.team", "board.all_teams", &data.teams, &query.team)}
+            {pick("task_type", "board.task_type", "board.all_task_types", &data.task_types, &query.task_type)}
+            <div class="field">
+                <label for="list-status">{t("lists.status")}</label>
+                <select id="list-status" name="status">
+                    <option value="" selected=query.status.is_empty()>{t("lists.all_statuses")}</option>
+                    {["accepted", "invited"].into_iter().map(|s| view! {
+                        <option value=s selected=query.status == s>{t(&format!("status.{s}"))}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <fieldset class="choice-group list-columns">
+                <legend>{t("lists.columns")}</legend>
+                {Column::ALL.into_iter().filter(|c| data.contact_allowed || !c.is_contact()).map(|c| {
+                    let id = format!("col-{}", c.as_str());
+                    view! {
+                        <div class="field-inline">
+                            <input type="checkbox" id=id.clone() name="col" value=c.as_str() checked=columns.contains(&c)/>
+                            <label for=id>{t(&c.key())}</label>
+                        </div>
+                    }
+                }).collect_view()}
+            </fieldset>
+            <button type="submit" class="btn btn-primary">{t("board.show")}</button>
+        </form>
+        <p class="toolbar">
+            <a class="btn btn-secondary" href=format!("/exports/participants.csv?{file_query}") download="deltagere.csv">{t("lists.csv")}</a>
+            <a class="btn btn-secondary" href=format!("/exports/participants.xlsx?{file_query}") download="deltagere.xlsx">{t("lists.xlsx")}</a>
+            <a class="btn btn-secondary" href=format!("/exports/payroll.csv?{file_query}") download="loen.csv">{t("lists.payroll")}</a>
+        </p>
+        <p class="board-summary" data-testid="list-total">{crate::i18n::t_with("lists.count", &[("n", &data.total.to_string())])}</p>
+        {(data.total > data.rows.len()).then(|| view! { <p class="hint">{t("lists.preview_only")}</p> })}
+        <div class="table-wrap" tabindex="0" role="region" aria-label=t("lists.table")>
+            <table class="data">
+                <thead>
+                    <tr>{data.columns.iter().map(|c| view! { <th scope="col">{t(&c.key())}</th> }).collect_view()}</tr>
+                </thead>
+                <tbody>
+                    {data.rows.into_iter().map(|row| view! {
+                        <tr>{row.into_iter().map(|cell| view! { <td>{cell}</td> }).collect_view()}</tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}

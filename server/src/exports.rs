@@ -1,0 +1,161 @@
+//! Downloads of participant lists: `/exports/participants.csv` and
+//! `.xlsx` (a real spreadsheet), and `/exports/payroll.csv` (accepted
+//! shifts per person, no-shows left out). Same filters and columns as the
+//! lists page, the same checks, and every export is audited.
+
+use crate::calendar::request_user;
+use crate::startup::AppState;
+use app::domain::lists::{payroll, to_csv, Column, Participant};
+use app::lists::ListQuery;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+
+/// The people a request may list, with their columns and the words used.
+async fn listed(
+    state: &AppState,
+    headers: &HeaderMap,
+    query: &ListQuery,
+    what: &str,
+) -> Result<(Vec<Participant>, Vec<Column>), Response> {
+    let ctx = &state.ctx;
+    let user = match request_user(ctx, headers).await {
+        Ok(Some(user)) => user,
+        Ok(None) => return Err(StatusCode::UNAUTHORIZED.into_response()),
+        Err(_) => return Err(StatusCode::INTERNAL_SERVER_ERROR.into_response()),
+    };
+    let status = |e: app::domain::AppError| {
+        StatusCode::from_u16(e.status())
+            .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+            .into_response()
+    };
+    let (filter, columns) = app::lists::resolve(ctx, &user, query)
+        .await
+        .map_err(status)?;
+    let people = ctx.storage.participants(&filter).await.map_err(status)?;
+    app::lists::audit_list(ctx, &user, &columns, people.len(), what).await;
+    Ok((people, columns))
+}
+
+fn words() -> impl Fn(&str) -> String {
+    // Files are in the municipality's language.
+    |key: &str| app::i18n::translate(app::i18n::Locale::Da, key)
+}
+
+fn download(content_type: &'static str, name: &'static str, body: Vec<u8>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "private, no-store"),
+            (
+                header::CONTENT_DISPOSITION,
+                match name {
+                    "participants.csv" => "attachment; filename=\"deltagere.csv\"",
+                    "participants.xlsx" => "attachment; filename=\"deltagere.xlsx\"",
+                    _ => "attachment; filename=\"loen.csv\"",
+                },
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// `/exports/{file}`: participants.csv, participants.xlsx or payroll.csv.
+pub async fn export(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(file): Path<String>,
+    Query(query): Query<ListQuery>,
+) -> Response {
+    let file: &'static str = match file.as_str() {
+        "participants.csv" => "participants.csv",
+        "participants.xlsx" => "participants.xlsx",
+        "payroll.csv" => "payroll.csv",
+        _ => return StatusCode::NOT_FOUND.into_response(),
+    };
+    let (people, columns) = match listed(&state, &headers, &query, file).await {
+        Ok(listed) => listed,
+        Err(response) => return response,
+    };
+    let word = words();
+    let headings: Vec<String> = columns.iter().map(|c| word(&c.key())).collect();
+    let rows: Vec<Vec<String>> = people
+        .iter()
+        .map(|p| columns.iter().map(|c| p.cell(*c, &word)).collect())
+        .collect();
+    match file {
+        "participants.csv" => download(
+            "text/csv; charset=utf-8",
+            file,
+            to_csv(&headings, &rows).into_bytes(),
+        ),
+        "participants.xlsx" => match spreadsheet(&headings, &columns, &people, &rows) {
+            Ok(bytes) => download(
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                file,
+                bytes,
+            ),
+            Err(e) => {
+                tracing::error!("could not write a spreadsheet: {e}");
+                StatusCode::INTERNAL_SERVER_ERROR.into_response()
+            }
+        },
+        _ => {
+            let headings = ["lists.col.name", "lists.shifts", "lists.total_dkk"].map(&word);
+            let lines: Vec<Vec<String>> = payroll(&people)
+                .into_iter()
+                .map(|l| vec![l.name, l.shifts.to_string(), l.total_dkk.to_string()])
+                .collect();
+            download(
+                "text/csv; charset=utf-8",
+                file,
+                to_csv(&headings, &lines).into_bytes(),
+            )
+        }
+    }
+}
+
+/// The list as an XLSX workbook: a bold heading row, numbers as numbers,
+/// dates as dates.
+fn spreadsheet(
+    headings: &[String],
+    columns: &[Column],
+    people: &[Participant],
+    rows: &[Vec<String>],
+) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    let mut book = Workbook::new();
+    let bold = Format::new().set_bold();
+    let date = Format::new().set_num_format("yyyy-mm-dd");
+    let sheet = book.add_worksheet();
+    sheet.set_name("Deltagere")?;
+    for (c, heading) in headings.iter().enumerate() {
+        sheet.write_string_with_format(0, c as u16, heading, &bold)?;
+    }
+    for (r, (person, row)) in people.iter().zip(rows).enumerate() {
+        let r = r as u32 + 1;
+        for (c, (column, text)) in columns.iter().zip(row).enumerate() {
+            let c = c as u16;
+            match column {
+                Column::Payment => {
+                    sheet.write_number(r, c, person.payment_dkk as f64)?;
+                }
+                Column::Date => {
+                    use chrono::Datelike;
+                    let day = ExcelDateTime::from_ymd(
+                        person.day.year() as u16,
+                        person.day.month() as u8,
+                        person.day.day() as u8,
+                    )?;
+                    sheet.write_datetime_with_format(r, c, &day, &date)?;
+                }
+                _ => {
+                    sheet.write_string(r, c, text)?;
+                }
+            }
+        }
+    }
+    sheet.autofit();
+    book.save_to_buffer()
+}

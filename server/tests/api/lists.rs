@@ -1,0 +1,147 @@
+//! Participant lists and their files: the chosen columns and filters, a
+//! CSV that Danish spreadsheets open, an XLSX that a real reader opens,
+//! payroll per person; contact data only for the office; all audited.
+
+use crate::helpers::client;
+use crate::reminders::election;
+use app::domain::audit::AuditRecord;
+use app::domain::lists::Column;
+use app::lists::ListData;
+use calamine::{Data, Reader};
+use reqwest::StatusCode;
+
+#[tokio::test]
+async fn lists_show_and_export_the_chosen_people_and_columns() {
+    let e = election().await;
+    e.invite(e.seats[0], "karen@example.dk", "7").await;
+    e.app
+        .ok_with::<()>(
+            &e.karen_phone,
+            "shifts/answer",
+            &[("seat_id", &e.seats[0].to_string()), ("answer", "accept")],
+        )
+        .await;
+    e.invite(e.seats[1], "ole@example.dk", "7").await;
+
+    let list: ListData = e
+        .app
+        .ok(
+            "lists/participants",
+            &[("query[columns]", "name,status,payment")],
+        )
+        .await;
+    assert_eq!(list.total, 2);
+    assert_eq!(
+        list.columns,
+        vec![Column::Name, Column::Status, Column::Payment]
+    );
+    assert!(list.rows.iter().any(|r| r[1] == "Accepteret"));
+    assert!(list.rows.iter().any(|r| r[1] == "Inviteret"));
+
+    // CSV with semicolons and a BOM.
+    let url = |file: &str, query: &str| format!("{}/exports/{file}?{query}", e.app.base);
+    let csv = e
+        .app
+        .client
+        .get(url("participants.csv", "columns=name%2Cemail%2Cstatus"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(csv.status(), StatusCode::OK);
+    let text = csv.text().await.unwrap();
+    assert!(text.starts_with("\u{feff}Navn;E-mail;Status\r\n"), "{text}");
+    assert!(text.contains("karen@example.dk;Accepteret"), "{text}");
+    assert_eq!(text.lines().count(), 3);
+
+    // XLSX, read back with calamine, filtered to the accepted.
+    let xlsx = e
+        .app
+        .client
+        .get(url(
+            "participants.xlsx",
+            "status=accepted&columns=name%2Cdate%2Cpayment",
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(xlsx.status(), StatusCode::OK);
+    let bytes = xlsx.bytes().await.unwrap();
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let sheet = book.worksheet_range("Deltagere").unwrap();
+    let rows: Vec<&[Data]> = sheet.rows().collect();
+    assert_eq!(rows.len(), 2, "a heading and the one accepted");
+    assert_eq!(rows[0][0], Data::String("Navn".into()));
+    assert_eq!(rows[1][0], Data::String("Karen Jensen".into()));
+    assert!(matches!(rows[1][1], Data::DateTime(_)), "{:?}", rows[1][1]);
+    assert!(matches!(rows[1][2], Data::Float(_)), "{:?}", rows[1][2]);
+
+    // Payroll: one line per person with accepted shifts.
+    let payroll = e
+        .app
+        .client
+        .get(url("payroll.csv", ""))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(payroll.lines().count(), 2, "{payroll}");
+    assert!(payroll.contains("Karen Jensen;1;"), "{payroll}");
+
+    // Only the office; contact columns only for those who see all contacts.
+    let status = client()
+        .get(url("participants.csv", ""))
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let status = e
+        .karen_phone
+        .get(url("participants.csv", ""))
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    // A coordinator of one area sees contact data through its rosters only.
+    let area = {
+        use app::server::storage::SeatStore;
+        e.app
+            .storage
+            .seat_details(e.seats[0])
+            .await
+            .unwrap()
+            .area_id
+    };
+    let viewer = e
+        .app
+        .browser_for(
+            "nord@example.dk",
+            app::domain::accounts::Role::Coordinator,
+            &[(app::domain::accounts::ScopeKind::Area, area)],
+        )
+        .await;
+    let status = viewer
+        .get(url("participants.csv", "columns=name%2Cphone"))
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let status = viewer
+        .get(url("participants.csv", "columns=name"))
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert_eq!(status, StatusCode::OK);
+
+    let log: Vec<AuditRecord> = e
+        .app
+        .ok("audit/list", &[("action", "list_exported"), ("text", "")])
+        .await;
+    assert_eq!(log.len(), 4, "every file is in the audit log");
+}
