@@ -72,6 +72,128 @@ pub async fn load_roster(station_id: Id, election_id: Option<Id>) -> Result<Rost
     .await
 }
 
+/// The office answers an invitation for the person on the seat (they
+/// phoned in): "accept" or "decline", with the reason for a no.
+#[server(endpoint = "rosters/answer_for")]
+pub async fn answer_for(
+    seat_id: Id,
+    answer: String,
+    #[server(default)] reason: String,
+) -> Result<(), AppError> {
+    crate::server::guarded(async move {
+        use crate::domain::notifications::MessageKind;
+        let (ctx, user) = crate::server::require_area_planner().await?;
+        let seat = ctx.storage.seat_details(seat_id).await?;
+        crate::server::allow(user.can_plan_area(seat.area_id))?;
+        let accept = match answer.trim() {
+            "accept" => true,
+            "decline" => false,
+            _ => return Err(AppError::invalid("answer", "error.unknown_choice")),
+        };
+        let reason = crate::domain::forms::optional_text("reason", &reason, 500)?;
+        let volunteer = seat
+            .volunteer_id
+            .ok_or_else(|| AppError::refused("shifts.not_invited"))?;
+        let now = ctx.now();
+        let message = accept.then(|| {
+            crate::shifts::seat_message(
+                &ctx.settings.public_url,
+                &seat,
+                MessageKind::RegistrationConfirmation,
+                &format!("office:{now}"),
+            )
+        });
+        ctx.storage
+            .answer_invitation(seat_id, volunteer, accept, &reason, now, message.as_ref())
+            .await?;
+        (ctx.wake_outbox)();
+        crate::server::redirect_to(&format!(
+            "/stations/{}/roster#seat-{seat_id}",
+            seat.station_id
+        ));
+        Ok(())
+    })
+    .await
+}
+
+/// The office takes a person off a seat, with the reason kept; with a
+/// replacement's email the seat goes to them in the same step. The leaver
+/// is told they were taken off, the newcomer gets an invitation.
+#[server(endpoint = "rosters/remove")]
+pub async fn remove_from_seat(
+    seat_id: Id,
+    reason: String,
+    #[server(default)] replacement: String,
+    #[server(default)] respond_days: String,
+) -> Result<(), AppError> {
+    crate::server::guarded(async move {
+        use crate::domain::notifications::MessageKind;
+        let (ctx, user) = crate::server::require_area_planner().await?;
+        let seat = ctx.storage.seat_details(seat_id).await?;
+        crate::server::allow(user.can_plan_area(seat.area_id))?;
+        let reason = crate::domain::forms::required_text("reason", &reason)?;
+        if seat.volunteer_id.is_none() {
+            return Err(AppError::refused("seats.nobody_to_remove"));
+        }
+        let now = ctx.now();
+        let mut messages = vec![crate::shifts::seat_message(
+            &ctx.settings.public_url,
+            &seat,
+            MessageKind::RemovedFromShift,
+            &format!("office:{now}"),
+        )];
+        let newcomer = match replacement.trim() {
+            "" => None,
+            raw => {
+                let email = crate::domain::volunteers::EmailAddress::parse("replacement", raw)?;
+                let days = crate::domain::forms::int_in(
+                    "respond_days",
+                    &respond_days,
+                    1,
+                    crate::shifts::MAX_RESPOND_DAYS,
+                )?;
+                let id = ctx
+                    .storage
+                    .find_volunteer_by_email(email.as_str())
+                    .await?
+                    .ok_or_else(|| AppError::invalid("replacement", "shifts.no_such_volunteer"))?;
+                let volunteer = ctx.storage.get_volunteer(id).await?;
+                crate::shifts::refuse_ineligible(
+                    &ctx,
+                    &volunteer,
+                    seat.election_id,
+                    seat.task_type_id,
+                    seat.day,
+                )
+                .await?;
+                let respond_by = now + days * 86_400;
+                let mut offered = seat.clone();
+                offered.volunteer_id = Some(id);
+                offered.volunteer_name = Some(volunteer.name.clone());
+                offered.volunteer_language = Some(volunteer.language.as_str().to_string());
+                offered.respond_by = Some(respond_by);
+                messages.push(crate::shifts::seat_message(
+                    &ctx.settings.public_url,
+                    &offered,
+                    MessageKind::Invitation,
+                    &format!("{now}"),
+                ));
+                Some((id, respond_by))
+            }
+        };
+        ctx.storage
+            .remove_from_seat(seat_id, &reason, newcomer, now, &messages)
+            .await?;
+        (ctx.wake_outbox)();
+        crate::server::redirect_to(&format!(
+            "/stations/{}/roster#seat-{seat_id}",
+            seat.station_id
+        ));
+        Ok(())
+    })
+    .await
+}
+
 /// The stations the signed-in person manages.
 #[server(endpoint = "rosters/mine")]
 pub async fn load_my_stations() -> Result<Vec<Station>, AppError> {
@@ -190,6 +312,7 @@ fn RosterItem(line: RosterLine, can_invite: bool) -> impl IntoView {
                 }.into_any(),
                 None => view! { <p class="muted">{t("rosters.open_seat")}</p> }.into_any(),
             }}
+            {(!open && can_invite).then(|| view! { <OfficeActions seat_id=line.seat_id invited=line.status == crate::domain::seats::SeatStatus::Invited/> })}
             {(open && can_invite).then(|| view! {
                 <p><a class="btn btn-primary btn-small" href=format!("/seats/{seat}/candidates")>
                     {t("candidates.find")}<span class="visually-hidden">" – " {line.task_type.clone()} " " {long_date(line.day)}</span>
@@ -213,5 +336,47 @@ fn RosterItem(line: RosterLine, can_invite: bool) -> impl IntoView {
                 </details>
             })}
         </li>
+    }
+}
+
+/// What the office can do about a held seat: answer for the person, take
+/// them off (with the reason), or put someone else on it in one step.
+#[component]
+fn OfficeActions(seat_id: Id, invited: bool) -> impl IntoView {
+    let seat = seat_id.to_string();
+    view! {
+        <details class="invite">
+            <summary class="btn btn-secondary btn-small">{t("rosters.change")}</summary>
+            {invited.then(|| view! {
+                <div class="answer">
+                    <form method="post" action=AnswerFor::url()>
+                        <input type="hidden" name="seat_id" value=seat.clone()/>
+                        <input type="hidden" name="answer" value="accept"/>
+                        <button type="submit" class="btn btn-primary btn-small">{t("rosters.accept_for")}</button>
+                    </form>
+                    <form method="post" action=AnswerFor::url()>
+                        <input type="hidden" name="seat_id" value=seat.clone()/>
+                        <input type="hidden" name="answer" value="decline"/>
+                        <button type="submit" class="btn btn-secondary btn-small">{t("rosters.decline_for")}</button>
+                    </form>
+                </div>
+            })}
+            <form class="form" method="post" action=RemoveFromSeat::url()>
+                <input type="hidden" name="seat_id" value=seat.clone()/>
+                <div class="field">
+                    <label for=format!("remove-reason-{seat}")>{t("rosters.remove_reason")}</label>
+                    <input id=format!("remove-reason-{seat}") name="reason" type="text" required=true maxlength="200"/>
+                </div>
+                <div class="field">
+                    <label for=format!("replace-{seat}")>{t("rosters.replace_with")}</label>
+                    <input id=format!("replace-{seat}") name="replacement" type="email" autocomplete="off"/>
+                </div>
+                <div class="field">
+                    <label for=format!("replace-days-{seat}")>{t("shifts.respond_days")}</label>
+                    <input id=format!("replace-days-{seat}") name="respond_days" type="number" min="1" max="30" value="3"/>
+                </div>
+                <button type="submit" class="btn btn-danger btn-small">{t("rosters.remove")}</button>
+            </form>
+        </details>
     }
 }

@@ -228,6 +228,18 @@ pub trait SeatStore: Send + Sync {
         attendance: Option<crate::domain::seats::Attendance>,
         now: i64,
     ) -> AppResult<()>;
+    /// Takes the person off a held seat (the office's decision), keeping the
+    /// reason in its history, and writes `messages`. With `replacement`
+    /// (volunteer, answer deadline) the seat goes straight to them as an
+    /// invitation; otherwise it is offered to its standby queue.
+    async fn remove_from_seat(
+        &self,
+        seat_id: Id,
+        reason: &str,
+        replacement: Option<(Id, i64)>,
+        now: i64,
+        messages: &[NewMessage],
+    ) -> AppResult<()>;
     /// The people on seats that `filter` covers, by station, day and time.
     async fn participants(
         &self,

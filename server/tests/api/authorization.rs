@@ -327,6 +327,16 @@ const MATRIX: &[(&str, Who, Form)] = &[
         Who::Viewer,
         &[("query[election]", NO_ID), ("query[columns]", "name")],
     ),
+    (
+        "rosters/answer_for",
+        Who::Planner,
+        &[("seat_id", NO_ID), ("answer", "accept")],
+    ),
+    (
+        "rosters/remove",
+        Who::Planner,
+        &[("seat_id", NO_ID), ("reason", "x")],
+    ),
     ("profile/get", Who::Volunteer, &[]),
     ("profile/data", Who::Volunteer, &[]),
     (

@@ -134,3 +134,68 @@ async fn candidates_are_the_eligible_and_free_ranked_team_first_then_nearest() {
         "nobody was invited"
     );
 }
+
+#[tokio::test]
+async fn the_office_answers_for_a_person_and_replaces_them_in_one_step() {
+    use app::domain::notifications::MessageKind;
+    let e = crate::reminders::election().await;
+    let seat = e.seats[0].to_string();
+    e.invite(e.seats[0], "karen@example.dk", "7").await;
+    // Karen phoned in: the office says yes for her.
+    let (status, _) = e
+        .app
+        .err_with(
+            &e.karen_phone,
+            "rosters/answer_for",
+            &[("seat_id", &seat), ("answer", "accept")],
+        )
+        .await;
+    assert_eq!(status, reqwest::StatusCode::FORBIDDEN);
+    e.app
+        .ok::<()>(
+            "rosters/answer_for",
+            &[("seat_id", &seat), ("answer", "accept")],
+        )
+        .await;
+    let held = e.app.storage.seat_details(e.seats[0]).await.unwrap();
+    assert_eq!(held.status, SeatStatus::Accepted);
+
+    // A reason is required to take someone off.
+    let (_, error) = e
+        .app
+        .err("rosters/remove", &[("seat_id", &seat), ("reason", " ")])
+        .await;
+    assert_eq!(error, AppError::invalid("reason", "error.required"));
+    // Replaced by Ole in one step: each hears what concerns them.
+    e.app
+        .ok::<()>(
+            "rosters/remove",
+            &[
+                ("seat_id", &seat),
+                ("reason", "Syg"),
+                ("replacement", "ole@example.dk"),
+                ("respond_days", "2"),
+            ],
+        )
+        .await;
+    let now_held = e.app.storage.seat_details(e.seats[0]).await.unwrap();
+    assert_eq!(now_held.status, SeatStatus::Invited);
+    assert_eq!(now_held.volunteer_id, Some(e.ole));
+    assert_eq!(
+        e.kinds(e.karen).await,
+        vec![
+            MessageKind::Invitation,
+            MessageKind::RegistrationConfirmation,
+            MessageKind::RemovedFromShift
+        ]
+    );
+    assert_eq!(e.kinds(e.ole).await, vec![MessageKind::Invitation]);
+    let reason: String = sqlx::query_scalar(
+        "SELECT reason FROM seat_history WHERE seat_id = $1 AND event = 'removed'",
+    )
+    .bind(e.seats[0])
+    .fetch_one(e.app.storage.pool())
+    .await
+    .unwrap();
+    assert_eq!(reason, "Syg");
+}

@@ -685,6 +685,66 @@ impl SeatStore for SqliteStorage {
             .collect())
     }
 
+    async fn remove_from_seat(
+        &self,
+        seat_id: Id,
+        reason: &str,
+        replacement: Option<(Id, i64)>,
+        now: i64,
+        messages: &[NewMessage],
+    ) -> Result<(), AppError> {
+        let mut tx = self.write().await?;
+        let seat: Option<(Option<Id>, NaiveDate, NaiveTime, NaiveTime)> = sqlx::query_as(
+            "SELECT s.volunteer_id, s.day, t.start_time, t.end_time FROM seats s
+             JOIN task_types t ON t.id = s.task_type_id WHERE s.id = $1",
+        )
+        .bind(seat_id)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        let Some((holder, day, start, end)) = seat else {
+            return Err(AppError::NotFound);
+        };
+        if holder.is_none() {
+            return Err(AppError::refused("seats.nobody_to_remove"));
+        }
+        match replacement {
+            None => release_seat(&mut tx, &self.offers, seat_id, "removed", reason, now).await?,
+            Some((newcomer, respond_by)) => {
+                sqlx::query(
+                    "INSERT INTO seat_history (seat_id, election_id, station_id, day, team_id,
+                         task_type_id, volunteer_id, event, reason, at)
+                     SELECT id, election_id, station_id, day, team_id, task_type_id, volunteer_id,
+                         'removed', $2, $3
+                     FROM seats WHERE id = $1",
+                )
+                .bind(seat_id)
+                .bind(reason)
+                .bind(now)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
+                refuse_overlap(&mut tx, newcomer, Shift::new(day, start, end)).await?;
+                sqlx::query(
+                    "UPDATE seats SET status = 'invited', volunteer_id = $2, invited_at = $3,
+                         respond_by = $4, accepted_at = NULL, attendance = NULL, attendance_at = NULL
+                     WHERE id = $1",
+                )
+                .bind(seat_id)
+                .bind(newcomer)
+                .bind(now)
+                .bind(respond_by)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
+            }
+        }
+        for message in messages {
+            enqueue_in(&mut tx, message, now).await?;
+        }
+        tx.commit().await.map_err(db_error)
+    }
+
     async fn participants(&self, filter: &ListFilter) -> Result<Vec<Participant>, AppError> {
         let rows: Vec<ParticipantRow> = sqlx::query_as(
             "SELECT s.id AS seat_id, v.id AS volunteer_id, v.name, tm.name AS team,
