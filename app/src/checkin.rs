@@ -181,6 +181,83 @@ pub async fn check_in_code(code: String) -> Result<(), AppError> {
     .await
 }
 
+/// On the day, a volunteer tells the station: "delayed" (with when they
+/// expect to be there) or "cannot_come" (the seat opens again and goes to
+/// its standby queue). The station's managers and the area's coordinators
+/// are told at once.
+#[server(endpoint = "checkin/report")]
+pub async fn report_on_the_day(
+    seat_id: Id,
+    what: String,
+    #[server(default)] note: String,
+) -> Result<(), AppError> {
+    crate::server::guarded(async move {
+        use crate::domain::notifications::MessageKind;
+        let (ctx, user) = crate::server::require_user().await?;
+        let volunteer = user.volunteer_id.ok_or(AppError::Forbidden)?;
+        let seat = ctx.storage.seat_details(seat_id).await?;
+        if seat.volunteer_id != Some(volunteer) {
+            return Err(AppError::NotFound);
+        }
+        if seat.status != crate::domain::seats::SeatStatus::Accepted || seat.day != ctx.today() {
+            return Err(AppError::refused("checkin.only_on_the_day"));
+        }
+        let kind = match what.trim() {
+            "delayed" => MessageKind::VolunteerDelayed,
+            "cannot_come" => MessageKind::VolunteerCannotCome,
+            _ => return Err(AppError::invalid("what", "error.unknown_choice")),
+        };
+        let note = crate::domain::forms::optional_text("note", &note, 200)?;
+        let now = ctx.now();
+        let mut params = crate::notifications::seat_params(&seat, &ctx.settings.public_url);
+        params.insert("message".into(), note.clone());
+        params.insert(
+            "shift_url".into(),
+            format!(
+                "{}/stations/{}/checkin?day={}",
+                ctx.settings.public_url, seat.station_id, seat.day
+            ),
+        );
+        let mut staff = ctx.storage.station_managers(seat.station_id).await?;
+        for id in ctx.storage.area_coordinators(seat.area_id).await? {
+            if !staff.contains(&id) {
+                staff.push(id);
+            }
+        }
+        let messages: Vec<_> = staff
+            .into_iter()
+            .map(|user_id| crate::server::storage::NewMessage {
+                idempotency_key: format!("{}:seat:{seat_id}:{user_id}:{now}", kind.as_str()),
+                user_id: Some(user_id),
+                volunteer_id: None,
+                kind,
+                election_id: Some(seat.election_id),
+                task_type_id: Some(seat.task_type_id),
+                seat_id: Some(seat_id),
+                params: params.clone(),
+            })
+            .collect();
+        if kind == MessageKind::VolunteerCannotCome {
+            let reason = if note.is_empty() {
+                "afbud på dagen".to_string()
+            } else {
+                note
+            };
+            ctx.storage
+                .remove_from_seat(seat_id, &reason, None, now, &messages)
+                .await?;
+        } else {
+            for message in &messages {
+                ctx.storage.enqueue(message, now).await?;
+            }
+        }
+        (ctx.wake_outbox)();
+        crate::server::redirect_to("/my-shifts?reported=1");
+        Ok(())
+    })
+    .await
+}
+
 /// The QR code (an SVG) a volunteer shows at the station: the address of
 /// their check-in, which any camera app or scanner opens.
 #[cfg(feature = "ssr")]

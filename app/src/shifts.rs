@@ -209,6 +209,8 @@ pub struct MyShift {
     pub locked: bool,
     /// For an accepted coming shift: the check-in code, and its QR (SVG).
     pub checkin: Option<(String, String)>,
+    /// Accepted and today: the volunteer can say they are late or cannot come.
+    pub today: bool,
 }
 
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -242,6 +244,7 @@ pub async fn load_my_shifts() -> Result<MyShifts, AppError> {
             let shift = MyShift {
                 can_cancel: accepted && open,
                 locked: accepted && !open,
+                today: accepted && seat.day == today,
                 checkin,
                 seat,
             };
@@ -335,9 +338,14 @@ use leptos_meta::Title;
 pub fn MyShiftsPage() -> impl IntoView {
     let feed = ServerAction::<NewCalendarFeed>::new();
     let data = Resource::new(move || feed.version().get(), |_| load_my_shifts());
+    let query = leptos_router::hooks::use_query_map();
+    let reported = move || query.read().get("reported").is_some();
     view! {
         <Title text=t("myshifts.title")/>
         <h1>{t("myshifts.title")}</h1>
+        {move || reported().then(|| view! {
+            <div class="alert alert-success" role="status"><p>{t("checkin.reported")}</p></div>
+        })}
         <Loaded resource=data view={move |d: MyShifts| view! {
             <section aria-labelledby="upcoming-heading">
                 <h2 id="upcoming-heading">{t("myshifts.upcoming")}</h2>
@@ -433,12 +441,46 @@ fn ShiftCard(shift: MyShift, office: String) -> impl IntoView {
                     </form>
                 </details>
             })}
+            {shift.today.then(|| view! { <OnTheDay seat_id=s.seat_id/> })}
             {shift.locked.then(|| view! {
                 <p class="hint">{t("myshifts.locked")} " "
                     <a href=format!("tel:{office}")>{t("myshifts.call")} " " {office.clone()}</a>
                 </p>
             })}
         </li>
+    }
+}
+
+/// On the shift's own day: "I'm delayed" or "I can't come", each with a
+/// short note for the station.
+#[component]
+fn OnTheDay(seat_id: Id) -> impl IntoView {
+    let seat = seat_id.to_string();
+    let form = move |what: &'static str,
+                     summary: &'static str,
+                     hint: &'static str,
+                     button: &'static str| {
+        let field = format!("{what}-note-{seat}");
+        view! {
+            <details class="confirm-delete">
+                <summary class="btn btn-secondary btn-small">{t(summary)}</summary>
+                <form class="form" method="post" action=crate::checkin::ReportOnTheDay::url()>
+                    <input type="hidden" name="seat_id" value=seat.clone()/>
+                    <input type="hidden" name="what" value=what/>
+                    <div class="field">
+                        <label for=field.clone()>{t(hint)}</label>
+                        <input id=field name="note" type="text" maxlength="200"/>
+                    </div>
+                    <button type="submit" class="btn btn-primary btn-small">{t(button)}</button>
+                </form>
+            </details>
+        }
+    };
+    view! {
+        <div class="answer">
+            {form("delayed", "checkin.delayed", "checkin.delayed_note", "checkin.send_delayed")}
+            {form("cannot_come", "checkin.cannot_come", "checkin.cannot_come_note", "checkin.send_cannot_come")}
+        </div>
     }
 }
 

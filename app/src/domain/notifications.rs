@@ -67,10 +67,14 @@ pub enum MessageKind {
     StandbyOffer,
     /// To coordinators: a volunteer deleted their account and left a seat.
     VolunteerLeft,
+    /// To the station and coordinators, on the day: someone is delayed.
+    VolunteerDelayed,
+    /// To the station and coordinators, on the day: someone cannot come.
+    VolunteerCannotCome,
 }
 
 impl MessageKind {
-    pub const ALL: [MessageKind; 11] = [
+    pub const ALL: [MessageKind; 13] = [
         Self::Invitation,
         Self::InvitationReminder,
         Self::InvitationExpired,
@@ -82,6 +86,8 @@ impl MessageKind {
         Self::FreeText,
         Self::StandbyOffer,
         Self::VolunteerLeft,
+        Self::VolunteerDelayed,
+        Self::VolunteerCannotCome,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -97,6 +103,8 @@ impl MessageKind {
             Self::FreeText => "free_text",
             Self::StandbyOffer => "standby_offer",
             Self::VolunteerLeft => "volunteer_left",
+            Self::VolunteerDelayed => "volunteer_delayed",
+            Self::VolunteerCannotCome => "volunteer_cannot_come",
         }
     }
 

@@ -330,6 +330,8 @@ pub trait AccountStore: Send + Sync {
     ) -> AppResult<Option<(Id, String)>>;
     /// Active coordinators who plan `area_id` (those limited to other areas not).
     async fn area_coordinators(&self, area_id: Id) -> AppResult<Vec<Id>>;
+    /// Active station managers of `station_id`.
+    async fn station_managers(&self, station_id: Id) -> AppResult<Vec<Id>>;
     /// Ends every session of a user (sign out on all devices).
     async fn delete_user_sessions(&self, user_id: Id) -> AppResult<()>;
     async fn record_audit(&self, entry: &AuditEntry, now: i64) -> AppResult<()>;

@@ -337,6 +337,11 @@ const MATRIX: &[(&str, Who, Form)] = &[
         Who::Planner,
         &[("seat_id", NO_ID), ("reason", "x")],
     ),
+    (
+        "checkin/report",
+        Who::Volunteer,
+        &[("seat_id", NO_ID), ("what", "delayed")],
+    ),
     ("profile/get", Who::Volunteer, &[]),
     ("profile/data", Who::Volunteer, &[]),
     (

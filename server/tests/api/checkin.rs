@@ -126,3 +126,79 @@ async fn a_volunteer_is_checked_in_by_qr_code_and_the_board_counts_it() {
         .await;
     assert_eq!(error, AppError::refused("checkin.not_accepted"));
 }
+
+#[tokio::test]
+async fn on_the_day_a_volunteer_says_they_are_late_or_cannot_come_and_the_station_is_told() {
+    let e = election().await;
+    let seat = e.seats[0].to_string();
+    e.invite(e.seats[0], "karen@example.dk", "7").await;
+    e.app
+        .ok_with::<()>(
+            &e.karen_phone,
+            "shifts/answer",
+            &[("seat_id", &seat), ("answer", "accept")],
+        )
+        .await;
+    let details = e.app.storage.seat_details(e.seats[0]).await.unwrap();
+    e.app
+        .browser_for(
+            "stedet@example.dk",
+            Role::StationManager,
+            &[(ScopeKind::Station, details.station_id)],
+        )
+        .await;
+    e.app
+        .browser_for("kontoret@example.dk", Role::Coordinator, &[])
+        .await;
+    let report = |what: &'static str| {
+        [
+            ("seat_id", seat.clone()),
+            ("what", what.to_string()),
+            ("note", "Bussen er aflyst".to_string()),
+        ]
+    };
+    let form = report("delayed");
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (_, error) = e
+        .app
+        .err_with(&e.karen_phone, "checkin/report", &form)
+        .await;
+    assert_eq!(error, AppError::refused("checkin.only_on_the_day"));
+
+    // The shift is today.
+    let today = app::i18n::copenhagen_time(chrono::Utc::now().timestamp())
+        .unwrap()
+        .date_naive();
+    sqlx::query("UPDATE seats SET day = $2 WHERE id = $1")
+        .bind(e.seats[0])
+        .bind(today)
+        .execute(e.app.storage.pool())
+        .await
+        .unwrap();
+    e.app
+        .ok_with::<()>(&e.karen_phone, "checkin/report", &form)
+        .await;
+    assert_eq!(
+        told(&e, "volunteer_delayed").await,
+        2,
+        "the manager and the office"
+    );
+
+    let form = report("cannot_come");
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    e.app
+        .ok_with::<()>(&e.karen_phone, "checkin/report", &form)
+        .await;
+    assert_eq!(told(&e, "volunteer_cannot_come").await, 2);
+    let freed = e.app.storage.seat_details(e.seats[0]).await.unwrap();
+    assert_eq!(freed.status, app::domain::seats::SeatStatus::Open);
+}
+
+/// How many messages of `kind` went to staff (users, not volunteers).
+async fn told(e: &crate::reminders::Election2, kind: &str) -> i64 {
+    sqlx::query_scalar("SELECT count(*) FROM outbox WHERE kind = $1 AND user_id IS NOT NULL")
+        .bind(kind)
+        .fetch_one(e.app.storage.pool())
+        .await
+        .unwrap()
+}

@@ -644,6 +644,18 @@ impl AccountStore for SqliteStorage {
         Ok(Some((user_id, email)))
     }
 
+    async fn station_managers(&self, station_id: Id) -> Result<Vec<Id>, AppError> {
+        sqlx::query_scalar(
+            "SELECT u.id FROM users u JOIN managed_stations m ON m.user_id = u.id
+             JOIN user_roles r ON r.user_id = u.id AND r.role = 'station_manager'
+             WHERE u.active = 1 AND m.station_id = $1 ORDER BY u.id",
+        )
+        .bind(station_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)
+    }
+
     async fn area_coordinators(&self, area_id: Id) -> Result<Vec<Id>, AppError> {
         sqlx::query_scalar(
             "SELECT u.id FROM users u JOIN user_roles r ON r.user_id = u.id AND r.role = 'coordinator'
