@@ -36,14 +36,6 @@ pub struct BoardData {
     pub total: SeatCounts,
 }
 
-#[cfg(feature = "ssr")]
-fn optional(field: &str, raw: &str) -> Result<Option<Id>, AppError> {
-    match raw.trim() {
-        "" => Ok(None),
-        value => crate::domain::forms::id(field, value).map(Some),
-    }
-}
-
 #[server(endpoint = "board/get")]
 pub async fn load_board(
     election: String,
@@ -63,7 +55,7 @@ pub async fn load_board(
             .filter(|e| e.active)
             .map(|e| (e.id, e.title))
             .collect();
-        let election_id = match optional("election", &election)? {
+        let election_id = match crate::domain::forms::optional_id("election", &election)? {
             Some(id) => Some(ctx.storage.get_election(id).await?.id),
             None => elections.first().map(|(id, _)| *id),
         };
@@ -72,9 +64,9 @@ pub async fn load_board(
             raw => Some(crate::domain::forms::date("day", raw)?),
         };
         let (team, task_type, area) = (
-            optional("team", &team)?,
-            optional("task_type", &task_type)?,
-            optional("area", &area)?,
+            crate::domain::forms::optional_id("team", &team)?,
+            crate::domain::forms::optional_id("task_type", &task_type)?,
+            crate::domain::forms::optional_id("area", &area)?,
         );
         let sort = BoardSort::parse(sort.trim());
         let all_tasks = ctx.storage.list_task_types().await?;
@@ -104,23 +96,11 @@ pub async fn load_board(
             elections,
             days,
             day,
-            teams: ctx
-                .storage
-                .list_teams()
-                .await?
-                .into_iter()
-                .map(|t| (t.id, t.name))
-                .collect(),
+            teams: crate::server::choices::teams(&ctx).await?,
             team,
             task_types: all_tasks.into_iter().map(|t| (t.id, t.title)).collect(),
             task_type,
-            area_choices: ctx
-                .storage
-                .list_areas()
-                .await?
-                .into_iter()
-                .map(|a| (a.id, a.name))
-                .collect(),
+            area_choices: crate::server::choices::areas(&ctx).await?,
             area,
             sort,
             columns,

@@ -16,11 +16,7 @@ use serde::{Deserialize, Serialize};
 
 /// Parses the hidden `id` of an edit form; empty means "create".
 pub fn optional_id(raw: &str) -> Result<Option<Id>, AppError> {
-    if raw.trim().is_empty() {
-        Ok(None)
-    } else {
-        crate::domain::forms::id("id", raw).map(Some)
-    }
+    crate::domain::forms::optional_id("id", raw)
 }
 
 // ---------------------------------------------------------------- server

@@ -34,14 +34,6 @@ pub struct ListQuery {
     pub columns: String,
 }
 
-#[cfg(feature = "ssr")]
-fn optional(field: &str, raw: &str) -> Result<Option<Id>, AppError> {
-    match raw.trim() {
-        "" => Ok(None),
-        value => crate::domain::forms::id(field, value).map(Some),
-    }
-}
-
 /// Validates a list's query for `user`: an election (the first active one
 /// when none is named), the filters, and columns they may see.
 #[cfg(feature = "ssr")]
@@ -56,7 +48,7 @@ pub async fn resolve(
     if columns.iter().any(|c| c.is_contact()) && !user.sees_all_contacts() {
         return Err(AppError::Forbidden);
     }
-    let election_id = match optional("election", &query.election)? {
+    let election_id = match crate::domain::forms::optional_id("election", &query.election)? {
         Some(id) => ctx.storage.get_election(id).await?.id,
         None => ctx
             .storage
@@ -82,10 +74,10 @@ pub async fn resolve(
         crate::domain::lists::ListFilter {
             election_id,
             day,
-            area: optional("area", &query.area)?,
-            station: optional("station", &query.station)?,
-            team: optional("team", &query.team)?,
-            task_type: optional("task_type", &query.task_type)?,
+            area: crate::domain::forms::optional_id("area", &query.area)?,
+            station: crate::domain::forms::optional_id("station", &query.station)?,
+            team: crate::domain::forms::optional_id("team", &query.team)?,
+            task_type: crate::domain::forms::optional_id("task_type", &query.task_type)?,
             status,
         },
         columns,
@@ -157,34 +149,10 @@ pub async fn load_list(query: ListQuery) -> Result<ListData, AppError> {
                 .collect(),
             election_id: filter.election_id,
             days: ctx.storage.election_days(filter.election_id).await?,
-            areas: ctx
-                .storage
-                .list_areas()
-                .await?
-                .into_iter()
-                .map(|a| (a.id, a.name))
-                .collect(),
-            stations: ctx
-                .storage
-                .list_stations()
-                .await?
-                .into_iter()
-                .map(|s| (s.id, s.name))
-                .collect(),
-            teams: ctx
-                .storage
-                .list_teams()
-                .await?
-                .into_iter()
-                .map(|t| (t.id, t.name))
-                .collect(),
-            task_types: ctx
-                .storage
-                .list_task_types()
-                .await?
-                .into_iter()
-                .map(|t| (t.id, t.title))
-                .collect(),
+            areas: crate::server::choices::areas(&ctx).await?,
+            stations: crate::server::choices::stations(&ctx).await?,
+            teams: crate::server::choices::teams(&ctx).await?,
+            task_types: crate::server::choices::task_types(&ctx, false).await?,
             contact_allowed: user.sees_all_contacts(),
             total: people.len(),
             rows: people

@@ -42,29 +42,10 @@ pub async fn load_team_links(team_id: Id) -> Result<TeamLinks, AppError> {
                 .filter(|e| e.active)
                 .map(|e| (e.id, e.title))
                 .collect(),
-            areas: ctx
-                .storage
-                .list_areas()
-                .await?
-                .into_iter()
-                .map(|a| (a.id, a.name))
-                .collect(),
-            stations: ctx
-                .storage
-                .list_stations()
-                .await?
-                .into_iter()
-                .map(|s| (s.id, s.name))
-                .collect(),
+            areas: crate::server::choices::areas(&ctx).await?,
+            stations: crate::server::choices::stations(&ctx).await?,
             // Trusted tasks are never shown on a link, so no link is made for them.
-            task_types: ctx
-                .storage
-                .list_task_types()
-                .await?
-                .into_iter()
-                .filter(|t| !t.trusted)
-                .map(|t| (t.id, t.title))
-                .collect(),
+            task_types: crate::server::choices::task_types(&ctx, true).await?,
             public_url: ctx.settings.public_url.clone(),
         })
     })

@@ -10,7 +10,11 @@ test('two coordinators on two tablets: a change on one shows on the other board 
   await a.getByRole('link', { name: 'Bemanding' }).click();
   await expect(a.getByRole('heading', { level: 1 })).toHaveText('Bemanding');
   await a.locator('body[data-hydrated="true"]').waitFor();
+  // The days depend on the election: choose it first.
   await a.getByLabel('Valg', { exact: true }).selectOption({ label: 'Folketingsvalg 2027' });
+  await a.getByRole('button', { name: 'Vis' }).click();
+  await expect(a.getByLabel('Dag', { exact: true }).locator('option', { hasText: 'tirsdag 4. maj 2027' })).toHaveCount(1);
+  await a.locator('body[data-hydrated="true"]').waitFor();
   await a.getByLabel('Dag', { exact: true }).selectOption({ label: 'tirsdag 4. maj 2027' });
   await a.getByLabel('Rækkefølge').selectOption({ label: 'Flest mangler først' });
   await a.getByRole('button', { name: 'Vis' }).click();
@@ -122,6 +126,9 @@ test('the station manager checks people in on the day; the coordinators see it l
   await board.goto('/board');
   await board.locator('body[data-hydrated="true"]').waitFor();
   await board.getByLabel('Valg', { exact: true }).selectOption({ label: 'Folketingsvalg 2027' });
+  await board.getByRole('button', { name: 'Vis' }).click();
+  await expect(board.getByLabel('Dag', { exact: true }).locator('option', { hasText: 'tirsdag 4. maj 2027' })).toHaveCount(1);
+  await board.locator('body[data-hydrated="true"]').waitFor();
   await board.getByLabel('Dag', { exact: true }).selectOption({ label: 'tirsdag 4. maj 2027' });
   await board.getByRole('button', { name: 'Vis' }).click();
   await board.locator('body[data-hydrated="true"]').waitFor();

@@ -61,6 +61,14 @@ pub fn local_path(raw: &str) -> Option<String> {
     safe.then(|| path.to_string())
 }
 
+/// An id that may be left empty (a filter's "any").
+pub fn optional_id(field: &str, raw: &str) -> Result<Option<super::Id>, AppError> {
+    match raw.trim() {
+        "" => Ok(None),
+        value => id(field, value).map(Some),
+    }
+}
+
 /// A whole number in `min..=max`.
 pub fn int_in(field: &str, raw: &str, min: i64, max: i64) -> Result<i64, AppError> {
     let value = raw.trim();

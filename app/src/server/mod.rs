@@ -2,6 +2,7 @@
 //! provides through Leptos context, sessions, and the guards every server
 //! function runs before it touches anything.
 
+pub mod choices;
 pub mod mail;
 pub mod passkeys;
 pub mod storage;

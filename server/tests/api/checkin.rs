@@ -15,14 +15,7 @@ use reqwest::StatusCode;
 #[tokio::test]
 async fn a_volunteer_is_checked_in_by_qr_code_and_the_board_counts_it() {
     let e = election().await;
-    e.invite(e.seats[0], "karen@example.dk", "7").await;
-    e.app
-        .ok_with::<()>(
-            &e.karen_phone,
-            "shifts/answer",
-            &[("seat_id", &e.seats[0].to_string()), ("answer", "accept")],
-        )
-        .await;
+    e.karen_accepts(e.seats[0]).await;
     let mine: MyShifts = e.app.ok_with(&e.karen_phone, "shifts/mine", &[]).await;
     let (code, svg) = mine.upcoming[0].checkin.clone().expect("a check-in code");
     assert!(svg.contains("<svg"), "{svg}");
@@ -131,14 +124,7 @@ async fn a_volunteer_is_checked_in_by_qr_code_and_the_board_counts_it() {
 async fn on_the_day_a_volunteer_says_they_are_late_or_cannot_come_and_the_station_is_told() {
     let e = election().await;
     let seat = e.seats[0].to_string();
-    e.invite(e.seats[0], "karen@example.dk", "7").await;
-    e.app
-        .ok_with::<()>(
-            &e.karen_phone,
-            "shifts/answer",
-            &[("seat_id", &seat), ("answer", "accept")],
-        )
-        .await;
+    e.karen_accepts(e.seats[0]).await;
     let details = e.app.storage.seat_details(e.seats[0]).await.unwrap();
     e.app
         .browser_for(

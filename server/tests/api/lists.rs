@@ -13,14 +13,7 @@ use reqwest::StatusCode;
 #[tokio::test]
 async fn lists_show_and_export_the_chosen_people_and_columns() {
     let e = election().await;
-    e.invite(e.seats[0], "karen@example.dk", "7").await;
-    e.app
-        .ok_with::<()>(
-            &e.karen_phone,
-            "shifts/answer",
-            &[("seat_id", &e.seats[0].to_string()), ("answer", "accept")],
-        )
-        .await;
+    e.karen_accepts(e.seats[0]).await;
     e.invite(e.seats[1], "ole@example.dk", "7").await;
 
     let list: ListData = e

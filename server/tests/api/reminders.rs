@@ -96,6 +96,18 @@ pub(crate) async fn election() -> Election2 {
 }
 
 impl Election2 {
+    /// Karen is invited to `seat` and says yes on her phone.
+    pub(crate) async fn karen_accepts(&self, seat: Id) {
+        self.invite(seat, "karen@example.dk", "7").await;
+        self.app
+            .ok_with::<()>(
+                &self.karen_phone,
+                "shifts/answer",
+                &[("seat_id", &seat.to_string()), ("answer", "accept")],
+            )
+            .await;
+    }
+
     pub(crate) async fn invite(&self, seat: Id, email: &str, days: &str) {
         self.app
             .ok::<()>(
