@@ -315,6 +315,9 @@ fn CheckinView(data: CheckinData) -> impl IntoView {
             {t_with("checkin.count", &[("present", &present.to_string()), ("total", &data.lines.len().to_string())])}
         </p>
         <p class="hint">{t("checkin.scan_hint")}</p>
+        <p><a class="btn btn-secondary" href=format!("/stations/{station}/attendance-sheet?day={}", data.day.map(|d| d.to_string()).unwrap_or_default())>
+            {t("checkin.sheet_open")}
+        </a></p>
         {if data.lines.is_empty() {
             view! { <p class="empty">{t("checkin.nobody")}</p> }.into_any()
         } else {
@@ -373,6 +376,65 @@ fn CheckinLine(line: RosterLine, can_mark: bool) -> impl IntoView {
                 </div>
             })}
         </li>
+    }
+}
+
+/// The attendance sheet of a station and day, for printing on A4: one row
+/// per person with a column to sign.
+#[component]
+pub fn AttendanceSheetPage() -> impl IntoView {
+    let id = crate::components::route_id("id");
+    let query = leptos_router::hooks::use_query_map();
+    let data = Resource::new(
+        move || (id(), query.read().get("day").unwrap_or_default()),
+        |(id, day)| async move {
+            match id {
+                Some(id) => load_checkin(id, day).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
+    view! {
+        <Loaded resource=data view=|d: CheckinData| {
+            let title = t_with("checkin.sheet_title", &[("station", &d.station)]);
+            view! {
+                <Title text=title.clone()/>
+                <h1>{title}</h1>
+                <p><strong>{d.day.map(long_date).unwrap_or_default()}</strong></p>
+                <p class="hint no-print">{t("checkin.sheet_hint")}</p>
+                <div class="table-wrap" tabindex="0" role="region" aria-label=t("checkin.sheet_table")>
+                    <table class="data attendance-sheet">
+                        <thead>
+                            <tr>
+                                <th scope="col">{t("lists.col.name")}</th>
+                                <th scope="col">{t("lists.col.task_type")}</th>
+                                <th scope="col">{t("lists.col.times")}</th>
+                                <th scope="col">{t("lists.col.team")}</th>
+                                <th scope="col">{t("lists.col.phone")}</th>
+                                <th scope="col">{t("checkin.sheet_arrived")}</th>
+                                <th scope="col" class="signature">{t("checkin.sheet_signature")}</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {d.lines.into_iter().map(|l| {
+                                let person = l.person.clone();
+                                view! {
+                                    <tr>
+                                        <td>{person.as_ref().map(|p| p.name.clone()).unwrap_or_default()}</td>
+                                        <td>{l.task_type.clone()}</td>
+                                        <td>{format!("{}–{}", l.start_time.format("%H:%M"), l.end_time.format("%H:%M"))}</td>
+                                        <td>{l.team.clone()}</td>
+                                        <td>{person.and_then(|p| p.phone).unwrap_or_default()}</td>
+                                        <td>{l.attendance.map(|a| t(&format!("checkin.{}", a.as_str()))).unwrap_or_default()}</td>
+                                        <td class="signature"></td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            }
+        }/>
     }
 }
 

@@ -149,6 +149,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/stations/:id/roster") view=rosters::RosterPage/>
                     <Route path=path!("/stations/:id/checkin") view=checkin::CheckinPage/>
                     <Route path=path!("/checkin/:code") view=checkin::CodePage/>
+                    <Route path=path!("/stations/:id/attendance-sheet") view=checkin::AttendanceSheetPage ssr=SsrMode::Async/>
                     <Route path=path!("/my-stations") view=rosters::MyStationsPage/>
                     <Route path=path!("/my-teams") view=teams::MyTeamsPage/>
                     <Route path=path!("/volunteers/:id") view=volunteers::VolunteerPage ssr=SsrMode::Async/>

@@ -148,6 +148,15 @@ test('the station manager checks people in on the day; the coordinators see it l
   await absent.getByRole('button', { name: /^Udeblevet/ }).click();
   await expect(board.locator(`tr[data-station="${n}"]`)).toHaveClass(/board-alarm/, { timeout: 2_000 });
   await expect(present).toContainText('1 udeblevet');
+
+  // The attendance sheet to print, with what is known so far.
+  await manager.getByRole('link', { name: 'Fremmødeliste til udskrift' }).click();
+  await expect(manager.getByRole('heading', { level: 1 })).toHaveText(`Fremmødeliste: ${station}`);
+  await expect(manager.getByRole('columnheader', { name: 'Underskrift' })).toBeVisible();
+  await expect(manager.locator('table.attendance-sheet tbody tr').filter({ hasText: 'Udeblevet' })).toHaveCount(1);
+  await checkA11y(manager, 'attendance sheet');
+  await manager.emulateMedia({ media: 'print' });
+  await expect(manager.getByRole('navigation', { name: 'Hovedmenu' })).toBeHidden();
   await manager.context().close();
   await board.context().close();
 });
