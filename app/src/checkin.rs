@@ -275,11 +275,12 @@ pub fn qr_svg(url: &str) -> Option<String> {
 
 // ---------------------------------------------------------------- pages
 
-#[component]
-pub fn CheckinPage() -> impl IntoView {
+/// The station (`:id`) and day (`?day=`) of the address, loaded for checking
+/// in; the check-in page and the attendance sheet show the same.
+fn checkin_resource() -> Resource<Result<CheckinData, AppError>> {
     let id = crate::components::route_id("id");
     let query = leptos_router::hooks::use_query_map();
-    let data = Resource::new(
+    Resource::new(
         move || (id(), query.read().get("day").unwrap_or_default()),
         |(id, day)| async move {
             match id {
@@ -287,7 +288,12 @@ pub fn CheckinPage() -> impl IntoView {
                 None => Err(AppError::NotFound),
             }
         },
-    );
+    )
+}
+
+#[component]
+pub fn CheckinPage() -> impl IntoView {
+    let data = checkin_resource();
     view! { <Loaded resource=data view=|d: CheckinData| view! { <CheckinView data=d/> }/> }
 }
 
@@ -383,17 +389,7 @@ fn CheckinLine(line: RosterLine, can_mark: bool) -> impl IntoView {
 /// per person with a column to sign.
 #[component]
 pub fn AttendanceSheetPage() -> impl IntoView {
-    let id = crate::components::route_id("id");
-    let query = leptos_router::hooks::use_query_map();
-    let data = Resource::new(
-        move || (id(), query.read().get("day").unwrap_or_default()),
-        |(id, day)| async move {
-            match id {
-                Some(id) => load_checkin(id, day).await,
-                None => Err(AppError::NotFound),
-            }
-        },
-    );
+    let data = checkin_resource();
     view! {
         <Loaded resource=data view=|d: CheckinData| {
             let title = t_with("checkin.sheet_title", &[("station", &d.station)]);

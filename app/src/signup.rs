@@ -532,68 +532,53 @@ fn CellCard(cell: OpenCell, token: String, visitor: Visitor) -> impl IntoView {
         cell.end_time.format("%H:%M")
     );
     let what = format!("{} {when}", cell.task_type);
-    let hidden_cell = view! {
-        <input type="hidden" name="token" value=token.clone()/>
-        <input type="hidden" name="station_id" value=cell.station_id.to_string()/>
-        <input type="hidden" name="day" value=cell.day.to_string()/>
-        <input type="hidden" name="task_type_id" value=cell.task_type_id.to_string()/>
-    };
     let newcomer_href = format!(
         "/join/{token}/new?station={}&day={}&task={}",
         cell.station_id, cell.day, cell.task_type_id
     );
-    let action = if cell.free > 0 {
-        if visitor.can_take {
-            view! {
-                <form method="post" action=TakeSeat::url()>
-                    {hidden_cell}
-                    <button type="submit" class="btn btn-primary">
-                        {t("signup.take")}<span class="visually-hidden">" – " {what.clone()}</span>
-                    </button>
-                </form>
-            }
-            .into_any()
-        } else if !visitor.signed_in {
-            view! {
-                <a class="btn btn-primary" href=newcomer_href>
-                    {t("signup.take")}<span class="visually-hidden">" – " {what.clone()}</span>
-                </a>
-            }
-            .into_any()
+    let class = |primary: bool| {
+        if primary {
+            "btn btn-primary"
         } else {
-            ().into_any()
+            "btn btn-secondary"
         }
-    } else if let (Some(place), Some(id)) = (cell.my_place, cell.my_standby) {
+    };
+    // The button's words, and for screen readers which shift it is for.
+    let label = |key: &str| {
+        view! { {t(key)}<span class="visually-hidden">" – " {what.clone()}</span> }
+    };
+    // A signed-in volunteer acts on the cell with a plain form post.
+    let post = |url: &'static str, key: &str, primary: bool| {
         view! {
+            <form method="post" action=url>
+                <input type="hidden" name="token" value=token.clone()/>
+                <input type="hidden" name="station_id" value=cell.station_id.to_string()/>
+                <input type="hidden" name="day" value=cell.day.to_string()/>
+                <input type="hidden" name="task_type_id" value=cell.task_type_id.to_string()/>
+                <button type="submit" class=class(primary)>{label(key)}</button>
+            </form>
+        }
+        .into_any()
+    };
+    // Someone new signs up first.
+    let sign_up = |key: &str, primary: bool| {
+        view! { <a class=class(primary) href=newcomer_href.clone()>{label(key)}</a> }.into_any()
+    };
+    let action = match (cell.free > 0, cell.my_place.zip(cell.my_standby)) {
+        (true, _) if visitor.can_take => post(TakeSeat::url(), "signup.take", true),
+        (true, _) if !visitor.signed_in => sign_up("signup.take", true),
+        (false, Some((place, id))) => view! {
             <p class="standby-place"><strong>{t_with("standby.your_place", &[("n", &place.to_string())])}</strong></p>
             <form method="post" action=LeaveStandby::url()>
                 <input type="hidden" name="id" value=id.to_string()/>
                 <input type="hidden" name="back" value=format!("/join/{token}")/>
-                <button type="submit" class="btn btn-secondary">
-                    {t("standby.leave")}<span class="visually-hidden">" – " {what.clone()}</span>
-                </button>
+                <button type="submit" class="btn btn-secondary">{label("standby.leave")}</button>
             </form>
         }
-        .into_any()
-    } else if visitor.can_take {
-        view! {
-            <form method="post" action=JoinStandby::url()>
-                {hidden_cell}
-                <button type="submit" class="btn btn-secondary">
-                    {t("standby.join")}<span class="visually-hidden">" – " {what.clone()}</span>
-                </button>
-            </form>
-        }
-        .into_any()
-    } else if !visitor.signed_in {
-        view! {
-            <a class="btn btn-secondary" href=newcomer_href>
-                {t("standby.join")}<span class="visually-hidden">" – " {what.clone()}</span>
-            </a>
-        }
-        .into_any()
-    } else {
-        ().into_any()
+        .into_any(),
+        (false, None) if visitor.can_take => post(JoinStandby::url(), "standby.join", false),
+        (false, None) if !visitor.signed_in => sign_up("standby.join", false),
+        _ => ().into_any(),
     };
     let count = if cell.free > 0 {
         t_with("signup.free", &[("n", &cell.free.to_string())])

@@ -230,24 +230,8 @@ async fn only_coordinators_and_the_team_s_leaders_make_and_close_links() {
 async fn two_hundred_people_tapping_at_once_fill_five_seats_exactly() {
     let (e, cell, leader) = with_seats(5).await;
     let token = make_link(&e, &leader, &cell).await;
-    let mut phones = Vec::new();
-    for n in 0..200 {
-        let email = format!("p{n}@example.dk");
-        let id = e
-            .app
-            .storage
-            .create_volunteer(&volunteer(&email))
-            .await
-            .unwrap();
-        let user = e
-            .app
-            .storage
-            .ensure_user_with_role(&email, "P", Role::Volunteer)
-            .await
-            .unwrap();
-        e.app.storage.link_volunteer(user, id).await.unwrap();
-        phones.push(e.app.browser_for(&email, Role::Volunteer, &[]).await);
-    }
+    let people = crate::standby::people(&e, "p", 200).await;
+    let phones: Vec<&reqwest::Client> = people.iter().map(|p| &p.phone).collect();
     let form = take_form(&token, &cell);
     let url = format!("{}/api/signup/take", e.app.base);
     let taps = phones.iter().map(|phone| {

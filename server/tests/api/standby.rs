@@ -15,12 +15,13 @@ use app::signup::JoinData;
 use reqwest::StatusCode;
 
 /// A volunteer with an account, signed in on their own phone.
-struct Person {
-    id: Id,
-    phone: reqwest::Client,
+pub(crate) struct Person {
+    pub(crate) id: Id,
+    pub(crate) phone: reqwest::Client,
 }
 
-async fn people(e: &Election2, prefix: &str, n: usize) -> Vec<Person> {
+/// `n` volunteers with accounts, each signed in on their own phone.
+pub(crate) async fn people(e: &Election2, prefix: &str, n: usize) -> Vec<Person> {
     let mut all = Vec::new();
     for i in 0..n {
         let email = format!("{prefix}{i}@example.dk");

@@ -138,6 +138,21 @@ async fn allowed_shift(
     Ok(Shift::new(cell.day, start, end))
 }
 
+/// Puts a volunteer on a team (nothing changes if they are on it already).
+async fn join_team_in(
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    team_id: Id,
+    volunteer_id: Id,
+) -> Result<(), AppError> {
+    sqlx::query("INSERT OR IGNORE INTO team_members (team_id, volunteer_id) VALUES ($1, $2)")
+        .bind(team_id)
+        .bind(volunteer_id)
+        .execute(&mut **tx)
+        .await
+        .map_err(db_error)?;
+    Ok(())
+}
+
 #[async_trait]
 impl SignupStore for SqliteStorage {
     async fn create_link(
@@ -306,12 +321,7 @@ impl SignupStore for SqliteStorage {
         .map_err(db_error)?;
         let seat = seat.ok_or_else(|| AppError::refused("signup.gone"))?;
         super::standby::leave_cell_queue(&mut tx, seat, volunteer_id).await?;
-        sqlx::query("INSERT OR IGNORE INTO team_members (team_id, volunteer_id) VALUES ($1, $2)")
-            .bind(l.team_id)
-            .bind(volunteer_id)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_error)?;
+        join_team_in(&mut tx, l.team_id, volunteer_id).await?;
         message.seat_id = Some(seat);
         message.idempotency_key = format!("{}:{seat}", message.idempotency_key);
         enqueue_in(&mut tx, &message, now).await?;
@@ -354,12 +364,7 @@ impl SignupStore for SqliteStorage {
         .execute(&mut *tx)
         .await
         .map_err(db_error)?;
-        sqlx::query("INSERT OR IGNORE INTO team_members (team_id, volunteer_id) VALUES ($1, $2)")
-            .bind(l.team_id)
-            .bind(volunteer_id)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_error)?;
+        join_team_in(&mut tx, l.team_id, volunteer_id).await?;
         let place: i64 = sqlx::query_scalar(
             "SELECT count(*) FROM standby q
              JOIN standby m ON m.election_id = q.election_id AND m.station_id = q.station_id
@@ -462,23 +467,14 @@ impl SignupStore for SqliteStorage {
             .execute(&mut *tx)
             .await
             .map_err(db_error)?;
-        sqlx::query("INSERT INTO team_members (team_id, volunteer_id) VALUES ($1, $2)")
-            .bind(team_id)
-            .bind(volunteer_id)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_error)?;
+        join_team_in(&mut tx, team_id, volunteer_id).await?;
         tx.commit().await.map_err(db_error)?;
         Ok((user_id, volunteer_id))
     }
 
     async fn join_team(&self, team_id: Id, volunteer_id: Id) -> Result<(), AppError> {
-        sqlx::query("INSERT OR IGNORE INTO team_members (team_id, volunteer_id) VALUES ($1, $2)")
-            .bind(team_id)
-            .bind(volunteer_id)
-            .execute(&self.pool)
-            .await
-            .map_err(db_error)?;
-        Ok(())
+        let mut tx = self.write().await?;
+        join_team_in(&mut tx, team_id, volunteer_id).await?;
+        tx.commit().await.map_err(db_error)
     }
 }
