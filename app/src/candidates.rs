@@ -20,11 +20,15 @@ pub struct CandidatesData {
     /// Open seats of the same station, day, team and task type.
     pub open_seats: i64,
     pub candidates: Vec<Candidate>,
+    /// How many a call for cover would reach, per group.
+    pub group_sizes: Vec<(crate::domain::cover::CoverGroup, i64)>,
+    /// The open call for cover for this seat, if any.
+    pub cover: Option<crate::domain::cover::CoverCall>,
 }
 
 /// The seat's open siblings (itself first), for a coordinator of its area.
 #[cfg(feature = "ssr")]
-async fn open_seat(
+pub(crate) async fn open_seat(
     seat_id: Id,
 ) -> Result<(crate::server::ServerContext, SeatDetails, Vec<Id>), AppError> {
     let (ctx, user) = crate::server::require_area_planner().await?;
@@ -47,49 +51,78 @@ async fn open_seat(
     Ok((ctx, seat, open))
 }
 
+/// Everyone who could take `seat`, best first: eligible on its day for its
+/// election and task, and without a shift at the same time.
+#[cfg(feature = "ssr")]
+pub(crate) async fn ranked_candidates(
+    ctx: &crate::server::ServerContext,
+    seat: &SeatDetails,
+) -> Result<Vec<Candidate>, AppError> {
+    use crate::domain::shifts::{first_overlap, Shift};
+    use crate::domain::volunteers::{check_eligibility, Declaration};
+    let task = ctx.storage.get_task_type(seat.task_type_id).await?;
+    let election = ctx.storage.get_election(seat.election_id).await?;
+    let rules = ctx
+        .storage
+        .get_election_type(election.election_type_id)
+        .await?
+        .rules;
+    let shift = Shift::new(seat.day, seat.start_time, seat.end_time);
+    let mut candidates: Vec<Candidate> = ctx
+        .storage
+        .candidate_pool(seat.seat_id, 400)
+        .await?
+        .into_iter()
+        .filter(|p| first_overlap(&shift, &p.nearby).is_none())
+        .filter(|p| {
+            task.eligibility_checks_off
+                || check_eligibility(
+                    &rules,
+                    &Declaration {
+                        birth_date: p.birth_date,
+                        municipality_code: &p.municipality_code,
+                        citizenship: p.citizenship,
+                        under_guardianship: p.under_guardianship,
+                    },
+                    seat.day,
+                    &ctx.settings.municipality_code,
+                )
+                .is_ok()
+        })
+        .map(|p| p.candidate)
+        .collect();
+    crate::domain::candidates::rank(&mut candidates);
+    Ok(candidates)
+}
+
 #[server(endpoint = "candidates/list")]
 pub async fn load_candidates(seat_id: Id) -> Result<CandidatesData, AppError> {
     crate::server::guarded(async move {
-        use crate::domain::shifts::{first_overlap, Shift};
-        use crate::domain::volunteers::{check_eligibility, Declaration};
+        use crate::domain::cover::CoverGroup;
         let (ctx, seat, open) = open_seat(seat_id).await?;
-        let task = ctx.storage.get_task_type(seat.task_type_id).await?;
-        let election = ctx.storage.get_election(seat.election_id).await?;
-        let rules = ctx
-            .storage
-            .get_election_type(election.election_type_id)
-            .await?
-            .rules;
-        let shift = Shift::new(seat.day, seat.start_time, seat.end_time);
-        let mut candidates: Vec<Candidate> = ctx
-            .storage
-            .candidate_pool(seat_id, 400)
-            .await?
+        let mut candidates = ranked_candidates(&ctx, &seat).await?;
+        let group_sizes = CoverGroup::ALL
             .into_iter()
-            .filter(|p| first_overlap(&shift, &p.nearby).is_none())
-            .filter(|p| {
-                task.eligibility_checks_off
-                    || check_eligibility(
-                        &rules,
-                        &Declaration {
-                            birth_date: p.birth_date,
-                            municipality_code: &p.municipality_code,
-                            citizenship: p.citizenship,
-                            under_guardianship: p.under_guardianship,
-                        },
-                        seat.day,
-                        &ctx.settings.municipality_code,
-                    )
-                    .is_ok()
+            .map(|g| {
+                let n = candidates
+                    .iter()
+                    .filter(|c| g.includes(c.standby_place, c.team_member))
+                    .count();
+                (g, n.min(crate::domain::cover::MAX_RECIPIENTS) as i64)
             })
-            .map(|p| p.candidate)
             .collect();
-        crate::domain::candidates::rank(&mut candidates);
         candidates.truncate(SHOWN);
+        let cover = ctx
+            .storage
+            .latest_cover_call(seat_id)
+            .await?
+            .filter(|c| c.closed_at.is_none() && c.expires_at > ctx.now());
         Ok(CandidatesData {
             open_seats: open.len() as i64,
             seat,
             candidates,
+            group_sizes,
+            cover,
         })
     })
     .await
@@ -156,20 +189,34 @@ pub async fn invite_candidates(
 #[component]
 pub fn CandidatesPage() -> impl IntoView {
     let id = crate::components::route_id("id");
-    let data = Resource::new(id, |id| async move {
-        match id {
-            Some(id) => load_candidates(id).await,
-            None => Err(AppError::NotFound),
-        }
-    });
+    // A call for cover is shown once sent: the page reloads its data.
+    let call = ServerAction::<crate::cover::CallForCover>::new();
+    let data = Resource::new(
+        move || (id(), call.version().get()),
+        |(id, _)| async move {
+            match id {
+                Some(id) => load_candidates(id).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
     view! {
-        <Loaded resource=data view=|d: CandidatesData| view! { <CandidatesView data=d/> }/>
+        <Loaded resource=data view=move |d: CandidatesData| view! { <CandidatesView data=d call/> }/>
     }
 }
 
 #[component]
-fn CandidatesView(data: CandidatesData) -> impl IntoView {
+fn CandidatesView(
+    data: CandidatesData,
+    call: ServerAction<crate::cover::CallForCover>,
+) -> impl IntoView {
     let invite = ServerAction::<InviteCandidates>::new();
+    let cover = CoverForm(CoverFormProps {
+        seat_id: data.seat.seat_id,
+        group_sizes: data.group_sizes.clone(),
+        open_call: data.cover.clone(),
+        call,
+    });
     let s = data.seat;
     let title = t_with(
         "candidates.title",
@@ -229,5 +276,53 @@ fn CandidatesView(data: CandidatesData) -> impl IntoView {
                 </ActionForm>
             }.into_any()
         }}
+        {cover}
+    }
+}
+
+/// Offer the seat to a whole group at once: the first to take it gets it.
+#[component]
+fn CoverForm(
+    seat_id: Id,
+    group_sizes: Vec<(crate::domain::cover::CoverGroup, i64)>,
+    open_call: Option<crate::domain::cover::CoverCall>,
+    call: ServerAction<crate::cover::CallForCover>,
+) -> impl IntoView {
+    let first = group_sizes.iter().position(|(_, n)| *n > 0);
+    view! {
+        <section class="card" aria-labelledby="cover-heading">
+            <h2 id="cover-heading">{t("cover.call_title")}</h2>
+            <p>{t("cover.call_explained")}</p>
+            {open_call.map(|c| view! {
+                <div class="alert alert-info" role="status"><p>{t_with("cover.call_open", &[
+                    ("n", &c.offered.len().to_string()),
+                    ("declined", &c.declined.len().to_string()),
+                    ("when", &crate::i18n::date_time_at(c.expires_at)),
+                ])}</p></div>
+            })}
+            <ActionError action=call/>
+            <ActionForm action=call>
+                <input type="hidden" name="seat_id" value=seat_id.to_string()/>
+                <fieldset class="choice-group">
+                    <legend>{t("cover.group")}</legend>
+                    {group_sizes.into_iter().enumerate().map(|(i, (group, n))| {
+                        let field = format!("cover-group-{}", group.as_str());
+                        view! {
+                            <div class="field-inline">
+                                <input type="radio" id=field.clone() name="group" value=group.as_str()
+                                    checked=first == Some(i) disabled=n == 0/>
+                                <label for=field>{t_with(&format!("cover.group.{}", group.as_str()), &[("n", &n.to_string())])}</label>
+                            </div>
+                        }
+                    }).collect_view()}
+                </fieldset>
+                <div class="field">
+                    <label for="cover-hours">{t("cover.hours")}</label>
+                    <input id="cover-hours" name="hours" type="number" min="1"
+                        max=crate::domain::cover::MAX_HOURS.to_string() value="2" required=true/>
+                </div>
+                <button type="submit" class="btn btn-primary" disabled=first.is_none()>{t("cover.call")}</button>
+            </ActionForm>
+        </section>
     }
 }

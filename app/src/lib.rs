@@ -14,6 +14,7 @@ pub mod auth;
 pub mod board;
 pub mod candidates;
 pub mod checkin;
+pub mod cover;
 pub mod elections;
 pub mod home;
 pub mod lists;
@@ -130,6 +131,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/board") view=board::BoardPage/>
                     <Route path=path!("/lists") view=lists::ListsPage/>
                     <Route path=path!("/seats/:id/candidates") view=candidates::CandidatesPage/>
+                    <Route path=path!("/cover/:id") view=cover::CoverPage ssr=SsrMode::Async/>
                     <Route path=path!("/elections") view=elections::ElectionsPage/>
                     <Route path=path!("/elections/new") view=elections::ElectionFormPage/>
                     <Route path=path!("/elections/:id") view=elections::ElectionFormPage/>

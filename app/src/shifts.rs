@@ -222,6 +222,9 @@ pub struct MyShifts {
     pub calendar_feed: bool,
     /// Standby queues the volunteer waits in.
     pub standby: Vec<crate::domain::signup::StandbyPlace>,
+    /// Open seats offered to them by a call for cover, with when each call
+    /// runs out.
+    pub cover: Vec<(crate::domain::seats::SeatDetails, i64)>,
 }
 
 #[server(endpoint = "shifts/mine")]
@@ -262,6 +265,10 @@ pub async fn load_my_shifts() -> Result<MyShifts, AppError> {
             office_email: ctx.settings.office_email.clone(),
             calendar_feed: ctx.storage.has_calendar_feed(volunteer_id).await?,
             standby: ctx.storage.volunteer_standby(volunteer_id).await?,
+            cover: ctx
+                .storage
+                .volunteer_cover_offers(volunteer_id, ctx.now())
+                .await?,
         })
     })
     .await
@@ -359,6 +366,17 @@ pub fn MyShiftsPage() -> impl IntoView {
                     }.into_any()
                 }}
             </section>
+            {(!d.cover.is_empty()).then(|| view! {
+                <section aria-labelledby="cover-heading">
+                    <h2 id="cover-heading">{t("cover.offers")}</h2>
+                    <p>{t("cover.offers_explained")}</p>
+                    <ul class="roster">
+                        {d.cover.iter().cloned().map(|(seat, expires_at)| view! {
+                            <crate::cover::CoverCard seat open=true expires_at/>
+                        }).collect_view()}
+                    </ul>
+                </section>
+            })}
             {(!d.standby.is_empty()).then(|| view! {
                 <section aria-labelledby="standby-heading">
                     <h2 id="standby-heading">{t("standby.title")}</h2>

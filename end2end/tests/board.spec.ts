@@ -1,7 +1,8 @@
-import { expect, test } from '@playwright/test';
+import { Browser, Page, expect, test } from '@playwright/test';
 import { adminSignInLink, checkA11y, expectNoHorizontalScroll, latestMailTo, signInByMail, signInLinkIn, signInWithLink } from './helpers';
 
 const tablet = { viewport: { width: 1024, height: 768 }, hasTouch: true };
+const phoneSize = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
 
 test('two coordinators on two tablets: a change on one shows on the other board within two seconds', async ({ browser }, info) => {
   // Coordinator A keeps the board open for the demo election.
@@ -57,6 +58,27 @@ test('two coordinators on two tablets: a change on one shows on the other board 
   await b.context().close();
 });
 
+/**
+ * The office gives a volunteer (by id and name) an account; they sign in
+ * from the mailed link on a phone of their own, which is returned.
+ */
+async function onTheirPhone(admin: Page, browser: Browser, id: string, name: string): Promise<{ phone: Page; email: string }> {
+  await admin.goto(`/volunteers/${id}`);
+  const email = (await admin.locator('a[href^="mailto:"]').first().getAttribute('href'))!.replace('mailto:', '');
+  await admin.goto('/admin/users');
+  await admin.locator('body[data-hydrated="true"]').waitFor();
+  await admin.getByLabel('Navn', { exact: true }).fill(name);
+  await admin.getByLabel('E-mail', { exact: true }).fill(email);
+  await admin.getByLabel('Rolle', { exact: true }).selectOption({ label: 'Frivillig' });
+  await admin.getByRole('button', { name: 'Send invitation' }).click();
+  await expect(admin.getByRole('status')).toHaveText('Invitationen er sendt.');
+  const phone = await (await browser.newContext(phoneSize)).newPage();
+  await phone.goto(signInLinkIn(await latestMailTo(email)));
+  await phone.getByRole('button', { name: 'Log ind nu' }).click();
+  await expect(phone.getByRole('heading', { level: 1 })).toHaveText('Min konto');
+  return { phone, email };
+}
+
 test('a coordinator fills a gap with the top-ranked candidate, who accepts on the phone', async ({ browser }, info) => {
   const admin = await (await browser.newContext(tablet)).newPage();
   await signInWithLink(admin, adminSignInLink(`huller-${info.project.name}@example.dk`));
@@ -77,19 +99,7 @@ test('a coordinator fills a gap with the top-ranked candidate, who accepts on th
   await expect(admin.locator('.roster-line').filter({ hasText: name }).first()).toContainText('Inviteret');
 
   // The office gives them an account; they answer on their phone.
-  await admin.goto(`/volunteers/${id}`);
-  const email = (await admin.locator('a[href^="mailto:"]').first().getAttribute('href'))!.replace('mailto:', '');
-  await admin.goto('/admin/users');
-  await admin.locator('body[data-hydrated="true"]').waitFor();
-  await admin.getByLabel('Navn', { exact: true }).fill(name);
-  await admin.getByLabel('E-mail', { exact: true }).fill(email);
-  await admin.getByLabel('Rolle', { exact: true }).selectOption({ label: 'Frivillig' });
-  await admin.getByRole('button', { name: 'Send invitation' }).click();
-  await expect(admin.getByRole('status')).toHaveText('Invitationen er sendt.');
-
-  const phone = await (await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true })).newPage();
-  await phone.goto(signInLinkIn(await latestMailTo(email)));
-  await phone.getByRole('button', { name: 'Log ind nu' }).click();
+  const { phone } = await onTheirPhone(admin, browser, id!, name);
   await phone.getByRole('link', { name: 'Mine vagter' }).click();
   const invited = phone.locator('.roster-line').filter({ hasText: station }).filter({ hasText: 'Inviteret' });
   await expect(invited).toHaveCount(1);
@@ -108,6 +118,73 @@ test('a coordinator fills a gap with the top-ranked candidate, who accepts on th
   await expect(admin.getByRole('heading', { level: 1 })).toHaveText(`Fremmøde: ${station}`);
   await expect(admin.locator(`#${seat}`)).toContainText('Mødt');
   await phone.context().close();
+  await admin.context().close();
+});
+
+test('call for cover: two candidates take the seat at the same moment, and exactly one gets it', async ({ browser }, info) => {
+  const admin = await (await browser.newContext(tablet)).newPage();
+  await signInWithLink(admin, adminSignInLink(`afloeser-${info.project.name}@example.dk`));
+  const stationId = info.project.name === 'phone' ? 22 : 23;
+  await admin.goto(`/stations/${stationId}/roster`);
+  const open = admin.locator('.roster-line').filter({ hasText: 'Ledig plads' }).first();
+  await open.getByRole('link', { name: /Find kandidater/ }).click();
+  await expect(admin.getByRole('heading', { level: 1 })).toContainText('Find en til');
+  const candidatesUrl = admin.url();
+  // Two of the candidates (not the first, whom another test may invite).
+  const picked: { id: string; name: string; email: string }[] = [];
+  for (const n of [2, 3]) {
+    const line = admin.locator('.candidates .roster-line').nth(n);
+    picked.push({
+      id: (await line.getByRole('checkbox').getAttribute('value'))!,
+      name: (await line.locator('label strong').textContent())!,
+      email: '',
+    });
+  }
+  const phones: Page[] = [];
+  for (const p of picked) {
+    const { phone, email } = await onTheirPhone(admin, browser, p.id, p.name);
+    phones.push(phone);
+    p.email = email;
+  }
+
+  await admin.goto(candidatesUrl);
+  await admin.locator('body[data-hydrated="true"]').waitFor();
+  await checkA11y(admin, 'candidates with call for cover');
+  await admin.getByRole('radio', { name: /Alle egnede kandidater/ }).check();
+  await admin.getByLabel('Svarfrist i timer').fill('2');
+  await admin.getByRole('button', { name: 'Send kald' }).click();
+  await expect(admin.getByRole('status')).toContainText('Sendt til');
+
+  // Both get the call by mail and open it on their phones.
+  for (const [i, phone] of phones.entries()) {
+    await phone.goto('/my-shifts');
+    await expect(phone.getByRole('heading', { name: 'Vagter der søger en afløser' })).toBeVisible();
+    await expect
+      .poll(async () => (await latestMailTo(picked[i].email)).subject, { timeout: 10_000 })
+      .toContain('Vagt søger afløser');
+    const link = phone.locator('.roster-line[id^="cover-"]').first();
+    const seat = (await link.getAttribute('id'))!.replace('cover-', '');
+    await phone.goto(`/cover/${seat}`);
+    await expect(phone.getByRole('button', { name: /Ja, jeg tager vagten/ })).toBeVisible();
+  }
+  await checkA11y(phones[0], 'cover offer');
+  // The same moment.
+  await Promise.all(phones.map((phone) => phone.getByRole('button', { name: /Ja, jeg tager vagten/ }).click()));
+  const outcomes = await Promise.all(
+    phones.map(async (phone) => {
+      await phone.waitForLoadState();
+      await expect(phone.getByRole('heading', { level: 1 })).toHaveText(/Mine vagter|Vagt søger afløser/);
+      return (await phone.getByRole('heading', { level: 1 }).textContent())!;
+    }),
+  );
+  expect(outcomes.filter((h) => h === 'Mine vagter')).toHaveLength(1);
+  const loser = phones[outcomes.indexOf('Vagt søger afløser')];
+  await expect(loser.getByRole('alert')).toContainText('Vagten er allerede taget af en anden.');
+  await loser.reload();
+  await expect(loser.getByRole('status')).toContainText('En anden nåede at tage vagten');
+  const winner = phones[outcomes.indexOf('Mine vagter')];
+  await expect(winner.locator('.roster-line').filter({ hasText: 'Accepteret' }).first()).toBeVisible();
+  for (const phone of phones) await phone.context().close();
   await admin.context().close();
 });
 

@@ -9,6 +9,7 @@ pub mod audit;
 pub mod board;
 pub mod calendar;
 pub mod candidates;
+pub mod cover;
 pub mod elections;
 pub mod error;
 pub mod forms;

@@ -71,10 +71,14 @@ pub enum MessageKind {
     VolunteerDelayed,
     /// To the station and coordinators, on the day: someone cannot come.
     VolunteerCannotCome,
+    /// An open seat offered to a group: the first to take it gets it.
+    CoverCall,
+    /// To the others of a call: the seat has been taken.
+    CoverTaken,
 }
 
 impl MessageKind {
-    pub const ALL: [MessageKind; 13] = [
+    pub const ALL: [MessageKind; 15] = [
         Self::Invitation,
         Self::InvitationReminder,
         Self::InvitationExpired,
@@ -88,6 +92,8 @@ impl MessageKind {
         Self::VolunteerLeft,
         Self::VolunteerDelayed,
         Self::VolunteerCannotCome,
+        Self::CoverCall,
+        Self::CoverTaken,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -105,6 +111,8 @@ impl MessageKind {
             Self::VolunteerLeft => "volunteer_left",
             Self::VolunteerDelayed => "volunteer_delayed",
             Self::VolunteerCannotCome => "volunteer_cannot_come",
+            Self::CoverCall => "cover_call",
+            Self::CoverTaken => "cover_taken",
         }
     }
 

@@ -6,6 +6,7 @@
 use crate::domain::accounts::{CurrentUser, PasskeyInfo, Role, ScopeKind, UserSummary};
 use crate::domain::audit::{AuditAction, AuditEntry, AuditRecord};
 use crate::domain::board::BoardCount;
+use crate::domain::cover::CoverCall;
 use crate::domain::elections::{
     Election, ElectionCopy, ElectionType, NewElection, NewElectionType,
 };
@@ -539,6 +540,48 @@ pub trait BoardStore: Send + Sync {
     async fn board_versions(&self) -> AppResult<Vec<(Id, i64)>>;
 }
 
+/// Calls for cover: an open seat offered to a group, first come first served.
+#[async_trait]
+pub trait CoverStore: Send + Sync {
+    /// Offers an open seat to `volunteers` until `expires_at` and writes
+    /// `messages` with it. A newer call replaces an open one for the seat.
+    /// Refused when the seat is not open.
+    async fn create_cover_call(
+        &self,
+        seat_id: Id,
+        volunteers: &[Id],
+        created_by: Id,
+        expires_at: i64,
+        now: i64,
+        messages: &[NewMessage],
+    ) -> AppResult<Id>;
+    /// The newest call for a seat (to anyone), if any.
+    async fn latest_cover_call(&self, seat_id: Id) -> AppResult<Option<CoverCall>>;
+    /// The newest call for a seat that went to `volunteer`, if any.
+    async fn cover_call_for(&self, seat_id: Id, volunteer_id: Id) -> AppResult<Option<CoverCall>>;
+    /// The volunteer takes the seat of an open call that went to them, in
+    /// one write transaction (so exactly one of many gets it), and
+    /// `messages` are written with it. Refused when the seat has gone
+    /// (`cover.taken`), the call has run out (`cover.closed`), or they have
+    /// a shift at the same time.
+    async fn take_cover(
+        &self,
+        seat_id: Id,
+        volunteer_id: Id,
+        now: i64,
+        messages: &[NewMessage],
+    ) -> AppResult<()>;
+    /// The volunteer says no to a call that went to them.
+    async fn decline_cover(&self, seat_id: Id, volunteer_id: Id, now: i64) -> AppResult<()>;
+    /// Seats of open, unexpired calls that went to the volunteer and that
+    /// they have not said no to, with when each call runs out.
+    async fn volunteer_cover_offers(
+        &self,
+        volunteer_id: Id,
+        now: i64,
+    ) -> AppResult<Vec<(SeatDetails, i64)>>;
+}
+
 /// Everything the server functions need from storage.
 pub trait Storage:
     ElectionStore
@@ -551,6 +594,7 @@ pub trait Storage:
     + NotificationStore
     + SignupStore
     + BoardStore
+    + CoverStore
 {
 }
 
@@ -565,5 +609,6 @@ impl<T> Storage for T where
         + NotificationStore
         + SignupStore
         + BoardStore
+        + CoverStore
 {
 }

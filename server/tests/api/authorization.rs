@@ -320,6 +320,14 @@ const MATRIX: &[(&str, Who, Form)] = &[
         Who::Planner,
         &[("seat_id", NO_ID), ("attendance", "arrived")],
     ),
+    (
+        "cover/call",
+        Who::Planner,
+        &[("seat_id", NO_ID), ("group", "standby"), ("hours", "2")],
+    ),
+    ("cover/load", Who::Volunteer, &[("seat_id", NO_ID)]),
+    ("cover/take", Who::Volunteer, &[("seat_id", NO_ID)]),
+    ("cover/decline", Who::Volunteer, &[("seat_id", NO_ID)]),
     ("checkin/peek", Who::Planner, &[("code", "1-x")]),
     ("checkin/code", Who::Planner, &[("code", "1-x")]),
     (

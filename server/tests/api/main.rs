@@ -7,6 +7,7 @@ mod authorization;
 mod board;
 mod candidates;
 mod checkin;
+mod cover;
 mod helpers;
 mod lists;
 mod my_shifts;

@@ -4,6 +4,7 @@
 
 mod accounts;
 mod board;
+mod cover;
 mod elections;
 mod notifications;
 mod seats;
