@@ -2,7 +2,7 @@
 //! email — for the station's managers, the coordinators of its area and the
 //! election office. Every view is written to the audit log.
 
-use crate::components::{route_id, Loaded};
+use crate::components::{route_id, ActionError, Loaded};
 use crate::domain::rosters::RosterLine;
 use crate::domain::stations::Station;
 use crate::domain::{AppError, Id};
@@ -22,6 +22,9 @@ pub struct RosterData {
     pub lines: Vec<RosterLine>,
     /// The viewer may invite people to open seats here.
     pub can_invite: bool,
+    /// Teams to move open seats to and to invite from: (id, name), for
+    /// those who may invite.
+    pub teams: Vec<(Id, String)>,
 }
 
 #[server(endpoint = "rosters/station")]
@@ -61,8 +64,15 @@ pub async fn load_roster(station_id: Id, election_id: Option<Id>) -> Result<Rost
             )
             .await;
         }
+        let can_invite = user.can_plan_area(station.area_id);
+        let teams = if can_invite {
+            crate::server::choices::teams(&ctx).await?
+        } else {
+            Vec::new()
+        };
         Ok(RosterData {
-            can_invite: user.can_plan_area(station.area_id),
+            can_invite,
+            teams,
             station,
             elections,
             election_id: chosen,
@@ -194,6 +204,114 @@ pub async fn remove_from_seat(
     .await
 }
 
+/// Gives an open seat to another team (its standby queue is offered it).
+#[server(endpoint = "rosters/move_seat")]
+pub async fn move_seat(seat_id: Id, team_id: String) -> Result<(), AppError> {
+    crate::server::guarded(async move {
+        let (ctx, user) = crate::server::require_area_planner().await?;
+        let seat = ctx.storage.seat_details(seat_id).await?;
+        crate::server::allow(user.can_plan_area(seat.area_id))?;
+        let team = crate::domain::forms::id("team_id", &team_id)?;
+        ctx.storage
+            .get_team(team)
+            .await
+            .map_err(|_| AppError::invalid("team_id", "error.unknown_choice"))?;
+        if team == seat.team_id {
+            return Err(AppError::invalid("team_id", "rosters.same_team"));
+        }
+        ctx.storage.move_open_seat(seat_id, team, ctx.now()).await?;
+        (ctx.wake_outbox)();
+        crate::server::redirect_to(&format!(
+            "/stations/{}/roster?election={}#seat-{seat_id}",
+            seat.station_id, seat.election_id
+        ));
+        Ok(())
+    })
+    .await
+}
+
+/// What inviting a whole team did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamInvited {
+    pub invited: i64,
+    /// The team's open seats at the station that day still without anyone.
+    pub left: i64,
+}
+
+/// Invites a team's members to the team's open seats at a station on a day:
+/// for each seat the best-ranked member who is eligible and free, one seat
+/// each.
+#[server(endpoint = "rosters/invite_team")]
+pub async fn invite_team(
+    station_id: Id,
+    election_id: Id,
+    team_id: String,
+    day: String,
+    respond_days: String,
+) -> Result<TeamInvited, AppError> {
+    crate::server::guarded(async move {
+        let (ctx, user) = crate::server::require_area_planner().await?;
+        let station = ctx.storage.get_station(station_id).await?;
+        crate::server::allow(user.can_plan_area(station.area_id))?;
+        let team = crate::domain::forms::id("team_id", &team_id)?;
+        ctx.storage
+            .get_team(team)
+            .await
+            .map_err(|_| AppError::invalid("team_id", "error.unknown_choice"))?;
+        let day = crate::domain::forms::date("day", &day)?;
+        if !ctx
+            .storage
+            .seat_days(election_id, station_id)
+            .await?
+            .contains(&day)
+        {
+            return Err(AppError::invalid("day", "error.unknown_choice"));
+        }
+        let days = crate::domain::forms::int_in(
+            "respond_days",
+            &respond_days,
+            1,
+            crate::shifts::MAX_RESPOND_DAYS,
+        )?;
+        let respond_by = ctx.now() + days * 86_400;
+        let mut seats = Vec::new();
+        for cell in ctx.storage.seat_plan(election_id, station_id, day).await? {
+            if cell.team_id == team && cell.counts.open > 0 {
+                seats.extend(
+                    ctx.storage
+                        .open_seats(election_id, station_id, day, team, cell.task_type_id)
+                        .await?,
+                );
+            }
+        }
+        let mut done = TeamInvited {
+            invited: 0,
+            left: 0,
+        };
+        let mut chosen = Vec::new();
+        for seat_id in seats {
+            let seat = ctx.storage.seat_details(seat_id).await?;
+            // Eligible and free now: earlier invitations of this run count.
+            let best = crate::candidates::ranked_candidates(&ctx, &seat)
+                .await?
+                .into_iter()
+                .find(|c| c.team_member && !chosen.contains(&c.volunteer_id));
+            match best {
+                Some(c) => {
+                    let volunteer = ctx.storage.get_volunteer(c.volunteer_id).await?;
+                    crate::shifts::invite(&ctx, seat, &volunteer, respond_by).await?;
+                    chosen.push(c.volunteer_id);
+                    done.invited += 1;
+                }
+                None => done.left += 1,
+            }
+        }
+        (ctx.wake_outbox)();
+        Ok(done)
+    })
+    .await
+}
+
 /// The stations the signed-in person manages.
 #[server(endpoint = "rosters/mine")]
 pub async fn load_my_stations() -> Result<Vec<Station>, AppError> {
@@ -242,23 +360,26 @@ pub fn RosterPage() -> impl IntoView {
             .get("election")
             .and_then(|v| v.parse::<Id>().ok())
     };
+    // Inviting a whole team reloads the roster to show the invitations.
+    let bulk = ServerAction::<InviteTeam>::new();
     let data = Resource::new(
-        move || (id(), election()),
-        |(id, election)| async move {
+        move || (id(), election(), bulk.version().get()),
+        |(id, election, _)| async move {
             match id {
                 Some(id) => load_roster(id, election).await,
                 None => Err(AppError::NotFound),
             }
         },
     );
-    view! { <Loaded resource=data view={|d: RosterData| view! { <RosterView data=d/> }}/> }
+    view! { <Loaded resource=data view=move |d: RosterData| view! { <RosterView data=d bulk/> }/> }
 }
 
 #[component]
-fn RosterView(data: RosterData) -> impl IntoView {
+fn RosterView(data: RosterData, bulk: ServerAction<InviteTeam>) -> impl IntoView {
     let title = t_with("rosters.title", &[("station", &data.station.name)]);
     let station_id = data.station.id;
     let can_invite = data.can_invite;
+    let teams = data.teams.clone();
     let mut days: Vec<(chrono::NaiveDate, Vec<RosterLine>)> = Vec::new();
     for line in data.lines {
         match days.last_mut() {
@@ -279,6 +400,10 @@ fn RosterView(data: RosterData) -> impl IntoView {
                 }).collect_view()}
             </nav>
         })}
+        {(can_invite && !days.is_empty()).then(|| view! {
+            <InviteTeamForm bulk station_id election_id=data.election_id.unwrap_or_default()
+                teams=teams.clone() days=days.iter().map(|(d, _)| *d).collect()/>
+        })}
         {if days.is_empty() {
             view! { <p class="empty">{t("rosters.empty")}</p> }.into_any()
         } else {
@@ -286,7 +411,7 @@ fn RosterView(data: RosterData) -> impl IntoView {
                 <section class="roster-day">
                     <h2>{long_date(day)}</h2>
                     <ul class="roster">
-                        {lines.into_iter().map(|l| view! { <RosterItem line=l can_invite/> }).collect_view()}
+                        {lines.into_iter().map(|l| view! { <RosterItem line=l can_invite teams=teams.clone()/> }).collect_view()}
                     </ul>
                 </section>
             }).collect_view().into_any()
@@ -294,8 +419,98 @@ fn RosterView(data: RosterData) -> impl IntoView {
     }
 }
 
+/// Invite a team's members to the team's open seats here on one day.
 #[component]
-fn RosterItem(line: RosterLine, can_invite: bool) -> impl IntoView {
+fn InviteTeamForm(
+    bulk: ServerAction<InviteTeam>,
+    station_id: Id,
+    election_id: Id,
+    teams: Vec<(Id, String)>,
+    days: Vec<chrono::NaiveDate>,
+) -> impl IntoView {
+    let done = move || bulk.value().get().and_then(|r| r.ok());
+    view! {
+        {move || done().map(|d| view! {
+            <div class="alert alert-success" role="status"><p>{t_with("rosters.team_invited", &[
+                ("invited", &d.invited.to_string()),
+                ("left", &d.left.to_string()),
+            ])}</p></div>
+        })}
+        <ActionError action=bulk/>
+        <details class="invite">
+            <summary class="btn btn-secondary">{t("rosters.invite_team")}</summary>
+            <p>{t("rosters.invite_team_explained")}</p>
+            <ActionForm action=bulk attr:class="form">
+                <input type="hidden" name="station_id" value=station_id.to_string()/>
+                <input type="hidden" name="election_id" value=election_id.to_string()/>
+                <div class="field">
+                    <label for="bulk-team">{t("field.team_id")}</label>
+                    <select id="bulk-team" name="team_id">
+                        {teams.into_iter().map(|(id, name)| view! { <option value=id.to_string()>{name}</option> }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="bulk-day">{t("field.day")}</label>
+                    <select id="bulk-day" name="day">
+                        {days.into_iter().map(|d| view! { <option value=d.to_string()>{long_date(d)}</option> }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="bulk-days">{t("shifts.respond_days")}</label>
+                    <input id="bulk-days" name="respond_days" type="number" min="1" max="30" value="7" required=true/>
+                </div>
+                <button type="submit" class="btn btn-primary">{t("rosters.invite_team_go")}</button>
+            </ActionForm>
+        </details>
+    }
+}
+
+/// The people who were on a seat before, and why they left it.
+#[component]
+fn SeatHistory(history: Vec<crate::domain::rosters::SeatHistoryEntry>) -> impl IntoView {
+    (!history.is_empty()).then(|| {
+        view! {
+            <details class="seat-history">
+                <summary class="btn btn-secondary btn-small">{t_with("rosters.history", &[("n", &history.len().to_string())])}</summary>
+                <ul class="plain-list">
+                    {history.into_iter().map(|h| view! {
+                        <li>
+                            {crate::i18n::date_time_at(h.at)} " · " {h.name} " – " {t(&format!("rosters.event.{}", h.event))}
+                            {(!h.reason.is_empty()).then(|| format!(": {}", h.reason))}
+                        </li>
+                    }).collect_view()}
+                </ul>
+            </details>
+        }
+    })
+}
+
+/// Give an open seat to another team.
+#[component]
+fn MoveSeat(seat_id: Id, label: String, teams: Vec<(Id, String)>) -> impl IntoView {
+    let field = format!("move-team-{seat_id}");
+    view! {
+        <details class="invite">
+            <summary class="btn btn-secondary btn-small">
+                {t("rosters.move")}<span class="visually-hidden">" – " {label}</span>
+            </summary>
+            <form class="form" method="post" action=MoveSeat::url()>
+                <input type="hidden" name="seat_id" value=seat_id.to_string()/>
+                <div class="field">
+                    <label for=field.clone()>{t("rosters.move_to")}</label>
+                    <select id=field name="team_id">
+                        {teams.into_iter().map(|(id, name)| view! { <option value=id.to_string()>{name}</option> }).collect_view()}
+                    </select>
+                </div>
+                <button type="submit" class="btn btn-primary btn-small">{t("rosters.move_go")}</button>
+            </form>
+        </details>
+    }
+}
+
+#[component]
+fn RosterItem(line: RosterLine, can_invite: bool, teams: Vec<(Id, String)>) -> impl IntoView {
+    let label = format!("{} {}", line.task_type, long_date(line.day));
     let open = line.person.is_none();
     let seat = line.seat_id.to_string();
     view! {
@@ -312,6 +527,7 @@ fn RosterItem(line: RosterLine, can_invite: bool) -> impl IntoView {
                 }.into_any(),
                 None => view! { <p class="muted">{t("rosters.open_seat")}</p> }.into_any(),
             }}
+            <SeatHistory history=line.history.clone()/>
             {(!open && can_invite).then(|| view! { <OfficeActions seat_id=line.seat_id invited=line.status == crate::domain::seats::SeatStatus::Invited/> })}
             {(open && can_invite).then(|| view! {
                 <p><a class="btn btn-primary btn-small" href=format!("/seats/{seat}/candidates")>
@@ -334,6 +550,7 @@ fn RosterItem(line: RosterLine, can_invite: bool) -> impl IntoView {
                         <button type="submit" class="btn btn-primary btn-small">{t("shifts.send_invite")}</button>
                     </form>
                 </details>
+                <MoveSeat seat_id=line.seat_id label=label.clone() teams=teams.clone()/>
             })}
         </li>
     }

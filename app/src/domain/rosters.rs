@@ -42,6 +42,18 @@ pub struct RosterLine {
     pub person: Option<Contact>,
     /// Whether they turned up (accepted seats, on the day).
     pub attendance: Option<super::seats::Attendance>,
+    /// Who was on the seat before and what happened, oldest first.
+    pub history: Vec<SeatHistoryEntry>,
+}
+
+/// A person who was on a seat and left it: declined, cancelled, removed …
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeatHistoryEntry {
+    /// "declined", "cancelled", "removed", "withdrawn" or "expired".
+    pub event: String,
+    pub name: String,
+    pub reason: String,
+    pub at: i64,
 }
 
 /// A member of a team, with their shifts for that team.

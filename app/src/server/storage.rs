@@ -229,6 +229,9 @@ pub trait SeatStore: Send + Sync {
         attendance: Option<crate::domain::seats::Attendance>,
         now: i64,
     ) -> AppResult<()>;
+    /// Gives an open seat to another team (its standby queue, if any, is
+    /// offered it at once). Refused when the seat is held.
+    async fn move_open_seat(&self, seat_id: Id, team_id: Id, now: i64) -> AppResult<()>;
     /// Takes the person off a held seat (the office's decision), keeping the
     /// reason in its history, and writes `messages`. With `replacement`
     /// (volunteer, answer deadline) the seat goes straight to them as an

@@ -326,6 +326,22 @@ const MATRIX: &[(&str, Who, Form)] = &[
         &[("seat_id", NO_ID), ("group", "standby"), ("hours", "2")],
     ),
     ("cover/load", Who::Volunteer, &[("seat_id", NO_ID)]),
+    (
+        "rosters/move_seat",
+        Who::Planner,
+        &[("seat_id", NO_ID), ("team_id", NO_ID)],
+    ),
+    (
+        "rosters/invite_team",
+        Who::Planner,
+        &[
+            ("station_id", NO_ID),
+            ("election_id", NO_ID),
+            ("team_id", NO_ID),
+            ("day", "2027-05-04"),
+            ("respond_days", "3"),
+        ],
+    ),
     ("cover/take", Who::Volunteer, &[("seat_id", NO_ID)]),
     ("cover/decline", Who::Volunteer, &[("seat_id", NO_ID)]),
     ("checkin/peek", Who::Planner, &[("code", "1-x")]),

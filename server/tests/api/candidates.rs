@@ -199,3 +199,126 @@ async fn the_office_answers_for_a_person_and_replaces_them_in_one_step() {
     .unwrap();
     assert_eq!(reason, "Syg");
 }
+
+#[tokio::test]
+async fn open_seats_move_between_teams_and_a_whole_team_is_invited_at_once() {
+    use app::rosters::{RosterData, TeamInvited};
+    let e = crate::reminders::election().await;
+    let s = &e.app.storage;
+    let cell = s.seat_details(e.seats[0]).await.unwrap();
+    let party = crate::setup::make_team(&e.app, "Partiet", "PRT").await;
+    let moved = e.seats[1].to_string();
+    for (team, key) in [
+        (cell.team_id.to_string(), "rosters.same_team"),
+        ("999999".to_string(), "error.unknown_choice"),
+    ] {
+        let (_, error) = e
+            .app
+            .err(
+                "rosters/move_seat",
+                &[("seat_id", &moved), ("team_id", &team)],
+            )
+            .await;
+        assert_eq!(error, AppError::invalid("team_id", key));
+    }
+    e.app
+        .ok::<()>(
+            "rosters/move_seat",
+            &[("seat_id", &moved), ("team_id", &party.id.to_string())],
+        )
+        .await;
+    assert_eq!(s.seat_details(e.seats[1]).await.unwrap().team_id, party.id);
+    // A held seat stays with its team.
+    e.karen_accepts(e.seats[0]).await;
+    let (_, error) = e
+        .app
+        .err(
+            "rosters/move_seat",
+            &[
+                ("seat_id", &e.seats[0].to_string()),
+                ("team_id", &party.id.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(error, AppError::refused("seats.taken"));
+
+    // The party's three members; one seat is the party's now.
+    let members = crate::standby::people(&e, "parti", 3).await;
+    for m in &members {
+        s.add_team_member(party.id, m.id, false).await.unwrap();
+    }
+    let (station, election, team) = (
+        cell.station_id.to_string(),
+        cell.election_id.to_string(),
+        party.id.to_string(),
+    );
+    let form = |day: &'static str| {
+        [
+            ("station_id", station.clone()),
+            ("election_id", election.clone()),
+            ("team_id", team.clone()),
+            ("day", day.to_string()),
+            ("respond_days", "5".to_string()),
+        ]
+    };
+    let bad = form("2020-01-01");
+    let bad: Vec<(&str, &str)> = bad.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (_, error) = e.app.err("rosters/invite_team", &bad).await;
+    assert_eq!(error, AppError::invalid("day", "error.unknown_choice"));
+    let mut good = form("");
+    good[3].1 = cell.day.to_string();
+    let good: Vec<(&str, &str)> = good.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, _) = e
+        .app
+        .err_with(&members[0].phone, "rosters/invite_team", &good)
+        .await;
+    assert_eq!(status, reqwest::StatusCode::FORBIDDEN);
+    let done: TeamInvited = e.app.ok("rosters/invite_team", &good).await;
+    assert_eq!(
+        done,
+        TeamInvited {
+            invited: 1,
+            left: 0
+        }
+    );
+    let held = s.seat_details(e.seats[1]).await.unwrap();
+    assert_eq!(held.status, SeatStatus::Invited);
+    assert!(members.iter().any(|m| Some(m.id) == held.volunteer_id));
+    assert!(
+        s.volunteer_seats(e.ole).await.unwrap().is_empty(),
+        "Ole is on no team"
+    );
+    // Nothing is left to invite to.
+    let again: TeamInvited = e.app.ok("rosters/invite_team", &good).await;
+    assert_eq!(
+        again,
+        TeamInvited {
+            invited: 0,
+            left: 0
+        }
+    );
+
+    // Karen is taken off; the seat's history on the roster says who and why.
+    e.app
+        .ok::<()>(
+            "rosters/remove",
+            &[("seat_id", &e.seats[0].to_string()), ("reason", "Syg")],
+        )
+        .await;
+    let roster: RosterData = e
+        .app
+        .ok(
+            "rosters/station",
+            &[("station_id", &cell.station_id.to_string())],
+        )
+        .await;
+    let line = roster
+        .lines
+        .iter()
+        .find(|l| l.seat_id == e.seats[0])
+        .unwrap();
+    assert_eq!(line.history.len(), 1);
+    assert_eq!(line.history[0].event, "removed");
+    assert_eq!(line.history[0].reason, "Syg");
+    assert_eq!(line.history[0].name, "Karen Jensen");
+}

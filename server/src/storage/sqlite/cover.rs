@@ -13,7 +13,7 @@ use app::domain::{AppError, Id};
 use app::server::storage::{CoverStore, NewMessage};
 use async_trait::async_trait;
 use chrono::{NaiveDate, NaiveTime};
-use sqlx::{Executor, Sqlite};
+use sqlx::{Executor, Sqlite, Transaction};
 
 #[derive(sqlx::FromRow)]
 struct CallRow {
@@ -69,6 +69,37 @@ impl SqliteStorage {
     }
 }
 
+/// Refuses (`seats.taken`) unless the seat is open.
+pub(crate) async fn require_open(
+    tx: &mut Transaction<'static, Sqlite>,
+    seat_id: Id,
+) -> Result<(), AppError> {
+    let status: Option<String> = sqlx::query_scalar("SELECT status FROM seats WHERE id = $1")
+        .bind(seat_id)
+        .fetch_optional(&mut **tx)
+        .await
+        .map_err(db_error)?;
+    if status.ok_or(AppError::NotFound)? != "open" {
+        return Err(AppError::refused("seats.taken"));
+    }
+    Ok(())
+}
+
+/// Ends any open call for cover for the seat.
+pub(crate) async fn close_calls(
+    tx: &mut Transaction<'static, Sqlite>,
+    seat_id: Id,
+    now: i64,
+) -> Result<(), AppError> {
+    sqlx::query("UPDATE cover_calls SET closed_at = $2 WHERE seat_id = $1 AND closed_at IS NULL")
+        .bind(seat_id)
+        .bind(now)
+        .execute(&mut **tx)
+        .await
+        .map_err(db_error)?;
+    Ok(())
+}
+
 #[async_trait]
 impl CoverStore for SqliteStorage {
     async fn create_cover_call(
@@ -81,22 +112,8 @@ impl CoverStore for SqliteStorage {
         messages: &[NewMessage],
     ) -> Result<Id, AppError> {
         let mut tx = self.write().await?;
-        let status: Option<String> = sqlx::query_scalar("SELECT status FROM seats WHERE id = $1")
-            .bind(seat_id)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(db_error)?;
-        if status.ok_or(AppError::NotFound)? != "open" {
-            return Err(AppError::refused("seats.taken"));
-        }
-        sqlx::query(
-            "UPDATE cover_calls SET closed_at = $2 WHERE seat_id = $1 AND closed_at IS NULL",
-        )
-        .bind(seat_id)
-        .bind(now)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_error)?;
+        require_open(&mut tx, seat_id).await?;
+        close_calls(&mut tx, seat_id, now).await?;
         let id: Id = sqlx::query_scalar(
             "INSERT INTO cover_calls (seat_id, created_by, created_at, expires_at)
              VALUES ($1, $2, $3, $4) RETURNING id",

@@ -4,7 +4,7 @@ use crate::storage::db_error;
 use app::domain::candidates::{postal_distance, Candidate, PoolEntry};
 use app::domain::elections::Reminders;
 use app::domain::lists::{ListFilter, Participant};
-use app::domain::rosters::{Contact, PersonShift, RosterLine};
+use app::domain::rosters::{Contact, PersonShift, RosterLine, SeatHistoryEntry};
 use app::domain::seats::{
     plan_count_change, Attendance, SeatCell, SeatCounts, SeatCountsChange, SeatDetails, SeatStatus,
     StationSeats,
@@ -664,9 +664,31 @@ impl SeatStore for SqliteStorage {
         .fetch_all(&self.pool)
         .await
         .map_err(db_error)?;
+        let events: Vec<(Id, String, String, String, i64)> = sqlx::query_as(
+            "SELECT h.seat_id, h.event, coalesce(v.name, ''), h.reason, h.at FROM seat_history h
+             LEFT JOIN volunteers v ON v.id = h.volunteer_id
+             WHERE h.election_id = $1 AND h.station_id = $2 AND h.seat_id IS NOT NULL
+             ORDER BY h.at, h.id",
+        )
+        .bind(election_id)
+        .bind(station_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)?;
+        let mut history: std::collections::HashMap<Id, Vec<SeatHistoryEntry>> =
+            std::collections::HashMap::new();
+        for (seat, event, name, reason, at) in events {
+            history.entry(seat).or_default().push(SeatHistoryEntry {
+                event,
+                name,
+                reason,
+                at,
+            });
+        }
         Ok(rows
             .into_iter()
             .map(|r| RosterLine {
+                history: history.remove(&r.seat_id).unwrap_or_default(),
                 seat_id: r.seat_id,
                 day: r.day,
                 start_time: r.start_time,
@@ -683,6 +705,21 @@ impl SeatStore for SqliteStorage {
                 }),
             })
             .collect())
+    }
+
+    async fn move_open_seat(&self, seat_id: Id, team_id: Id, now: i64) -> Result<(), AppError> {
+        let mut tx = self.write().await?;
+        super::cover::require_open(&mut tx, seat_id).await?;
+        sqlx::query("UPDATE seats SET team_id = $2 WHERE id = $1")
+            .bind(seat_id)
+            .bind(team_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        // The old team's call for cover no longer fits the seat.
+        super::cover::close_calls(&mut tx, seat_id, now).await?;
+        super::standby::offer_to_standby(&mut tx, &self.offers, seat_id, now).await?;
+        tx.commit().await.map_err(db_error)
     }
 
     async fn remove_from_seat(
