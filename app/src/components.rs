@@ -106,11 +106,10 @@ fn MainNav(user: CurrentUser) -> impl IntoView {
     }
 }
 
-/// Shows an error in the reader's language, naming the field if there is one.
-#[component]
-pub fn ErrorAlert(error: AppError) -> impl IntoView {
+/// An error in the reader's language, naming the field if there is one.
+pub fn error_text(error: &AppError) -> String {
     let locale = use_locale();
-    let message = match &error {
+    match error {
         AppError::Invalid { field, key } => {
             let label = translate(locale, &format!("field.{field}"));
             format!("{label}: {}", translate(locale, key))
@@ -123,7 +122,13 @@ pub fn ErrorAlert(error: AppError) -> impl IntoView {
             }
         }
         other => translate(locale, other.message_key()),
-    };
+    }
+}
+
+/// Shows an error in the reader's language, naming the field if there is one.
+#[component]
+pub fn ErrorAlert(error: AppError) -> impl IntoView {
+    let message = error_text(&error);
     let signin = matches!(error, AppError::Unauthenticated);
     view! {
         <div class="alert alert-error" role="alert">

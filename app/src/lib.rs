@@ -6,6 +6,7 @@
 pub mod components;
 pub mod domain;
 pub mod i18n;
+pub mod imports;
 #[cfg(feature = "ssr")]
 pub mod server;
 
@@ -16,6 +17,7 @@ pub mod candidates;
 pub mod checkin;
 pub mod cover;
 pub mod elections;
+pub mod group_messages;
 pub mod home;
 pub mod lists;
 pub mod newcomers;
@@ -130,6 +132,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/profile/email/:token") view=profile::ConfirmEmailPage ssr=SsrMode::Async/>
                     <Route path=path!("/board") view=board::BoardPage/>
                     <Route path=path!("/lists") view=lists::ListsPage/>
+                    <Route path=path!("/volunteers/import") view=imports::ImportPage/>
                     <Route path=path!("/seats/:id/candidates") view=candidates::CandidatesPage/>
                     <Route path=path!("/cover/:id") view=cover::CoverPage ssr=SsrMode::Async/>
                     <Route path=path!("/elections") view=elections::ElectionsPage/>

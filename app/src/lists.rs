@@ -127,6 +127,8 @@ pub struct ListData {
     pub contact_allowed: bool,
     pub rows: Vec<Vec<String>>,
     pub total: usize,
+    /// The visitor may send the listed people a message.
+    pub can_message: bool,
 }
 
 #[server(endpoint = "lists/participants")]
@@ -154,6 +156,7 @@ pub async fn load_list(query: ListQuery) -> Result<ListData, AppError> {
             teams: crate::server::choices::teams(&ctx).await?,
             task_types: crate::server::choices::task_types(&ctx, false).await?,
             contact_allowed: user.sees_all_contacts(),
+            can_message: user.can_plan_somewhere(),
             total: people.len(),
             rows: people
                 .iter()
@@ -312,5 +315,11 @@ fn ListView(data: ListData, query: ListQuery) -> impl IntoView {
                 </tbody>
             </table>
         </div>
+        {(data.can_message && data.total > 0).then(|| view! {
+            <crate::group_messages::GroupMessage query=ListQuery {
+                election: data.election_id.to_string(),
+                ..query.clone()
+            }/>
+        })}
     }
 }

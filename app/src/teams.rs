@@ -168,6 +168,7 @@ pub fn TeamsPage() -> impl IntoView {
     view! {
         <Title text=t("teams.title")/>
         <PageHead title=t("teams.title") new_href="/teams/new" new_label="teams.new"/>
+        <p><a class="btn btn-secondary" href="/volunteers/import">{t("import.link")}</a></p>
         <Loaded resource=teams view={|list: Vec<Team>| view! {
             <div class="table-wrap" tabindex="0" role="region" aria-label=t("common.table")>
                 <table class="data">

@@ -30,10 +30,12 @@ pub enum AuditAction {
     EmailChanged,
     /// A participant list left the system as a file.
     ListExported,
+    /// The office imported volunteers from a file.
+    VolunteersImported,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 19] = [
+    pub const ALL: [AuditAction; 20] = [
         Self::SignIn,
         Self::SignInFailed,
         Self::SignOutEverywhere,
@@ -53,6 +55,7 @@ impl AuditAction {
         Self::DeclarationVerified,
         Self::EmailChanged,
         Self::ListExported,
+        Self::VolunteersImported,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -76,6 +79,7 @@ impl AuditAction {
             Self::DeclarationVerified => "declaration_verified",
             Self::EmailChanged => "email_changed",
             Self::ListExported => "list_exported",
+            Self::VolunteersImported => "volunteers_imported",
         }
     }
 

@@ -13,6 +13,7 @@ pub mod cover;
 pub mod elections;
 pub mod error;
 pub mod forms;
+pub mod imports;
 pub mod lists;
 pub mod notifications;
 pub mod rosters;

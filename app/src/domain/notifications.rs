@@ -41,6 +41,22 @@ impl Channel {
         list
     }
 
+    /// The channel a message will go out on first: the first of the
+    /// person's channels that can reach them (push needs a device, SMS a
+    /// gateway and a phone number). `None` when none can.
+    pub fn first_reaching(
+        list: &[Channel],
+        has_push: bool,
+        has_email: bool,
+        sms_possible: bool,
+    ) -> Option<Channel> {
+        list.iter().copied().find(|c| match c {
+            Channel::Push => has_push,
+            Channel::Email => has_email,
+            Channel::Sms => sms_possible,
+        })
+    }
+
     pub fn list_to_string(list: &[Channel]) -> String {
         list.iter()
             .map(|c| c.as_str())

@@ -351,71 +351,133 @@ impl NewcomerForm {
         today: NaiveDate,
         consent: (i64, String),
     ) -> Result<NewVolunteer, AppError> {
+        self.check(home, language, today, Some(consent))
+            .map_err(|mut problems| problems.remove(0))
+    }
+
+    /// Like [`NewcomerForm::parse`], but names every problem at once (an
+    /// import's preview). Without `consent` none is asked for: the office
+    /// enters them from its own records.
+    pub fn check(
+        &self,
+        home: &str,
+        language: Language,
+        today: NaiveDate,
+        consent: Option<(i64, String)>,
+    ) -> Result<NewVolunteer, Vec<AppError>> {
+        fn keep<T>(problems: &mut Vec<AppError>, result: Result<T, AppError>) -> Option<T> {
+            result.map_err(|e| problems.push(e)).ok()
+        }
         let yes_no = |field: &str, raw: &str| match raw.trim() {
             "yes" => Ok(true),
             "no" => Ok(false),
             "" => Err(AppError::invalid(field, "error.required")),
             _ => Err(AppError::invalid(field, "error.unknown_choice")),
         };
-        let name = forms::required_text("name", &self.name)?;
-        if name.chars().count() > 100 {
-            return Err(AppError::invalid("name", "error.too_long"));
-        }
-        let email = EmailAddress::parse("email", &self.email)?;
-        let phone = PhoneNumber::parse("phone", &self.phone)?;
-        let birth_date = forms::date("birth_date", &self.birth_date)?;
-        let age = age_on(birth_date, today);
-        if !(14..=110).contains(&age) {
-            return Err(AppError::invalid(
-                "birth_date",
-                "signup.birth_date_unlikely",
-            ));
-        }
-        let address = forms::required_text("address", &self.address)?;
+        let mut problems = Vec::new();
+        let name = keep(
+            &mut problems,
+            forms::required_text("name", &self.name).and_then(|name| {
+                if name.chars().count() > 100 {
+                    Err(AppError::invalid("name", "error.too_long"))
+                } else {
+                    Ok(name)
+                }
+            }),
+        );
+        let email = keep(&mut problems, EmailAddress::parse("email", &self.email));
+        let phone = keep(&mut problems, PhoneNumber::parse("phone", &self.phone));
+        let birth_date = keep(
+            &mut problems,
+            forms::date("birth_date", &self.birth_date).and_then(|born| {
+                if (14..=110).contains(&age_on(born, today)) {
+                    Ok(born)
+                } else {
+                    Err(AppError::invalid(
+                        "birth_date",
+                        "signup.birth_date_unlikely",
+                    ))
+                }
+            }),
+        );
+        let address = keep(
+            &mut problems,
+            forms::required_text("address", &self.address),
+        );
         let postal_code = self.postal_code.trim().to_string();
         if postal_code.len() != 4 || !postal_code.chars().all(|c| c.is_ascii_digit()) {
-            return Err(AppError::invalid("postal_code", "error.postal_code"));
+            problems.push(AppError::invalid("postal_code", "error.postal_code"));
         }
-        let city = forms::required_text("city", &self.city)?;
-        let resident = yes_no("resident", &self.resident)?;
-        let citizenship = Citizenship::parse(self.citizenship.trim()).ok_or_else(|| {
-            let key = if self.citizenship.trim().is_empty() {
-                "error.required"
-            } else {
-                "error.unknown_choice"
-            };
-            AppError::invalid("citizenship", key)
-        })?;
-        let under_guardianship = yes_no("guardianship", &self.guardianship)?;
-        let diet_ids = self
-            .diets
-            .iter()
-            .map(|v| forms::id("diets", v))
-            .collect::<Result<Vec<_>, _>>()?;
-        if self
+        let city = keep(&mut problems, forms::required_text("city", &self.city));
+        let resident = keep(&mut problems, yes_no("resident", &self.resident));
+        let citizenship = keep(
+            &mut problems,
+            Citizenship::parse(self.citizenship.trim()).ok_or_else(|| {
+                let key = if self.citizenship.trim().is_empty() {
+                    "error.required"
+                } else {
+                    "error.unknown_choice"
+                };
+                AppError::invalid("citizenship", key)
+            }),
+        );
+        let under_guardianship = keep(&mut problems, yes_no("guardianship", &self.guardianship));
+        let diet_ids = keep(
+            &mut problems,
+            self.diets
+                .iter()
+                .map(|v| forms::id("diets", v))
+                .collect::<Result<Vec<_>, _>>(),
+        );
+        let consented = !self
             .consent
             .as_deref()
             .map(str::trim)
             .unwrap_or_default()
-            .is_empty()
-        {
-            return Err(AppError::invalid("consent", "signup.consent_required"));
+            .is_empty();
+        if consent.is_some() && !consented {
+            problems.push(AppError::invalid("consent", "signup.consent_required"));
         }
-        Ok(NewVolunteer {
+        match (
             name,
-            birth_date,
             email,
             phone,
+            birth_date,
             address,
-            postal_code,
             city,
-            municipality_code: if resident { home } else { ELSEWHERE }.to_string(),
+            resident,
             citizenship,
             under_guardianship,
-            language,
             diet_ids,
-            consent: Some(consent),
-        })
+        ) {
+            (
+                Some(name),
+                Some(email),
+                Some(phone),
+                Some(birth_date),
+                Some(address),
+                Some(city),
+                Some(resident),
+                Some(citizenship),
+                Some(under_guardianship),
+                Some(diet_ids),
+            ) if problems.is_empty() => Ok(NewVolunteer {
+                name,
+                birth_date,
+                email,
+                phone,
+                address,
+                postal_code,
+                city,
+                municipality_code: if resident { home } else { ELSEWHERE }.to_string(),
+                citizenship,
+                under_guardianship,
+                language,
+                diet_ids,
+                consent,
+            }),
+            _ => Err(problems),
+        }
     }
 }
 

@@ -138,6 +138,13 @@ pub trait VolunteerStore: Send + Sync {
     async fn delete_calendar_token(&self, volunteer_id: Id) -> AppResult<()>;
     async fn has_calendar_feed(&self, volunteer_id: Id) -> AppResult<bool>;
     async fn volunteer_by_calendar_token(&self, token_hash: &str) -> AppResult<Option<Id>>;
+    /// Stores many volunteers (and puts them on `team_id`) all or nothing.
+    async fn import_volunteers(
+        &self,
+        volunteers: &[NewVolunteer],
+        team_id: Option<Id>,
+        now: i64,
+    ) -> AppResult<Vec<Id>>;
     async fn count_volunteers(&self) -> AppResult<i64>;
     /// The office checked (or un-checked) the volunteer's declaration.
     async fn set_volunteer_verified(&self, volunteer_id: Id, verified: bool) -> AppResult<()>;
@@ -435,6 +442,10 @@ pub trait NotificationStore: Send + Sync {
         volunteer_id: Option<Id>,
         limit: i64,
     ) -> AppResult<Vec<MessageRecord>>;
+    /// Writes many messages to the outbox, all or none.
+    async fn enqueue_all(&self, messages: &[NewMessage], now: i64) -> AppResult<()>;
+    /// Volunteers who have turned push on for at least one device.
+    async fn volunteers_with_push(&self) -> AppResult<Vec<Id>>;
     /// Puts a failed message back in the queue.
     async fn resend_message(&self, id: Id, now: i64) -> AppResult<()>;
     /// A volunteer's channels, in the order they want them.

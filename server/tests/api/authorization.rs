@@ -326,6 +326,13 @@ const MATRIX: &[(&str, Who, Form)] = &[
         &[("seat_id", NO_ID), ("group", "standby"), ("hours", "2")],
     ),
     ("cover/load", Who::Volunteer, &[("seat_id", NO_ID)]),
+    ("volunteers/import", Who::Planner, &[("csv", "")]),
+    (
+        "messages/group",
+        Who::Planner,
+        &[("query[columns]", "name"), ("text", "")],
+    ),
+    ("volunteers/import_choices", Who::Planner, &[]),
     (
         "rosters/move_seat",
         Who::Planner,

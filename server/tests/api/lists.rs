@@ -138,3 +138,88 @@ async fn lists_show_and_export_the_chosen_people_and_columns() {
         .await;
     assert_eq!(log.len(), 4, "every file is in the audit log");
 }
+
+#[tokio::test]
+async fn a_message_to_the_listed_group_is_previewed_with_channel_counts_then_sent_once_each() {
+    use app::domain::accounts::{Role, ScopeKind};
+    use app::domain::notifications::MessageKind;
+    use app::domain::AppError;
+    use app::group_messages::GroupReach;
+    use app::server::storage::SeatStore;
+    let e = election().await;
+    e.karen_accepts(e.seats[0]).await;
+    e.invite(e.seats[1], "ole@example.dk", "7").await;
+    let area = e
+        .app
+        .storage
+        .seat_details(e.seats[0])
+        .await
+        .unwrap()
+        .area_id;
+    let form = |status: &'static str, text: &'static str, send: &'static str| {
+        vec![
+            ("query[status]", status),
+            ("query[columns]", "name"),
+            ("text", text),
+            ("send", send),
+        ]
+    };
+    let (_, error) = e.app.err("messages/group", &form("", " ", "")).await;
+    assert_eq!(error, AppError::invalid("text", "error.required"));
+    let reach: GroupReach = e
+        .app
+        .ok("messages/group", &form("", "Husk madpakken", ""))
+        .await;
+    assert_eq!(
+        (reach.recipients, reach.push, reach.email, reach.sms),
+        (2, 1, 1, 0),
+        "Karen has push on her phone, Ole only email"
+    );
+    assert!(reach.sample.contains("Husk madpakken"));
+    assert!(!reach.sent);
+    let outbox = || async {
+        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM outbox WHERE kind = 'free_text'")
+            .fetch_one(e.app.storage.pool())
+            .await
+            .unwrap()
+    };
+    assert_eq!(outbox().await, 0, "a preview sends nothing");
+
+    // Those who accepted only.
+    let sent: GroupReach = e
+        .app
+        .ok("messages/group", &form("accepted", "Husk madpakken", "yes"))
+        .await;
+    assert!(sent.sent);
+    assert_eq!(sent.recipients, 1);
+    assert_eq!(outbox().await, 1);
+    assert!(e.kinds(e.karen).await.contains(&MessageKind::FreeText));
+    assert!(!e.kinds(e.ole).await.contains(&MessageKind::FreeText));
+
+    // A coordinator limited to an area must stay inside it; a team leader
+    // may not write to groups at all.
+    let limited = e
+        .app
+        .browser_for(
+            "nord@example.dk",
+            Role::Coordinator,
+            &[(ScopeKind::Area, area)],
+        )
+        .await;
+    let (status, _) = e
+        .app
+        .err_with(&limited, "messages/group", &form("", "Hej", ""))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let area = area.to_string();
+    let mut inside = form("", "Hej", "");
+    inside.push(("query[area]", &area));
+    let reach: GroupReach = e.app.ok_with(&limited, "messages/group", &inside).await;
+    assert_eq!(reach.recipients, 2);
+    let leader = e.app.browser_as(Role::TeamLeader).await;
+    let (status, _) = e
+        .app
+        .err_with(&leader, "messages/group", &form("", "Hej", ""))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}

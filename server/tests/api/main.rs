@@ -9,6 +9,7 @@ mod candidates;
 mod checkin;
 mod cover;
 mod helpers;
+mod imports;
 mod lists;
 mod my_shifts;
 mod newcomers;

@@ -88,6 +88,24 @@ impl NotificationStore for SqliteStorage {
         Ok(id)
     }
 
+    async fn enqueue_all(&self, messages: &[NewMessage], now: i64) -> Result<(), AppError> {
+        let mut tx = self.write().await?;
+        for message in messages {
+            enqueue_in(&mut tx, message, now).await?;
+        }
+        tx.commit().await.map_err(db_error)
+    }
+
+    async fn volunteers_with_push(&self) -> Result<Vec<Id>, AppError> {
+        sqlx::query_scalar(
+            "SELECT DISTINCT u.volunteer_id FROM push_subscriptions p
+             JOIN users u ON u.id = p.user_id WHERE u.volunteer_id IS NOT NULL",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)
+    }
+
     async fn list_messages(
         &self,
         volunteer_id: Option<Id>,

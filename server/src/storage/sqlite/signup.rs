@@ -139,7 +139,7 @@ async fn allowed_shift(
 }
 
 /// Puts a volunteer on a team (nothing changes if they are on it already).
-async fn join_team_in(
+pub(crate) async fn join_team_in(
     tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
     team_id: Id,
     volunteer_id: Id,

@@ -400,6 +400,25 @@ impl VolunteerStore for SqliteStorage {
         one_row(result)
     }
 
+    async fn import_volunteers(
+        &self,
+        volunteers: &[NewVolunteer],
+        team_id: Option<Id>,
+        now: i64,
+    ) -> Result<Vec<Id>, AppError> {
+        let mut tx = self.write().await?;
+        let mut ids = Vec::with_capacity(volunteers.len());
+        for new in volunteers {
+            let id = insert_volunteer(&mut tx, new, now).await?;
+            if let Some(team) = team_id {
+                super::signup::join_team_in(&mut tx, team, id).await?;
+            }
+            ids.push(id);
+        }
+        tx.commit().await.map_err(db_error)?;
+        Ok(ids)
+    }
+
     async fn count_volunteers(&self) -> Result<i64, AppError> {
         sqlx::query_scalar("SELECT count(*) FROM volunteers")
             .fetch_one(&self.pool)

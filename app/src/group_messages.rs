@@ -1,0 +1,188 @@
+//! Messages to a group: the people on the seats a participant list shows
+//! (its filters: station, team, task type, status, day …) get a
+//! coordinator's words through the outbox. A preview first shows how many
+//! it reaches and on which channel each will go out.
+
+use crate::components::ActionError;
+use crate::domain::AppError;
+use crate::i18n::{t, t_with};
+use crate::lists::ListQuery;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Who a group message reaches, and how.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupReach {
+    pub recipients: usize,
+    pub push: usize,
+    pub email: usize,
+    pub sms: usize,
+    /// No channel reaches them.
+    pub unreachable: usize,
+    /// The email as the first recipient will read it.
+    pub sample: String,
+    /// The message went out.
+    pub sent: bool,
+}
+
+/// Previews (or with `send` = "yes", sends) `text` to everyone on the seats
+/// the list's filters cover, one message each however many seats they hold.
+#[server(endpoint = "messages/group")]
+pub async fn message_group(
+    query: ListQuery,
+    text: String,
+    #[server(default)] send: String,
+) -> Result<GroupReach, AppError> {
+    crate::server::guarded(async move {
+        use crate::domain::notifications::{render, Channel, MessageKind};
+        let (ctx, user) = crate::server::require_area_planner().await?;
+        let text = crate::domain::forms::required_text("text", &text)?;
+        if text.chars().count() > crate::domain::notifications::MAX_PUSH_TEXT {
+            return Err(AppError::invalid("text", "error.too_long"));
+        }
+        // Contact columns are not needed to send; only the filters count.
+        let mut query = query;
+        query.columns = "name".into();
+        let (filter, _) = crate::lists::resolve(&ctx, &user, &query).await?;
+        // A coordinator limited to areas writes only to people there.
+        if !user.can_plan() {
+            let area = filter.area.ok_or(AppError::Forbidden)?;
+            crate::server::allow(user.can_plan_area(area))?;
+        }
+        let mut people: Vec<(crate::domain::Id, String, String)> = Vec::new();
+        for p in ctx.storage.participants(&filter).await? {
+            if !people.iter().any(|(id, _, _)| *id == p.volunteer_id) {
+                people.push((p.volunteer_id, p.name, p.phone));
+            }
+        }
+        if people.is_empty() {
+            return Err(AppError::refused("group.nobody"));
+        }
+        let with_push = ctx.storage.volunteers_with_push().await?;
+        let mut reach = GroupReach {
+            recipients: people.len(),
+            ..GroupReach::default()
+        };
+        for (id, _, phone) in &people {
+            let channels = ctx.storage.volunteer_channels(*id).await?;
+            let first = Channel::first_reaching(
+                &channels,
+                with_push.contains(id),
+                true,
+                ctx.settings.sms_available && !phone.is_empty(),
+            );
+            match first {
+                Some(Channel::Push) => reach.push += 1,
+                Some(Channel::Email) => reach.email += 1,
+                Some(Channel::Sms) => reach.sms += 1,
+                None => reach.unreachable += 1,
+            }
+        }
+        let locale = crate::request_locale();
+        let params = |name: &str| -> crate::domain::notifications::Params {
+            [
+                ("message", text.clone()),
+                ("name", name.to_string()),
+                ("municipality", ctx.settings.municipality_name.clone()),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect()
+        };
+        reach.sample = render(
+            &crate::templates::default_words(MessageKind::FreeText, Channel::Email, locale.code())
+                .body,
+            &params(&people[0].1),
+        );
+        if send.trim() == "yes" {
+            let batch = (ctx.new_secret)();
+            let messages: Vec<crate::server::storage::NewMessage> = people
+                .iter()
+                .map(|(id, name, _)| crate::server::storage::NewMessage {
+                    idempotency_key: format!("group:{}:{batch}:{id}", user.id),
+                    user_id: None,
+                    volunteer_id: Some(*id),
+                    kind: MessageKind::FreeText,
+                    election_id: Some(filter.election_id),
+                    task_type_id: None,
+                    seat_id: None,
+                    params: params(name),
+                })
+                .collect();
+            ctx.storage.enqueue_all(&messages, ctx.now()).await?;
+            (ctx.wake_outbox)();
+            reach.sent = true;
+        }
+        Ok(reach)
+    })
+    .await
+}
+
+/// The list's group: write, preview, then send.
+#[component]
+pub fn GroupMessage(query: ListQuery) -> impl IntoView {
+    let preview = ServerAction::<MessageGroup>::new();
+    let send = ServerAction::<MessageGroup>::new();
+    let text = RwSignal::new(String::new());
+    let hidden = move || {
+        let q = query.clone();
+        [
+            ("query[election]", q.election),
+            ("query[day]", q.day),
+            ("query[area]", q.area),
+            ("query[station]", q.station),
+            ("query[team]", q.team),
+            ("query[task_type]", q.task_type),
+            ("query[status]", q.status),
+            ("query[columns]", "name".to_string()),
+        ]
+        .into_iter()
+        .map(|(name, value)| view! { <input type="hidden" name=name value=value/> })
+        .collect_view()
+    };
+    let hidden_again = hidden.clone();
+    let reach = move || preview.value().get().and_then(|r| r.ok());
+    let sent = move || send.value().get().and_then(|r| r.ok()).filter(|r| r.sent);
+    view! {
+        <section class="card" aria-labelledby="group-heading">
+            <h2 id="group-heading">{t("group.title")}</h2>
+            <p>{t("group.explained")}</p>
+            {move || sent().map(|r| view! {
+                <div class="alert alert-success" role="status"><p>{t_with("group.sent", &[("n", &r.recipients.to_string())])}</p></div>
+            })}
+            <ActionError action=preview/>
+            <ActionForm action=preview attr:class="form">
+                {hidden()}
+                <div class="field">
+                    <label for="group-text">{t("group.text")}</label>
+                    <textarea id="group-text" name="text" rows="4" maxlength="400" required=true
+                        prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))></textarea>
+                </div>
+                <button type="submit" class="btn btn-secondary">{t("group.preview")}</button>
+            </ActionForm>
+            {move || reach().map(|r| {
+                let hidden = hidden_again.clone();
+                view! {
+                    <div class="group-preview" role="status">
+                        <p><strong>{t_with("group.recipients", &[("n", &r.recipients.to_string())])}</strong></p>
+                        <ul>
+                            <li>{t_with("group.by_push", &[("n", &r.push.to_string())])}</li>
+                            <li>{t_with("group.by_email", &[("n", &r.email.to_string())])}</li>
+                            <li>{t_with("group.by_sms", &[("n", &r.sms.to_string())])}</li>
+                            {(r.unreachable > 0).then(|| view! { <li>{t_with("group.unreachable", &[("n", &r.unreachable.to_string())])}</li> })}
+                        </ul>
+                        <p>{t("group.sample")}</p>
+                        <pre class="message-sample">{r.sample.clone()}</pre>
+                    </div>
+                    <ActionError action=send/>
+                    <ActionForm action=send>
+                        {hidden()}
+                        <input type="hidden" name="text" prop:value=move || text.get()/>
+                        <input type="hidden" name="send" value="yes"/>
+                        <button type="submit" class="btn btn-primary">{t_with("group.send", &[("n", &r.recipients.to_string())])}</button>
+                    </ActionForm>
+                }
+            })}
+        </section>
+    }
+}
