@@ -36,6 +36,18 @@ pub struct BoardData {
     pub total: SeatCounts,
 }
 
+/// How long after a shift starts an unchecked person makes the station
+/// stand out on the board.
+pub const OVERDUE_AFTER_SECS: i64 = 3600;
+
+/// Today's date and the latest start time that is an hour past (Danish
+/// time); `None` in the first hour of a day, when no shift today is.
+pub fn overdue_cutoff(now: i64) -> Option<(chrono::NaiveDate, chrono::NaiveTime)> {
+    let today = crate::i18n::copenhagen_time(now)?.date_naive();
+    let cutoff = crate::i18n::copenhagen_time(now - OVERDUE_AFTER_SECS)?;
+    (cutoff.date_naive() == today).then(|| (today, cutoff.time()))
+}
+
 #[server(endpoint = "board/get")]
 pub async fn load_board(
     election: String,
@@ -73,7 +85,9 @@ pub async fn load_board(
         let (days, counts) = match election_id {
             Some(id) => (
                 ctx.storage.election_days(id).await?,
-                ctx.storage.board_counts(id, day, team).await?,
+                ctx.storage
+                    .board_counts(id, day, team, overdue_cutoff(ctx.now()))
+                    .await?,
             ),
             None => (Vec::new(), Vec::new()),
         };
@@ -138,7 +152,23 @@ pub fn BoardPage() -> impl IntoView {
             }
         }
     });
-    on_cleanup(live::stop);
+    // Check-in on the day also changes with the clock alone (someone is an
+    // hour late without anything being written): refresh once a minute.
+    #[cfg(feature = "hydrate")]
+    let minute = leptos::prelude::set_interval_with_handle(
+        move || {
+            refresh.try_update(|n| *n += 1);
+        },
+        std::time::Duration::from_secs(60),
+    )
+    .ok();
+    on_cleanup(move || {
+        live::stop();
+        #[cfg(feature = "hydrate")]
+        if let Some(handle) = minute {
+            handle.clear();
+        }
+    });
     let title = t("board.title");
     view! {
         <Title text=title.clone()/>
@@ -278,7 +308,7 @@ fn BoardView(data: BoardData) -> impl IntoView {
                                     {attendance.then(|| view! { <td></td> })}
                                 </tr>
                                 {area.stations.into_iter().map(|s| view! {
-                                    <tr data-station=s.station_id.to_string() class:board-alarm={s.no_show > 0}>
+                                    <tr data-station=s.station_id.to_string() class:board-alarm=s.alarm()>
                                         <th scope="row">
                                             <a href=format!("/stations/{}/roster", s.station_id)>{s.station.clone()}</a>
                                         </th>
@@ -289,6 +319,9 @@ fn BoardView(data: BoardData) -> impl IntoView {
                                                 {format!("{}/{}", s.present, s.total.accepted)}
                                                 {(s.no_show > 0).then(|| view! {
                                                     " " <span class="badge badge-open">{t_with("board.no_shows", &[("n", &s.no_show.to_string())])}</span>
+                                                })}
+                                                {(s.overdue > 0).then(|| view! {
+                                                    " " <span class="badge badge-open">{t_with("board.overdue", &[("n", &s.overdue.to_string())])}</span>
                                                 })}
                                             </td>
                                         })}
@@ -389,4 +422,22 @@ mod live {
 
     #[cfg(not(feature = "hydrate"))]
     pub fn stop() {}
+}
+
+#[cfg(test)]
+mod tests {
+    use super::overdue_cutoff;
+    use crate::i18n::copenhagen_to_unix;
+    use chrono::{NaiveDate, NaiveTime};
+
+    #[test]
+    fn the_cutoff_is_an_hour_ago_in_danish_time_and_none_in_the_first_hour() {
+        let day = NaiveDate::from_ymd_opt(2027, 5, 4).unwrap();
+        let at = |h, m| copenhagen_to_unix(day, NaiveTime::from_hms_opt(h, m, 0).unwrap());
+        assert_eq!(
+            overdue_cutoff(at(9, 30)),
+            Some((day, NaiveTime::from_hms_opt(8, 30, 0).unwrap()))
+        );
+        assert_eq!(overdue_cutoff(at(0, 30)), None);
+    }
 }

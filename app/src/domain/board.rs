@@ -18,6 +18,8 @@ pub struct BoardCount {
     /// Of the accepted: marked as arrived (or late), and as no-shows.
     pub present: i64,
     pub no_show: i64,
+    /// Of the accepted: not checked in though their shift began an hour ago.
+    pub overdue: i64,
 }
 
 /// How a cell looks: nothing planned, seats nobody holds, answers awaited,
@@ -63,6 +65,16 @@ pub struct StationRow {
     /// Check-in: how many of the accepted have arrived, and no-shows.
     pub present: i64,
     pub no_show: i64,
+    /// Accepted, not checked in, and an hour past their start.
+    pub overdue: i64,
+}
+
+impl StationRow {
+    /// Someone is missing: marked as a no-show, or not checked in an hour
+    /// after the shift began.
+    pub fn alarm(&self) -> bool {
+        self.no_show > 0 || self.overdue > 0
+    }
 }
 
 /// An area's stations, with totals per column and overall.
@@ -143,6 +155,7 @@ pub fn arrange(counts: &[BoardCount], columns: &[Id], sort: BoardSort) -> Vec<Ar
                     total: SeatCounts::default(),
                     present: 0,
                     no_show: 0,
+                    overdue: 0,
                 });
                 let last = area.stations.len() - 1;
                 &mut area.stations[last]
@@ -152,6 +165,7 @@ pub fn arrange(counts: &[BoardCount], columns: &[Id], sort: BoardSort) -> Vec<Ar
         add(&mut row.total, &c.counts);
         row.present += c.present;
         row.no_show += c.no_show;
+        row.overdue += c.overdue;
         add(&mut area.cells[col], &c.counts);
         add(&mut area.total, &c.counts);
     }
@@ -202,6 +216,7 @@ mod tests {
             },
             present: 0,
             no_show: 0,
+            overdue: 0,
         }
     }
 

@@ -541,12 +541,15 @@ pub trait SignupStore: Send + Sync {
 #[async_trait]
 pub trait BoardStore: Send + Sync {
     /// Seats per station and task type (with the station's area), for one
-    /// election, optionally one day and one team.
+    /// election, optionally one day and one team. Accepted seats of
+    /// `overdue_by`'s day that start at or before its time and nobody has
+    /// checked in count as overdue.
     async fn board_counts(
         &self,
         election_id: Id,
         day: Option<NaiveDate>,
         team: Option<Id>,
+        overdue_by: Option<(NaiveDate, chrono::NaiveTime)>,
     ) -> AppResult<Vec<BoardCount>>;
     /// The days of an election that have seats.
     async fn election_days(&self, election_id: Id) -> AppResult<Vec<NaiveDate>>;

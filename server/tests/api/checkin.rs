@@ -188,3 +188,46 @@ async fn told(e: &crate::reminders::Election2, kind: &str) -> i64 {
         .await
         .unwrap()
 }
+
+#[tokio::test]
+async fn an_accepted_person_not_checked_in_an_hour_after_the_start_makes_the_station_stand_out() {
+    use app::server::storage::BoardStore;
+    use chrono::NaiveTime;
+    let e = election().await;
+    e.karen_accepts(e.seats[0]).await;
+    let s = &e.app.storage;
+    let overdue = |h: u32, m: u32| async move {
+        s.board_counts(
+            e.election.id,
+            Some(e.day),
+            None,
+            Some((e.day, NaiveTime::from_hms_opt(h, m, 0).unwrap())),
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|c| c.overdue)
+        .sum::<i64>()
+    };
+    // The shift starts at 07:00; the cut-off is "started an hour ago".
+    assert_eq!(overdue(6, 59).await, 0);
+    assert_eq!(overdue(7, 0).await, 1);
+    // Another day's cut-off says nothing about this day.
+    let other = s
+        .board_counts(
+            e.election.id,
+            None,
+            None,
+            Some((
+                e.day.pred_opt().unwrap(),
+                NaiveTime::from_hms_opt(23, 0, 0).unwrap(),
+            )),
+        )
+        .await
+        .unwrap();
+    assert_eq!(other.iter().map(|c| c.overdue).sum::<i64>(), 0);
+    s.set_attendance(e.seats[0], Some(Attendance::Late), 0)
+        .await
+        .unwrap();
+    assert_eq!(overdue(7, 0).await, 0, "checked in, if late");
+}

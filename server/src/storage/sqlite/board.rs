@@ -5,7 +5,7 @@ use app::domain::seats::SeatCounts;
 use app::domain::{AppError, Id};
 use app::server::storage::BoardStore;
 use async_trait::async_trait;
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveTime};
 
 #[derive(sqlx::FromRow)]
 struct CountRow {
@@ -19,6 +19,7 @@ struct CountRow {
     accepted: i64,
     present: i64,
     no_show: i64,
+    overdue: i64,
 }
 
 #[async_trait]
@@ -28,14 +29,18 @@ impl BoardStore for SqliteStorage {
         election_id: Id,
         day: Option<NaiveDate>,
         team: Option<Id>,
+        overdue_by: Option<(NaiveDate, NaiveTime)>,
     ) -> Result<Vec<BoardCount>, AppError> {
         let rows: Vec<CountRow> = sqlx::query_as(
             "SELECT st.area_id, a.name AS area, s.station_id, st.name AS station, s.task_type_id,
                     sum(s.status = 'open') AS open, sum(s.status = 'invited') AS invited,
                     sum(s.status = 'accepted') AS accepted,
                     sum(s.attendance IS NOT NULL AND s.attendance IN ('arrived', 'late')) AS present,
-                    sum(s.attendance IS NOT NULL AND s.attendance = 'no_show') AS no_show
+                    sum(s.attendance IS NOT NULL AND s.attendance = 'no_show') AS no_show,
+                    sum(s.status = 'accepted' AND s.attendance IS NULL AND s.day = $4
+                        AND t.start_time <= $5) AS overdue
              FROM seats s
+             JOIN task_types t ON t.id = s.task_type_id
              JOIN stations st ON st.id = s.station_id
              JOIN areas a ON a.id = st.area_id
              WHERE s.election_id = $1 AND ($2 IS NULL OR s.day = $2) AND ($3 IS NULL OR s.team_id = $3)
@@ -44,6 +49,8 @@ impl BoardStore for SqliteStorage {
         .bind(election_id)
         .bind(day)
         .bind(team)
+        .bind(overdue_by.map(|(day, _)| day))
+        .bind(overdue_by.map(|(_, time)| time))
         .fetch_all(&self.pool)
         .await
         .map_err(db_error)?;
@@ -62,6 +69,7 @@ impl BoardStore for SqliteStorage {
                 },
                 present: r.present,
                 no_show: r.no_show,
+                overdue: r.overdue,
             })
             .collect())
     }
