@@ -321,6 +321,7 @@ fn CheckinView(data: CheckinData) -> impl IntoView {
             {t_with("checkin.count", &[("present", &present.to_string()), ("total", &data.lines.len().to_string())])}
         </p>
         <p class="hint">{t("checkin.scan_hint")}</p>
+        {data.can_mark.then(|| view! { <crate::scanner::Scanner/> })}
         <p><a class="btn btn-secondary" href=format!("/stations/{station}/attendance-sheet?day={}", data.day.map(|d| d.to_string()).unwrap_or_default())>
             {t("checkin.sheet_open")}
         </a></p>

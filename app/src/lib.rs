@@ -25,6 +25,7 @@ pub mod notifications;
 pub mod passkeys;
 pub mod profile;
 pub mod rosters;
+pub mod scanner;
 pub mod seats;
 pub mod shifts;
 pub mod signup;

@@ -112,7 +112,33 @@ test('a coordinator fills a gap with the top-ranked candidate, who accepts on th
   const qr = phone.locator(`#${seat} .qr`);
   await expect(qr.locator('svg')).toBeVisible();
   const code = (await qr.getAttribute('data-code'))!;
-  await admin.goto(`/checkin/${code}`);
+  const svg = await qr.innerHTML();
+  // The station's tablet scans it with its camera, here a fake one that
+  // films the phone's QR code (the decoding in the page is real).
+  const stationId = info.project.name === 'phone' ? 20 : 21;
+  await admin.addInitScript((markup: string) => {
+    navigator.mediaDevices.getUserMedia = async () => {
+      const canvas = document.createElement('canvas');
+      canvas.width = 480;
+      canvas.height = 480;
+      const ctx = canvas.getContext('2d')!;
+      const img = new Image();
+      img.src = 'data:image/svg+xml;charset=utf-8,' + encodeURIComponent(markup);
+      await img.decode();
+      const draw = () => {
+        ctx.fillStyle = '#fff';
+        ctx.fillRect(0, 0, 480, 480);
+        ctx.drawImage(img, 40, 40, 400, 400);
+      };
+      draw();
+      setInterval(draw, 100);
+      return canvas.captureStream(10);
+    };
+  }, svg);
+  await admin.goto(`/stations/${stationId}/checkin`);
+  await admin.locator('body[data-hydrated="true"]').waitFor();
+  await admin.getByRole('button', { name: 'Scan med kameraet' }).click();
+  await expect(admin).toHaveURL(new RegExp(`/checkin/${code}$`), { timeout: 10_000 });
   await expect(admin.getByText(name)).toBeVisible();
   await admin.getByRole('button', { name: 'Tjek ind nu' }).click();
   await expect(admin.getByRole('heading', { level: 1 })).toHaveText(`Fremmøde: ${station}`);

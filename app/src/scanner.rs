@@ -1,0 +1,174 @@
+//! The in-page QR scanner of the check-in page: the tablet's camera in a
+//! video element, a frame every quarter second drawn to a canvas and
+//! decoded in the wasm (rqrr, no browser barcode API needed). A check-in
+//! code opens its confirmation page; anything else is ignored.
+
+use crate::i18n::t;
+use leptos::prelude::*;
+
+/// The code in a scanned text: the part after `/checkin/` of one of this
+/// site's check-in addresses.
+pub fn checkin_code(text: &str) -> Option<String> {
+    let (_, code) = text.trim().rsplit_once("/checkin/")?;
+    let code = code.split(['?', '#']).next()?.to_string();
+    (!code.is_empty() && code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+        .then_some(code)
+}
+
+#[component]
+pub fn Scanner() -> impl IntoView {
+    let hydrated = crate::components::use_hydrated();
+    let scanning = RwSignal::new(false);
+    let problem = RwSignal::new(None::<&'static str>);
+    let video = NodeRef::<leptos::html::Video>::new();
+    let start = move |_| {
+        problem.set(None);
+        scanning.set(true);
+        #[cfg(feature = "hydrate")]
+        camera::start(video, scanning, problem);
+    };
+    let stop = move |_| {
+        scanning.set(false);
+        #[cfg(feature = "hydrate")]
+        camera::stop(video);
+    };
+    on_cleanup(move || {
+        #[cfg(feature = "hydrate")]
+        camera::stop(video);
+    });
+    view! {
+        <section class="card scanner" aria-labelledby="scanner-heading">
+            <h2 id="scanner-heading">{t("scanner.title")}</h2>
+            <p class="hint">{t("scanner.explained")}</p>
+            {move || problem.get().map(|key| view! { <div class="alert alert-error" role="alert"><p>{t(key)}</p></div> })}
+            <video node_ref=video class="scanner-video" playsinline=true muted=true hidden=move || !scanning.get()
+                aria-label=t("scanner.video")></video>
+            {move || if scanning.get() {
+                view! { <button type="button" class="btn btn-secondary" on:click=stop>{t("scanner.stop")}</button> }.into_any()
+            } else {
+                view! { <button type="button" class="btn btn-primary" on:click=start disabled=move || !hydrated.get()>{t("scanner.start")}</button> }.into_any()
+            }}
+        </section>
+    }
+}
+
+#[cfg(feature = "hydrate")]
+mod camera {
+    use leptos::prelude::*;
+    use wasm_bindgen::prelude::*;
+
+    #[wasm_bindgen(inline_js = r#"
+export async function openCamera(video) {
+  const stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' }, audio: false });
+  video.srcObject = stream;
+  await video.play();
+}
+export function closeCamera(video) {
+  const stream = video && video.srcObject;
+  if (stream) { stream.getTracks().forEach((t) => t.stop()); video.srcObject = null; }
+}
+// One frame as grey levels (at most 640 pixels wide), or null before the first.
+export function greyFrame(video) {
+  const w0 = video.videoWidth, h0 = video.videoHeight;
+  if (!w0 || !h0) return null;
+  const scale = Math.min(1, 640 / w0);
+  const w = Math.round(w0 * scale), h = Math.round(h0 * scale);
+  const canvas = document.createElement('canvas');
+  canvas.width = w; canvas.height = h;
+  const ctx = canvas.getContext('2d', { willReadFrequently: true });
+  ctx.drawImage(video, 0, 0, w, h);
+  const rgba = ctx.getImageData(0, 0, w, h).data;
+  const grey = new Uint8Array(w * h);
+  for (let i = 0; i < w * h; i++) {
+    grey[i] = (rgba[4 * i] * 77 + rgba[4 * i + 1] * 150 + rgba[4 * i + 2] * 29) >> 8;
+  }
+  return { width: w, height: h, grey };
+}
+"#)]
+    extern "C" {
+        #[wasm_bindgen(catch, js_name = openCamera)]
+        async fn open_camera(video: &web_sys::HtmlVideoElement) -> Result<(), JsValue>;
+        #[wasm_bindgen(js_name = closeCamera)]
+        fn close_camera(video: &web_sys::HtmlVideoElement);
+        #[wasm_bindgen(js_name = greyFrame)]
+        fn grey_frame(video: &web_sys::HtmlVideoElement) -> JsValue;
+    }
+
+    /// Reads the first QR code in a frame, if any.
+    fn decode(frame: &JsValue) -> Option<String> {
+        let get = |k: &str| js_sys::Reflect::get(frame, &JsValue::from_str(k)).ok();
+        let width = get("width")?.as_f64()? as usize;
+        let height = get("height")?.as_f64()? as usize;
+        let grey = js_sys::Uint8Array::new(&get("grey")?).to_vec();
+        let mut image =
+            rqrr::PreparedImage::prepare_from_greyscale(width, height, |x, y| grey[y * width + x]);
+        image
+            .detect_grids()
+            .into_iter()
+            .find_map(|grid| grid.decode().ok().map(|(_, text)| text))
+    }
+
+    pub fn start(
+        video: NodeRef<leptos::html::Video>,
+        scanning: RwSignal<bool>,
+        problem: RwSignal<Option<&'static str>>,
+    ) {
+        leptos::task::spawn_local(async move {
+            let Some(element) = video.get_untracked() else {
+                return;
+            };
+            if open_camera(&element).await.is_err() {
+                scanning.set(false);
+                problem.set(Some("scanner.no_camera"));
+                return;
+            }
+            while scanning.get_untracked() {
+                gloo_sleep(250).await;
+                let frame = grey_frame(&element);
+                if frame.is_null() {
+                    continue;
+                }
+                if let Some(code) = decode(&frame).as_deref().and_then(super::checkin_code) {
+                    close_camera(&element);
+                    scanning.set(false);
+                    if let Some(window) = web_sys::window() {
+                        let _ = window.location().set_href(&format!("/checkin/{code}"));
+                    }
+                    return;
+                }
+            }
+            close_camera(&element);
+        });
+    }
+
+    pub fn stop(video: NodeRef<leptos::html::Video>) {
+        if let Some(element) = video.get_untracked() {
+            close_camera(&element);
+        }
+    }
+
+    async fn gloo_sleep(ms: i32) {
+        let promise = js_sys::Promise::new(&mut |resolve, _| {
+            if let Some(window) = web_sys::window() {
+                let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+            }
+        });
+        let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::checkin_code;
+
+    #[test]
+    fn only_check_in_addresses_give_a_code() {
+        assert_eq!(
+            checkin_code("https://valg.example.dk/checkin/12-abcDEF09").as_deref(),
+            Some("12-abcDEF09")
+        );
+        assert_eq!(checkin_code("https://example.dk/other/12"), None);
+        assert_eq!(checkin_code("https://x/checkin/"), None);
+        assert_eq!(checkin_code("https://x/checkin/1-a<script>"), None);
+    }
+}
