@@ -58,6 +58,50 @@ test('two coordinators on two tablets: a change on one shows on the other board 
   await b.context().close();
 });
 
+test("a volunteer's sign-up on a phone shows on the coordinator's board without a reload", async ({ browser }, info) => {
+  const board = await (await browser.newContext(tablet)).newPage();
+  await signInWithLink(board, adminSignInLink(`tavle-tilmelding-${info.project.name}@example.dk`));
+  // The office makes a sign-up link for the Borgerservice team.
+  await board.goto('/teams');
+  await board.locator('tr', { hasText: 'Borgerservice' }).getByRole('link', { name: /Medlemmer/ }).click();
+  await board.locator('body[data-hydrated="true"]').waitFor();
+  const links = board.getByRole('region', { name: 'Tilmeldingslinks' });
+  await links.getByLabel('Valg', { exact: true }).selectOption({ label: 'Folketingsvalg 2027' });
+  const before = await links.locator('input[readonly]').count();
+  await links.getByRole('button', { name: 'Lav linket' }).click();
+  await expect(links.locator('input[readonly]')).toHaveCount(before + 1);
+  const path = new URL(await links.locator('input[readonly]').first().inputValue()).pathname;
+
+  // A volunteer (the office gives them an account) looks at the link on their phone.
+  const n = info.project.name === 'phone' ? 7 : 8;
+  await board.goto(`/volunteers/${n}`);
+  const name = (await board.getByRole('heading', { level: 1 }).textContent())!.trim();
+  const { phone } = await onTheirPhone(board, browser, String(n), name);
+  await phone.goto(path);
+  const section = phone
+    .locator('section.roster-day')
+    .filter({ has: phone.getByRole('button', { name: /Tag vagten/ }) })
+    .first();
+  const station = (await section.getByRole('heading', { level: 2 }).textContent())!.trim();
+
+  // The coordinator watches that station's row.
+  await board.goto('/board');
+  await board.locator('body[data-hydrated="true"]').waitFor();
+  await board.getByLabel('Valg', { exact: true }).selectOption({ label: 'Folketingsvalg 2027' });
+  await board.getByRole('button', { name: 'Vis' }).click();
+  await board.locator('body[data-hydrated="true"]').waitFor();
+  const row = board.locator('table.board tbody tr[data-station]').filter({ has: board.getByRole('link', { name: station, exact: true }) });
+  const total = row.locator('td').last();
+  const accepted = async () => Number((await total.locator('span[aria-hidden]').textContent())!.split('/')[0]);
+  const was = await accepted();
+
+  await section.getByRole('button', { name: /Tag vagten/ }).first().click();
+  await expect(phone.getByRole('heading', { level: 1 })).toHaveText('Mine vagter');
+  await expect.poll(accepted, { timeout: 2_000 }).toBe(was + 1);
+  await phone.context().close();
+  await board.context().close();
+});
+
 /**
  * The office gives a volunteer (by id and name) an account; they sign in
  * from the mailed link on a phone of their own, which is returned.
