@@ -89,7 +89,6 @@ pub async fn send_sign_in_link(
     intro: &str,
     next: Option<&str>,
 ) -> Result<(), AppError> {
-    use crate::server::mail::OutgoingMail;
     let token = (ctx.new_secret)();
     let now = ctx.now();
     ctx.storage
@@ -112,23 +111,51 @@ pub async fn send_sign_in_link(
             .replace("{minutes}", &minutes)
             .replace("{municipality}", &ctx.settings.municipality_name)
     };
-    let text = format!(
-        "{}\n\n{link}\n\n{}\n",
-        fill(intro),
-        fill("mail.signin_ignore")
-    );
-    let html = format!(
-        "<p>{}</p><p><a href=\"{link}\">{}</a></p><p>{}</p>",
-        html_escape(&fill(intro)),
-        html_escape(&fill("mail.signin_button")),
-        html_escape(&fill("mail.signin_ignore")),
-    );
-    ctx.mailer
-        .send(OutgoingMail {
-            to: email.to_string(),
+    send_link_mail(
+        ctx,
+        LinkMail {
+            to: email,
             subject: fill("mail.signin_subject"),
-            text,
-            html,
+            intro: fill(intro),
+            link: &link,
+            button: fill("mail.signin_button"),
+            closing: fill("mail.signin_ignore"),
+        },
+    )
+    .await
+}
+
+/// A mail whose point is one link: a paragraph, the link (a button in the
+/// HTML part), and a closing line — all already in the reader's language.
+#[cfg(feature = "ssr")]
+pub struct LinkMail<'a> {
+    pub to: &'a str,
+    pub subject: String,
+    pub intro: String,
+    pub link: &'a str,
+    pub button: String,
+    pub closing: String,
+}
+
+/// Sends a [`LinkMail`] as plain text and escaped HTML.
+#[cfg(feature = "ssr")]
+pub async fn send_link_mail(
+    ctx: &crate::server::ServerContext,
+    mail: LinkMail<'_>,
+) -> Result<(), AppError> {
+    let link = mail.link;
+    ctx.mailer
+        .send(crate::server::mail::OutgoingMail {
+            to: mail.to.to_string(),
+            subject: mail.subject,
+            text: format!("{}\n\n{link}\n\n{}\n", mail.intro, mail.closing),
+            html: format!(
+                "<p>{}</p><p><a href=\"{}\">{}</a></p><p>{}</p>",
+                html_escape(&mail.intro),
+                html_escape(link),
+                html_escape(&mail.button),
+                html_escape(&mail.closing),
+            ),
             message_id: None,
         })
         .await

@@ -57,7 +57,6 @@ pub const EMAIL_CHANGE_HOURS: i64 = 24;
 #[server(endpoint = "profile/email")]
 pub async fn request_email_change(email: String) -> Result<String, AppError> {
     crate::server::guarded(async move {
-        use crate::server::mail::OutgoingMail;
         let (ctx, user) = crate::server::require_user().await?;
         user.volunteer_id.ok_or(AppError::Forbidden)?;
         let email = crate::domain::volunteers::EmailAddress::parse("email", &email)?;
@@ -87,25 +86,18 @@ pub async fn request_email_change(email: String) -> Result<String, AppError> {
                 .replace("{name}", &user.name)
                 .replace("{hours}", &EMAIL_CHANGE_HOURS.to_string())
         };
-        let escape = crate::auth::html_escape;
-        ctx.mailer
-            .send(OutgoingMail {
-                to: email.as_str().to_string(),
+        crate::auth::send_link_mail(
+            &ctx,
+            crate::auth::LinkMail {
+                to: email.as_str(),
                 subject: fill("mail.email_change_subject"),
-                text: format!(
-                    "{}\n\n{link}\n\n{}\n",
-                    fill("mail.email_change_text"),
-                    fill("mail.email_change_ignore")
-                ),
-                html: format!(
-                    "<p>{}</p><p><a href=\"{link}\">{}</a></p><p>{}</p>",
-                    escape(&fill("mail.email_change_text")),
-                    escape(&fill("mail.email_change_button")),
-                    escape(&fill("mail.email_change_ignore")),
-                ),
-                message_id: None,
-            })
-            .await?;
+                intro: fill("mail.email_change_text"),
+                link: &link,
+                button: fill("mail.email_change_button"),
+                closing: fill("mail.email_change_ignore"),
+            },
+        )
+        .await?;
         Ok(email.as_str().to_string())
     })
     .await

@@ -539,20 +539,36 @@ fn RosterItem(line: RosterLine, can_invite: bool, teams: Vec<(Id, String)>) -> i
                     </summary>
                     <form class="form" method="post" action=crate::shifts::InviteToSeat::url()>
                         <input type="hidden" name="seat_id" value=seat.clone()/>
-                        <div class="field">
-                            <label for=format!("invite-email-{seat}")>{t("shifts.invite_email")}</label>
-                            <input id=format!("invite-email-{seat}") name="email" type="email" required=true autocomplete="off"/>
-                        </div>
-                        <div class="field">
-                            <label for=format!("invite-days-{seat}")>{t("shifts.respond_days")}</label>
-                            <input id=format!("invite-days-{seat}") name="respond_days" type="number" min="1" max="30" value="7" required=true/>
-                        </div>
+                        <PersonAndDeadline id=format!("invite-{seat}") name="email" label="shifts.invite_email" required=true days=7/>
                         <button type="submit" class="btn btn-primary btn-small">{t("shifts.send_invite")}</button>
                     </form>
                 </details>
                 <MoveSeat seat_id=line.seat_id label=label.clone() teams=teams.clone()/>
             })}
         </li>
+    }
+}
+
+/// Whom to invite (by email) and how many days they have to answer: the
+/// fields of inviting to an open seat and of replacing someone.
+#[component]
+fn PersonAndDeadline(
+    id: String,
+    name: &'static str,
+    label: &'static str,
+    required: bool,
+    days: i64,
+) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for=format!("{id}-email")>{t(label)}</label>
+            <input id=format!("{id}-email") name=name type="email" required=required autocomplete="off"/>
+        </div>
+        <div class="field">
+            <label for=format!("{id}-days")>{t("shifts.respond_days")}</label>
+            <input id=format!("{id}-days") name="respond_days" type="number" min="1"
+                max=crate::shifts::MAX_RESPOND_DAYS.to_string() value=days.to_string() required=required/>
+        </div>
     }
 }
 
@@ -584,14 +600,7 @@ fn OfficeActions(seat_id: Id, invited: bool) -> impl IntoView {
                     <label for=format!("remove-reason-{seat}")>{t("rosters.remove_reason")}</label>
                     <input id=format!("remove-reason-{seat}") name="reason" type="text" required=true maxlength="200"/>
                 </div>
-                <div class="field">
-                    <label for=format!("replace-{seat}")>{t("rosters.replace_with")}</label>
-                    <input id=format!("replace-{seat}") name="replacement" type="email" autocomplete="off"/>
-                </div>
-                <div class="field">
-                    <label for=format!("replace-days-{seat}")>{t("shifts.respond_days")}</label>
-                    <input id=format!("replace-days-{seat}") name="respond_days" type="number" min="1" max="30" value="3"/>
-                </div>
+                <PersonAndDeadline id=format!("replace-{seat}") name="replacement" label="rosters.replace_with" required=false days=3/>
                 <button type="submit" class="btn btn-danger btn-small">{t("rosters.remove")}</button>
             </form>
         </details>
