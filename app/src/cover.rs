@@ -48,6 +48,9 @@ pub async fn call_for_cover(seat_id: Id, group: String, hours: String) -> Result
         let user = crate::server::require_user().await?.1;
         let group = crate::domain::cover::CoverGroup::parse("group", &group)?;
         let hours = crate::domain::forms::int_in("hours", &hours, 1, MAX_HOURS)?;
+        if !seat.election_active {
+            return Err(AppError::refused("cover.inactive"));
+        }
         let now = ctx.now();
         let shift_ends = crate::i18n::copenhagen_to_unix(seat.day, seat.end_time);
         if shift_ends <= now {
@@ -146,6 +149,9 @@ pub async fn take_cover(seat_id: Id) -> Result<(), AppError> {
         use crate::domain::notifications::MessageKind;
         let (ctx, volunteer_id, call) = my_call(seat_id).await?;
         let seat = ctx.storage.seat_details(seat_id).await?;
+        if !seat.election_active {
+            return Err(AppError::refused("cover.closed"));
+        }
         let volunteer = ctx.storage.get_volunteer(volunteer_id).await?;
         crate::shifts::refuse_ineligible(
             &ctx,
@@ -229,9 +235,12 @@ pub fn CoverPage() -> impl IntoView {
                 {state.map(|(class, key)| view! {
                     <div class=format!("alert {class}") role="status"><p>{t(key)}</p></div>
                 })}
-                <ul class="roster">
-                    <CoverCard seat=o.seat open=o.state == CoverState::Open expires_at=o.expires_at/>
-                </ul>
+                <section aria-labelledby="cover-shift">
+                    <h2 id="cover-shift">{t("cover.the_shift")}</h2>
+                    <ul class="roster">
+                        <CoverCard seat=o.seat open=o.state == CoverState::Open expires_at=o.expires_at/>
+                    </ul>
+                </section>
                 <p><a href="/my-shifts">{t("nav.my_shifts")}</a></p>
             }
         }/>

@@ -23,6 +23,11 @@ pub struct GroupReach {
     pub sample: String,
     /// The message went out.
     pub sent: bool,
+    /// The words previewed, sent as they are.
+    pub text: String,
+    /// Names this send: sending the same batch twice (a double tap, a
+    /// resent form) reaches nobody twice.
+    pub batch: String,
 }
 
 /// Previews (or with `send` = "yes", sends) `text` to everyone on the seats
@@ -32,6 +37,7 @@ pub async fn message_group(
     query: ListQuery,
     text: String,
     #[server(default)] send: String,
+    #[server(default)] batch: String,
 ) -> Result<GroupReach, AppError> {
     crate::server::guarded(async move {
         use crate::domain::notifications::{render, Channel, MessageKind};
@@ -46,7 +52,9 @@ pub async fn message_group(
         let (filter, _) = crate::lists::resolve(&ctx, &user, &query).await?;
         // A coordinator limited to areas writes only to people there.
         if !user.can_plan() {
-            let area = filter.area.ok_or(AppError::Forbidden)?;
+            let area = filter
+                .area
+                .ok_or_else(|| AppError::invalid("area", "group.choose_area"))?;
             crate::server::allow(user.can_plan_area(area))?;
         }
         let mut people: Vec<(crate::domain::Id, String, String)> = Vec::new();
@@ -59,8 +67,22 @@ pub async fn message_group(
             return Err(AppError::refused("group.nobody"));
         }
         let with_push = ctx.storage.volunteers_with_push().await?;
+        let batch = match batch.trim() {
+            "" => (ctx.new_secret)(),
+            given
+                if given.len() <= 64
+                    && given
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') =>
+            {
+                given.to_string()
+            }
+            _ => return Err(AppError::invalid("batch", "error.unknown_choice")),
+        };
         let mut reach = GroupReach {
             recipients: people.len(),
+            text: text.clone(),
+            batch: batch.clone(),
             ..GroupReach::default()
         };
         for (id, _, phone) in &people {
@@ -95,7 +117,6 @@ pub async fn message_group(
             &params(&people[0].1),
         );
         if send.trim() == "yes" {
-            let batch = (ctx.new_secret)();
             let messages: Vec<crate::server::storage::NewMessage> = people
                 .iter()
                 .map(|(id, name, _)| crate::server::storage::NewMessage {
@@ -123,7 +144,6 @@ pub async fn message_group(
 pub fn GroupMessage(query: ListQuery) -> impl IntoView {
     let preview = ServerAction::<MessageGroup>::new();
     let send = ServerAction::<MessageGroup>::new();
-    let text = RwSignal::new(String::new());
     let hidden = move || {
         let q = query.clone();
         [
@@ -155,16 +175,15 @@ pub fn GroupMessage(query: ListQuery) -> impl IntoView {
                 {hidden()}
                 <div class="field">
                     <label for="group-text">{t("group.text")}</label>
-                    <textarea id="group-text" name="text" rows="4" maxlength="400" required=true
-                        prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))></textarea>
+                    <textarea id="group-text" name="text" rows="4" maxlength="400" required=true></textarea>
                 </div>
                 <button type="submit" class="btn btn-secondary">{t("group.preview")}</button>
             </ActionForm>
             {move || reach().map(|r| {
                 let hidden = hidden_again.clone();
                 view! {
-                    <div class="group-preview" role="status">
-                        <p><strong>{t_with("group.recipients", &[("n", &r.recipients.to_string())])}</strong></p>
+                    <div class="group-preview">
+                        <p role="status"><strong>{t_with("group.recipients", &[("n", &r.recipients.to_string())])}</strong></p>
                         <ul>
                             <li>{t_with("group.by_push", &[("n", &r.push.to_string())])}</li>
                             <li>{t_with("group.by_email", &[("n", &r.email.to_string())])}</li>
@@ -177,9 +196,10 @@ pub fn GroupMessage(query: ListQuery) -> impl IntoView {
                     <ActionError action=send/>
                     <ActionForm action=send>
                         {hidden()}
-                        <input type="hidden" name="text" prop:value=move || text.get()/>
+                        <input type="hidden" name="text" value=r.text.clone()/>
+                        <input type="hidden" name="batch" value=r.batch.clone()/>
                         <input type="hidden" name="send" value="yes"/>
-                        <button type="submit" class="btn btn-primary">{t_with("group.send", &[("n", &r.recipients.to_string())])}</button>
+                        <button type="submit" class="btn btn-primary" disabled=move || send.pending().get()>{t_with("group.send", &[("n", &r.recipients.to_string())])}</button>
                     </ActionForm>
                 }
             })}

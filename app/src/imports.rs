@@ -16,6 +16,7 @@ pub async fn import_volunteers(
     csv: String,
     #[server(default)] team_id: String,
     #[server(default)] save: String,
+    #[server(default)] digest: String,
 ) -> Result<ImportReport, AppError> {
     crate::server::guarded(async move {
         use crate::domain::imports::{parse_csv, Columns, ImportRow, MAX_BYTES, MAX_ROWS};
@@ -47,6 +48,7 @@ pub async fn import_volunteers(
         let mut report = ImportReport {
             rows: Vec::with_capacity(rows.len()),
             imported: 0,
+            digest: (ctx.hasher)(&csv),
         };
         let mut volunteers = Vec::with_capacity(rows.len());
         let mut seen = std::collections::HashSet::new();
@@ -74,6 +76,10 @@ pub async fn import_volunteers(
             });
         }
         if save.trim() == "yes" {
+            // What is stored is what was previewed.
+            if digest.trim() != report.digest {
+                return Err(AppError::refused("import.changed"));
+            }
             if report.problem_rows() > 0 {
                 return Err(AppError::refused("import.has_problems"));
             }
@@ -114,6 +120,13 @@ pub fn ImportPage() -> impl IntoView {
     let team = RwSignal::new(String::new());
     let report = move || preview.value().get().and_then(|r| r.ok());
     let imported = move || import.value().get().and_then(|r| r.ok());
+    // Once stored, the preview and the file are done with.
+    Effect::new(move |_| {
+        if imported().is_some() {
+            preview.value().set(None);
+            csv.set(String::new());
+        }
+    });
     view! {
         <Title text=t("import.title")/>
         <h1>{t("import.title")}</h1>
@@ -162,6 +175,7 @@ pub fn ImportPage() -> impl IntoView {
                                 <input type="hidden" name="csv" prop:value=move || csv.get()/>
                                 <input type="hidden" name="team_id" prop:value=move || team.get()/>
                                 <input type="hidden" name="save" value="yes"/>
+                                <input type="hidden" name="digest" value=r.digest.clone()/>
                                 <button type="submit" class="btn btn-primary">{t_with("import.go", &[("n", &total.to_string())])}</button>
                             </ActionForm>
                         }.into_any()
@@ -200,6 +214,26 @@ pub fn ImportPage() -> impl IntoView {
     }
 }
 
+// Spreadsheets save CSV as UTF-8 or, in Danish Excel, as Windows-1252:
+// read UTF-8 when the bytes are valid UTF-8, else Windows-1252.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen(inline_js = r#"
+export async function readText(file) {
+  const bytes = await file.arrayBuffer();
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch (_) {
+    return new TextDecoder('windows-1252').decode(bytes);
+  }
+}
+"#)]
+extern "C" {
+    #[wasm_bindgen(catch, js_name = readText)]
+    async fn read_text(
+        file: &web_sys::File,
+    ) -> Result<wasm_bindgen::JsValue, wasm_bindgen::JsValue>;
+}
+
 /// Puts a picked file's text into the form.
 fn read_file(ev: leptos::ev::Event, csv: RwSignal<String>) {
     #[cfg(feature = "hydrate")]
@@ -215,7 +249,7 @@ fn read_file(ev: leptos::ev::Event, csv: RwSignal<String>) {
             return;
         };
         leptos::task::spawn_local(async move {
-            if let Ok(text) = wasm_bindgen_futures::JsFuture::from(file.text()).await {
+            if let Ok(text) = read_text(&file).await {
                 csv.set(text.as_string().unwrap_or_default());
             }
         });

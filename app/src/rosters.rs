@@ -50,11 +50,22 @@ pub async fn load_roster(station_id: Id, election_id: Option<Id>) -> Result<Rost
         let chosen = election_id
             .filter(|id| elections.iter().any(|(e, _)| e == id))
             .or_else(|| elections.first().map(|(id, _)| *id));
-        let lines = match chosen {
+        let can_invite = user.can_plan_area(station.area_id);
+        let mut lines = match chosen {
             Some(e) => ctx.storage.station_roster(e, station_id).await?,
             None => Vec::new(),
         };
-        if lines.iter().any(|l| l.person.is_some()) {
+        // Why people left a seat is for the office and the area's
+        // coordinators, not for every station manager.
+        if !can_invite {
+            for line in &mut lines {
+                line.history.clear();
+            }
+        }
+        if lines
+            .iter()
+            .any(|l| l.person.is_some() || !l.history.is_empty())
+        {
             crate::server::audit(
                 &ctx,
                 Some(&user),
@@ -64,7 +75,6 @@ pub async fn load_roster(station_id: Id, election_id: Option<Id>) -> Result<Rost
             )
             .await;
         }
-        let can_invite = user.can_plan_area(station.area_id);
         let teams = if can_invite {
             crate::server::choices::teams(&ctx).await?
         } else {
@@ -296,14 +306,18 @@ pub async fn invite_team(
                 .await?
                 .into_iter()
                 .find(|c| c.team_member && !chosen.contains(&c.volunteer_id));
-            match best {
-                Some(c) => {
-                    let volunteer = ctx.storage.get_volunteer(c.volunteer_id).await?;
-                    crate::shifts::invite(&ctx, seat, &volunteer, respond_by).await?;
-                    chosen.push(c.volunteer_id);
-                    done.invited += 1;
-                }
-                None => done.left += 1,
+            let Some(c) = best else {
+                done.left += 1;
+                continue;
+            };
+            let volunteer = ctx.storage.get_volunteer(c.volunteer_id).await?;
+            chosen.push(c.volunteer_id);
+            // Someone else may take the seat, or the person another seat,
+            // meanwhile: that seat stays open and the rest go on.
+            match crate::shifts::invite(&ctx, seat, &volunteer, respond_by).await {
+                Ok(()) => done.invited += 1,
+                Err(AppError::Refused { .. }) => done.left += 1,
+                Err(other) => return Err(other),
             }
         }
         (ctx.wake_outbox)();
@@ -371,7 +385,19 @@ pub fn RosterPage() -> impl IntoView {
             }
         },
     );
-    view! { <Loaded resource=data view=move |d: RosterData| view! { <RosterView data=d bulk/> }/> }
+    // Outside the reloading roster, so the outcome is announced and stays.
+    let done = move || bulk.value().get().and_then(|r| r.ok());
+    view! {
+        <div role="status">
+            {move || done().map(|d| view! {
+                <p class="alert alert-success">{t_with("rosters.team_invited", &[
+                    ("invited", &d.invited.to_string()),
+                    ("left", &d.left.to_string()),
+                ])}</p>
+            })}
+        </div>
+        <Loaded resource=data view=move |d: RosterData| view! { <RosterView data=d bulk/> }/>
+    }
 }
 
 #[component]
@@ -428,14 +454,7 @@ fn InviteTeamForm(
     teams: Vec<(Id, String)>,
     days: Vec<chrono::NaiveDate>,
 ) -> impl IntoView {
-    let done = move || bulk.value().get().and_then(|r| r.ok());
     view! {
-        {move || done().map(|d| view! {
-            <div class="alert alert-success" role="status"><p>{t_with("rosters.team_invited", &[
-                ("invited", &d.invited.to_string()),
-                ("left", &d.left.to_string()),
-            ])}</p></div>
-        })}
         <ActionError action=bulk/>
         <details class="invite">
             <summary class="btn btn-secondary">{t("rosters.invite_team")}</summary>
@@ -543,7 +562,8 @@ fn RosterItem(line: RosterLine, can_invite: bool, teams: Vec<(Id, String)>) -> i
                         <button type="submit" class="btn btn-primary btn-small">{t("shifts.send_invite")}</button>
                     </form>
                 </details>
-                <MoveSeat seat_id=line.seat_id label=label.clone() teams=teams.clone()/>
+                <MoveSeat seat_id=line.seat_id label=label.clone()
+                    teams=teams.iter().filter(|(_, name)| *name != line.team).cloned().collect()/>
             })}
         </li>
     }

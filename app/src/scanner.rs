@@ -19,18 +19,22 @@ pub fn checkin_code(text: &str) -> Option<String> {
 pub fn Scanner() -> impl IntoView {
     let hydrated = crate::components::use_hydrated();
     let scanning = RwSignal::new(false);
+    // Each start is a new run; a loop of an earlier run sees it and ends.
+    let run = RwSignal::new(0u32);
     let problem = RwSignal::new(None::<&'static str>);
     let video = NodeRef::<leptos::html::Video>::new();
-    let start = move |_| {
-        problem.set(None);
-        scanning.set(true);
-        #[cfg(feature = "hydrate")]
-        camera::start(video, scanning, problem);
-    };
-    let stop = move |_| {
-        scanning.set(false);
-        #[cfg(feature = "hydrate")]
-        camera::stop(video);
+    let toggle = move |_| {
+        run.update(|n| *n += 1);
+        if scanning.get_untracked() {
+            scanning.set(false);
+            #[cfg(feature = "hydrate")]
+            camera::stop(video);
+        } else {
+            problem.set(None);
+            scanning.set(true);
+            #[cfg(feature = "hydrate")]
+            camera::start(video, run, scanning, problem);
+        }
     };
     on_cleanup(move || {
         #[cfg(feature = "hydrate")]
@@ -43,11 +47,10 @@ pub fn Scanner() -> impl IntoView {
             {move || problem.get().map(|key| view! { <div class="alert alert-error" role="alert"><p>{t(key)}</p></div> })}
             <video node_ref=video class="scanner-video" playsinline=true muted=true hidden=move || !scanning.get()
                 aria-label=t("scanner.video")></video>
-            {move || if scanning.get() {
-                view! { <button type="button" class="btn btn-secondary" on:click=stop>{t("scanner.stop")}</button> }.into_any()
-            } else {
-                view! { <button type="button" class="btn btn-primary" on:click=start disabled=move || !hydrated.get()>{t("scanner.start")}</button> }.into_any()
-            }}
+            <button type="button" class="btn btn-primary" on:click=toggle disabled=move || !hydrated.get()
+                aria-pressed=move || scanning.get().to_string()>
+                {move || if scanning.get() { t("scanner.stop") } else { t("scanner.start") }}
+            </button>
         </section>
     }
 }
@@ -110,9 +113,11 @@ export function greyFrame(video) {
 
     pub fn start(
         video: NodeRef<leptos::html::Video>,
+        run: RwSignal<u32>,
         scanning: RwSignal<bool>,
         problem: RwSignal<Option<&'static str>>,
     ) {
+        let mine = run.get_untracked();
         leptos::task::spawn_local(async move {
             let Some(element) = video.get_untracked() else {
                 return;
@@ -122,7 +127,7 @@ export function greyFrame(video) {
                 problem.set(Some("scanner.no_camera"));
                 return;
             }
-            while scanning.get_untracked() {
+            while scanning.get_untracked() && run.get_untracked() == mine {
                 gloo_sleep(250).await;
                 let frame = grey_frame(&element);
                 if frame.is_null() {
@@ -137,7 +142,10 @@ export function greyFrame(video) {
                     return;
                 }
             }
-            close_camera(&element);
+            // A newer run owns the camera now.
+            if run.get_untracked() == mine {
+                close_camera(&element);
+            }
         });
     }
 

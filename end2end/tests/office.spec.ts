@@ -8,15 +8,16 @@ test('the office imports volunteers from a CSV file: a bad row is named and noth
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Importér frivillige');
   await page.locator('body[data-hydrated="true"]').waitFor();
   const who = info.project.name;
-  const good = `Anna Import;anna.${who}@import.example;20405060;12-05-1985;Skolevej 1;4200;Korsbæk`;
-  const bad = `Bent Import;bent.${who}@import.example;123;1985-05-12;Skolevej 2;4200;Korsbæk`;
-  const heading = 'Navn;E-mail;Telefon;Fødselsdato;Adresse;Postnr;By';
+  const good = `Anna Import;anna.${who}@import.example;20405060;12-05-1985;Skolevej 1;4200;Korsbæk;ja;dansk;nej`;
+  const bad = `Bent Import;bent.${who}@import.example;123;1985-05-12;Skolevej 2;4200;Korsbæk;ja;dansk;nej`;
+  const heading = 'Navn;E-mail;Telefon;Fødselsdato;Adresse;Postnr;By;Bor i kommunen;Statsborgerskab;Værgemål';
   await page.getByLabel('CSV-fil').setInputFiles({
     name: 'frivillige.csv',
     mimeType: 'text/csv',
-    buffer: Buffer.from(`${heading}\n${good}\n${bad}\n`),
+    // Saved by Danish Excel: Windows-1252, not UTF-8.
+    buffer: Buffer.from(`${heading}\n${good}\n${bad}\n`, 'latin1'),
   });
-  await expect(page.getByLabel('Indholdet af filen')).toHaveValue(/Bent Import/);
+  await expect(page.getByLabel('Indholdet af filen')).toHaveValue(/Fødselsdato[\s\S]*Bent Import/);
   await page.getByLabel('Sæt dem på holdet').selectOption({ label: 'Frivillige' });
   await page.getByRole('button', { name: 'Vis forhåndsvisning' }).click();
   await expect(page.getByRole('alert')).toContainText('1 af 2 rækker har fejl');

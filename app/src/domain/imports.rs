@@ -12,8 +12,9 @@ pub const MAX_ROWS: usize = 2000;
 /// Most bytes one file may hold.
 pub const MAX_BYTES: usize = 1_000_000;
 
-/// The fields a file must have, and the headings that name each.
-const REQUIRED: [(&str, &[&str]); 7] = [
+/// The fields a file must have, and the headings that name each. The
+/// declarations that decide eligibility are never guessed.
+const REQUIRED: [(&str, &[&str]); 10] = [
     ("name", &["navn", "name", "fulde navn"]),
     ("email", &["email", "e-mail", "mail"]),
     (
@@ -30,13 +31,9 @@ const REQUIRED: [(&str, &[&str]); 7] = [
         &["postnr", "postnummer", "postal_code", "postal code"],
     ),
     ("city", &["by", "city", "bynavn"]),
-];
-
-/// Fields a file may leave out, with the value a missing column means.
-const OPTIONAL: [(&str, &[&str], &str); 3] = [
-    ("resident", &["bor i kommunen", "resident"], "yes"),
-    ("citizenship", &["statsborgerskab", "citizenship"], "danish"),
-    ("guardianship", &["værgemål", "guardianship"], "no"),
+    ("resident", &["bor i kommunen", "resident"]),
+    ("citizenship", &["statsborgerskab", "citizenship"]),
+    ("guardianship", &["værgemål", "guardianship"]),
 ];
 
 /// One data row, as read.
@@ -55,6 +52,9 @@ pub struct ImportReport {
     pub rows: Vec<ImportRow>,
     /// How many were stored (0 for a preview or a refused file).
     pub imported: usize,
+    /// Names the file's contents: storing needs the digest of the file
+    /// that was previewed.
+    pub digest: String,
 }
 
 impl ImportReport {
@@ -106,7 +106,7 @@ pub fn parse_csv(text: &str) -> Vec<Vec<String>> {
 /// Where each field is in a file's rows, from its heading.
 #[derive(Debug, Clone)]
 pub struct Columns {
-    found: Vec<(&'static str, Option<usize>, &'static str)>,
+    found: Vec<(&'static str, usize)>,
 }
 
 impl Columns {
@@ -121,7 +121,7 @@ impl Columns {
         let mut found = Vec::new();
         for (field, names) in REQUIRED {
             match position(names) {
-                Some(at) => found.push((field, Some(at), "")),
+                Some(at) => found.push((field, at)),
                 None => {
                     return Err(AppError::Refused {
                         key: "import.missing_column".into(),
@@ -130,9 +130,6 @@ impl Columns {
                 }
             }
         }
-        for (field, names, default) in OPTIONAL {
-            found.push((field, position(names), default));
-        }
         Ok(Columns { found })
     }
 
@@ -140,19 +137,12 @@ impl Columns {
     /// habits (ja/nej, dansk, 24-12-1980) turned into the form's values.
     pub fn form(&self, cells: &[String]) -> NewcomerForm {
         let value = |field: &str| -> String {
-            let (_, at, default) = self
-                .found
+            self.found
                 .iter()
-                .find(|(f, _, _)| *f == field)
-                .copied()
-                .unwrap_or((field, None, ""));
-            match at {
-                Some(at) => cells
-                    .get(at)
-                    .map(|c| c.trim().to_string())
-                    .unwrap_or_default(),
-                None => default.to_string(),
-            }
+                .find(|(f, _)| *f == field)
+                .and_then(|(_, at)| cells.get(*at))
+                .map(|c| c.trim().to_string())
+                .unwrap_or_default()
         };
         NewcomerForm {
             name: value("name"),
@@ -229,7 +219,9 @@ mod tests {
             "Adresse",
             "Postnr",
             "By",
+            "Bor i kommunen",
             "Statsborgerskab",
+            "Værgemål",
         ]
         .iter()
         .map(|s| s.to_string())
@@ -243,7 +235,9 @@ mod tests {
             "Algade 3",
             "4200",
             "Korsbæk",
+            "ja",
             "EU",
+            "nej",
         ]
         .iter()
         .map(|s| s.to_string())
@@ -251,7 +245,7 @@ mod tests {
         let form = columns.form(&row);
         assert_eq!(form.birth_date, "1970-03-04");
         assert_eq!(form.citizenship, "eu");
-        assert_eq!(form.resident, "yes", "a missing column means its default");
+        assert_eq!(form.resident, "yes");
         assert_eq!(form.guardianship, "no");
         assert_eq!(
             Columns::from_heading(&heading[1..]).unwrap_err(),

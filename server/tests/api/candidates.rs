@@ -321,4 +321,22 @@ async fn open_seats_move_between_teams_and_a_whole_team_is_invited_at_once() {
     assert_eq!(line.history[0].event, "removed");
     assert_eq!(line.history[0].reason, "Syg");
     assert_eq!(line.history[0].name, "Karen Jensen");
+    // A station manager sees the roster, but not why people left.
+    let manager = e
+        .app
+        .browser_for(
+            "styrer@example.dk",
+            app::domain::accounts::Role::StationManager,
+            &[(app::domain::accounts::ScopeKind::Station, cell.station_id)],
+        )
+        .await;
+    let theirs: RosterData = e
+        .app
+        .ok_with(
+            &manager,
+            "rosters/station",
+            &[("station_id", &cell.station_id.to_string())],
+        )
+        .await;
+    assert!(theirs.lines.iter().all(|l| l.history.is_empty()));
 }

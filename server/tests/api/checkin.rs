@@ -209,6 +209,13 @@ async fn an_accepted_person_not_checked_in_an_hour_after_the_start_makes_the_sta
         .map(|c| c.overdue)
         .sum::<i64>()
     };
+    // In the first hour of a day there is no cut-off: nothing is overdue
+    // (and a cell of unchecked accepted seats still sums to a number).
+    let none = s
+        .board_counts(e.election.id, Some(e.day), None, None)
+        .await
+        .unwrap();
+    assert_eq!(none.iter().map(|c| c.overdue).sum::<i64>(), 0);
     // The shift starts at 07:00; the cut-off is "started an hour ago".
     assert_eq!(overdue(6, 59).await, 0);
     assert_eq!(overdue(7, 0).await, 1);

@@ -186,6 +186,45 @@ async fn fifty_tapping_at_once_give_the_seat_to_one_and_no_thanks_is_kept() {
 }
 
 #[tokio::test]
+async fn a_seat_filled_another_way_ends_its_call_so_it_cannot_come_back() {
+    let e = election().await;
+    let s = &e.app.storage;
+    let group = people(&e, "andenvej", 2).await;
+    let ids: Vec<i64> = group.iter().map(|p| p.id).collect();
+    let now = chrono::Utc::now().timestamp();
+    s.create_cover_call(e.seats[0], &ids, 1, now + 3600, now, &[])
+        .await
+        .unwrap();
+    s.decline_cover(e.seats[0], ids[1], now).await.unwrap();
+    s.decline_cover(e.seats[0], ids[1], now).await.unwrap();
+    // The office invites Karen straight away, then she declines: the seat
+    // is open again, but the call ended when it was filled.
+    e.invite(e.seats[0], "karen@example.dk", "3").await;
+    e.app
+        .ok_with::<()>(
+            &e.karen_phone,
+            "shifts/answer",
+            &[("seat_id", &e.seats[0].to_string()), ("answer", "decline")],
+        )
+        .await;
+    assert_eq!(
+        s.seat_details(e.seats[0]).await.unwrap().status,
+        SeatStatus::Open
+    );
+    let call = s.latest_cover_call(e.seats[0]).await.unwrap().unwrap();
+    assert!(call.closed_at.is_some());
+    assert!(s
+        .volunteer_cover_offers(ids[0], now + 10)
+        .await
+        .unwrap()
+        .is_empty());
+    assert_eq!(
+        s.take_cover(e.seats[0], ids[0], now + 10, &[]).await,
+        Err(AppError::refused("cover.closed"))
+    );
+}
+
+#[tokio::test]
 async fn a_call_that_ran_out_cannot_be_taken_and_a_new_call_replaces_the_old() {
     let e = election().await;
     let s = &e.app.storage;
@@ -210,6 +249,13 @@ async fn a_call_that_ran_out_cannot_be_taken_and_a_new_call_replaces_the_old() {
         Err(AppError::refused("cover.closed"))
     );
     s.take_cover(e.seats[0], ids[1], now + 120, &[])
+        .await
+        .unwrap();
+    // Saying no twice is no error.
+    s.decline_cover(e.seats[0], ids[0], now + 125)
+        .await
+        .unwrap();
+    s.decline_cover(e.seats[0], ids[0], now + 126)
         .await
         .unwrap();
     // A taken seat cannot be called for again.

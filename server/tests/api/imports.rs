@@ -9,7 +9,8 @@ use app::domain::AppError;
 use app::server::storage::{TeamStore, VolunteerStore};
 use reqwest::StatusCode;
 
-const HEADING: &str = "Navn;E-mail;Telefon;Fødselsdato;Adresse;Postnr;By;Statsborgerskab";
+const HEADING: &str =
+    "Navn;E-mail;Telefon;Fødselsdato;Adresse;Postnr;By;Statsborgerskab;Bor i kommunen;Værgemål";
 
 #[tokio::test]
 async fn a_file_with_bad_rows_is_previewed_with_reasons_and_stores_nothing() {
@@ -18,9 +19,9 @@ async fn a_file_with_bad_rows_is_previewed_with_reasons_and_stores_nothing() {
     let before = app.storage.count_volunteers().await.unwrap();
     let csv = format!(
         "{HEADING}\n\
-         Karen Jensen;karen@example.dk;20304050;04-03-1970;Algade 3;4200;Korsbæk;dansk\n\
-         Ole;ikke-en-adresse;123;1970-13-01;Algade 4;42;Korsbæk;dansk\n\
-         \"Hansen; Bo\";karen@example.dk;20304051;1980-01-01;;4200;Korsbæk;marsiansk\n"
+         Karen Jensen;karen@example.dk;20304050;04-03-1970;Algade 3;4200;Korsbæk;dansk;ja;nej\n\
+         Ole;ikke-en-adresse;123;1970-13-01;Algade 4;42;Korsbæk;dansk;ja;nej\n\
+         \"Hansen; Bo\";karen@example.dk;20304051;1980-01-01;;4200;Korsbæk;marsiansk;ja;\n"
     );
     let report: ImportReport = app.ok("volunteers/import", &[("csv", &csv)]).await;
     assert_eq!(report.rows.len(), 3);
@@ -37,11 +38,14 @@ async fn a_file_with_bad_rows_is_previewed_with_reasons_and_stores_nothing() {
             .collect()
     };
     assert_eq!(fields(1), ["email", "phone", "birth_date", "postal_code"]);
-    assert_eq!(fields(2), ["address", "citizenship"]);
+    assert_eq!(fields(2), ["address", "citizenship", "guardianship"]);
     assert_eq!(report.rows[2].name, "Hansen; Bo");
 
     let (_, error) = app
-        .err("volunteers/import", &[("csv", &csv), ("save", "yes")])
+        .err(
+            "volunteers/import",
+            &[("csv", &csv), ("save", "yes"), ("digest", &report.digest)],
+        )
         .await;
     assert_eq!(error, AppError::refused("import.has_problems"));
     assert_eq!(app.storage.count_volunteers().await.unwrap(), before);
@@ -49,8 +53,8 @@ async fn a_file_with_bad_rows_is_previewed_with_reasons_and_stores_nothing() {
     // The same address twice, and one already known.
     let twice = format!(
         "{HEADING}\n\
-         Karen Jensen;karen@example.dk;20304050;1970-03-04;Algade 3;4200;Korsbæk;dansk\n\
-         Karen Jensen;KAREN@example.dk;20304050;1970-03-04;Algade 3;4200;Korsbæk;dansk\n"
+         Karen Jensen;karen@example.dk;20304050;1970-03-04;Algade 3;4200;Korsbæk;dansk;ja;nej\n\
+         Karen Jensen;KAREN@example.dk;20304050;1970-03-04;Algade 3;4200;Korsbæk;dansk;ja;nej\n"
     );
     let report: ImportReport = app.ok("volunteers/import", &[("csv", &twice)]).await;
     assert_eq!(
@@ -79,7 +83,9 @@ async fn a_clean_file_is_stored_whole_on_the_chosen_team_and_audited() {
     let team = make_team(&app, "Partiet", "PRT").await;
     let rows: String = (0..40)
         .map(|i| {
-            format!("Person {i},p{i}@example.dk,2030{i:04},1980-01-01,Vej {i},4200,Korsbæk,dansk\n")
+            format!(
+                "Person {i},p{i}@example.dk,2030{i:04},1980-01-01,Vej {i},4200,Korsbæk,dansk,ja,nej\n"
+            )
         })
         .collect();
     let csv = format!("{}\n{rows}", HEADING.replace(';', ","));
@@ -91,10 +97,34 @@ async fn a_clean_file_is_stored_whole_on_the_chosen_team_and_audited() {
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 
+    let before = app.storage.count_volunteers().await.unwrap();
+    let preview: ImportReport = app
+        .ok("volunteers/import", &[("csv", &csv), ("team_id", &team_id)])
+        .await;
+    assert_eq!(preview.problem_rows(), 0);
+    // Storing needs the digest of the very file previewed.
+    let (_, error) = app
+        .err(
+            "volunteers/import",
+            &[
+                ("csv", &csv.replace("Person 1,", "Person X,")),
+                ("team_id", &team_id),
+                ("save", "yes"),
+                ("digest", &preview.digest),
+            ],
+        )
+        .await;
+    assert_eq!(error, AppError::refused("import.changed"));
+    assert_eq!(app.storage.count_volunteers().await.unwrap(), before);
     let report: ImportReport = app
         .ok(
             "volunteers/import",
-            &[("csv", &csv), ("team_id", &team_id), ("save", "yes")],
+            &[
+                ("csv", &csv),
+                ("team_id", &team_id),
+                ("save", "yes"),
+                ("digest", &preview.digest),
+            ],
         )
         .await;
     assert_eq!(report.imported, 40);

@@ -37,8 +37,8 @@ impl BoardStore for SqliteStorage {
                     sum(s.status = 'accepted') AS accepted,
                     sum(s.attendance IS NOT NULL AND s.attendance IN ('arrived', 'late')) AS present,
                     sum(s.attendance IS NOT NULL AND s.attendance = 'no_show') AS no_show,
-                    sum(s.status = 'accepted' AND s.attendance IS NULL AND s.day = $4
-                        AND t.start_time <= $5) AS overdue
+                    coalesce(sum(s.status = 'accepted' AND s.attendance IS NULL AND s.day = $4
+                        AND t.start_time <= $5), 0) AS overdue
              FROM seats s
              JOIN task_types t ON t.id = s.task_type_id
              JOIN stations st ON st.id = s.station_id

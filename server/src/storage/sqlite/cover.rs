@@ -230,9 +230,11 @@ impl CoverStore for SqliteStorage {
 
     async fn decline_cover(&self, seat_id: Id, volunteer_id: Id, now: i64) -> Result<(), AppError> {
         let result = sqlx::query(
-            "UPDATE cover_offers SET declined_at = $3
-             WHERE volunteer_id = $2 AND declined_at IS NULL
-               AND call_id = (SELECT max(id) FROM cover_calls WHERE seat_id = $1)",
+            "UPDATE cover_offers SET declined_at = coalesce(declined_at, $3)
+             WHERE volunteer_id = $2
+               AND call_id = (SELECT max(c.id) FROM cover_calls c
+                              JOIN cover_offers o ON o.call_id = c.id AND o.volunteer_id = $2
+                              WHERE c.seat_id = $1)",
         )
         .bind(seat_id)
         .bind(volunteer_id)
