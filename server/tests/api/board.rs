@@ -127,12 +127,6 @@ async fn an_open_board_hears_of_any_seat_change_within_two_seconds() {
     let seen = wait_for(&mut board, "event: seats\ndata: ", Duration::from_secs(2)).await;
     assert!(!seen.contains("hello"), "{seen}");
     // And when she answers, again.
-    e.app
-        .ok_with::<()>(
-            &e.karen_phone,
-            "shifts/answer",
-            &[("seat_id", &e.seats[0].to_string()), ("answer", "decline")],
-        )
-        .await;
+    e.karen_answers(e.seats[0], "decline").await;
     wait_for(&mut board, "event: seats\ndata: ", Duration::from_secs(2)).await;
 }

@@ -200,13 +200,7 @@ async fn a_seat_filled_another_way_ends_its_call_so_it_cannot_come_back() {
     // The office invites Karen straight away, then she declines: the seat
     // is open again, but the call ended when it was filled.
     e.invite(e.seats[0], "karen@example.dk", "3").await;
-    e.app
-        .ok_with::<()>(
-            &e.karen_phone,
-            "shifts/answer",
-            &[("seat_id", &e.seats[0].to_string()), ("answer", "decline")],
-        )
-        .await;
+    e.karen_answers(e.seats[0], "decline").await;
     assert_eq!(
         s.seat_details(e.seats[0]).await.unwrap().status,
         SeatStatus::Open

@@ -51,13 +51,7 @@ async fn a_volunteer_sees_answers_and_cancels_their_shifts_but_not_inside_the_lo
     );
     assert_eq!(mine.office_phone, "+4512345678");
 
-    e.app
-        .ok_with::<()>(
-            &e.karen_phone,
-            "shifts/answer",
-            &[("seat_id", &e.seats[0].to_string()), ("answer", "accept")],
-        )
-        .await;
+    e.karen_answers(e.seats[0], "accept").await;
     let mine: MyShifts = e.app.ok_with(&e.karen_phone, "shifts/mine", &[]).await;
     assert!(
         mine.upcoming[0].can_cancel,

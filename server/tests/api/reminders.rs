@@ -99,11 +99,16 @@ impl Election2 {
     /// Karen is invited to `seat` and says yes on her phone.
     pub(crate) async fn karen_accepts(&self, seat: Id) {
         self.invite(seat, "karen@example.dk", "7").await;
+        self.karen_answers(seat, "accept").await;
+    }
+
+    /// Karen answers her invitation to `seat` on her phone.
+    pub(crate) async fn karen_answers(&self, seat: Id, answer: &str) {
         self.app
             .ok_with::<()>(
                 &self.karen_phone,
                 "shifts/answer",
-                &[("seat_id", &seat.to_string()), ("answer", "accept")],
+                &[("seat_id", &seat.to_string()), ("answer", answer)],
             )
             .await;
     }
