@@ -210,6 +210,14 @@ fn CandidatesView(
     data: CandidatesData,
     call: ServerAction<crate::cover::CallForCover>,
 ) -> impl IntoView {
+    // The page reloads after a call; focus goes to what it says about it,
+    // not back to the top of the page.
+    let sent = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        if let (Some(Ok(())), Some(status)) = (call.value().get(), sent.get()) {
+            let _ = status.focus();
+        }
+    });
     let invite = ServerAction::<InviteCandidates>::new();
     let cover = CoverForm(CoverFormProps {
         seat_id: data.seat.seat_id,
@@ -288,13 +296,21 @@ fn CoverForm(
     open_call: Option<crate::domain::cover::CoverCall>,
     call: ServerAction<crate::cover::CallForCover>,
 ) -> impl IntoView {
+    // The page reloads after a call; focus goes to what it says about it,
+    // not back to the top of the page.
+    let sent = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        if let (Some(Ok(())), Some(status)) = (call.value().get(), sent.get()) {
+            let _ = status.focus();
+        }
+    });
     let first = group_sizes.iter().position(|(_, n)| *n > 0);
     view! {
         <section class="card" aria-labelledby="cover-heading">
             <h2 id="cover-heading">{t("cover.call_title")}</h2>
             <p>{t("cover.call_explained")}</p>
             {open_call.map(|c| view! {
-                <div class="alert alert-info" role="status"><p>{t_with("cover.call_open", &[
+                <div class="alert alert-info" role="status" tabindex="-1" node_ref=sent><p>{t_with("cover.call_open", &[
                     ("n", &c.offered.len().to_string()),
                     ("declined", &c.declined.len().to_string()),
                     ("when", &crate::i18n::date_time_at(c.expires_at)),

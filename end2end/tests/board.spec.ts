@@ -224,6 +224,8 @@ test('call for cover: two candidates take the seat at the same moment, and exact
   await admin.getByLabel('Svarfrist i timer').fill('2');
   await admin.getByRole('button', { name: 'Send kald' }).click();
   await expect(admin.getByRole('status')).toContainText('Sendt til');
+  // Keyboard and screen-reader users land on what happened.
+  await expect(admin.getByRole('status')).toBeFocused();
 
   // Both get the call by mail and open it on their phones.
   for (const [i, phone] of phones.entries()) {
