@@ -60,13 +60,7 @@ pub(crate) async fn ranked_candidates(
 ) -> Result<Vec<Candidate>, AppError> {
     use crate::domain::shifts::{first_overlap, Shift};
     use crate::domain::volunteers::{check_eligibility, Declaration};
-    let task = ctx.storage.get_task_type(seat.task_type_id).await?;
-    let election = ctx.storage.get_election(seat.election_id).await?;
-    let rules = ctx
-        .storage
-        .get_election_type(election.election_type_id)
-        .await?
-        .rules;
+    let rules = crate::shifts::eligibility_rules(ctx, seat.election_id, seat.task_type_id).await?;
     let shift = Shift::new(seat.day, seat.start_time, seat.end_time);
     let mut candidates: Vec<Candidate> = ctx
         .storage
@@ -75,9 +69,9 @@ pub(crate) async fn ranked_candidates(
         .into_iter()
         .filter(|p| first_overlap(&shift, &p.nearby).is_none())
         .filter(|p| {
-            task.eligibility_checks_off
-                || check_eligibility(
-                    &rules,
+            rules.as_ref().is_none_or(|rules| {
+                check_eligibility(
+                    rules,
                     &Declaration {
                         birth_date: p.birth_date,
                         municipality_code: &p.municipality_code,
@@ -88,6 +82,7 @@ pub(crate) async fn ranked_candidates(
                     &ctx.settings.municipality_code,
                 )
                 .is_ok()
+            })
         })
         .map(|p| p.candidate)
         .collect();
@@ -163,16 +158,7 @@ pub async fn invite_candidates(
         }
         let mut people = Vec::new();
         for id in chosen {
-            let volunteer = ctx.storage.get_volunteer(id).await?;
-            crate::shifts::refuse_ineligible(
-                &ctx,
-                &volunteer,
-                seat.election_id,
-                seat.task_type_id,
-                seat.day,
-            )
-            .await?;
-            people.push(volunteer);
+            people.push(crate::shifts::eligible_for(&ctx, id, &seat).await?);
         }
         let respond_by = ctx.now() + days * 86_400;
         for (volunteer, seat_id) in people.iter().zip(open) {

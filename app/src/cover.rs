@@ -22,10 +22,7 @@ fn cover_message(
     expires_at: i64,
     occasion: i64,
 ) -> crate::server::storage::NewMessage {
-    let mut seat = seat.clone();
-    seat.volunteer_id = Some(volunteer.id);
-    seat.volunteer_name = Some(volunteer.name.clone());
-    seat.volunteer_language = Some(volunteer.language.as_str().to_string());
+    let mut seat = seat.clone().with_volunteer(volunteer);
     seat.respond_by = Some(expires_at);
     let mut message =
         crate::shifts::seat_message(&ctx.settings.public_url, &seat, kind, &occasion.to_string());
@@ -152,15 +149,7 @@ pub async fn take_cover(seat_id: Id) -> Result<(), AppError> {
         if !seat.election_active {
             return Err(AppError::refused("cover.closed"));
         }
-        let volunteer = ctx.storage.get_volunteer(volunteer_id).await?;
-        crate::shifts::refuse_ineligible(
-            &ctx,
-            &volunteer,
-            seat.election_id,
-            seat.task_type_id,
-            seat.day,
-        )
-        .await?;
+        let volunteer = crate::shifts::eligible_for(&ctx, volunteer_id, &seat).await?;
         let now = ctx.now();
         let mut messages = vec![cover_message(
             &ctx,

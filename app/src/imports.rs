@@ -27,10 +27,7 @@ pub async fn import_volunteers(
         }
         let team = crate::domain::forms::optional_id("team_id", &team_id)?;
         if let Some(team) = team {
-            ctx.storage
-                .get_team(team)
-                .await
-                .map_err(|_| AppError::invalid("team_id", "error.unknown_choice"))?;
+            crate::server::choices::require_team(&ctx, "team_id", team).await?;
         }
         let mut rows = parse_csv(&csv).into_iter();
         let heading = rows

@@ -177,20 +177,9 @@ pub async fn remove_from_seat(
                     .find_volunteer_by_email(email.as_str())
                     .await?
                     .ok_or_else(|| AppError::invalid("replacement", "shifts.no_such_volunteer"))?;
-                let volunteer = ctx.storage.get_volunteer(id).await?;
-                crate::shifts::refuse_ineligible(
-                    &ctx,
-                    &volunteer,
-                    seat.election_id,
-                    seat.task_type_id,
-                    seat.day,
-                )
-                .await?;
+                let volunteer = crate::shifts::eligible_for(&ctx, id, &seat).await?;
                 let respond_by = now + days * 86_400;
-                let mut offered = seat.clone();
-                offered.volunteer_id = Some(id);
-                offered.volunteer_name = Some(volunteer.name.clone());
-                offered.volunteer_language = Some(volunteer.language.as_str().to_string());
+                let mut offered = seat.clone().with_volunteer(&volunteer);
                 offered.respond_by = Some(respond_by);
                 messages.push(crate::shifts::seat_message(
                     &ctx.settings.public_url,
@@ -222,10 +211,7 @@ pub async fn move_seat(seat_id: Id, team_id: String) -> Result<(), AppError> {
         let seat = ctx.storage.seat_details(seat_id).await?;
         crate::server::allow(user.can_plan_area(seat.area_id))?;
         let team = crate::domain::forms::id("team_id", &team_id)?;
-        ctx.storage
-            .get_team(team)
-            .await
-            .map_err(|_| AppError::invalid("team_id", "error.unknown_choice"))?;
+        crate::server::choices::require_team(&ctx, "team_id", team).await?;
         if team == seat.team_id {
             return Err(AppError::invalid("team_id", "rosters.same_team"));
         }
@@ -264,10 +250,7 @@ pub async fn invite_team(
         let station = ctx.storage.get_station(station_id).await?;
         crate::server::allow(user.can_plan_area(station.area_id))?;
         let team = crate::domain::forms::id("team_id", &team_id)?;
-        ctx.storage
-            .get_team(team)
-            .await
-            .map_err(|_| AppError::invalid("team_id", "error.unknown_choice"))?;
+        crate::server::choices::require_team(&ctx, "team_id", team).await?;
         let day = crate::domain::forms::date("day", &day)?;
         if !ctx
             .storage

@@ -27,15 +27,7 @@ pub async fn invite_to_seat(
             .find_volunteer_by_email(email.as_str())
             .await?
             .ok_or_else(|| AppError::invalid("email", "shifts.no_such_volunteer"))?;
-        let volunteer = ctx.storage.get_volunteer(volunteer_id).await?;
-        refuse_ineligible(
-            &ctx,
-            &volunteer,
-            seat.election_id,
-            seat.task_type_id,
-            seat.day,
-        )
-        .await?;
+        let volunteer = eligible_for(&ctx, volunteer_id, &seat).await?;
         let station = seat.station_id;
         invite(&ctx, seat, &volunteer, ctx.now() + days * 86_400).await?;
         (ctx.wake_outbox)();
@@ -50,15 +42,13 @@ pub async fn invite_to_seat(
 #[cfg(feature = "ssr")]
 pub async fn invite(
     ctx: &crate::server::ServerContext,
-    mut seat: crate::domain::seats::SeatDetails,
+    seat: crate::domain::seats::SeatDetails,
     volunteer: &crate::domain::volunteers::Volunteer,
     respond_by: i64,
 ) -> Result<(), AppError> {
     use crate::domain::notifications::MessageKind;
     let now = ctx.now();
-    seat.volunteer_id = Some(volunteer.id);
-    seat.volunteer_name = Some(volunteer.name.clone());
-    seat.volunteer_language = Some(volunteer.language.as_str().to_string());
+    let mut seat = seat.with_volunteer(volunteer);
     seat.respond_by = Some(respond_by);
     let message = seat_message(
         &ctx.settings.public_url,
@@ -155,22 +145,55 @@ pub async fn refuse_by_declaration(
     task_type_id: Id,
     day: chrono::NaiveDate,
 ) -> Result<(), AppError> {
+    let Some(rules) = eligibility_rules(ctx, election_id, task_type_id).await? else {
+        return Ok(());
+    };
+    crate::domain::volunteers::check_eligibility(
+        &rules,
+        declaration,
+        day,
+        &ctx.settings.municipality_code,
+    )
+    .map_err(|reason| AppError::refused(reason.key()))
+}
+
+/// The rules a shift of this task type in this election asks of a person;
+/// `None` when the task type has the checks turned off.
+#[cfg(feature = "ssr")]
+pub async fn eligibility_rules(
+    ctx: &crate::server::ServerContext,
+    election_id: Id,
+    task_type_id: Id,
+) -> Result<Option<crate::domain::elections::EligibilityRules>, AppError> {
     let task = ctx.storage.get_task_type(task_type_id).await?;
     if task.eligibility_checks_off {
-        return Ok(());
+        return Ok(None);
     }
     let election = ctx.storage.get_election(election_id).await?;
     let election_type = ctx
         .storage
         .get_election_type(election.election_type_id)
         .await?;
-    crate::domain::volunteers::check_eligibility(
-        &election_type.rules,
-        declaration,
-        day,
-        &ctx.settings.municipality_code,
+    Ok(Some(election_type.rules))
+}
+
+/// The volunteer, if they may take `seat` (see [`refuse_ineligible`]).
+#[cfg(feature = "ssr")]
+pub async fn eligible_for(
+    ctx: &crate::server::ServerContext,
+    volunteer_id: Id,
+    seat: &crate::domain::seats::SeatDetails,
+) -> Result<crate::domain::volunteers::Volunteer, AppError> {
+    let volunteer = ctx.storage.get_volunteer(volunteer_id).await?;
+    refuse_ineligible(
+        ctx,
+        &volunteer,
+        seat.election_id,
+        seat.task_type_id,
+        seat.day,
     )
-    .map_err(|reason| AppError::refused(reason.key()))
+    .await?;
+    Ok(volunteer)
 }
 
 /// A message about a seat to the person on it. `occasion` makes the

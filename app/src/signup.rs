@@ -242,7 +242,7 @@ pub(crate) async fn take_for(
     let any = *open
         .first()
         .ok_or_else(|| AppError::refused("signup.gone"))?;
-    let mut seat = ctx.storage.seat_details(any).await?;
+    let seat = ctx.storage.seat_details(any).await?;
     crate::shifts::refuse_ineligible(
         ctx,
         volunteer,
@@ -251,9 +251,7 @@ pub(crate) async fn take_for(
         cell.day,
     )
     .await?;
-    seat.volunteer_id = Some(volunteer.id);
-    seat.volunteer_name = Some(volunteer.name.clone());
-    seat.volunteer_language = Some(volunteer.language.as_str().to_string());
+    let seat = seat.with_volunteer(volunteer);
     let now = ctx.now();
     let message = crate::shifts::seat_message(
         &ctx.settings.public_url,

@@ -42,6 +42,17 @@ pub struct SeatDetails {
     pub respond_by: Option<i64>,
 }
 
+impl SeatDetails {
+    /// The seat as a message to `volunteer` about it sees it: their id,
+    /// name and language in place of the current holder's.
+    pub fn with_volunteer(mut self, volunteer: &super::volunteers::Volunteer) -> Self {
+        self.volunteer_id = Some(volunteer.id);
+        self.volunteer_name = Some(volunteer.name.clone());
+        self.volunteer_language = Some(volunteer.language.as_str().to_string());
+        self
+    }
+}
+
 /// Most seats one team × task cell may hold at a station on a day.
 pub const MAX_SEATS_PER_CELL: i64 = 200;
 

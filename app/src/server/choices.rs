@@ -25,6 +25,15 @@ pub async fn stations(ctx: &ServerContext) -> Result<Choices, AppError> {
         .collect())
 }
 
+/// Refuses a chosen team that does not exist, naming the form's field.
+pub async fn require_team(ctx: &ServerContext, field: &str, team_id: Id) -> Result<(), AppError> {
+    ctx.storage
+        .get_team(team_id)
+        .await
+        .map(|_| ())
+        .map_err(|_| AppError::invalid(field, "error.unknown_choice"))
+}
+
 pub async fn teams(ctx: &ServerContext) -> Result<Choices, AppError> {
     Ok(ctx
         .storage
