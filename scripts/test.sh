@@ -6,6 +6,9 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 export PATH="$HOME/.cargo/bin:$PATH"
+# Incremental caches (several GB for the app crate alone) only pay off when
+# the same crate is rebuilt again and again; a test run builds each once.
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 
 log() { echo "==> $*"; }
 
@@ -30,8 +33,13 @@ cargo test -p server
 log "service worker unit tests (node --test)"
 node --test "$ROOT/end2end/unit/"
 
-log "cargo leptos build (debug server + hydrate bundle for end-to-end tests)"
-cargo leptos build
+# The server binary for the end-to-end tests is the one `cargo test -p server`
+# just built (target/debug/valgvagt). Building it again through cargo-leptos
+# would recompile half the dependency tree with other features (dev-dependencies
+# unify features for tests only): ten minutes and gigabytes for the same code.
+log "cargo leptos build --frontend-only (hydrate bundle, CSS, assets)"
+cargo leptos build --frontend-only
+[ -x target/debug/valgvagt ] || { echo "target/debug/valgvagt missing after cargo test" >&2; exit 1; }
 
 log "end-to-end tests (Playwright, system Chromium)"
 cd "$ROOT/end2end"
