@@ -57,16 +57,23 @@ pub async fn message_group(
                 .ok_or_else(|| AppError::invalid("area", "group.choose_area"))?;
             crate::server::allow(user.can_plan_area(area))?;
         }
+        // One message a person, however many of the listed seats they hold.
         let mut people: Vec<(crate::domain::Id, String, String)> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         for p in ctx.storage.participants(&filter).await? {
-            if !people.iter().any(|(id, _, _)| *id == p.volunteer_id) {
+            if seen.insert(p.volunteer_id) {
                 people.push((p.volunteer_id, p.name, p.phone));
             }
         }
         if people.is_empty() {
             return Err(AppError::refused("group.nobody"));
         }
-        let with_push = ctx.storage.volunteers_with_push().await?;
+        let with_push: std::collections::HashSet<crate::domain::Id> = ctx
+            .storage
+            .volunteers_with_push()
+            .await?
+            .into_iter()
+            .collect();
         let batch = match batch.trim() {
             "" => (ctx.new_secret)(),
             given
@@ -85,10 +92,11 @@ pub async fn message_group(
             batch: batch.clone(),
             ..GroupReach::default()
         };
+        let ids: Vec<crate::domain::Id> = people.iter().map(|(id, _, _)| *id).collect();
+        let channels = ctx.storage.channels_of(&ids).await?;
         for (id, _, phone) in &people {
-            let channels = ctx.storage.volunteer_channels(*id).await?;
             let first = Channel::first_reaching(
-                &channels,
+                channels.get(id).map(Vec::as_slice).unwrap_or_default(),
                 with_push.contains(id),
                 true,
                 ctx.settings.sms_available && !phone.is_empty(),

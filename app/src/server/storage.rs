@@ -123,6 +123,12 @@ pub trait VolunteerStore: Send + Sync {
     /// channels and which teams' leaders may see their phone and email.
     async fn update_profile(&self, volunteer_id: Id, change: &ProfileChange) -> AppResult<()>;
     async fn volunteer_channels(&self, volunteer_id: Id) -> AppResult<Vec<Channel>>;
+    /// The channels of each of these people (unknown ids are left out): one
+    /// query for a whole group instead of one per person.
+    async fn channels_of(
+        &self,
+        volunteer_ids: &[Id],
+    ) -> AppResult<std::collections::HashMap<Id, Vec<Channel>>>;
     /// The seat history kept about the person, oldest first.
     async fn volunteer_history(&self, volunteer_id: Id) -> AppResult<Vec<SeatEvent>>;
     /// (team id, name, shares contact with its leaders), by name.

@@ -205,3 +205,27 @@ async fn the_demo_municipality_loads() {
     // Loading twice is refused rather than doubling everything.
     assert!(valgvagt_server::demo::load(s, "999").await.is_err());
 }
+
+#[tokio::test]
+async fn a_groups_channels_come_in_one_read_each_in_the_persons_order() {
+    use app::domain::notifications::Channel;
+    use app::server::storage::NotificationStore;
+    let app = spawn_app().await;
+    let s = app.storage.as_ref();
+    let karen = s
+        .create_volunteer(&volunteer("karen@example.dk"))
+        .await
+        .unwrap();
+    let ole = s
+        .create_volunteer(&volunteer("ole@example.dk"))
+        .await
+        .unwrap();
+    s.set_channels(karen, &[Channel::Sms, Channel::Email])
+        .await
+        .unwrap();
+    let found = s.channels_of(&[karen, ole, 999_999]).await.unwrap();
+    assert_eq!(found.len(), 2, "an unknown id is left out");
+    assert_eq!(found[&karen], vec![Channel::Sms, Channel::Email]);
+    assert_eq!(found[&ole], s.volunteer_channels(ole).await.unwrap());
+    assert!(s.channels_of(&[]).await.unwrap().is_empty());
+}

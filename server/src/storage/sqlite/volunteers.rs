@@ -279,6 +279,34 @@ impl VolunteerStore for SqliteStorage {
         Ok(Channel::parse_list(&raw))
     }
 
+    async fn channels_of(
+        &self,
+        volunteer_ids: &[Id],
+    ) -> Result<std::collections::HashMap<Id, Vec<Channel>>, AppError> {
+        // The ids go in as one JSON array, so the statement stays the same
+        // whatever the group's size (no variable-length IN list).
+        let ids = format!(
+            "[{}]",
+            volunteer_ids
+                .iter()
+                .map(Id::to_string)
+                .collect::<Vec<_>>()
+                .join(",")
+        );
+        let rows: Vec<(Id, String)> = sqlx::query_as(
+            "SELECT id, channels FROM volunteers
+             WHERE id IN (SELECT value FROM json_each($1))",
+        )
+        .bind(ids)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, raw)| (id, Channel::parse_list(&raw)))
+            .collect())
+    }
+
     async fn volunteer_team_sharing(
         &self,
         volunteer_id: Id,
