@@ -207,7 +207,7 @@ async fn the_demo_municipality_loads() {
 }
 
 #[tokio::test]
-async fn a_groups_channels_come_in_one_read_each_in_the_persons_order() {
+async fn a_groups_channels_are_read_together_each_in_the_persons_order() {
     use app::domain::notifications::Channel;
     use app::server::storage::NotificationStore;
     let app = spawn_app().await;

@@ -1,4 +1,4 @@
-use super::{now, one_row, SqliteStorage};
+use super::{id_array, now, one_row, SqliteStorage};
 use crate::storage::db_error;
 use app::domain::elections::{
     CitizenshipRule, Election, ElectionCopy, ElectionType, EligibilityRules, NewElection,
@@ -251,7 +251,7 @@ impl ElectionStore for SqliteStorage {
             .into_iter()
             .filter(|s| !new.station_ids.contains(s))
             .collect();
-        let dropped_json = serde_json::to_string(&dropped).unwrap_or_else(|_| "[]".into());
+        let dropped_json = id_array(&dropped);
         let held: i64 = sqlx::query_scalar(
             "SELECT count(*) FROM seats WHERE election_id = $1 AND status <> 'open'
                AND (station_id IN (SELECT value FROM json_each($2)) OR day < $3 OR day > $4)",

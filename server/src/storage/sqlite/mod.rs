@@ -16,7 +16,7 @@ mod teams;
 mod volunteers;
 
 use crate::storage::db_error;
-use app::domain::AppError;
+use app::domain::{AppError, Id};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Sqlite, SqlitePool, Transaction};
 use std::path::Path;
@@ -85,6 +85,13 @@ impl SqliteStorage {
 
 pub(crate) fn now() -> i64 {
     chrono::Utc::now().timestamp()
+}
+
+/// Ids as one JSON array, bound where a statement reads
+/// `IN (SELECT value FROM json_each(?))`: the statement stays the same
+/// whatever the list's length.
+pub(crate) fn id_array(ids: &[Id]) -> String {
+    serde_json::to_string(ids).unwrap_or_else(|_| "[]".into())
 }
 
 /// A LIKE pattern matching text that contains `text` literally; use it

@@ -1,5 +1,5 @@
 use super::notifications::enqueue_in;
-use super::{now, SqliteStorage};
+use super::{id_array, now, SqliteStorage};
 use crate::storage::db_error;
 use app::domain::candidates::{postal_distance, Candidate, PoolEntry};
 use app::domain::elections::Reminders;
@@ -906,7 +906,7 @@ impl SeatStore for SqliteStorage {
              JOIN task_types t ON t.id = o.task_type_id
              WHERE o.volunteer_id IN (SELECT value FROM json_each($1)) AND o.day BETWEEN $2 AND $3",
         )
-        .bind(serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into()))
+        .bind(id_array(&ids))
         .bind(day - chrono::Duration::days(1))
         .bind(day + chrono::Duration::days(1))
         .fetch_all(&self.pool)

@@ -1,7 +1,7 @@
 use super::notifications::enqueue_in;
 use super::seats::refuse_overlap;
 use super::volunteers::insert_volunteer;
-use super::{one_row, SqliteStorage};
+use super::{id_array, one_row, SqliteStorage};
 use crate::storage::db_error;
 use app::domain::shifts::Shift;
 use app::domain::signup::{CellChoice, LinkFilters, OpenCell, SignupLink, StandbyPlace};
@@ -181,7 +181,7 @@ impl SignupStore for SqliteStorage {
     }
 
     async fn list_links(&self, teams: Option<&[Id]>) -> Result<Vec<SignupLink>, AppError> {
-        let teams = teams.map(|t| serde_json::to_string(t).unwrap_or_else(|_| "[]".into()));
+        let teams = teams.map(id_array);
         let rows: Vec<LinkRow> = sqlx::query_as(&format!(
             "{LINK_SELECT} WHERE $1 IS NULL OR l.team_id IN (SELECT value FROM json_each($1))
              ORDER BY l.created_at DESC, l.id DESC"

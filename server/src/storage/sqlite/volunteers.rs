@@ -1,4 +1,4 @@
-use super::{now, one_row, SqliteStorage};
+use super::{id_array, now, one_row, SqliteStorage};
 use crate::storage::db_error;
 use app::domain::notifications::Channel;
 use app::domain::volunteers::{
@@ -231,7 +231,7 @@ impl VolunteerStore for SqliteStorage {
              WHERE volunteer_id = $1",
         )
         .bind(volunteer_id)
-        .bind(serde_json::to_string(&change.share).unwrap_or_else(|_| "[]".into()))
+        .bind(id_array(&change.share))
         .execute(&mut *tx)
         .await
         .map_err(db_error)?;
@@ -283,21 +283,11 @@ impl VolunteerStore for SqliteStorage {
         &self,
         volunteer_ids: &[Id],
     ) -> Result<std::collections::HashMap<Id, Vec<Channel>>, AppError> {
-        // The ids go in as one JSON array, so the statement stays the same
-        // whatever the group's size (no variable-length IN list).
-        let ids = format!(
-            "[{}]",
-            volunteer_ids
-                .iter()
-                .map(Id::to_string)
-                .collect::<Vec<_>>()
-                .join(",")
-        );
         let rows: Vec<(Id, String)> = sqlx::query_as(
             "SELECT id, channels FROM volunteers
              WHERE id IN (SELECT value FROM json_each($1))",
         )
-        .bind(ids)
+        .bind(id_array(volunteer_ids))
         .fetch_all(&self.pool)
         .await
         .map_err(db_error)?;
