@@ -26,4 +26,7 @@ export const SERVER_ENV: Record<string, string> = {
   LEPTOS_SITE_ROOT: SITE_ROOT,
   VALGVAGT_SMTP_URL: `smtp://127.0.0.1:${MAIL_CATCHER_SMTP_PORT}`,
   VALGVAGT_MAIL_FROM: 'Valgvagt <valg@korsbaek.example.dk>',
+  // The mail catcher also plays the SMS gateway (GatewayAPI's protocol).
+  VALGVAGT_SMS_URL: `${MAIL_CATCHER_URL}/rest/mtsms`,
+  VALGVAGT_SMS_TOKEN: 'e2e-sms-token',
 };

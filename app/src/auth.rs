@@ -60,7 +60,7 @@ pub async fn request_sign_in_link(email: String, next: Option<String>) -> Result
         {
             return Err(AppError::refused("auth.rate_limited"));
         }
-        let Some((user_id, name)) = ctx.storage.find_active_user(email.as_str()).await? else {
+        let Some((user_id, name)) = ctx.storage.sign_in_account(email.as_str()).await? else {
             return Ok(());
         };
         let next = next.as_deref().and_then(crate::domain::forms::local_path);
@@ -77,6 +77,157 @@ pub async fn request_sign_in_link(email: String, next: Option<String>) -> Result
     .await
 }
 
+/// How many codes one number, and one network address, may ask for an hour.
+pub const CODES_PER_NUMBER_PER_HOUR: i64 = 5;
+pub const CODES_PER_CLIENT_PER_HOUR: i64 = 30;
+/// Codes one network address may try an hour (over all numbers).
+pub const CODE_TRIES_PER_CLIENT_PER_HOUR: i64 = 30;
+
+/// Sends a one-time code by SMS to the one person on record with this
+/// number, then goes on to the page where it is typed. As with links, the
+/// answer is the same whether or not the number is known.
+#[server(endpoint = "auth/request_code")]
+pub async fn request_sign_in_code(phone: String, next: Option<String>) -> Result<(), AppError> {
+    use crate::domain::accounts::{code_from, CODE_MINUTES};
+    use crate::domain::volunteers::PhoneNumber;
+    crate::server::guarded(async move {
+        let ctx = crate::server::context()?;
+        let phone = PhoneNumber::parse("phone", &phone)?;
+        let Some(sms) = ctx.sms.clone() else {
+            return Err(AppError::refused("auth.sms_unavailable"));
+        };
+        let now = ctx.now();
+        let by_client = format!("code:client:{}", crate::server::client_ip());
+        let by_number = format!("code:number:{}", phone.as_str());
+        if !ctx
+            .storage
+            .allow_attempt(&by_client, now, 3600, CODES_PER_CLIENT_PER_HOUR)
+            .await?
+            || !ctx
+                .storage
+                .allow_attempt(&by_number, now, 3600, CODES_PER_NUMBER_PER_HOUR)
+                .await?
+        {
+            return Err(AppError::refused("auth.rate_limited"));
+        }
+        let next = next.as_deref().and_then(crate::domain::forms::local_path);
+        if let Some((user_id, _)) = ctx.storage.sign_in_account_by_phone(phone.as_str()).await? {
+            let secret = (ctx.new_secret)();
+            let random = u32::from_str_radix(&secret[..8], 16).unwrap_or_default();
+            let code = code_from(random);
+            ctx.storage
+                .store_sign_in_code(
+                    phone.as_str(),
+                    user_id,
+                    &(ctx.hasher)(&code_key(phone.as_str(), &code)),
+                    now + CODE_MINUTES * 60,
+                    now,
+                )
+                .await?;
+            let host = crate::server::host_of(&ctx.settings.public_url);
+            // The last line lets phones offer the code for the sign-in
+            // field by themselves (the WebOTP format).
+            let text = crate::i18n::translate(crate::request_locale(), "auth.code_sms")
+                .replace("{code}", &code)
+                .replace("{minutes}", &CODE_MINUTES.to_string())
+                .replace("{host}", &host);
+            if let Err(error) = sms
+                .send_text(phone.as_str(), &text, &format!("signin:{now}"))
+                .await
+            {
+                leptos::logging::error!("sending a sign-in code failed: {error}");
+                return Err(AppError::refused("auth.sms_failed"));
+            }
+        }
+        crate::server::redirect_to(&code_page(phone.as_str(), next.as_deref()));
+        Ok(())
+    })
+    .await
+}
+
+/// What is hashed for a code: the number with it, so equal codes of two
+/// numbers differ in storage.
+#[cfg(feature = "ssr")]
+fn code_key(phone: &str, code: &str) -> String {
+    format!("sms-code:{phone}:{code}")
+}
+
+/// The page on which the code sent to `phone` is typed.
+#[cfg(feature = "ssr")]
+fn code_page(phone: &str, next: Option<&str>) -> String {
+    let mut url: String = url::form_urlencoded::Serializer::new("/signin-code?".to_string())
+        .append_pair("phone", phone)
+        .finish();
+    if let Some(next) = next {
+        url = url::form_urlencoded::Serializer::new(url)
+            .append_pair("next", next)
+            .finish();
+    }
+    url
+}
+
+/// Signs in with the code sent by SMS. Five wrong tries end the code.
+#[server(endpoint = "auth/sign_in_with_code")]
+pub async fn sign_in_with_code(
+    phone: String,
+    code: String,
+    next: Option<String>,
+) -> Result<(), AppError> {
+    use crate::domain::accounts::{parse_sign_in_code, CodeCheck, CODE_TRIES};
+    use crate::domain::volunteers::PhoneNumber;
+    crate::server::guarded(async move {
+        let ctx = crate::server::context()?;
+        let phone = PhoneNumber::parse("phone", &phone)?;
+        let code = parse_sign_in_code(&code)?;
+        let now = ctx.now();
+        let by_client = format!("code-try:client:{}", crate::server::client_ip());
+        if !ctx
+            .storage
+            .allow_attempt(&by_client, now, 3600, CODE_TRIES_PER_CLIENT_PER_HOUR)
+            .await?
+        {
+            return Err(AppError::refused("auth.rate_limited"));
+        }
+        let hash = (ctx.hasher)(&code_key(phone.as_str(), &code));
+        match ctx
+            .storage
+            .try_sign_in_code(phone.as_str(), &hash, now, CODE_TRIES)
+            .await?
+        {
+            CodeCheck::SignedIn(user_id) => {
+                let user = start_session(&ctx, user_id, "sms code").await?;
+                proved(&ctx, user.as_ref()).await;
+                let next = next.as_deref().and_then(crate::domain::forms::local_path);
+                crate::server::redirect_to(next.as_deref().unwrap_or("/"));
+                Ok(())
+            }
+            CodeCheck::Wrong { tries_left } if tries_left > 0 => {
+                crate::server::audit(
+                    &ctx,
+                    None,
+                    AuditAction::SignInFailed,
+                    "sms code",
+                    "wrong code",
+                )
+                .await;
+                Err(AppError::refused_with("auth.code_wrong", tries_left))
+            }
+            CodeCheck::Wrong { .. } | CodeCheck::NoCode => {
+                crate::server::audit(
+                    &ctx,
+                    None,
+                    AuditAction::SignInFailed,
+                    "sms code",
+                    "no live code",
+                )
+                .await;
+                Err(AppError::refused("auth.code_dead"))
+            }
+        }
+    })
+    .await
+}
+
 /// Mails a one-time sign-in link to a user. `intro` is the locale key of the
 /// first paragraph (a plain link, or an invitation); `next` is where the
 /// link goes on to after signing in (a path on this site).
@@ -89,14 +240,50 @@ pub async fn send_sign_in_link(
     intro: &str,
     next: Option<&str>,
 ) -> Result<(), AppError> {
+    send_sign_in_link_for(
+        ctx,
+        SignInMail {
+            user_id,
+            name,
+            email,
+            intro,
+            next,
+            valid_secs: ctx.settings.sign_in_link_secs,
+        },
+    )
+    .await
+}
+
+/// A sign-in link to mail: to whom, its first paragraph (a locale key),
+/// where it goes on to, and how long it works.
+#[cfg(feature = "ssr")]
+pub struct SignInMail<'a> {
+    pub user_id: crate::domain::Id,
+    pub name: &'a str,
+    pub email: &'a str,
+    pub intro: &'a str,
+    pub next: Option<&'a str>,
+    pub valid_secs: i64,
+}
+
+/// [`send_sign_in_link`] with a lifetime of its own.
+#[cfg(feature = "ssr")]
+pub async fn send_sign_in_link_for(
+    ctx: &crate::server::ServerContext,
+    mail: SignInMail<'_>,
+) -> Result<(), AppError> {
+    let SignInMail {
+        user_id,
+        name,
+        email,
+        intro,
+        next,
+        valid_secs,
+    } = mail;
     let token = (ctx.new_secret)();
     let now = ctx.now();
     ctx.storage
-        .store_sign_in_token(
-            user_id,
-            &(ctx.hasher)(&token),
-            now + ctx.settings.sign_in_link_secs,
-        )
+        .store_sign_in_token(user_id, &(ctx.hasher)(&token), now + valid_secs)
         .await?;
     let mut link = format!("{}/signin/{token}", ctx.settings.public_url);
     if let Some(next) = next {
@@ -104,7 +291,7 @@ pub async fn send_sign_in_link(
         link.push_str(&format!("?next={encoded}"));
     }
     let locale = crate::request_locale();
-    let minutes = (ctx.settings.sign_in_link_secs / 60).to_string();
+    let minutes = (valid_secs / 60).to_string();
     let fill = |key: &str| {
         crate::i18n::translate(locale, key)
             .replace("{name}", name)
@@ -193,7 +380,8 @@ pub async fn sign_in_with_link(token: String, next: Option<String>) -> Result<()
             .await;
             return Err(AppError::refused("auth.link_invalid"));
         };
-        start_session(&ctx, user_id, "link").await?;
+        let user = start_session(&ctx, user_id, "link").await?;
+        proved(&ctx, user.as_ref()).await;
         // Someone without a passkey is offered to make one right away.
         let has_passkey = !ctx
             .storage
@@ -208,15 +396,26 @@ pub async fn sign_in_with_link(token: String, next: Option<String>) -> Result<()
     .await
 }
 
+/// The person just proved that the address or number they signed in with
+/// reaches them: a newcomer's held seats become theirs.
+#[cfg(feature = "ssr")]
+async fn proved(ctx: &crate::server::ServerContext, user: Option<&CurrentUser>) {
+    if let Some(volunteer_id) = user.and_then(|u| u.volunteer_id) {
+        if let Err(error) = crate::newcomers::confirm_holds(ctx, volunteer_id).await {
+            leptos::logging::error!("confirming held seats failed: {error:?}");
+        }
+    }
+}
+
 /// Starts a fresh session for `user_id` and sets its cookie, and writes the
 /// sign-in (by `method`) to the audit log. Any session the browser had
-/// before is ended: the id changes at every sign-in.
+/// before is ended: the id changes at every sign-in. Returns the user.
 #[cfg(feature = "ssr")]
 pub async fn start_session(
     ctx: &crate::server::ServerContext,
     user_id: crate::domain::Id,
     method: &str,
-) -> Result<(), AppError> {
+) -> Result<Option<CurrentUser>, AppError> {
     use crate::server::{append_cookie, cookie, SESSION_COOKIE};
     if let Some(old) = crate::server::request_cookie(SESSION_COOKIE) {
         ctx.storage.delete_session(&(ctx.hasher)(&old)).await?;
@@ -234,7 +433,7 @@ pub async fn start_session(
         .session_user(&hash, now, ctx.settings.session_idle_secs)
         .await?;
     crate::server::audit(ctx, user.as_ref(), AuditAction::SignIn, method, "").await;
-    Ok(())
+    Ok(user)
 }
 
 /// Ends every session of the signed-in person, on every device.
@@ -294,10 +493,17 @@ fn next_from_query() -> Option<String> {
     next.as_deref().and_then(crate::domain::forms::local_path)
 }
 
+/// Whether sign-in by SMS code is offered (an SMS gateway is configured).
+#[server(endpoint = "auth/options")]
+pub async fn sign_in_options() -> Result<bool, AppError> {
+    crate::server::guarded(async move { Ok(crate::server::context()?.sms.is_some()) }).await
+}
+
 #[component]
 pub fn SignInPage() -> impl IntoView {
     let action = ServerAction::<RequestSignInLink>::new();
     let next = next_from_query();
+    let next_for_sms = next.clone();
     let sent = move || matches!(action.value().get(), Some(Ok(())));
     view! {
         <Title text=t("auth.sign_in")/>
@@ -320,6 +526,76 @@ pub fn SignInPage() -> impl IntoView {
                     <button type="submit" class="btn btn-primary">{t("auth.send_link")}</button>
                 </div>
             </ActionForm>
+            <SmsCodeOption next=next_for_sms/>
+        </div>
+    }
+}
+
+/// Offers a sign-in code by SMS, where an SMS gateway is configured.
+#[component]
+pub fn SmsCodeOption(next: Option<String>) -> impl IntoView {
+    let sms = Resource::new(|| (), |_| sign_in_options());
+    view! {
+        <Loaded resource=sms view=move |available: bool| {
+            available.then(|| view! { <CodeRequest next=next.clone()/> })
+        }/>
+    }
+}
+
+/// Asks for a sign-in code by SMS.
+#[component]
+fn CodeRequest(next: Option<String>) -> impl IntoView {
+    let action = ServerAction::<RequestSignInCode>::new();
+    view! {
+        <h2>{t("auth.by_sms")}</h2>
+        <p>{t("auth.sms_how")}</p>
+        <ActionError action/>
+        <ActionForm action>
+            {next.map(|n| view! { <input type="hidden" name="next" value=n/> })}
+            <div class="form">
+                <Field name="phone" label="field.phone" kind="tel" required=true autocomplete="tel"/>
+            </div>
+            <div class="form-actions">
+                <button type="submit" class="btn btn-secondary">{t("auth.send_code")}</button>
+            </div>
+        </ActionForm>
+    }
+}
+
+/// Where the code sent by SMS is typed (`/signin-code?phone=…`).
+#[component]
+pub fn SignInCodePage() -> impl IntoView {
+    let action = ServerAction::<SignInWithCode>::new();
+    let query = leptos_router::hooks::use_query_map();
+    let phone = query.read_untracked().get("phone").unwrap_or_default();
+    let next = next_from_query();
+    let again = match &next {
+        Some(n) => crate::domain::forms::with_query("/signin", &[("next", n)]),
+        None => "/signin".to_string(),
+    };
+    view! {
+        <Title text=t("auth.code_title")/>
+        <div class="signin-box card">
+            <h1>{t("auth.code_title")}</h1>
+            <p role="status">{crate::i18n::t_with("auth.code_sent", &[("phone", &phone)])}</p>
+            <ActionError action/>
+            <ActionForm action>
+                <input type="hidden" name="phone" value=phone.clone()/>
+                {next.map(|n| view! { <input type="hidden" name="next" value=n/> })}
+                <div class="form">
+                    <div class="field">
+                        <label for="f-code">{t("field.code")}</label>
+                        <input id="f-code" name="code" type="text" inputmode="numeric"
+                            autocomplete="one-time-code" pattern="[0-9 ]*" maxlength="8"
+                            required=true aria-describedby="f-code-hint"/>
+                        <p class="hint" id="f-code-hint">{t("auth.code_hint")}</p>
+                    </div>
+                </div>
+                <div class="form-actions">
+                    <button type="submit" class="btn btn-primary">{t("auth.sign_in_button")}</button>
+                </div>
+            </ActionForm>
+            <p><a href=again>{t("auth.code_again")}</a></p>
         </div>
     }
 }

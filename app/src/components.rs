@@ -81,6 +81,7 @@ fn MainNav(user: CurrentUser) -> impl IntoView {
                 {planner.then(|| view! {
                     {link("/board", "nav.board")}
                     {link("/lists", "nav.lists")}
+                    {link("/volunteers", "nav.register")}
                     {link("/elections", "nav.elections")}
                     {link("/stations", "nav.stations")}
                     {link("/areas", "nav.areas")}

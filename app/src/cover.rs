@@ -143,44 +143,57 @@ pub async fn load_cover(seat_id: Id) -> Result<CoverOffer, AppError> {
 #[server(endpoint = "cover/take")]
 pub async fn take_cover(seat_id: Id) -> Result<(), AppError> {
     crate::server::guarded(async move {
-        use crate::domain::notifications::MessageKind;
         let (ctx, volunteer_id, call) = my_call(seat_id).await?;
-        let seat = ctx.storage.seat_details(seat_id).await?;
-        if !seat.election_active {
-            return Err(AppError::refused("cover.closed"));
-        }
-        let volunteer = crate::shifts::eligible_for(&ctx, volunteer_id, &seat).await?;
-        let now = ctx.now();
-        let mut messages = vec![cover_message(
-            &ctx,
-            &seat,
-            &volunteer,
-            MessageKind::RegistrationConfirmation,
-            call.expires_at,
-            now,
-        )];
-        // The confirmation points at the shift itself.
-        let shift_url = format!("{}/my-shifts#seat-{seat_id}", ctx.settings.public_url);
-        messages[0].params.insert("shift_url".into(), shift_url);
-        for other in call.to_tell(volunteer_id) {
-            let other = ctx.storage.get_volunteer(other).await?;
-            messages.push(cover_message(
-                &ctx,
-                &seat,
-                &other,
-                MessageKind::CoverTaken,
-                call.expires_at,
-                call.id,
-            ));
-        }
-        ctx.storage
-            .take_cover(seat_id, volunteer_id, now, &messages)
-            .await?;
-        (ctx.wake_outbox)();
+        take_for(&ctx, seat_id, volunteer_id, &call).await?;
         crate::server::redirect_to(&format!("/my-shifts#seat-{seat_id}"));
         Ok(())
     })
     .await
+}
+
+/// `volunteer_id` takes the seat of a call that went to them (signed in, or
+/// through their answer link); the others of the call are told.
+#[cfg(feature = "ssr")]
+pub async fn take_for(
+    ctx: &crate::server::ServerContext,
+    seat_id: Id,
+    volunteer_id: Id,
+    call: &crate::domain::cover::CoverCall,
+) -> Result<(), AppError> {
+    use crate::domain::notifications::MessageKind;
+    let seat = ctx.storage.seat_details(seat_id).await?;
+    if !seat.election_active {
+        return Err(AppError::refused("cover.closed"));
+    }
+    let volunteer = crate::shifts::eligible_for(ctx, volunteer_id, &seat).await?;
+    let now = ctx.now();
+    let mut messages = vec![cover_message(
+        ctx,
+        &seat,
+        &volunteer,
+        MessageKind::RegistrationConfirmation,
+        call.expires_at,
+        now,
+    )];
+    // The confirmation points at the shift itself.
+    let shift_url = format!("{}/my-shifts#seat-{seat_id}", ctx.settings.public_url);
+    messages[0].params.insert("shift_url".into(), shift_url);
+    for other in call.to_tell(volunteer_id) {
+        let other = ctx.storage.get_volunteer(other).await?;
+        messages.push(cover_message(
+            ctx,
+            &seat,
+            &other,
+            MessageKind::CoverTaken,
+            call.expires_at,
+            call.id,
+        ));
+    }
+    ctx.storage
+        .take_cover(seat_id, volunteer_id, now, &messages)
+        .await?;
+    (ctx.wake_outbox)();
+    Ok(())
 }
 
 #[server(endpoint = "cover/decline")]

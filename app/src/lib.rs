@@ -10,6 +10,7 @@ pub mod imports;
 #[cfg(feature = "ssr")]
 pub mod server;
 
+pub mod answers;
 pub mod audit;
 pub mod auth;
 pub mod board;
@@ -24,6 +25,7 @@ pub mod newcomers;
 pub mod notifications;
 pub mod passkeys;
 pub mod profile;
+pub mod register;
 pub mod rosters;
 pub mod scanner;
 pub mod seats;
@@ -119,7 +121,8 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=|| view! { <NotFound/> }>
                     <Route path=path!("/") view=home::HomePage ssr=SsrMode::Async/>
                     <Route path=path!("/signin/:token") view=auth::SignInWithLinkPage ssr=SsrMode::Async/>
-                    <Route path=path!("/signin") view=auth::SignInPage/>
+                    <Route path=path!("/signin") view=auth::SignInPage ssr=SsrMode::Async/>
+                    <Route path=path!("/signin-code") view=auth::SignInCodePage ssr=SsrMode::Async/>
                     <Route path=path!("/account") view=passkeys::AccountPage/>
                     <Route path=path!("/admin/audit") view=audit::AuditPage/>
                     <Route path=path!("/admin/users") view=users::UsersPage/>
@@ -129,13 +132,17 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/join/:token") view=signup::JoinPage ssr=SsrMode::Async/>
                     <Route path=path!("/join/:token/new") view=newcomers::RegisterPage ssr=SsrMode::Async/>
                     <Route path=path!("/join/:token/welcome") view=newcomers::WelcomePage ssr=SsrMode::Async/>
+                    <Route path=path!("/join/:token/check") view=newcomers::CheckMailPage ssr=SsrMode::Async/>
                     <Route path=path!("/privacy") view=newcomers::PrivacyPage ssr=SsrMode::Async/>
                     <Route path=path!("/profile/email/:token") view=profile::ConfirmEmailPage ssr=SsrMode::Async/>
                     <Route path=path!("/board") view=board::BoardPage/>
                     <Route path=path!("/lists") view=lists::ListsPage/>
+                    <Route path=path!("/volunteers") view=register::RegisterPage/>
                     <Route path=path!("/volunteers/import") view=imports::ImportPage/>
                     <Route path=path!("/seats/:id/candidates") view=candidates::CandidatesPage/>
                     <Route path=path!("/cover/:id") view=cover::CoverPage ssr=SsrMode::Async/>
+                    <Route path=path!("/answer/:token") view=answers::AnswerPage ssr=SsrMode::Async/>
+                    <Route path=path!("/answered") view=answers::AnsweredPage ssr=SsrMode::Async/>
                     <Route path=path!("/elections") view=elections::ElectionsPage/>
                     <Route path=path!("/elections/new") view=elections::ElectionFormPage/>
                     <Route path=path!("/elections/:id") view=elections::ElectionFormPage/>

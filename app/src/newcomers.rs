@@ -14,11 +14,16 @@ use leptos_meta::Title;
 
 /// How many accounts one network address may create an hour.
 pub const REGISTRATIONS_PER_CLIENT_PER_HOUR: i64 = 20;
+/// How long a newcomer's seat is held while they prove their address (and
+/// how long the link that proves it works).
+pub const HOLD_MINUTES: i64 = 120;
 
-/// Creates the volunteer and their account, signs them in, and gives them
-/// the seat they picked (or its standby queue, when it was taken
-/// meanwhile). The account is made only when everything is valid and the
-/// person may take that shift.
+/// Creates the volunteer and their account and holds the seat they picked
+/// (or puts them in its standby queue, when it was taken meanwhile), then
+/// mails a link to the address. Only that link (or a code sent to their
+/// number) signs them in: nobody gets a session, a passkey or a seat for an
+/// address they do not hold. The account is made only when everything is
+/// valid and the person may take that shift.
 #[server(endpoint = "signup/register")]
 pub async fn register(
     token: String,
@@ -81,7 +86,6 @@ pub async fn register(
             .storage
             .register_volunteer(&new, link.team_id, now)
             .await?;
-        crate::auth::start_session(&ctx, user_id, "signup").await?;
         crate::server::audit(
             &ctx,
             None,
@@ -91,11 +95,16 @@ pub async fn register(
         )
         .await;
         let token = token.trim();
+        let held_until = now + HOLD_MINUTES * 60;
         let mut next = format!("/join/{token}/welcome");
+        let mut held = None;
         if let Some(cell) = cell {
             let volunteer = ctx.storage.get_volunteer(volunteer_id).await?;
-            next = match crate::signup::take_for(&ctx, &link, &volunteer, cell).await {
-                Ok(seat) => format!("{next}?seat={seat}"),
+            next = match hold_for(&ctx, &link, &volunteer, cell, held_until).await {
+                Ok(seat) => {
+                    held = Some(held_until);
+                    format!("{next}?seat={seat}")
+                }
                 // Taken while they typed (or full from the start): the queue.
                 Err(AppError::Refused { key, .. }) if key == "signup.gone" => {
                     match crate::signup::queue_for(&ctx, &link, &volunteer, cell).await {
@@ -106,8 +115,84 @@ pub async fn register(
                 Err(_) => format!("{next}?gone=1"),
             };
         }
-        crate::server::redirect_to(&next);
+        crate::auth::send_sign_in_link_for(
+            &ctx,
+            crate::auth::SignInMail {
+                user_id,
+                name: &new.name,
+                email: new.email.as_str(),
+                intro: "mail.confirm_text",
+                next: Some(&next),
+                valid_secs: HOLD_MINUTES * 60,
+            },
+        )
+        .await?;
+        let mut check = url::form_urlencoded::Serializer::new(format!("/join/{token}/check?"));
+        check.append_pair("email", new.email.as_str());
+        check.append_pair("next", &next);
+        if let Some(until) = held {
+            check.append_pair("held", &until.to_string());
+        }
+        crate::server::redirect_to(&check.finish());
         Ok(())
+    })
+    .await
+}
+
+/// Holds a seat of the cell for a newcomer until `held_until`, after the
+/// same eligibility checks as taking one. Returns the seat.
+#[cfg(feature = "ssr")]
+async fn hold_for(
+    ctx: &crate::server::ServerContext,
+    link: &crate::domain::signup::SignupLink,
+    volunteer: &crate::domain::volunteers::Volunteer,
+    cell: crate::domain::signup::CellChoice,
+    held_until: i64,
+) -> Result<Id, AppError> {
+    crate::shifts::refuse_ineligible(
+        ctx,
+        volunteer,
+        link.election_id,
+        cell.task_type_id,
+        cell.day,
+    )
+    .await?;
+    let now = ctx.now();
+    let seat = ctx
+        .storage
+        .hold_seat(link, cell, volunteer.id, now, held_until)
+        .await?;
+    (ctx.wake_outbox)();
+    Ok(seat)
+}
+
+/// A newcomer proved their address or number (signed in with the link or
+/// code sent to it): the seats held for them become theirs, each confirmed
+/// by a message. A hold that ran out meanwhile has gone to someone else.
+#[cfg(feature = "ssr")]
+pub async fn confirm_holds(
+    ctx: &crate::server::ServerContext,
+    volunteer_id: Id,
+) -> Result<(), AppError> {
+    for seat_id in ctx.storage.held_seats(volunteer_id).await? {
+        let seat = ctx.storage.seat_details(seat_id).await?;
+        if let Err(error) = crate::shifts::answer_for(ctx, &seat, true, "").await {
+            leptos::logging::warn!("a held seat could not be confirmed: {error:?}");
+        }
+    }
+    ctx.storage.release_holds(volunteer_id).await
+}
+
+/// Whether the seat a newcomer picked is theirs now (the welcome page asks:
+/// a hold that ran out before they confirmed has gone on).
+#[server(endpoint = "signup/seat_is_mine")]
+pub async fn seat_is_mine(seat_id: Id) -> Result<bool, AppError> {
+    crate::server::guarded(async move {
+        let (ctx, user) = crate::server::require_user().await?;
+        let volunteer_id = user.volunteer_id.ok_or(AppError::Forbidden)?;
+        let seat = ctx.storage.seat_details(seat_id).await?;
+        Ok(seat.volunteer_id == Some(volunteer_id)
+            && seat.status == crate::domain::seats::SeatStatus::Accepted)
     })
     .await
 }
@@ -362,17 +447,65 @@ pub async fn municipality_name() -> Result<(String, String), AppError> {
     .await
 }
 
-/// Step 3, after the account exists: a passkey, or email links instead.
+/// Between steps 2 and 3: the link to prove the address is on its way
+/// (`?email=…&next=…`, and `held=` the seat's deadline when one is held);
+/// a code by SMS proves the number instead.
+#[component]
+pub fn CheckMailPage() -> impl IntoView {
+    let query = leptos_router::hooks::use_query_map();
+    let q = query.read_untracked();
+    let email = q.get("email").unwrap_or_default();
+    let next = q
+        .get("next")
+        .as_deref()
+        .and_then(crate::domain::forms::local_path);
+    let held = q.get("held").and_then(|h| h.parse::<i64>().ok());
+    let title = t("newcomer.check_title");
+    view! {
+        <Title text=title.clone()/>
+        <h1>{title}</h1>
+        <div class="alert alert-success" role="status">
+            <p>{t_with("newcomer.check_sent", &[("email", &email)])}</p>
+        </div>
+        {held.map(|at| view! {
+            <p>{t_with("newcomer.check_held", &[("when", &crate::i18n::date_time_at(at))])}</p>
+        })}
+        <p>{t("newcomer.check_why")}</p>
+        <section class="card">
+            <crate::auth::SmsCodeOption next=next/>
+        </section>
+    }
+}
+
+/// Step 3, after the address is proved: a passkey, or email links instead.
 #[component]
 pub fn WelcomePage() -> impl IntoView {
     let query = leptos_router::hooks::use_query_map();
+    let picked = query
+        .read_untracked()
+        .get("seat")
+        .and_then(|s| s.parse::<Id>().ok());
+    // A hold that ran out before the newcomer confirmed went on to others.
+    let mine = Resource::new(
+        move || picked,
+        |seat| async move {
+            match seat {
+                Some(seat) => seat_is_mine(seat).await.unwrap_or(false),
+                None => false,
+            }
+        },
+    );
     let outcome = move || {
         let q = query.read();
         if let Some(seat) = q.get("seat").and_then(|s| s.parse::<Id>().ok()) {
-            (
-                t("newcomer.got_seat"),
-                Some(format!("/my-shifts#seat-{seat}")),
-            )
+            if mine.get() == Some(false) {
+                (t("newcomer.hold_lapsed"), None)
+            } else {
+                (
+                    t("newcomer.got_seat"),
+                    Some(format!("/my-shifts#seat-{seat}")),
+                )
+            }
         } else if let Some(place) = q.get("standby") {
             (t_with("newcomer.in_queue", &[("n", &place)]), None)
         } else if q.get("gone").is_some() {
@@ -386,7 +519,9 @@ pub fn WelcomePage() -> impl IntoView {
     view! {
         <Title text=title.clone()/>
         <h1>{title}</h1>
-        <div class="alert alert-success" role="status"><p>{move || outcome().0}</p></div>
+        <Suspense fallback=|| ()>
+            <div class="alert alert-success" role="status"><p>{move || outcome().0}</p></div>
+        </Suspense>
         <section class="card" aria-labelledby="step-3">
             <h2 id="step-3">{t("newcomer.step3")}</h2>
             <p>{t("newcomer.passkey_explained")}</p>

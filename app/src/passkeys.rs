@@ -175,7 +175,8 @@ pub async fn finish_passkey_sign_in(
         ctx.storage
             .record_passkey_use(passkey_id, &updated, now)
             .await?;
-        crate::auth::start_session(&ctx, user_id, "passkey").await
+        crate::auth::start_session(&ctx, user_id, "passkey").await?;
+        Ok(())
     })
     .await
 }

@@ -76,7 +76,6 @@ pub async fn answer_invitation(
     reason: Option<String>,
 ) -> Result<(), AppError> {
     crate::server::guarded(async move {
-        use crate::domain::notifications::MessageKind;
         let (ctx, user) = crate::server::require_user().await?;
         let volunteer_id = user.volunteer_id.ok_or(AppError::Forbidden)?;
         let accept = match answer.trim() {
@@ -90,30 +89,45 @@ pub async fn answer_invitation(
         if seat.volunteer_id != Some(volunteer_id) {
             return Err(AppError::NotFound);
         }
-        let now = ctx.now();
-        let message = accept.then(|| {
-            seat_message(
-                &ctx.settings.public_url,
-                &seat,
-                MessageKind::RegistrationConfirmation,
-                &format!("{now}"),
-            )
-        });
-        ctx.storage
-            .answer_invitation(
-                seat_id,
-                volunteer_id,
-                accept,
-                &reason,
-                now,
-                message.as_ref(),
-            )
-            .await?;
-        (ctx.wake_outbox)();
+        answer_for(&ctx, &seat, accept, &reason).await?;
         crate::server::redirect_to(&format!("/my-shifts#seat-{seat_id}"));
         Ok(())
     })
     .await
+}
+
+/// The person invited to `seat` answers (signed in, or through their answer
+/// link): it becomes theirs, with a confirmation message, or opens again.
+#[cfg(feature = "ssr")]
+pub async fn answer_for(
+    ctx: &crate::server::ServerContext,
+    seat: &crate::domain::seats::SeatDetails,
+    accept: bool,
+    reason: &str,
+) -> Result<(), AppError> {
+    use crate::domain::notifications::MessageKind;
+    let volunteer_id = seat.volunteer_id.ok_or(AppError::NotFound)?;
+    let now = ctx.now();
+    let message = accept.then(|| {
+        seat_message(
+            &ctx.settings.public_url,
+            seat,
+            MessageKind::RegistrationConfirmation,
+            &format!("{now}"),
+        )
+    });
+    ctx.storage
+        .answer_invitation(
+            seat.seat_id,
+            volunteer_id,
+            accept,
+            reason,
+            now,
+            message.as_ref(),
+        )
+        .await?;
+    (ctx.wake_outbox)();
+    Ok(())
 }
 
 /// Refuses a person the election type does not allow on a shift of this

@@ -113,8 +113,33 @@ export async function signInByMail(page: Page, email: string): Promise<void> {
   await page.locator('body[data-hydrated="true"]').waitFor();
   await page.getByLabel('E-mail').fill(email);
   await page.getByRole('button', { name: 'Send mig et link' }).click();
-  await expect(page.getByRole('status')).toContainText('Hvis adressen hører til en bruger');
+  await expect(page.getByRole('status')).toContainText('Hvis adressen hører til en person hos os');
   await page.goto(signInLinkIn(await latestMailTo(email)));
   await page.getByRole('button', { name: 'Log ind nu' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Min konto');
+}
+
+export interface CaughtSms {
+  to: string;
+  sender: string;
+  message: string;
+}
+
+/** Waits for an SMS to `phone` (E.164) at the loopback gateway; the newest. */
+export async function latestSmsTo(phone: string, atLeast = 1): Promise<CaughtSms> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const response = await fetch(`${MAIL_CATCHER_URL}/sms?to=${encodeURIComponent(phone)}`);
+    const texts = (await response.json()) as CaughtSms[];
+    if (texts.length >= atLeast) return texts[texts.length - 1];
+    if (Date.now() > deadline) throw new Error(`no SMS to ${phone} arrived`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/** The personal answer link in a mail's plain-text part (the "Ja tak" one). */
+export function answerLinkIn(mail: CaughtMail): string {
+  const match = mail.text.match(/https?:\/\/\S+\/answer\/[0-9a-f]{32}\?choice=yes/);
+  if (!match) throw new Error(`no answer link in mail: ${mail.text}`);
+  return match[0];
 }

@@ -1,5 +1,5 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { adminSignInLink, checkA11y, expectNoHorizontalScroll, latestMailTo, signInWithLink } from './helpers';
+import { adminSignInLink, checkA11y, expectNoHorizontalScroll, latestMailTo, signInWithLink, type CaughtMail } from './helpers';
 
 const phoneSize = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
 
@@ -55,7 +55,23 @@ async function fillDetails(page: Page, name: string, email: string): Promise<voi
   await page.getByRole('group', { name: /Er du under værgemål/ }).getByLabel('Nej').check();
 }
 
-test('a newcomer follows a shift link, signs up with a passkey, gets the seat and its calendar file', async ({ browser }, info) => {
+/** The link in the newcomer's mail, with where it goes on to. */
+function confirmLinkIn(mail: CaughtMail): string {
+  const match = mail.text.match(/https?:\/\/\S+\/signin\/[0-9a-f]+(\?next=\S+)?/);
+  if (!match) throw new Error(`no link in mail: ${mail.text}`);
+  return match[0];
+}
+
+/** After step 2: the link mailed to `email` proves it and goes on to step 3. */
+async function confirmByMail(page: Page, email: string): Promise<void> {
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Bekræft din e-mail');
+  await expect(page.getByRole('status')).toContainText(email);
+  await page.goto(confirmLinkIn(await latestMailTo(email)));
+  await page.getByRole('button', { name: 'Log ind nu' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Velkommen som frivillig');
+}
+
+test('a newcomer follows a shift link, confirms the address, makes a passkey, gets the seat and its calendar file', async ({ browser }, info) => {
   const tag = `${info.project.name}-a`;
   const { station, path } = await shiftLinkToNewSeat(browser, info.project.name === 'phone' ? 10 : 11, tag);
 
@@ -106,8 +122,14 @@ test('a newcomer follows a shift link, signs up with a passkey, gets the seat an
   await phone.getByLabel(/Jeg har læst teksten og giver samtykke/).check();
   await phone.getByRole('button', { name: 'Opret mig' }).click();
 
+  // The seat is held until the mailed link proves the address; no session before.
+  await expect(phone.getByRole('heading', { level: 1 })).toHaveText('Bekræft din e-mail');
+  await expect(phone.getByText('Vagten er holdt til dig til')).toBeVisible();
+  await checkA11y(phone, 'newcomer confirms the address');
+  await expect(phone.getByRole('button', { name: 'Log ud', exact: true })).toHaveCount(0);
+  await confirmByMail(phone, email);
+
   // Step 3: the seat is theirs; a passkey for next time.
-  await expect(phone.getByRole('heading', { level: 1 })).toHaveText('Velkommen som frivillig');
   await expect(phone.getByText('Du har fået vagten.')).toBeVisible();
   await expect(phone.getByRole('heading', { name: 'Trin 3 af 3: Log ind næste gang' })).toBeVisible();
   await checkA11y(phone, 'newcomer step 3');
@@ -126,7 +148,7 @@ test('a newcomer follows a shift link, signs up with a passkey, gets the seat an
   expect(text).toContain('BEGIN:VCALENDAR');
   expect(text).toContain('SUMMARY:Brevstemmemodtager');
   // A confirmation was sent by email (no push on this phone yet).
-  expect((await latestMailTo(email)).subject).toContain('Bekræftelse: Brevstemmemodtager');
+  expect((await latestMailTo(email, 2)).subject).toContain('Bekræftelse: Brevstemmemodtager');
 
   // The passkey signs them in again, with nothing typed.
   await phone.getByRole('button', { name: 'Log ud', exact: true }).click();
@@ -151,7 +173,7 @@ test('without JavaScript a newcomer signs up and cancels; the first on standby i
   // Both steps in one form, with no step buttons that need the wasm.
   await expect(slow.getByRole('button', { name: 'Næste' })).toBeHidden();
   await slow.getByRole('button', { name: 'Opret mig' }).click();
-  await expect(slow.getByRole('heading', { level: 1 })).toHaveText('Velkommen som frivillig');
+  await confirmByMail(slow, `uden-${tag}@example.dk`);
   await expect(slow.getByText('Du har fået vagten.')).toBeVisible();
   await slow.getByRole('link', { name: 'Gå til mine vagter' }).click();
   const held = slow.locator('.roster-line').filter({ hasText: 'Brevstemmemodtager' });
@@ -167,6 +189,7 @@ test('without JavaScript a newcomer signs up and cancels; the first on standby i
   await checkA11y(waiting, 'shift link, full');
   await full.getByRole('link', { name: /Skriv mig på ventelisten/ }).click();
   await signUpWithSteps(waiting, 'Bente Venter', `venter-${tag}@example.dk`);
+  await confirmByMail(waiting, `venter-${tag}@example.dk`);
   await expect(waiting.getByText('du er skrevet på ventelisten som nr. 1')).toBeVisible();
   await waiting.getByRole('link', { name: 'Gå til mine vagter' }).click();
   await expect(waiting.getByRole('heading', { level: 2, name: 'Ventelister' })).toBeVisible();
@@ -178,7 +201,7 @@ test('without JavaScript a newcomer signs up and cancels; the first on standby i
   await held.getByRole('button', { name: 'Ja, afmeld' }).click();
   await expect(slow.getByRole('heading', { level: 1 })).toHaveText('Mine vagter');
   await expect(slow.locator('.roster-line').filter({ hasText: 'Brevstemmemodtager' })).toHaveCount(0);
-  const offer = await latestMailTo(`venter-${tag}@example.dk`);
+  const offer = await latestMailTo(`venter-${tag}@example.dk`, 2);
   expect(offer.subject).toBe('Fra ventelisten: Brevstemmemodtager ved Folketingsvalg 2027');
   expect(offer.text).toContain('du er den første på ventelisten');
 
@@ -201,7 +224,7 @@ test('without JavaScript a newcomer signs up and cancels; the first on standby i
   await context.close();
 });
 
-/** Steps 1 and 2 with the wasm loaded, ending on the welcome page. */
+/** Steps 1 and 2 with the wasm loaded, ending where the mail is awaited. */
 async function signUpWithSteps(page: Page, name: string, email: string): Promise<void> {
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Bliv frivillig');
   await page.locator('body[data-hydrated="true"]').waitFor();
@@ -209,5 +232,5 @@ async function signUpWithSteps(page: Page, name: string, email: string): Promise
   await page.getByRole('button', { name: 'Næste' }).click();
   await page.getByLabel(/Jeg har læst teksten og giver samtykke/).check();
   await page.getByRole('button', { name: 'Opret mig' }).click();
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Velkommen som frivillig');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Bekræft din e-mail');
 }

@@ -14,7 +14,7 @@ test('a link asked for by email arrives by SMTP and signs in', async ({ page }, 
 
   await page.getByLabel('E-mail').fill(email);
   await page.getByRole('button', { name: 'Send mig et link' }).click();
-  await expect(page.getByRole('status')).toContainText('Hvis adressen hører til en bruger');
+  await expect(page.getByRole('status')).toContainText('Hvis adressen hører til en person hos os');
 
   const mail = await latestMailTo(email);
   expect(mail.subject).toBe('Dit link til Valgvagt');
@@ -27,5 +27,5 @@ test('a link asked for by email arrives by SMTP and signs in', async ({ page }, 
   await page.locator('body[data-hydrated="true"]').waitFor();
   await page.getByLabel('E-mail').fill(`ukendt-${info.project.name}@example.dk`);
   await page.getByRole('button', { name: 'Send mig et link' }).click();
-  await expect(page.getByRole('status')).toContainText('Hvis adressen hører til en bruger');
+  await expect(page.getByRole('status')).toContainText('Hvis adressen hører til en person hos os');
 });

@@ -87,6 +87,16 @@ test('"Accept" on an invitation answers it without opening the app', async () =>
   assert.deepEqual(sw.calls.opened, []);
 });
 
+test('"Accept" with an answer link answers with its token, signed in or not', async () => {
+  const sw = load();
+  await sw.fire('push', push({ title: 'Invitation', url: '/answer/ab12', seat_id: 12, answer: 'ab12' }));
+  const { options } = sw.calls.shown[0];
+  assert.equal(options.data.answer, 'ab12');
+  await sw.fire('notificationclick', { action: 'accept', notification: { close() {}, data: options.data } });
+  assert.deepEqual(sw.calls.posted, [{ url: '/api/answers/respond', body: 'token=ab12&answer=accept', credentials: 'same-origin' }]);
+  assert.deepEqual(sw.calls.opened, []);
+});
+
 test('an answer the server refuses opens the page instead', async () => {
   const sw = load({ answerStatus: 409 });
   await sw.fire('notificationclick', click('/volunteers/7', 'decline', 12));

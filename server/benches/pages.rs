@@ -5,6 +5,7 @@
 //!   of shift links' pages: median and 95th percentile of 200 requests
 //!   each; the budget is 20 ms at the median.
 //! - The gap board's first render: budget 50 ms at the median.
+//! - The page a personal answer link opens (no session): budget 5 ms.
 //! - 200 open boards (live event streams): the server's extra memory
 //!   (budget 100 MB) and how long a seat change takes to reach every one
 //!   of them (budget 500 ms).
@@ -12,7 +13,9 @@
 //! Run: `cargo bench -p server --bench pages`.
 
 use app::domain::signup::LinkFilters;
-use app::server::storage::{AccountStore, ElectionStore, SeatStore, SignupStore, VolunteerStore};
+use app::server::storage::{
+    AccountStore, AnswerStore, ElectionStore, SeatStore, SignupStore, VolunteerStore,
+};
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 use valgvagt_server::config::Config;
@@ -22,6 +25,7 @@ use valgvagt_server::{demo, secrets, startup};
 const REQUESTS: usize = 200;
 const BUDGET_MS: f64 = 20.0;
 const BOARD_BUDGET_MS: f64 = 50.0;
+const ANSWER_BUDGET_MS: f64 = 5.0;
 const BOARDS: usize = 200;
 
 fn fail(e: app::domain::AppError) -> anyhow::Error {
@@ -138,6 +142,19 @@ async fn main() -> anyhow::Result<()> {
         .await
         .map_err(fail)?;
     let coordinator = signed_in_as(&storage, coordinator).await?;
+    // An invitation's answer link, as its message would carry it.
+    let (invited_seat, invited): (i64, i64) = sqlx::query_as(
+        "SELECT id, volunteer_id FROM seats WHERE election_id = $1 AND status = 'invited' LIMIT 1",
+    )
+    .bind(election)
+    .fetch_one(storage.pool())
+    .await?;
+    let answer = secrets::new_short_secret();
+    storage
+        .create_answer_link(&secrets::hash(&answer), invited_seat, invited, now)
+        .await
+        .map_err(fail)?
+        .ok_or_else(|| anyhow::anyhow!("the invitation has no live offer"))?;
 
     println!("{REQUESTS} requests each, after 20 to warm up; budget {BUDGET_MS} ms at the median");
     let mut over = Vec::new();
@@ -162,6 +179,13 @@ async fn main() -> anyhow::Result<()> {
             format!("/join/{narrow}"),
             "roster-line",
             BUDGET_MS,
+        ),
+        (
+            "answer link page",
+            &anonymous,
+            format!("/answer/{answer}"),
+            "Ja tak",
+            ANSWER_BUDGET_MS,
         ),
         (
             "gap board, 300 stations",

@@ -12,6 +12,13 @@ pub fn new_secret() -> String {
     hex::encode(bytes)
 }
 
+/// 128 random bits, hex encoded: for links that must fit an SMS.
+pub fn new_short_secret() -> String {
+    let mut bytes = [0u8; 16];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
 pub fn hash(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.as_bytes()))
 }
@@ -28,6 +35,7 @@ mod tests {
         let b = super::new_secret();
         assert_ne!(a, b);
         assert_eq!(a.len(), 64);
+        assert_eq!(super::new_short_secret().len(), 32);
         assert_eq!(super::hash("x"), super::hash("x"));
         assert_ne!(super::hash(&a), a);
     }

@@ -71,6 +71,7 @@ pub struct Services {
     pub storage: Arc<dyn Storage>,
     pub mailer: Arc<dyn Mailer>,
     pub passkeys: Arc<dyn PasskeyCeremonies>,
+    pub sms: Option<Arc<dyn app::server::sms::TextMessages>>,
     pub vapid_public_key: String,
     pub wake_outbox: Arc<dyn Fn() + Send + Sync>,
 }
@@ -80,6 +81,7 @@ pub fn server_context(config: &Config, services: Services) -> ServerContext {
         storage: services.storage,
         mailer: services.mailer,
         passkeys: services.passkeys,
+        sms: services.sms,
         settings: Arc::new(settings(config, &services.vapid_public_key)),
         hasher: secrets::hash,
         new_secret: secrets::new_secret,
@@ -178,16 +180,7 @@ async fn server_fn_status(request: Request, next: Next) -> Response {
     Response::from_parts(parts, Body::from(bytes))
 }
 
-/// "https://valg.example.dk:8443/x" → "valg.example.dk".
-pub fn host_of(url: &str) -> String {
-    url.split("://")
-        .nth(1)
-        .unwrap_or("localhost")
-        .split([':', '/'])
-        .next()
-        .unwrap_or("localhost")
-        .to_string()
-}
+pub use app::server::host_of;
 
 /// "https://valg.example.dk/x" → "https://valg.example.dk".
 pub fn origin_of(url: &str) -> String {
@@ -361,10 +354,15 @@ pub async fn start(config: &Config, listener: TcpListener) -> anyhow::Result<Run
             .spawn(secrets::unix_now, wake.clone(), stopped)
     });
     let storage_for_board: Arc<dyn app::server::Storage> = storage.clone();
+    let sms: Option<Arc<dyn app::server::sms::TextMessages>> = delivery
+        .sms
+        .clone()
+        .map(|g| g as Arc<dyn app::server::sms::TextMessages>);
     let services = Services {
         storage,
         mailer,
         passkeys,
+        sms,
         vapid_public_key,
         wake_outbox: Arc::new(move || wake.notify_one()),
     };

@@ -200,9 +200,58 @@ pub struct UserSummary {
     pub last_sign_in: Option<i64>,
 }
 
+/// A one-time sign-in code by SMS: how many digits, how long it works and
+/// how many wrong tries end it.
+pub const CODE_DIGITS: usize = 6;
+pub const CODE_MINUTES: i64 = 10;
+pub const CODE_TRIES: i64 = 5;
+
+/// A code as a person typed it: six digits (spaces allowed, as phones
+/// sometimes paste "123 456").
+pub fn parse_sign_in_code(raw: &str) -> Result<String, super::AppError> {
+    let digits: String = raw.chars().filter(|c| !c.is_whitespace()).collect();
+    if digits.is_empty() {
+        return Err(super::AppError::invalid("code", "error.required"));
+    }
+    if digits.len() != CODE_DIGITS || !digits.chars().all(|c| c.is_ascii_digit()) {
+        return Err(super::AppError::invalid("code", "auth.code_format"));
+    }
+    Ok(digits)
+}
+
+/// A six-digit code from 32 random bits (the bias of the modulo is below
+/// one in a thousand).
+pub fn code_from(random: u32) -> String {
+    format!("{:06}", random % 1_000_000)
+}
+
+/// What trying a sign-in code came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodeCheck {
+    /// Right: the code is used up and this account signs in.
+    SignedIn(Id),
+    /// Wrong; the code still works for this many more tries (0: it is dead).
+    Wrong { tries_left: i64 },
+    /// No live code for the number (never asked, expired, used or dead).
+    NoCode,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn codes_are_six_digits() {
+        assert_eq!(code_from(7), "000007");
+        assert_eq!(code_from(u32::MAX).len(), 6);
+        assert_eq!(parse_sign_in_code(" 123 456 ").unwrap(), "123456");
+        assert!(parse_sign_in_code("12345").is_err());
+        assert!(parse_sign_in_code("12345a").is_err());
+        assert_eq!(
+            parse_sign_in_code(""),
+            Err(super::super::AppError::invalid("code", "error.required"))
+        );
+    }
 
     fn user(roles: &[Role]) -> CurrentUser {
         CurrentUser {

@@ -32,10 +32,13 @@ pub enum AuditAction {
     ListExported,
     /// The office imported volunteers from a file.
     VolunteersImported,
+    /// Someone answered an offered seat through their personal answer link
+    /// (or tried a dead link).
+    OfferAnswered,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 20] = [
+    pub const ALL: [AuditAction; 21] = [
         Self::SignIn,
         Self::SignInFailed,
         Self::SignOutEverywhere,
@@ -56,6 +59,7 @@ impl AuditAction {
         Self::EmailChanged,
         Self::ListExported,
         Self::VolunteersImported,
+        Self::OfferAnswered,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -80,6 +84,7 @@ impl AuditAction {
             Self::EmailChanged => "email_changed",
             Self::ListExported => "list_exported",
             Self::VolunteersImported => "volunteers_imported",
+            Self::OfferAnswered => "offer_answered",
         }
     }
 

@@ -170,3 +170,43 @@ mod tests {
         }
     }
 }
+
+/// Percent-encodes a query-string value (everything but letters, digits
+/// and `-._~`), for links built in the browser too.
+pub fn encode_query_value(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                out.push(byte as char)
+            }
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
+/// `path?k=v&…` from pairs, each value encoded.
+pub fn with_query(path: &str, pairs: &[(&str, &str)]) -> String {
+    if pairs.is_empty() {
+        return path.to_string();
+    }
+    let query: Vec<String> = pairs
+        .iter()
+        .map(|(k, v)| format!("{k}={}", encode_query_value(v)))
+        .collect();
+    format!("{path}?{}", query.join("&"))
+}
+
+#[cfg(test)]
+mod query_tests {
+    #[test]
+    fn query_values_are_encoded() {
+        assert_eq!(
+            super::with_query("/signin", &[("next", "/join/a b?x=1&y")]),
+            "/signin?next=%2Fjoin%2Fa%20b%3Fx%3D1%26y"
+        );
+        assert_eq!(super::with_query("/volunteers", &[]), "/volunteers");
+        assert_eq!(super::encode_query_value("æ"), "%C3%A6");
+    }
+}

@@ -5,6 +5,7 @@
 //! server. Nothing here touches storage.
 
 pub mod accounts;
+pub mod answers;
 pub mod audit;
 pub mod board;
 pub mod calendar;
@@ -16,6 +17,7 @@ pub mod forms;
 pub mod imports;
 pub mod lists;
 pub mod notifications;
+pub mod register;
 pub mod rosters;
 pub mod seats;
 pub mod shifts;

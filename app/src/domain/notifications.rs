@@ -136,6 +136,12 @@ impl MessageKind {
         Self::ALL.into_iter().find(|k| k.as_str() == raw)
     }
 
+    /// Messages that offer the recipient a seat: they carry a personal
+    /// answer link (`{answer_url}`).
+    pub fn offers_seat(self) -> bool {
+        self.answerable() || self == Self::CoverCall
+    }
+
     /// Invitations can be answered from the notification itself.
     pub fn answerable(self) -> bool {
         matches!(
@@ -159,6 +165,7 @@ pub const PLACEHOLDERS: &[&str] = &[
     "respond_by",
     "accept_url",
     "decline_url",
+    "answer_url",
     "shift_url",
     "shifts_url",
     "message",
@@ -265,6 +272,10 @@ pub struct PushPayload {
     pub lang: String,
     /// For invitations: the seat that "Accept" and "Decline" answer.
     pub seat_id: Option<Id>,
+    /// The token of the message's answer link: "Accept" and "Decline"
+    /// answer with it, so they work without a session.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answer: Option<String>,
     /// Button labels, in the person's language.
     pub actions: Vec<PushAction>,
 }
@@ -327,10 +338,17 @@ pub fn demo_params() -> Params {
         ("end", "22:00"),
         ("payment", "1.000 kr."),
         ("respond_by", "27.4.2027 12:00"),
-        ("accept_url", "https://valg.korsbaek.dk/volunteers/1#seat-1"),
+        (
+            "accept_url",
+            "https://valg.korsbaek.dk/answer/3f9c0a1b2d4e5f60718293a4b5c6d7e8?choice=yes",
+        ),
         (
             "decline_url",
-            "https://valg.korsbaek.dk/volunteers/1#seat-1",
+            "https://valg.korsbaek.dk/answer/3f9c0a1b2d4e5f60718293a4b5c6d7e8?choice=no",
+        ),
+        (
+            "answer_url",
+            "https://valg.korsbaek.dk/answer/3f9c0a1b2d4e5f60718293a4b5c6d7e8",
         ),
         ("shift_url", "https://valg.korsbaek.dk/volunteers/1"),
         ("shifts_url", "https://valg.korsbaek.dk/volunteers/1"),

@@ -5,6 +5,7 @@
 pub mod choices;
 pub mod mail;
 pub mod passkeys;
+pub mod sms;
 pub mod storage;
 
 use crate::domain::accounts::CurrentUser;
@@ -51,6 +52,8 @@ pub struct ServerContext {
     pub storage: Arc<dyn Storage>,
     pub mailer: Arc<dyn mail::Mailer>,
     pub passkeys: Arc<dyn passkeys::PasskeyCeremonies>,
+    /// The SMS gateway, when one is configured.
+    pub sms: Option<Arc<dyn sms::TextMessages>>,
     pub settings: Arc<Settings>,
     /// Hashes secrets (session ids, sign-in tokens) before they reach storage.
     pub hasher: fn(&str) -> String,
@@ -250,4 +253,15 @@ pub async fn require_administrator() -> Result<(ServerContext, CurrentUser), App
 /// and without the wasm loaded.
 pub fn redirect_to(path: &str) {
     leptos_axum::redirect(path);
+}
+
+/// "https://valg.example.dk:8443/x" → "valg.example.dk".
+pub fn host_of(url: &str) -> String {
+    url.split("://")
+        .nth(1)
+        .unwrap_or("localhost")
+        .split([':', '/'])
+        .next()
+        .unwrap_or("localhost")
+        .to_string()
 }

@@ -3,7 +3,7 @@
 //! and a PostgreSQL backend can implement them beside it without any change
 //! to the pages or server functions.
 
-use crate::domain::accounts::{CurrentUser, PasskeyInfo, Role, ScopeKind, UserSummary};
+use crate::domain::accounts::{CodeCheck, CurrentUser, PasskeyInfo, Role, ScopeKind, UserSummary};
 use crate::domain::audit::{AuditAction, AuditEntry, AuditRecord};
 use crate::domain::board::BoardCount;
 use crate::domain::cover::CoverCall;
@@ -152,6 +152,13 @@ pub trait VolunteerStore: Send + Sync {
         now: i64,
     ) -> AppResult<Vec<Id>>;
     async fn count_volunteers(&self) -> AppResult<i64>;
+    /// A page of the participant register: the people `scope` lets the
+    /// viewer see that match `filter`, and how many match in all.
+    async fn search_register(
+        &self,
+        filter: &crate::domain::register::RegisterFilter,
+        scope: &crate::domain::register::RegisterScope,
+    ) -> AppResult<crate::domain::register::RegisterPage>;
     /// The office checked (or un-checked) the volunteer's declaration.
     async fn set_volunteer_verified(&self, volunteer_id: Id, verified: bool) -> AppResult<()>;
     /// Deletes a volunteer's account at their own request: refused while an
@@ -284,6 +291,34 @@ pub trait AccountStore: Send + Sync {
     ) -> AppResult<()>;
     /// The active user with this email: (id, name).
     async fn find_active_user(&self, email: &str) -> AppResult<Option<(Id, String)>>;
+    /// The active account that signs in with this email: (id, name). A
+    /// user's, else that of the volunteer on record with the address, whose
+    /// account (volunteer role) is made now if they have none yet, so that
+    /// people imported or entered by the office sign in like everyone else.
+    async fn sign_in_account(&self, email: &str) -> AppResult<Option<(Id, String)>>;
+    /// The active account of the one volunteer on record with this phone
+    /// number (made now if need be, as [`Self::sign_in_account`]); `None`
+    /// when nobody, or more than one person, has the number.
+    async fn sign_in_account_by_phone(&self, phone: &str) -> AppResult<Option<(Id, String)>>;
+    /// Keeps a sign-in code for `phone` (its hash); the number's older codes
+    /// stop working.
+    async fn store_sign_in_code(
+        &self,
+        phone: &str,
+        user_id: Id,
+        code_hash: &str,
+        expires_at: i64,
+        now: i64,
+    ) -> AppResult<()>;
+    /// Tries a code against the newest live code of `phone`: a right one is
+    /// used up, a wrong one counts, and `max_tries` wrong ones end the code.
+    async fn try_sign_in_code(
+        &self,
+        phone: &str,
+        code_hash: &str,
+        now: i64,
+        max_tries: i64,
+    ) -> AppResult<CodeCheck>;
     /// Counts an attempt in `bucket` and says whether it is allowed: at most
     /// `max` attempts within `window_secs` before `now`.
     async fn allow_attempt(
@@ -517,6 +552,22 @@ pub trait SignupStore: Send + Sync {
         now: i64,
         message: NewMessage,
     ) -> AppResult<Id>;
+    /// Holds an open seat of the cell for a newcomer who has not yet proved
+    /// their address: it is invited to them until `held_until` (then it runs
+    /// out like any invitation) and becomes theirs when they prove it. Puts
+    /// them on the team; no message. Refused as [`Self::take_seat`].
+    async fn hold_seat(
+        &self,
+        link: &SignupLink,
+        cell: CellChoice,
+        volunteer_id: Id,
+        now: i64,
+        held_until: i64,
+    ) -> AppResult<Id>;
+    /// The seats held for the volunteer that are still invited to them.
+    async fn held_seats(&self, volunteer_id: Id) -> AppResult<Vec<Id>>;
+    /// Forgets the volunteer's holds (they proved their address).
+    async fn release_holds(&self, volunteer_id: Id) -> AppResult<()>;
     /// Puts the volunteer last in the cell's standby queue (and on the
     /// team) and gives their place. Refused while a seat is free, when they
     /// hold one of the cell's seats, or have a shift at the same time.
@@ -605,6 +656,32 @@ pub trait CoverStore: Send + Sync {
     ) -> AppResult<Vec<(SeatDetails, i64)>>;
 }
 
+/// Personal answer links (see [`crate::domain::answers`]); only hashes of
+/// the tokens are kept.
+#[async_trait]
+pub trait AnswerStore: Send + Sync {
+    /// Keeps a link for the seat's live offer to the volunteer: their
+    /// invitation, or a call for cover that went to them. The link lasts
+    /// until the offer's deadline, which is returned; `None` (and nothing
+    /// kept) when there is no such offer any more.
+    async fn create_answer_link(
+        &self,
+        token_hash: &str,
+        seat_id: Id,
+        volunteer_id: Id,
+        now: i64,
+    ) -> AppResult<Option<i64>>;
+    /// The link if it is unused, within its deadline, and the offer it was
+    /// made for still stands.
+    async fn answer_link(
+        &self,
+        token_hash: &str,
+        now: i64,
+    ) -> AppResult<Option<crate::domain::answers::AnswerLink>>;
+    /// Uses up every link of the volunteer for the seat (after an answer).
+    async fn spend_answer_links(&self, seat_id: Id, volunteer_id: Id, now: i64) -> AppResult<()>;
+}
+
 /// Everything the server functions need from storage.
 pub trait Storage:
     ElectionStore
@@ -618,6 +695,7 @@ pub trait Storage:
     + SignupStore
     + BoardStore
     + CoverStore
+    + AnswerStore
 {
 }
 
@@ -633,5 +711,6 @@ impl<T> Storage for T where
         + SignupStore
         + BoardStore
         + CoverStore
+        + AnswerStore
 {
 }

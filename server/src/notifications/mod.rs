@@ -110,21 +110,22 @@ impl Delivery {
 
     /// Tries the recipient's channels in order until one delivers.
     pub async fn deliver(&self, message: Claimed) -> Result<Delivered, app::domain::AppError> {
+        let params = self.params(&message).await;
         let mut last_error = String::new();
         let mut tried_any = false;
         for channel in message.recipient.channels.clone() {
             let result = match channel {
                 Channel::Push => match (&self.push, message.recipient.push.is_empty()) {
-                    (Some(sender), false) => Some(self.send_push(sender, &message).await),
+                    (Some(sender), false) => Some(self.send_push(sender, &message, &params).await),
                     _ => None,
                 },
                 Channel::Email => match &message.recipient.email {
-                    Some(address) => Some(self.send_email(address, &message).await),
+                    Some(address) => Some(self.send_email(address, &message, &params).await),
                     None => None,
                 },
                 Channel::Sms => match (&self.sms, &message.recipient.phone) {
                     (Some(gateway), Some(phone)) => {
-                        Some(self.send_sms(gateway, phone, &message).await)
+                        Some(self.send_sms(gateway, phone, &message, &params).await)
                     }
                     _ => None,
                 },
@@ -167,7 +168,7 @@ impl Delivery {
 
     /// The message's words on one channel: the election's template if a
     /// coordinator wrote one, else the default text, with placeholders filled.
-    async fn compose(&self, message: &Claimed, channel: Channel) -> Template {
+    async fn compose(&self, message: &Claimed, channel: Channel, params: &Params) -> Template {
         let language = message.recipient.language.as_str();
         let custom = match message.election_id {
             Some(election) => self
@@ -188,16 +189,22 @@ impl Delivery {
         };
         let template = custom
             .unwrap_or_else(|| app::templates::default_words(message.kind, channel, language));
-        let params = self.params(message);
         Template {
-            subject: render(&template.subject, &params),
-            body: render(&template.body, &params),
+            subject: render(&template.subject, params),
+            body: render(&template.body, params),
         }
     }
 
-    /// The message's own values plus those every message has.
-    fn params(&self, message: &Claimed) -> Params {
+    /// The message's own values plus those every message has; a message
+    /// that offers a seat gets a fresh personal answer link (made at
+    /// delivery, so the token itself is never stored).
+    async fn params(&self, message: &Claimed) -> Params {
         let mut params = message.params.clone();
+        if let Some(link) = self.answer_link(message).await {
+            params.insert("accept_url".into(), format!("{link}?choice=yes"));
+            params.insert("decline_url".into(), format!("{link}?choice=no"));
+            params.insert("answer_url".into(), link);
+        }
         params
             .entry("name".into())
             .or_insert_with(|| message.recipient.name.clone());
@@ -208,13 +215,57 @@ impl Delivery {
         params
             .entry("shift_url".into())
             .or_insert_with(|| format!("{}/", self.public_url));
+        if !params.contains_key("answer_url") {
+            let shift = params["shift_url"].clone();
+            params.insert("answer_url".into(), shift);
+        }
         params
     }
 
-    async fn send_push(&self, sender: &PushSender, message: &Claimed) -> Result<(), String> {
-        let text = self.compose(message, Channel::Push).await;
+    /// `{public_url}/answer/{token}` for a message offering a seat that is
+    /// still on offer to its recipient; `None` otherwise.
+    async fn answer_link(&self, message: &Claimed) -> Option<String> {
+        let (Some(seat_id), Some(volunteer_id)) = (message.seat_id, message.volunteer_id) else {
+            return None;
+        };
+        if !message.kind.offers_seat() {
+            return None;
+        }
+        let token = crate::secrets::new_short_secret();
+        match self
+            .storage
+            .create_answer_link(
+                &crate::secrets::hash(&token),
+                seat_id,
+                volunteer_id,
+                (self.clock)(),
+            )
+            .await
+        {
+            Ok(Some(_)) => Some(format!("{}/answer/{token}", self.public_url)),
+            Ok(None) => None,
+            Err(e) => {
+                tracing::error!("making an answer link failed: {e:?}");
+                None
+            }
+        }
+    }
+
+    async fn send_push(
+        &self,
+        sender: &PushSender,
+        message: &Claimed,
+        params: &Params,
+    ) -> Result<(), String> {
+        let text = self.compose(message, Channel::Push, params).await;
         let locale = locale_of(&message.recipient.language);
-        let actions = if message.kind.answerable() {
+        // The token of the answer link, if the message has one: the
+        // notification's buttons answer with it, signed in or not.
+        let answer = params
+            .get("answer_url")
+            .and_then(|url| url.split("/answer/").nth(1))
+            .map(str::to_string);
+        let actions = if message.kind.answerable() || answer.is_some() {
             vec![
                 PushAction {
                     action: "accept".into(),
@@ -236,13 +287,14 @@ impl Delivery {
                 Some(seat) => format!("seat-{seat}"),
                 None => format!("message-{}", message.id),
             },
-            url: self
-                .params(message)
-                .get("shift_url")
+            // An offer opens its answer page (no sign-in needed).
+            url: params
+                .get("answer_url")
                 .cloned()
                 .unwrap_or_else(|| "/".into()),
             lang: message.recipient.language.clone(),
             seat_id: message.seat_id,
+            answer,
             actions,
         };
         let bytes = fit_push_payload(payload)?;
@@ -270,8 +322,13 @@ impl Delivery {
         }
     }
 
-    async fn send_email(&self, address: &str, message: &Claimed) -> Result<(), String> {
-        let text = self.compose(message, Channel::Email).await;
+    async fn send_email(
+        &self,
+        address: &str,
+        message: &Claimed,
+        params: &Params,
+    ) -> Result<(), String> {
+        let text = self.compose(message, Channel::Email, params).await;
         let host = crate::startup::host_of(&self.public_url);
         self.mailer
             .send(OutgoingMail {
@@ -290,8 +347,9 @@ impl Delivery {
         gateway: &SmsGateway,
         phone: &str,
         message: &Claimed,
+        params: &Params,
     ) -> Result<(), String> {
-        let text = self.compose(message, Channel::Sms).await;
+        let text = self.compose(message, Channel::Sms, params).await;
         gateway
             .send(phone, &text.body, &message.idempotency_key)
             .await
@@ -429,6 +487,48 @@ mod tests {
     }
 
     #[test]
+    fn every_default_sms_fits_two_segments_with_its_link() {
+        use app::domain::answers::sms_segments;
+        let long_url = format!("https://valgvagt.korsbaek.dk/answer/{}", "a1".repeat(16));
+        let params: Params = [
+            ("municipality", "Korsbæk Kommune"),
+            ("name", "Karen Margrethe Jensen"),
+            ("task_type", "Tilforordnet vælger"),
+            ("station", "Korsbæk Rådhus, Sal 2"),
+            ("address", "Torvet 1, 4200 Korsbæk"),
+            ("date", "onsdag 16. september 2026"),
+            ("start", "07:00"),
+            ("end", "20:00"),
+            ("respond_by", "10.9.2026 18:00"),
+            ("answer_url", long_url.as_str()),
+            ("shift_url", long_url.as_str()),
+            ("message", "Ring til valgstyreren, når du er der."),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        for language in ["da", "en"] {
+            for kind in MessageKind::ALL {
+                let words = app::templates::default_words(kind, Channel::Sms, language);
+                let text = render(&words.body, &params);
+                assert!(
+                    sms_segments(&text) <= 2,
+                    "{} ({language}) takes {} SMS segments: {text}",
+                    kind.as_str(),
+                    sms_segments(&text)
+                );
+                if kind.offers_seat() {
+                    assert!(
+                        text.contains(&long_url),
+                        "{} carries its link",
+                        kind.as_str()
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
     fn a_long_push_body_is_shortened_to_fit() {
         let payload = PushPayload {
             title: "Besked".into(),
@@ -437,6 +537,7 @@ mod tests {
             url: "/".into(),
             lang: "da".into(),
             seat_id: None,
+            answer: None,
             actions: vec![],
         };
         let bytes = fit_push_payload(payload).unwrap();

@@ -14,6 +14,8 @@ pub struct Claimed {
     pub election_id: Option<Id>,
     pub task_type_id: Option<Id>,
     pub seat_id: Option<Id>,
+    /// The volunteer it is to, if it is to one.
+    pub volunteer_id: Option<Id>,
     pub params: Params,
     /// Tries so far, this one included.
     pub attempts: i64,

@@ -62,3 +62,10 @@ impl SmsGateway {
         Err(format!("SMS gateway answered {status}"))
     }
 }
+
+#[async_trait::async_trait]
+impl app::server::sms::TextMessages for SmsGateway {
+    async fn send_text(&self, phone: &str, text: &str, reference: &str) -> Result<(), String> {
+        self.send(phone, text, reference).await
+    }
+}

@@ -104,7 +104,7 @@ function notificationFrom(data) {
       lang: data.lang || 'da',
       icon: '/icons/icon-192.png',
       badge: '/icons/icon-192.png',
-      data: { url: data.url || '/', seatId: data.seat_id ?? null },
+      data: { url: data.url || '/', seatId: data.seat_id ?? null, answer: data.answer || null },
       actions: Array.isArray(data.actions) ? data.actions.slice(0, 2) : [],
     },
   };
@@ -134,15 +134,19 @@ async function openPage(url) {
   return self.clients.openWindow(target);
 }
 
-/** Answers an invitation without opening the app. If that fails (signed
- * out, deadline passed, offline), the page opens instead. */
-async function answer(action, seatId, url) {
+/** Answers an offer without opening the app: with the message's answer
+ * link where it has one (no session needed), else as the signed-in person.
+ * If that fails (deadline passed, seat gone, offline), the page opens. */
+async function answer(action, data, url) {
+  const [endpoint, fields] = data.answer
+    ? ['/api/answers/respond', { token: data.answer, answer: action }]
+    : ['/api/shifts/answer', { seat_id: String(data.seatId), answer: action }];
   try {
-    const response = await fetch('/api/shifts/answer', {
+    const response = await fetch(endpoint, {
       method: 'POST',
       credentials: 'same-origin',
       headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-      body: new URLSearchParams({ seat_id: String(seatId), answer: action }).toString(),
+      body: new URLSearchParams(fields).toString(),
     });
     if (response.ok) return undefined;
   } catch (offline) {
@@ -155,8 +159,8 @@ self.addEventListener('notificationclick', (event) => {
   event.notification.close();
   const data = event.notification.data || {};
   const url = data.url || '/';
-  if ((event.action === 'accept' || event.action === 'decline') && data.seatId) {
-    event.waitUntil(answer(event.action, data.seatId, url));
+  if ((event.action === 'accept' || event.action === 'decline') && (data.answer || data.seatId)) {
+    event.waitUntil(answer(event.action, data, url));
   } else {
     event.waitUntil(openPage(url));
   }

@@ -1,6 +1,7 @@
 //! Integration tests: each test starts the real server on a random loopback
 //! port with its own fresh SQLite file and talks to it over HTTP.
 
+mod answer_links;
 mod audit;
 mod auth;
 mod authorization;
@@ -16,10 +17,12 @@ mod newcomers;
 mod notifications;
 mod passkeys;
 mod push_service;
+mod register;
 mod reminders;
 mod scopes;
 mod seats;
 mod setup;
+mod sign_in_codes;
 mod signup;
 mod smtp;
 mod standby;

@@ -1,5 +1,6 @@
-//! A newcomer signs up from a link (details, consent with its version, a
-//! session at once), gets the seat or its standby queue; bad input creates
+//! A newcomer signs up from a link (details, consent with its version), the
+//! seat held until the link mailed to them proves the address: only then a
+//! session, a passkey and the seat; or its standby queue. Bad input creates
 //! nothing. A volunteer deletes their account: refused inside the lock
 //! period, erased or anonymised, seats freed and coordinators told.
 
@@ -64,25 +65,90 @@ async fn volunteers(e: &crate::reminders::Election2) -> i64 {
     e.app.storage.count_volunteers().await.unwrap()
 }
 
+fn location(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get("location")
+        .map(|l| l.to_str().unwrap().to_string())
+        .unwrap_or_default()
+}
+
+/// Where the check page's `next` sends the newcomer once they confirm.
+fn next_of(check: &str) -> String {
+    let query = check.split_once('?').map(|(_, q)| q).unwrap_or_default();
+    url::form_urlencoded::parse(query.as_bytes())
+        .find(|(k, _)| k == "next")
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default()
+}
+
+/// Opens the newest link mailed to `email` in `phone`, as its button does;
+/// returns where it goes on to.
+async fn confirm(e: &crate::reminders::Election2, phone: &reqwest::Client, email: &str) -> String {
+    let link = e
+        .app
+        .mail
+        .to(email)
+        .last()
+        .and_then(|m| m.sign_in_link())
+        .expect("a link in the mail");
+    let (path, query) = link.split_once('?').unwrap_or((&link, ""));
+    let token = path.rsplit('/').next().unwrap();
+    let next = url::form_urlencoded::parse(query.as_bytes())
+        .find(|(k, _)| k == "next")
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default();
+    let response = e
+        .app
+        .call_with(
+            phone,
+            "auth/sign_in_with_link",
+            &[("token", token), ("next", &next)],
+        )
+        .await;
+    assert!(response.status().is_success(), "{}", response.status());
+    location(&response)
+}
+
 #[tokio::test]
-async fn a_newcomer_signs_up_from_a_shift_link_and_gets_the_seat_at_once() {
+async fn a_newcomer_signs_up_from_a_shift_link_and_gets_the_seat_once_the_mail_proves_the_address()
+{
     let (e, cell, leader) = with_seats(1).await;
     let token = make_link(&e, &leader, &cell).await;
     let phone = client();
     let form = newcomer_form(&token, Some(&cell), "Sofie@Example.dk", "1990-05-04");
     let response = register(&e, &phone, &form).await;
     assert!(response.status().is_success(), "{:?}", response.status());
-    let location = response
-        .headers()
-        .get("location")
-        .map(|l| l.to_str().unwrap().to_string())
-        .unwrap_or_default();
+    let check = location(&response);
     assert!(
-        location.starts_with(&format!("/join/{token}/welcome?seat=")),
-        "{location}"
+        check.starts_with(&format!("/join/{token}/check?")),
+        "{check}"
+    );
+    assert!(check.contains("held="), "{check}");
+    let welcome = next_of(&check);
+    assert!(
+        welcome.starts_with(&format!("/join/{token}/welcome?seat=")),
+        "{welcome}"
     );
 
-    // Signed in on the spot, as a volunteer.
+    // Not signed in yet, so no passkey; the seat is held, not given.
+    let me: Option<CurrentUser> = e.app.ok_with(&phone, "auth/who_am_i", &[]).await;
+    assert!(me.is_none(), "no session before the address is proved");
+    let (status, _) = e.app.err_with(&phone, "passkeys/register_start", &[]).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let held = e
+        .app
+        .storage
+        .find_volunteer_by_email("sofie@example.dk")
+        .await
+        .unwrap()
+        .unwrap();
+    let seats = e.app.storage.volunteer_seats(held).await.unwrap();
+    assert_eq!(seats[0].status, SeatStatus::Invited);
+    assert!(e.kinds(held).await.is_empty(), "no invitation to answer");
+
+    // The mailed link signs in, on to the welcome page, and the seat is hers.
+    assert_eq!(confirm(&e, &phone, "sofie@example.dk").await, welcome);
     let me: Option<CurrentUser> = e.app.ok_with(&phone, "auth/who_am_i", &[]).await;
     let me = me.expect("signed in");
     assert_eq!(me.email, "sofie@example.dk");
@@ -114,21 +180,55 @@ async fn a_newcomer_signs_up_from_a_shift_link_and_gets_the_seat_at_once() {
     let form = newcomer_form(&token, Some(&cell), "bo@example.dk", "1985-01-02");
     let response = register(&e, &next, &form).await;
     assert!(response.status().is_success());
-    let location = response
-        .headers()
-        .get("location")
-        .unwrap()
-        .to_str()
-        .unwrap();
-    assert!(location.ends_with("/welcome?standby=1"), "{location}");
-    let me: Option<CurrentUser> = e.app.ok_with(&next, "auth/who_am_i", &[]).await;
-    let places = e
+    let check = location(&response);
+    assert!(next_of(&check).ends_with("/welcome?standby=1"), "{check}");
+    assert!(!check.contains("held="));
+    let bo = e
         .app
         .storage
-        .volunteer_standby(me.unwrap().volunteer_id.unwrap())
+        .find_volunteer_by_email("bo@example.dk")
         .await
+        .unwrap()
         .unwrap();
+    let places = e.app.storage.volunteer_standby(bo).await.unwrap();
     assert_eq!(places[0].place, 1);
+}
+
+#[tokio::test]
+async fn a_held_seat_nobody_confirms_runs_out_and_goes_on() {
+    let (e, cell, leader) = with_seats(1).await;
+    let token = make_link(&e, &leader, &cell).await;
+    let phone = client();
+    let form = newcomer_form(&token, Some(&cell), "glemsom@example.dk", "1990-05-04");
+    assert!(register(&e, &phone, &form).await.status().is_success());
+    let id = e
+        .app
+        .storage
+        .find_volunteer_by_email("glemsom@example.dk")
+        .await
+        .unwrap()
+        .unwrap();
+    let seat = e.app.storage.volunteer_seats(id).await.unwrap()[0].clone();
+    let deadline = seat.respond_by.expect("held with a deadline");
+    let now = chrono::Utc::now().timestamp();
+    assert!((deadline - now - app::newcomers::HOLD_MINUTES * 60).abs() < 60);
+    // The deadline passes without a confirmation: the seat opens again.
+    e.app.scheduler.run(deadline + 1).await.unwrap();
+    let details = e.app.storage.seat_details(seat.seat_id).await.unwrap();
+    assert_eq!(details.status, SeatStatus::Open);
+    // Confirming late signs in, but the seat is not theirs any more.
+    confirm(&e, &phone, "glemsom@example.dk").await;
+    let details = e.app.storage.seat_details(seat.seat_id).await.unwrap();
+    assert_eq!(details.status, SeatStatus::Open);
+    let mine: bool = e
+        .app
+        .ok_with(
+            &phone,
+            "signup/seat_is_mine",
+            &[("seat_id", &seat.seat_id.to_string())],
+        )
+        .await;
+    assert!(!mine);
 }
 
 #[tokio::test]
@@ -204,6 +304,10 @@ async fn a_team_link_newcomer_joins_the_team_and_can_ask_for_sign_in_links() {
     )
     .await;
     assert!(response.status().is_success());
+    assert!(next_of(&location(&response)).ends_with(&format!("/join/{token}/welcome")));
+    assert!(confirm(&e, &phone, "hold@example.dk")
+        .await
+        .ends_with("/welcome"));
     let me: Option<CurrentUser> = e.app.ok_with(&phone, "auth/who_am_i", &[]).await;
     let id = me.unwrap().volunteer_id.unwrap();
     assert_eq!(e.app.storage.volunteer_teams(id).await.unwrap().len(), 1);
@@ -215,8 +319,8 @@ async fn a_team_link_newcomer_joins_the_team_and_can_ask_for_sign_in_links() {
     let sent: String = e.app.ok_with(&phone, "signup/email_link", &[]).await;
     assert_eq!(sent, "hold@example.dk");
     let mail = e.app.mail.to("hold@example.dk");
-    assert_eq!(mail.len(), 1);
-    assert!(mail[0].sign_in_link().is_some());
+    assert_eq!(mail.len(), 2, "the confirmation, then the fallback link");
+    assert!(mail[1].sign_in_link().is_some());
 }
 
 /// Gives Karen the fixture's seat through the link; returns it.
@@ -332,6 +436,7 @@ async fn the_office_marks_a_declaration_checked_and_nobody_else_can() {
     )
     .await;
     assert!(response.status().is_success());
+    confirm(&e, &phone, "tjek@example.dk").await;
     let me: Option<CurrentUser> = e.app.ok_with(&phone, "auth/who_am_i", &[]).await;
     let id = me.unwrap().volunteer_id.unwrap().to_string();
     assert!(

@@ -240,7 +240,7 @@ async fn the_same_message_enqueued_twice_is_stored_once() {
 }
 
 /// A loopback SMS gateway speaking GatewayAPI's `/rest/mtsms` protocol.
-async fn sms_gateway() -> (String, Arc<Mutex<Vec<(String, serde_json::Value)>>>) {
+pub(crate) async fn sms_gateway() -> (String, Arc<Mutex<Vec<(String, serde_json::Value)>>>) {
     use axum::http::HeaderMap;
     let seen: Arc<Mutex<Vec<(String, serde_json::Value)>>> = Arc::default();
     let keep = seen.clone();

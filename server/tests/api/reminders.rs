@@ -177,10 +177,12 @@ async fn an_invitation_is_pushed_reminded_answered_and_the_shift_reminded_once_e
     assert_eq!(invitation["tag"], format!("seat-{}", e.seats[0]));
     assert_eq!(invitation["actions"][0]["action"], "accept");
     assert_eq!(invitation["actions"][0]["title"], "Ja tak");
+    // A tap opens Karen's own answer page; its buttons answer with the token.
+    let token = invitation["answer"].as_str().expect("an answer token");
     assert!(invitation["url"]
         .as_str()
         .unwrap()
-        .ends_with(&format!("/my-shifts#seat-{}", e.seats[0])));
+        .ends_with(&format!("/answer/{token}")));
 
     // Nothing is due before three days have passed …
     let report = e.app.scheduler.run(now + 2 * 86_400).await.unwrap();

@@ -1,6 +1,8 @@
 use super::{contains_pattern, now, one_row, SqliteStorage};
 use crate::storage::db_error;
-use app::domain::accounts::{CurrentUser, PasskeyInfo, Role, ScopeGrant, ScopeKind, UserSummary};
+use app::domain::accounts::{
+    CodeCheck, CurrentUser, PasskeyInfo, Role, ScopeGrant, ScopeKind, UserSummary,
+};
 use app::domain::audit::{AuditAction, AuditEntry, AuditRecord};
 use app::domain::{AppError, Id};
 use app::server::storage::AccountStore;
@@ -66,6 +68,137 @@ impl AccountStore for SqliteStorage {
             .fetch_optional(&self.pool)
             .await
             .map_err(db_error)
+    }
+
+    async fn sign_in_account(&self, email: &str) -> Result<Option<(Id, String)>, AppError> {
+        let mut tx = self.write().await?;
+        let user: Option<(Id, String, bool)> =
+            sqlx::query_as("SELECT id, name, active FROM users WHERE email = $1")
+                .bind(email)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(db_error)?;
+        if let Some((id, name, active)) = user {
+            return Ok(active.then_some((id, name)));
+        }
+        let volunteer: Option<Id> = sqlx::query_scalar(
+            "SELECT id FROM volunteers WHERE email = $1 AND anonymised_at IS NULL",
+        )
+        .bind(email)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        let Some(volunteer_id) = volunteer else {
+            return Ok(None);
+        };
+        let account = volunteer_account(&mut tx, volunteer_id).await?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(account)
+    }
+
+    async fn sign_in_account_by_phone(
+        &self,
+        phone: &str,
+    ) -> Result<Option<(Id, String)>, AppError> {
+        let mut tx = self.write().await?;
+        let holders: Vec<Id> = sqlx::query_scalar(
+            "SELECT id FROM volunteers WHERE phone = $1 AND anonymised_at IS NULL LIMIT 2",
+        )
+        .bind(phone)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        // A number shared by two people (a household) cannot tell whom to sign in.
+        let [volunteer_id] = holders[..] else {
+            return Ok(None);
+        };
+        let account = volunteer_account(&mut tx, volunteer_id).await?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(account)
+    }
+
+    async fn store_sign_in_code(
+        &self,
+        phone: &str,
+        user_id: Id,
+        code_hash: &str,
+        expires_at: i64,
+        now: i64,
+    ) -> Result<(), AppError> {
+        let mut tx = self.write().await?;
+        sqlx::query("UPDATE sign_in_codes SET used_at = $2 WHERE phone = $1 AND used_at IS NULL")
+            .bind(phone)
+            .bind(now)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        sqlx::query(
+            "INSERT INTO sign_in_codes (phone, user_id, code_hash, expires_at, created_at)
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(phone)
+        .bind(user_id)
+        .bind(code_hash)
+        .bind(expires_at)
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        tx.commit().await.map_err(db_error)
+    }
+
+    async fn try_sign_in_code(
+        &self,
+        phone: &str,
+        code_hash: &str,
+        now: i64,
+        max_tries: i64,
+    ) -> Result<CodeCheck, AppError> {
+        let mut tx = self.write().await?;
+        let live: Option<(Id, Id, String, i64)> = sqlx::query_as(
+            "SELECT id, user_id, code_hash, tries FROM sign_in_codes
+             WHERE phone = $1 AND used_at IS NULL AND expires_at > $2 AND tries < $3
+             ORDER BY id DESC LIMIT 1",
+        )
+        .bind(phone)
+        .bind(now)
+        .bind(max_tries)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        let Some((id, user_id, stored, tries)) = live else {
+            return Ok(CodeCheck::NoCode);
+        };
+        let check = if stored == code_hash {
+            sqlx::query("UPDATE sign_in_codes SET used_at = $2 WHERE id = $1")
+                .bind(id)
+                .bind(now)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
+            let active: bool = sqlx::query_scalar("SELECT active FROM users WHERE id = $1")
+                .bind(user_id)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(db_error)?
+                .unwrap_or(false);
+            if active {
+                CodeCheck::SignedIn(user_id)
+            } else {
+                CodeCheck::NoCode
+            }
+        } else {
+            sqlx::query("UPDATE sign_in_codes SET tries = tries + 1 WHERE id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
+            CodeCheck::Wrong {
+                tries_left: max_tries - tries - 1,
+            }
+        };
+        tx.commit().await.map_err(db_error)?;
+        Ok(check)
     }
 
     async fn allow_attempt(
@@ -773,4 +906,64 @@ async fn email_in_use(
     .fetch_one(&mut **tx)
     .await
     .map_err(db_error)
+}
+
+/// The active account a volunteer on record signs in with: (id, name). One
+/// is made on first use (volunteer role), or a user with the same address
+/// and no volunteer record of their own is tied to it. `None` when the
+/// account is deactivated, or the address belongs to another person's account.
+async fn volunteer_account(
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    volunteer_id: Id,
+) -> Result<Option<(Id, String)>, AppError> {
+    let linked: Option<(Id, String, bool)> =
+        sqlx::query_as("SELECT id, name, active FROM users WHERE volunteer_id = $1")
+            .bind(volunteer_id)
+            .fetch_optional(&mut **tx)
+            .await
+            .map_err(db_error)?;
+    if let Some((id, name, active)) = linked {
+        return Ok(active.then_some((id, name)));
+    }
+    let (email, name): (String, String) =
+        sqlx::query_as("SELECT email, name FROM volunteers WHERE id = $1")
+            .bind(volunteer_id)
+            .fetch_one(&mut **tx)
+            .await
+            .map_err(db_error)?;
+    let same_address: Option<(Id, Option<Id>, bool)> =
+        sqlx::query_as("SELECT id, volunteer_id, active FROM users WHERE email = $1")
+            .bind(&email)
+            .fetch_optional(&mut **tx)
+            .await
+            .map_err(db_error)?;
+    let user_id = match same_address {
+        Some((_, Some(_), _)) | Some((_, None, false)) => return Ok(None),
+        Some((id, None, true)) => {
+            sqlx::query("UPDATE users SET volunteer_id = $2 WHERE id = $1")
+                .bind(id)
+                .bind(volunteer_id)
+                .execute(&mut **tx)
+                .await
+                .map_err(db_error)?;
+            id
+        }
+        None => sqlx::query_scalar(
+            "INSERT INTO users (email, name, volunteer_id, created_at) VALUES ($1, $2, $3, $4)
+             RETURNING id",
+        )
+        .bind(&email)
+        .bind(&name)
+        .bind(volunteer_id)
+        .bind(now())
+        .fetch_one(&mut **tx)
+        .await
+        .map_err(db_error)?,
+    };
+    sqlx::query("INSERT OR IGNORE INTO user_roles (user_id, role) VALUES ($1, 'volunteer')")
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await
+        .map_err(db_error)?;
+    Ok(Some((user_id, name)))
 }

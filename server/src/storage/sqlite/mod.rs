@@ -3,10 +3,12 @@
 //! (a deferred transaction would fail with SQLITE_BUSY instead of waiting).
 
 mod accounts;
+mod answers;
 mod board;
 mod cover;
 mod elections;
 mod notifications;
+mod register;
 mod seats;
 mod signup;
 mod standby;

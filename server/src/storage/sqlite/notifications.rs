@@ -331,6 +331,7 @@ struct ClaimedRow {
     seat_id: Option<i64>,
     params: String,
     attempts: i64,
+    volunteer_id: Option<i64>,
     user_id: Option<i64>,
     name: String,
     email: Option<String>,
@@ -370,7 +371,7 @@ impl OutboxQueue for SqliteStorage {
         let list = ids.iter().map(Id::to_string).collect::<Vec<_>>().join(",");
         let rows: Vec<ClaimedRow> = sqlx::query_as(&format!(
             "SELECT o.id, o.idempotency_key, o.kind, o.election_id, o.task_type_id, o.seat_id, o.params,
-                    o.attempts,
+                    o.attempts, o.volunteer_id,
                     coalesce(o.user_id, (SELECT id FROM users WHERE volunteer_id = o.volunteer_id)) AS user_id,
                     coalesce(v.name, u.name, '') AS name,
                     coalesce(v.email, u.email) AS email,
@@ -408,6 +409,7 @@ impl OutboxQueue for SqliteStorage {
                 election_id: row.election_id,
                 task_type_id: row.task_type_id,
                 seat_id: row.seat_id,
+                volunteer_id: row.volunteer_id,
                 params: serde_json::from_str::<Params>(&row.params).unwrap_or_default(),
                 attempts: row.attempts,
                 recipient: Recipient {

@@ -298,35 +298,57 @@ impl SignupStore for SqliteStorage {
         mut message: NewMessage,
     ) -> Result<Id, AppError> {
         let mut tx = self.write().await?;
-        let shift = allowed_shift(&mut tx, l, cell).await?;
-        refuse_overlap(&mut tx, volunteer_id, shift).await?;
-        // The write lock is held from BEGIN IMMEDIATE: whoever gets here first
-        // gets the seat; the next one finds it taken.
-        let seat: Option<Id> = sqlx::query_scalar(
-            "UPDATE seats SET status = 'accepted', volunteer_id = $6, accepted_at = $7
-             WHERE id = (SELECT id FROM seats WHERE election_id = $1 AND station_id = $2 AND day = $3
-                           AND team_id = $4 AND task_type_id = $5 AND status = 'open'
-                         ORDER BY id LIMIT 1)
-             RETURNING id",
-        )
-        .bind(l.election_id)
-        .bind(cell.station_id)
-        .bind(cell.day)
-        .bind(l.team_id)
-        .bind(cell.task_type_id)
-        .bind(volunteer_id)
-        .bind(now)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(db_error)?;
-        let seat = seat.ok_or_else(|| AppError::refused("signup.gone"))?;
-        super::standby::leave_cell_queue(&mut tx, seat, volunteer_id).await?;
-        join_team_in(&mut tx, l.team_id, volunteer_id).await?;
+        let seat = claim_cell_seat(&mut tx, l, cell, volunteer_id, now, None).await?;
         message.seat_id = Some(seat);
         message.idempotency_key = format!("{}:{seat}", message.idempotency_key);
         enqueue_in(&mut tx, &message, now).await?;
         tx.commit().await.map_err(db_error)?;
         Ok(seat)
+    }
+
+    async fn hold_seat(
+        &self,
+        l: &SignupLink,
+        cell: CellChoice,
+        volunteer_id: Id,
+        now: i64,
+        held_until: i64,
+    ) -> Result<Id, AppError> {
+        let mut tx = self.write().await?;
+        let seat = claim_cell_seat(&mut tx, l, cell, volunteer_id, now, Some(held_until)).await?;
+        sqlx::query(
+            "INSERT OR REPLACE INTO registration_holds (seat_id, volunteer_id, held_until)
+             VALUES ($1, $2, $3)",
+        )
+        .bind(seat)
+        .bind(volunteer_id)
+        .bind(held_until)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(seat)
+    }
+
+    async fn held_seats(&self, volunteer_id: Id) -> Result<Vec<Id>, AppError> {
+        sqlx::query_scalar(
+            "SELECT h.seat_id FROM registration_holds h
+             JOIN seats s ON s.id = h.seat_id AND s.status = 'invited' AND s.volunteer_id = h.volunteer_id
+             WHERE h.volunteer_id = $1 ORDER BY h.seat_id",
+        )
+        .bind(volunteer_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)
+    }
+
+    async fn release_holds(&self, volunteer_id: Id) -> Result<(), AppError> {
+        sqlx::query("DELETE FROM registration_holds WHERE volunteer_id = $1")
+            .bind(volunteer_id)
+            .execute(&self.pool)
+            .await
+            .map_err(db_error)?;
+        Ok(())
     }
 
     async fn join_standby(
@@ -477,4 +499,46 @@ impl SignupStore for SqliteStorage {
         join_team_in(&mut tx, team_id, volunteer_id).await?;
         tx.commit().await.map_err(db_error)
     }
+}
+
+/// Gives the volunteer the first open seat of the cell (under the write
+/// lock, so whoever gets here first gets it and the next finds it taken),
+/// takes them out of the cell's queue and puts them on the team. Accepted,
+/// or with `hold` invited until then.
+async fn claim_cell_seat(
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    l: &SignupLink,
+    cell: CellChoice,
+    volunteer_id: Id,
+    now: i64,
+    hold: Option<i64>,
+) -> Result<Id, AppError> {
+    let shift = allowed_shift(tx, l, cell).await?;
+    refuse_overlap(tx, volunteer_id, shift).await?;
+    let seat: Option<Id> = sqlx::query_scalar(
+        "UPDATE seats SET volunteer_id = $6,
+             status = CASE WHEN $8 IS NULL THEN 'accepted' ELSE 'invited' END,
+             accepted_at = CASE WHEN $8 IS NULL THEN $7 ELSE accepted_at END,
+             invited_at = CASE WHEN $8 IS NULL THEN invited_at ELSE $7 END,
+             respond_by = coalesce($8, respond_by)
+         WHERE id = (SELECT id FROM seats WHERE election_id = $1 AND station_id = $2 AND day = $3
+                       AND team_id = $4 AND task_type_id = $5 AND status = 'open'
+                     ORDER BY id LIMIT 1)
+         RETURNING id",
+    )
+    .bind(l.election_id)
+    .bind(cell.station_id)
+    .bind(cell.day)
+    .bind(l.team_id)
+    .bind(cell.task_type_id)
+    .bind(volunteer_id)
+    .bind(now)
+    .bind(hold)
+    .fetch_optional(&mut **tx)
+    .await
+    .map_err(db_error)?;
+    let seat = seat.ok_or_else(|| AppError::refused("signup.gone"))?;
+    super::standby::leave_cell_queue(tx, seat, volunteer_id).await?;
+    join_team_in(tx, l.team_id, volunteer_id).await?;
+    Ok(seat)
 }

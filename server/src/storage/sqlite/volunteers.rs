@@ -437,6 +437,14 @@ impl VolunteerStore for SqliteStorage {
         Ok(ids)
     }
 
+    async fn search_register(
+        &self,
+        filter: &app::domain::register::RegisterFilter,
+        scope: &app::domain::register::RegisterScope,
+    ) -> Result<app::domain::register::RegisterPage, AppError> {
+        super::register::search(self, filter, scope).await
+    }
+
     async fn count_volunteers(&self) -> Result<i64, AppError> {
         sqlx::query_scalar("SELECT count(*) FROM volunteers")
             .fetch_one(&self.pool)
