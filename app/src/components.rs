@@ -74,6 +74,7 @@ fn MainNav(user: CurrentUser) -> impl IntoView {
                 {link("/account", "nav.account")}
                 {user.volunteer_id.is_some().then(|| view! {
                     {link("/my-shifts", "nav.my_shifts")}
+                    {link("/open-shifts", "nav.open_shifts")}
                     {link("/profile", "nav.profile")}
                 })}
                 {station_manager.then(|| link("/my-stations", "nav.my_stations"))}

@@ -23,8 +23,10 @@ pub mod home;
 pub mod lists;
 pub mod newcomers;
 pub mod notifications;
+pub mod open_shifts;
 pub mod passkeys;
 pub mod profile;
+pub mod records;
 pub mod register;
 pub mod rosters;
 pub mod scanner;
@@ -128,6 +130,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/users") view=users::UsersPage/>
                     <Route path=path!("/messages") view=notifications::MessagesPage/>
                     <Route path=path!("/my-shifts") view=shifts::MyShiftsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/open-shifts") view=open_shifts::OpenShiftsPage ssr=SsrMode::Async/>
                     <Route path=path!("/profile") view=profile::ProfilePage ssr=SsrMode::Async/>
                     <Route path=path!("/join/:token") view=signup::JoinPage ssr=SsrMode::Async/>
                     <Route path=path!("/join/:token/new") view=newcomers::RegisterPage ssr=SsrMode::Async/>
@@ -165,6 +168,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/stations/:id/attendance-sheet") view=checkin::AttendanceSheetPage ssr=SsrMode::Async/>
                     <Route path=path!("/my-stations") view=rosters::MyStationsPage/>
                     <Route path=path!("/my-teams") view=teams::MyTeamsPage/>
+                    <Route path=path!("/volunteers/new") view=records::PersonFormPage/>
+                    <Route path=path!("/volunteers/:id/edit") view=records::PersonFormPage/>
                     <Route path=path!("/volunteers/:id") view=volunteers::VolunteerPage ssr=SsrMode::Async/>
                     <Route path=path!("/task-types") view=tasks::TaskTypesPage/>
                     <Route path=path!("/task-types/new") view=tasks::TaskTypeFormPage/>

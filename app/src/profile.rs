@@ -6,7 +6,7 @@ use crate::components::{ActionError, Loaded};
 use crate::domain::notifications::Channel;
 use crate::domain::volunteers::{Diet, ProfileForm, Volunteer};
 use crate::domain::{AppError, Id};
-use crate::i18n::t;
+use crate::i18n::{t, t_with};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
@@ -15,6 +15,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ProfileData {
     pub volunteer: Volunteer,
+    /// The municipality's name and code (whether they live here).
+    pub municipality: (String, String),
     pub diets: Vec<Diet>,
     pub channels: Vec<Channel>,
     /// (team id, team name, shares contact with its leaders)
@@ -33,6 +35,10 @@ pub async fn load_profile() -> Result<ProfileData, AppError> {
             channels: ctx.storage.volunteer_channels(id).await?,
             teams: ctx.storage.volunteer_team_sharing(id).await?,
             sms_available: ctx.settings.sms_available,
+            municipality: (
+                ctx.settings.municipality_name.clone(),
+                ctx.settings.municipality_code.clone(),
+            ),
         })
     })
     .await
@@ -43,7 +49,7 @@ pub async fn save_profile(form: ProfileForm) -> Result<(), AppError> {
     crate::server::guarded(async move {
         let (ctx, user) = crate::server::require_user().await?;
         let id = user.volunteer_id.ok_or(AppError::Forbidden)?;
-        let change = form.parse()?;
+        let change = form.parse(&ctx.settings.municipality_code)?;
         ctx.storage.update_profile(id, &change).await
     })
     .await
@@ -348,6 +354,20 @@ fn ProfileFormView(data: ProfileData, save: ServerAction<SaveProfile>) -> impl I
                     </select>
                 </div>
             </div>
+            <fieldset class="choice-group">
+                <legend>{t_with("profile.resident", &[("municipality", &data.municipality.0)])}</legend>
+                <p class="hint">{t("profile.resident_hint")}</p>
+                {[("yes", true), ("no", false)].into_iter().map(|(value, here)| {
+                    let id = format!("profile-resident-{value}");
+                    let checked = (v.municipality_code == data.municipality.1) == here;
+                    view! {
+                        <div class="field-inline">
+                            <input type="radio" id=id.clone() name="form[resident]" value=value checked=checked/>
+                            <label for=id>{t(&format!("common.{value}"))}</label>
+                        </div>
+                    }
+                }).collect_view()}
+            </fieldset>
             <fieldset class="form">
                 <legend>{t("profile.channels")}</legend>
                 <p class="hint">{t("profile.channels_hint")}</p>

@@ -18,6 +18,8 @@ pub struct RegisterOptions {
     pub teams: Vec<(Id, String)>,
     pub areas: Vec<(Id, String)>,
     pub elections: Vec<(Id, String)>,
+    /// The viewer may enter people (the office's planners).
+    pub can_create: bool,
 }
 
 /// One page of results, and what the viewer may do with them.
@@ -65,6 +67,7 @@ pub async fn register_choices() -> Result<RegisterOptions, AppError> {
                 .into_iter()
                 .map(|e| (e.id, e.title))
                 .collect(),
+            can_create: user.can_plan(),
         })
     })
     .await
@@ -160,10 +163,15 @@ pub fn RegisterPage() -> impl IntoView {
     view! {
         <Title text=title.clone()/>
         <h1>{title}</h1>
-        <p class="toolbar">
-            <a class="btn btn-secondary" href="/volunteers/import">{t("import.link")}</a>
-        </p>
-        <Loaded resource=choices view=move |c: RegisterOptions| view! { <Filters choices=c query=query()/> }/>
+        <Loaded resource=choices view=move |c: RegisterOptions| view! {
+            {c.can_create.then(|| view! {
+                <p class="toolbar">
+                    <a class="btn btn-primary" href="/volunteers/new">{t("register.new")}</a>
+                    <a class="btn btn-secondary" href="/volunteers/import">{t("import.link")}</a>
+                </p>
+            })}
+            <Filters choices=c query=query()/>
+        }/>
         <Loaded resource=results view=move |r: RegisterResults| view! { <Results results=r query=query()/> }/>
     }
 }

@@ -25,6 +25,8 @@ pub struct VolunteerProfile {
     /// The viewer may mark the declaration as checked (the office).
     pub can_verify: bool,
     pub municipality_code: String,
+    /// What only the office sees (history, messages, sign-in, notes).
+    pub office: Option<crate::records::OfficeRecord>,
 }
 
 #[server(endpoint = "volunteers/get")]
@@ -48,6 +50,7 @@ pub async fn load_volunteer(id: Id) -> Result<VolunteerProfile, AppError> {
             can_verify: user.can_plan(),
             municipality_code: ctx.settings.municipality_code.clone(),
             is_self: user.volunteer_id == Some(id),
+            office: crate::records::office_record(&ctx, &user, id).await?,
             teams: ctx.storage.volunteer_teams(id).await?,
             shifts: ctx.storage.volunteer_shifts(id).await?,
             volunteer,
@@ -227,6 +230,7 @@ pub fn VolunteerPage() -> impl IntoView {
                     <h2>{t("volunteers.shifts")}</h2>
                     <ShiftList shifts=p.shifts answerable=p.is_self/>
                 </section>
+                {p.office.map(|record| view! { <crate::records::OfficeSections volunteer_id=v.id record/> })}
                 {p.can_message.then(|| view! {
                     <crate::notifications::SendMessageForm volunteer_id=v.id/>
                     <p><a href=format!("/messages?volunteer={}", v.id)>{t("messages.of_volunteer")}</a></p>

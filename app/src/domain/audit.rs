@@ -35,10 +35,14 @@ pub enum AuditAction {
     /// Someone answered an offered seat through their personal answer link
     /// (or tried a dead link).
     OfferAnswered,
+    /// The office entered a person.
+    VolunteerCreated,
+    /// The office corrected a person's record (before and after in the detail).
+    VolunteerEdited,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 21] = [
+    pub const ALL: [AuditAction; 23] = [
         Self::SignIn,
         Self::SignInFailed,
         Self::SignOutEverywhere,
@@ -60,6 +64,8 @@ impl AuditAction {
         Self::ListExported,
         Self::VolunteersImported,
         Self::OfferAnswered,
+        Self::VolunteerCreated,
+        Self::VolunteerEdited,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -85,6 +91,8 @@ impl AuditAction {
             Self::ListExported => "list_exported",
             Self::VolunteersImported => "volunteers_imported",
             Self::OfferAnswered => "offer_answered",
+            Self::VolunteerCreated => "volunteer_created",
+            Self::VolunteerEdited => "volunteer_edited",
         }
     }
 

@@ -264,6 +264,10 @@ pub struct ProfileForm {
     /// Team ids whose leaders may see phone and email.
     #[serde(default)]
     pub share: Vec<String>,
+    /// "yes" / "no": they live in this municipality (they moved); empty
+    /// keeps what is on record.
+    #[serde(default)]
+    pub resident: String,
 }
 
 /// A validated profile change.
@@ -277,10 +281,14 @@ pub struct ProfileChange {
     pub diet_ids: Vec<Id>,
     pub channels: Vec<super::notifications::Channel>,
     pub share: Vec<Id>,
+    /// The municipality they live in now (this one, or [`ELSEWHERE`]);
+    /// `None` keeps what is on record.
+    pub municipality_code: Option<String>,
 }
 
 impl ProfileForm {
-    pub fn parse(&self) -> Result<ProfileChange, AppError> {
+    /// Validates the form of someone who may live in `home` (a code).
+    pub fn parse(&self, home: &str) -> Result<ProfileChange, AppError> {
         let ids = |field: &str, raw: &[String]| {
             raw.iter()
                 .map(|v| forms::id(field, v))
@@ -307,6 +315,12 @@ impl ProfileForm {
             diet_ids: ids("diets", &self.diets)?,
             channels,
             share: ids("share", &self.share)?,
+            municipality_code: match self.resident.trim() {
+                "" => None,
+                "yes" => Some(home.to_string()),
+                "no" => Some(ELSEWHERE.to_string()),
+                _ => return Err(AppError::invalid("resident", "error.unknown_choice")),
+            },
         })
     }
 }
@@ -490,6 +504,87 @@ pub struct SeatEvent {
     pub day: NaiveDate,
     pub station: String,
     pub task_type: String,
+}
+
+/// One of the office's notes about a person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Note {
+    pub id: Id,
+    pub author: String,
+    pub text: String,
+    pub created_at: i64,
+}
+
+/// A note as typed: required, at most 2,000 characters.
+pub fn parse_note(raw: &str) -> Result<String, AppError> {
+    let text = forms::required_text("text", raw)?;
+    if text.chars().count() > 2000 {
+        return Err(AppError::invalid("text", "error.too_long"));
+    }
+    Ok(text)
+}
+
+/// What the office changed in a person's record, field by field, as
+/// "field: before → after" (for the audit log).
+pub fn changed_fields(before: &Volunteer, after: &NewVolunteer) -> Vec<String> {
+    let pairs: [(&str, String, String); 11] = [
+        ("name", before.name.clone(), after.name.clone()),
+        (
+            "birth_date",
+            before.birth_date.to_string(),
+            after.birth_date.to_string(),
+        ),
+        (
+            "email",
+            before.email.clone(),
+            after.email.as_str().to_string(),
+        ),
+        (
+            "phone",
+            before.phone.clone(),
+            after.phone.as_str().to_string(),
+        ),
+        ("address", before.address.clone(), after.address.clone()),
+        (
+            "postal_code",
+            before.postal_code.clone(),
+            after.postal_code.clone(),
+        ),
+        ("city", before.city.clone(), after.city.clone()),
+        (
+            "municipality_code",
+            before.municipality_code.clone(),
+            after.municipality_code.clone(),
+        ),
+        (
+            "citizenship",
+            before.citizenship.as_str().into(),
+            after.citizenship.as_str().into(),
+        ),
+        (
+            "under_guardianship",
+            before.under_guardianship.to_string(),
+            after.under_guardianship.to_string(),
+        ),
+        (
+            "language",
+            before.language.as_str().into(),
+            after.language.as_str().into(),
+        ),
+    ];
+    let mut changes: Vec<String> = pairs
+        .into_iter()
+        .filter(|(_, b, a)| b != a)
+        .map(|(field, b, a)| format!("{field}: {b} → {a}"))
+        .collect();
+    let mut diets_before = before.diet_ids.clone();
+    let mut diets_after = after.diet_ids.clone();
+    diets_before.sort_unstable();
+    diets_after.sort_unstable();
+    if diets_before != diets_after {
+        changes.push(format!("diets: {diets_before:?} → {diets_after:?}"));
+    }
+    changes
 }
 
 /// A special diet the municipality caters for.

@@ -118,6 +118,25 @@ pub trait VolunteerStore: Send + Sync {
 
     async fn create_volunteer(&self, new: &NewVolunteer) -> AppResult<Id>;
     async fn get_volunteer(&self, id: Id) -> AppResult<Volunteer>;
+    /// The office corrects a person's record on their behalf (consent stays
+    /// as given); their account's address and name follow. Refused when the
+    /// address belongs to someone else.
+    async fn update_volunteer(&self, id: Id, new: &NewVolunteer) -> AppResult<()>;
+    /// The account a volunteer signs in with, if they have one.
+    async fn volunteer_user(&self, volunteer_id: Id) -> AppResult<Option<Id>>;
+    async fn add_volunteer_note(
+        &self,
+        volunteer_id: Id,
+        author_user_id: Id,
+        author: &str,
+        text: &str,
+        now: i64,
+    ) -> AppResult<Id>;
+    /// The office's notes about a person, newest first.
+    async fn volunteer_notes(
+        &self,
+        volunteer_id: Id,
+    ) -> AppResult<Vec<crate::domain::volunteers::Note>>;
     async fn find_volunteer_by_email(&self, email: &str) -> AppResult<Option<Id>>;
     /// The person's own changes to their contact details, diets, language,
     /// channels and which teams' leaders may see their phone and email.

@@ -296,6 +296,8 @@ async fn a_volunteer_edits_their_profile_channels_diets_and_sharing_and_bad_inpu
         ("form[share][]", "1"),
         // A team she is not on changes nothing.
         ("form[share][]", "99"),
+        // She has moved out of the municipality.
+        ("form[resident]", "no"),
     ];
     e.app
         .ok_with::<()>(&e.karen_phone, "profile/save", &good)
@@ -304,6 +306,7 @@ async fn a_volunteer_edits_their_profile_channels_diets_and_sharing_and_bad_inpu
     assert_eq!(profile.volunteer.phone, "+4520304099");
     assert_eq!(profile.volunteer.language.as_str(), "en");
     assert_eq!(profile.volunteer.diet_ids, vec![diet]);
+    assert_eq!(profile.volunteer.municipality_code, "000");
     assert_eq!(
         profile.channels,
         vec![

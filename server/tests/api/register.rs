@@ -168,3 +168,148 @@ async fn a_coordinator_of_some_areas_and_a_team_leader_see_only_their_people() {
     }
     assert_eq!(e.app.storage.count_volunteers().await.unwrap(), 2);
 }
+
+/// The office's person form, as the browser sends it.
+fn person_form(id: &str, email: &str, resident: &str) -> Vec<(String, String)> {
+    let mut form = vec![
+        ("id".to_string(), id.to_string()),
+        ("language".into(), "da".into()),
+    ];
+    for (k, v) in [
+        ("name", "Pia Petersen"),
+        ("email", email),
+        ("phone", "61 62 63 64"),
+        ("birth_date", "1961-06-01"),
+        ("address", "Bygaden 2"),
+        ("postal_code", "4200"),
+        ("city", "Korsbæk"),
+        ("resident", resident),
+        ("citizenship", "danish"),
+        ("guardianship", "no"),
+    ] {
+        form.push((format!("form[{k}]"), v.to_string()));
+    }
+    form
+}
+
+fn pairs(form: &[(String, String)]) -> Vec<(&str, &str)> {
+    form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
+}
+
+#[tokio::test]
+async fn the_office_enters_a_person_corrects_them_and_keeps_notes_only_it_sees() {
+    use app::domain::audit::AuditRecord;
+    use app::volunteers::VolunteerProfile;
+    let e = election().await;
+    e.app
+        .ok::<()>(
+            "volunteers/save",
+            &pairs(&person_form("", "pia@example.dk", "yes")),
+        )
+        .await;
+    let pia = e
+        .app
+        .storage
+        .find_volunteer_by_email("pia@example.dk")
+        .await
+        .unwrap()
+        .unwrap();
+    let id = pia.to_string();
+    // She moves away: the office corrects her municipality and address.
+    let mut moved = person_form(&id, "pia@example.dk", "no");
+    moved.retain(|(k, _)| k != "form[address]");
+    moved.push(("form[address]".into(), "Fjernvej 9".into()));
+    e.app.ok::<()>("volunteers/save", &pairs(&moved)).await;
+    let record = e.app.storage.get_volunteer(pia).await.unwrap();
+    assert_eq!(record.municipality_code, "000");
+    assert_eq!(record.address, "Fjernvej 9");
+    assert!(
+        record.consent_at.is_none(),
+        "the office cannot consent for her"
+    );
+    let audit: Vec<AuditRecord> = e
+        .app
+        .ok(
+            "audit/list",
+            &[("action", "volunteer_edited"), ("text", "")],
+        )
+        .await;
+    assert_eq!(audit.len(), 1);
+    assert!(
+        audit[0].detail.contains("municipality_code: 999 → 000"),
+        "{}",
+        audit[0].detail
+    );
+    assert!(audit[0].detail.contains("address: Bygaden 2 → Fjernvej 9"));
+    // Karen's address cannot be taken, and bad input changes nothing.
+    let (status, error) = e
+        .app
+        .err(
+            "volunteers/save",
+            &pairs(&person_form(&id, "karen@example.dk", "yes")),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        error,
+        app::domain::AppError::invalid("email", "error.taken")
+    );
+    let (_, error) = e
+        .app
+        .err("volunteers/save", &pairs(&person_form(&id, "pia@", "yes")))
+        .await;
+    assert_eq!(
+        error,
+        app::domain::AppError::invalid("email", "error.email")
+    );
+    assert_eq!(
+        e.app.storage.get_volunteer(pia).await.unwrap().email,
+        "pia@example.dk"
+    );
+
+    // A note, seen by the office on her page, never by her or a team leader.
+    e.app
+        .ok::<()>(
+            "volunteers/add_note",
+            &[("volunteer_id", &id), ("text", "Ringer bedst om aftenen")],
+        )
+        .await;
+    let (_, error) = e
+        .app
+        .err(
+            "volunteers/add_note",
+            &[("volunteer_id", &id), ("text", "  ")],
+        )
+        .await;
+    assert_eq!(
+        error,
+        app::domain::AppError::invalid("text", "error.required")
+    );
+    let page: VolunteerProfile = e.app.ok("volunteers/get", &[("id", &id)]).await;
+    let office = page.office.expect("the office's part");
+    assert_eq!(office.notes.len(), 1);
+    assert_eq!(office.notes[0].text, "Ringer bedst om aftenen");
+    assert!(!office.has_account);
+    let own: VolunteerProfile = e
+        .app
+        .ok_with(
+            &e.karen_phone,
+            "volunteers/get",
+            &[("id", &e.karen.to_string())],
+        )
+        .await;
+    assert!(
+        own.office.is_none(),
+        "Karen does not see the office's part of her page"
+    );
+    let reader = e.app.browser_as(Role::ReadOnly).await;
+    let (status, _) = e
+        .app
+        .err_with(
+            &reader,
+            "volunteers/add_note",
+            &[("volunteer_id", &id), ("text", "x")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}

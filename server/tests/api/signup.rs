@@ -315,3 +315,52 @@ async fn a_shift_link_narrowed_to_an_area_offers_only_its_stations() {
     let (status, _) = e.app.err_with(&e.karen_phone, "signup/take", &pairs).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+/// Karen's *Ledige vagter*.
+async fn mine(e: &Election2) -> Vec<app::open_shifts::OpenShift> {
+    e.app
+        .ok_with(&e.karen_phone, "signup/open_for_me", &[])
+        .await
+}
+
+#[tokio::test]
+async fn open_shifts_list_what_a_volunteers_teams_offer_them_and_take_in_a_tap() {
+    let (e, cell, leader) = with_seats(2).await;
+    let token = make_link(&e, &leader, &cell).await;
+    assert!(mine(&e).await.is_empty(), "Karen is on no team yet");
+    e.app
+        .storage
+        .add_team_member(cell.team_id, e.karen, false)
+        .await
+        .unwrap();
+    let open = mine(&e).await;
+    assert_eq!(open.len(), 1);
+    assert_eq!(
+        (open[0].cell.free, open[0].token.as_str()),
+        (2, token.as_str())
+    );
+    // Someone the election does not allow sees nothing to take.
+    sqlx::query("UPDATE volunteers SET citizenship = 'other' WHERE id = $1")
+        .bind(e.karen)
+        .execute(e.app.storage.pool())
+        .await
+        .unwrap();
+    assert!(mine(&e).await.is_empty(), "only shifts she is eligible for");
+    sqlx::query("UPDATE volunteers SET citizenship = 'danish' WHERE id = $1")
+        .bind(e.karen)
+        .execute(e.app.storage.pool())
+        .await
+        .unwrap();
+    let form = take_form(&open[0].token, &cell);
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    e.app
+        .ok_with::<()>(&e.karen_phone, "signup/take", &pairs)
+        .await;
+    let seats = e.app.storage.volunteer_seats(e.karen).await.unwrap();
+    assert_eq!(seats.len(), 1);
+    assert_eq!(seats[0].status, SeatStatus::Accepted);
+    assert_eq!(mine(&e).await[0].cell.free, 1);
+    // The office has no volunteer record to list open shifts for.
+    let (status, _) = e.app.err("signup/open_for_me", &[]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}

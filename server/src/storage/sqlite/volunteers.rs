@@ -199,7 +199,7 @@ impl VolunteerStore for SqliteStorage {
         let mut tx = self.write().await?;
         let result = sqlx::query(
             "UPDATE volunteers SET phone = $2, address = $3, postal_code = $4, city = $5, language = $6,
-                 channels = $7 WHERE id = $1",
+                 channels = $7, municipality_code = coalesce($8, municipality_code) WHERE id = $1",
         )
         .bind(volunteer_id)
         .bind(change.phone.as_str())
@@ -208,6 +208,7 @@ impl VolunteerStore for SqliteStorage {
         .bind(&change.city)
         .bind(change.language.as_str())
         .bind(Channel::list_to_string(&change.channels))
+        .bind(change.municipality_code.as_deref())
         .execute(&mut *tx)
         .await
         .map_err(db_error)?;
@@ -435,6 +436,109 @@ impl VolunteerStore for SqliteStorage {
         }
         tx.commit().await.map_err(db_error)?;
         Ok(ids)
+    }
+
+    async fn update_volunteer(&self, id: Id, new: &NewVolunteer) -> Result<(), AppError> {
+        let mut tx = self.write().await?;
+        let result = sqlx::query(
+            "UPDATE volunteers SET name = $2, birth_date = $3, email = $4, phone = $5, address = $6,
+                 postal_code = $7, city = $8, municipality_code = $9, citizenship = $10,
+                 under_guardianship = $11, language = $12
+             WHERE id = $1 AND anonymised_at IS NULL",
+        )
+        .bind(id)
+        .bind(&new.name)
+        .bind(new.birth_date)
+        .bind(new.email.as_str())
+        .bind(new.phone.as_str())
+        .bind(&new.address)
+        .bind(&new.postal_code)
+        .bind(&new.city)
+        .bind(&new.municipality_code)
+        .bind(new.citizenship.as_str())
+        .bind(new.under_guardianship)
+        .bind(new.language.as_str())
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        one_row(result)?;
+        // Their sign-in follows the address on record: the old one stops working.
+        sqlx::query("UPDATE users SET email = $2, name = $3 WHERE volunteer_id = $1")
+            .bind(id)
+            .bind(new.email.as_str())
+            .bind(&new.name)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        sqlx::query("DELETE FROM volunteer_diets WHERE volunteer_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        for diet in &new.diet_ids {
+            sqlx::query("INSERT INTO volunteer_diets (volunteer_id, diet_id) VALUES ($1, $2)")
+                .bind(id)
+                .bind(diet)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
+        }
+        tx.commit().await.map_err(db_error)
+    }
+
+    async fn volunteer_user(&self, volunteer_id: Id) -> Result<Option<Id>, AppError> {
+        sqlx::query_scalar("SELECT id FROM users WHERE volunteer_id = $1")
+            .bind(volunteer_id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_error)
+    }
+
+    async fn add_volunteer_note(
+        &self,
+        volunteer_id: Id,
+        author_user_id: Id,
+        author: &str,
+        text: &str,
+        now: i64,
+    ) -> Result<Id, AppError> {
+        sqlx::query_scalar(
+            "INSERT INTO volunteer_notes (volunteer_id, author_user_id, author, text, created_at)
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(volunteer_id)
+        .bind(author_user_id)
+        .bind(author)
+        .bind(text)
+        .bind(now)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(db_error)
+    }
+
+    async fn volunteer_notes(
+        &self,
+        volunteer_id: Id,
+    ) -> Result<Vec<app::domain::volunteers::Note>, AppError> {
+        let rows: Vec<(Id, String, String, i64)> = sqlx::query_as(
+            "SELECT id, author, text, created_at FROM volunteer_notes
+             WHERE volunteer_id = $1 ORDER BY created_at DESC, id DESC",
+        )
+        .bind(volunteer_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(id, author, text, created_at)| app::domain::volunteers::Note {
+                    id,
+                    author,
+                    text,
+                    created_at,
+                },
+            )
+            .collect())
     }
 
     async fn search_register(
