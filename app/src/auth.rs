@@ -565,7 +565,6 @@ fn CodeRequest(next: Option<String>) -> impl IntoView {
 /// Where the code sent by SMS is typed (`/signin-code?phone=…`).
 #[component]
 pub fn SignInCodePage() -> impl IntoView {
-    let action = ServerAction::<SignInWithCode>::new();
     let query = leptos_router::hooks::use_query_map();
     let phone = query.read_untracked().get("phone").unwrap_or_default();
     let next = next_from_query();
@@ -578,8 +577,9 @@ pub fn SignInCodePage() -> impl IntoView {
         <div class="signin-box card">
             <h1>{t("auth.code_title")}</h1>
             <p role="status">{crate::i18n::t_with("auth.code_sent", &[("phone", &phone)])}</p>
-            <ActionError action/>
-            <ActionForm action>
+            // A refused try comes back here, its error shown by the layout.
+            // A plain form post, so the whole app reloads as the signed-in user.
+            <form method="post" action=SignInWithCode::url()>
                 <input type="hidden" name="phone" value=phone.clone()/>
                 {next.map(|n| view! { <input type="hidden" name="next" value=n/> })}
                 <div class="form">
@@ -594,7 +594,7 @@ pub fn SignInCodePage() -> impl IntoView {
                 <div class="form-actions">
                     <button type="submit" class="btn btn-primary">{t("auth.sign_in_button")}</button>
                 </div>
-            </ActionForm>
+            </form>
             <p><a href=again>{t("auth.code_again")}</a></p>
         </div>
     }

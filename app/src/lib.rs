@@ -170,6 +170,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/my-teams") view=teams::MyTeamsPage/>
                     <Route path=path!("/volunteers/new") view=records::PersonFormPage/>
                     <Route path=path!("/volunteers/:id/edit") view=records::PersonFormPage/>
+                    <Route path=path!("/volunteers/:id/merge") view=records::MergePage/>
                     <Route path=path!("/volunteers/:id") view=volunteers::VolunteerPage ssr=SsrMode::Async/>
                     <Route path=path!("/task-types") view=tasks::TaskTypesPage/>
                     <Route path=path!("/task-types/new") view=tasks::TaskTypeFormPage/>

@@ -495,24 +495,26 @@ pub fn WelcomePage() -> impl IntoView {
             }
         },
     );
+    // Read inside <Suspense/> only: it waits for `mine`.
     let outcome = move || {
         let q = query.read();
-        if let Some(seat) = q.get("seat").and_then(|s| s.parse::<Id>().ok()) {
+        if q.get("seat").and_then(|s| s.parse::<Id>().ok()).is_some() {
             if mine.get() == Some(false) {
-                (t("newcomer.hold_lapsed"), None)
+                t("newcomer.hold_lapsed")
             } else {
-                (
-                    t("newcomer.got_seat"),
-                    Some(format!("/my-shifts#seat-{seat}")),
-                )
+                t("newcomer.got_seat")
             }
         } else if let Some(place) = q.get("standby") {
-            (t_with("newcomer.in_queue", &[("n", &place)]), None)
+            t_with("newcomer.in_queue", &[("n", &place)])
         } else if q.get("gone").is_some() {
-            (t("newcomer.seat_gone"), None)
+            t("newcomer.seat_gone")
         } else {
-            (t("newcomer.on_team"), None)
+            t("newcomer.on_team")
         }
+    };
+    let onward = move || match picked {
+        Some(seat) => format!("/my-shifts#seat-{seat}"),
+        None => "/my-shifts".to_string(),
     };
     let email = ServerAction::<EmailMeALink>::new();
     let title = t("newcomer.welcome");
@@ -520,7 +522,7 @@ pub fn WelcomePage() -> impl IntoView {
         <Title text=title.clone()/>
         <h1>{title}</h1>
         <Suspense fallback=|| ()>
-            <div class="alert alert-success" role="status"><p>{move || outcome().0}</p></div>
+            <div class="alert alert-success" role="status"><p>{outcome}</p></div>
         </Suspense>
         <section class="card" aria-labelledby="step-3">
             <h2 id="step-3">{t("newcomer.step3")}</h2>
@@ -538,6 +540,6 @@ pub fn WelcomePage() -> impl IntoView {
                 <button type="submit" class="btn btn-secondary">{t("newcomer.email_me")}</button>
             </ActionForm>
         </section>
-        <p><a class="btn btn-primary" href=move || outcome().1.unwrap_or_else(|| "/my-shifts".into())>{t("newcomer.to_my_shifts")}</a></p>
+        <p><a class="btn btn-primary" href=onward()>{t("newcomer.to_my_shifts")}</a></p>
     }
 }

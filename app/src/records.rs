@@ -11,6 +11,7 @@ use crate::domain::volunteers::{Diet, NewcomerForm, Note, SeatEvent, Volunteer};
 use crate::domain::{AppError, Id};
 use crate::i18n::{date_time_at, short_date, t, t_with};
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
 
@@ -59,10 +60,10 @@ pub async fn office_record(
 
 /// The office writes a note about a person; only the office reads them.
 #[server(endpoint = "volunteers/add_note")]
-pub async fn add_note(volunteer_id: Id, text: String) -> Result<(), AppError> {
+pub async fn add_note(volunteer_id: Id, note: String) -> Result<(), AppError> {
     crate::server::guarded(async move {
         let (ctx, user) = crate::server::require_planner().await?;
-        let text = crate::domain::volunteers::parse_note(&text)?;
+        let text = crate::domain::volunteers::parse_note(&note)?;
         ctx.storage.get_volunteer(volunteer_id).await?;
         ctx.storage
             .add_volunteer_note(volunteer_id, user.id, &user.email, &text, ctx.now())
@@ -164,6 +165,7 @@ pub fn OfficeSections(volunteer_id: Id, record: OfficeRecord) -> impl IntoView {
         {r.can_edit.then(|| view! {
             <p class="toolbar">
                 <a class="btn btn-secondary" href=format!("/volunteers/{volunteer_id}/edit")>{t("records.edit")}</a>
+                <a class="btn btn-secondary" href=format!("/volunteers/{volunteer_id}/merge")>{t("merge.title")}</a>
             </p>
         })}
         <section class="card" aria-labelledby="history-heading">
@@ -226,7 +228,6 @@ pub fn OfficeSections(volunteer_id: Id, record: OfficeRecord) -> impl IntoView {
 
 #[component]
 fn Notes(volunteer_id: Id, notes: Vec<Note>, can_write: bool) -> impl IntoView {
-    let action = ServerAction::<AddNote>::new();
     view! {
         <section class="card" id="notes" aria-labelledby="notes-heading">
             <h2 id="notes-heading">{t("records.notes")}</h2>
@@ -245,17 +246,17 @@ fn Notes(volunteer_id: Id, notes: Vec<Note>, can_write: bool) -> impl IntoView {
                     </ul>
                 }.into_any()
             }}
+            // A plain form post: the page comes back with the note on it.
             {can_write.then(|| view! {
-                <ActionError action/>
-                <ActionForm action>
+                <form method="post" action=AddNote::url()>
                     <input type="hidden" name="volunteer_id" value=volunteer_id.to_string()/>
                     <div class="form">
-                        <crate::components::TextArea name="text" label="records.new_note"/>
+                        <crate::components::TextArea name="note" label="records.new_note"/>
                     </div>
                     <div class="form-actions">
                         <button type="submit" class="btn btn-secondary">{t("records.add_note")}</button>
                     </div>
-                </ActionForm>
+                </form>
             })}
         </section>
     }
@@ -359,5 +360,197 @@ fn PersonFormView(data: PersonFormData) -> impl IntoView {
                 <button type="submit" class="btn btn-primary">{t("common.save")}</button>
             </div>
         </ActionForm>
+    }
+}
+
+// ---------------------------------------------------------------- merging
+
+/// Two records of one person, and what merging them would do.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct MergePlan {
+    pub kept: Volunteer,
+    pub duplicate: Volunteer,
+    pub counts: crate::domain::merge::MergeCounts,
+    pub conflicts: Vec<crate::domain::merge::MergeConflict>,
+}
+
+/// What merging `other` (an email address or a record's number) into
+/// `kept` would move, and what clashes.
+#[server(endpoint = "volunteers/merge_preview")]
+pub async fn merge_preview(kept: Id, other: String) -> Result<MergePlan, AppError> {
+    crate::server::guarded(async move {
+        use crate::domain::accounts::Role;
+        use crate::domain::merge::{overlapping_seats, MergeConflict};
+        let (ctx, _) = crate::server::require_planner().await?;
+        let other = other.trim();
+        let duplicate_id = match other.parse::<Id>() {
+            Ok(id) => id,
+            Err(_) => {
+                let email = crate::domain::volunteers::EmailAddress::parse("other", other)?;
+                ctx.storage
+                    .find_volunteer_by_email(email.as_str())
+                    .await?
+                    .ok_or_else(|| AppError::invalid("other", "merge.not_found"))?
+            }
+        };
+        if duplicate_id == kept {
+            return Err(AppError::invalid("other", "merge.same"));
+        }
+        let kept_record = ctx.storage.get_volunteer(kept).await?;
+        let duplicate = ctx
+            .storage
+            .get_volunteer(duplicate_id)
+            .await
+            .map_err(|_| AppError::invalid("other", "merge.not_found"))?;
+        let mut conflicts: Vec<MergeConflict> = overlapping_seats(
+            &ctx.storage.volunteer_shifts(kept).await?,
+            &ctx.storage.volunteer_shifts(duplicate_id).await?,
+        )
+        .into_iter()
+        .map(|(kept, duplicate)| MergeConflict::OverlappingShifts { kept, duplicate })
+        .collect();
+        let roles = ctx.storage.volunteer_roles(duplicate_id).await?;
+        if roles.iter().any(|r| *r != Role::Volunteer) {
+            conflicts.push(MergeConflict::StaffAccount);
+        }
+        if !roles.is_empty() && ctx.storage.volunteer_user(kept).await?.is_some() {
+            conflicts.push(MergeConflict::BothAccounts);
+        }
+        if !duplicate.email.eq_ignore_ascii_case(&kept_record.email) {
+            conflicts.push(MergeConflict::OtherEmail(duplicate.email.clone()));
+        }
+        Ok(MergePlan {
+            counts: ctx.storage.merge_counts(duplicate_id).await?,
+            kept: kept_record,
+            duplicate,
+            conflicts,
+        })
+    })
+    .await
+}
+
+/// Merges the duplicate into `kept`; audited.
+#[server(endpoint = "volunteers/merge")]
+pub async fn merge_volunteers(kept: Id, duplicate: Id) -> Result<(), AppError> {
+    crate::server::guarded(async move {
+        let (ctx, user) = crate::server::require_planner().await?;
+        let gone = ctx.storage.get_volunteer(duplicate).await?;
+        ctx.storage.merge_volunteers(kept, duplicate).await?;
+        crate::server::audit(
+            &ctx,
+            Some(&user),
+            crate::domain::audit::AuditAction::VolunteersMerged,
+            &format!("volunteer {kept}"),
+            &format!(
+                "volunteer {duplicate} ({}, {}) merged into it",
+                gone.name, gone.email
+            ),
+        )
+        .await;
+        crate::server::redirect_to(&format!("/volunteers/{kept}"));
+        Ok(())
+    })
+    .await
+}
+
+/// `/volunteers/:id/merge?other=…`: find the duplicate, see what moves and
+/// what clashes, then merge.
+#[component]
+pub fn MergePage() -> impl IntoView {
+    let id = crate::components::route_id("id");
+    let query = leptos_router::hooks::use_query_map();
+    let other = move || query.read().get("other").unwrap_or_default();
+    let preview = Resource::new(
+        move || (id(), other()),
+        |(id, other)| async move {
+            match (id, other.trim().is_empty()) {
+                (Some(id), false) => merge_preview(id, other).await.map(Some),
+                (Some(_), true) => Ok(None),
+                (None, _) => Err(AppError::NotFound),
+            }
+        },
+    );
+    let title = t("merge.title");
+    view! {
+        <Title text=title.clone()/>
+        <h1>{title}</h1>
+        <p>{t("merge.intro")}</p>
+        <form method="get" class="form card">
+            <div class="field">
+                <label for="merge-other">{t("field.other")}</label>
+                <input id="merge-other" name="other" type="text" value=other() required=true
+                    aria-describedby="merge-other-hint" autocomplete="off"/>
+                <p class="hint" id="merge-other-hint">{t("merge.other_hint")}</p>
+            </div>
+            <div class="form-actions">
+                <button type="submit" class="btn btn-secondary">{t("merge.find")}</button>
+            </div>
+        </form>
+        <Loaded resource=preview view={move |p: Option<MergePlan>| p.map(|p| view! { <MergePreviewView preview=p/> })}/>
+    }
+}
+
+#[component]
+fn MergePreviewView(preview: MergePlan) -> impl IntoView {
+    use crate::domain::merge::MergeConflict;
+    let p = preview;
+    let blocked = p.conflicts.iter().any(|c| c.blocks());
+    let person = |v: &Volunteer| {
+        view! {
+            <p><strong>{v.name.clone()}</strong></p>
+            <p>{v.email.clone()} " · " {v.phone.clone()}</p>
+            <p>{v.address.clone()} ", " {v.postal_code.clone()} " " {v.city.clone()}</p>
+            <p>{t_with("volunteers.born", &[("date", &short_date(v.birth_date))])}</p>
+        }
+    };
+    let c = &p.counts;
+    view! {
+        <div class="form-grid">
+            <section class="card" aria-labelledby="merge-kept">
+                <h2 id="merge-kept">{t("merge.kept")}</h2>
+                {person(&p.kept)}
+            </section>
+            <section class="card" aria-labelledby="merge-duplicate">
+                <h2 id="merge-duplicate">{t("merge.duplicate")}</h2>
+                {person(&p.duplicate)}
+            </section>
+        </div>
+        <section class="card" aria-labelledby="merge-moves">
+            <h2 id="merge-moves">{t("merge.moves")}</h2>
+            <ul>
+                <li>{t_with("merge.count_seats", &[("n", &c.seats.to_string())])}</li>
+                <li>{t_with("merge.count_history", &[("n", &c.history.to_string())])}</li>
+                <li>{t_with("merge.count_teams", &[("n", &c.teams.to_string())])}</li>
+                <li>{t_with("merge.count_messages", &[("n", &c.messages.to_string())])}</li>
+                <li>{t_with("merge.count_notes", &[("n", &c.notes.to_string())])}</li>
+            </ul>
+        </section>
+        {(!p.conflicts.is_empty()).then(|| view! {
+            <section class=if blocked { "alert alert-error" } else { "alert alert-info" } role="status" aria-labelledby="merge-conflicts">
+                <h2 id="merge-conflicts">{t("merge.conflicts")}</h2>
+                <ul>
+                    {p.conflicts.iter().map(|c| view! {
+                        <li>{match c {
+                            MergeConflict::OverlappingShifts { kept, duplicate } => t_with(
+                                "merge.overlap_pair",
+                                &[("kept", &kept.to_string()), ("duplicate", &duplicate.to_string())],
+                            ),
+                            MergeConflict::StaffAccount => t("merge.staff_account"),
+                            MergeConflict::BothAccounts => t("merge.both_accounts"),
+                            MergeConflict::OtherEmail(email) => t_with("merge.other_email", &[("email", email)]),
+                        }}</li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        })}
+        {(!blocked).then(|| view! {
+            <form method="post" action=MergeVolunteers::url() class="form-actions">
+                <input type="hidden" name="kept" value=p.kept.id.to_string()/>
+                <input type="hidden" name="duplicate" value=p.duplicate.id.to_string()/>
+                <button type="submit" class="btn btn-danger">
+                    {t_with("merge.go", &[("name", &p.duplicate.name)])}
+                </button>
+            </form>
+        })}
     }
 }

@@ -5,10 +5,12 @@ const tablet = { viewport: { width: 1024, height: 768 }, hasTouch: true };
 const phoneSize = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
 
 test('people the office imports answer an invitation from the mail without signing in, and sign in by SMS code', async ({ browser }, info) => {
+  test.setTimeout(150_000);
   const who = info.project.name;
   // Each project its own numbers and station, so the two runs do not meet.
   const prefix = who === 'phone' ? '3161' : '3162';
-  const people = ['Mette', 'Niels', 'Oda'].map((first, i) => ({
+  // Pia is Oda entered twice, to be merged.
+  const people = ['Mette', 'Niels', 'Oda', 'Pia'].map((first, i) => ({
     name: `${first} Svar`,
     email: `${first.toLowerCase()}.${who}@svar.example`,
     phone: `+45${prefix}000${i}`,
@@ -24,20 +26,45 @@ test('people the office imports answer an invitation from the mail without signi
   await office.getByLabel('Indholdet af filen').fill(`${heading}\n${rows.join('\n')}\n`);
   await office.getByLabel('Sæt dem på holdet').selectOption({ label: 'Frivillige' });
   await office.getByRole('button', { name: 'Vis forhåndsvisning' }).click();
-  await office.getByRole('button', { name: 'Importér 3 frivillige' }).click();
-  await expect(office.getByRole('status').filter({ hasText: 'importeret' })).toHaveText('3 frivillige er importeret.');
+  await office.getByRole('button', { name: 'Importér 4 frivillige' }).click();
+  await expect(office.getByRole('status').filter({ hasText: 'importeret' })).toHaveText('4 frivillige er importeret.');
 
   // They are in the register at once: found as the office types.
   await office.getByRole('link', { name: 'Deltagere' }).click();
   await expect(office.getByRole('heading', { level: 1 })).toHaveText('Deltagere');
   await office.locator('body[data-hydrated="true"]').waitFor();
   await office.getByRole('searchbox', { name: 'Søg' }).fill(`.${who}@svar`);
-  await expect(office.getByTestId('register-total')).toHaveText('3 personer');
-  await expect(office.locator('table.data tbody tr')).toHaveCount(3);
+  await expect(office.getByTestId('register-total')).toHaveText('4 personer');
+  await expect(office.locator('table.data tbody tr')).toHaveCount(4);
   await expect(office.getByRole('searchbox', { name: 'Søg' })).toBeFocused();
   await checkA11y(office, 'register');
   await office.getByRole('link', { name: 'Oda Svar' }).click();
   await expect(office.getByRole('heading', { level: 1 })).toHaveText('Oda Svar');
+  // A note only the office sees, and she has moved out of the municipality.
+  await office.locator('body[data-hydrated="true"]').waitFor();
+  await office.getByLabel('Ny note').fill('Foretrækker Rådhuset');
+  await office.getByRole('button', { name: 'Gem note' }).click();
+  await expect(office.locator('#notes')).toContainText('Foretrækker Rådhuset');
+  await checkA11y(office, 'a person, as the office sees them');
+  await office.getByRole('link', { name: 'Ret oplysninger' }).click();
+  await expect(office.getByRole('heading', { level: 1 })).toHaveText('Ret Oda Svar');
+  await office.locator('body[data-hydrated="true"]').waitFor();
+  await office.getByRole('group', { name: 'Bor personen i Korsbæk Kommune?' }).getByLabel('Nej').check();
+  await checkA11y(office, 'person form');
+  await office.getByRole('button', { name: 'Gem', exact: true }).click();
+  await expect(office.getByRole('heading', { level: 1 })).toHaveText('Oda Svar');
+  const declaration = office.locator('section', { hasText: 'Egen erklæring' });
+  await expect(declaration.locator('dd').first()).toHaveText('Nej');
+  // Pia is Oda twice: the office merges the duplicate after seeing what moves.
+  await office.getByRole('link', { name: 'Slå sammen med en dublet' }).click();
+  await office.getByLabel('Dubletten').fill(people[3].email);
+  await office.getByRole('button', { name: 'Vis hvad der sker' }).click();
+  await expect(office.getByRole('status').filter({ hasText: 'Værd at vide' })).toContainText(people[3].email);
+  await checkA11y(office, 'merge preview');
+  await office.getByRole('button', { name: 'Slå sammen og slet Pia Svar' }).click();
+  await expect(office.getByRole('heading', { level: 1 })).toHaveText('Oda Svar');
+  await office.goto(`/volunteers?q=${encodeURIComponent(`.${who}@svar`)}`);
+  await expect(office.getByTestId('register-total')).toHaveText('3 personer');
 
   // The board is open on another tablet.
   const board = await (await browser.newContext(tablet)).newPage();
@@ -88,6 +115,10 @@ test('people the office imports answer an invitation from the mail without signi
   const sms = await latestSmsTo(people[1].phone);
   const code = sms.message.slice(0, 6);
   expect(sms.message).toContain(`#${code}`);
+  // A wrong code first: refused, with the tries left.
+  await niels.getByLabel('Kode').fill(code === '000000' ? '111111' : '000000');
+  await niels.getByRole('button', { name: 'Log ind nu' }).click();
+  await expect(niels.getByRole('alert')).toContainText('Du har 4 forsøg tilbage');
   await niels.getByLabel('Kode').fill(code);
   await niels.getByRole('button', { name: 'Log ind nu' }).click();
   await niels.getByRole('link', { name: 'Mine vagter' }).first().click();

@@ -39,10 +39,12 @@ pub enum AuditAction {
     VolunteerCreated,
     /// The office corrected a person's record (before and after in the detail).
     VolunteerEdited,
+    /// The office merged a duplicate record into another.
+    VolunteersMerged,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 23] = [
+    pub const ALL: [AuditAction; 24] = [
         Self::SignIn,
         Self::SignInFailed,
         Self::SignOutEverywhere,
@@ -66,6 +68,7 @@ impl AuditAction {
         Self::OfferAnswered,
         Self::VolunteerCreated,
         Self::VolunteerEdited,
+        Self::VolunteersMerged,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -93,6 +96,7 @@ impl AuditAction {
             Self::OfferAnswered => "offer_answered",
             Self::VolunteerCreated => "volunteer_created",
             Self::VolunteerEdited => "volunteer_edited",
+            Self::VolunteersMerged => "volunteers_merged",
         }
     }
 

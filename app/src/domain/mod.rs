@@ -16,6 +16,7 @@ pub mod error;
 pub mod forms;
 pub mod imports;
 pub mod lists;
+pub mod merge;
 pub mod notifications;
 pub mod register;
 pub mod rosters;

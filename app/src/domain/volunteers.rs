@@ -517,9 +517,9 @@ pub struct Note {
 
 /// A note as typed: required, at most 2,000 characters.
 pub fn parse_note(raw: &str) -> Result<String, AppError> {
-    let text = forms::required_text("text", raw)?;
+    let text = forms::required_text("note", raw)?;
     if text.chars().count() > 2000 {
-        return Err(AppError::invalid("text", "error.too_long"));
+        return Err(AppError::invalid("note", "error.too_long"));
     }
     Ok(text)
 }

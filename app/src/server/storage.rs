@@ -132,6 +132,16 @@ pub trait VolunteerStore: Send + Sync {
         text: &str,
         now: i64,
     ) -> AppResult<Id>;
+    /// What merging `duplicate` into `kept` would move.
+    async fn merge_counts(&self, duplicate: Id) -> AppResult<crate::domain::merge::MergeCounts>;
+    /// The roles of the account a volunteer signs in with (empty: none).
+    async fn volunteer_roles(&self, volunteer_id: Id) -> AppResult<Vec<Role>>;
+    /// Moves everything of `duplicate` to `kept` and deletes `duplicate`, in
+    /// one transaction. Refused (`merge.overlap`) when the two hold seats
+    /// at the same time, and (`merge.staff_account`) when the duplicate's
+    /// account has other roles than volunteer; when both have accounts the
+    /// duplicate's is closed.
+    async fn merge_volunteers(&self, kept: Id, duplicate: Id) -> AppResult<()>;
     /// The office's notes about a person, newest first.
     async fn volunteer_notes(
         &self,

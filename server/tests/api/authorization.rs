@@ -201,9 +201,19 @@ const MATRIX: &[(&str, Who, Form)] = &[
     ("volunteers/register_choices", Who::Viewer, &[]),
     ("volunteers/form", Who::Planner, &[("id", NO_ID)]),
     (
+        "volunteers/merge_preview",
+        Who::Planner,
+        &[("kept", NO_ID), ("other", NO_ID)],
+    ),
+    (
+        "volunteers/merge",
+        Who::Planner,
+        &[("kept", NO_ID), ("duplicate", NO_ID)],
+    ),
+    (
         "volunteers/add_note",
         Who::Planner,
-        &[("volunteer_id", NO_ID), ("text", "")],
+        &[("volunteer_id", NO_ID), ("note", "")],
     ),
     (
         "volunteers/save",

@@ -271,19 +271,19 @@ async fn the_office_enters_a_person_corrects_them_and_keeps_notes_only_it_sees()
     e.app
         .ok::<()>(
             "volunteers/add_note",
-            &[("volunteer_id", &id), ("text", "Ringer bedst om aftenen")],
+            &[("volunteer_id", &id), ("note", "Ringer bedst om aftenen")],
         )
         .await;
     let (_, error) = e
         .app
         .err(
             "volunteers/add_note",
-            &[("volunteer_id", &id), ("text", "  ")],
+            &[("volunteer_id", &id), ("note", "  ")],
         )
         .await;
     assert_eq!(
         error,
-        app::domain::AppError::invalid("text", "error.required")
+        app::domain::AppError::invalid("note", "error.required")
     );
     let page: VolunteerProfile = e.app.ok("volunteers/get", &[("id", &id)]).await;
     let office = page.office.expect("the office's part");
@@ -308,8 +308,131 @@ async fn the_office_enters_a_person_corrects_them_and_keeps_notes_only_it_sees()
         .err_with(
             &reader,
             "volunteers/add_note",
-            &[("volunteer_id", &id), ("text", "x")],
+            &[("volunteer_id", &id), ("note", "x")],
         )
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn two_records_of_one_person_merge_once_their_shifts_do_not_clash() {
+    use app::domain::merge::MergeConflict;
+    use app::records::MergePlan;
+    let e = election().await;
+    e.karen_accepts(e.seats[0]).await;
+    // Ole turns out to be Karen under another address, invited at the same time.
+    e.invite(e.seats[1], "ole@example.dk", "7").await;
+    let karen = e.karen.to_string();
+    let preview: MergePlan = e
+        .app
+        .ok(
+            "volunteers/merge_preview",
+            &[("kept", &karen), ("other", "OLE@example.dk")],
+        )
+        .await;
+    assert_eq!(preview.duplicate.id, e.ole);
+    assert!(preview
+        .conflicts
+        .contains(&MergeConflict::OverlappingShifts {
+            kept: e.seats[0],
+            duplicate: e.seats[1],
+        }));
+    let ole = e.ole.to_string();
+    let (_, error) = e
+        .app
+        .err("volunteers/merge", &[("kept", &karen), ("duplicate", &ole)])
+        .await;
+    assert_eq!(error, app::domain::AppError::refused("merge.overlap"));
+    assert!(
+        e.app.storage.get_volunteer(e.ole).await.is_ok(),
+        "nothing changed"
+    );
+
+    // The office takes Ole off; his team, note and history still move.
+    e.app
+        .ok::<()>(
+            "rosters/remove",
+            &[("seat_id", &e.seats[1].to_string()), ("reason", "Dublet")],
+        )
+        .await;
+    let team = make_team(&e.app, "Partiet", "PAR").await;
+    e.app
+        .storage
+        .add_team_member(team.id, e.ole, true)
+        .await
+        .unwrap();
+    e.app
+        .ok::<()>(
+            "volunteers/add_note",
+            &[("volunteer_id", &ole), ("note", "Samme som Karen")],
+        )
+        .await;
+    let preview: MergePlan = e
+        .app
+        .ok(
+            "volunteers/merge_preview",
+            &[("kept", &karen), ("other", &ole)],
+        )
+        .await;
+    assert_eq!(
+        preview.conflicts,
+        vec![MergeConflict::OtherEmail("ole@example.dk".into())]
+    );
+    assert_eq!(
+        (
+            preview.counts.history,
+            preview.counts.teams,
+            preview.counts.notes
+        ),
+        (1, 1, 1)
+    );
+    e.app
+        .ok::<()>("volunteers/merge", &[("kept", &karen), ("duplicate", &ole)])
+        .await;
+    assert!(
+        e.app.storage.get_volunteer(e.ole).await.is_err(),
+        "the duplicate is gone"
+    );
+    let history = e.app.storage.volunteer_history(e.karen).await.unwrap();
+    assert_eq!(history.len(), 1);
+    assert_eq!(history[0].reason, "Dublet");
+    let teams = e.app.storage.volunteer_teams(e.karen).await.unwrap();
+    assert!(teams.iter().any(|(id, _)| *id == team.id));
+    assert_eq!(
+        e.app.storage.volunteer_notes(e.karen).await.unwrap().len(),
+        1
+    );
+    // Karen still signs in as before.
+    let me: Option<app::domain::accounts::CurrentUser> =
+        e.app.ok_with(&e.karen_phone, "auth/who_am_i", &[]).await;
+    assert_eq!(me.unwrap().volunteer_id, Some(e.karen));
+
+    // A duplicate whose account has staff roles is not merged away.
+    let staff = e
+        .app
+        .storage
+        .create_volunteer(&crate::storage::volunteer("staff@example.dk"))
+        .await
+        .unwrap();
+    e.app
+        .browser_for("staff@example.dk", Role::Coordinator, &[])
+        .await;
+    use app::server::storage::AccountStore;
+    let user = e
+        .app
+        .storage
+        .find_active_user("staff@example.dk")
+        .await
+        .unwrap()
+        .unwrap()
+        .0;
+    e.app.storage.link_volunteer(user, staff).await.unwrap();
+    let (_, error) = e
+        .app
+        .err(
+            "volunteers/merge",
+            &[("kept", &karen), ("duplicate", &staff.to_string())],
+        )
+        .await;
+    assert_eq!(error, app::domain::AppError::refused("merge.staff_account"));
 }

@@ -7,6 +7,7 @@ mod answers;
 mod board;
 mod cover;
 mod elections;
+mod merge;
 mod notifications;
 mod register;
 mod seats;

@@ -541,6 +541,24 @@ impl VolunteerStore for SqliteStorage {
             .collect())
     }
 
+    async fn merge_counts(
+        &self,
+        duplicate: Id,
+    ) -> Result<app::domain::merge::MergeCounts, AppError> {
+        super::merge::counts(self, duplicate).await
+    }
+
+    async fn volunteer_roles(
+        &self,
+        volunteer_id: Id,
+    ) -> Result<Vec<app::domain::accounts::Role>, AppError> {
+        super::merge::roles(self, volunteer_id).await
+    }
+
+    async fn merge_volunteers(&self, kept: Id, duplicate: Id) -> Result<(), AppError> {
+        super::merge::merge(self, kept, duplicate).await
+    }
+
     async fn search_register(
         &self,
         filter: &app::domain::register::RegisterFilter,
