@@ -213,19 +213,7 @@ impl VolunteerStore for SqliteStorage {
         .await
         .map_err(db_error)?;
         one_row(result)?;
-        sqlx::query("DELETE FROM volunteer_diets WHERE volunteer_id = $1")
-            .bind(volunteer_id)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_error)?;
-        for diet in &change.diet_ids {
-            sqlx::query("INSERT INTO volunteer_diets (volunteer_id, diet_id) VALUES ($1, $2)")
-                .bind(volunteer_id)
-                .bind(diet)
-                .execute(&mut *tx)
-                .await
-                .map_err(db_error)?;
-        }
+        set_diets(&mut tx, volunteer_id, &change.diet_ids).await?;
         // Only teams they are on; a team id that is not theirs changes nothing.
         sqlx::query(
             "UPDATE team_members SET share_contact = (team_id IN (SELECT value FROM json_each($2)))
@@ -470,19 +458,7 @@ impl VolunteerStore for SqliteStorage {
             .execute(&mut *tx)
             .await
             .map_err(db_error)?;
-        sqlx::query("DELETE FROM volunteer_diets WHERE volunteer_id = $1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_error)?;
-        for diet in &new.diet_ids {
-            sqlx::query("INSERT INTO volunteer_diets (volunteer_id, diet_id) VALUES ($1, $2)")
-                .bind(id)
-                .bind(diet)
-                .execute(&mut *tx)
-                .await
-                .map_err(db_error)?;
-        }
+        set_diets(&mut tx, id, &new.diet_ids).await?;
         tx.commit().await.map_err(db_error)
     }
 
@@ -607,13 +583,28 @@ pub(crate) async fn insert_volunteer(
     .fetch_one(&mut **tx)
     .await
     .map_err(db_error)?;
-    for diet_id in &new.diet_ids {
+    set_diets(tx, id, &new.diet_ids).await?;
+    Ok(id)
+}
+
+/// A person's special diets become exactly `diet_ids`.
+async fn set_diets(
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    volunteer_id: Id,
+    diet_ids: &[Id],
+) -> Result<(), AppError> {
+    sqlx::query("DELETE FROM volunteer_diets WHERE volunteer_id = $1")
+        .bind(volunteer_id)
+        .execute(&mut **tx)
+        .await
+        .map_err(db_error)?;
+    for diet in diet_ids {
         sqlx::query("INSERT INTO volunteer_diets (volunteer_id, diet_id) VALUES ($1, $2)")
-            .bind(id)
-            .bind(diet_id)
+            .bind(volunteer_id)
+            .bind(diet)
             .execute(&mut **tx)
             .await
             .map_err(db_error)?;
     }
-    Ok(id)
+    Ok(())
 }
