@@ -190,9 +190,13 @@ pub async fn seat_is_mine(seat_id: Id) -> Result<bool, AppError> {
     crate::server::guarded(async move {
         let (ctx, user) = crate::server::require_user().await?;
         let volunteer_id = user.volunteer_id.ok_or(AppError::Forbidden)?;
-        let seat = ctx.storage.seat_details(seat_id).await?;
-        Ok(seat.volunteer_id == Some(volunteer_id)
-            && seat.status == crate::domain::seats::SeatStatus::Accepted)
+        // A seat that is not theirs and one that does not exist look alike.
+        match ctx.storage.seat_details(seat_id).await {
+            Ok(seat) => Ok(seat.volunteer_id == Some(volunteer_id)
+                && seat.status == crate::domain::seats::SeatStatus::Accepted),
+            Err(AppError::NotFound) => Ok(false),
+            Err(error) => Err(error),
+        }
     })
     .await
 }
