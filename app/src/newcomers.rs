@@ -100,7 +100,12 @@ pub async fn register(
         let mut held = None;
         if let Some(cell) = cell {
             let volunteer = ctx.storage.get_volunteer(volunteer_id).await?;
-            next = match hold_for(&ctx, &link, &volunteer, cell, held_until).await {
+            // Eligibility for the cell was judged above, from the same declaration.
+            next = match ctx
+                .storage
+                .hold_seat(&link, cell, volunteer_id, now, held_until)
+                .await
+            {
                 Ok(seat) => {
                     held = Some(held_until);
                     format!("{next}?seat={seat}")
@@ -137,33 +142,6 @@ pub async fn register(
         Ok(())
     })
     .await
-}
-
-/// Holds a seat of the cell for a newcomer until `held_until`, after the
-/// same eligibility checks as taking one. Returns the seat.
-#[cfg(feature = "ssr")]
-async fn hold_for(
-    ctx: &crate::server::ServerContext,
-    link: &crate::domain::signup::SignupLink,
-    volunteer: &crate::domain::volunteers::Volunteer,
-    cell: crate::domain::signup::CellChoice,
-    held_until: i64,
-) -> Result<Id, AppError> {
-    crate::shifts::refuse_ineligible(
-        ctx,
-        volunteer,
-        link.election_id,
-        cell.task_type_id,
-        cell.day,
-    )
-    .await?;
-    let now = ctx.now();
-    let seat = ctx
-        .storage
-        .hold_seat(link, cell, volunteer.id, now, held_until)
-        .await?;
-    (ctx.wake_outbox)();
-    Ok(seat)
 }
 
 /// A newcomer proved their address or number (signed in with the link or
