@@ -28,6 +28,7 @@ pub mod passkeys;
 pub mod profile;
 pub mod records;
 pub mod register;
+pub mod removals;
 pub mod rosters;
 pub mod scanner;
 pub mod seats;
@@ -35,6 +36,7 @@ pub mod shifts;
 pub mod signup;
 pub mod stations;
 pub mod tasks;
+pub mod team_seats;
 pub mod teams;
 pub mod templates;
 pub mod users;
@@ -169,6 +171,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/my-stations") view=rosters::MyStationsPage/>
                     <Route path=path!("/my-teams") view=teams::MyTeamsPage/>
                     <Route path=path!("/volunteers/new") view=records::PersonFormPage/>
+                    <Route path=path!("/volunteers/remove") view=removals::RemovalPage/>
                     <Route path=path!("/volunteers/:id/edit") view=records::PersonFormPage/>
                     <Route path=path!("/volunteers/:id/merge") view=records::MergePage/>
                     <Route path=path!("/volunteers/:id") view=volunteers::VolunteerPage ssr=SsrMode::Async/>
@@ -179,6 +182,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/teams/new") view=teams::TeamFormPage/>
                     <Route path=path!("/teams/:id") view=teams::TeamFormPage/>
                     <Route path=path!("/teams/:id/members") view=teams::TeamMembersPage/>
+                    <Route path=path!("/teams/:id/seats") view=team_seats::TeamSeatsPage/>
                     <Route path=path!("/diets") view=volunteers::DietsPage/>
                     <Route path=path!("/diets/new") view=volunteers::DietFormPage/>
                     <Route path=path!("/diets/:id") view=volunteers::DietFormPage/>

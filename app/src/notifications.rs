@@ -481,3 +481,50 @@ pub fn seat_params(
     }
     params
 }
+
+/// Messages to the coordinators of each area where `volunteer_id` holds a
+/// seat from `today` on, telling them it opens again (the person leaves,
+/// is set aside or deleted). Nothing in them names the person.
+#[cfg(feature = "ssr")]
+pub async fn volunteer_left_messages(
+    ctx: &crate::server::ServerContext,
+    volunteer_id: Id,
+    today: chrono::NaiveDate,
+    now: i64,
+) -> Result<Vec<crate::server::storage::NewMessage>, AppError> {
+    use crate::domain::notifications::MessageKind;
+    use crate::domain::seats::SeatStatus;
+    let mut messages = Vec::new();
+    for mut seat in ctx.storage.volunteer_seats(volunteer_id).await? {
+        if seat.day < today || seat.status == SeatStatus::Open {
+            continue;
+        }
+        seat.volunteer_id = None;
+        seat.volunteer_name = None;
+        seat.volunteer_language = None;
+        let mut params = seat_params(&seat, &ctx.settings.public_url);
+        params.insert(
+            "shift_url".into(),
+            format!(
+                "{}/stations/{}/roster",
+                ctx.settings.public_url, seat.station_id
+            ),
+        );
+        for coordinator in ctx.storage.area_coordinators(seat.area_id).await? {
+            messages.push(crate::server::storage::NewMessage {
+                idempotency_key: format!(
+                    "volunteer_left:seat:{}:{coordinator}:{now}",
+                    seat.seat_id
+                ),
+                user_id: Some(coordinator),
+                volunteer_id: None,
+                kind: MessageKind::VolunteerLeft,
+                election_id: Some(seat.election_id),
+                task_type_id: Some(seat.task_type_id),
+                seat_id: Some(seat.seat_id),
+                params: params.clone(),
+            });
+        }
+    }
+    Ok(messages)
+}

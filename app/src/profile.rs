@@ -165,8 +165,6 @@ pub fn ConfirmEmailPage() -> impl IntoView {
 pub async fn delete_my_account(confirm: Option<String>) -> Result<(), AppError> {
     crate::server::guarded(async move {
         use crate::domain::accounts::Role;
-        use crate::domain::notifications::MessageKind;
-        use crate::domain::seats::SeatStatus;
         use crate::server::{append_cookie, cookie, SESSION_COOKIE};
         let (ctx, user) = crate::server::require_user().await?;
         let volunteer_id = user.volunteer_id.ok_or(AppError::Forbidden)?;
@@ -186,41 +184,17 @@ pub async fn delete_my_account(confirm: Option<String>) -> Result<(), AppError> 
         }
         let today = ctx.today();
         let now = ctx.now();
-        let mut messages = Vec::new();
-        for mut seat in ctx.storage.volunteer_seats(volunteer_id).await? {
-            if seat.day < today || seat.status == SeatStatus::Open {
-                continue;
-            }
-            seat.volunteer_id = None;
-            seat.volunteer_name = None;
-            seat.volunteer_language = None;
-            let mut params = crate::notifications::seat_params(&seat, &ctx.settings.public_url);
-            params.insert(
-                "shift_url".into(),
-                format!(
-                    "{}/stations/{}/roster",
-                    ctx.settings.public_url, seat.station_id
-                ),
-            );
-            for coordinator in ctx.storage.area_coordinators(seat.area_id).await? {
-                messages.push(crate::server::storage::NewMessage {
-                    idempotency_key: format!(
-                        "volunteer_left:seat:{}:{coordinator}:{now}",
-                        seat.seat_id
-                    ),
-                    user_id: Some(coordinator),
-                    volunteer_id: None,
-                    kind: MessageKind::VolunteerLeft,
-                    election_id: Some(seat.election_id),
-                    task_type_id: Some(seat.task_type_id),
-                    seat_id: Some(seat.seat_id),
-                    params: params.clone(),
-                });
-            }
-        }
+        let messages =
+            crate::notifications::volunteer_left_messages(&ctx, volunteer_id, today, now).await?;
         let anonymised = ctx
             .storage
-            .delete_volunteer_account(volunteer_id, today, now, &messages)
+            .delete_volunteer_account(
+                volunteer_id,
+                today,
+                now,
+                &messages,
+                crate::domain::removals::DeletionBy::Themselves,
+            )
             .await?;
         (ctx.wake_outbox)();
         let detail = if anonymised { "anonymised" } else { "erased" };

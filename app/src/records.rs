@@ -23,6 +23,8 @@ pub struct OfficeRecord {
     pub notes: Vec<Note>,
     /// They have an account (have signed in, or were given one).
     pub has_account: bool,
+    /// When the office set them aside, if it did.
+    pub deactivated_at: Option<i64>,
     pub passkeys: Vec<PasskeyInfo>,
     pub devices: Vec<PushDevice>,
     /// The viewer may write notes and correct the record.
@@ -52,6 +54,7 @@ pub async fn office_record(
         messages: ctx.storage.list_messages(Some(volunteer_id), 50).await?,
         notes: ctx.storage.volunteer_notes(volunteer_id).await?,
         has_account: account.is_some(),
+        deactivated_at: ctx.storage.volunteer_deactivated_at(volunteer_id).await?,
         passkeys,
         devices,
         can_edit: user.can_plan(),
@@ -161,11 +164,18 @@ pub async fn save_person(id: String, language: String, form: NewcomerForm) -> Re
 #[component]
 pub fn OfficeSections(volunteer_id: Id, record: OfficeRecord) -> impl IntoView {
     let r = record;
+    let deactivated = r.deactivated_at.is_some();
     view! {
+        {r.deactivated_at.map(|at| view! {
+            <p class="alert alert-info" role="status" data-testid="deactivated">
+                {t_with("records.deactivated_since", &[("at", &date_time_at(at))])}
+            </p>
+        })}
         {r.can_edit.then(|| view! {
             <p class="toolbar">
                 <a class="btn btn-secondary" href=format!("/volunteers/{volunteer_id}/edit")>{t("records.edit")}</a>
                 <a class="btn btn-secondary" href=format!("/volunteers/{volunteer_id}/merge")>{t("merge.title")}</a>
+                <crate::removals::RemovalLinks volunteer_id=volunteer_id deactivated=deactivated/>
             </p>
         })}
         <section class="card" aria-labelledby="history-heading">

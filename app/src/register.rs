@@ -12,6 +12,9 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
 
+/// Register searches by one viewer within this window are one audit line.
+pub const REGISTER_AUDIT_WINDOW_SECS: i64 = 15 * 60;
+
 /// What the filters offer.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RegisterOptions {
@@ -32,6 +35,8 @@ pub struct RegisterResults {
     pub contacts: bool,
     /// Each person's page opens (the office).
     pub can_open: bool,
+    /// People may be chosen for deactivating or deleting (the planners).
+    pub can_remove: bool,
 }
 
 /// The part of the register `user` may see; refused for anyone else.
@@ -90,12 +95,15 @@ pub async fn search_register(query: RegisterQuery) -> Result<RegisterResults, Ap
             }
         }
         if contacts && !page.rows.is_empty() {
-            crate::server::audit(
+            // One line per viewer and quarter hour: the list follows each
+            // keystroke, and thirty lines for one search say no more.
+            crate::server::audit_once_in(
                 &ctx,
                 Some(&user),
                 crate::domain::audit::AuditAction::ContactViewed,
                 "register",
                 &format!("{} of {} people", page.rows.len(), page.total),
+                REGISTER_AUDIT_WINDOW_SECS,
             )
             .await;
         }
@@ -105,6 +113,7 @@ pub async fn search_register(query: RegisterQuery) -> Result<RegisterResults, Ap
             page,
             contacts,
             can_open: contacts,
+            can_remove: user.can_plan(),
         })
     })
     .await
@@ -124,6 +133,7 @@ fn query_from_address() -> impl Fn() -> RegisterQuery + Copy {
             seat: get("seat"),
             verified: get("verified"),
             account: get("account"),
+            active: get("active"),
             language: get("language"),
             sort: get("sort"),
             page: get("page"),
@@ -141,6 +151,7 @@ fn address(query: &RegisterQuery, page: &str) -> String {
         ("seat", &query.seat),
         ("verified", &query.verified),
         ("account", &query.account),
+        ("active", &query.active),
         ("language", &query.language),
         ("sort", &query.sort),
     ]
@@ -160,9 +171,21 @@ pub fn RegisterPage() -> impl IntoView {
     let choices = Resource::new(|| (), |_| register_choices());
     let results = Resource::new(query, search_register);
     let title = t("register.title");
+    let address_query = leptos_router::hooks::use_query_map();
+    // After deactivating or deleting people, the register says what was done.
+    let done = move || {
+        let q = address_query.read();
+        let action = crate::domain::removals::RemovalAction::parse(&q.get("done")?).ok()?;
+        let n = q.get("n")?;
+        Some(t_with(
+            &format!("removals.done.{}", action.as_str()),
+            &[("n", &n)],
+        ))
+    };
     view! {
         <Title text=title.clone()/>
         <h1>{title}</h1>
+        {move || done().map(|text| view! { <p class="alert alert-success" role="status">{text}</p> })}
         <Loaded resource=choices view=move |c: RegisterOptions| view! {
             {c.can_create.then(|| view! {
                 <p class="toolbar">
@@ -248,6 +271,7 @@ fn Filters(choices: RegisterOptions, query: RegisterQuery) -> impl IntoView {
             {pick("seat", "register.seats", &seats, &query.seat)}
             {pick("verified", "register.verified", &words(&[("yes", "register.verified_yes"), ("no", "register.verified_no")]), &query.verified)}
             {pick("account", "register.account", &words(&[("yes", "register.account_yes"), ("no", "register.account_no")]), &query.account)}
+            {pick("active", "register.active", &words(&[("yes", "register.active_yes"), ("no", "register.active_no")]), &query.active)}
             {pick("language", "field.language", &words(&[("da", "register.language_da"), ("en", "register.language_en")]), &query.language)}
             <div class="field">
                 <label for="register-sort">{t("register.sort")}</label>
@@ -267,15 +291,20 @@ fn Results(results: RegisterResults, query: RegisterQuery) -> impl IntoView {
     let previous = (r.number > 1).then(|| address(&query, &(r.number - 1).to_string()));
     let next = (r.number < r.pages).then(|| address(&query, &(r.number + 1).to_string()));
     let contacts = r.contacts;
+    let choose = r.can_remove && !r.page.rows.is_empty();
     let yes_no = |b: bool| t(if b { "common.yes" } else { "common.no" });
     view! {
         <p class="board-summary" role="status" data-testid="register-total">
             {t_with("register.count", &[("n", &r.page.total.to_string())])}
         </p>
+        // The choice of people goes to the preview page as a plain GET form:
+        // nothing changes before the office has seen what would.
+        <form method="get" action="/volunteers/remove" aria-label=t("register.choose")>
         <div class="table-wrap" tabindex="0" role="region" aria-label=t("register.table")>
             <table class="data">
                 <thead>
                     <tr>
+                        {choose.then(|| view! { <th scope="col"><span class="visually-hidden">{t("register.choose")}</span></th> })}
                         <th scope="col">{t("field.name")}</th>
                         {contacts.then(|| view! {
                             <th scope="col">{t("field.email")}</th>
@@ -290,11 +319,22 @@ fn Results(results: RegisterResults, query: RegisterQuery) -> impl IntoView {
                 <tbody>
                     {r.page.rows.into_iter().map(|p| view! {
                         <tr>
+                            {choose.then(|| {
+                                let id = format!("choose-{}", p.id);
+                                view! {
+                                    <td class="choose">
+                                        <input type="checkbox" name="id" value=p.id.to_string() id=id.clone()
+                                            aria-label=t_with("register.choose_person", &[("name", &p.name)])/>
+                                    </td>
+                                }
+                            })}
                             <td>{if r.can_open {
                                 view! { <a href=format!("/volunteers/{}", p.id)>{p.name.clone()}</a> }.into_any()
                             } else {
                                 view! { <span>{p.name.clone()}</span> }.into_any()
-                            }}</td>
+                            }}
+                            {p.deactivated.then(|| view! { " " <span class="badge badge-inactive">{t("register.deactivated")}</span> })}
+                            </td>
                             {contacts.then(|| view! {
                                 <td>{p.email.clone()}</td>
                                 <td>{p.phone.clone()}</td>
@@ -308,6 +348,14 @@ fn Results(results: RegisterResults, query: RegisterQuery) -> impl IntoView {
                 </tbody>
             </table>
         </div>
+        {choose.then(|| view! {
+            <p class="toolbar">
+                <button type="submit" name="action" value="deactivate" class="btn btn-secondary">{t("register.deactivate_chosen")}</button>
+                <button type="submit" name="action" value="activate" class="btn btn-secondary">{t("register.activate_chosen")}</button>
+                <button type="submit" name="action" value="delete" class="btn btn-danger">{t("register.delete_chosen")}</button>
+            </p>
+        })}
+        </form>
         <nav class="toolbar" aria-label=t("register.paging")>
             {previous.map(|href| view! { <a class="btn btn-secondary" href=href rel="prev">{t("register.previous")}</a> })}
             <span>{t_with("register.page_of", &[("n", &r.number.to_string()), ("of", &r.pages.to_string())])}</span>

@@ -262,6 +262,7 @@ pub fn MyTeamsPage() -> impl IntoView {
                         <li class="card">
                             <h2><a href=format!("/teams/{}/members", team.id)>{team.name.clone()}</a></h2>
                             <p>{crate::i18n::t_with("teams.member_count", &[("n", &team.members.to_string())])}</p>
+                            <p><a href=format!("/teams/{}/seats", team.id)>{t("team_seats.link")}</a></p>
                         </li>
                     }).collect_view()}
                 </ul>
@@ -290,7 +291,8 @@ fn TeamMembersView(data: TeamMembersData) -> impl IntoView {
     view! {
         <Title text=title.clone()/>
         <h1>{title}</h1>
-        <p>{crate::i18n::t_with("teams.member_count", &[("n", &data.members.len().to_string())])}</p>
+        <p>{crate::i18n::t_with("teams.member_count", &[("n", &data.members.len().to_string())])}
+            " " <a href=format!("/teams/{team_id}/seats")>{t("team_seats.link")}</a></p>
         {(!full_contact).then(|| view! { <p class="hint">{t("teams.contact_when_shared")}</p> })}
         {can_manage.then(|| view! { <crate::signup::TeamLinksSection team_id/> })}
         {if data.members.is_empty() {

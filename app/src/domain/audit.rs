@@ -41,10 +41,16 @@ pub enum AuditAction {
     VolunteerEdited,
     /// The office merged a duplicate record into another.
     VolunteersMerged,
+    /// The office set a person aside (no sign-in, no seats).
+    VolunteerDeactivated,
+    /// The office took a deactivated person back.
+    VolunteerActivated,
+    /// The office deleted a person (erased, or anonymised for payroll).
+    VolunteerDeleted,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 24] = [
+    pub const ALL: [AuditAction; 27] = [
         Self::SignIn,
         Self::SignInFailed,
         Self::SignOutEverywhere,
@@ -69,6 +75,9 @@ impl AuditAction {
         Self::VolunteerCreated,
         Self::VolunteerEdited,
         Self::VolunteersMerged,
+        Self::VolunteerDeactivated,
+        Self::VolunteerActivated,
+        Self::VolunteerDeleted,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -97,6 +106,9 @@ impl AuditAction {
             Self::VolunteerCreated => "volunteer_created",
             Self::VolunteerEdited => "volunteer_edited",
             Self::VolunteersMerged => "volunteers_merged",
+            Self::VolunteerDeactivated => "volunteer_deactivated",
+            Self::VolunteerActivated => "volunteer_activated",
+            Self::VolunteerDeleted => "volunteer_deleted",
         }
     }
 

@@ -19,6 +19,7 @@ pub mod lists;
 pub mod merge;
 pub mod notifications;
 pub mod register;
+pub mod removals;
 pub mod rosters;
 pub mod seats;
 pub mod shifts;

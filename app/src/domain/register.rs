@@ -76,6 +76,8 @@ pub struct RegisterFilter {
     pub verified: Option<bool>,
     /// They have (or not) signed in at least once.
     pub account: Option<bool>,
+    /// Active (or deactivated) people only.
+    pub active: Option<bool>,
     pub language: Option<Language>,
     pub sort: RegisterSort,
     /// From 1.
@@ -107,6 +109,7 @@ pub struct RegisterRow {
     pub seats: i64,
     pub verified: bool,
     pub has_account: bool,
+    pub deactivated: bool,
 }
 
 /// A page of the list and how many there are in all.
@@ -133,6 +136,8 @@ pub struct RegisterQuery {
     pub verified: String,
     #[serde(default)]
     pub account: String,
+    #[serde(default)]
+    pub active: String,
     #[serde(default)]
     pub language: String,
     #[serde(default)]
@@ -174,6 +179,7 @@ impl RegisterQuery {
             seat: choice("seat", &self.seat, SeatFilter::parse)?,
             verified: yes_no("verified", &self.verified)?,
             account: yes_no("account", &self.account)?,
+            active: yes_no("active", &self.active)?,
             language: choice("language", &self.language, Language::parse)?,
             sort: choice("sort", &self.sort, RegisterSort::parse)?.unwrap_or_default(),
             page,

@@ -12,6 +12,26 @@ pub struct Team {
     pub leaders: Vec<String>,
 }
 
+/// A team's seats of one kind at one station on one day, as its leader
+/// sees them across stations: how many are filled, invited and open.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamSeatCell {
+    pub election_id: Id,
+    pub election_title: String,
+    pub station_id: Id,
+    pub station_name: String,
+    pub day: chrono::NaiveDate,
+    pub task_type_id: Id,
+    pub task_type: String,
+    pub start_time: chrono::NaiveTime,
+    pub end_time: chrono::NaiveTime,
+    pub accepted: i64,
+    pub invited: i64,
+    pub open: i64,
+    /// The first open seat, to invite a member to.
+    pub first_open: Option<Id>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewTeam {
     pub name: String,

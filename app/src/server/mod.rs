@@ -231,16 +231,45 @@ pub async fn audit(
     subject: &str,
     detail: &str,
 ) {
-    let entry = crate::domain::audit::AuditEntry {
+    let entry = audit_entry(actor, action, subject, detail);
+    if let Err(error) = ctx.storage.record_audit(&entry, ctx.now()).await {
+        leptos::logging::error!("could not write the audit log: {error:?}");
+    }
+}
+
+/// Like [`audit`], but once per actor, action and subject in `window_secs`.
+pub async fn audit_once_in(
+    ctx: &ServerContext,
+    actor: Option<&CurrentUser>,
+    action: crate::domain::audit::AuditAction,
+    subject: &str,
+    detail: &str,
+    window_secs: i64,
+) {
+    let entry = audit_entry(actor, action, subject, detail);
+    let now = ctx.now();
+    if let Err(error) = ctx
+        .storage
+        .record_audit_since(&entry, now - window_secs, now)
+        .await
+    {
+        leptos::logging::error!("could not write the audit log: {error:?}");
+    }
+}
+
+fn audit_entry(
+    actor: Option<&CurrentUser>,
+    action: crate::domain::audit::AuditAction,
+    subject: &str,
+    detail: &str,
+) -> crate::domain::audit::AuditEntry {
+    crate::domain::audit::AuditEntry {
         actor_user_id: actor.map(|a| a.id),
         actor: actor.map(|a| a.email.clone()).unwrap_or_default(),
         action,
         subject: subject.to_string(),
         detail: detail.to_string(),
         ip: client_ip(),
-    };
-    if let Err(error) = ctx.storage.record_audit(&entry, ctx.now()).await {
-        leptos::logging::error!("could not write the audit log: {error:?}");
     }
 }
 

@@ -106,6 +106,13 @@ pub trait TeamStore: Send + Sync {
     ) -> AppResult<()>;
     /// The (id, name) of the teams a person is a member of.
     async fn volunteer_teams(&self, volunteer_id: Id) -> AppResult<Vec<(Id, String)>>;
+    /// A team's seats in active elections from `from` on, one cell per
+    /// election, station, day and task, by election, station and day.
+    async fn team_seat_cells(
+        &self,
+        team_id: Id,
+        from: NaiveDate,
+    ) -> AppResult<Vec<crate::domain::teams::TeamSeatCell>>;
 }
 
 #[async_trait]
@@ -195,14 +202,31 @@ pub trait VolunteerStore: Send + Sync {
     /// from `today` on (offering each to its standby queue) and writes
     /// `messages` with it. Someone with past accepted (paid) shifts is
     /// anonymised so the payroll record stays; anyone else is erased.
-    /// True when anonymised.
+    /// The office (`by`) may delete someone inside a lock period. True when
+    /// anonymised.
     async fn delete_volunteer_account(
         &self,
         volunteer_id: Id,
         today: NaiveDate,
         now: i64,
         messages: &[NewMessage],
+        by: crate::domain::removals::DeletionBy,
     ) -> AppResult<bool>;
+    /// Sets a person aside, or takes them back. Deactivating frees every
+    /// seat they hold from `today` on (offering each to its standby queue),
+    /// takes them out of standby queues and ends the sessions of an account
+    /// that is only theirs; the record, teams and history stay. Refused when
+    /// they already are (or are not) deactivated.
+    async fn set_volunteer_deactivated(
+        &self,
+        volunteer_id: Id,
+        deactivated: bool,
+        today: NaiveDate,
+        now: i64,
+        messages: &[NewMessage],
+    ) -> AppResult<()>;
+    /// When the person was deactivated, if they are.
+    async fn volunteer_deactivated_at(&self, volunteer_id: Id) -> AppResult<Option<i64>>;
 }
 
 #[async_trait]
@@ -416,6 +440,11 @@ pub trait AccountStore: Send + Sync {
     /// Ends every session of a user (sign out on all devices).
     async fn delete_user_sessions(&self, user_id: Id) -> AppResult<()>;
     async fn record_audit(&self, entry: &AuditEntry, now: i64) -> AppResult<()>;
+    /// Records `entry` unless the same actor has a line of the same action
+    /// and subject since `since`: a search refined keystroke by keystroke
+    /// is one line, not thirty. Reads before it writes, so a repeat costs
+    /// no write.
+    async fn record_audit_since(&self, entry: &AuditEntry, since: i64, now: i64) -> AppResult<()>;
     /// The newest lines first, optionally of one action and containing `text`
     /// (in who, what or where).
     async fn list_audit(

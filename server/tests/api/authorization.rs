@@ -190,6 +190,17 @@ const MATRIX: &[(&str, Who, Form)] = &[
     ),
     ("teams/members", Who::Viewer, &[("team_id", NO_ID)]),
     ("teams/mine", Who::SignedIn, &[]),
+    ("teams/seats", Who::Viewer, &[("team_id", NO_ID)]),
+    (
+        "teams/invite",
+        Who::Planner,
+        &[
+            ("team_id", NO_ID),
+            ("seat_id", NO_ID),
+            ("volunteer_id", NO_ID),
+            ("respond_days", "7"),
+        ],
+    ),
     (
         "teams/remove_member",
         Who::Planner,
@@ -221,6 +232,16 @@ const MATRIX: &[(&str, Who, Form)] = &[
         &[("id", NO_ID), ("language", "xx"), ("form[name]", "")],
     ),
     ("volunteers/register", Who::Viewer, &[("query[seat]", "")]),
+    (
+        "volunteers/removal_preview",
+        Who::Planner,
+        &[("ids", NO_ID), ("action", "delete")],
+    ),
+    (
+        "volunteers/remove",
+        Who::Planner,
+        &[("ids", NO_ID), ("action", "delete")],
+    ),
     ("push/setup", Who::SignedIn, &[]),
     ("push/remove", Who::SignedIn, &[("id", NO_ID)]),
     ("messages/list", Who::Viewer, &[]),

@@ -82,7 +82,8 @@ impl AccountStore for SqliteStorage {
             return Ok(active.then_some((id, name)));
         }
         let volunteer: Option<Id> = sqlx::query_scalar(
-            "SELECT id FROM volunteers WHERE email = $1 AND anonymised_at IS NULL",
+            "SELECT id FROM volunteers
+             WHERE email = $1 AND anonymised_at IS NULL AND deactivated_at IS NULL",
         )
         .bind(email)
         .fetch_optional(&mut *tx)
@@ -102,7 +103,8 @@ impl AccountStore for SqliteStorage {
     ) -> Result<Option<(Id, String)>, AppError> {
         let mut tx = self.write().await?;
         let holders: Vec<Id> = sqlx::query_scalar(
-            "SELECT id FROM volunteers WHERE phone = $1 AND anonymised_at IS NULL LIMIT 2",
+            "SELECT id FROM volunteers
+             WHERE phone = $1 AND anonymised_at IS NULL AND deactivated_at IS NULL LIMIT 2",
         )
         .bind(phone)
         .fetch_all(&mut *tx)
@@ -533,6 +535,29 @@ impl AccountStore for SqliteStorage {
         .await
         .map_err(db_error)?;
         Ok(())
+    }
+
+    async fn record_audit_since(
+        &self,
+        entry: &AuditEntry,
+        since: i64,
+        now: i64,
+    ) -> Result<(), AppError> {
+        let recent: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM audit_log
+                 WHERE actor_user_id IS $1 AND action = $2 AND subject = $3 AND at >= $4)",
+        )
+        .bind(entry.actor_user_id)
+        .bind(entry.action.as_str())
+        .bind(&entry.subject)
+        .bind(since)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(db_error)?;
+        if recent {
+            return Ok(());
+        }
+        self.record_audit(entry, now).await
     }
 
     async fn list_audit(

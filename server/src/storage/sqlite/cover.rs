@@ -3,7 +3,7 @@
 //! one gets it.
 
 use super::notifications::enqueue_in;
-use super::seats::{refuse_overlap, DetailsRow, DETAILS_SELECT};
+use super::seats::{refuse_unavailable, DetailsRow, DETAILS_SELECT};
 use super::SqliteStorage;
 use crate::storage::db_error;
 use app::domain::cover::CoverCall;
@@ -201,7 +201,7 @@ impl CoverStore for SqliteStorage {
         if closed_at.is_some() || expires_at <= now {
             return Err(AppError::refused("cover.closed"));
         }
-        refuse_overlap(&mut tx, volunteer_id, Shift::new(seat.1, seat.2, seat.3)).await?;
+        refuse_unavailable(&mut tx, volunteer_id, Shift::new(seat.1, seat.2, seat.3)).await?;
         // Under the write lock the seat is still open here: this one gets it.
         sqlx::query(
             "UPDATE seats SET status = 'accepted', volunteer_id = $2, accepted_at = $3

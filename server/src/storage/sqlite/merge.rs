@@ -1,6 +1,6 @@
 //! Merging a duplicate volunteer record into the one that stays.
 
-use super::seats::refuse_overlap;
+use super::seats::refuse_unavailable;
 use super::SqliteStorage;
 use crate::storage::db_error;
 use app::domain::accounts::Role;
@@ -90,7 +90,7 @@ pub(super) async fn merge(
     .await
     .map_err(db_error)?;
     for (day, start, end) in seats {
-        refuse_overlap(&mut tx, kept, Shift::new(day, start, end))
+        refuse_unavailable(&mut tx, kept, Shift::new(day, start, end))
             .await
             .map_err(|_| AppError::refused("merge.overlap"))?;
     }

@@ -122,6 +122,13 @@ fn conditions(q: &mut QueryBuilder<'_, Sqlite>, filter: &RegisterFilter, scope: 
         })
         .push(" (SELECT 1 FROM users u WHERE u.volunteer_id = v.id)");
     }
+    if let Some(active) = filter.active {
+        q.push(if active {
+            " AND v.deactivated_at IS NULL"
+        } else {
+            " AND v.deactivated_at IS NOT NULL"
+        });
+    }
     if let Some(language) = filter.language {
         q.push(" AND v.language = ").push_bind(language.as_str());
     }
@@ -137,6 +144,7 @@ struct Row {
     seats: i64,
     verified: bool,
     has_account: bool,
+    deactivated: bool,
 }
 
 fn order(sort: RegisterSort) -> &'static str {
@@ -167,7 +175,8 @@ pub(super) async fn search(
                  WHERE m.volunteer_id = v.id ORDER BY t.name)), '') AS teams,
              (SELECT count(*) FROM seats s WHERE s.volunteer_id = v.id) AS seats,
              v.verified,
-             EXISTS (SELECT 1 FROM users u WHERE u.volunteer_id = v.id) AS has_account
+             EXISTS (SELECT 1 FROM users u WHERE u.volunteer_id = v.id) AS has_account,
+             v.deactivated_at IS NOT NULL AS deactivated
          FROM volunteers v WHERE v.id IN (SELECT v.id FROM volunteers v",
     );
     conditions(&mut page, filter, scope);
@@ -195,6 +204,7 @@ pub(super) async fn search(
                 seats: r.seats,
                 verified: r.verified,
                 has_account: r.has_account,
+                deactivated: r.deactivated,
             })
             .collect(),
         total,

@@ -196,12 +196,22 @@ impl DetailsRow {
     }
 }
 
-/// One person, one place at a time — across every election.
-pub(crate) async fn refuse_overlap(
+/// Every way of taking a seat passes here: a deactivated person takes
+/// none, and one person is in one place at a time, across every election.
+pub(crate) async fn refuse_unavailable(
     tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
     volunteer_id: Id,
     candidate: Shift,
 ) -> Result<(), AppError> {
+    let deactivated: Option<bool> =
+        sqlx::query_scalar("SELECT deactivated_at IS NOT NULL FROM volunteers WHERE id = $1")
+            .bind(volunteer_id)
+            .fetch_optional(&mut **tx)
+            .await
+            .map_err(db_error)?;
+    if deactivated.unwrap_or(true) {
+        return Err(AppError::refused("volunteers.deactivated"));
+    }
     let others: Vec<(NaiveDate, NaiveTime, NaiveTime)> = sqlx::query_as(
         "SELECT s.day, t.start_time, t.end_time FROM seats s JOIN task_types t ON t.id = s.task_type_id
          WHERE s.volunteer_id = $1 AND s.day BETWEEN date($2, '-1 day') AND date($2, '+1 day')",
@@ -516,7 +526,7 @@ impl SeatStore for SqliteStorage {
         if current != "open" {
             return Err(AppError::refused("seats.taken"));
         }
-        refuse_overlap(&mut tx, volunteer_id, Shift::new(day, start, end)).await?;
+        refuse_unavailable(&mut tx, volunteer_id, Shift::new(day, start, end)).await?;
         let (invited_at, accepted_at) = match status {
             SeatStatus::Invited => (Some(now), None),
             _ => (None, Some(now)),
@@ -761,7 +771,7 @@ impl SeatStore for SqliteStorage {
                 .execute(&mut *tx)
                 .await
                 .map_err(db_error)?;
-                refuse_overlap(&mut tx, newcomer, Shift::new(day, start, end)).await?;
+                refuse_unavailable(&mut tx, newcomer, Shift::new(day, start, end)).await?;
                 sqlx::query(
                     "UPDATE seats SET status = 'invited', volunteer_id = $2, invited_at = $3,
                          respond_by = $4, accepted_at = NULL, attendance = NULL, attendance_at = NULL
@@ -882,7 +892,7 @@ impl SeatStore for SqliteStorage {
                 AND q.station_id = s.station_id AND q.day = s.day AND q.team_id = s.team_id
                 AND q.task_type_id = s.task_type_id
              LEFT JOIN team_members tm ON tm.team_id = s.team_id AND tm.volunteer_id = v.id
-             WHERE s.id = $1 AND v.anonymised_at IS NULL
+             WHERE s.id = $1 AND v.anonymised_at IS NULL AND v.deactivated_at IS NULL
                AND NOT EXISTS (SELECT 1 FROM seat_history h WHERE h.seat_id = s.id
                                  AND h.volunteer_id = v.id AND h.event = 'declined')
                AND NOT EXISTS (SELECT 1 FROM seats o WHERE o.volunteer_id = v.id

@@ -1,5 +1,5 @@
 use super::notifications::enqueue_in;
-use super::seats::refuse_overlap;
+use super::seats::refuse_unavailable;
 use super::volunteers::insert_volunteer;
 use super::{id_array, one_row, SqliteStorage};
 use crate::storage::db_error;
@@ -370,7 +370,7 @@ impl SignupStore for SqliteStorage {
         if free > 0 {
             return Err(AppError::refused("standby.still_free"));
         }
-        refuse_overlap(&mut tx, volunteer_id, shift).await?;
+        refuse_unavailable(&mut tx, volunteer_id, shift).await?;
         sqlx::query(
             "INSERT OR IGNORE INTO standby (election_id, station_id, day, team_id, task_type_id,
                  volunteer_id, joined_at)
@@ -514,7 +514,7 @@ async fn claim_cell_seat(
     hold: Option<i64>,
 ) -> Result<Id, AppError> {
     let shift = allowed_shift(tx, l, cell).await?;
-    refuse_overlap(tx, volunteer_id, shift).await?;
+    refuse_unavailable(tx, volunteer_id, shift).await?;
     let seat: Option<Id> = sqlx::query_scalar(
         "UPDATE seats SET volunteer_id = $6,
              status = CASE WHEN $8 IS NULL THEN 'accepted' ELSE 'invited' END,

@@ -4,7 +4,7 @@
 //! two people are offered the same seat.
 
 use super::notifications::enqueue_in;
-use super::seats::{refuse_overlap, DetailsRow, DETAILS_SELECT};
+use super::seats::{refuse_unavailable, DetailsRow, DETAILS_SELECT};
 use super::OfferRules;
 use crate::storage::db_error;
 use app::domain::notifications::MessageKind;
@@ -76,7 +76,7 @@ pub(crate) async fn offer_to_standby(
             .await
             .map_err(db_error)?;
         let shift = Shift::new(seat.day, seat.start_time, seat.end_time);
-        match refuse_overlap(tx, volunteer_id, shift).await {
+        match refuse_unavailable(tx, volunteer_id, shift).await {
             Ok(()) => {}
             Err(AppError::Refused { .. }) => continue,
             Err(other) => return Err(other),

@@ -4,12 +4,29 @@ use super::{one_row, SqliteStorage};
 use crate::storage::db_error;
 use app::domain::elections::may_self_cancel;
 use app::domain::rosters::{Contact, TeamMember};
-use app::domain::teams::{NewTeam, Team};
+use app::domain::teams::{NewTeam, Team, TeamSeatCell};
 use app::domain::{AppError, Id};
 use app::server::storage::{NewMessage, TeamStore};
 use async_trait::async_trait;
 use chrono::NaiveDate;
 use std::collections::HashMap;
+
+#[derive(sqlx::FromRow)]
+struct CellRow {
+    election_id: i64,
+    election_title: String,
+    station_id: i64,
+    station_name: String,
+    day: NaiveDate,
+    task_type_id: i64,
+    task_type: String,
+    start_time: chrono::NaiveTime,
+    end_time: chrono::NaiveTime,
+    accepted: i64,
+    invited: i64,
+    open: i64,
+    first_open: Option<i64>,
+}
 
 #[derive(sqlx::FromRow)]
 struct TeamRow {
@@ -232,6 +249,51 @@ impl TeamStore for SqliteStorage {
             enqueue_in(&mut tx, message, now).await?;
         }
         tx.commit().await.map_err(db_error)
+    }
+
+    async fn team_seat_cells(
+        &self,
+        team_id: Id,
+        from: NaiveDate,
+    ) -> Result<Vec<TeamSeatCell>, AppError> {
+        let rows: Vec<CellRow> = sqlx::query_as(
+            "SELECT e.id AS election_id, e.title AS election_title, st.id AS station_id,
+                    st.name AS station_name, s.day, t.id AS task_type_id, t.title AS task_type,
+                    t.start_time, t.end_time,
+                    sum(s.status = 'accepted') AS accepted, sum(s.status = 'invited') AS invited,
+                    sum(s.status = 'open') AS open,
+                    min(CASE WHEN s.status = 'open' THEN s.id END) AS first_open
+             FROM seats s
+             JOIN elections e ON e.id = s.election_id
+             JOIN stations st ON st.id = s.station_id
+             JOIN task_types t ON t.id = s.task_type_id
+             WHERE s.team_id = $1 AND s.day >= $2 AND e.active = 1
+             GROUP BY e.id, st.id, s.day, t.id
+             ORDER BY e.title, st.name COLLATE NOCASE, s.day, t.start_time, t.title",
+        )
+        .bind(team_id)
+        .bind(from)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)?;
+        Ok(rows
+            .into_iter()
+            .map(|r| TeamSeatCell {
+                election_id: r.election_id,
+                election_title: r.election_title,
+                station_id: r.station_id,
+                station_name: r.station_name,
+                day: r.day,
+                task_type_id: r.task_type_id,
+                task_type: r.task_type,
+                start_time: r.start_time,
+                end_time: r.end_time,
+                accepted: r.accepted,
+                invited: r.invited,
+                open: r.open,
+                first_open: r.first_open,
+            })
+            .collect())
     }
 
     async fn volunteer_teams(&self, volunteer_id: Id) -> Result<Vec<(Id, String)>, AppError> {

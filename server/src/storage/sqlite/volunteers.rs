@@ -1,6 +1,7 @@
 use super::{id_array, now, one_row, SqliteStorage};
 use crate::storage::db_error;
 use app::domain::notifications::Channel;
+use app::domain::removals::DeletionBy;
 use app::domain::volunteers::{
     Citizenship, Diet, Language, NewVolunteer, ProfileChange, SeatEvent, Volunteer,
 };
@@ -8,6 +9,16 @@ use app::domain::{AppError, Id};
 use app::server::storage::{NewMessage, VolunteerStore};
 use async_trait::async_trait;
 use chrono::NaiveDate;
+
+/// The history event of a seat its holder leaves: an accepted shift is
+/// cancelled, an invitation withdrawn.
+fn left_event(status: &str) -> &'static str {
+    if status == "accepted" {
+        "cancelled"
+    } else {
+        "withdrawn"
+    }
+}
 
 #[derive(sqlx::FromRow)]
 struct VolunteerRow {
@@ -306,6 +317,7 @@ impl VolunteerStore for SqliteStorage {
         today: NaiveDate,
         now: i64,
         messages: &[NewMessage],
+        by: DeletionBy,
     ) -> Result<bool, AppError> {
         let mut tx = self.write().await?;
         let held: Vec<(Id, String, NaiveDate, i64)> = sqlx::query_as(
@@ -317,11 +329,12 @@ impl VolunteerStore for SqliteStorage {
         .await
         .map_err(db_error)?;
         let paid = |status: &str, day: NaiveDate| status == "accepted" && day < today;
-        let locked = held.iter().any(|(_, status, day, lock_days)| {
-            status == "accepted"
-                && *day >= today
-                && !app::domain::elections::may_self_cancel(*day, today, *lock_days)
-        });
+        let locked = by == DeletionBy::Themselves
+            && held.iter().any(|(_, status, day, lock_days)| {
+                status == "accepted"
+                    && *day >= today
+                    && !app::domain::elections::may_self_cancel(*day, today, *lock_days)
+            });
         if locked {
             return Err(AppError::refused("profile.delete_locked"));
         }
@@ -330,12 +343,15 @@ impl VolunteerStore for SqliteStorage {
             if paid(status, *day) {
                 continue;
             }
-            let event = if status == "accepted" {
-                "cancelled"
-            } else {
-                "withdrawn"
-            };
-            super::seats::release_seat(&mut tx, &self.offers, *seat_id, event, "", now).await?;
+            super::seats::release_seat(
+                &mut tx,
+                &self.offers,
+                *seat_id,
+                left_event(status),
+                "",
+                now,
+            )
+            .await?;
         }
         for statement in [
             "DELETE FROM standby WHERE volunteer_id = $1",
@@ -389,6 +405,98 @@ impl VolunteerStore for SqliteStorage {
         }
         tx.commit().await.map_err(db_error)?;
         Ok(keep_for_payroll)
+    }
+
+    async fn set_volunteer_deactivated(
+        &self,
+        volunteer_id: Id,
+        deactivated: bool,
+        today: NaiveDate,
+        now: i64,
+        messages: &[NewMessage],
+    ) -> Result<(), AppError> {
+        let mut tx = self.write().await?;
+        // Deactivating stamps the time; activating clears it.
+        let result = sqlx::query(
+            "UPDATE volunteers SET deactivated_at = CASE WHEN $2 THEN $3 END
+             WHERE id = $1 AND anonymised_at IS NULL AND (deactivated_at IS NULL) = $2",
+        )
+        .bind(volunteer_id)
+        .bind(deactivated)
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        if result.rows_affected() == 0 {
+            return Err(AppError::refused(if deactivated {
+                "removals.already_deactivated"
+            } else {
+                "removals.not_deactivated"
+            }));
+        }
+        // Only an account that is nothing but this volunteer's: office roles
+        // are opened and closed under Brugere.
+        let volunteer_only = "volunteer_id = $1 AND NOT EXISTS (SELECT 1 FROM user_roles r
+                 WHERE r.user_id = users.id AND r.role <> 'volunteer')";
+        sqlx::query(&format!(
+            "UPDATE users SET active = $2 WHERE {volunteer_only}"
+        ))
+        .bind(volunteer_id)
+        .bind(!deactivated)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        if deactivated {
+            sqlx::query(&format!(
+                "DELETE FROM sessions WHERE user_id IN (SELECT id FROM users WHERE {volunteer_only})"
+            ))
+            .bind(volunteer_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+            let coming: Vec<(Id, String)> = sqlx::query_as(
+                "SELECT id, status FROM seats WHERE volunteer_id = $1 AND day >= $2",
+            )
+            .bind(volunteer_id)
+            .bind(today)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(db_error)?;
+            for (seat_id, status) in &coming {
+                super::seats::release_seat(
+                    &mut tx,
+                    &self.offers,
+                    *seat_id,
+                    left_event(status),
+                    "",
+                    now,
+                )
+                .await?;
+            }
+            for statement in [
+                "DELETE FROM standby WHERE volunteer_id = $1",
+                "DELETE FROM registration_holds WHERE volunteer_id = $1",
+            ] {
+                sqlx::query(statement)
+                    .bind(volunteer_id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_error)?;
+            }
+        }
+        for message in messages {
+            super::notifications::enqueue_in(&mut tx, message, now).await?;
+        }
+        tx.commit().await.map_err(db_error)
+    }
+
+    async fn volunteer_deactivated_at(&self, volunteer_id: Id) -> Result<Option<i64>, AppError> {
+        sqlx::query_scalar("SELECT deactivated_at FROM volunteers WHERE id = $1")
+            .bind(volunteer_id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_error)?
+            .ok_or(AppError::NotFound)
     }
 
     async fn set_volunteer_verified(
