@@ -17,8 +17,9 @@ pub const RESPOND_DAYS: i64 = 7;
 pub struct TeamSeatsData {
     pub team: Team,
     pub cells: Vec<TeamSeatCell>,
-    /// The team's members who can be invited: (id, name).
-    pub members: Vec<(Id, String)>,
+    /// The team's members who can be invited: id, name, and the days on
+    /// which they already hold one of the team's seats.
+    pub members: Vec<(Id, String, Vec<chrono::NaiveDate>)>,
     /// The viewer may invite (the team's leaders and the office's planners).
     pub can_invite: bool,
 }
@@ -36,7 +37,10 @@ pub async fn load_team_seats(team_id: Id) -> Result<TeamSeatsData, AppError> {
                 .team_members(team_id, today)
                 .await?
                 .into_iter()
-                .map(|m| (m.contact.volunteer_id, m.contact.name))
+                .map(|m| {
+                    let days = m.shifts.iter().map(|s| s.day).collect();
+                    (m.contact.volunteer_id, m.contact.name, days)
+                })
                 .collect()
         } else {
             Vec::new()
@@ -99,23 +103,33 @@ pub async fn invite_member(
 pub fn TeamSeatsPage() -> impl IntoView {
     let id = crate::components::route_id("id");
     let query = leptos_router::hooks::use_query_map();
-    let data = Resource::new(id, |id| async move {
-        match id {
-            Some(id) => load_team_seats(id).await,
-            None => Err(AppError::NotFound),
-        }
-    });
+    // The figures are read again after each invitation sent from here.
+    let invite = ServerAction::<InviteMember>::new();
+    let data = Resource::new(
+        move || (id(), invite.version().get()),
+        |(id, _)| async move {
+            match id {
+                Some(id) => load_team_seats(id).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
     let chosen = move || query.read().get("seat").and_then(|s| s.parse::<Id>().ok());
     let invited = move || query.read().get("invited").is_some();
     view! {
         <Loaded resource=data view=move |d: TeamSeatsData| view! {
-            <TeamSeatsView data=d chosen=chosen() invited=invited()/>
+            <TeamSeatsView data=d chosen=chosen() invited=invited() invite/>
         }/>
     }
 }
 
 #[component]
-fn TeamSeatsView(data: TeamSeatsData, chosen: Option<Id>, invited: bool) -> impl IntoView {
+fn TeamSeatsView(
+    data: TeamSeatsData,
+    chosen: Option<Id>,
+    invited: bool,
+    invite: ServerAction<InviteMember>,
+) -> impl IntoView {
     let d = data;
     let team_id = d.team.id;
     let title = t_with("team_seats.title", &[("team", &d.team.name)]);
@@ -140,7 +154,7 @@ fn TeamSeatsView(data: TeamSeatsData, chosen: Option<Id>, invited: bool) -> impl
         {invited.then(|| view! { <p class="alert alert-success" role="status">{t("team_seats.invited")}</p> })}
         <p class="board-summary" data-testid="team-open">{t_with("team_seats.open_total", &[("n", &open.to_string())])}</p>
         {match (invite_cell, can_invite) {
-            (Some(cell), true) => view! { <InviteForm team_id cell members=d.members.clone()/> }.into_any(),
+            (Some(cell), true) => view! { <InviteForm team_id cell members=d.members.clone() action=invite/> }.into_any(),
             _ => ().into_any(),
         }}
         {if elections.is_empty() {
@@ -205,9 +219,20 @@ fn ElectionCells(
 }
 
 #[component]
-fn InviteForm(team_id: Id, cell: TeamSeatCell, members: Vec<(Id, String)>) -> impl IntoView {
-    let action = ServerAction::<InviteMember>::new();
+fn InviteForm(
+    team_id: Id,
+    cell: TeamSeatCell,
+    members: Vec<(Id, String, Vec<chrono::NaiveDate>)>,
+    action: ServerAction<InviteMember>,
+) -> impl IntoView {
     let seat = cell.first_open.unwrap_or_default();
+    // Those free that day first; the others are marked (the server refuses
+    // a clash either way).
+    let mut members: Vec<(Id, String, bool)> = members
+        .into_iter()
+        .map(|(id, name, days)| (id, name, days.contains(&cell.day)))
+        .collect();
+    members.sort_by_key(|m| m.2);
     view! {
         <section class="card" id="invite" aria-labelledby="invite-heading">
             <h2 id="invite-heading">
@@ -225,8 +250,9 @@ fn InviteForm(team_id: Id, cell: TeamSeatCell, members: Vec<(Id, String)>) -> im
                         <div class="field">
                             <label for="invite-member">{t("team_seats.member")}</label>
                             <select id="invite-member" name="volunteer_id" required=true>
-                                {members.into_iter().map(|(id, name)| view! {
-                                    <option value=id.to_string()>{name}</option>
+                                {members.into_iter().map(|(id, name, busy)| {
+                                    let text = if busy { t_with("team_seats.busy", &[("name", &name)]) } else { name };
+                                    view! { <option value=id.to_string()>{text}</option> }
                                 }).collect_view()}
                             </select>
                         </div>
