@@ -10,14 +10,23 @@ use app::server::storage::{NewMessage, VolunteerStore};
 use async_trait::async_trait;
 use chrono::NaiveDate;
 
-/// The history event of a seat its holder leaves: an accepted shift is
-/// cancelled, an invitation withdrawn.
-fn left_event(status: &str) -> &'static str {
-    if status == "accepted" {
-        "cancelled"
-    } else {
-        "withdrawn"
+/// Opens the seats (id, status) a person leaves, each to its standby queue;
+/// in the history an accepted shift is cancelled, an invitation withdrawn.
+async fn release_left_seats(
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    offers: &super::OfferRules,
+    seats: &[(Id, String)],
+    now: i64,
+) -> Result<(), AppError> {
+    for (seat_id, status) in seats {
+        let event = if status == "accepted" {
+            "cancelled"
+        } else {
+            "withdrawn"
+        };
+        super::seats::release_seat(tx, offers, *seat_id, event, "", now).await?;
     }
+    Ok(())
 }
 
 #[derive(sqlx::FromRow)]
@@ -339,20 +348,12 @@ impl VolunteerStore for SqliteStorage {
             return Err(AppError::refused("profile.delete_locked"));
         }
         let keep_for_payroll = held.iter().any(|(_, status, day, _)| paid(status, *day));
-        for (seat_id, status, day, _) in &held {
-            if paid(status, *day) {
-                continue;
-            }
-            super::seats::release_seat(
-                &mut tx,
-                &self.offers,
-                *seat_id,
-                left_event(status),
-                "",
-                now,
-            )
-            .await?;
-        }
+        let leaving: Vec<(Id, String)> = held
+            .iter()
+            .filter(|(_, status, day, _)| !paid(status, *day))
+            .map(|(id, status, ..)| (*id, status.clone()))
+            .collect();
+        release_left_seats(&mut tx, &self.offers, &leaving, now).await?;
         for statement in [
             "DELETE FROM standby WHERE volunteer_id = $1",
             "DELETE FROM team_members WHERE volunteer_id = $1",
@@ -462,17 +463,7 @@ impl VolunteerStore for SqliteStorage {
             .fetch_all(&mut *tx)
             .await
             .map_err(db_error)?;
-            for (seat_id, status) in &coming {
-                super::seats::release_seat(
-                    &mut tx,
-                    &self.offers,
-                    *seat_id,
-                    left_event(status),
-                    "",
-                    now,
-                )
-                .await?;
-            }
+            release_left_seats(&mut tx, &self.offers, &coming, now).await?;
             for statement in [
                 "DELETE FROM standby WHERE volunteer_id = $1",
                 "DELETE FROM registration_holds WHERE volunteer_id = $1",
