@@ -482,23 +482,20 @@ pub fn seat_params(
     params
 }
 
-/// Messages to the coordinators of each area where `volunteer_id` holds a
-/// seat from `today` on, telling them it opens again (the person leaves,
-/// is set aside or deleted). Nothing in them names the person.
+/// Messages to the coordinators of each area where a person leaves one of
+/// `seats` (see [`crate::domain::removals::coming_seats`]), telling them it
+/// opens again: they left, were set aside or deleted. Nothing in them
+/// names the person.
 #[cfg(feature = "ssr")]
 pub async fn volunteer_left_messages(
     ctx: &crate::server::ServerContext,
-    volunteer_id: Id,
-    today: chrono::NaiveDate,
+    seats: &[crate::domain::seats::SeatDetails],
     now: i64,
 ) -> Result<Vec<crate::server::storage::NewMessage>, AppError> {
     use crate::domain::notifications::MessageKind;
-    use crate::domain::seats::SeatStatus;
     let mut messages = Vec::new();
-    for mut seat in ctx.storage.volunteer_seats(volunteer_id).await? {
-        if seat.day < today || seat.status == SeatStatus::Open {
-            continue;
-        }
+    for seat in seats {
+        let mut seat = seat.clone();
         seat.volunteer_id = None;
         seat.volunteer_name = None;
         seat.volunteer_language = None;

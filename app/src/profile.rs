@@ -184,8 +184,11 @@ pub async fn delete_my_account(confirm: Option<String>) -> Result<(), AppError> 
         }
         let today = ctx.today();
         let now = ctx.now();
-        let messages =
-            crate::notifications::volunteer_left_messages(&ctx, volunteer_id, today, now).await?;
+        let leaving = crate::domain::removals::coming_seats(
+            ctx.storage.volunteer_seats(volunteer_id).await?,
+            today,
+        );
+        let messages = crate::notifications::volunteer_left_messages(&ctx, &leaving, now).await?;
         let anonymised = ctx
             .storage
             .delete_volunteer_account(

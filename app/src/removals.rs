@@ -84,10 +84,9 @@ pub async fn remove_people(ids: String, action: String) -> Result<(), AppError> 
         let now = ctx.now();
         for person in &plan.people {
             let id = person.volunteer_id;
-            let messages = match plan.action {
-                RemovalAction::Activate => Vec::new(),
-                _ => crate::notifications::volunteer_left_messages(&ctx, id, today, now).await?,
-            };
+            // The preview's freed seats are the ones that open (none when activating).
+            let messages =
+                crate::notifications::volunteer_left_messages(&ctx, &person.freed, now).await?;
             let (audit, detail) = match plan.action {
                 RemovalAction::Deactivate => {
                     ctx.storage

@@ -71,9 +71,19 @@ impl RemovalPreview {
     }
 }
 
-/// A shift that counts for payroll: accepted and already past.
-pub fn is_paid(seat: &SeatDetails, today: NaiveDate) -> bool {
-    seat.status == SeatStatus::Accepted && seat.day < today
+/// A shift that counts for payroll: accepted and already past. Deleting
+/// someone keeps these (anonymised); the preview and the storage both ask here.
+pub fn is_paid(status: SeatStatus, day: NaiveDate, today: NaiveDate) -> bool {
+    status == SeatStatus::Accepted && day < today
+}
+
+/// The seats someone holds from `today` on: those that open again when they
+/// leave, are set aside or deleted.
+pub fn coming_seats(seats: Vec<SeatDetails>, today: NaiveDate) -> Vec<SeatDetails> {
+    seats
+        .into_iter()
+        .filter(|s| s.day >= today && s.status != SeatStatus::Open)
+        .collect()
 }
 
 /// What `action` would do to a person holding `seats`, with `roles` on
@@ -87,13 +97,13 @@ pub fn preview(
     seats: Vec<SeatDetails>,
     today: NaiveDate,
 ) -> RemovalPreview {
-    let paid_shifts = seats.iter().filter(|s| is_paid(s, today)).count();
+    let paid_shifts = seats
+        .iter()
+        .filter(|s| is_paid(s.status, s.day, today))
+        .count();
     let freed = match action {
         RemovalAction::Activate => Vec::new(),
-        _ => seats
-            .into_iter()
-            .filter(|s| s.day >= today && s.status != SeatStatus::Open)
-            .collect(),
+        _ => coming_seats(seats, today),
     };
     let staff = roles.iter().any(|r| *r != Role::Volunteer);
     let blocked = match action {

@@ -1,6 +1,7 @@
 //! A team leader's view of the team's seats across stations, and inviting
 //! the team's own members to open ones from there.
 
+use crate::helpers::TestApp;
 use crate::reminders::election;
 use crate::setup::make_team;
 use app::domain::accounts::{Role, ScopeKind};
@@ -8,6 +9,34 @@ use app::domain::AppError;
 use app::server::storage::{SeatStore, TeamStore};
 use app::team_seats::TeamSeatsData;
 use reqwest::StatusCode;
+
+/// Sends the invite form from `browser`: the team, its seat, the member and
+/// the days they have to answer. The refusal, if any, with its status.
+async fn invite(
+    app: &TestApp,
+    browser: &reqwest::Client,
+    team: i64,
+    seat: i64,
+    volunteer: i64,
+    days: &str,
+) -> Result<(), (StatusCode, AppError)> {
+    let (team, seat, volunteer) = (team.to_string(), seat.to_string(), volunteer.to_string());
+    let form = [
+        ("team_id", team.as_str()),
+        ("seat_id", seat.as_str()),
+        ("volunteer_id", volunteer.as_str()),
+        ("respond_days", days),
+    ];
+    let response = app.call_with(browser, "teams/invite", &form).await;
+    let status = response.status();
+    if status.is_success() {
+        return Ok(());
+    }
+    let body = response.text().await.expect("body");
+    let error =
+        serde_json::from_str(&body).unwrap_or_else(|e| panic!("not an AppError: {body}: {e}"));
+    Err((status, error))
+}
 
 #[tokio::test]
 async fn a_team_leader_sees_the_teams_seats_and_invites_a_member_to_an_open_one() {
@@ -50,17 +79,9 @@ async fn a_team_leader_sees_the_teams_seats_and_invites_a_member_to_an_open_one(
     assert_eq!((cell.accepted, cell.invited, cell.open), (0, 0, 2));
     let seat = cell.first_open.expect("an open seat");
 
-    let invite = |volunteer: i64, seat: i64| {
-        [
-            ("team_id", team.to_string()),
-            ("seat_id", seat.to_string()),
-            ("volunteer_id", volunteer.to_string()),
-            ("respond_days", "7".to_string()),
-        ]
-    };
-    let form = invite(e.ole, seat);
-    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    e.app.ok_with::<()>(&leader, "teams/invite", &pairs).await;
+    invite(&e.app, &leader, team, seat, e.ole, "7")
+        .await
+        .expect("invited");
     let after = seats(leader.clone()).await;
     assert_eq!((after.cells[0].invited, after.cells[0].open), (1, 1));
     assert!(e
@@ -70,21 +91,21 @@ async fn a_team_leader_sees_the_teams_seats_and_invites_a_member_to_an_open_one(
 
     // Karen is no member; a taken seat stays taken; bad numbers are named.
     let other = after.cells[0].first_open.expect("one still open");
-    for (form, expected) in [
+    for ((volunteer, seat), expected) in [
         (
-            invite(e.karen, other),
+            (e.karen, other),
             AppError::invalid("volunteer_id", "team_seats.not_member"),
         ),
-        (invite(e.ole, seat), AppError::refused("seats.taken")),
+        ((e.ole, seat), AppError::refused("seats.taken")),
     ] {
-        let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        let (_, error) = e.app.err_with(&leader, "teams/invite", &pairs).await;
+        let (_, error) = invite(&e.app, &leader, team, seat, volunteer, "7")
+            .await
+            .unwrap_err();
         assert_eq!(error, expected);
     }
-    let mut form = invite(e.ole, other);
-    form[3].1 = "99".into();
-    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let (status, _) = e.app.err_with(&leader, "teams/invite", &pairs).await;
+    let (status, _) = invite(&e.app, &leader, team, other, e.ole, "99")
+        .await
+        .unwrap_err();
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 
     // Another team's leader sees and invites nothing here.
@@ -102,15 +123,14 @@ async fn a_team_leader_sees_the_teams_seats_and_invites_a_member_to_an_open_one(
         .err_with(&outsider, "teams/seats", &[("team_id", &team.to_string())])
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let form = invite(e.ole, other);
-    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let (status, _) = e.app.err_with(&outsider, "teams/invite", &pairs).await;
+    let (status, _) = invite(&e.app, &outsider, team, other, e.ole, "7")
+        .await
+        .unwrap_err();
     assert_eq!(status, StatusCode::FORBIDDEN);
-    // Nor through a seat of their own team id with someone else's seat.
-    let mut form = invite(e.ole, other);
-    form[0].1 = rival.id.to_string();
-    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let (status, _) = e.app.err_with(&outsider, "teams/invite", &pairs).await;
+    // Nor by naming their own team with another team's seat.
+    let (status, _) = invite(&e.app, &outsider, rival.id, other, e.ole, "7")
+        .await
+        .unwrap_err();
     assert_eq!(status, StatusCode::FORBIDDEN);
     let still = e.app.storage.seat_details(other).await.unwrap();
     assert_eq!(still.volunteer_id, None);

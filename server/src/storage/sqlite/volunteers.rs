@@ -1,7 +1,8 @@
 use super::{id_array, now, one_row, SqliteStorage};
 use crate::storage::db_error;
 use app::domain::notifications::Channel;
-use app::domain::removals::DeletionBy;
+use app::domain::removals::{is_paid, DeletionBy};
+use app::domain::seats::SeatStatus;
 use app::domain::volunteers::{
     Citizenship, Diet, Language, NewVolunteer, ProfileChange, SeatEvent, Volunteer,
 };
@@ -337,7 +338,9 @@ impl VolunteerStore for SqliteStorage {
         .fetch_all(&mut *tx)
         .await
         .map_err(db_error)?;
-        let paid = |status: &str, day: NaiveDate| status == "accepted" && day < today;
+        let paid = |status: &str, day: NaiveDate| {
+            SeatStatus::parse(status).is_some_and(|s| is_paid(s, day, today))
+        };
         let locked = by == DeletionBy::Themselves
             && held.iter().any(|(_, status, day, lock_days)| {
                 status == "accepted"
