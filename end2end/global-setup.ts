@@ -13,9 +13,13 @@ export default async function globalSetup(_config: FullConfig): Promise<void> {
   if (!fs.existsSync(VALGVAGT_BIN)) {
     problems.push(`server binary missing: ${VALGVAGT_BIN}`);
   }
+  // Plain names from a debug build, content-hashed ones from a release build.
+  const pkg = path.join(SITE_ROOT, 'pkg');
+  const files = fs.existsSync(pkg) ? fs.readdirSync(pkg) : [];
   for (const ext of ['js', 'wasm']) {
-    const f = path.join(SITE_ROOT, 'pkg', `valgvagt.${ext}`);
-    if (!fs.existsSync(f)) problems.push(`hydration bundle missing: ${f}`);
+    if (!files.some((f) => new RegExp(`^valgvagt(\\.[A-Za-z0-9_-]{22})?\\.${ext}$`).test(f))) {
+      problems.push(`hydration bundle missing: ${pkg}/valgvagt[.hash].${ext}`);
+    }
   }
   if (!fs.existsSync(E2E_DATABASE)) {
     problems.push(`e2e database was not created: ${E2E_DATABASE}`);

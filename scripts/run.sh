@@ -12,8 +12,9 @@ log() { echo "==> $*"; }
 log "setup"
 bash "$ROOT/scripts/setup.sh"
 
-log "cargo leptos build --release"
-cargo leptos build --release
+# --split: a wasm chunk per page; --precompress: .br/.gz beside each file.
+log "cargo leptos build --release --split --precompress"
+cargo leptos build --release --split --precompress
 
 BIN="$ROOT/target/release/valgvagt"
 export LEPTOS_SITE_ROOT=target/site

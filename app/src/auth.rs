@@ -60,19 +60,25 @@ pub async fn request_sign_in_link(email: String, next: Option<String>) -> Result
         {
             return Err(AppError::refused("auth.rate_limited"));
         }
-        let Some((user_id, name)) = ctx.storage.sign_in_account(email.as_str()).await? else {
-            return Ok(());
-        };
         let next = next.as_deref().and_then(crate::domain::forms::local_path);
-        send_sign_in_link(
-            &ctx,
-            user_id,
-            &name,
-            email.as_str(),
-            "mail.signin_text",
-            next.as_deref(),
-        )
-        .await
+        if let Some((user_id, name)) = ctx.storage.sign_in_account(email.as_str()).await? {
+            send_sign_in_link(
+                &ctx,
+                user_id,
+                &name,
+                email.as_str(),
+                "mail.signin_text",
+                next.as_deref(),
+            )
+            .await?;
+        }
+        // Back to the sign-in page saying so, known address or not; a phone
+        // page without wasm learns it from the address, not from the answer.
+        let mut back = vec![("sent", "1".to_string())];
+        back.extend(next.map(|n| ("next", n)));
+        let back: Vec<(&str, &str)> = back.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        crate::server::redirect_to(&crate::domain::forms::with_query("/signin", &back));
+        Ok(())
     })
     .await
 }
@@ -504,7 +510,11 @@ pub fn SignInPage() -> impl IntoView {
     let action = ServerAction::<RequestSignInLink>::new();
     let next = next_from_query();
     let next_for_sms = next.clone();
-    let sent = move || matches!(action.value().get(), Some(Ok(())));
+    let query = leptos_router::hooks::use_query_map();
+    let sent = move || {
+        matches!(action.value().get(), Some(Ok(())))
+            || query.read().get("sent").is_some_and(|s| s == "1")
+    };
     view! {
         <Title text=t("auth.sign_in")/>
         <div class="signin-box card">

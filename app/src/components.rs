@@ -48,54 +48,87 @@ pub fn Layout(children: Children) -> impl IntoView {
     }
 }
 
+/// Invitations the signed-in volunteer has not answered (the badge on
+/// *Mine vagter*); 0 for everyone else.
+#[server(endpoint = "shifts/waiting")]
+pub async fn waiting_invitations() -> Result<usize, AppError> {
+    crate::server::guarded(async move {
+        let ctx = crate::server::context()?;
+        let Some(volunteer_id) = crate::server::current_user()
+            .await?
+            .and_then(|u| u.volunteer_id)
+        else {
+            return Ok(0);
+        };
+        let seats = ctx.storage.volunteer_seats(volunteer_id).await?;
+        Ok(seats
+            .iter()
+            .filter(|s| s.status == crate::domain::seats::SeatStatus::Invited)
+            .count())
+    })
+    .await
+}
+
+/// `aria-current="page"` on the link to where the reader is.
+fn nav_link(href: &'static str, key: &'static str) -> impl IntoView {
+    let location = use_location();
+    let current = move || {
+        let path = location.pathname.get();
+        let here = if href == "/" {
+            path == "/"
+        } else {
+            path.starts_with(href)
+        };
+        here.then_some("page")
+    };
+    view! { <li><a href=href aria-current=current>{t(key)}</a></li> }
+}
+
+/// The office's pages in the groups people look for them under, only
+/// those the reader's roles may open.
 #[component]
 fn MainNav(user: CurrentUser) -> impl IntoView {
-    let location = use_location();
-    let link = move |href: &'static str, key: &'static str| {
-        let current = move || {
-            let path = location.pathname.get();
-            let here = if href == "/" {
-                path == "/"
-            } else {
-                path.starts_with(href)
-            };
-            here.then_some("page")
-        };
-        view! { <li><a href=href aria-current=current>{t(key)}</a></li> }
-    };
     let planner = user.can_view_plan();
     let administrator = user.has(crate::domain::accounts::Role::Administrator);
     let station_manager = user.has(crate::domain::accounts::Role::StationManager);
     let team_leader = user.has(crate::domain::accounts::Role::TeamLeader);
+    let volunteer = user.volunteer_id.is_some();
+    let group = |key: &'static str, links: AnyView| {
+        view! {
+            <li class="nav-group">
+                <span class="nav-group-label">{t(key)}</span>
+                <ul>{links}</ul>
+            </li>
+        }
+    };
     view! {
         <nav class="main-nav" aria-label=t("nav.label")>
             <ul>
-                {link("/", "nav.home")}
-                {link("/account", "nav.account")}
-                {user.volunteer_id.is_some().then(|| view! {
-                    {link("/my-shifts", "nav.my_shifts")}
-                    {link("/open-shifts", "nav.open_shifts")}
-                    {link("/profile", "nav.profile")}
-                })}
-                {station_manager.then(|| link("/my-stations", "nav.my_stations"))}
-                {team_leader.then(|| link("/my-teams", "nav.my_teams"))}
+                {(!volunteer).then(|| nav_link("/", "nav.home"))}
+                {nav_link("/account", "nav.account")}
+                {station_manager.then(|| nav_link("/my-stations", "nav.my_stations"))}
+                {team_leader.then(|| nav_link("/my-teams", "nav.my_teams"))}
                 {planner.then(|| view! {
-                    {link("/board", "nav.board")}
-                    {link("/lists", "nav.lists")}
-                    {link("/volunteers", "nav.register")}
-                    {link("/elections", "nav.elections")}
-                    {link("/stations", "nav.stations")}
-                    {link("/areas", "nav.areas")}
-                    {link("/task-types", "nav.task_types")}
-                    {link("/teams", "nav.teams")}
-                    {link("/election-types", "nav.election_types")}
-                    {link("/diets", "nav.diets")}
-                    {link("/messages", "nav.messages")}
+                    {group("nav.group.day", nav_link("/board", "nav.board").into_any())}
+                    {group("nav.group.planning", view! {
+                        {nav_link("/elections", "nav.elections")}
+                        {nav_link("/lists", "nav.lists")}
+                        {nav_link("/volunteers", "nav.register")}
+                        {nav_link("/messages", "nav.messages")}
+                    }.into_any())}
+                    {group("nav.group.setup", view! {
+                        {nav_link("/stations", "nav.stations")}
+                        {nav_link("/areas", "nav.areas")}
+                        {nav_link("/task-types", "nav.task_types")}
+                        {nav_link("/teams", "nav.teams")}
+                        {nav_link("/election-types", "nav.election_types")}
+                        {nav_link("/diets", "nav.diets")}
+                    }.into_any())}
                 })}
-                {administrator.then(|| view! {
-                    {link("/admin/users", "nav.users")}
-                    {link("/admin/audit", "nav.audit")}
-                })}
+                {administrator.then(|| group("nav.group.admin", view! {
+                    {nav_link("/admin/users", "nav.users")}
+                    {nav_link("/admin/audit", "nav.audit")}
+                }.into_any()))}
                 <li>
                     <form method="post" action=SignOut::url()>
                         <button type="submit" class="btn btn-secondary btn-small">
@@ -103,6 +136,48 @@ fn MainNav(user: CurrentUser) -> impl IntoView {
                         </button>
                     </form>
                 </li>
+            </ul>
+        </nav>
+        {volunteer.then(|| view! { <TabBar/> })}
+    }
+}
+
+/// The volunteer's four places, at the bottom of a phone's screen (in the
+/// header on wider ones), with the number of invitations waiting for an
+/// answer on *Mine vagter*.
+#[component]
+fn TabBar() -> impl IntoView {
+    let location = use_location();
+    let waiting = Resource::new(|| (), |_| waiting_invitations());
+    let badge = move || {
+        waiting
+            .get()
+            .and_then(|r| r.ok())
+            .filter(|n| *n > 0)
+            .map(|n| {
+                let label = crate::i18n::t_with("nav.waiting", &[("n", &n.to_string())]);
+                view! {
+                    <span class="badge">
+                        <span aria-hidden="true">{n}</span>
+                        <span class="visually-hidden">{label}</span>
+                    </span>
+                }
+            })
+    };
+    view! {
+        <nav class="tab-bar" aria-label=t("nav.tabs")>
+            <ul>
+                {nav_link("/", "nav.home")}
+                <li>
+                    <a href="/my-shifts" aria-current=move || {
+                        location.pathname.get().starts_with("/my-shifts").then_some("page")
+                    }>
+                        {t("nav.my_shifts")}
+                        <Transition fallback=|| ()>{badge}</Transition>
+                    </a>
+                </li>
+                {nav_link("/open-shifts", "nav.open_shifts")}
+                {nav_link("/profile", "nav.profile")}
             </ul>
         </nav>
     }

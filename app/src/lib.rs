@@ -72,15 +72,50 @@ pub fn request_locale() -> Locale {
         .unwrap_or_default()
 }
 
+/// The volunteer's pages, which a phone gets without any wasm: rendered
+/// whole on the server, with forms that post and a few kilobytes of script
+/// (`public/page.js`: busy buttons, passkey sign-in). The whole Leptos
+/// bundle is over a megabyte compressed; a first visit from an SMS link on
+/// mobile data must stay under 150 KB (issue 13).
+pub fn is_phone_page(path: &str) -> bool {
+    let path = path.trim_end_matches('/');
+    let mut parts = path.split('/').skip(1);
+    match (parts.next(), parts.next(), parts.next(), parts.next()) {
+        (None, ..) => true,
+        (
+            Some("signin" | "signin-code" | "my-shifts" | "open-shifts" | "privacy" | "answered"),
+            None,
+            ..,
+        ) => true,
+        (Some("profile"), None, ..) | (Some("profile"), Some("email"), Some(_), None) => true,
+        (Some("signin" | "answer" | "cover"), Some(_), None, ..) => true,
+        // Not the welcome page: it makes a passkey, which the wasm does.
+        (Some("join"), Some(_), None | Some("new" | "check"), None) => true,
+        _ => false,
+    }
+}
+
+/// Whether the page being rendered is one of [`is_phone_page`].
+#[cfg(feature = "ssr")]
+fn rendering_phone_page() -> bool {
+    use_context::<axum::http::request::Parts>().is_some_and(|parts| is_phone_page(parts.uri.path()))
+}
+
+#[cfg(not(feature = "ssr"))]
+fn rendering_phone_page() -> bool {
+    false
+}
+
 /// The HTML document around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let locale = request_locale();
+    let wasm = !rendering_phone_page();
     view! {
         <!DOCTYPE html>
         <html lang=locale.code()>
             <head>
                 <meta charset="utf-8"/>
-                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover"/>
                 <meta name="theme-color" content="#1b4f8a"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <link rel="manifest" href="/manifest.webmanifest"/>
@@ -89,12 +124,15 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="apple-mobile-web-app-capable" content="yes"/>
                 <meta name="apple-mobile-web-app-title" content="Valgvagt"/>
                 <meta name="apple-mobile-web-app-status-bar-style" content="default"/>
-                <script src="/register-sw.js" defer></script>
-                <AutoReload options=options.clone()/>
-                <HydrationScripts options/>
+                <leptos_meta::HashedStylesheet options=options.clone() id="leptos"/>
+                <script src="/page.js" defer></script>
+                {wasm.then(|| view! {
+                    <AutoReload options=options.clone()/>
+                    <HydrationScripts options/>
+                })}
                 <leptos_meta::MetaTags/>
             </head>
-            <body>
+            <body data-wasm=if wasm { "1" } else { "0" }>
                 <App/>
             </body>
         </html>
@@ -105,15 +143,15 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_context(request_locale());
-    // Effects run only in the browser, after hydration: mark the page so
-    // tests (and curious people) can tell the wasm is live.
+    // Effects run only in the browser, after hydration: mark the page
+    // ready, so tests (and curious people) can tell it is live. Pages
+    // without wasm are marked by page.js.
     Effect::new(|_| {
         if let Some(body) = leptos::prelude::document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
+            let _ = body.set_attribute("data-ready", "true");
         }
     });
     view! {
-        <leptos_meta::Stylesheet id="leptos" href="/pkg/valgvagt.css"/>
         <Title formatter=|page: String| {
             if page.is_empty() { "Valgvagt".to_string() } else { format!("{page} · Valgvagt") }
         }/>
@@ -210,4 +248,45 @@ fn NotFound() -> impl IntoView {
 pub fn hydrate() {
     console_error_panic_hook::set_once();
     leptos::mount::hydrate_body(App);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_phone_page;
+
+    #[test]
+    fn the_volunteers_pages_come_without_wasm_and_the_office_pages_with_it() {
+        for path in [
+            "/",
+            "/signin",
+            "/signin/abc",
+            "/signin-code",
+            "/my-shifts",
+            "/open-shifts",
+            "/profile",
+            "/profile/email/abc",
+            "/join/abc",
+            "/join/abc/",
+            "/join/abc/new",
+            "/join/abc/check",
+            "/answer/abc",
+            "/answered",
+            "/cover/7",
+            "/privacy",
+        ] {
+            assert!(is_phone_page(path), "{path}");
+        }
+        for path in [
+            "/board",
+            "/account",
+            "/join/abc/welcome",
+            "/volunteers",
+            "/stations/1/roster",
+            "/stations/1/checkin",
+            "/signin/a/b",
+            "/profile/data.json",
+        ] {
+            assert!(!is_phone_page(path), "{path}");
+        }
+    }
 }

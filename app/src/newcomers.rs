@@ -246,7 +246,9 @@ fn RegisterForm(data: JoinData, token: String) -> impl IntoView {
                 && c.task_type_id.to_string() == task
         })
         .cloned();
-    // 0: both steps shown (before the wasm, or without it); 1 and 2: one at a time.
+    // 0: both steps shown (before any script, or without it); 1 and 2: one
+    // at a time. Opened as a phone page this runs without wasm, and
+    // public/page.js steps through the same markup (`data-step…`).
     let step = RwSignal::new(0u8);
     Effect::new(move |_| step.set(1));
     // A refusal of a detail sends the person back to step 1 to fix it.
@@ -283,12 +285,12 @@ fn RegisterForm(data: JoinData, token: String) -> impl IntoView {
             </div>
         })}
         <ActionError action=register/>
-        <ActionForm action=register node_ref=form_ref attr:class="form">
+        <ActionForm action=register node_ref=form_ref attr:class="form" attr:data-steps="">
             <input type="hidden" name="token" value=token.clone()/>
             <input type="hidden" name="station_id" value=station/>
             <input type="hidden" name="day" value=day/>
             <input type="hidden" name="task_type_id" value=task/>
-            <section class="card" hidden=move || step.get() == 2 aria-labelledby="step-1">
+            <section class="card" data-step="1" hidden=move || step.get() == 2 aria-labelledby="step-1">
                 <h2 id="step-1">{t("newcomer.step1")}</h2>
                 <NewcomerField name="form[name]" label="field.name" autocomplete="name"/>
                 <NewcomerField name="form[email]" label="field.email" kind="email" autocomplete="email"/>
@@ -325,11 +327,11 @@ fn RegisterForm(data: JoinData, token: String) -> impl IntoView {
                         }).collect_view()}
                     </fieldset>
                 })}
-                <div class="form-actions" hidden=move || step.get() != 1>
+                <div class="form-actions" data-step-next="" hidden=move || step.get() != 1>
                     <button type="button" class="btn btn-primary" on:click=next>{t("newcomer.next")}</button>
                 </div>
             </section>
-            <section class="card" hidden=move || step.get() == 1 aria-labelledby="step-2">
+            <section class="card" data-step="2" hidden=move || step.get() == 1 aria-labelledby="step-2">
                 <h2 id="step-2" tabindex="-1" node_ref=step2_heading>{t("newcomer.step2")}</h2>
                 <PrivacyText municipality=data.municipality.clone()/>
                 <p class="muted">{t_with("privacy.version", &[("version", &data.privacy_version)])}</p>
@@ -338,7 +340,7 @@ fn RegisterForm(data: JoinData, token: String) -> impl IntoView {
                     <label for="consent">{t_with("newcomer.consent", &[("municipality", &data.municipality)])}</label>
                 </div>
                 <div class="form-actions">
-                    <button type="button" class="btn btn-secondary" hidden=move || step.get() != 2 on:click=move |_| step.set(1)>
+                    <button type="button" class="btn btn-secondary" data-step-back="" hidden=move || step.get() != 2 on:click=move |_| step.set(1)>
                         {t("newcomer.back")}
                     </button>
                     <button type="submit" class="btn btn-primary">{t("newcomer.create")}</button>

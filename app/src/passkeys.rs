@@ -305,8 +305,14 @@ pub fn PasskeySignIn(#[prop(optional_no_strip)] next: Option<String>) -> impl In
     // on the server's worker threads too.
     let sign_in = Action::new_local(|next: &Option<String>| sign_in_here(next.clone()));
     let pending = sign_in.pending();
+    // Where a phone page without wasm finds what page.js needs for the
+    // same ceremony: where to go next and the messages in the reader's
+    // language.
+    let after = next.clone().unwrap_or_else(|| "/".to_string());
     view! {
-        <div class="passkey-sign-in">
+        <div class="passkey-sign-in" data-passkey-sign-in="" data-next=after
+            data-failed=t("passkeys.failed") data-cancelled=t("passkeys.cancelled")
+            data-expired=t("passkeys.expired") data-rate-limited=t("auth.rate_limited")>
             {move || match sign_in.value().get() {
                 Some(Err(error)) => Some(view! { <ErrorAlert error/> }),
                 _ => None,

@@ -50,7 +50,10 @@ pub async fn save_profile(form: ProfileForm) -> Result<(), AppError> {
         let (ctx, user) = crate::server::require_user().await?;
         let id = user.volunteer_id.ok_or(AppError::Forbidden)?;
         let change = form.parse(&ctx.settings.municipality_code)?;
-        ctx.storage.update_profile(id, &change).await
+        ctx.storage.update_profile(id, &change).await?;
+        // The page says so from its address: the phone's page has no wasm.
+        crate::server::redirect_to("/profile?saved=1");
+        Ok(())
     })
     .await
 }
@@ -308,7 +311,11 @@ pub fn ProfilePage() -> impl IntoView {
 #[component]
 fn ProfileFormView(data: ProfileData, save: ServerAction<SaveProfile>) -> impl IntoView {
     let v = data.volunteer;
-    let saved = move || matches!(save.value().get(), Some(Ok(())));
+    let query = leptos_router::hooks::use_query_map();
+    let saved = move || {
+        matches!(save.value().get(), Some(Ok(())))
+            || query.read().get("saved").is_some_and(|s| s == "1")
+    };
     let chosen = data.channels.clone();
     let has = move |c: Channel| chosen.contains(&c);
     view! {

@@ -13,7 +13,7 @@ test('an administrator reads the audit log, then signs out on all devices', asyn
   await signInWithLink(page, adminSignInLink(email));
   await page.getByRole('link', { name: 'Revisionslog' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Revisionslog');
-  await page.locator('body[data-hydrated="true"]').waitFor();
+  await page.locator('body[data-ready="true"]').waitFor();
   const mine = page.getByRole('row').filter({ hasText: email });
   await expect(mine.filter({ hasText: 'Logget ind' }).first()).toBeVisible();
   await expectNoHorizontalScroll(page);

@@ -10,16 +10,16 @@ test('two coordinators on two tablets: a change on one shows on the other board 
   await signInWithLink(a, adminSignInLink(`tavle-a-${info.project.name}@example.dk`));
   await a.getByRole('link', { name: 'Bemanding' }).click();
   await expect(a.getByRole('heading', { level: 1 })).toHaveText('Bemanding');
-  await a.locator('body[data-hydrated="true"]').waitFor();
+  await a.locator('body[data-ready="true"]').waitFor();
   // The days depend on the election: choose it first.
   await a.getByLabel('Valg', { exact: true }).selectOption({ label: 'Folketingsvalg 2027' });
   await a.getByRole('button', { name: 'Vis' }).click();
   await expect(a.getByLabel('Dag', { exact: true }).locator('option', { hasText: 'tirsdag 4. maj 2027' })).toHaveCount(1);
-  await a.locator('body[data-hydrated="true"]').waitFor();
+  await a.locator('body[data-ready="true"]').waitFor();
   await a.getByLabel('Dag', { exact: true }).selectOption({ label: 'tirsdag 4. maj 2027' });
   await a.getByLabel('Rækkefølge').selectOption({ label: 'Flest mangler først' });
   await a.getByRole('button', { name: 'Vis' }).click();
-  await a.locator('body[data-hydrated="true"]').waitFor();
+  await a.locator('body[data-ready="true"]').waitFor();
   await expect(a.locator('table.board tbody tr[data-station]')).toHaveCount(30);
   // Every cell says its numbers in words too; the colours only add to them.
   await expect(a.locator('table.board td.gap-missing').first()).toContainText('accepteret');
@@ -40,7 +40,7 @@ test('two coordinators on two tablets: a change on one shows on the other board 
     .getByRole('link', { name: 'Folketingsvalg 2027' })
     .click();
   await b.getByRole('link', { name: 'Rådhuset', exact: true }).click();
-  await b.locator('body[data-hydrated="true"]').waitFor();
+  await b.locator('body[data-ready="true"]').waitFor();
   const cell = b.getByLabel('Frivillige – Tilforordnet', { exact: true });
   await cell.fill(String(Number(await cell.inputValue()) + 1));
   await b.getByRole('button', { name: 'Gem pladsfordeling' }).click();
@@ -64,7 +64,7 @@ test("a volunteer's sign-up on a phone shows on the coordinator's board without 
   // The office makes a sign-up link for the Borgerservice team.
   await board.goto('/teams');
   await board.locator('tr', { hasText: 'Borgerservice' }).getByRole('link', { name: /Medlemmer/ }).click();
-  await board.locator('body[data-hydrated="true"]').waitFor();
+  await board.locator('body[data-ready="true"]').waitFor();
   const links = board.getByRole('region', { name: 'Tilmeldingslinks' });
   await links.getByLabel('Valg', { exact: true }).selectOption({ label: 'Folketingsvalg 2027' });
   const before = await links.locator('input[readonly]').count();
@@ -86,10 +86,10 @@ test("a volunteer's sign-up on a phone shows on the coordinator's board without 
 
   // The coordinator watches that station's row.
   await board.goto('/board');
-  await board.locator('body[data-hydrated="true"]').waitFor();
+  await board.locator('body[data-ready="true"]').waitFor();
   await board.getByLabel('Valg', { exact: true }).selectOption({ label: 'Folketingsvalg 2027' });
   await board.getByRole('button', { name: 'Vis' }).click();
-  await board.locator('body[data-hydrated="true"]').waitFor();
+  await board.locator('body[data-ready="true"]').waitFor();
   const row = board.locator('table.board tbody tr[data-station]').filter({ has: board.getByRole('link', { name: station, exact: true }) });
   const total = row.locator('td').last();
   const accepted = async () => Number((await total.locator('span[aria-hidden]').textContent())!.split('/')[0]);
@@ -110,7 +110,7 @@ async function onTheirPhone(admin: Page, browser: Browser, id: string, name: str
   await admin.goto(`/volunteers/${id}`);
   const email = (await admin.locator('a[href^="mailto:"]').first().getAttribute('href'))!.replace('mailto:', '');
   await admin.goto('/admin/users');
-  await admin.locator('body[data-hydrated="true"]').waitFor();
+  await admin.locator('body[data-ready="true"]').waitFor();
   await admin.getByLabel('Navn', { exact: true }).fill(name);
   await admin.getByLabel('E-mail', { exact: true }).fill(email);
   await admin.getByLabel('Rolle', { exact: true }).selectOption({ label: 'Frivillig' });
@@ -132,7 +132,7 @@ test('a coordinator fills a gap with the top-ranked candidate, who accepts on th
   const open = admin.locator('.roster-line').filter({ hasText: 'Ledig plads' }).first();
   await open.getByRole('link', { name: /Find kandidater/ }).click();
   await expect(admin.getByRole('heading', { level: 1 })).toContainText('Find en til');
-  await admin.locator('body[data-hydrated="true"]').waitFor();
+  await admin.locator('body[data-ready="true"]').waitFor();
   await checkA11y(admin, 'candidates');
   const best = admin.locator('.candidates .roster-line').first();
   await expect(best.getByRole('checkbox')).toBeChecked();
@@ -180,7 +180,7 @@ test('a coordinator fills a gap with the top-ranked candidate, who accepts on th
     };
   }, svg);
   await admin.goto(`/stations/${stationId}/checkin`);
-  await admin.locator('body[data-hydrated="true"]').waitFor();
+  await admin.locator('body[data-ready="true"]').waitFor();
   await admin.getByRole('button', { name: 'Scan med kameraet' }).click();
   await expect(admin).toHaveURL(new RegExp(`/checkin/${code}$`), { timeout: 10_000 });
   await expect(admin.getByText(name)).toBeVisible();
@@ -218,7 +218,7 @@ test('call for cover: two candidates take the seat at the same moment, and exact
   }
 
   await admin.goto(candidatesUrl);
-  await admin.locator('body[data-hydrated="true"]').waitFor();
+  await admin.locator('body[data-ready="true"]').waitFor();
   await checkA11y(admin, 'candidates with call for cover');
   await admin.getByRole('radio', { name: /Alle egnede kandidater/ }).check();
   await admin.getByLabel('Svarfrist i timer').fill('2');
@@ -266,21 +266,21 @@ test('the station manager checks people in on the day; the coordinators see it l
   await signInByMail(manager, `valgstyrer.${n}@korsbaek.example`);
   await manager.goto(`/stations/${n}/checkin?day=2027-05-04`);
   const station = (await manager.getByRole('heading', { level: 1 }).textContent())!.replace('Fremmøde: ', '');
-  await manager.locator('body[data-hydrated="true"]').waitFor();
+  await manager.locator('body[data-ready="true"]').waitFor();
   await checkA11y(manager, 'check-in');
   await expectNoHorizontalScroll(manager);
 
   const board = await (await browser.newContext(tablet)).newPage();
   await signInWithLink(board, adminSignInLink(`fremmoede-${info.project.name}@example.dk`));
   await board.goto('/board');
-  await board.locator('body[data-hydrated="true"]').waitFor();
+  await board.locator('body[data-ready="true"]').waitFor();
   await board.getByLabel('Valg', { exact: true }).selectOption({ label: 'Folketingsvalg 2027' });
   await board.getByRole('button', { name: 'Vis' }).click();
   await expect(board.getByLabel('Dag', { exact: true }).locator('option', { hasText: 'tirsdag 4. maj 2027' })).toHaveCount(1);
-  await board.locator('body[data-hydrated="true"]').waitFor();
+  await board.locator('body[data-ready="true"]').waitFor();
   await board.getByLabel('Dag', { exact: true }).selectOption({ label: 'tirsdag 4. maj 2027' });
   await board.getByRole('button', { name: 'Vis' }).click();
-  await board.locator('body[data-hydrated="true"]').waitFor();
+  await board.locator('body[data-ready="true"]').waitFor();
   const present = board.locator(`tr[data-station="${n}"] [data-testid=present]`);
   await expect(present).toBeVisible();
   const [arrived, accepted] = (await present.textContent())!.split(' ')[0].split('/').map(Number);
@@ -315,7 +315,7 @@ test('the office picks columns for a participant list and takes it away as a spr
   await signInWithLink(admin, adminSignInLink(`lister-${info.project.name}@example.dk`));
   await admin.getByRole('link', { name: 'Lister' }).click();
   await expect(admin.getByRole('heading', { level: 1 })).toHaveText('Deltagerlister');
-  await admin.locator('body[data-hydrated="true"]').waitFor();
+  await admin.locator('body[data-ready="true"]').waitFor();
   await admin.getByLabel('Valg', { exact: true }).selectOption({ label: 'Folketingsvalg 2027' });
   await admin.getByRole('combobox', { name: 'Status', exact: true }).selectOption({ label: 'Accepteret' });
   await admin.getByRole('checkbox', { name: 'E-mail', exact: true }).check();

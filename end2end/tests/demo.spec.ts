@@ -9,7 +9,7 @@ async function signIn(page: Page, email: string) {
 }
 
 async function checkPage(page: Page, label: string) {
-  await page.locator('body[data-hydrated="true"]').waitFor();
+  await page.locator('body[data-ready="true"]').waitFor();
   await expectNoHorizontalScroll(page);
   await checkA11y(page, label);
 }
@@ -66,7 +66,7 @@ test('lowering a count below the accepted seats is refused with the reason', asy
   await page.goto('/elections');
   await page.getByRole('link', { name: 'Folketingsvalg 2027', exact: true }).click();
   await page.getByRole('link', { name: 'Rådhuset', exact: true }).click();
-  await page.locator('body[data-hydrated="true"]').waitFor();
+  await page.locator('body[data-ready="true"]').waitFor();
   // Find a cell with accepted seats and try to go to zero.
   const status = page.locator('.cell-status').filter({ hasText: /^[1-9]\d* acc\./ }).first();
   const input = status.locator('xpath=preceding-sibling::input');

@@ -110,7 +110,7 @@ export async function signInWithLink(page: Page, link: string): Promise<void> {
 /** Asks for a sign-in link on the sign-in page and follows it from the mail. */
 export async function signInByMail(page: Page, email: string): Promise<void> {
   await page.goto('/signin');
-  await page.locator('body[data-hydrated="true"]').waitFor();
+  await page.locator('body[data-ready="true"]').waitFor();
   await page.getByLabel('E-mail').fill(email);
   await page.getByRole('button', { name: 'Send mig et link' }).click();
   await expect(page.getByRole('status')).toContainText('Hvis adressen hører til en person hos os');

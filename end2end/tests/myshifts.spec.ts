@@ -22,7 +22,7 @@ test('invited from the roster, a volunteer answers on the phone, gets it in the 
   const invited = phone.locator('.roster-line').filter({ hasText: 'Inviteret' }).first();
   await expect(invited).toContainText('Rådhuset');
   await expect(invited).toContainText('Svar senest');
-  await phone.locator('body[data-hydrated="true"]').waitFor();
+  await phone.locator('body[data-ready="true"]').waitFor();
   await expectNoHorizontalScroll(phone);
   await checkA11y(phone, 'my shifts');
   const seatId = (await invited.getAttribute('id'))!;
@@ -60,7 +60,7 @@ test('a volunteer chooses how to be told and shares contact details with the tea
   await signInByMail(page, email);
   await page.getByRole('link', { name: 'Min profil' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Min profil');
-  await page.locator('body[data-hydrated="true"]').waitFor();
+  await page.locator('body[data-ready="true"]').waitFor();
   await expectNoHorizontalScroll(page);
   await checkA11y(page, 'profile');
   const sms = page.getByRole('checkbox', { name: 'SMS' });

@@ -20,14 +20,14 @@ async function shiftLinkToNewSeat(browser: Browser, index: number, tag: string):
   const link = admin.locator('table.data tbody tr a[href*="/seats/"]').nth(index);
   const station = (await link.textContent())!.trim();
   await link.click();
-  await admin.locator('body[data-hydrated="true"]').waitFor();
+  await admin.locator('body[data-ready="true"]').waitFor();
   await admin.getByLabel('Borgerservice – Brevstemmemodtager', { exact: true }).fill('1');
   await admin.getByRole('button', { name: 'Gem pladsfordeling' }).click();
   await expect(admin.getByRole('status')).toHaveText('Pladsfordelingen er gemt.');
 
   await admin.goto('/teams');
   await admin.getByRole('link', { name: 'Medlemmer Borgerservice' }).click();
-  await admin.locator('body[data-hydrated="true"]').waitFor();
+  await admin.locator('body[data-ready="true"]').waitFor();
   const links = admin.getByRole('region', { name: 'Tilmeldingslinks' });
   const before = await links.locator('input[readonly]').count();
   await links.getByLabel('Valg', { exact: true }).selectOption({ label: 'Folketingsvalg 2027' });
@@ -91,7 +91,7 @@ test('a newcomer follows a shift link, confirms the address, makes a passkey, ge
   });
 
   await phone.goto(path);
-  await phone.locator('body[data-hydrated="true"]').waitFor();
+  await phone.locator('body[data-ready="true"]').waitFor();
   const card = phone.locator('.roster-line').filter({ hasText: 'Brevstemmemodtager' });
   await expect(card).toHaveCount(1);
   await expect(card).toContainText('1 ledige');
@@ -102,7 +102,7 @@ test('a newcomer follows a shift link, confirms the address, makes a passkey, ge
 
   // Step 1: details; the wasm shows one step at a time.
   await expect(phone.getByRole('heading', { level: 1 })).toHaveText('Bliv frivillig');
-  await phone.locator('body[data-hydrated="true"]').waitFor();
+  await phone.locator('body[data-ready="true"]').waitFor();
   await expect(phone.getByText('Du er ved at tage denne vagt:')).toBeVisible();
   await expect(phone.getByRole('heading', { name: 'Trin 2 af 3: Dine oplysninger hos kommunen' })).toBeHidden();
   // Nothing missing may pass on to step 2.
@@ -153,7 +153,7 @@ test('a newcomer follows a shift link, confirms the address, makes a passkey, ge
   // The passkey signs them in again, with nothing typed.
   await phone.getByRole('button', { name: 'Log ud', exact: true }).click();
   await phone.goto('/signin');
-  await phone.locator('body[data-hydrated="true"]').waitFor();
+  await phone.locator('body[data-ready="true"]').waitFor();
   await phone.getByRole('button', { name: 'Log ind med adgangsnøgle' }).click();
   await expect(phone.getByRole('heading', { level: 1 })).toHaveText('Hej Sofie Hansen');
   await context.close();
@@ -183,7 +183,7 @@ test('without JavaScript a newcomer signs up and cancels; the first on standby i
   const context = await browser.newContext(phoneSize);
   const waiting = await context.newPage();
   await waiting.goto(path);
-  await waiting.locator('body[data-hydrated="true"]').waitFor();
+  await waiting.locator('body[data-ready="true"]').waitFor();
   const full = waiting.locator('.roster-line').filter({ hasText: 'Brevstemmemodtager' });
   await expect(full).toContainText('Alle pladser er taget · 0 på venteliste');
   await checkA11y(waiting, 'shift link, full');
@@ -227,7 +227,7 @@ test('without JavaScript a newcomer signs up and cancels; the first on standby i
 /** Steps 1 and 2 with the wasm loaded, ending where the mail is awaited. */
 async function signUpWithSteps(page: Page, name: string, email: string): Promise<void> {
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Bliv frivillig');
-  await page.locator('body[data-hydrated="true"]').waitFor();
+  await page.locator('body[data-ready="true"]').waitFor();
   await fillDetails(page, name, email);
   await page.getByRole('button', { name: 'Næste' }).click();
   await page.getByLabel(/Jeg har læst teksten og giver samtykke/).check();

@@ -6,7 +6,7 @@ test('the office imports volunteers from a CSV file: a bad row is named and noth
   await page.getByRole('link', { name: 'Teams', exact: true }).click();
   await page.getByRole('link', { name: 'Importér frivillige fra CSV' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Importér frivillige');
-  await page.locator('body[data-hydrated="true"]').waitFor();
+  await page.locator('body[data-ready="true"]').waitFor();
   const who = info.project.name;
   const good = `Anna Import;anna.${who}@import.example;20405060;12-05-1985;Skolevej 1;4200;Korsbæk;ja;dansk;nej`;
   const bad = `Bent Import;bent.${who}@import.example;123;1985-05-12;Skolevej 2;4200;Korsbæk;ja;dansk;nej`;
@@ -36,13 +36,13 @@ test('the office imports volunteers from a CSV file: a bad row is named and noth
 test('the office sends a message to the people on a filtered list, after a preview of who gets it how', async ({ page }, info) => {
   await signInWithLink(page, adminSignInLink(`gruppe-${info.project.name}@example.dk`));
   await page.getByRole('link', { name: 'Lister' }).click();
-  await page.locator('body[data-hydrated="true"]').waitFor();
+  await page.locator('body[data-ready="true"]').waitFor();
   await page.getByLabel('Valg', { exact: true }).selectOption({ label: 'Folketingsvalg 2027' });
   await page.getByRole('combobox', { name: 'Status', exact: true }).selectOption({ label: 'Accepteret' });
   await page.getByRole('combobox', { name: 'Afstemningssted', exact: true }).selectOption({ index: info.project.name === 'phone' ? 5 : 6 });
   await page.getByRole('checkbox', { name: 'E-mail', exact: true }).check();
   await page.getByRole('button', { name: 'Vis', exact: true }).click();
-  await page.locator('body[data-hydrated="true"]').waitFor();
+  await page.locator('body[data-ready="true"]').waitFor();
   const rows = page.locator('table.data tbody tr');
   await expect(rows.first()).toContainText('@');
   const count = await rows.count();

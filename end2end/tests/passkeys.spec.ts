@@ -23,7 +23,7 @@ test('make a passkey after the emailed link, then sign in with it alone', async 
 
   // First sign-in: a link by email.
   await page.goto('/signin');
-  await page.locator('body[data-hydrated="true"]').waitFor();
+  await page.locator('body[data-ready="true"]').waitFor();
   await page.getByLabel('E-mail').fill(email);
   await page.getByRole('button', { name: 'Send mig et link' }).click();
   await expect(page.getByRole('status')).toBeVisible();
@@ -32,7 +32,7 @@ test('make a passkey after the emailed link, then sign in with it alone', async 
 
   // Without a passkey, the account page comes first and offers one.
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Min konto');
-  await page.locator('body[data-hydrated="true"]').waitFor();
+  await page.locator('body[data-ready="true"]').waitFor();
   await expect(page.getByText('Du har ingen adgangsnøgler endnu.')).toBeVisible();
   await expectNoHorizontalScroll(page);
   await checkA11y(page, 'account without passkeys');
@@ -51,7 +51,7 @@ test('make a passkey after the emailed link, then sign in with it alone', async 
   await page.getByRole('button', { name: 'Log ud', exact: true }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Velkommen til Valgvagt');
   await page.goto('/signin');
-  await page.locator('body[data-hydrated="true"]').waitFor();
+  await page.locator('body[data-ready="true"]').waitFor();
   await page.getByRole('button', { name: 'Log ind med adgangsnøgle' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Hej Administrator');
 

@@ -121,7 +121,7 @@ test('push is turned on from the account page only after a tap, and says so when
   await page.getByRole('link', { name: 'Min konto' }).click();
   const section = page.getByRole('region', { name: 'Notifikationer på dine enheder' });
   await expect(section.getByText('Notifikationer er ikke slået til på nogen enhed.')).toBeVisible();
-  await page.locator('body[data-hydrated="true"]').waitFor();
+  await page.locator('body[data-ready="true"]').waitFor();
   const button = section.getByRole('button', { name: 'Slå notifikationer til på denne enhed' });
   await expect(button).toBeDisabled();
   await section.getByLabel('Navn på denne enhed').fill('Testtelefon');

@@ -20,7 +20,7 @@ test('people the office imports answer an invitation from the mail without signi
 
   // The office imports three people.
   await office.goto('/volunteers/import');
-  await office.locator('body[data-hydrated="true"]').waitFor();
+  await office.locator('body[data-ready="true"]').waitFor();
   const heading = 'Navn;E-mail;Telefon;Fødselsdato;Adresse;Postnr;By;Bor i kommunen;Statsborgerskab;Værgemål';
   const rows = people.map((p) => `${p.name};${p.email};${p.phone};1980-02-03;Skolevej 9;4200;Korsbæk;ja;dansk;nej`);
   await office.getByLabel('Indholdet af filen').fill(`${heading}\n${rows.join('\n')}\n`);
@@ -32,7 +32,7 @@ test('people the office imports answer an invitation from the mail without signi
   // They are in the register at once: found as the office types.
   await office.getByRole('link', { name: 'Deltagere' }).click();
   await expect(office.getByRole('heading', { level: 1 })).toHaveText('Deltagere');
-  await office.locator('body[data-hydrated="true"]').waitFor();
+  await office.locator('body[data-ready="true"]').waitFor();
   await office.getByRole('searchbox', { name: 'Søg' }).fill(`.${who}@svar`);
   await expect(office.getByTestId('register-total')).toHaveText('4 personer');
   await expect(office.locator('table.data tbody tr')).toHaveCount(4);
@@ -41,14 +41,14 @@ test('people the office imports answer an invitation from the mail without signi
   await office.getByRole('link', { name: 'Oda Svar' }).click();
   await expect(office.getByRole('heading', { level: 1 })).toHaveText('Oda Svar');
   // A note only the office sees, and she has moved out of the municipality.
-  await office.locator('body[data-hydrated="true"]').waitFor();
+  await office.locator('body[data-ready="true"]').waitFor();
   await office.getByLabel('Ny note').fill('Foretrækker Rådhuset');
   await office.getByRole('button', { name: 'Gem note' }).click();
   await expect(office.locator('#notes')).toContainText('Foretrækker Rådhuset');
   await checkA11y(office, 'a person, as the office sees them');
   await office.getByRole('link', { name: 'Ret oplysninger' }).click();
   await expect(office.getByRole('heading', { level: 1 })).toHaveText('Ret Oda Svar');
-  await office.locator('body[data-hydrated="true"]').waitFor();
+  await office.locator('body[data-ready="true"]').waitFor();
   await office.getByRole('group', { name: 'Bor personen i Korsbæk Kommune?' }).getByLabel('Nej').check();
   await checkA11y(office, 'person form');
   await office.getByRole('button', { name: 'Gem', exact: true }).click();
@@ -70,10 +70,10 @@ test('people the office imports answer an invitation from the mail without signi
   const board = await (await browser.newContext(tablet)).newPage();
   await signInWithLink(board, adminSignInLink(`svar-tavle-${who}@example.dk`));
   await board.goto('/board');
-  await board.locator('body[data-hydrated="true"]').waitFor();
+  await board.locator('body[data-ready="true"]').waitFor();
   await board.getByLabel('Valg', { exact: true }).selectOption({ label: 'Folketingsvalg 2027' });
   await board.getByRole('button', { name: 'Vis' }).click();
-  await board.locator('body[data-hydrated="true"]').waitFor();
+  await board.locator('body[data-ready="true"]').waitFor();
 
   // The office invites the first of them to an open seat.
   const stationId = who === 'phone' ? 24 : 25;
@@ -107,7 +107,7 @@ test('people the office imports answer an invitation from the mail without signi
   // Niels signs in on his phone with a code by SMS and sees his shifts.
   const niels = await (await browser.newContext(phoneSize)).newPage();
   await niels.goto('/signin');
-  await niels.locator('body[data-hydrated="true"]').waitFor();
+  await niels.locator('body[data-ready="true"]').waitFor();
   await niels.getByRole('textbox', { name: 'Mobilnummer' }).fill(people[1].phone.replace('+45', ''));
   await niels.getByRole('button', { name: 'Send mig en kode' }).click();
   await expect(niels.getByRole('heading', { level: 1 })).toHaveText("Skriv koden fra SMS'en");

@@ -14,7 +14,7 @@ test('the office deactivates two people, takes one back, then deletes both after
   const office = await (await browser.newContext(tablet)).newPage();
   await signInWithLink(office, adminSignInLink(`fjern-${who}@example.dk`));
   await office.goto('/volunteers/import');
-  await office.locator('body[data-hydrated="true"]').waitFor();
+  await office.locator('body[data-ready="true"]').waitFor();
   const heading = 'Navn;E-mail;Telefon;Fødselsdato;Adresse;Postnr;By;Bor i kommunen;Statsborgerskab;Værgemål';
   const rows = people.map((p) => `${p.name};${p.email};${p.phone};1975-05-06;Skolevej 9;4200;Korsbæk;ja;dansk;nej`);
   await office.getByLabel('Indholdet af filen').fill(`${heading}\n${rows.join('\n')}\n`);
@@ -71,7 +71,7 @@ test('a team leader sees the team seats at every station and invites a member to
   const total = page.getByTestId('team-open');
   const open = Number((await total.textContent())!.match(/^(\d+)/)![1]);
   expect(open).toBeGreaterThan(0);
-  await page.locator('body[data-hydrated="true"]').waitFor();
+  await page.locator('body[data-ready="true"]').waitFor();
   await expectNoHorizontalScroll(page);
   await checkA11y(page, 'team seats');
 

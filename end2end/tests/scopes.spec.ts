@@ -11,7 +11,7 @@ test('an administrator gives a station manager a station; its roster opens for t
   const email = `valgstyrer-${info.project.name}@example.dk`;
   const name = `Vera ${info.project.name}`;
   await admin.getByRole('link', { name: 'Brugere' }).click();
-  await admin.locator('body[data-hydrated="true"]').waitFor();
+  await admin.locator('body[data-ready="true"]').waitFor();
   await admin.getByLabel('Navn', { exact: true }).fill(name);
   await admin.getByLabel('E-mail', { exact: true }).fill(email);
   await admin.getByLabel('Rolle', { exact: true }).selectOption({ label: 'Valgstedsansvarlig' });
@@ -41,7 +41,7 @@ test('an administrator gives a station manager a station; its roster opens for t
   await expect(user.getByRole('heading', { level: 2, name: 'tirsdag 4. maj 2027' })).toBeVisible();
   // People on seats come with tap-to-call links.
   await expect(user.locator('a[href^="tel:+45"]').first()).toBeVisible();
-  await user.locator('body[data-hydrated="true"]').waitFor();
+  await user.locator('body[data-ready="true"]').waitFor();
   await expectNoHorizontalScroll(user);
   await checkA11y(user, 'station roster');
 
@@ -72,7 +72,7 @@ test('a team leader sees their team, with contact data only where members shared
   await expect(members.filter({ hasText: 'Telefon og e-mail er ikke delt med dig.' }).first()).toBeVisible();
   await expect(members.filter({ has: page.locator('a[href^="tel:"]') }).first()).toBeVisible();
   await expect(members.filter({ hasText: 'Accepteret' }).first()).toBeVisible();
-  await page.locator('body[data-hydrated="true"]').waitFor();
+  await page.locator('body[data-ready="true"]').waitFor();
   await expectNoHorizontalScroll(page);
   await checkA11y(page, 'team members');
 

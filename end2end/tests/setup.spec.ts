@@ -7,7 +7,7 @@ import { adminSignInLink, checkA11y, expectNoHorizontalScroll, signInWithLink } 
 // with its own names so the two runs share the database peacefully.
 
 async function hydrated(page: Page) {
-  await page.locator('body[data-hydrated="true"]').waitFor();
+  await page.locator('body[data-ready="true"]').waitFor();
 }
 
 async function checkPage(page: Page, label: string) {

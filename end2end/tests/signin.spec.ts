@@ -8,7 +8,7 @@ test('a link asked for by email arrives by SMTP and signs in', async ({ page }, 
   await page.goto('/');
   await page.getByRole('link', { name: 'Log ind' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Log ind');
-  await page.locator('body[data-hydrated="true"]').waitFor();
+  await page.locator('body[data-ready="true"]').waitFor();
   await expectNoHorizontalScroll(page);
   await checkA11y(page, 'sign-in page');
 
@@ -24,7 +24,7 @@ test('a link asked for by email arrives by SMTP and signs in', async ({ page }, 
   // An unknown address gets the very same answer, and no mail.
   await page.getByRole('button', { name: 'Log ud', exact: true }).click();
   await page.goto('/signin');
-  await page.locator('body[data-hydrated="true"]').waitFor();
+  await page.locator('body[data-ready="true"]').waitFor();
   await page.getByLabel('E-mail').fill(`ukendt-${info.project.name}@example.dk`);
   await page.getByRole('button', { name: 'Send mig et link' }).click();
   await expect(page.getByRole('status')).toContainText('Hvis adressen hører til en person hos os');

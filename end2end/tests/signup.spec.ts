@@ -6,7 +6,7 @@ test('a team leader shares a link; anyone sees the open shifts; a volunteer take
   await signInByMail(leader, 'holdleder.bs@korsbaek.example');
   await leader.getByRole('link', { name: 'Mine teams' }).click();
   await leader.getByRole('link', { name: 'Borgerservice', exact: true }).click();
-  await leader.locator('body[data-hydrated="true"]').waitFor();
+  await leader.locator('body[data-ready="true"]').waitFor();
   const links = leader.getByRole('region', { name: 'Tilmeldingslinks' });
   const before = await links.locator('input[readonly]').count();
   // Other tests make elections of their own; this link is for the demo's.
@@ -24,7 +24,7 @@ test('a team leader shares a link; anyone sees the open shifts; a volunteer take
   await expect(visitor.getByText('Har du allerede en konto?')).toBeVisible();
   await expect(visitor.getByRole('heading', { level: 3, name: 'Brevstemmemodtager' }).first()).toBeVisible();
   await expect(visitor.getByRole('heading', { level: 3, name: 'Valgstyrer' })).toHaveCount(0);
-  await visitor.locator('body[data-hydrated="true"]').waitFor();
+  await visitor.locator('body[data-ready="true"]').waitFor();
   await expectNoHorizontalScroll(visitor);
   await checkA11y(visitor, 'sign-up link, signed out');
 

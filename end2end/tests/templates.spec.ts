@@ -6,7 +6,7 @@ test('a coordinator rewords a message, sees the preview as they type, and unknow
   await page.goto('/elections');
   await page.getByRole('link', { name: 'Beskedtekster – Folketingsvalg 2027' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Beskeder ved Folketingsvalg 2027');
-  await page.locator('body[data-hydrated="true"]').waitFor();
+  await page.locator('body[data-ready="true"]').waitFor();
 
   // Each project rewords its own message, by SMS, in English.
   const [kind, original] =
@@ -45,7 +45,7 @@ test('a coordinator writes to a volunteer; the message log shows it delivered by
   await signInWithLink(page, adminSignInLink(`log-${info.project.name}@example.dk`));
   const volunteer = info.project.name === 'phone' ? 5 : 6;
   await page.goto(`/volunteers/${volunteer}`);
-  await page.locator('body[data-hydrated="true"]').waitFor();
+  await page.locator('body[data-ready="true"]').waitFor();
   await checkA11y(page, 'volunteer record');
   const text = `Husk madpakke (${info.project.name}).`;
   await page.getByLabel('Besked', { exact: true }).fill(text);
@@ -60,7 +60,7 @@ test('a coordinator writes to a volunteer; the message log shows it delivered by
     await expect(row).toContainText('Leveret', { timeout: 1000 });
   }).toPass({ timeout: 15_000 });
   await expect(row).toContainText('E-mail');
-  await page.locator('body[data-hydrated="true"]').waitFor();
+  await page.locator('body[data-ready="true"]').waitFor();
   await expectNoHorizontalScroll(page);
   await checkA11y(page, 'message log');
 });

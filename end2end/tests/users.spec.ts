@@ -9,7 +9,7 @@ test('an administrator invites someone and grants a role; the role opens its pag
 
   await admin.getByRole('link', { name: 'Brugere' }).click();
   await expect(admin.getByRole('heading', { level: 1 })).toHaveText('Brugere og roller');
-  await admin.locator('body[data-hydrated="true"]').waitFor();
+  await admin.locator('body[data-ready="true"]').waitFor();
   await expectNoHorizontalScroll(admin);
   await checkA11y(admin, 'users');
 

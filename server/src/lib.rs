@@ -2,6 +2,7 @@
 //! the command-line tasks (migrate, demo data, first administrator).
 
 pub mod admin;
+pub mod assets;
 pub mod board;
 pub mod calendar;
 pub mod config;

@@ -15,10 +15,12 @@ use app::server::{ServerContext, Settings, Storage};
 use app::{shell, App};
 use axum::body::Body;
 use axum::extract::{FromRef, Request, State};
+use axum::handler::Handler;
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use axum::serve::ListenerExt;
 use axum::Router;
 use leptos::config::{Env, LeptosOptions};
 use leptos::prelude::provide_context;
@@ -96,12 +98,18 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
     } else {
         Env::PROD
     };
+    // A release build names its files by content and says so in hash.txt
+    // (cargo-leptos `hash-files`); a debug build has plain names.
+    let hash_file = config.site_root.join(crate::assets::HASH_FILE);
+    let hashed = hash_file.is_file();
     LeptosOptions::builder()
         .output_name("valgvagt")
         .site_root(config.site_root.to_string_lossy().to_string())
         .site_pkg_dir("pkg")
         .site_addr(config.bind)
         .env(env)
+        .hash_files(hashed)
+        .hash_file(std::sync::Arc::from(hash_file.to_string_lossy().as_ref()))
         .build()
 }
 
@@ -148,12 +156,18 @@ pub fn router(config: &Config, ctx: ServerContext, board: Arc<crate::board::Boar
             let options = leptos_options.clone();
             move || shell(options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler_with_context::<
-            AppState,
-            _,
-        >(move || provide_context(error_ctx.clone()), shell))
+        .fallback_service(crate::assets::files(
+            &config.site_root,
+            leptos_axum::file_and_error_handler_with_context::<AppState, _>(
+                move || provide_context(error_ctx.clone()),
+                shell,
+            )
+            .with_state(state.clone()),
+        ))
         .layer(middleware::from_fn(server_fn_status))
         .layer(middleware::from_fn_with_state(security, security_layer))
+        .layer(middleware::from_fn(crate::assets::cache_control))
+        .layer(crate::assets::compression())
         .with_state(state)
 }
 
@@ -375,6 +389,13 @@ pub async fn start(config: &Config, listener: TcpListener) -> anyhow::Result<Run
     let app = router(config, server_context(config, services), board.clone());
     let addr = listener.local_addr()?;
     // Connect info gives server functions the client's address (rate limits).
+    // Small writes (a streamed page's chunks) must not wait for the
+    // client's delayed ACK: without TCP_NODELAY keep-alive pages stall ~40 ms.
+    let listener = listener.tap_io(|tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::warn!(error = %e, "could not set TCP_NODELAY");
+        }
+    });
     let handle = tokio::spawn(async move {
         axum::serve(
             listener,

@@ -332,6 +332,10 @@ pub trait SeatStore: Send + Sync {
     ) -> AppResult<Vec<crate::domain::candidates::PoolEntry>>;
 }
 
+/// How often a session's `last_seen_at` is written while it is in use. The
+/// idle timeout is counted from that time, so it is exact to within this.
+pub const SESSION_TOUCH_SECS: i64 = 60;
+
 #[async_trait]
 pub trait AccountStore: Send + Sync {
     /// Finds the user with this email or creates them, and grants `role`.
@@ -394,7 +398,8 @@ pub trait AccountStore: Send + Sync {
         expires_at: i64,
     ) -> AppResult<()>;
     /// The session's user if it is neither idle too long nor expired; also
-    /// records that it was used now.
+    /// records that it was used now, at most once every
+    /// `SESSION_TOUCH_SECS` (a page view is a read, not a write).
     async fn session_user(
         &self,
         session_hash: &str,

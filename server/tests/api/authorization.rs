@@ -312,6 +312,8 @@ const MATRIX: &[(&str, Who, Form)] = &[
     ),
     ("signup/revoke", Who::Planner, &[("id", NO_ID)]),
     ("signup/open", Who::Anyone, &[("token", "x")]),
+    // Anyone may ask; only a volunteer's own invitations are counted.
+    ("shifts/waiting", Who::Anyone, &[]),
     (
         "signup/take",
         Who::Volunteer,

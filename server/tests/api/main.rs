@@ -2,6 +2,7 @@
 //! port with its own fresh SQLite file and talks to it over HTTP.
 
 mod answer_links;
+mod assets;
 mod audit;
 mod auth;
 mod authorization;

@@ -297,14 +297,11 @@ impl AccountStore for SqliteStorage {
         now: i64,
         idle_secs: i64,
     ) -> Result<Option<CurrentUser>, AppError> {
-        let user: Option<(Id, String, String, Option<Id>)> = sqlx::query_as(
-            "UPDATE sessions SET last_seen_at = $2
-             WHERE session_hash = $1 AND expires_at > $2 AND last_seen_at > $2 - $3
-               AND user_id IN (SELECT id FROM users WHERE active = 1)
-             RETURNING user_id,
-                 (SELECT email FROM users WHERE id = user_id),
-                 (SELECT name FROM users WHERE id = user_id),
-                 (SELECT volunteer_id FROM users WHERE id = user_id)",
+        let user: Option<(Id, String, String, Option<Id>, i64)> = sqlx::query_as(
+            "SELECT s.user_id, u.email, u.name, u.volunteer_id, s.last_seen_at
+             FROM sessions s JOIN users u ON u.id = s.user_id
+             WHERE s.session_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $2 - $3
+               AND u.active = 1",
         )
         .bind(session_hash)
         .bind(now)
@@ -312,9 +309,21 @@ impl AccountStore for SqliteStorage {
         .fetch_optional(&self.pool)
         .await
         .map_err(db_error)?;
-        let Some((id, email, name, volunteer_id)) = user else {
+        let Some((id, email, name, volunteer_id, last_seen_at)) = user else {
             return Ok(None);
         };
+        // Only a session unseen for a while is written to: every other page
+        // view stays a read and never queues for SQLite's one writer.
+        if now - last_seen_at >= app::server::storage::SESSION_TOUCH_SECS {
+            sqlx::query(
+                "UPDATE sessions SET last_seen_at = $2 WHERE session_hash = $1 AND last_seen_at < $2",
+            )
+            .bind(session_hash)
+            .bind(now)
+            .execute(&self.pool)
+            .await
+            .map_err(db_error)?;
+        }
         let roles: Vec<String> =
             sqlx::query_scalar("SELECT role FROM user_roles WHERE user_id = $1 ORDER BY role")
                 .bind(id)
