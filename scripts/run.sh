@@ -12,9 +12,9 @@ log() { echo "==> $*"; }
 log "setup"
 bash "$ROOT/scripts/setup.sh"
 
-# --split: a wasm chunk per page; --precompress: .br/.gz beside each file.
-log "cargo leptos build --release --split --precompress"
-cargo leptos build --release --split --precompress
+# --precompress: .br/.gz beside each file, served to browsers that take them.
+log "cargo leptos build --release --precompress"
+cargo leptos build --release --precompress
 
 BIN="$ROOT/target/release/valgvagt"
 export LEPTOS_SITE_ROOT=target/site

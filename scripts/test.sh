@@ -37,11 +37,11 @@ node --test "$ROOT/end2end/unit/"
 # just built (target/debug/valgvagt). Building it again through cargo-leptos
 # would recompile half the dependency tree with other features (dev-dependencies
 # unify features for tests only): ten minutes and gigabytes for the same code.
-# The browser bundle as it ships (release, a chunk per page, precompressed),
+# The browser bundle as it ships (release, content-hashed, precompressed),
 # so the end-to-end tests and the byte budgets (tests/budgets.spec.ts) run
 # against what phones really download.
-log "cargo leptos build --release --split --precompress --frontend-only (browser bundle as shipped)"
-cargo leptos build --release --split --precompress --frontend-only
+log "cargo leptos build --release --precompress --frontend-only (browser bundle as shipped)"
+cargo leptos build --release --precompress --frontend-only
 [ -x target/debug/valgvagt ] || { echo "target/debug/valgvagt missing after cargo test" >&2; exit 1; }
 
 log "end-to-end tests (Playwright, system Chromium)"

@@ -22,7 +22,7 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant};
 use valgvagt_server::config::Config;
 use valgvagt_server::storage::sqlite::SqliteStorage;
-use valgvagt_server::{demo, secrets, startup};
+use valgvagt_server::{secrets, startup};
 
 const REQUESTS: usize = 200;
 const BUDGET_MS: f64 = 20.0;
@@ -30,28 +30,14 @@ const BOARD_BUDGET_MS: f64 = 50.0;
 const ANSWER_BUDGET_MS: f64 = 5.0;
 const BOARDS: usize = 200;
 
-fn fail(e: app::domain::AppError) -> anyhow::Error {
-    anyhow::anyhow!("{e:?}")
-}
+mod common;
+use common::fail;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let scale: usize = std::env::var("BENCH_SCALE")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(10);
     let dir = tempfile::tempdir()?;
     let database = dir.path().join("bench.db");
-    let started = Instant::now();
-    {
-        let storage = SqliteStorage::open(&database).await?;
-        demo::seed_defaults(&storage).await?;
-        let summary = demo::load_scaled(&storage, "999", scale).await?;
-        println!(
-            "demo at scale {scale} ({:.0?}): {summary}",
-            started.elapsed()
-        );
-    }
+    drop(common::scaled_demo(&database, common::scale()).await?);
 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
@@ -358,20 +344,12 @@ fn resident_kb() -> anyhow::Result<u64> {
 
 /// A browser with a fresh session of `user`.
 async fn signed_in_as(storage: &SqliteStorage, user: i64) -> anyhow::Result<reqwest::Client> {
-    let session = secrets::new_secret();
-    let now = secrets::unix_now();
-    storage
-        .create_session(&secrets::hash(&session), user, now, now + 86_400)
-        .await
-        .map_err(fail)?;
+    let cookie = common::session_cookie(storage, user).await?;
     Ok(reqwest::Client::builder()
         .default_headers(
-            [(
-                reqwest::header::COOKIE,
-                format!("vv_session={session}").parse()?,
-            )]
-            .into_iter()
-            .collect(),
+            [(reqwest::header::COOKIE, cookie.parse()?)]
+                .into_iter()
+                .collect(),
         )
         .build()?)
 }

@@ -23,8 +23,8 @@ use std::collections::BTreeMap;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use valgvagt_server::secrets;
 use valgvagt_server::storage::sqlite::SqliteStorage;
-use valgvagt_server::{demo, secrets};
 
 const CONNECTIONS: usize = 16;
 const RUN: Duration = Duration::from_secs(5);
@@ -32,9 +32,8 @@ const SINGLE: usize = 200;
 const TAKERS: usize = 1000;
 const LAST_SEATS: usize = 10;
 
-fn fail(e: app::domain::AppError) -> anyhow::Error {
-    anyhow::anyhow!("{e:?}")
-}
+mod common;
+use common::{fail, session_cookie};
 
 /// Stops the server process when the bench ends, however it ends.
 struct Server(Child);
@@ -48,16 +47,9 @@ impl Drop for Server {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let scale: usize = std::env::var("BENCH_SCALE")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(10);
     let dir = tempfile::tempdir()?;
     let database = dir.path().join("bench.db");
-    let storage = SqliteStorage::open(&database).await?;
-    demo::seed_defaults(&storage).await?;
-    let summary = demo::load_scaled(&storage, "999", scale).await?;
-    println!("demo at scale {scale}: {summary}");
+    let storage = common::scaled_demo(&database, common::scale()).await?;
 
     let port = std::net::TcpListener::bind("127.0.0.1:0")?
         .local_addr()?
@@ -197,17 +189,6 @@ async fn wait_until_up(base: &str, server: &mut Server) -> anyhow::Result<()> {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     anyhow::bail!("the server did not come up")
-}
-
-/// A fresh session for `user`, as its cookie header.
-async fn session_cookie(storage: &SqliteStorage, user: i64) -> anyhow::Result<String> {
-    let session = secrets::new_secret();
-    let now = secrets::unix_now();
-    storage
-        .create_session(&secrets::hash(&session), user, now, now + 86_400)
-        .await
-        .map_err(fail)?;
-    Ok(format!("vv_session={session}"))
 }
 
 /// One keep-alive connection (a client with one pooled connection).
