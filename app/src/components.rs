@@ -81,7 +81,10 @@ fn nav_link(href: &'static str, key: &'static str) -> impl IntoView {
         };
         here.then_some("page")
     };
-    view! { <li><a href=href aria-current=current>{t(key)}</a></li> }
+    // A phone page always loads as itself (no wasm, page.js), not rendered
+    // by the wasm of the page the link is on.
+    let external = crate::is_phone_page(href).then_some("external");
+    view! { <li><a href=href rel=external aria-current=current>{t(key)}</a></li> }
 }
 
 /// The office's pages in the groups people look for them under, only
@@ -169,7 +172,7 @@ fn TabBar() -> impl IntoView {
             <ul>
                 {nav_link("/", "nav.home")}
                 <li>
-                    <a href="/my-shifts" aria-current=move || {
+                    <a href="/my-shifts" rel="external" aria-current=move || {
                         location.pathname.get().starts_with("/my-shifts").then_some("page")
                     }>
                         {t("nav.my_shifts")}

@@ -117,6 +117,8 @@ export async function signInByMail(page: Page, email: string): Promise<void> {
   await page.goto(signInLinkIn(await latestMailTo(email)));
   await page.getByRole('button', { name: 'Log ind nu' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Min konto');
+  // The account page runs the wasm: links work as the app's once it is live.
+  await page.locator('body[data-ready="true"]').waitFor();
 }
 
 export interface CaughtSms {
