@@ -89,14 +89,7 @@ async fn main() -> anyhow::Result<()> {
     // Links: the whole team with the most public seats (a cell at every
     // station), and one narrowed to a single station.
     let election = storage.list_elections().await.map_err(fail)?[0].id;
-    let team: i64 = sqlx::query_scalar(
-        "SELECT s.team_id FROM seats s JOIN task_types t ON t.id = s.task_type_id
-         WHERE s.election_id = $1 AND t.trusted = 0 GROUP BY s.team_id
-         ORDER BY count(*) DESC LIMIT 1",
-    )
-    .bind(election)
-    .fetch_one(storage.pool())
-    .await?;
+    let team = common::busiest_public_team(&storage, election).await?;
     let station: i64 =
         sqlx::query_scalar("SELECT station_id FROM seats WHERE election_id = $1 AND team_id = $2")
             .bind(election)

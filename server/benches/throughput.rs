@@ -95,14 +95,7 @@ async fn main() -> anyhow::Result<()> {
         .await
         .map_err(fail)?;
     let coordinator = session_cookie(&storage, coordinator).await?;
-    let team: i64 = sqlx::query_scalar(
-        "SELECT s.team_id FROM seats s JOIN task_types t ON t.id = s.task_type_id
-         WHERE s.election_id = $1 AND t.trusted = 0 GROUP BY s.team_id
-         ORDER BY count(*) DESC LIMIT 1",
-    )
-    .bind(election)
-    .fetch_one(storage.pool())
-    .await?;
+    let team = common::busiest_public_team(&storage, election).await?;
     let token = "bench-throughput-link-0000000000";
     storage
         .create_link(token, election, team, &LinkFilters::default(), user, now)

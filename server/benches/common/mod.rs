@@ -42,3 +42,16 @@ pub async fn session_cookie(storage: &SqliteStorage, user: i64) -> anyhow::Resul
         .map_err(fail)?;
     Ok(format!("vv_session={session}"))
 }
+
+/// The team with the most public seats in `election` (a cell at every
+/// station): the link everyone shares on election morning.
+pub async fn busiest_public_team(storage: &SqliteStorage, election: i64) -> anyhow::Result<i64> {
+    Ok(sqlx::query_scalar(
+        "SELECT s.team_id FROM seats s JOIN task_types t ON t.id = s.task_type_id
+         WHERE s.election_id = $1 AND t.trusted = 0 GROUP BY s.team_id
+         ORDER BY count(*) DESC LIMIT 1",
+    )
+    .bind(election)
+    .fetch_one(storage.pool())
+    .await?)
+}
