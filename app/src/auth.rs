@@ -74,9 +74,8 @@ pub async fn request_sign_in_link(email: String, next: Option<String>) -> Result
         }
         // Back to the sign-in page saying so, known address or not; a phone
         // page without wasm learns it from the address, not from the answer.
-        let mut back = vec![("sent", "1".to_string())];
-        back.extend(next.map(|n| ("next", n)));
-        let back: Vec<(&str, &str)> = back.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let mut back = vec![("sent", "1")];
+        back.extend(next.as_deref().map(|n| ("next", n)));
         crate::server::redirect_to(&crate::domain::forms::with_query("/signin", &back));
         Ok(())
     })
@@ -510,11 +509,8 @@ pub fn SignInPage() -> impl IntoView {
     let action = ServerAction::<RequestSignInLink>::new();
     let next = next_from_query();
     let next_for_sms = next.clone();
-    let query = leptos_router::hooks::use_query_map();
-    let sent = move || {
-        matches!(action.value().get(), Some(Ok(())))
-            || query.read().get("sent").is_some_and(|s| s == "1")
-    };
+    let sent_by_address = crate::components::query_flag("sent");
+    let sent = move || matches!(action.value().get(), Some(Ok(()))) || sent_by_address();
     view! {
         <Title text=t("auth.sign_in")/>
         <div class="signin-box card">

@@ -411,6 +411,13 @@ pub fn use_hydrated() -> RwSignal<bool> {
     hydrated
 }
 
+/// Whether the page's address carries `name=1`: how a server function
+/// that redirected tells a page without wasm that it succeeded.
+pub fn query_flag(name: &'static str) -> impl Fn() -> bool + Clone + Send + Sync + 'static {
+    let query = leptos_router::hooks::use_query_map();
+    move || query.read().get(name).is_some_and(|v| v == "1")
+}
+
 /// Reads the `:id` route parameter; `None` on a "new" page.
 pub fn route_id(name: &'static str) -> impl Fn() -> Option<i64> + Clone + Send + Sync + 'static {
     let params = leptos_router::hooks::use_params_map();

@@ -311,11 +311,8 @@ pub fn ProfilePage() -> impl IntoView {
 #[component]
 fn ProfileFormView(data: ProfileData, save: ServerAction<SaveProfile>) -> impl IntoView {
     let v = data.volunteer;
-    let query = leptos_router::hooks::use_query_map();
-    let saved = move || {
-        matches!(save.value().get(), Some(Ok(())))
-            || query.read().get("saved").is_some_and(|s| s == "1")
-    };
+    let saved_by_address = crate::components::query_flag("saved");
+    let saved = move || matches!(save.value().get(), Some(Ok(()))) || saved_by_address();
     let chosen = data.channels.clone();
     let has = move |c: Channel| chosen.contains(&c);
     view! {
