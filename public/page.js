@@ -25,6 +25,15 @@ document.addEventListener('submit', (event) => {
     }
   }, 0);
 });
+// Signing out forgets the pages the service worker kept for this person at
+// once, before the answer comes (and even if it never does).
+document.addEventListener('submit', (event) => {
+  const form = event.target;
+  const action = form instanceof HTMLFormElement ? form.getAttribute('action') || '' : '';
+  if (action.startsWith('/api/auth/sign_out') && navigator.serviceWorker?.controller) {
+    navigator.serviceWorker.controller.postMessage('forget-pages');
+  }
+});
 window.addEventListener('pageshow', () => {
   for (const form of document.querySelectorAll('form[aria-busy="true"]')) {
     form.removeAttribute('aria-busy');

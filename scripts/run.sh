@@ -40,4 +40,7 @@ log "one-time admin sign-in link for ${VALGVAGT_ADMIN_EMAIL:-admin@valgvagt.loca
 "$BIN" admin --email "${VALGVAGT_ADMIN_EMAIL:-admin@valgvagt.local}"
 
 log "Valgvagt is starting on ${URL} (listening on ${VALGVAGT_BIND}); press Ctrl+C to stop"
+# The demo has no SMTP server: show the mail it would send (sign-in links)
+# in the log. A real installation keeps mail text out of its logs.
+export RUST_LOG="${RUST_LOG:-info,valgvagt_server::mail=debug}"
 exec "$BIN" serve

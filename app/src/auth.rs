@@ -34,8 +34,12 @@ pub async fn peek_sign_in_link(token: String) -> Result<Option<String>, AppError
 }
 
 /// How many links one address, and one network address, may ask for an hour.
+/// A network address can be a whole polling station's Wi-Fi or a mobile
+/// operator's shared (CGNAT) address on election morning, hence room for a
+/// hundred people; one address asking for more than five is not a person.
+/// The README's "Rate limits" lists every limit.
 pub const LINKS_PER_ADDRESS_PER_HOUR: i64 = 5;
-pub const LINKS_PER_CLIENT_PER_HOUR: i64 = 30;
+pub const LINKS_PER_CLIENT_PER_HOUR: i64 = 120;
 
 /// Sends a one-time sign-in link to a known, active user. The answer is the
 /// same whether or not the address is known, so it tells nobody who has an
@@ -84,9 +88,10 @@ pub async fn request_sign_in_link(email: String, next: Option<String>) -> Result
 
 /// How many codes one number, and one network address, may ask for an hour.
 pub const CODES_PER_NUMBER_PER_HOUR: i64 = 5;
-pub const CODES_PER_CLIENT_PER_HOUR: i64 = 30;
-/// Codes one network address may try an hour (over all numbers).
-pub const CODE_TRIES_PER_CLIENT_PER_HOUR: i64 = 30;
+pub const CODES_PER_CLIENT_PER_HOUR: i64 = 120;
+/// Codes one network address may try an hour (over all numbers; each code
+/// also allows only `CODE_TRIES` tries of its own).
+pub const CODE_TRIES_PER_CLIENT_PER_HOUR: i64 = 120;
 
 /// Sends a one-time code by SMS to the one person on record with this
 /// number, then goes on to the page where it is typed. As with links, the
@@ -101,6 +106,15 @@ pub async fn request_sign_in_code(phone: String, next: Option<String>) -> Result
         let Some(sms) = ctx.sms.clone() else {
             return Err(AppError::refused("auth.sms_unavailable"));
         };
+        // Refused for every number of another country alike, known or not.
+        if !ctx
+            .settings
+            .sms_countries
+            .iter()
+            .any(|code| phone.as_str().starts_with(code.as_str()))
+        {
+            return Err(AppError::invalid("phone", "auth.sms_country"));
+        }
         let now = ctx.now();
         let by_client = format!("code:client:{}", crate::server::client_ip());
         let by_number = format!("code:number:{}", phone.as_str());

@@ -51,7 +51,7 @@ pub fn Layout(children: Children) -> impl IntoView {
 /// Invitations the signed-in volunteer has not answered (the badge on
 /// *Mine vagter*); 0 for everyone else.
 #[server(endpoint = "shifts/waiting")]
-pub async fn waiting_invitations() -> Result<usize, AppError> {
+pub async fn waiting_invitations() -> Result<i64, AppError> {
     crate::server::guarded(async move {
         let ctx = crate::server::context()?;
         let Some(volunteer_id) = crate::server::current_user()
@@ -60,17 +60,18 @@ pub async fn waiting_invitations() -> Result<usize, AppError> {
         else {
             return Ok(0);
         };
-        let seats = ctx.storage.volunteer_seats(volunteer_id).await?;
-        Ok(seats
-            .iter()
-            .filter(|s| s.status == crate::domain::seats::SeatStatus::Invited)
-            .count())
+        ctx.storage.waiting_invitation_count(volunteer_id).await
     })
     .await
 }
 
 /// `aria-current="page"` on the link to where the reader is.
-fn nav_link(href: &'static str, key: &'static str) -> impl IntoView {
+fn nav_link(href: &'static str, key: &'static str) -> AnyView {
+    nav_link_with(href, key, ())
+}
+
+/// A menu link with something after its text (a badge).
+fn nav_link_with(href: &'static str, key: &'static str, extra: impl IntoView + 'static) -> AnyView {
     let location = use_location();
     let current = move || {
         let path = location.pathname.get();
@@ -84,7 +85,7 @@ fn nav_link(href: &'static str, key: &'static str) -> impl IntoView {
     // A phone page always loads as itself (no wasm, page.js), not rendered
     // by the wasm of the page the link is on.
     let external = crate::is_phone_page(href).then_some("external");
-    view! { <li><a href=href rel=external aria-current=current>{t(key)}</a></li> }
+    view! { <li><a href=href rel=external aria-current=current>{t(key)}{extra}</a></li> }.into_any()
 }
 
 /// The office's pages in the groups people look for them under, only
@@ -112,7 +113,7 @@ fn MainNav(user: CurrentUser) -> impl IntoView {
                 {station_manager.then(|| nav_link("/my-stations", "nav.my_stations"))}
                 {team_leader.then(|| nav_link("/my-teams", "nav.my_teams"))}
                 {planner.then(|| view! {
-                    {group("nav.group.day", nav_link("/board", "nav.board").into_any())}
+                    {group("nav.group.day", nav_link("/board", "nav.board"))}
                     {group("nav.group.planning", view! {
                         {nav_link("/elections", "nav.elections")}
                         {nav_link("/lists", "nav.lists")}
@@ -150,7 +151,6 @@ fn MainNav(user: CurrentUser) -> impl IntoView {
 /// answer on *Mine vagter*.
 #[component]
 fn TabBar() -> impl IntoView {
-    let location = use_location();
     let waiting = Resource::new(|| (), |_| waiting_invitations());
     let badge = move || {
         waiting
@@ -171,14 +171,11 @@ fn TabBar() -> impl IntoView {
         <nav class="tab-bar" aria-label=t("nav.tabs")>
             <ul>
                 {nav_link("/", "nav.home")}
-                <li>
-                    <a href="/my-shifts" rel="external" aria-current=move || {
-                        location.pathname.get().starts_with("/my-shifts").then_some("page")
-                    }>
-                        {t("nav.my_shifts")}
-                        <Transition fallback=|| ()>{badge}</Transition>
-                    </a>
-                </li>
+                {nav_link_with(
+                    "/my-shifts",
+                    "nav.my_shifts",
+                    view! { <Transition fallback=|| ()>{badge}</Transition> },
+                )}
                 {nav_link("/open-shifts", "nav.open_shifts")}
                 {nav_link("/profile", "nav.profile")}
             </ul>

@@ -42,10 +42,11 @@ pub async fn message_group(
     crate::server::guarded(async move {
         use crate::domain::notifications::{render, Channel, MessageKind};
         let (ctx, user) = crate::server::require_area_planner().await?;
-        let text = crate::domain::forms::required_text("text", &text)?;
-        if text.chars().count() > crate::domain::notifications::MAX_PUSH_TEXT {
-            return Err(AppError::invalid("text", "error.too_long"));
-        }
+        let text = crate::domain::forms::required_message(
+            "text",
+            &text,
+            crate::domain::notifications::MAX_PUSH_TEXT,
+        )?;
         // Contact columns are not needed to send; only the filters count.
         let mut query = query;
         query.columns = "name".into();

@@ -70,11 +70,19 @@ pub async fn resolve(
         "" => None,
         raw => Some(crate::domain::forms::date("day", raw)?),
     };
+    let area = crate::domain::forms::optional_id("area", &query.area)?;
+    // A coordinator limited to areas lists only people there; naming
+    // another area is refused, naming none lists their own.
+    let within_areas = user.area_limit().map(<[_]>::to_vec);
+    if let (Some(limit), Some(area)) = (&within_areas, area) {
+        crate::server::allow(limit.contains(&area))?;
+    }
     Ok((
         crate::domain::lists::ListFilter {
             election_id,
             day,
-            area: crate::domain::forms::optional_id("area", &query.area)?,
+            within_areas,
+            area,
             station: crate::domain::forms::optional_id("station", &query.station)?,
             team: crate::domain::forms::optional_id("team", &query.team)?,
             task_type: crate::domain::forms::optional_id("task_type", &query.task_type)?,

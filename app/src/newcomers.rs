@@ -12,8 +12,9 @@ use crate::signup::{open_link, JoinData};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-/// How many accounts one network address may create an hour.
-pub const REGISTRATIONS_PER_CLIENT_PER_HOUR: i64 = 20;
+/// How many accounts one network address may create an hour (a recruiting
+/// evening on the town hall's guest Wi-Fi).
+pub const REGISTRATIONS_PER_CLIENT_PER_HOUR: i64 = 60;
 /// How long a newcomer's seat is held while they prove their address (and
 /// how long the link that proves it works).
 pub const HOLD_MINUTES: i64 = 120;

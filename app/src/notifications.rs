@@ -132,11 +132,11 @@ pub struct MessageLog {
 #[server(endpoint = "messages/list")]
 pub async fn list_messages(volunteer_id: Option<Id>) -> Result<MessageLog, AppError> {
     crate::server::guarded(async move {
-        let (ctx, _) = crate::server::require_plan_viewer().await?;
+        let (ctx, user) = crate::server::require_plan_viewer().await?;
         Ok(MessageLog {
             messages: ctx
                 .storage
-                .list_messages(volunteer_id, MESSAGE_PAGE)
+                .list_messages(volunteer_id, user.area_limit(), MESSAGE_PAGE)
                 .await?,
             sms_available: ctx.settings.sms_available,
         })
@@ -147,7 +147,14 @@ pub async fn list_messages(volunteer_id: Option<Id>) -> Result<MessageLog, AppEr
 #[server(endpoint = "messages/resend")]
 pub async fn resend_message(id: Id) -> Result<(), AppError> {
     crate::server::guarded(async move {
-        let (ctx, _) = crate::server::require_area_planner().await?;
+        let (ctx, user) = crate::server::require_area_planner().await?;
+        if let Some(areas) = user.area_limit() {
+            let in_scope = match ctx.storage.message_volunteer(id).await? {
+                Some(volunteer_id) => ctx.storage.volunteer_in_areas(volunteer_id, areas).await?,
+                None => false,
+            };
+            crate::server::allow(in_scope)?;
+        }
         ctx.storage.resend_message(id, ctx.now()).await?;
         (ctx.wake_outbox)();
         crate::server::redirect_to("/messages");
@@ -161,10 +168,15 @@ pub async fn resend_message(id: Id) -> Result<(), AppError> {
 pub async fn send_message(volunteer_id: Id, text: String) -> Result<(), AppError> {
     crate::server::guarded(async move {
         let (ctx, user) = crate::server::require_area_planner().await?;
-        let text = crate::domain::forms::required_text("text", &text)?;
-        if text.chars().count() > crate::domain::notifications::MAX_PUSH_TEXT {
-            return Err(AppError::invalid("text", "error.too_long"));
+        // A coordinator limited to areas writes only to people there.
+        if let Some(areas) = user.area_limit() {
+            crate::server::allow(ctx.storage.volunteer_in_areas(volunteer_id, areas).await?)?;
         }
+        let text = crate::domain::forms::required_message(
+            "text",
+            &text,
+            crate::domain::notifications::MAX_PUSH_TEXT,
+        )?;
         ctx.storage.get_volunteer(volunteer_id).await?;
         let now = ctx.now();
         let message = crate::server::storage::NewMessage {

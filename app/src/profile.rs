@@ -263,7 +263,7 @@ pub async fn collect_my_data(
             seats: ctx.storage.volunteer_seats(id).await?,
             seat_history: ctx.storage.volunteer_history(id).await?,
             standby: ctx.storage.volunteer_standby(id).await?,
-            messages: ctx.storage.list_messages(Some(id), 10_000).await?,
+            messages: ctx.storage.list_messages(Some(id), None, 10_000).await?,
             push_devices: ctx.storage.list_push_devices(user.id).await?,
             passkeys: ctx.storage.list_passkeys(user.id).await?,
             calendar_feed: ctx.storage.has_calendar_feed(id).await?,

@@ -51,7 +51,10 @@ pub async fn office_record(
     };
     Ok(Some(OfficeRecord {
         history: ctx.storage.volunteer_history(volunteer_id).await?,
-        messages: ctx.storage.list_messages(Some(volunteer_id), 50).await?,
+        messages: ctx
+            .storage
+            .list_messages(Some(volunteer_id), None, 50)
+            .await?,
         notes: ctx.storage.volunteer_notes(volunteer_id).await?,
         has_account: account.is_some(),
         deactivated_at: ctx.storage.volunteer_deactivated_at(volunteer_id).await?,

@@ -400,7 +400,8 @@ fn RosterView(data: RosterData, bulk: ServerAction<InviteTeam>) -> impl IntoView
         <Title text=title.clone()/>
         <h1>{title}</h1>
         <p>{data.station.address.clone()} ", " {data.station.postal_code.clone()} " " {data.station.city.clone()}</p>
-        <p><a class="btn btn-primary" href=format!("/stations/{station_id}/checkin")>{t("checkin.open")}</a></p>
+        // Loaded as a page of its own: only its document may use the camera.
+        <p><a class="btn btn-primary" rel="external" href=format!("/stations/{station_id}/checkin")>{t("checkin.open")}</a></p>
         {(data.elections.len() > 1).then(|| view! {
             <nav class="day-tabs" aria-label=t("rosters.elections")>
                 {data.elections.iter().map(|(id, name)| {

@@ -48,6 +48,9 @@ pub async fn invite(
 ) -> Result<(), AppError> {
     use crate::domain::notifications::MessageKind;
     let now = ctx.now();
+    // The answer is due before the shift at the latest (storage holds to it).
+    let starts = crate::i18n::copenhagen_to_unix(seat.day, seat.start_time);
+    let respond_by = respond_by.min(starts);
     let mut seat = seat.with_volunteer(volunteer);
     seat.respond_by = Some(respond_by);
     let message = seat_message(

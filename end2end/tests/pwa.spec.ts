@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { adminSignInLink, checkA11y, signInWithLink } from './helpers';
+import { adminSignInLink, checkA11y, signInByMail, signInWithLink } from './helpers';
 
 /** Waits until the service worker is active and controls this page. */
 async function controlled(page: Page): Promise<void> {
@@ -60,6 +60,40 @@ test('pages seen before open without a network; others show the offline page', a
   await context.setOffline(true);
   await page.goto('/stations');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Ingen forbindelse');
+  await context.setOffline(false);
+});
+
+test('a roster kept for offline use is not shown once its session has run out', async ({ page, context }) => {
+  await signInByMail(page, 'valgstyrer.1@korsbaek.example');
+  await controlled(page);
+  await page.goto('/my-stations');
+  const roster = await page.locator('main a[href$="/roster"]').first().getAttribute('href');
+  await page.goto(roster!);
+  const heading = page.getByRole('heading', { level: 1 });
+  await expect(heading).toContainText('Vagtplan for');
+  const response = await page.request.get(roster!);
+  expect(response.headers()['cache-control']).toBe('private, no-store');
+
+  // While the session lasts, the station's tablet still has it offline …
+  await context.setOffline(true);
+  await page.reload();
+  await expect(heading).toContainText('Vagtplan for');
+  await expect(page.locator('a[href^="tel:+45"]').first()).toBeAttached();
+
+  // … but once the session's idle time (8 hours) has passed on the device's
+  // clock, without a network to ask, the names and phones are gone.
+  const worker = context.serviceWorkers().find((w) => w.url().endsWith('/sw.js'));
+  expect(worker).toBeTruthy();
+  await worker!.evaluate(() => {
+    const real = Date.now;
+    Date.now = () => real() + 9 * 3600 * 1000;
+  });
+  await page.reload();
+  await expect(heading).toHaveText('Ingen forbindelse');
+  await expect(page.locator('a[href^="tel:+45"]')).toHaveCount(0);
+  // The kept copy was dropped, not just hidden: it stays gone.
+  await page.goto('/my-stations');
+  await expect(heading).toHaveText('Ingen forbindelse');
   await context.setOffline(false);
 });
 

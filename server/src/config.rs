@@ -45,6 +45,8 @@ pub struct Config {
     pub sms_token: Option<String>,
     /// The sender name on SMS (at most 11 letters and digits).
     pub sms_sender: String,
+    /// Country calling codes SMS may go to (`+45`).
+    pub sms_countries: Vec<String>,
     /// Run the outbox worker in this process (turn off on all but one
     /// instance, or in tests that drive delivery themselves).
     pub outbox_worker: bool,
@@ -60,6 +62,8 @@ pub struct Config {
     /// The version of the privacy text people consent to when they sign up;
     /// change it when the text changes.
     pub privacy_version: String,
+    /// Reverse proxies whose `X-Forwarded-For`/`Forwarded` are believed.
+    pub trusted_proxies: crate::client_addr::TrustedProxies,
 }
 
 /// The push services of the browsers people use: Chrome, Edge and Android
@@ -189,6 +193,16 @@ pub const KEYS: &[(&str, &str, &str)] = &[
         "Valgvagt",
         "sender name on SMS (at most 11 letters and digits)",
     ),
+    (
+        "VALGVAGT_TRUSTED_PROXIES",
+        "(none: the TCP peer is the client)",
+        "reverse proxies (addresses or blocks like 10.0.0.0/8, comma-separated) whose X-Forwarded-For or Forwarded header names the client; set it to the TLS proxy's address, or every client looks like the proxy",
+    ),
+    (
+        "VALGVAGT_SMS_COUNTRIES",
+        "+45",
+        "country calling codes SMS may go to (comma-separated, e.g. +45,+298,+299); other numbers get no SMS",
+    ),
     ("RUST_LOG", "info", "log filter"),
 ];
 
@@ -278,7 +292,33 @@ impl Config {
                 "VALGVAGT_SMS_SENDER must be at most 11 letters and digits, got {sms_sender:?}"
             ));
         }
+        let trusted_proxies = crate::client_addr::TrustedProxies::parse(
+            &get("VALGVAGT_TRUSTED_PROXIES").unwrap_or_default(),
+        )
+        .map_err(|bad| {
+            anyhow!("VALGVAGT_TRUSTED_PROXIES must list addresses or blocks like 10.0.0.0/8, got {bad:?}")
+        })?;
+        let sms_countries: Vec<String> = get("VALGVAGT_SMS_COUNTRIES")
+            .unwrap_or_else(|| "+45".into())
+            .split(',')
+            .map(|code| code.trim().to_string())
+            .filter(|code| !code.is_empty())
+            .collect();
+        if sms_countries.is_empty()
+            || sms_countries.iter().any(|code| {
+                code.len() < 2
+                    || code.len() > 5
+                    || !code.starts_with('+')
+                    || !code[1..].bytes().all(|b| b.is_ascii_digit())
+            })
+        {
+            return Err(anyhow!(
+                "VALGVAGT_SMS_COUNTRIES must list calling codes like +45,+298, got {sms_countries:?}"
+            ));
+        }
         Ok(Config {
+            sms_countries,
+            trusted_proxies,
             database: PathBuf::from(
                 get("VALGVAGT_DATABASE").unwrap_or_else(|| "./valgvagt.db".into()),
             ),

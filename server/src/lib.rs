@@ -5,6 +5,7 @@ pub mod admin;
 pub mod assets;
 pub mod board;
 pub mod calendar;
+pub mod client_addr;
 pub mod config;
 pub mod demo;
 pub mod exports;

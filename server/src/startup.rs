@@ -16,7 +16,7 @@ use app::{shell, App};
 use axum::body::Body;
 use axum::extract::{FromRef, Request, State};
 use axum::handler::Handler;
-use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -39,7 +39,7 @@ pub struct AppState {
 }
 
 /// What the security layer needs to know.
-#[derive(Debug)]
+#[derive(Clone)]
 pub struct Security {
     /// `scheme://host[:port]` of the public URL.
     pub public_origin: String,
@@ -47,6 +47,11 @@ pub struct Security {
     pub csp: bool,
     /// The build's fingerprint, told to the service worker on every page.
     pub build: String,
+    /// Tell browsers to use https only (the public URL is https).
+    pub hsts: bool,
+    /// Sessions are looked up to tell the service worker whose pages it
+    /// may keep, and until when.
+    pub ctx: ServerContext,
 }
 
 pub fn settings(config: &Config, vapid_public_key: &str) -> Settings {
@@ -60,6 +65,7 @@ pub fn settings(config: &Config, vapid_public_key: &str) -> Settings {
         municipality_name: config.municipality_name.clone(),
         vapid_public_key: vapid_public_key.to_string(),
         sms_available: config.sms_url.is_some(),
+        sms_countries: config.sms_countries.clone(),
         push_loopback_allowed: config.push_loopback,
         push_services: config.push_services.clone(),
         office_phone: config.office_phone.clone(),
@@ -121,6 +127,8 @@ pub fn router(config: &Config, ctx: ServerContext, board: Arc<crate::board::Boar
         public_origin: origin_of(&config.public_url),
         csp: leptos_options.env == Env::PROD,
         build: build.clone(),
+        hsts: config.public_url.starts_with("https://"),
+        ctx: ctx.clone(),
     });
     let service_worker = crate::pwa::service_worker(&build);
     let state = AppState {
@@ -166,6 +174,10 @@ pub fn router(config: &Config, ctx: ServerContext, board: Arc<crate::board::Boar
         ))
         .layer(middleware::from_fn(server_fn_status))
         .layer(middleware::from_fn_with_state(security, security_layer))
+        .layer(middleware::from_fn_with_state(
+            Arc::new(config.trusted_proxies.clone()),
+            crate::client_addr::client_addr_layer,
+        ))
         .layer(middleware::from_fn(crate::assets::cache_control))
         .layer(crate::assets::compression())
         .with_state(state)
@@ -212,8 +224,9 @@ async fn security_layer(
     request: Request,
     next: Next,
 ) -> Response {
-    let signed_in =
-        app::server::cookie_in(request.headers(), app::server::SESSION_COOKIE).is_some();
+    let session_cookie = app::server::cookie_in(request.headers(), app::server::SESSION_COOKIE);
+    let is_get = request.method() == Method::GET;
+    let scanner_page = is_scanner_page(request.uri().path());
     let changes_state = !matches!(
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
@@ -249,15 +262,32 @@ async fn security_layer(
         HeaderValue::from_static("same-origin"),
     );
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    // For the service worker: which build answered, and whether a session
-    // came along (without one it forgets the pages it kept).
+    // The camera only where codes are scanned; nothing else of the device.
+    headers.insert(
+        "permissions-policy",
+        HeaderValue::from_static(if scanner_page {
+            "camera=(self), microphone=(), geolocation=(), payment=(), usb=()"
+        } else {
+            "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+        }),
+    );
+    if security.hsts {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
+    }
+    // For the service worker: which build answered.
     if let Ok(build) = HeaderValue::from_str(&security.build) {
         headers.insert("x-valgvagt-build", build);
     }
-    headers.insert(
-        "x-valgvagt-signed-in",
-        HeaderValue::from_static(if signed_in { "1" } else { "0" }),
-    );
+    let is_page = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if is_get && is_page {
+        page_session_headers(&security.ctx, session_cookie.as_deref(), headers).await;
+    }
     if security.csp {
         // Leptos' hydration bootstrap is an inline module script, hence
         // 'unsafe-inline' for scripts; wasm needs 'wasm-unsafe-eval'.
@@ -271,6 +301,60 @@ async fn security_layer(
         );
     }
     response
+}
+
+/// `/stations/{id}/checkin`: the page with the check-in scanner.
+fn is_scanner_page(path: &str) -> bool {
+    let mut parts = path.trim_end_matches('/').split('/');
+    matches!(
+        (parts.next(), parts.next(), parts.next(), parts.next(), parts.next()),
+        (Some(""), Some("stations"), Some(id), Some("checkin"), None)
+            if !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit())
+    )
+}
+
+/// A page says whether a live session came with it, whose, and until when
+/// it lasts unused, so the service worker keeps pages for one person only
+/// and never past their session. A page of a signed-in person is never
+/// stored by the browser's HTTP cache, and a cookie of a session that has
+/// ended is expired.
+async fn page_session_headers(ctx: &ServerContext, cookie: Option<&str>, headers: &mut HeaderMap) {
+    let session = match cookie {
+        Some(raw) => ctx
+            .storage
+            .session_ends(
+                &(ctx.hasher)(raw),
+                ctx.now(),
+                ctx.settings.session_idle_secs,
+            )
+            .await
+            .unwrap_or_else(|error| {
+                tracing::warn!(?error, "could not look up a page's session");
+                None
+            }),
+        None => None,
+    };
+    match session {
+        Some((user_id, ends_at)) => {
+            headers.insert("x-valgvagt-signed-in", HeaderValue::from_static("1"));
+            headers.insert("x-valgvagt-user", HeaderValue::from(user_id));
+            headers.insert("x-valgvagt-session-until", HeaderValue::from(ends_at));
+            headers.insert(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("private, no-store"),
+            );
+        }
+        None => {
+            headers.insert("x-valgvagt-signed-in", HeaderValue::from_static("0"));
+            if cookie.is_some() {
+                let gone =
+                    app::server::cookie(&ctx.settings, app::server::SESSION_COOKIE, "", 0, true);
+                if let Ok(value) = HeaderValue::from_str(&gone) {
+                    headers.append(header::SET_COOKIE, value);
+                }
+            }
+        }
+    }
 }
 
 /// A running server, for `serve` and for tests.
@@ -312,6 +396,7 @@ pub async fn delivery(
             url,
             token,
             &config.sms_sender,
+            &config.sms_countries,
             timeout,
         )?)),
         (Some(_), None) => anyhow::bail!("VALGVAGT_SMS_URL is set but VALGVAGT_SMS_TOKEN is not"),
@@ -418,6 +503,21 @@ pub async fn start(config: &Config, listener: TcpListener) -> anyhow::Result<Run
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn only_the_check_in_page_may_use_the_camera() {
+        assert!(super::is_scanner_page("/stations/12/checkin"));
+        assert!(super::is_scanner_page("/stations/12/checkin/"));
+        for other in [
+            "/stations/12/roster",
+            "/stations/x/checkin",
+            "/checkin/12-abc",
+            "/stations//checkin",
+            "/stations/1/checkin/2",
+        ] {
+            assert!(!super::is_scanner_page(other), "{other}");
+        }
+    }
+
     #[test]
     fn origins() {
         assert_eq!(

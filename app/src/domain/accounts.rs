@@ -120,6 +120,17 @@ impl CurrentUser {
                 && (self.areas.is_empty() || self.areas.contains(&area_id)))
     }
 
+    /// The areas an area-limited coordinator's lists, exports and messages
+    /// stay inside; `None` for those who see the whole municipality
+    /// (administrators, auditors, coordinators without areas).
+    pub fn area_limit(&self) -> Option<&[Id]> {
+        if self.has(Role::Administrator) || self.has(Role::ReadOnly) || self.can_plan() {
+            None
+        } else {
+            Some(&self.areas)
+        }
+    }
+
     /// May change something somewhere (a coordinator of any reach).
     pub fn can_plan_somewhere(&self) -> bool {
         self.has(Role::Administrator) || self.has(Role::Coordinator)

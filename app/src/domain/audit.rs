@@ -144,3 +144,9 @@ pub struct AuditRecord {
 
 /// How many lines one page of the log shows.
 pub const AUDIT_PAGE: i64 = 200;
+
+/// How the log names someone whose account was deleted: the record of what
+/// happened stays, who it was does not.
+pub fn person_alias(volunteer_id: Id) -> String {
+    format!("person #{volunteer_id}")
+}

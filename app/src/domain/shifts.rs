@@ -26,6 +26,28 @@ impl Shift {
         }
     }
 
+    /// When the shift starts, in unix seconds (Danish wall clock).
+    pub fn starts_unix(&self) -> i64 {
+        crate::i18n::copenhagen_to_unix(self.day, self.times.start)
+    }
+
+    /// When the shift ends, in unix seconds (Danish wall clock).
+    pub fn ends_unix(&self) -> i64 {
+        let end = self.ends_at();
+        crate::i18n::copenhagen_to_unix(end.date(), end.time())
+    }
+
+    /// Nobody takes, accepts or covers a seat once its shift has begun: what
+    /// happened on the day is the office's to record, not a self-service
+    /// sign-up after the fact (and payroll must not pay it).
+    pub fn refuse_if_started(&self, now: i64) -> Result<(), crate::domain::AppError> {
+        if self.starts_unix() <= now {
+            Err(crate::domain::AppError::refused("shifts.started"))
+        } else {
+            Ok(())
+        }
+    }
+
     pub fn starts_at(&self) -> NaiveDateTime {
         self.day.and_time(self.times.start)
     }

@@ -33,6 +33,8 @@ pub struct Settings {
     pub vapid_public_key: String,
     /// An SMS gateway is configured.
     pub sms_available: bool,
+    /// Country calling codes SMS may go to ("+45").
+    pub sms_countries: Vec<String>,
     /// Push endpoints on this machine over plain http are accepted (tests
     /// run their own push service).
     pub push_loopback_allowed: bool,
@@ -210,14 +212,20 @@ pub fn allow(permitted: bool) -> Result<(), AppError> {
     }
 }
 
-/// The client's address: the TCP peer, as the server saw it.
+/// The client's address as the server worked it out (the TCP peer, or the
+/// address a trusted reverse proxy forwarded); set by the server's
+/// client-address layer on every request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientAddr(pub std::net::IpAddr);
+
+/// The client's address, for rate limits and the audit log.
 pub fn client_ip() -> String {
     use_context::<axum::http::request::Parts>()
         .and_then(|parts| {
             parts
                 .extensions
-                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-                .map(|info| info.0.ip().to_string())
+                .get::<ClientAddr>()
+                .map(|c| c.0.to_string())
         })
         .unwrap_or_else(|| "unknown".to_string())
 }

@@ -283,6 +283,9 @@ pub trait SeatStore: Send + Sync {
     async fn station_roster(&self, election_id: Id, station_id: Id) -> AppResult<Vec<RosterLine>>;
     /// The seats a person holds in any election, by day, in full.
     async fn volunteer_seats(&self, volunteer_id: Id) -> AppResult<Vec<SeatDetails>>;
+    /// How many invitations the person has not answered yet (the badge on
+    /// the tab bar, asked on every page they open).
+    async fn waiting_invitation_count(&self, volunteer_id: Id) -> AppResult<i64>;
     /// The person gives up an accepted seat; refused inside the lock period.
     async fn cancel_shift(
         &self,
@@ -406,6 +409,14 @@ pub trait AccountStore: Send + Sync {
         now: i64,
         idle_secs: i64,
     ) -> AppResult<Option<CurrentUser>>;
+    /// Whose a live session is and when it ends at the latest if unused
+    /// (idle or absolute expiry, whichever is first); a read only.
+    async fn session_ends(
+        &self,
+        session_hash: &str,
+        now: i64,
+        idle_secs: i64,
+    ) -> AppResult<Option<(Id, i64)>>;
     async fn delete_session(&self, session_hash: &str) -> AppResult<()>;
     /// Users whose name or email contains `text`, by name.
     async fn list_users(&self, text: &str) -> AppResult<Vec<UserSummary>>;
@@ -540,12 +551,18 @@ pub trait NotificationStore: Send + Sync {
     /// Writes a message to the outbox; returns its id (the existing one for
     /// a repeated idempotency key).
     async fn enqueue(&self, message: &NewMessage, now: i64) -> AppResult<Id>;
-    /// The newest messages first, of one volunteer or of everyone.
+    /// The newest messages first, of one volunteer or of everyone; with
+    /// `areas`, only those to volunteers holding a seat in one of them.
     async fn list_messages(
         &self,
         volunteer_id: Option<Id>,
+        areas: Option<&[Id]>,
         limit: i64,
     ) -> AppResult<Vec<MessageRecord>>;
+    /// The volunteer a message went to (none for one to staff).
+    async fn message_volunteer(&self, message_id: Id) -> AppResult<Option<Id>>;
+    /// The volunteer holds a seat at a station in one of `areas`.
+    async fn volunteer_in_areas(&self, volunteer_id: Id, areas: &[Id]) -> AppResult<bool>;
     /// Writes many messages to the outbox, all or none.
     async fn enqueue_all(&self, messages: &[NewMessage], now: i64) -> AppResult<()>;
     /// Volunteers who have turned push on for at least one device.

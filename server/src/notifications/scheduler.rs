@@ -82,7 +82,10 @@ impl Scheduler {
         let (Some(volunteer), Some(invited_at)) = (seat.volunteer_id, seat.invited_at) else {
             return Ok(());
         };
-        if seat.respond_by.is_some_and(|deadline| deadline <= now) {
+        // An invitation ends at its deadline, and at the latest when its
+        // shift begins (one from before that rule, or of a past day).
+        let starts = copenhagen_to_unix(seat.day, seat.start_time);
+        if seat.respond_by.is_some_and(|deadline| deadline <= now) || starts <= now {
             let message = seat_message(
                 &self.public_url,
                 seat,

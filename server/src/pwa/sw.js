@@ -44,28 +44,62 @@ self.addEventListener('fetch', (event) => {
   }
 });
 
-/** Network first; a copy of each page is kept for when there is no network. */
+/** Network first; a copy of each page is kept for when there is no network,
+ * for the one person whose session it was and only while that session lasts
+ * (pages carry names, phones and addresses). */
 async function page(request) {
   let response;
   try {
     response = await fetch(request);
   } catch (offline) {
-    const cached = await (await caches.open(PAGES)).match(request);
-    return cached || (await caches.match(OFFLINE)) || new Response('Offline', { status: 503 });
+    return offlinePage(request);
   }
   const build = response.headers.get('x-valgvagt-build');
   if (build) {
     await remember('live-build', build);
     if (build !== BUILD) self.registration.update();
   }
-  if (response.headers.get('x-valgvagt-signed-in') === '0') {
-    // Signed out: forget pages that may show someone's personal data.
-    await caches.delete(PAGES);
-  } else if (response.ok && (response.headers.get('content-type') || '').includes('text/html')) {
+  const isPage = (response.headers.get('content-type') || '').includes('text/html');
+  const signedIn = response.headers.get('x-valgvagt-signed-in');
+  if (signedIn === '0') {
+    // Signed out, or the session ended: forget pages of personal data.
+    await forgetPages();
+  } else if (signedIn === '1' && response.ok && isPage) {
+    const user = response.headers.get('x-valgvagt-user');
+    if (user !== (await recall('page-user'))) {
+      // Someone else signed in on this device: nothing of the last person's.
+      await forgetPages();
+      await remember('page-user', user);
+    }
+    await remember('session-until', response.headers.get('x-valgvagt-session-until') || '0');
     await (await caches.open(PAGES)).put(request, response.clone());
   }
   return response;
 }
+
+/** Without a network: the kept page while its session can still be live,
+ * otherwise nothing of it. */
+async function offlinePage(request) {
+  const until = Number((await recall('session-until')) || 0);
+  if (Date.now() / 1000 >= until) {
+    await forgetPages();
+  } else {
+    const cached = await (await caches.open(PAGES)).match(request);
+    if (cached) return cached;
+  }
+  return (await caches.match(OFFLINE)) || new Response('Offline', { status: 503 });
+}
+
+async function forgetPages() {
+  await caches.delete(PAGES);
+  await forget('page-user');
+  await forget('session-until');
+}
+
+// A page asks for this when its person signs out.
+self.addEventListener('message', (event) => {
+  if (event.data === 'forget-pages') event.waitUntil(forgetPages());
+});
 
 /** Cache first for the build's own assets. When the server already runs a
  * newer build than this worker's, assets come from the network, so new
@@ -83,6 +117,10 @@ async function asset(request) {
 
 async function remember(key, value) {
   await (await caches.open(STATE)).put(`/__${key}`, new Response(value));
+}
+
+async function forget(key) {
+  await (await caches.open(STATE)).delete(`/__${key}`);
 }
 
 async function recall(key) {

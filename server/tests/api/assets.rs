@@ -170,3 +170,75 @@ async fn a_page_view_reads_the_session_and_writes_it_once_a_minute() {
         .unwrap()
         .is_none());
 }
+
+/// The headers the service worker keeps or forgets pages by.
+fn page_headers(response: &reqwest::Response) -> (String, Option<String>, Option<i64>) {
+    let h = response.headers();
+    let text = |name: &str| h.get(name).map(|v| v.to_str().unwrap().to_string());
+    (
+        text("x-valgvagt-signed-in").unwrap_or_default(),
+        text("x-valgvagt-user"),
+        text("x-valgvagt-session-until").map(|v| v.parse().unwrap()),
+    )
+}
+
+#[tokio::test]
+async fn pages_say_whose_live_session_they_show_until_when_and_expire_a_dead_cookie() {
+    let app = spawn_app().await;
+    let anonymous = crate::helpers::client()
+        .get(format!("{}/signin", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page_headers(&anonymous), ("0".into(), None, None));
+    assert!(anonymous.headers().get("set-cookie").is_none());
+
+    app.sign_in_admin().await;
+    let before = chrono::Utc::now().timestamp();
+    let page = app
+        .client
+        .get(format!("{}/account", app.base))
+        .send()
+        .await
+        .unwrap();
+    let (signed_in, user, until) = page_headers(&page);
+    let (admin, _) = app
+        .storage
+        .find_active_user("admin@example.dk")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(signed_in, "1");
+    assert_eq!(user, Some(admin.to_string()));
+    let idle = app.config.session_idle_minutes * 60;
+    let until = until.expect("a session end");
+    assert!(
+        (before + idle - 2 * SESSION_TOUCH_SECS..=before + idle + 5).contains(&until),
+        "{until} is not about {idle} s from now"
+    );
+    assert_eq!(page.headers()[CACHE_CONTROL], "private, no-store");
+
+    // A cookie of no live session (made up, or ended elsewhere): the page
+    // says signed out and the browser is told to drop the cookie.
+    let made_up = crate::helpers::client()
+        .get(format!("{}/account", app.base))
+        .header("cookie", "vv_session=made-up")
+        .send()
+        .await
+        .unwrap();
+    app.storage.delete_user_sessions(admin).await.unwrap();
+    let ended = app
+        .client
+        .get(format!("{}/account", app.base))
+        .send()
+        .await
+        .unwrap();
+    for page in [made_up, ended] {
+        assert_eq!(page_headers(&page), ("0".into(), None, None));
+        let set = page.headers()["set-cookie"].to_str().unwrap();
+        assert!(
+            set.starts_with("vv_session=;") && set.contains("Max-Age=0"),
+            "{set}"
+        );
+    }
+}

@@ -287,3 +287,46 @@ async fn an_emailed_link_goes_back_to_the_page_it_was_asked_from_and_nowhere_els
         );
     }
 }
+
+#[tokio::test]
+async fn the_camera_is_for_the_check_in_page_only_and_https_is_kept_to() {
+    let app = spawn_app().await;
+    let policy = |response: &reqwest::Response| {
+        response.headers()["permissions-policy"]
+            .to_str()
+            .unwrap()
+            .to_string()
+    };
+    let home = client().get(format!("{}/", app.base)).send().await.unwrap();
+    assert!(policy(&home).contains("camera=()"), "{}", policy(&home));
+    assert!(policy(&home).contains("geolocation=()"));
+    assert!(
+        home.headers().get("strict-transport-security").is_none(),
+        "plain http here"
+    );
+    let scanner = client()
+        .get(format!("{}/stations/1/checkin", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        policy(&scanner).contains("camera=(self)"),
+        "{}",
+        policy(&scanner)
+    );
+
+    let https = crate::helpers::spawn_app_with(&[(
+        "VALGVAGT_PUBLIC_URL",
+        "https://valg.example.dk".into(),
+    )])
+    .await;
+    let page = client()
+        .get(format!("{}/", https.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        page.headers()["strict-transport-security"],
+        "max-age=31536000"
+    );
+}

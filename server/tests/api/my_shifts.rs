@@ -38,7 +38,11 @@ fn property<'a>(
 #[tokio::test]
 async fn a_volunteer_sees_answers_and_cancels_their_shifts_but_not_inside_the_lock_period() {
     let e = election().await;
+    let waiting: i64 = e.app.ok_with(&e.karen_phone, "shifts/waiting", &[]).await;
+    assert_eq!(waiting, 0, "nothing to answer yet");
     e.invite(e.seats[0], "karen@example.dk", "7").await;
+    let waiting: i64 = e.app.ok_with(&e.karen_phone, "shifts/waiting", &[]).await;
+    assert_eq!(waiting, 1, "the tab bar's badge counts the invitation");
     let mine: MyShifts = e.app.ok_with(&e.karen_phone, "shifts/mine", &[]).await;
     assert_eq!(mine.upcoming.len(), 1);
     let shift = &mine.upcoming[0];
@@ -52,6 +56,8 @@ async fn a_volunteer_sees_answers_and_cancels_their_shifts_but_not_inside_the_lo
     assert_eq!(mine.office_phone, "+4512345678");
 
     e.karen_answers(e.seats[0], "accept").await;
+    let waiting: i64 = e.app.ok_with(&e.karen_phone, "shifts/waiting", &[]).await;
+    assert_eq!(waiting, 0, "an answered invitation leaves the badge");
     let mine: MyShifts = e.app.ok_with(&e.karen_phone, "shifts/mine", &[]).await;
     assert!(
         mine.upcoming[0].can_cancel,

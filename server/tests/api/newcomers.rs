@@ -525,3 +525,100 @@ async fn a_new_email_address_counts_only_once_its_link_is_used() {
         .await;
     assert_eq!(error, AppError::invalid("email", "error.taken"));
 }
+
+#[tokio::test]
+async fn a_deleted_account_leaves_no_name_address_or_phone_in_logs_messages_or_limits() {
+    let (e, cell, leader) = with_seats(1).await;
+    let token = make_link(&e, &leader, &cell).await;
+    let seat = karen_takes(&e, &token, &cell).await;
+    e.app
+        .browser_for("koordinator@example.dk", Role::Coordinator, &[])
+        .await;
+    // Traces of her: the office looks at her record (audited with her name),
+    // she asks for a sign-in link (a rate-limit row with her address), and
+    // on the day she reports being late (a message to staff with her name).
+    let _: app::volunteers::VolunteerProfile = e
+        .app
+        .ok("volunteers/get", &[("id", &e.karen.to_string())])
+        .await;
+    e.app
+        .ok::<()>("auth/request_link", &[("email", "karen@example.dk")])
+        .await;
+    let today = app::i18n::copenhagen_time(chrono::Utc::now().timestamp())
+        .unwrap()
+        .date_naive();
+    sqlx::query("UPDATE seats SET day = $2 WHERE id = $1")
+        .bind(seat)
+        .bind(today)
+        .execute(e.app.storage.pool())
+        .await
+        .unwrap();
+    sqlx::query("UPDATE elections SET lock_days = 0")
+        .execute(e.app.storage.pool())
+        .await
+        .unwrap();
+    e.app
+        .ok_with::<()>(
+            &e.karen_phone,
+            "checkin/report",
+            &[
+                ("seat_id", &seat.to_string()),
+                ("what", "delayed"),
+                ("note", ""),
+            ],
+        )
+        .await;
+    // Back to its real day, weeks ahead, so that she may leave by herself.
+    sqlx::query("UPDATE seats SET day = $2 WHERE id = $1")
+        .bind(seat)
+        .bind(cell.day)
+        .execute(e.app.storage.pool())
+        .await
+        .unwrap();
+    let pool = e.app.storage.pool();
+    let (audit, _, limits) = traces_of(pool, "karen@example.dk").await;
+    assert!(
+        audit > 0 && limits > 0,
+        "the address is in the log and the limits"
+    );
+    let (audit, outbox, _) = traces_of(pool, "Karen Jensen").await;
+    assert!(
+        audit > 0 && outbox > 0,
+        "the name is in the log and a staff message"
+    );
+
+    e.app
+        .ok_with::<()>(&e.karen_phone, "profile/delete", &[("confirm", "on")])
+        .await;
+    for text in ["karen@example.dk", "Karen Jensen", "+4520304050"] {
+        assert_eq!(
+            traces_of(pool, text).await,
+            (0, 0, 0),
+            "{text} is still somewhere"
+        );
+    }
+    // The log still says what happened, by a person without a name.
+    let alias = app::domain::audit::person_alias(e.karen);
+    let named: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM audit_log WHERE actor = $1 OR subject = $1 OR detail = $1",
+    )
+    .bind(&alias)
+    .fetch_one(e.app.storage.pool())
+    .await
+    .unwrap();
+    assert!(named > 0, "the log's rows about her now name {alias}");
+}
+
+/// Rows of the audit log, the outbox and the rate limits that contain `text`.
+async fn traces_of(pool: &sqlx::SqlitePool, text: &str) -> (i64, i64, i64) {
+    sqlx::query_as(
+        "SELECT
+            (SELECT count(*) FROM audit_log WHERE instr(actor || subject || detail, $1) > 0),
+            (SELECT count(*) FROM outbox WHERE instr(params || last_error, $1) > 0),
+            (SELECT count(*) FROM rate_events WHERE instr(bucket, $1) > 0)",
+    )
+    .bind(text)
+    .fetch_one(pool)
+    .await
+    .unwrap()
+}

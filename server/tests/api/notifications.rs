@@ -231,7 +231,7 @@ async fn the_same_message_enqueued_twice_is_stored_once() {
     assert_eq!(first, second);
     assert_eq!(
         app.storage
-            .list_messages(Some(karen), 10)
+            .list_messages(Some(karen), None, 10)
             .await
             .unwrap()
             .len(),

@@ -508,3 +508,114 @@ async fn a_member_with_an_accepted_shift_in_the_lock_period_stays() {
     assert_eq!(still.members.len(), 1, "a refused removal changes nothing");
     assert_eq!(still.members[0].shifts.len(), 2);
 }
+
+#[tokio::test]
+async fn a_coordinator_of_one_area_lists_exports_and_messages_only_people_there() {
+    use app::domain::notifications::MessageRecord;
+    use app::lists::ListData;
+    use app::notifications::MessageLog;
+    let m = municipality().await;
+    let app = &m.app;
+    let coordinator = app
+        .browser_for(
+            "nord@example.dk",
+            Role::Coordinator,
+            &[(ScopeKind::Area, m.area_a.id)],
+        )
+        .await;
+    let (a, b) = (m.area_a.id.to_string(), m.area_b.id.to_string());
+
+    // The list without an area: their own area's people only.
+    let list: ListData = app
+        .ok_with(
+            &coordinator,
+            "lists/participants",
+            &[("query[columns]", "name,area")],
+        )
+        .await;
+    assert_eq!(list.total, 1, "{:?}", list.rows);
+    assert_eq!(list.rows[0][1], "Nord");
+    let own: ListData = app
+        .ok_with(
+            &coordinator,
+            "lists/participants",
+            &[("query[columns]", "name"), ("query[area]", &a)],
+        )
+        .await;
+    assert_eq!(own.total, 1);
+    forbidden(
+        app.err_with(
+            &coordinator,
+            "lists/participants",
+            &[("query[columns]", "name"), ("query[area]", &b)],
+        )
+        .await,
+    );
+    // The office sees both areas.
+    let all: ListData = app
+        .ok("lists/participants", &[("query[columns]", "name")])
+        .await;
+    assert_eq!(all.total, 2);
+
+    // Files, payroll included: the same reach.
+    for file in ["participants.csv", "payroll.csv", "participants.xlsx"] {
+        let other = coordinator
+            .get(format!("{}/exports/{file}?area={b}", app.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(other.status(), StatusCode::FORBIDDEN, "{file}");
+    }
+    let payroll = coordinator
+        .get(format!("{}/exports/payroll.csv", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(payroll.status(), StatusCode::OK);
+    let text = payroll.text().await.unwrap();
+    assert_eq!(text.lines().count(), 2, "a heading and member 1: {text}");
+
+    // Messages: to member 1 (area A), not member 2 (area B).
+    let (one, two) = (m.member_1.to_string(), m.member_2.to_string());
+    app.ok_with::<()>(
+        &coordinator,
+        "messages/send",
+        &[("volunteer_id", &one), ("text", "Husk nøglen")],
+    )
+    .await;
+    forbidden(
+        app.err_with(
+            &coordinator,
+            "messages/send",
+            &[("volunteer_id", &two), ("text", "Hej")],
+        )
+        .await,
+    );
+    app.ok::<()>(
+        "messages/send",
+        &[("volunteer_id", &two), ("text", "Fra kontoret")],
+    )
+    .await;
+    let log: MessageLog = app.ok_with(&coordinator, "messages/list", &[]).await;
+    let to: Vec<Option<Id>> = log
+        .messages
+        .iter()
+        .map(|r: &MessageRecord| r.volunteer_id)
+        .collect();
+    assert_eq!(
+        to,
+        vec![Some(m.member_1)],
+        "the office's message to area B is not theirs to see"
+    );
+    let log: MessageLog = app
+        .ok_with(&coordinator, "messages/list", &[("volunteer_id", &two)])
+        .await;
+    assert!(log.messages.is_empty());
+    // Resending the message to area B: refused before anything is looked at.
+    let office_log: MessageLog = app.ok("messages/list", &[("volunteer_id", &two)]).await;
+    let to_b = office_log.messages[0].id.to_string();
+    forbidden(
+        app.err_with(&coordinator, "messages/resend", &[("id", &to_b)])
+            .await,
+    );
+}

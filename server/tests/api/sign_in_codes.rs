@@ -122,6 +122,14 @@ async fn an_sms_code_signs_in_once_and_five_wrong_tries_end_it() {
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(error, AppError::invalid("phone", "error.phone"));
+    // A number abroad (a premium-rate one, say) gets no SMS: refused alike
+    // whether anyone has it.
+    let (status, error) = app
+        .err_with(&phone, "auth/request_code", &[("phone", "+881612345678")])
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(error, AppError::invalid("phone", "auth.sms_country"));
+    assert!(seen.lock().unwrap().is_empty());
 
     // Karen's number (20 30 40 50, as people write it) gets a code.
     app.ok_with::<()>(&phone, "auth/request_code", &[("phone", "20 30 40 50")])

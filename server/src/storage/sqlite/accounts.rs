@@ -8,6 +8,12 @@ use app::domain::{AppError, Id};
 use app::server::storage::AccountStore;
 use async_trait::async_trait;
 
+/// A session that is neither expired nor idle too long, of an active user
+/// (`$1` the session's hash, `$2` now, `$3` the idle limit in seconds).
+const LIVE_SESSION: &str = "FROM sessions s JOIN users u ON u.id = s.user_id
+     WHERE s.session_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $2 - $3
+       AND u.active = 1";
+
 #[async_trait]
 impl AccountStore for SqliteStorage {
     async fn ensure_user_with_role(
@@ -291,18 +297,32 @@ impl AccountStore for SqliteStorage {
         Ok(())
     }
 
+    async fn session_ends(
+        &self,
+        session_hash: &str,
+        now: i64,
+        idle_secs: i64,
+    ) -> Result<Option<(Id, i64)>, AppError> {
+        sqlx::query_as(&format!(
+            "SELECT s.user_id, min(s.expires_at, s.last_seen_at + $3) {LIVE_SESSION}"
+        ))
+        .bind(session_hash)
+        .bind(now)
+        .bind(idle_secs)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_error)
+    }
+
     async fn session_user(
         &self,
         session_hash: &str,
         now: i64,
         idle_secs: i64,
     ) -> Result<Option<CurrentUser>, AppError> {
-        let user: Option<(Id, String, String, Option<Id>, i64)> = sqlx::query_as(
-            "SELECT s.user_id, u.email, u.name, u.volunteer_id, s.last_seen_at
-             FROM sessions s JOIN users u ON u.id = s.user_id
-             WHERE s.session_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $2 - $3
-               AND u.active = 1",
-        )
+        let user: Option<(Id, String, String, Option<Id>, i64)> = sqlx::query_as(&format!(
+            "SELECT s.user_id, u.email, u.name, u.volunteer_id, s.last_seen_at {LIVE_SESSION}"
+        ))
         .bind(session_hash)
         .bind(now)
         .bind(idle_secs)
@@ -716,13 +736,16 @@ impl AccountStore for SqliteStorage {
         target_id: Id,
     ) -> Result<(), AppError> {
         let (table, column) = scope_table(kind);
+        // Counting and deleting under one write lock: two revocations at once
+        // cannot both see two areas and leave none.
+        let mut tx = self.write().await?;
         if kind == ScopeKind::Area {
             // No areas means the whole municipality: taking the last one
             // away would widen a coordinator's reach, not narrow it.
             let areas: i64 =
                 sqlx::query_scalar("SELECT count(*) FROM coordinator_areas WHERE user_id = $1")
                     .bind(user_id)
-                    .fetch_one(&self.pool)
+                    .fetch_one(&mut *tx)
                     .await
                     .map_err(db_error)?;
             if areas == 1 {
@@ -734,10 +757,11 @@ impl AccountStore for SqliteStorage {
         ))
         .bind(user_id)
         .bind(target_id)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await
         .map_err(db_error)?;
-        one_row(result)
+        one_row(result)?;
+        tx.commit().await.map_err(db_error)
     }
 
     async fn store_email_change(

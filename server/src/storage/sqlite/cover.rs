@@ -201,7 +201,9 @@ impl CoverStore for SqliteStorage {
         if closed_at.is_some() || expires_at <= now {
             return Err(AppError::refused("cover.closed"));
         }
-        refuse_unavailable(&mut tx, volunteer_id, Shift::new(seat.1, seat.2, seat.3)).await?;
+        let shift = Shift::new(seat.1, seat.2, seat.3);
+        shift.refuse_if_started(now)?;
+        refuse_unavailable(&mut tx, volunteer_id, shift).await?;
         // Under the write lock the seat is still open here: this one gets it.
         sqlx::query(
             "UPDATE seats SET status = 'accepted', volunteer_id = $2, accepted_at = $3

@@ -109,6 +109,7 @@ impl NotificationStore for SqliteStorage {
     async fn list_messages(
         &self,
         volunteer_id: Option<Id>,
+        areas: Option<&[Id]>,
         limit: i64,
     ) -> Result<Vec<MessageRecord>, AppError> {
         #[allow(clippy::type_complexity)]
@@ -119,11 +120,16 @@ impl NotificationStore for SqliteStorage {
                  FROM outbox o
                  LEFT JOIN volunteers v ON v.id = o.volunteer_id
                  LEFT JOIN users u ON u.id = o.user_id
-                 WHERE $1 IS NULL OR o.volunteer_id = $1
+                 WHERE ($1 IS NULL OR o.volunteer_id = $1)
+                   AND ($3 IS NULL OR EXISTS (
+                       SELECT 1 FROM seats s JOIN stations st ON st.id = s.station_id
+                       WHERE s.volunteer_id = o.volunteer_id
+                         AND st.area_id IN (SELECT value FROM json_each($3))))
                  ORDER BY o.id DESC LIMIT $2",
             )
             .bind(volunteer_id)
             .bind(limit)
+            .bind(areas.map(super::id_array))
             .fetch_all(&self.pool)
             .await
             .map_err(db_error)?;
@@ -157,6 +163,28 @@ impl NotificationStore for SqliteStorage {
                 },
             )
             .collect())
+    }
+
+    async fn message_volunteer(&self, message_id: Id) -> Result<Option<Id>, AppError> {
+        let row: Option<Option<Id>> =
+            sqlx::query_scalar("SELECT volunteer_id FROM outbox WHERE id = $1")
+                .bind(message_id)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(db_error)?;
+        row.ok_or(AppError::NotFound)
+    }
+
+    async fn volunteer_in_areas(&self, volunteer_id: Id, areas: &[Id]) -> Result<bool, AppError> {
+        sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM seats s JOIN stations st ON st.id = s.station_id
+                 WHERE s.volunteer_id = $1 AND st.area_id IN (SELECT value FROM json_each($2)))",
+        )
+        .bind(volunteer_id)
+        .bind(super::id_array(areas))
+        .fetch_one(&self.pool)
+        .await
+        .map_err(db_error)
     }
 
     async fn resend_message(&self, id: Id, now: i64) -> Result<(), AppError> {

@@ -33,6 +33,7 @@ struct ParticipantRow {
     diets: String,
     payment_dkk: i64,
     attendance: Option<String>,
+    accepted_at: Option<i64>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -526,7 +527,17 @@ impl SeatStore for SqliteStorage {
         if current != "open" {
             return Err(AppError::refused("seats.taken"));
         }
-        refuse_unavailable(&mut tx, volunteer_id, Shift::new(day, start, end)).await?;
+        let shift = Shift::new(day, start, end);
+        // An invitation needs an answer before the shift; the office may
+        // still put someone on a seat during the shift (they are there), but
+        // not after it.
+        match status {
+            SeatStatus::Invited => shift.refuse_if_started(now)?,
+            _ if shift.ends_unix() <= now => return Err(AppError::refused("shifts.ended")),
+            _ => {}
+        }
+        let respond_by = respond_by.map(|deadline| deadline.min(shift.starts_unix()));
+        refuse_unavailable(&mut tx, volunteer_id, shift).await?;
         let (invited_at, accepted_at) = match status {
             SeatStatus::Invited => (Some(now), None),
             _ => (None, Some(now)),
@@ -569,22 +580,37 @@ impl SeatStore for SqliteStorage {
         message: Option<&NewMessage>,
     ) -> Result<(), AppError> {
         let mut tx = self.write().await?;
-        let seat: Option<(String, Option<Id>, Option<i64>)> =
-            sqlx::query_as("SELECT status, volunteer_id, respond_by FROM seats WHERE id = $1")
-                .bind(seat_id)
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(db_error)?;
+        type Row = (
+            String,
+            Option<Id>,
+            Option<i64>,
+            NaiveDate,
+            NaiveTime,
+            NaiveTime,
+        );
+        let seat: Option<Row> = sqlx::query_as(
+            "SELECT s.status, s.volunteer_id, s.respond_by, s.day, t.start_time, t.end_time
+             FROM seats s JOIN task_types t ON t.id = s.task_type_id WHERE s.id = $1",
+        )
+        .bind(seat_id)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db_error)?;
         match seat {
-            Some((status, Some(holder), respond_by))
+            Some((status, Some(holder), respond_by, day, start, end))
                 if status == "invited" && holder == volunteer_id =>
             {
                 if respond_by.is_some_and(|deadline| deadline <= now) {
                     return Err(AppError::refused("shifts.invitation_expired"));
                 }
+                if accept {
+                    Shift::new(day, start, end).refuse_if_started(now)?;
+                }
             }
             // Someone else's seat and a seat that does not exist look alike.
-            Some((_, Some(holder), _)) if holder != volunteer_id => return Err(AppError::NotFound),
+            Some((_, Some(holder), ..)) if holder != volunteer_id => {
+                return Err(AppError::NotFound)
+            }
             None => return Err(AppError::NotFound),
             _ => return Err(AppError::refused("shifts.not_invited")),
         }
@@ -614,6 +640,16 @@ impl SeatStore for SqliteStorage {
         .await
         .map_err(db_error)?;
         Ok(rows.into_iter().map(DetailsRow::into_details).collect())
+    }
+
+    async fn waiting_invitation_count(&self, volunteer_id: Id) -> Result<i64, AppError> {
+        sqlx::query_scalar(
+            "SELECT COUNT(*) FROM seats WHERE volunteer_id = $1 AND status = 'invited'",
+        )
+        .bind(volunteer_id)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(db_error)
     }
 
     async fn cancel_shift(
@@ -800,7 +836,7 @@ impl SeatStore for SqliteStorage {
                     coalesce((SELECT group_concat(d.name, ', ') FROM volunteer_diets vd
                               JOIN diets d ON d.id = vd.diet_id WHERE vd.volunteer_id = v.id), '')
                         AS diets,
-                    t.payment_dkk, s.attendance
+                    t.payment_dkk, s.attendance, s.accepted_at
              FROM seats s
              JOIN volunteers v ON v.id = s.volunteer_id
              JOIN teams tm ON tm.id = s.team_id
@@ -811,6 +847,7 @@ impl SeatStore for SqliteStorage {
                AND ($3 IS NULL OR st.area_id = $3) AND ($4 IS NULL OR s.station_id = $4)
                AND ($5 IS NULL OR s.team_id = $5) AND ($6 IS NULL OR s.task_type_id = $6)
                AND ($7 IS NULL OR s.status = $7)
+               AND ($8 IS NULL OR st.area_id IN (SELECT value FROM json_each($8)))
              ORDER BY st.name, s.day, t.start_time, v.name, s.id",
         )
         .bind(filter.election_id)
@@ -820,6 +857,7 @@ impl SeatStore for SqliteStorage {
         .bind(filter.team)
         .bind(filter.task_type)
         .bind(filter.status.map(SeatStatus::as_str))
+        .bind(filter.within_areas.as_deref().map(super::id_array))
         .fetch_all(&self.pool)
         .await
         .map_err(db_error)?;
@@ -842,6 +880,7 @@ impl SeatStore for SqliteStorage {
                 diets: r.diets,
                 payment_dkk: r.payment_dkk,
                 attendance: r.attendance.as_deref().and_then(Attendance::parse),
+                accepted_at: r.accepted_at,
             })
             .collect())
     }
@@ -972,8 +1011,8 @@ impl SqliteStorage {
     ) -> Result<Vec<SeatDetails>, AppError> {
         let rows: Vec<DetailsRow> = sqlx::query_as(&format!(
             "{DETAILS_SELECT}
-             WHERE e.active = 1 AND s.day >= $1
-               AND (s.status = 'invited' OR (s.status = 'accepted' AND s.day <= $2))
+             WHERE e.active = 1
+               AND (s.status = 'invited' OR (s.status = 'accepted' AND s.day BETWEEN $1 AND $2))
              ORDER BY s.day, s.id"
         ))
         .bind(from)
@@ -995,12 +1034,11 @@ impl SqliteStorage {
         let mut tx = self.write().await?;
         let still: bool = sqlx::query_scalar(
             "SELECT EXISTS (SELECT 1 FROM seats WHERE id = $1 AND status = 'invited'
-                 AND volunteer_id = $2 AND invited_at = $3 AND respond_by <= $4)",
+                 AND volunteer_id = $2 AND invited_at = $3)",
         )
         .bind(seat_id)
         .bind(volunteer_id)
         .bind(invited_at)
-        .bind(now)
         .fetch_one(&mut *tx)
         .await
         .map_err(db_error)?;

@@ -117,6 +117,7 @@ async fn allowed_shift(
     tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
     l: &SignupLink,
     cell: CellChoice,
+    now: i64,
 ) -> Result<Shift, AppError> {
     let times: Option<(NaiveTime, NaiveTime, bool, Id)> = sqlx::query_as(
         "SELECT t.start_time, t.end_time, t.trusted, st.area_id FROM task_types t, stations st
@@ -135,7 +136,9 @@ async fn allowed_shift(
     {
         return Err(AppError::NotFound);
     }
-    Ok(Shift::new(cell.day, start, end))
+    let shift = Shift::new(cell.day, start, end);
+    shift.refuse_if_started(now)?;
+    Ok(shift)
 }
 
 /// Puts a volunteer on a team (nothing changes if they are on it already).
@@ -359,7 +362,7 @@ impl SignupStore for SqliteStorage {
         now: i64,
     ) -> Result<i64, AppError> {
         let mut tx = self.write().await?;
-        let shift = allowed_shift(&mut tx, l, cell).await?;
+        let shift = allowed_shift(&mut tx, l, cell, now).await?;
         let (seats, free, mine) = cell_state(&mut tx, l, cell, volunteer_id).await?;
         if seats == 0 {
             return Err(AppError::NotFound);
@@ -513,7 +516,7 @@ async fn claim_cell_seat(
     now: i64,
     hold: Option<i64>,
 ) -> Result<Id, AppError> {
-    let shift = allowed_shift(tx, l, cell).await?;
+    let shift = allowed_shift(tx, l, cell, now).await?;
     refuse_unavailable(tx, volunteer_id, shift).await?;
     let seat: Option<Id> = sqlx::query_scalar(
         "UPDATE seats SET volunteer_id = $6,

@@ -357,6 +357,7 @@ impl VolunteerStore for SqliteStorage {
             .map(|(id, status, ..)| (*id, status.clone()))
             .collect();
         release_left_seats(&mut tx, &self.offers, &leaving, now).await?;
+        forget_traces(&mut tx, volunteer_id).await?;
         for statement in [
             "DELETE FROM standby WHERE volunteer_id = $1",
             "DELETE FROM team_members WHERE volunteer_id = $1",
@@ -708,5 +709,94 @@ async fn set_diets(
             .await
             .map_err(db_error)?;
     }
+    Ok(())
+}
+
+/// What is left of a person elsewhere once their account goes: audit rows
+/// keep what happened but say "person #id" for who (their address, name and
+/// phone are replaced wherever they were written), messages to staff about
+/// them lose their name, and rate-limit rows of their address and number go.
+async fn forget_traces(
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    volunteer_id: Id,
+) -> Result<(), AppError> {
+    let person: Option<(String, String, String)> =
+        sqlx::query_as("SELECT name, email, phone FROM volunteers WHERE id = $1")
+            .bind(volunteer_id)
+            .fetch_optional(&mut **tx)
+            .await
+            .map_err(db_error)?;
+    let Some((name, email, phone)) = person else {
+        return Ok(());
+    };
+    let alias = app::domain::audit::person_alias(volunteer_id);
+    let run = |sql: &'static str| sqlx::query(sql);
+    run("UPDATE audit_log SET actor = $2
+         WHERE actor_user_id IN (SELECT id FROM users WHERE volunteer_id = $1)")
+    .bind(volunteer_id)
+    .bind(&alias)
+    .execute(&mut **tx)
+    .await
+    .map_err(db_error)?;
+    // An address or a phone number is replaced wherever it stands; a name
+    // only where it is the whole field or a full name, so "Bo" does not
+    // rewrite "Bolig".
+    let mut anywhere = vec![email.clone()];
+    if phone.len() > 3 {
+        anywhere.push(phone.clone());
+    }
+    if name.trim().contains(' ') {
+        anywhere.push(name.clone());
+    }
+    for text in &anywhere {
+        run("UPDATE audit_log SET actor = replace(actor, $1, $2),
+                 subject = replace(subject, $1, $2), detail = replace(detail, $1, $2)
+             WHERE instr(actor, $1) > 0 OR instr(subject, $1) > 0 OR instr(detail, $1) > 0")
+        .bind(text)
+        .bind(&alias)
+        .execute(&mut **tx)
+        .await
+        .map_err(db_error)?;
+        run("UPDATE outbox SET last_error = replace(last_error, $1, $2) WHERE instr(last_error, $1) > 0")
+            .bind(text)
+            .bind(&alias)
+            .execute(&mut **tx)
+            .await
+            .map_err(db_error)?;
+        run("UPDATE outbox_attempts SET error = replace(error, $1, $2) WHERE instr(error, $1) > 0")
+            .bind(text)
+            .bind(&alias)
+            .execute(&mut **tx)
+            .await
+            .map_err(db_error)?;
+    }
+    run(
+        "UPDATE audit_log SET subject = CASE WHEN subject = $1 THEN $2 ELSE subject END,
+             detail = CASE WHEN detail = $1 THEN $2 ELSE detail END
+         WHERE subject = $1 OR detail = $1",
+    )
+    .bind(&name)
+    .bind(&alias)
+    .execute(&mut **tx)
+    .await
+    .map_err(db_error)?;
+    // Messages to staff carry the name as a JSON string value.
+    let quoted = |text: &str| serde_json::to_string(text).unwrap_or_default();
+    for text in [&name, &email, &phone] {
+        run("UPDATE outbox SET params = replace(params, $1, $2) WHERE instr(params, $1) > 0")
+            .bind(quoted(text))
+            .bind(quoted(&alias))
+            .execute(&mut **tx)
+            .await
+            .map_err(db_error)?;
+    }
+    run("DELETE FROM rate_events WHERE bucket IN ($1, $2)
+             OR bucket IN (SELECT 'passkey:account:' || id FROM users WHERE volunteer_id = $3)")
+    .bind(format!("link:address:{email}"))
+    .bind(format!("code:number:{phone}"))
+    .bind(volunteer_id)
+    .execute(&mut **tx)
+    .await
+    .map_err(db_error)?;
     Ok(())
 }
