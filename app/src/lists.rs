@@ -159,7 +159,12 @@ pub async fn load_list(query: ListQuery) -> Result<ListData, AppError> {
                 .collect(),
             election_id: filter.election_id,
             days: ctx.storage.election_days(filter.election_id).await?,
-            areas: crate::server::choices::areas(&ctx).await?,
+            // An area-limited coordinator chooses among their own areas.
+            areas: crate::server::choices::areas(&ctx)
+                .await?
+                .into_iter()
+                .filter(|(id, _)| user.area_limit().is_none_or(|areas| areas.contains(id)))
+                .collect(),
             stations: crate::server::choices::stations(&ctx).await?,
             teams: crate::server::choices::teams(&ctx).await?,
             task_types: crate::server::choices::task_types(&ctx, false).await?,

@@ -515,13 +515,9 @@ pub struct Note {
     pub created_at: i64,
 }
 
-/// A note as typed: required, at most 2,000 characters.
+/// A note as typed: required, at most 2,000 characters, lines kept.
 pub fn parse_note(raw: &str) -> Result<String, AppError> {
-    let text = forms::required_text("note", raw)?;
-    if text.chars().count() > 2000 {
-        return Err(AppError::invalid("note", "error.too_long"));
-    }
-    Ok(text)
+    forms::required_message("note", raw, 2000)
 }
 
 /// What the office changed in a person's record, field by field, as

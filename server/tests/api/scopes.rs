@@ -535,6 +535,8 @@ async fn a_coordinator_of_one_area_lists_exports_and_messages_only_people_there(
         .await;
     assert_eq!(list.total, 1, "{:?}", list.rows);
     assert_eq!(list.rows[0][1], "Nord");
+    let choices: Vec<Id> = list.areas.iter().map(|(id, _)| *id).collect();
+    assert_eq!(choices, vec![m.area_a.id], "only their own area to choose");
     let own: ListData = app
         .ok_with(
             &coordinator,
