@@ -140,10 +140,13 @@ pub async fn invite_candidates(
             1,
             crate::shifts::MAX_RESPOND_DAYS,
         )?;
+        // In the order ticked, each once; a set, since a crafted form can
+        // carry a hundred thousand ids.
         let mut chosen = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         for raw in &volunteers {
             let id = crate::domain::forms::id("volunteers", raw)?;
-            if !chosen.contains(&id) {
+            if seen.insert(id) {
                 chosen.push(id);
             }
         }
