@@ -9,6 +9,7 @@ pub mod client_addr;
 pub mod config;
 pub mod demo;
 pub mod exports;
+pub mod limits;
 pub mod mail;
 pub mod notifications;
 pub mod passkeys;

@@ -173,6 +173,11 @@ pub fn router(config: &Config, ctx: ServerContext, board: Arc<crate::board::Boar
             .with_state(state.clone()),
         ))
         .layer(middleware::from_fn(server_fn_status))
+        // Routes read at most this much; `limits` holds each route to less.
+        .layer(axum::extract::DefaultBodyLimit::max(
+            crate::limits::IMPORT_BODY as usize,
+        ))
+        .layer(middleware::from_fn(crate::limits::body_limits))
         .layer(middleware::from_fn_with_state(security, security_layer))
         .layer(middleware::from_fn_with_state(
             Arc::new(config.trusted_proxies.clone()),

@@ -330,3 +330,35 @@ async fn the_camera_is_for_the_check_in_page_only_and_https_is_kept_to() {
         "max-age=31536000"
     );
 }
+
+#[tokio::test]
+async fn a_form_larger_than_its_route_takes_is_refused_unread_but_an_import_may_carry_a_file() {
+    let app = spawn_app().await;
+    app.sign_in_admin().await;
+    let huge = "x".repeat(100 * 1024);
+    let response = app
+        .call(
+            "areas/save",
+            &[
+                ("id", ""),
+                ("form[name]", "Nord"),
+                ("form[description]", &huge),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let error: AppError = response.json().await.unwrap();
+    assert_eq!(error, AppError::refused("error.body_too_large"));
+    let areas: Vec<app::domain::stations::Area> = app.ok("areas/list", &[]).await;
+    assert!(areas.is_empty(), "nothing was saved");
+
+    // A CSV of 300 KB (about 900 KB form-encoded) reaches the importer,
+    // which answers for its content.
+    let row =
+        "Lars Eriksen;lars@example.dk;20304050;1970-03-04;Algade 3;4200;Korsbæk;dansk;ja;nej\n";
+    let csv = row.repeat(300 * 1024 / row.len());
+    let response = app
+        .call("volunteers/import", &[("csv", &csv), ("team_id", "")])
+        .await;
+    assert_ne!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+}
