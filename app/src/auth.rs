@@ -107,12 +107,7 @@ pub async fn request_sign_in_code(phone: String, next: Option<String>) -> Result
             return Err(AppError::refused("auth.sms_unavailable"));
         };
         // Refused for every number of another country alike, known or not.
-        if !ctx
-            .settings
-            .sms_countries
-            .iter()
-            .any(|code| phone.as_str().starts_with(code.as_str()))
-        {
+        if !crate::domain::volunteers::sms_reaches(phone.as_str(), &ctx.settings.sms_countries) {
             return Err(AppError::invalid("phone", "auth.sms_country"));
         }
         let now = ctx.now();

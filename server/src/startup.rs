@@ -39,7 +39,6 @@ pub struct AppState {
 }
 
 /// What the security layer needs to know.
-#[derive(Clone)]
 pub struct Security {
     /// `scheme://host[:port]` of the public URL.
     pub public_origin: String,

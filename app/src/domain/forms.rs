@@ -26,23 +26,26 @@ pub fn required_text(field: &str, raw: &str) -> Result<String, AppError> {
 /// [`MAX_TEXT`] it is one line; a longer one (a note, a description) may
 /// have line breaks, written as `\n`.
 pub fn optional_text(field: &str, raw: &str, max: usize) -> Result<String, AppError> {
-    let value = raw.trim().replace("\r\n", "\n");
-    if value.chars().count() > max {
-        return Err(AppError::invalid(field, "error.too_long"));
-    }
-    refuse_control(field, &value, max > MAX_TEXT)?;
-    Ok(value)
+    text(field, raw, max, max > MAX_TEXT)
 }
 
 /// A required text of several lines (a message), at most `max` characters.
 pub fn required_message(field: &str, raw: &str, max: usize) -> Result<String, AppError> {
-    let value = optional_text(field, raw, max.max(MAX_TEXT + 1))?;
+    let value = text(field, raw, max, true)?;
     if value.is_empty() {
         return Err(AppError::invalid(field, "error.required"));
     }
+    Ok(value)
+}
+
+/// Trimmed, `\r\n` written as `\n`, at most `max` characters, and no
+/// control characters but (where `lines`) line breaks.
+fn text(field: &str, raw: &str, max: usize, lines: bool) -> Result<String, AppError> {
+    let value = raw.trim().replace("\r\n", "\n");
     if value.chars().count() > max {
         return Err(AppError::invalid(field, "error.too_long"));
     }
+    refuse_control(field, &value, lines)?;
     Ok(value)
 }
 

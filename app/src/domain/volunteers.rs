@@ -43,6 +43,14 @@ impl EmailAddress {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PhoneNumber(String);
 
+/// An E.164 number (`+4520304050`) is in one of the countries SMS may go to
+/// (calling codes such as `+45`).
+pub fn sms_reaches(phone: &str, countries: &[String]) -> bool {
+    countries
+        .iter()
+        .any(|code| phone.starts_with(code.as_str()))
+}
+
 impl PhoneNumber {
     pub fn parse(field: &str, raw: &str) -> Result<Self, AppError> {
         let compact: String = raw

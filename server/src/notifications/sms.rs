@@ -48,11 +48,7 @@ impl SmsGateway {
     /// Sends `text` to `phone` (E.164, e.g. "+4520304050"). Errors never
     /// name the number: they end up in logs and in the office's message log.
     pub async fn send(&self, phone: &str, text: &str, reference: &str) -> Result<(), String> {
-        if !self
-            .countries
-            .iter()
-            .any(|code| phone.starts_with(code.as_str()))
-        {
+        if !app::domain::volunteers::sms_reaches(phone, &self.countries) {
             return Err(format!(
                 "no SMS to this country: only {} (VALGVAGT_SMS_COUNTRIES)",
                 self.countries.join(", ")
