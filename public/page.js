@@ -34,6 +34,23 @@ document.addEventListener('submit', (event) => {
     navigator.serviceWorker.controller.postMessage('forget-pages');
   }
 });
+// The sign-out form names this device's push subscription, so the server
+// forgets it; the browser drops it too.
+if ('serviceWorker' in navigator && 'PushManager' in window) {
+  navigator.serviceWorker.ready
+    .then((registration) => registration.pushManager.getSubscription())
+    .then((subscription) => {
+      if (!subscription) return;
+      for (const input of document.querySelectorAll('input[name="push_endpoint"]')) {
+        input.value = subscription.endpoint;
+      }
+      document.addEventListener('submit', (event) => {
+        const action = event.target instanceof HTMLFormElement ? event.target.getAttribute('action') || '' : '';
+        if (action.startsWith('/api/auth/sign_out')) subscription.unsubscribe().catch(() => {});
+      });
+    })
+    .catch(() => {});
+}
 window.addEventListener('pageshow', () => {
   for (const form of document.querySelectorAll('form[aria-busy="true"]')) {
     form.removeAttribute('aria-busy');

@@ -457,6 +457,8 @@ pub async fn sign_out_everywhere() -> Result<(), AppError> {
     crate::server::guarded(async move {
         let (ctx, user) = crate::server::require_user().await?;
         ctx.storage.delete_user_sessions(user.id).await?;
+        // Signed out on every device: none of them is told about shifts.
+        ctx.storage.forget_push_devices(user.id, None).await?;
         append_cookie(cookie(&ctx.settings, SESSION_COOKIE, "", 0, true));
         crate::server::audit(&ctx, Some(&user), AuditAction::SignOutEverywhere, "", "").await;
         crate::server::redirect_to("/");
@@ -465,11 +467,20 @@ pub async fn sign_out_everywhere() -> Result<(), AppError> {
     .await
 }
 
+/// Ends this device's session. `push_endpoint` is this device's push
+/// subscription (the page script fills it in): a shared tablet must not go
+/// on showing the last person's notifications.
 #[server(endpoint = "auth/sign_out")]
-pub async fn sign_out() -> Result<(), AppError> {
+pub async fn sign_out(push_endpoint: Option<String>) -> Result<(), AppError> {
     use crate::server::{append_cookie, cookie, SESSION_COOKIE};
     crate::server::guarded(async move {
         let ctx = crate::server::context()?;
+        let endpoint = push_endpoint.filter(|e| !e.trim().is_empty());
+        if let (Some(endpoint), Some(user)) = (endpoint, crate::server::current_user().await?) {
+            ctx.storage
+                .forget_push_devices(user.id, Some(endpoint.trim()))
+                .await?;
+        }
         if let Some(raw) = crate::server::request_cookie(SESSION_COOKIE) {
             ctx.storage.delete_session(&(ctx.hasher)(&raw)).await?;
         }

@@ -164,10 +164,14 @@ pub async fn invite_candidates(
             people.push(crate::shifts::eligible_for(&ctx, id, &seat).await?);
         }
         let respond_by = ctx.now() + days * 86_400;
+        let mut fills = Vec::with_capacity(people.len());
         for (volunteer, seat_id) in people.iter().zip(open) {
             let seat = ctx.storage.seat_details(seat_id).await?;
-            crate::shifts::invite(&ctx, seat, volunteer, respond_by).await?;
+            fills.push(crate::shifts::invitation(&ctx, seat, volunteer, respond_by));
         }
+        // One transaction: a clash found for the fifth person leaves the
+        // first four uninvited too, so the batch can be fixed and sent again.
+        ctx.storage.fill_seats(&fills, ctx.now()).await?;
         (ctx.wake_outbox)();
         crate::server::redirect_to(&format!("/stations/{}/roster", seat.station_id));
         Ok(())

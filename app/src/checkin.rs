@@ -244,7 +244,7 @@ pub async fn report_on_the_day(
                 note
             };
             ctx.storage
-                .remove_from_seat(seat_id, &reason, None, now, &messages)
+                .remove_from_seat(seat_id, volunteer, &reason, None, now, &messages)
                 .await?;
         } else {
             for message in &messages {

@@ -43,7 +43,10 @@ pub fn Layout(children: Children) -> impl IntoView {
             {children()}
         </main>
         <footer class="app-footer">
-            <p>{t("footer.text")} " · " <a href="/privacy">{t("privacy.title")}</a></p>
+            <p>
+                {t("footer.text")} " · " <a href="/privacy">{t("privacy.title")}</a>
+                " · " <a href="/accessibility">{t("accessibility.title")}</a>
+            </p>
         </footer>
     }
 }
@@ -132,9 +135,12 @@ fn MainNav(user: CurrentUser) -> impl IntoView {
                 {administrator.then(|| group("nav.group.admin", view! {
                     {nav_link("/admin/users", "nav.users")}
                     {nav_link("/admin/audit", "nav.audit")}
+                    {nav_link("/admin/retention", "nav.retention")}
                 }.into_any()))}
                 <li>
                     <form method="post" action=SignOut::url()>
+                        // This device's push subscription, filled in by page.js.
+                        <input type="hidden" name="push_endpoint" value=""/>
                         <button type="submit" class="btn btn-secondary btn-small">
                             {t("nav.sign_out")}
                         </button>

@@ -10,6 +10,7 @@ pub mod imports;
 #[cfg(feature = "ssr")]
 pub mod server;
 
+pub mod accessibility;
 pub mod answers;
 pub mod audit;
 pub mod auth;
@@ -29,6 +30,7 @@ pub mod profile;
 pub mod records;
 pub mod register;
 pub mod removals;
+pub mod retention;
 pub mod rosters;
 pub mod scanner;
 pub mod seats;
@@ -83,7 +85,10 @@ pub fn is_phone_page(path: &str) -> bool {
     match (parts.next(), parts.next(), parts.next(), parts.next()) {
         (None, ..) => true,
         (
-            Some("signin" | "signin-code" | "my-shifts" | "open-shifts" | "privacy" | "answered"),
+            Some(
+                "signin" | "signin-code" | "my-shifts" | "open-shifts" | "privacy"
+                | "accessibility" | "answered",
+            ),
             None,
             ..,
         ) => true,
@@ -167,6 +172,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/signin-code") view=auth::SignInCodePage ssr=SsrMode::Async/>
                     <Route path=path!("/account") view=passkeys::AccountPage/>
                     <Route path=path!("/admin/audit") view=audit::AuditPage/>
+                    <Route path=path!("/admin/retention") view=retention::RetentionPage/>
                     <Route path=path!("/admin/users") view=users::UsersPage/>
                     <Route path=path!("/messages") view=notifications::MessagesPage/>
                     <Route path=path!("/my-shifts") view=shifts::MyShiftsPage ssr=SsrMode::Async/>
@@ -177,6 +183,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/join/:token/welcome") view=newcomers::WelcomePage ssr=SsrMode::Async/>
                     <Route path=path!("/join/:token/check") view=newcomers::CheckMailPage ssr=SsrMode::Async/>
                     <Route path=path!("/privacy") view=newcomers::PrivacyPage ssr=SsrMode::Async/>
+                    <Route path=path!("/accessibility") view=accessibility::AccessibilityPage ssr=SsrMode::Async/>
                     <Route path=path!("/profile/email/:token") view=profile::ConfirmEmailPage ssr=SsrMode::Async/>
                     <Route path=path!("/board") view=board::BoardPage/>
                     <Route path=path!("/lists") view=lists::ListsPage/>
@@ -273,6 +280,7 @@ mod tests {
             "/answered",
             "/cover/7",
             "/privacy",
+            "/accessibility",
         ] {
             assert!(is_phone_page(path), "{path}");
         }

@@ -40,7 +40,7 @@ pub struct SignInChallenge {
 #[server(endpoint = "passkeys/register_start")]
 pub async fn start_passkey_registration() -> Result<RegistrationChallenge, AppError> {
     crate::server::guarded(async move {
-        let (ctx, user) = crate::server::require_user().await?;
+        let (ctx, user) = crate::server::require_fresh_sign_in().await?;
         let handle = ctx.storage.passkey_handle(user.id).await?;
         let existing = ctx.storage.passkey_credential_ids(user.id).await?;
         let (options, state) =
@@ -85,6 +85,19 @@ pub async fn finish_passkey_registration(
             .add_passkey(user.id, &passkey.credential_id, &name, &passkey.data, now)
             .await?;
         crate::server::audit(&ctx, Some(&user), AuditAction::PasskeyAdded, &name, "").await;
+        let fill = |key: &str| {
+            crate::i18n::translate(crate::request_locale(), key)
+                .replace("{name}", &user.name)
+                .replace("{passkey}", &name)
+                .replace("{municipality}", &ctx.settings.municipality_name)
+        };
+        crate::server::tell_account_owner(
+            &ctx,
+            &user.email,
+            fill("mail.passkey_added_subject"),
+            fill("mail.passkey_added_text"),
+        )
+        .await;
         Ok(())
     })
     .await

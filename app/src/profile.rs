@@ -66,7 +66,7 @@ pub const EMAIL_CHANGE_HOURS: i64 = 24;
 #[server(endpoint = "profile/email")]
 pub async fn request_email_change(email: String) -> Result<String, AppError> {
     crate::server::guarded(async move {
-        let (ctx, user) = crate::server::require_user().await?;
+        let (ctx, user) = crate::server::require_fresh_sign_in().await?;
         user.volunteer_id.ok_or(AppError::Forbidden)?;
         let email = crate::domain::volunteers::EmailAddress::parse("email", &email)?;
         if email.as_str() == user.email.to_lowercase() {
@@ -121,7 +121,7 @@ pub async fn confirm_email_change(token: String) -> Result<(), AppError> {
         if token.is_empty() || token.len() > 128 {
             return Err(AppError::refused("profile.email_link_invalid"));
         }
-        let Some((user_id, email)) = ctx
+        let Some(changed) = ctx
             .storage
             .confirm_email_change(&(ctx.hasher)(&token), ctx.now())
             .await?
@@ -132,8 +132,23 @@ pub async fn confirm_email_change(token: String) -> Result<(), AppError> {
             &ctx,
             None,
             crate::domain::audit::AuditAction::EmailChanged,
-            &format!("user {user_id}"),
-            &email,
+            &format!("user {}", changed.user_id),
+            &changed.new_email,
+        )
+        .await;
+        // The old address hears of it: if its owner did not ask, they know
+        // whom to call. The change stands whether or not this mail goes.
+        let fill = |key: &str| {
+            crate::i18n::translate(crate::request_locale(), key)
+                .replace("{name}", &changed.name)
+                .replace("{email}", &changed.new_email)
+                .replace("{municipality}", &ctx.settings.municipality_name)
+        };
+        crate::server::tell_account_owner(
+            &ctx,
+            &changed.old_email,
+            fill("mail.email_changed_subject"),
+            fill("mail.email_changed_text"),
         )
         .await;
         crate::server::redirect_to("/profile?email_changed=1");

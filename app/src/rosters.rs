@@ -152,9 +152,9 @@ pub async fn remove_from_seat(
         let seat = ctx.storage.seat_details(seat_id).await?;
         crate::server::allow(user.can_plan_area(seat.area_id))?;
         let reason = crate::domain::forms::required_text("reason", &reason)?;
-        if seat.volunteer_id.is_none() {
+        let Some(holder) = seat.volunteer_id else {
             return Err(AppError::refused("seats.nobody_to_remove"));
-        }
+        };
         let now = ctx.now();
         let mut messages = vec![crate::shifts::seat_message(
             &ctx.settings.public_url,
@@ -191,7 +191,7 @@ pub async fn remove_from_seat(
             }
         };
         ctx.storage
-            .remove_from_seat(seat_id, &reason, newcomer, now, &messages)
+            .remove_from_seat(seat_id, holder, &reason, newcomer, now, &messages)
             .await?;
         (ctx.wake_outbox)();
         crate::server::redirect_to(&format!(

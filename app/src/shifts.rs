@@ -46,6 +46,18 @@ pub async fn invite(
     volunteer: &crate::domain::volunteers::Volunteer,
     respond_by: i64,
 ) -> Result<(), AppError> {
+    let fill = invitation(ctx, seat, volunteer, respond_by);
+    ctx.storage.fill_seats(&[fill], ctx.now()).await
+}
+
+/// The invitation of `volunteer` to `seat`, to be written by `fill_seats`.
+#[cfg(feature = "ssr")]
+pub fn invitation(
+    ctx: &crate::server::ServerContext,
+    seat: crate::domain::seats::SeatDetails,
+    volunteer: &crate::domain::volunteers::Volunteer,
+    respond_by: i64,
+) -> crate::server::storage::SeatFill {
     use crate::domain::notifications::MessageKind;
     let now = ctx.now();
     // The answer is due before the shift at the latest (storage holds to it).
@@ -59,16 +71,13 @@ pub async fn invite(
         MessageKind::Invitation,
         &format!("{now}"),
     );
-    ctx.storage
-        .fill_seat(
-            seat.seat_id,
-            volunteer.id,
-            crate::domain::seats::SeatStatus::Invited,
-            Some(respond_by),
-            now,
-            Some(&message),
-        )
-        .await
+    crate::server::storage::SeatFill {
+        seat_id: seat.seat_id,
+        volunteer_id: volunteer.id,
+        status: crate::domain::seats::SeatStatus::Invited,
+        respond_by: Some(respond_by),
+        message: Some(message),
+    }
 }
 
 /// The signed-in volunteer answers an invitation: "accept" or "decline".

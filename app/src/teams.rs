@@ -79,11 +79,14 @@ pub async fn load_team_members(team_id: Id) -> Result<TeamMembersData, AppError>
         let team = ctx.storage.get_team(team_id).await?;
         let full_contact = user.sees_all_contacts();
         let mut members = ctx.storage.team_members(team_id, ctx.today()).await?;
+        // What a member shared is for the team's own leaders only.
         if !full_contact {
-            members = members
-                .into_iter()
-                .map(TeamMember::for_team_leader)
-                .collect();
+            let shown = if user.leads_team(team_id) {
+                TeamMember::for_team_leader
+            } else {
+                TeamMember::without_contact
+            };
+            members = members.into_iter().map(shown).collect();
         }
         if members.iter().any(|m| m.contact.phone.is_some()) {
             crate::server::audit(

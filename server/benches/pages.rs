@@ -340,9 +340,13 @@ async fn signed_in_as(storage: &SqliteStorage, user: i64) -> anyhow::Result<reqw
     let cookie = common::session_cookie(storage, user).await?;
     Ok(reqwest::Client::builder()
         .default_headers(
-            [(reqwest::header::COOKIE, cookie.parse()?)]
-                .into_iter()
-                .collect(),
+            [
+                (reqwest::header::COOKIE, cookie.parse()?),
+                // As a browser marks a request from the site's own page.
+                ("sec-fetch-site".parse()?, "same-origin".parse()?),
+            ]
+            .into_iter()
+            .collect(),
         )
         .build()?)
 }

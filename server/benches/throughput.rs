@@ -383,6 +383,7 @@ async fn last_seats_race(
             let response = client
                 .post(&url)
                 .header(reqwest::header::COOKIE, cookie)
+                .header("sec-fetch-site", "same-origin")
                 .form(&form)
                 .send()
                 .await?;

@@ -21,12 +21,56 @@ use tokio::sync::{broadcast, watch};
 /// The changes of all elections, for every open board to pick its own from.
 pub struct BoardFeed {
     changes: broadcast::Sender<(Id, i64)>,
+    /// How often an open stream checks that its session still holds.
+    recheck: Duration,
+    /// Open streams per user.
+    streams: std::sync::Mutex<HashMap<Id, usize>>,
+}
+
+/// Boards one person may have open at once: the town hall's screen, a
+/// tablet, a few tabs. More is a script, not a person.
+pub const STREAMS_PER_USER: usize = 10;
+
+/// One user's open stream; counted while it lives.
+struct StreamSlot {
+    feed: Arc<BoardFeed>,
+    user: Id,
+}
+
+impl Drop for StreamSlot {
+    fn drop(&mut self) {
+        let mut streams = self.feed.streams.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(open) = streams.get_mut(&self.user) {
+            *open = open.saturating_sub(1);
+            if *open == 0 {
+                streams.remove(&self.user);
+            }
+        }
+    }
 }
 
 impl BoardFeed {
-    pub fn new() -> Arc<Self> {
+    pub fn new(recheck: Duration) -> Arc<Self> {
         let (changes, _) = broadcast::channel(1024);
-        Arc::new(BoardFeed { changes })
+        Arc::new(BoardFeed {
+            changes,
+            recheck,
+            streams: std::sync::Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// A slot for one more stream of `user`, unless they have all theirs.
+    fn open_stream(self: &Arc<Self>, user: Id) -> Option<StreamSlot> {
+        let mut streams = self.streams.lock().unwrap_or_else(|p| p.into_inner());
+        let open = streams.entry(user).or_insert(0);
+        if *open >= STREAMS_PER_USER {
+            return None;
+        }
+        *open += 1;
+        Some(StreamSlot {
+            feed: self.clone(),
+            user,
+        })
     }
 
     /// How many boards are open (event streams listening).
@@ -85,38 +129,64 @@ pub struct EventsQuery {
     election: Id,
 }
 
+/// Whether the stream's session still may see the plan.
+async fn may_watch(state: &AppState, headers: &HeaderMap) -> Result<Id, StatusCode> {
+    match request_user(&state.ctx, headers).await {
+        Ok(Some(user)) if user.can_view_plan() => Ok(user.id),
+        Ok(Some(_)) => Err(StatusCode::FORBIDDEN),
+        Ok(None) => Err(StatusCode::UNAUTHORIZED),
+        Err(_) => Err(StatusCode::INTERNAL_SERVER_ERROR),
+    }
+}
+
 /// The event stream of one election's board, for those who may see the plan.
+/// The session is checked again while the stream is open: a board left open
+/// after sign-out, session end or a revoked role falls silent and closes.
 pub async fn events(
     State(state): State<AppState>,
     headers: HeaderMap,
     Query(query): Query<EventsQuery>,
 ) -> Response {
-    match request_user(&state.ctx, &headers).await {
-        Ok(Some(user)) if user.can_view_plan() => {}
-        Ok(Some(_)) => return StatusCode::FORBIDDEN.into_response(),
-        Ok(None) => return StatusCode::UNAUTHORIZED.into_response(),
-        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
-    }
+    let user = match may_watch(&state, &headers).await {
+        Ok(user) => user,
+        Err(status) => return status.into_response(),
+    };
+    let Some(slot) = state.board.open_stream(user) else {
+        return StatusCode::TOO_MANY_REQUESTS.into_response();
+    };
     let election = query.election;
     let changes = state.board.changes.subscribe();
+    let mut recheck = tokio::time::interval(state.board.recheck);
+    recheck.reset();
     let hello = futures::stream::once(async {
         Ok::<_, Infallible>(Event::default().event("seats").data("hello"))
     });
-    let updates = futures::stream::unfold(changes, move |mut changes| async move {
+    let watcher = (changes, recheck, state, headers, slot);
+    let updates = futures::stream::unfold(watcher, move |mut watcher| async move {
         loop {
-            match changes.recv().await {
-                Ok((e, version)) if e == election => {
-                    let event = Event::default().event("seats").data(version.to_string());
-                    return Some((Ok(event), changes));
+            let next = {
+                let (changes, recheck, ..) = &mut watcher;
+                tokio::select! {
+                    _ = recheck.tick() => None,
+                    change = changes.recv() => Some(change),
                 }
-                Ok(_) => continue,
+            };
+            let event = match next {
+                None => {
+                    let (_, _, state, headers, _) = &watcher;
+                    if may_watch(state, headers).await.is_err() {
+                        return None;
+                    }
+                    continue;
+                }
+                Some(Ok((e, version))) if e == election => version.to_string(),
+                Some(Ok(_)) => continue,
                 // Too far behind to know: refresh anyway.
-                Err(broadcast::error::RecvError::Lagged(_)) => {
-                    let event = Event::default().event("seats").data("lagged");
-                    return Some((Ok(event), changes));
-                }
-                Err(broadcast::error::RecvError::Closed) => return None,
-            }
+                Some(Err(broadcast::error::RecvError::Lagged(_))) => "lagged".to_string(),
+                Some(Err(broadcast::error::RecvError::Closed)) => return None,
+            };
+            let event = Event::default().event("seats").data(event);
+            return Some((Ok(event), watcher));
         }
     });
     use futures::StreamExt;

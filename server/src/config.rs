@@ -64,6 +64,14 @@ pub struct Config {
     pub privacy_version: String,
     /// Reverse proxies whose `X-Forwarded-For`/`Forwarded` are believed.
     pub trusted_proxies: crate::client_addr::TrustedProxies,
+    /// How long a client may take to send a request's headers, and then its
+    /// body; slower ones are cut off (slowloris), the body with a 408.
+    pub header_read_seconds: u64,
+    pub body_read_seconds: u64,
+    /// How often an open live stream (the gap board's) checks its session.
+    pub stream_recheck_seconds: u64,
+    /// How long personal data is kept (run nightly with the outbox worker).
+    pub retention: app::domain::retention::RetentionPolicy,
 }
 
 /// The push services of the browsers people use: Chrome, Edge and Android
@@ -202,6 +210,51 @@ pub const KEYS: &[(&str, &str, &str)] = &[
         "VALGVAGT_SMS_COUNTRIES",
         "+45",
         "country calling codes SMS may go to (comma-separated, e.g. +45,+298,+299); other numbers get no SMS",
+    ),
+    (
+        "VALGVAGT_HEADER_READ_SECONDS",
+        "10",
+        "how long a client may take to send a request's headers before the connection is closed",
+    ),
+    (
+        "VALGVAGT_BODY_READ_SECONDS",
+        "60",
+        "how long a client may take to send a request's body (a 4 MB import on a slow line) before it is answered 408",
+    ),
+    (
+        "VALGVAGT_STREAM_RECHECK_SECONDS",
+        "60",
+        "how often an open gap board's live stream checks that its session is still valid (it closes when not)",
+    ),
+    (
+        "VALGVAGT_RETAIN_SIGN_IN_DAYS",
+        "1",
+        "days expired sign-in links and codes, sessions, passkey ceremonies and rate-limit events are kept",
+    ),
+    (
+        "VALGVAGT_RETAIN_ELECTION_DAYS",
+        "90",
+        "days after an election's last day that its seat history (declines, removals), standby queues, calls for cover and messages are kept; also how long messages outside any election are kept",
+    ),
+    (
+        "VALGVAGT_RETAIN_CONTACT_VIEW_DAYS",
+        "90",
+        "days the audit log keeps who looked at whose contact data",
+    ),
+    (
+        "VALGVAGT_RETAIN_AUDIT_MONTHS",
+        "12",
+        "months the rest of the audit log is kept",
+    ),
+    (
+        "VALGVAGT_RETAIN_INACTIVE_YEARS",
+        "4",
+        "years after which a volunteer on no shift and not registered since is deleted (anonymised instead if paid within the bookkeeping period); staff accounts are kept",
+    ),
+    (
+        "VALGVAGT_RETAIN_PAYROLL_YEARS",
+        "5",
+        "years a paid person is kept, anonymised, after their last paid shift (the bookkeeping act's five years)",
     ),
     ("RUST_LOG", "info", "log filter"),
 ];
@@ -358,6 +411,17 @@ impl Config {
             office_email: get("VALGVAGT_OFFICE_EMAIL")
                 .unwrap_or_else(|| "valg@korsbaek.example".into()),
             standby_offer_hours: number("VALGVAGT_STANDBY_OFFER_HOURS", 6)?,
+            header_read_seconds: number("VALGVAGT_HEADER_READ_SECONDS", 10)?.max(1) as u64,
+            body_read_seconds: number("VALGVAGT_BODY_READ_SECONDS", 60)?.max(1) as u64,
+            stream_recheck_seconds: number("VALGVAGT_STREAM_RECHECK_SECONDS", 60)?.max(1) as u64,
+            retention: app::domain::retention::RetentionPolicy {
+                sign_in_days: number("VALGVAGT_RETAIN_SIGN_IN_DAYS", 1)?,
+                election_days: number("VALGVAGT_RETAIN_ELECTION_DAYS", 90)?,
+                contact_view_days: number("VALGVAGT_RETAIN_CONTACT_VIEW_DAYS", 90)?,
+                audit_months: number("VALGVAGT_RETAIN_AUDIT_MONTHS", 12)?.min(1200) as u32,
+                inactive_years: number("VALGVAGT_RETAIN_INACTIVE_YEARS", 4)?.min(100) as u32,
+                payroll_years: number("VALGVAGT_RETAIN_PAYROLL_YEARS", 5)?.min(100) as u32,
+            },
             privacy_version: get("VALGVAGT_PRIVACY_VERSION").unwrap_or_else(|| "2026-1".into()),
         })
     }

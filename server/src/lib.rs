@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod assets;
+pub mod backup;
 pub mod board;
 pub mod calendar;
 pub mod client_addr;
@@ -14,6 +15,7 @@ pub mod mail;
 pub mod notifications;
 pub mod passkeys;
 pub mod pwa;
+pub mod retention;
 pub mod secrets;
 pub mod startup;
 pub mod storage;

@@ -1,7 +1,9 @@
 //! How much a request may carry. A volunteer's form is a few hundred bytes
 //! and a passkey answer a few kilobytes; only imports carry a whole file.
 //! Anything bigger is answered 413 before its body is read, so a client
-//! cannot make the server buffer megabytes on any form.
+//! cannot make the server buffer megabytes on any form; a body sent too
+//! slowly is answered 408, and headers sent too slowly close the connection
+//! (see `startup::serve`).
 
 use axum::body::Body;
 use axum::extract::Request;
@@ -23,37 +25,55 @@ pub fn body_limit(path: &str) -> u64 {
     }
 }
 
-/// Refuses a body over its route's limit by its declared length, before
-/// anything is read.
-pub async fn body_limits(mut request: Request, next: Next) -> Response {
+/// Reads a request's body before the handler runs: refused by its declared
+/// length when that is over the route's limit (before anything is read),
+/// cut off at the limit when undeclared, and answered 408 when the client
+/// does not send it all within `read_time` (a slowloris body would
+/// otherwise hold a connection and a task for as long as it likes).
+pub async fn body_limits(
+    axum::extract::State(read_time): axum::extract::State<std::time::Duration>,
+    request: Request,
+    next: Next,
+) -> Response {
+    use http_body_util::BodyExt;
     let limit = body_limit(request.uri().path());
     let declared = request
         .headers()
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    match declared {
-        Some(length) if length > limit => return too_large(),
-        Some(_) => {}
-        // A body of no declared length is cut off where the limit is; the
-        // server function then fails to read it.
-        None => {
-            let (parts, body) = request.into_parts();
-            let limited = http_body_util::Limited::new(body, limit as usize);
-            request = Request::from_parts(parts, Body::new(limited));
-        }
+    if declared.is_some_and(|length| length > limit) {
+        return refusal(StatusCode::PAYLOAD_TOO_LARGE, "error.body_too_large");
     }
-    next.run(request).await
+    let (parts, body) = request.into_parts();
+    let limited = http_body_util::Limited::new(body, limit as usize);
+    let body = match tokio::time::timeout(read_time, limited.collect()).await {
+        Ok(Ok(collected)) => collected.to_bytes(),
+        Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => {
+            return refusal(StatusCode::PAYLOAD_TOO_LARGE, "error.body_too_large")
+        }
+        // The client went away or sent a broken body: nobody to answer.
+        Ok(Err(_)) => return refusal(StatusCode::BAD_REQUEST, "error.body_unreadable"),
+        Err(_) => return refusal(StatusCode::REQUEST_TIMEOUT, "error.request_timeout"),
+    };
+    next.run(Request::from_parts(parts, Body::from(body))).await
 }
 
-fn too_large() -> Response {
-    let error = app::domain::AppError::refused("error.body_too_large");
+/// A translated refusal, as server functions answer theirs.
+fn refusal(status: StatusCode, key: &'static str) -> Response {
+    let error = app::domain::AppError::refused(key);
     let body = serde_json::to_string(&error).unwrap_or_default();
-    let mut response = (StatusCode::PAYLOAD_TOO_LARGE, Body::from(body)).into_response();
+    let mut response = (status, Body::from(body)).into_response();
     response.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/json"),
     );
+    if status == StatusCode::REQUEST_TIMEOUT {
+        // The rest of a late body may still be on its way: start afresh.
+        response
+            .headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    }
     response
 }
 

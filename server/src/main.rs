@@ -28,6 +28,15 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         scale: usize,
     },
+    /// Write a consistent copy of the database to FILE, also while the
+    /// server is running.
+    Backup {
+        /// A new file (it must not exist).
+        file: std::path::PathBuf,
+    },
+    /// Replace the database with the backup FILE, after checking it. The
+    /// server must be stopped; the database replaced is moved aside.
+    Restore { file: std::path::PathBuf },
     /// Create an administrator (or give an existing user the role) and print
     /// a one-time sign-in link.
     Admin {
@@ -63,6 +72,24 @@ async fn main() -> anyhow::Result<()> {
             eprintln!(
                 "demo data loaded into {}: {summary}",
                 config.database.display()
+            );
+            Ok(())
+        }
+        Command::Backup { file } => {
+            let snapshot = valgvagt_server::backup::backup(&config.database, &file).await?;
+            eprintln!("backup written to {}: {snapshot}", file.display());
+            Ok(())
+        }
+        Command::Restore { file } => {
+            let restored = valgvagt_server::backup::restore(&file, &config.database).await?;
+            if let Some(previous) = &restored.previous {
+                eprintln!("the database replaced was moved to {}", previous.display());
+            }
+            eprintln!(
+                "{} restored into {}: {}",
+                file.display(),
+                config.database.display(),
+                restored.snapshot
             );
             Ok(())
         }

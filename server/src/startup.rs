@@ -20,7 +20,6 @@ use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::serve::ListenerExt;
 use axum::Router;
 use leptos::config::{Env, LeptosOptions};
 use leptos::prelude::provide_context;
@@ -70,6 +69,7 @@ pub fn settings(config: &Config, vapid_public_key: &str) -> Settings {
         office_phone: config.office_phone.clone(),
         office_email: config.office_email.clone(),
         privacy_version: config.privacy_version.clone(),
+        retention: config.retention,
     }
 }
 
@@ -176,7 +176,10 @@ pub fn router(config: &Config, ctx: ServerContext, board: Arc<crate::board::Boar
         .layer(axum::extract::DefaultBodyLimit::max(
             crate::limits::IMPORT_BODY as usize,
         ))
-        .layer(middleware::from_fn(crate::limits::body_limits))
+        .layer(middleware::from_fn_with_state(
+            std::time::Duration::from_secs(config.body_read_seconds),
+            crate::limits::body_limits,
+        ))
         .layer(middleware::from_fn_with_state(security, security_layer))
         .layer(middleware::from_fn_with_state(
             Arc::new(config.trusted_proxies.clone()),
@@ -235,25 +238,9 @@ async fn security_layer(
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
     );
-    if changes_state {
-        if let Some(origin) = request
-            .headers()
-            .get(header::ORIGIN)
-            .and_then(|v| v.to_str().ok())
-        {
-            let host = request
-                .headers()
-                .get(header::HOST)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or_default();
-            let same_host = origin_of(origin)
-                .split_once("://")
-                .is_some_and(|(_, origin_host)| origin_host == host);
-            if origin != security.public_origin && !same_host {
-                tracing::warn!(origin, "refused a cross-origin request");
-                return (StatusCode::FORBIDDEN, "cross-origin request refused").into_response();
-            }
-        }
+    if changes_state && !same_origin_request(request.headers(), &security.public_origin) {
+        tracing::warn!("refused a cross-origin request");
+        return (StatusCode::FORBIDDEN, "cross-origin request refused").into_response();
     }
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
@@ -375,6 +362,10 @@ pub struct Running {
     /// The open gap boards' feed, and the poller behind it.
     pub board: Arc<crate::board::BoardFeed>,
     pub board_task: tokio::task::JoinHandle<()>,
+    /// Keeps `valgvagt restore` off this database while the server lives.
+    pub database_lock: Arc<crate::backup::ServingLock>,
+    /// The nightly retention run, with the outbox worker.
+    pub retention_task: Option<tokio::task::JoinHandle<()>>,
 }
 
 /// The outbox worker's parts, built from the config: push with the VAPID key
@@ -424,6 +415,7 @@ pub async fn delivery(
 /// Opens storage and serves on `listener` in the background, with the
 /// outbox worker beside it.
 pub async fn start(config: &Config, listener: TcpListener) -> anyhow::Result<Running> {
+    let database_lock = Arc::new(crate::backup::lock_database(&config.database)?);
     let storage = Arc::new(SqliteStorage::open(&config.database).await?.with_offers(
         crate::storage::sqlite::OfferRules {
             public_url: config.public_url.clone(),
@@ -431,6 +423,13 @@ pub async fn start(config: &Config, listener: TcpListener) -> anyhow::Result<Run
         },
     ));
     crate::demo::seed_defaults(storage.as_ref()).await?;
+    let orphaned = storage.release_orphaned_sends().await?;
+    if orphaned > 0 {
+        tracing::warn!(
+            orphaned,
+            "messages in flight at the last stop are queued again"
+        );
+    }
     let mailer = crate::mail::from_config(config)?;
     let passkeys = Arc::new(crate::passkeys::WebauthnCeremonies::new(
         &config.public_url,
@@ -457,6 +456,14 @@ pub async fn start(config: &Config, listener: TcpListener) -> anyhow::Result<Run
             .spawn(secrets::unix_now, wake.clone(), stopped)
     });
     let storage_for_board: Arc<dyn app::server::Storage> = storage.clone();
+    let retention_task = config.outbox_worker.then(|| {
+        crate::retention::spawn(
+            storage_for_board.clone(),
+            config.retention,
+            secrets::unix_now,
+            stop_worker.subscribe(),
+        )
+    });
     let sms: Option<Arc<dyn app::server::sms::TextMessages>> = delivery
         .sms
         .clone()
@@ -469,7 +476,9 @@ pub async fn start(config: &Config, listener: TcpListener) -> anyhow::Result<Run
         vapid_public_key,
         wake_outbox: Arc::new(move || wake.notify_one()),
     };
-    let board = crate::board::BoardFeed::new();
+    let board = crate::board::BoardFeed::new(std::time::Duration::from_secs(
+        config.stream_recheck_seconds,
+    ));
     let board_task = board.clone().spawn_poller(
         storage_for_board,
         std::time::Duration::from_millis(200),
@@ -477,20 +486,12 @@ pub async fn start(config: &Config, listener: TcpListener) -> anyhow::Result<Run
     );
     let app = router(config, server_context(config, services), board.clone());
     let addr = listener.local_addr()?;
-    // Connect info gives server functions the client's address (rate limits).
-    // Small writes (a streamed page's chunks) must not wait for the
-    // client's delayed ACK: without TCP_NODELAY keep-alive pages stall ~40 ms.
-    let listener = listener.tap_io(|tcp| {
-        if let Err(e) = tcp.set_nodelay(true) {
-            tracing::warn!(error = %e, "could not set TCP_NODELAY");
-        }
-    });
+    let lock = database_lock.clone();
+    let header_read = std::time::Duration::from_secs(config.header_read_seconds);
     let handle = tokio::spawn(async move {
-        axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await
+        // The lock lives as long as the server does, not its Running.
+        let _lock = lock;
+        serve(listener, app, header_read).await
     });
     Ok(Running {
         addr,
@@ -502,7 +503,84 @@ pub async fn start(config: &Config, listener: TcpListener) -> anyhow::Result<Run
         scheduler_task,
         board,
         board_task,
+        database_lock,
+        retention_task,
     })
+}
+
+/// Whether a state-changing request comes from one of our own pages. The
+/// `Origin` header decides when sent (every current browser sends it on a
+/// POST); else the browser's `Sec-Fetch-Site`; else the `Referer`. A
+/// request with none of them is refused: fail closed, since a page can ask
+/// a browser to leave out the referrer.
+fn same_origin_request(headers: &axum::http::HeaderMap, public_origin: &str) -> bool {
+    let text = |name: header::HeaderName| headers.get(name).and_then(|v| v.to_str().ok());
+    let host = text(header::HOST).unwrap_or_default();
+    let ours = |url: &str| {
+        let origin = origin_of(url);
+        origin == public_origin
+            || origin
+                .split_once("://")
+                .is_some_and(|(_, origin_host)| origin_host == host)
+    };
+    if let Some(origin) = text(header::ORIGIN) {
+        return ours(origin);
+    }
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        // `none`: the person typed or bookmarked it; no other site involved.
+        return matches!(site, "same-origin" | "none");
+    }
+    text(header::REFERER).is_some_and(ours)
+}
+
+/// Accepts connections and serves `app` on each, as `axum::serve` does, but
+/// with a deadline for the request headers: a client trickling them in
+/// (slowloris) is disconnected instead of holding a connection for ever.
+async fn serve(
+    listener: TcpListener,
+    app: axum::Router,
+    header_read: std::time::Duration,
+) -> std::io::Result<()> {
+    use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+    use tower::ServiceExt;
+    loop {
+        let (tcp, peer) = match listener.accept().await {
+            Ok(accepted) => accepted,
+            Err(e) => {
+                // Out of file descriptors and the like: wait, don't spin.
+                tracing::warn!(error = %e, "accept failed");
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        // Small writes (a streamed page's chunks) must not wait for the
+        // client's delayed ACK: without TCP_NODELAY keep-alive pages stall.
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::warn!(error = %e, "could not set TCP_NODELAY");
+        }
+        let app = app.clone();
+        tokio::spawn(async move {
+            // The client's address, for rate limits and the audit log.
+            let service =
+                hyper::service::service_fn(move |mut request: Request<hyper::body::Incoming>| {
+                    request
+                        .extensions_mut()
+                        .insert(axum::extract::ConnectInfo(peer));
+                    app.clone().oneshot(request.map(axum::body::Body::new))
+                });
+            let mut builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
+            builder
+                .http1()
+                .timer(TokioTimer::new())
+                .header_read_timeout(header_read);
+            if let Err(e) = builder
+                .serve_connection_with_upgrades(TokioIo::new(tcp), service)
+                .await
+            {
+                tracing::debug!(error = %e, %peer, "connection ended");
+            }
+        });
+    }
 }
 
 #[cfg(test)]
@@ -520,6 +598,34 @@ mod tests {
         ] {
             assert!(!super::is_scanner_page(other), "{other}");
         }
+    }
+
+    #[test]
+    fn a_state_change_must_show_it_comes_from_our_pages() {
+        use axum::http::{HeaderMap, HeaderValue};
+        let ours = "https://valg.example.dk";
+        let with = |pairs: &[(&'static str, &'static str)]| {
+            let mut headers = HeaderMap::new();
+            headers.insert("host", HeaderValue::from_static("valg.example.dk"));
+            for (name, value) in pairs {
+                headers.insert(*name, HeaderValue::from_static(value));
+            }
+            super::same_origin_request(&headers, ours)
+        };
+        assert!(with(&[("origin", "https://valg.example.dk")]));
+        assert!(!with(&[("origin", "https://evil.example.com")]));
+        // Origin decides even when the others say otherwise.
+        assert!(!with(&[
+            ("origin", "https://evil.example.com"),
+            ("sec-fetch-site", "same-origin")
+        ]));
+        assert!(with(&[("sec-fetch-site", "same-origin")]));
+        assert!(with(&[("sec-fetch-site", "none")]));
+        assert!(!with(&[("sec-fetch-site", "cross-site")]));
+        assert!(!with(&[("sec-fetch-site", "same-site")]));
+        assert!(with(&[("referer", "https://valg.example.dk/profile")]));
+        assert!(!with(&[("referer", "https://evil.example.com/x")]));
+        assert!(!with(&[]), "nothing to go by: refused");
     }
 
     #[test]

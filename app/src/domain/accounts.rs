@@ -100,9 +100,21 @@ pub struct CurrentUser {
     pub stations: Vec<Id>,
     /// The teams a team leader leads.
     pub teams: Vec<Id>,
+    /// When this session began (unix seconds): sensitive changes want a
+    /// recent sign-in, not a borrowed session.
+    pub signed_in_at: i64,
 }
 
+/// How recent a sign-in must be to change the account's email address or
+/// add a passkey.
+pub const FRESH_SIGN_IN_SECS: i64 = 10 * 60;
+
 impl CurrentUser {
+    /// Signed in within [`FRESH_SIGN_IN_SECS`] of `now`.
+    pub fn signed_in_recently(&self, now: i64) -> bool {
+        now - self.signed_in_at <= FRESH_SIGN_IN_SECS
+    }
+
     pub fn has(&self, role: Role) -> bool {
         self.roles.contains(&role)
     }
@@ -274,7 +286,16 @@ mod tests {
             areas: vec![],
             stations: vec![],
             teams: vec![],
+            signed_in_at: 1_000,
         }
+    }
+
+    #[test]
+    fn a_sign_in_is_fresh_for_ten_minutes() {
+        let u = user(&[Role::Volunteer]);
+        assert!(u.signed_in_recently(1_000));
+        assert!(u.signed_in_recently(1_000 + FRESH_SIGN_IN_SECS));
+        assert!(!u.signed_in_recently(1_000 + FRESH_SIGN_IN_SECS + 1));
     }
 
     #[test]

@@ -47,10 +47,12 @@ pub enum AuditAction {
     VolunteerActivated,
     /// The office deleted a person (erased, or anonymised for payroll).
     VolunteerDeleted,
+    /// The retention policy removed what it no longer allows to keep.
+    RetentionRun,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 27] = [
+    pub const ALL: [AuditAction; 28] = [
         Self::SignIn,
         Self::SignInFailed,
         Self::SignOutEverywhere,
@@ -78,6 +80,7 @@ impl AuditAction {
         Self::VolunteerDeactivated,
         Self::VolunteerActivated,
         Self::VolunteerDeleted,
+        Self::RetentionRun,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -109,6 +112,7 @@ impl AuditAction {
             Self::VolunteerDeactivated => "volunteer_deactivated",
             Self::VolunteerActivated => "volunteer_activated",
             Self::VolunteerDeleted => "volunteer_deleted",
+            Self::RetentionRun => "retention_run",
         }
     }
 

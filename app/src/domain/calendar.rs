@@ -117,12 +117,29 @@ fn local(day: NaiveDate, time: NaiveTime) -> String {
     format!("{}T{}", day.format("%Y%m%d"), time.format("%H%M%S"))
 }
 
+/// Text as an iCalendar value: `\\ ; ,` escaped, any line break (CRLF, LF
+/// or a lone CR) as `\\n`, other control characters as spaces, so nothing
+/// typed can end the property line or start another.
 fn escape(text: &str) -> String {
-    text.replace('\\', "\\\\")
-        .replace(';', "\\;")
-        .replace(',', "\\,")
-        .replace("\r\n", "\\n")
-        .replace('\n', "\\n")
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            ';' => out.push_str("\\;"),
+            ',' => out.push_str("\\,"),
+            '\r' => {
+                if chars.peek() == Some(&'\n') {
+                    chars.next();
+                }
+                out.push_str("\\n");
+            }
+            '\n' => out.push_str("\\n"),
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Lines longer than 75 octets are folded (RFC 5545 §3.1), never inside a

@@ -164,14 +164,17 @@ impl Participant {
     }
 }
 
-/// A cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, or a tab
-/// or carriage return before one) gets a leading `'`, so it shows as text.
+/// A cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, also
+/// after blanks, tabs or line breaks) gets a leading `'`, so it shows as text.
 /// A plain signed number (`+4512345678`, `-3`) is no formula and stays.
 pub fn defuse_formula(value: &str) -> std::borrow::Cow<'_, str> {
-    let risky = value.starts_with(['=', '+', '-', '@', '\t', '\r']);
-    let signed_number = value.len() > 1
-        && value.starts_with(['+', '-'])
-        && value[1..]
+    // Spreadsheets skip leading blanks (and the writer turns control
+    // characters into blanks) before they look for a formula.
+    let trimmed = value.trim_start_matches(|c: char| c.is_whitespace() || c.is_control());
+    let risky = trimmed.starts_with(['=', '+', '-', '@']);
+    let signed_number = trimmed.len() > 1
+        && trimmed.starts_with(['+', '-'])
+        && trimmed[1..]
             .chars()
             .all(|c| c.is_ascii_digit() || c == ' ' || c == '.' || c == ',');
     if risky && !signed_number {
@@ -186,11 +189,15 @@ pub fn defuse_formula(value: &str) -> std::borrow::Cow<'_, str> {
 /// mark so Excel reads UTF-8.
 pub fn to_csv(headers: &[String], rows: &[Vec<String>]) -> String {
     fn field(value: &str) -> String {
-        let value = defuse_formula(value);
-        if value.contains([';', '"', '\n', '\r']) {
+        // One record, one line: a line break in someone's text is a space.
+        let value: String = defuse_formula(value)
+            .chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect();
+        if value.contains([';', '"']) {
             format!("\"{}\"", value.replace('"', "\"\""))
         } else {
-            value.to_string()
+            value
         }
     }
     let line = |cells: &[String]| cells.iter().map(|c| field(c)).collect::<Vec<_>>().join(";");
@@ -327,8 +334,11 @@ mod tests {
         assert_eq!(cell("+SUM(A1)"), "'+SUM(A1)");
         assert_eq!(cell("-2+3"), "'-2+3");
         assert_eq!(cell("@cmd"), "'@cmd");
-        assert_eq!(cell("\t=1"), "'\t=1");
-        assert_eq!(cell("\r=1"), "\"'\r=1\"");
+        // Control characters become spaces: one record stays one line.
+        assert_eq!(cell("\t=1"), "' =1");
+        assert_eq!(cell("\r=1"), "' =1");
+        assert_eq!(cell("  =1"), "'  =1");
+        assert_eq!(cell("Karen\r\nJensen"), "Karen  Jensen");
         // Phone numbers and plain numbers stay as they are.
         assert_eq!(cell("+4512345678"), "+4512345678");
         assert_eq!(cell("-150"), "-150");

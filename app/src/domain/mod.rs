@@ -18,8 +18,11 @@ pub mod imports;
 pub mod lists;
 pub mod merge;
 pub mod notifications;
+#[cfg(test)]
+mod properties;
 pub mod register;
 pub mod removals;
+pub mod retention;
 pub mod rosters;
 pub mod seats;
 pub mod shifts;

@@ -74,6 +74,14 @@ impl TeamMember {
         }
         self
     }
+
+    /// Hides phone and email: for those who may see the team but are not
+    /// its leaders (the member agreed to share with those only).
+    pub fn without_contact(mut self) -> Self {
+        self.contact.phone = None;
+        self.contact.email = None;
+        self
+    }
 }
 
 #[cfg(test)]

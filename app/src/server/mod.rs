@@ -46,6 +46,8 @@ pub struct Settings {
     pub office_email: String,
     /// The version of the privacy text sign-ups consent to.
     pub privacy_version: String,
+    /// How long personal data is kept.
+    pub retention: crate::domain::retention::RetentionPolicy,
 }
 
 /// What the server provides to every request through Leptos context.
@@ -175,6 +177,39 @@ pub async fn require_user() -> Result<(ServerContext, CurrentUser), AppError> {
     }
 }
 
+/// A user who signed in within the last minutes (a passkey or a link), for
+/// changes that would let a borrowed session keep the account: a new email
+/// address or a new passkey.
+pub async fn require_fresh_sign_in() -> Result<(ServerContext, CurrentUser), AppError> {
+    let (ctx, user) = require_user().await?;
+    if user.signed_in_recently(ctx.now()) {
+        Ok((ctx, user))
+    } else {
+        Err(AppError::refused("auth.sign_in_again"))
+    }
+}
+
+/// Mails the owner of an account that something about it changed, with
+/// whom to call if it was not them. Best effort: the change is made and
+/// audited already, and a mail server being down must not undo it.
+pub async fn tell_account_owner(ctx: &ServerContext, to: &str, subject: String, text: String) {
+    let locale = crate::request_locale();
+    let contact = crate::i18n::translate(locale, "mail.not_you")
+        .replace("{phone}", &ctx.settings.office_phone)
+        .replace("{email}", &ctx.settings.office_email);
+    let escape = crate::auth::html_escape;
+    let mail = mail::OutgoingMail {
+        to: to.to_string(),
+        subject,
+        text: format!("{text}\n\n{contact}\n"),
+        html: format!("<p>{}</p><p>{}</p>", escape(&text), escape(&contact)),
+        message_id: None,
+    };
+    if let Err(error) = ctx.mailer.send(mail).await {
+        leptos::logging::error!("a notice to an account's owner was not sent: {error}");
+    }
+}
+
 /// A signed-in user who passes `check`; anyone else is refused.
 pub async fn require_user_who(
     check: impl FnOnce(&CurrentUser) -> bool,
@@ -265,7 +300,8 @@ pub async fn audit_once_in(
     }
 }
 
-fn audit_entry(
+/// An audit line for `actor`, from this request's client address.
+pub fn audit_entry(
     actor: Option<&CurrentUser>,
     action: crate::domain::audit::AuditAction,
     subject: &str,

@@ -265,6 +265,9 @@ pub trait SeatStore: Send + Sync {
         now: i64,
         message: Option<&NewMessage>,
     ) -> AppResult<()>;
+    /// [`SeatStore::fill_seat`] for several seats at once, all or none: the
+    /// first refusal leaves every seat as it was.
+    async fn fill_seats(&self, fills: &[SeatFill], now: i64) -> AppResult<()>;
     async fn seat_details(&self, seat_id: Id) -> AppResult<SeatDetails>;
     /// The invited person accepts (the seat is theirs) or declines (it opens
     /// again, and the history keeps the reason). Refused when the seat is not
@@ -312,9 +315,12 @@ pub trait SeatStore: Send + Sync {
     /// reason in its history, and writes `messages`. With `replacement`
     /// (volunteer, answer deadline) the seat goes straight to them as an
     /// invitation; otherwise it is offered to its standby queue.
+    /// Takes `holder` off the seat; refused if someone else holds it by now
+    /// (the messages are about `holder`).
     async fn remove_from_seat(
         &self,
         seat_id: Id,
+        holder: Id,
         reason: &str,
         replacement: Option<(Id, i64)>,
         now: i64,
@@ -448,7 +454,7 @@ pub trait AccountStore: Send + Sync {
         &self,
         token_hash: &str,
         now: i64,
-    ) -> AppResult<Option<(Id, String)>>;
+    ) -> AppResult<Option<EmailChanged>>;
     /// Active coordinators who plan `area_id` (those limited to other areas not).
     async fn area_coordinators(&self, area_id: Id) -> AppResult<Vec<Id>>;
     /// Active station managers of `station_id`.
@@ -533,6 +539,26 @@ pub struct NewPushSubscription {
     pub device_name: String,
 }
 
+/// One person for one open seat, with the message that tells them.
+#[derive(Debug, Clone)]
+pub struct SeatFill {
+    pub seat_id: Id,
+    pub volunteer_id: Id,
+    pub status: SeatStatus,
+    pub respond_by: Option<i64>,
+    pub message: Option<NewMessage>,
+}
+
+/// A confirmed change of address: the old one is told, in case it was not
+/// its owner who asked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmailChanged {
+    pub user_id: Id,
+    pub name: String,
+    pub old_email: String,
+    pub new_email: String,
+}
+
 #[async_trait]
 pub trait NotificationStore: Send + Sync {
     /// The stored value of a server key; the first call stores `fresh`.
@@ -548,6 +574,10 @@ pub trait NotificationStore: Send + Sync {
     async fn list_push_devices(&self, user_id: Id) -> AppResult<Vec<PushDevice>>;
     /// Removes one of the user's own devices (another's is "not found").
     async fn delete_push_device(&self, user_id: Id, device_id: Id) -> AppResult<()>;
+    /// Forgets the user's subscriptions: the one of `endpoint` (the device
+    /// signing out), or with `None` all of them (signed out everywhere).
+    /// Returns how many went.
+    async fn forget_push_devices(&self, user_id: Id, endpoint: Option<&str>) -> AppResult<u64>;
     /// Writes a message to the outbox; returns its id (the existing one for
     /// a repeated idempotency key).
     async fn enqueue(&self, message: &NewMessage, now: i64) -> AppResult<Id>;
@@ -763,6 +793,26 @@ pub trait AnswerStore: Send + Sync {
 }
 
 /// Everything the server functions need from storage.
+/// The retention policy's side of storage: what is past its time, and
+/// removing it.
+#[async_trait]
+pub trait RetentionStore: Send + Sync {
+    /// What a run would remove now, per kind and election; nothing changes.
+    async fn retention_plan(
+        &self,
+        cutoffs: &crate::domain::retention::Cutoffs,
+        today: NaiveDate,
+    ) -> AppResult<Vec<crate::domain::retention::RetentionItem>>;
+    /// Removes it in small transactions, so a run cut short leaves nothing
+    /// half-done and the next run takes up the rest. Returns what went.
+    async fn apply_retention(
+        &self,
+        cutoffs: &crate::domain::retention::Cutoffs,
+        today: NaiveDate,
+        now: i64,
+    ) -> AppResult<Vec<crate::domain::retention::RetentionItem>>;
+}
+
 pub trait Storage:
     ElectionStore
     + StationStore
@@ -776,6 +826,7 @@ pub trait Storage:
     + BoardStore
     + CoverStore
     + AnswerStore
+    + RetentionStore
 {
 }
 
@@ -792,5 +843,6 @@ impl<T> Storage for T where
         + BoardStore
         + CoverStore
         + AnswerStore
+        + RetentionStore
 {
 }

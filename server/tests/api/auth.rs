@@ -143,6 +143,35 @@ async fn state_changing_requests_from_a_foreign_origin_are_refused() {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
+
+    // A request that says nowhere where it comes from is refused too (an
+    // old browser, or a page that asked for no referrer), and so is one the
+    // browser marks as from another site.
+    let bare = reqwest::Client::new();
+    let url = format!("{}/api/auth/request_link", app.base);
+    let form = [("email", "admin@example.dk")];
+    let response = bare.post(&url).form(&form).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let response = bare
+        .post(&url)
+        .header("Sec-Fetch-Site", "cross-site")
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    assert!(
+        app.mail.to("admin@example.dk").is_empty(),
+        "no link was sent"
+    );
+    let response = bare
+        .post(&url)
+        .header("Referer", format!("{}/signin", app.public_url))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_success() || response.status().is_redirection());
 }
 
 #[tokio::test]
@@ -361,4 +390,65 @@ async fn a_form_larger_than_its_route_takes_is_refused_unread_but_an_import_may_
         .call("volunteers/import", &[("csv", &csv), ("team_id", "")])
         .await;
     assert_ne!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+}
+
+#[tokio::test]
+async fn a_client_too_slow_with_its_headers_is_cut_off_and_too_slow_with_its_body_gets_a_408() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = crate::helpers::spawn_app_with(&[
+        ("VALGVAGT_HEADER_READ_SECONDS", "1".into()),
+        ("VALGVAGT_BODY_READ_SECONDS", "1".into()),
+    ])
+    .await;
+    let addr = app.base.trim_start_matches("http://").to_string();
+    let started = std::time::Instant::now();
+
+    // Headers begun and never finished: the server closes the connection.
+    let mut slow = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    slow.write_all(b"GET / HTTP/1.1\r\nHost: localhost\r\nX-Slow: ")
+        .await
+        .unwrap();
+    let mut answer = Vec::new();
+    let closed = tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        slow.read_to_end(&mut answer),
+    )
+    .await;
+    assert!(closed.is_ok(), "the connection was closed, not held open");
+    let header_time = started.elapsed();
+    assert!(header_time >= std::time::Duration::from_millis(900));
+    // No page was served to the half-sent request.
+    assert!(!String::from_utf8_lossy(&answer).contains("200 OK"));
+
+    // A body announced and not sent: a translated 408.
+    let mut slow = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    slow.write_all(
+        format!(
+            "POST /api/auth/request_sign_in_link HTTP/1.1\r\nHost: localhost\r\nOrigin: {}\r\n\
+             Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nemail=",
+            app.public_url
+        )
+        .as_bytes(),
+    )
+    .await
+    .unwrap();
+    let mut answer = Vec::new();
+    tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        slow.read_to_end(&mut answer),
+    )
+    .await
+    .expect("answered and closed")
+    .unwrap();
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(answer.contains("error.request_timeout"), "{answer}");
+
+    // A request sent at a normal pace is served as ever.
+    let page = client()
+        .get(format!("{}/signin", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
 }

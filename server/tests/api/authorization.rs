@@ -357,6 +357,9 @@ const MATRIX: &[(&str, Who, Form)] = &[
         ],
     ),
     ("signup/privacy", Who::Anyone, &[]),
+    ("about/accessibility", Who::Anyone, &[]),
+    ("retention/plan", Who::Administrator, &[]),
+    ("retention/run", Who::Administrator, &[]),
     ("profile/delete", Who::Volunteer, &[("confirm", "")]),
     (
         "volunteers/verify",

@@ -130,3 +130,53 @@ async fn an_open_board_hears_of_any_seat_change_within_two_seconds() {
     e.karen_answers(e.seats[0], "decline").await;
     wait_for(&mut board, "event: seats\ndata: ", Duration::from_secs(2)).await;
 }
+
+#[tokio::test]
+async fn an_open_board_closes_when_its_session_ends_and_one_person_opens_only_so_many() {
+    let app =
+        crate::helpers::spawn_app_with(&[("VALGVAGT_STREAM_RECHECK_SECONDS", "1".into())]).await;
+    let viewer = app.browser_as(Role::ReadOnly).await;
+    let url = format!("{}/board/events?election=1", app.base);
+    let mut board = viewer.get(&url).send().await.unwrap();
+    assert_eq!(board.status(), StatusCode::OK);
+    wait_for(&mut board, "data: hello", Duration::from_secs(2)).await;
+
+    // Up to the cap, and no further.
+    let mut more = Vec::new();
+    for _ in 1..valgvagt_server::board::STREAMS_PER_USER {
+        let stream = viewer.get(&url).send().await.unwrap();
+        assert_eq!(stream.status(), StatusCode::OK);
+        more.push(stream);
+    }
+    let refused = viewer.get(&url).send().await.unwrap();
+    assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
+    // Another person is not held to this one's count.
+    let other = app.browser_as(Role::Coordinator).await;
+    assert_eq!(
+        other.get(&url).send().await.unwrap().status(),
+        StatusCode::OK
+    );
+    // A closed board frees its place (at the latest when the next
+    // keep-alive, 15 s, finds the connection gone).
+    drop(more.pop());
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let again = viewer.get(&url).send().await.unwrap();
+        if again.status() == StatusCode::OK {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the place was not freed"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
+    // Signed out (on this or another device): the open stream ends.
+    app.call_with(&viewer, "auth/sign_out", &[]).await;
+    let ended = tokio::time::timeout(Duration::from_secs(5), async {
+        while board.chunk().await.ok().flatten().is_some() {}
+    })
+    .await;
+    assert!(ended.is_ok(), "the stream closed after the session ended");
+}

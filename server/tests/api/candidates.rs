@@ -10,6 +10,24 @@ use app::domain::AppError;
 use app::server::storage::{SeatStore, TeamStore, VolunteerStore};
 use chrono::{Datelike, Duration};
 
+/// The seats of `cell` still open.
+async fn open_in(
+    e: &crate::reminders::Election2,
+    cell: &app::domain::seats::SeatDetails,
+) -> Vec<app::domain::Id> {
+    e.app
+        .storage
+        .open_seats(
+            cell.election_id,
+            cell.station_id,
+            cell.day,
+            cell.team_id,
+            cell.task_type_id,
+        )
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
 async fn candidates_are_the_eligible_and_free_ranked_team_first_then_nearest() {
     let (e, cell, _leader) = with_seats(3).await;
@@ -99,16 +117,7 @@ async fn candidates_are_the_eligible_and_free_ranked_team_first_then_nearest() {
         s.volunteer_seats(near).await.unwrap()[0].seat_id
     );
     // One seat is left; the first seat asked for is taken, so ask from the other.
-    let left = s
-        .open_seats(
-            cell.election_id,
-            cell.station_id,
-            cell.day,
-            cell.team_id,
-            cell.task_type_id,
-        )
-        .await
-        .unwrap();
+    let left = open_in(&e, &cell).await;
     assert_eq!(left.len(), 1);
     let (_, error) = e
         .app
@@ -339,4 +348,43 @@ async fn open_seats_move_between_teams_and_a_whole_team_is_invited_at_once() {
         )
         .await;
     assert!(theirs.lines.iter().all(|l| l.history.is_empty()));
+}
+
+#[tokio::test]
+async fn a_batch_with_one_person_who_clashes_invites_nobody() {
+    let (e, cell, _leader) = with_seats(3).await;
+    let s = &e.app.storage;
+    let free = s
+        .create_volunteer(&volunteer("fri@example.dk"))
+        .await
+        .unwrap();
+    let busy = s
+        .create_volunteer(&volunteer("optaget@example.dk"))
+        .await
+        .unwrap();
+    // The second already has this very shift (the first seat).
+    e.invite(cell.seat_id, "optaget@example.dk", "3").await;
+    let open = open_in(&e, &cell).await;
+    assert_eq!(open.len(), 2);
+    let (_, error) = e
+        .app
+        .err(
+            "candidates/invite",
+            &[
+                ("seat_id", &open[0].to_string()),
+                ("volunteers[]", &free.to_string()),
+                ("volunteers[]", &busy.to_string()),
+                ("respond_days", "3"),
+            ],
+        )
+        .await;
+    assert!(
+        matches!(error, AppError::Refused { .. }),
+        "the clash is named: {error:?}"
+    );
+    assert!(
+        s.volunteer_seats(free).await.unwrap().is_empty(),
+        "the first was not invited either"
+    );
+    assert_eq!(open_in(&e, &cell).await, open);
 }

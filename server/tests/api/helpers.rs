@@ -87,12 +87,25 @@ pub async fn spawn_app_with(extra: &[(&str, String)]) -> TestApp {
     }
 }
 
+/// A browser: it keeps cookies and, as browsers do on every request, says
+/// whether the request comes from the site itself (`Sec-Fetch-Site`).
 pub fn client() -> reqwest::Client {
     reqwest::Client::builder()
         .cookie_store(true)
+        .default_headers(browser_headers())
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .expect("client")
+}
+
+/// What every browser request of ours carries.
+pub fn browser_headers() -> reqwest::header::HeaderMap {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        "sec-fetch-site",
+        reqwest::header::HeaderValue::from_static("same-origin"),
+    );
+    headers
 }
 
 impl TestApp {

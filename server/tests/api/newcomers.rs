@@ -526,6 +526,65 @@ async fn a_new_email_address_counts_only_once_its_link_is_used() {
     assert_eq!(error, AppError::invalid("email", "error.taken"));
 }
 
+/// Makes every session of `email` look `minutes` old.
+async fn age_sessions(app: &crate::helpers::TestApp, email: &str, minutes: i64) {
+    sqlx::query(
+        "UPDATE sessions SET created_at = created_at - $2
+         WHERE user_id = (SELECT id FROM users WHERE email = $1)",
+    )
+    .bind(email)
+    .bind(minutes * 60)
+    .execute(app.storage.pool())
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn a_new_address_or_passkey_wants_a_fresh_sign_in_and_the_old_address_is_told() {
+    let (e, _cell, _leader) = with_seats(1).await;
+    // A session borrowed, or left open on a shared computer, for an hour.
+    age_sessions(&e.app, "karen@example.dk", 60).await;
+    let (_, error) = e
+        .app
+        .err_with(
+            &e.karen_phone,
+            "profile/email",
+            &[("email", "thief@example.dk")],
+        )
+        .await;
+    assert_eq!(error, AppError::refused("auth.sign_in_again"));
+    let (_, error) = e
+        .app
+        .err_with(&e.karen_phone, "passkeys/register_start", &[])
+        .await;
+    assert_eq!(error, AppError::refused("auth.sign_in_again"));
+    assert!(e.app.mail.to("thief@example.dk").is_empty());
+
+    // Signed in again: the change goes ahead, and the old address hears.
+    let fresh = e
+        .app
+        .browser_for("karen@example.dk", Role::Volunteer, &[])
+        .await;
+    e.app
+        .ok_with::<String>(&fresh, "profile/email", &[("email", "ny.karen@example.dk")])
+        .await;
+    let text = e.app.mail.to("ny.karen@example.dk")[0].decoded();
+    let start = text.find("/profile/email/").unwrap() + "/profile/email/".len();
+    let token: String = text[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect();
+    assert!(e.app.mail.to("karen@example.dk").is_empty());
+    e.app
+        .ok_with::<()>(&client(), "profile/email_confirm", &[("token", &token)])
+        .await;
+    let notice = e.app.mail.to("karen@example.dk");
+    assert_eq!(notice.len(), 1, "the old address is told once");
+    let notice = notice[0].decoded();
+    assert!(notice.contains("ny.karen@example.dk"), "{notice}");
+    assert!(notice.contains("Var det ikke dig?"), "{notice}");
+}
+
 #[tokio::test]
 async fn a_deleted_account_leaves_no_name_address_or_phone_in_logs_messages_or_limits() {
     let (e, cell, leader) = with_seats(1).await;

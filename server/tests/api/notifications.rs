@@ -539,3 +539,63 @@ async fn a_crashed_worker_s_messages_fall_due_again_when_its_lease_runs_out() {
         .iter()
         .all(|m| m.status == "sent"));
 }
+
+#[tokio::test]
+async fn signing_out_forgets_that_devices_push_and_signing_out_everywhere_forgets_all() {
+    let app = spawn_app().await;
+    let push = PushService::start().await;
+    let karen = volunteer_with_account(&app, "karen@example.dk").await;
+    let user = app
+        .storage
+        .ensure_user_with_role("karen@example.dk", "Karen Jensen", Role::Volunteer)
+        .await
+        .unwrap();
+    let tablet = push.subscribe("shared-tablet");
+    let phone = push.subscribe("karens-phone");
+    turn_push_on(&app, &karen.phone, &tablet, "Tablet").await;
+    let own_phone = app
+        .browser_for("karen@example.dk", Role::Volunteer, &[])
+        .await;
+    turn_push_on(&app, &own_phone, &phone, "Telefon").await;
+    assert_eq!(app.storage.list_push_devices(user).await.unwrap().len(), 2);
+
+    // Someone else's endpoint in the form forgets nothing of theirs.
+    let other = volunteer_with_account(&app, "ole@example.dk").await;
+    let response = app
+        .call_with(
+            &other.phone,
+            "auth/sign_out",
+            &[("push_endpoint", &tablet.endpoint)],
+        )
+        .await;
+    assert!(response.status().is_success() || response.status().is_redirection());
+    assert_eq!(app.storage.list_push_devices(user).await.unwrap().len(), 2);
+
+    // The shared tablet signs out, naming its subscription as the page does.
+    let response = app
+        .call_with(
+            &karen.phone,
+            "auth/sign_out",
+            &[("push_endpoint", &tablet.endpoint)],
+        )
+        .await;
+    assert!(response.status().is_success() || response.status().is_redirection());
+    let devices = app.storage.list_push_devices(user).await.unwrap();
+    assert_eq!(devices.len(), 1);
+    assert_eq!(devices[0].name, "Telefon");
+    app.sign_in_admin().await;
+    write_to(&app, karen.id, "Kun til telefonen.").await;
+    app.delivery.drain().await.unwrap();
+    let devices_reached: Vec<String> = push.received().into_iter().map(|r| r.device).collect();
+    assert_eq!(devices_reached, vec!["karens-phone".to_string()]);
+
+    // Everywhere: no device of hers is told anything any more.
+    app.ok_with::<()>(&own_phone, "auth/sign_out_everywhere", &[])
+        .await;
+    assert!(app
+        .storage
+        .list_push_devices(user)
+        .await
+        .unwrap()
+        .is_empty());
+}

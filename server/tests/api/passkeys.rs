@@ -117,6 +117,10 @@ async fn register_then_sign_in_with_a_passkey() {
     assert_eq!(list.len(), 1);
     assert_eq!(list[0].name, "Min telefon");
     assert_eq!(list[0].last_used_at, None);
+    // The account's address is told a passkey was added.
+    let mails = app.mail.to("admin@example.dk");
+    assert_eq!(mails.len(), 1, "the notice (the admin's link was printed)");
+    assert!(mails[0].decoded().contains("Min telefon"));
 
     // A new browser, nobody signed in: the passkey alone signs in.
     let browser = client();

@@ -11,6 +11,7 @@ use reqwest::StatusCode;
 /// proxy on loopback had added it.
 fn forwarded(chain: &str) -> reqwest::Client {
     let mut headers = reqwest::header::HeaderMap::new();
+    headers.extend(crate::helpers::browser_headers());
     headers.insert(
         "x-forwarded-for",
         reqwest::header::HeaderValue::from_str(chain).expect("header"),

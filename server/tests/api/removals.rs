@@ -229,3 +229,30 @@ async fn bad_choices_are_named_and_only_the_office_planners_may_remove() {
     }
     assert!(e.app.storage.get_volunteer(e.ole).await.is_ok());
 }
+
+#[tokio::test]
+async fn a_removal_read_before_the_seat_changed_hands_removes_nobody() {
+    let e = election().await;
+    e.invite(e.seats[0], "karen@example.dk", "7").await;
+    // The office looked when Karen held the seat; by the time the removal
+    // is written, Ole holds it (she declined, he was invited).
+    e.karen_answers(e.seats[0], "decline").await;
+    e.invite(e.seats[0], "ole@example.dk", "7").await;
+    let now = chrono::Utc::now().timestamp();
+    let refused = e
+        .app
+        .storage
+        .remove_from_seat(e.seats[0], e.karen, "for sent", None, now, &[])
+        .await;
+    assert_eq!(refused, Err(AppError::refused("seats.changed_meanwhile")));
+    let seat = e.app.storage.seat_details(e.seats[0]).await.unwrap();
+    assert_eq!(seat.volunteer_id, Some(e.ole), "Ole keeps the seat");
+    // Naming the one who holds it works.
+    e.app
+        .storage
+        .remove_from_seat(e.seats[0], e.ole, "for sent", None, now, &[])
+        .await
+        .unwrap();
+    let seat = e.app.storage.seat_details(e.seats[0]).await.unwrap();
+    assert_eq!(seat.volunteer_id, None);
+}

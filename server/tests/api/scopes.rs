@@ -354,6 +354,48 @@ async fn team_leaders_see_contact_data_only_where_members_share_it() {
         .await;
     assert!(office.full_contact);
     assert!(office.members[0].contact.phone.is_some());
+
+    // A member shared with the team's leaders, not with a coordinator of
+    // an area they have no seat in: that coordinator sees the team, not
+    // how to reach its members.
+    let shared: TeamMembersData = app
+        .ok_with(
+            &app.browser_for(
+                "leder2@example.dk",
+                Role::TeamLeader,
+                &[(ScopeKind::Team, m.team_2.id)],
+            )
+            .await,
+            "teams/members",
+            &[("team_id", &m.team_2.id.to_string())],
+        )
+        .await;
+    assert!(
+        shared.members[0].contact.email.is_some(),
+        "shared with leaders"
+    );
+    let coordinator = app
+        .browser_for(
+            "koordinator.nord@example.dk",
+            Role::Coordinator,
+            &[(ScopeKind::Area, m.area_a.id)],
+        )
+        .await;
+    let seen: TeamMembersData = app
+        .ok_with(
+            &coordinator,
+            "teams/members",
+            &[("team_id", &m.team_2.id.to_string())],
+        )
+        .await;
+    assert_eq!(seen.members[0].contact.volunteer_id, m.member_2);
+    assert_eq!(
+        (
+            seen.members[0].contact.phone.as_ref(),
+            seen.members[0].contact.email.as_ref()
+        ),
+        (None, None)
+    );
 }
 
 #[tokio::test]

@@ -5,7 +5,7 @@ use app::domain::accounts::{
 };
 use app::domain::audit::{AuditAction, AuditEntry, AuditRecord};
 use app::domain::{AppError, Id};
-use app::server::storage::AccountStore;
+use app::server::storage::{AccountStore, EmailChanged};
 use async_trait::async_trait;
 
 /// A session that is neither expired nor idle too long, of an active user
@@ -320,8 +320,8 @@ impl AccountStore for SqliteStorage {
         now: i64,
         idle_secs: i64,
     ) -> Result<Option<CurrentUser>, AppError> {
-        let user: Option<(Id, String, String, Option<Id>, i64)> = sqlx::query_as(&format!(
-            "SELECT s.user_id, u.email, u.name, u.volunteer_id, s.last_seen_at {LIVE_SESSION}"
+        let user: Option<(Id, String, String, Option<Id>, i64, i64)> = sqlx::query_as(&format!(
+            "SELECT s.user_id, u.email, u.name, u.volunteer_id, s.last_seen_at, s.created_at {LIVE_SESSION}"
         ))
         .bind(session_hash)
         .bind(now)
@@ -329,7 +329,7 @@ impl AccountStore for SqliteStorage {
         .fetch_optional(&self.pool)
         .await
         .map_err(db_error)?;
-        let Some((id, email, name, volunteer_id, last_seen_at)) = user else {
+        let Some((id, email, name, volunteer_id, last_seen_at, signed_in_at)) = user else {
             return Ok(None);
         };
         // Only a session unseen for a while is written to: every other page
@@ -367,6 +367,7 @@ impl AccountStore for SqliteStorage {
             areas: ids(ScopeKind::Area),
             stations: ids(ScopeKind::Station),
             teams: ids(ScopeKind::Team),
+            signed_in_at,
         }))
     }
 
@@ -798,7 +799,7 @@ impl AccountStore for SqliteStorage {
         &self,
         token_hash: &str,
         now: i64,
-    ) -> Result<Option<(Id, String)>, AppError> {
+    ) -> Result<Option<EmailChanged>, AppError> {
         let mut tx = self.write().await?;
         let change: Option<(Id, String)> = sqlx::query_as(
             "DELETE FROM email_changes WHERE token_hash = $1 AND expires_at > $2
@@ -817,6 +818,12 @@ impl AccountStore for SqliteStorage {
             tx.commit().await.map_err(db_error)?;
             return Err(AppError::invalid("email", "error.taken"));
         }
+        let (old_email, name): (String, String) =
+            sqlx::query_as("SELECT email, name FROM users WHERE id = $1")
+                .bind(user_id)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(db_error)?;
         sqlx::query("UPDATE users SET email = $2 WHERE id = $1")
             .bind(user_id)
             .bind(&email)
@@ -832,7 +839,12 @@ impl AccountStore for SqliteStorage {
         .await
         .map_err(db_error)?;
         tx.commit().await.map_err(db_error)?;
-        Ok(Some((user_id, email)))
+        Ok(Some(EmailChanged {
+            user_id,
+            name,
+            old_email,
+            new_email: email,
+        }))
     }
 
     async fn station_managers(&self, station_id: Id) -> Result<Vec<Id>, AppError> {

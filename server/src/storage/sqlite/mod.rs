@@ -10,6 +10,7 @@ mod elections;
 mod merge;
 mod notifications;
 mod register;
+mod retention;
 mod seats;
 mod signup;
 mod standby;
@@ -26,6 +27,11 @@ use std::path::Path;
 use std::time::Duration;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+
+/// The migrations this version knows (a backup with others is newer).
+pub fn migration_versions() -> Vec<i64> {
+    MIGRATOR.iter().map(|m| m.version).collect()
+}
 
 #[derive(Clone)]
 pub struct SqliteStorage {
@@ -71,6 +77,19 @@ impl SqliteStorage {
     pub fn with_offers(mut self, rules: OfferRules) -> Self {
         self.offers = std::sync::Arc::new(rules);
         self
+    }
+
+    /// Puts messages a killed server was sending back in the queue, to go
+    /// out now rather than when their lease runs out. Only for a server
+    /// holding the database's serving lock: then nobody else is sending.
+    pub async fn release_orphaned_sends(&self) -> Result<u64, AppError> {
+        sqlx::query(
+            "UPDATE outbox SET status = 'pending', lease_until = NULL WHERE status = 'sending'",
+        )
+        .execute(&self.pool)
+        .await
+        .map(|r| r.rows_affected())
+        .map_err(db_error)
     }
 
     pub fn pool(&self) -> &SqlitePool {

@@ -81,6 +81,22 @@ impl NotificationStore for SqliteStorage {
         one_row(result)
     }
 
+    async fn forget_push_devices(
+        &self,
+        user_id: Id,
+        endpoint: Option<&str>,
+    ) -> Result<u64, AppError> {
+        sqlx::query(
+            "DELETE FROM push_subscriptions WHERE user_id = $1 AND ($2 IS NULL OR endpoint = $2)",
+        )
+        .bind(user_id)
+        .bind(endpoint)
+        .execute(&self.pool)
+        .await
+        .map(|r| r.rows_affected())
+        .map_err(db_error)
+    }
+
     async fn enqueue(&self, message: &NewMessage, now: i64) -> Result<Id, AppError> {
         let mut tx = self.write().await?;
         let id = enqueue_in(&mut tx, message, now).await?;

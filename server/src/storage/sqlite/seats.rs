@@ -11,7 +11,7 @@ use app::domain::seats::{
 };
 use app::domain::shifts::{first_overlap, Shift};
 use app::domain::{AppError, Id};
-use app::server::storage::{NewMessage, SeatStore};
+use app::server::storage::{NewMessage, SeatFill, SeatStore};
 use async_trait::async_trait;
 use chrono::{NaiveDate, NaiveTime};
 
@@ -511,52 +511,23 @@ impl SeatStore for SqliteStorage {
         now: i64,
         message: Option<&NewMessage>,
     ) -> Result<(), AppError> {
-        if status == SeatStatus::Open {
-            return Err(AppError::invalid("status", "error.unknown_choice"));
-        }
         let mut tx = self.write().await?;
-        let seat: Option<(String, NaiveDate, NaiveTime, NaiveTime)> = sqlx::query_as(
-            "SELECT s.status, s.day, t.start_time, t.end_time FROM seats s
-             JOIN task_types t ON t.id = s.task_type_id WHERE s.id = $1",
-        )
-        .bind(seat_id)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(db_error)?;
-        let (current, day, start, end) = seat.ok_or(AppError::NotFound)?;
-        if current != "open" {
-            return Err(AppError::refused("seats.taken"));
-        }
-        let shift = Shift::new(day, start, end);
-        // An invitation needs an answer before the shift; the office may
-        // still put someone on a seat during the shift (they are there), but
-        // not after it.
-        match status {
-            SeatStatus::Invited => shift.refuse_if_started(now)?,
-            _ if shift.ends_unix() <= now => return Err(AppError::refused("shifts.ended")),
-            _ => {}
-        }
-        let respond_by = respond_by.map(|deadline| deadline.min(shift.starts_unix()));
-        refuse_unavailable(&mut tx, volunteer_id, shift).await?;
-        let (invited_at, accepted_at) = match status {
-            SeatStatus::Invited => (Some(now), None),
-            _ => (None, Some(now)),
+        let fill = SeatFill {
+            seat_id,
+            volunteer_id,
+            status,
+            respond_by,
+            message: message.cloned(),
         };
-        sqlx::query(
-            "UPDATE seats SET status = $2, volunteer_id = $3, invited_at = $4, respond_by = $5, accepted_at = $6
-             WHERE id = $1 AND status = 'open'",
-        )
-        .bind(seat_id)
-        .bind(status.as_str())
-        .bind(volunteer_id)
-        .bind(invited_at)
-        .bind(respond_by)
-        .bind(accepted_at)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_error)?;
-        if let Some(message) = message {
-            enqueue_in(&mut tx, message, now).await?;
+        fill_in(&mut tx, &fill, now).await?;
+        tx.commit().await.map_err(db_error)
+    }
+
+    async fn fill_seats(&self, fills: &[SeatFill], now: i64) -> Result<(), AppError> {
+        let mut tx = self.write().await?;
+        // All or none: the first refusal rolls back those before it.
+        for fill in fills {
+            fill_in(&mut tx, fill, now).await?;
         }
         tx.commit().await.map_err(db_error)
     }
@@ -771,6 +742,7 @@ impl SeatStore for SqliteStorage {
     async fn remove_from_seat(
         &self,
         seat_id: Id,
+        expected: Id,
         reason: &str,
         replacement: Option<(Id, i64)>,
         now: i64,
@@ -788,8 +760,14 @@ impl SeatStore for SqliteStorage {
         let Some((holder, day, start, end)) = seat else {
             return Err(AppError::NotFound);
         };
-        if holder.is_none() {
-            return Err(AppError::refused("seats.nobody_to_remove"));
+        match holder {
+            None => return Err(AppError::refused("seats.nobody_to_remove")),
+            // Read before this transaction, changed since: the messages
+            // would go to the wrong person.
+            Some(holder) if holder != expected => {
+                return Err(AppError::refused("seats.changed_meanwhile"))
+            }
+            Some(_) => {}
         }
         match replacement {
             None => release_seat(&mut tx, &self.offers, seat_id, "removed", reason, now).await?,
@@ -1050,4 +1028,67 @@ impl SqliteStorage {
         tx.commit().await.map_err(db_error)?;
         Ok(true)
     }
+}
+
+/// Puts a person on an open seat as invited or accepted, with its message,
+/// inside the caller's write transaction.
+async fn fill_in(
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    fill: &SeatFill,
+    now: i64,
+) -> Result<(), AppError> {
+    let SeatFill {
+        seat_id,
+        volunteer_id,
+        status,
+        respond_by,
+        ref message,
+    } = *fill;
+    if status == SeatStatus::Open {
+        return Err(AppError::invalid("status", "error.unknown_choice"));
+    }
+    let seat: Option<(String, NaiveDate, NaiveTime, NaiveTime)> = sqlx::query_as(
+        "SELECT s.status, s.day, t.start_time, t.end_time FROM seats s
+         JOIN task_types t ON t.id = s.task_type_id WHERE s.id = $1",
+    )
+    .bind(seat_id)
+    .fetch_optional(&mut **tx)
+    .await
+    .map_err(db_error)?;
+    let (current, day, start, end) = seat.ok_or(AppError::NotFound)?;
+    if current != "open" {
+        return Err(AppError::refused("seats.taken"));
+    }
+    let shift = Shift::new(day, start, end);
+    // An invitation needs an answer before the shift; the office may still
+    // put someone on a seat during the shift (they are there), but not
+    // after it.
+    match status {
+        SeatStatus::Invited => shift.refuse_if_started(now)?,
+        _ if shift.ends_unix() <= now => return Err(AppError::refused("shifts.ended")),
+        _ => {}
+    }
+    let respond_by = respond_by.map(|deadline| deadline.min(shift.starts_unix()));
+    refuse_unavailable(tx, volunteer_id, shift).await?;
+    let (invited_at, accepted_at) = match status {
+        SeatStatus::Invited => (Some(now), None),
+        _ => (None, Some(now)),
+    };
+    sqlx::query(
+        "UPDATE seats SET status = $2, volunteer_id = $3, invited_at = $4, respond_by = $5, accepted_at = $6
+         WHERE id = $1 AND status = 'open'",
+    )
+    .bind(seat_id)
+    .bind(status.as_str())
+    .bind(volunteer_id)
+    .bind(invited_at)
+    .bind(respond_by)
+    .bind(accepted_at)
+    .execute(&mut **tx)
+    .await
+    .map_err(db_error)?;
+    if let Some(message) = message {
+        enqueue_in(tx, message, now).await?;
+    }
+    Ok(())
 }
