@@ -24,6 +24,9 @@ cargo clippy -p server --all-targets -- -D warnings
 log "clippy: app (hydrate, wasm32)"
 cargo clippy -p app --lib --features hydrate --target wasm32-unknown-unknown -- -D warnings
 
+log "clippy: app (ssr, with its unit tests)"
+cargo clippy -p app --lib --tests --features ssr -- -D warnings
+
 log "unit tests: app (ssr)"
 cargo test -p app --features ssr
 
@@ -31,7 +34,11 @@ log "tests: server"
 cargo test -p server
 
 log "service worker unit tests (node --test)"
-node --test "$ROOT/end2end/unit/"
+# Files, not the folder: newer Node reads a folder argument as a pattern,
+# and a renamed file must fail the run rather than count as zero tests.
+unit_tests=("$ROOT"/end2end/unit/*.test.mjs)
+[ -e "${unit_tests[0]}" ] || { echo "no service worker unit tests in end2end/unit" >&2; exit 1; }
+node --test "${unit_tests[@]}"
 
 # The server binary for the end-to-end tests is the one `cargo test -p server`
 # just built (target/debug/valgvagt). Building it again through cargo-leptos
@@ -44,8 +51,13 @@ log "cargo leptos build --release --precompress --frontend-only (browser bundle 
 cargo leptos build --release --precompress --frontend-only
 [ -x target/debug/valgvagt ] || { echo "target/debug/valgvagt missing after cargo test" >&2; exit 1; }
 
-log "end-to-end tests (Playwright, system Chromium)"
 cd "$ROOT/end2end"
-npx playwright test
+log "end-to-end tests: type check and floating-promise lint"
+npx tsc --noEmit -p .
+npm run --silent lint
+
+log "end-to-end tests (Playwright, system Chromium)"
+# A committed test.only must fail the run, not quietly skip the rest.
+CI="${CI:-1}" npx playwright test
 
 log "all test steps passed"

@@ -234,9 +234,16 @@ where
     }
 }
 
-/// Renders a loaded value, a loading note, or the error.
+/// Renders a loaded value, a loading note, or the error. A page whose
+/// title and heading come with the value names `error_title` (a locale key):
+/// when loading fails, that becomes the page's title and heading, so the
+/// error page is still a page with a name.
 #[component]
-pub fn Loaded<T, F, V>(resource: Resource<Result<T, AppError>>, view: F) -> impl IntoView
+pub fn Loaded<T, F, V>(
+    resource: Resource<Result<T, AppError>>,
+    view: F,
+    #[prop(optional)] error_title: Option<&'static str>,
+) -> impl IntoView
 where
     T: Clone + Send + Sync + Serialize + DeserializeOwned + 'static,
     F: Fn(T) -> V + Send + Sync + 'static,
@@ -245,9 +252,15 @@ where
     view! {
         <Transition fallback=|| view! { <p class="muted">{t("common.loading")}</p> }>
             {move || {
-                resource.get().map(|result| match result {
-                    Ok(value) => view(value).into_any(),
-                    Err(error) => view! { <ErrorAlert error/> }.into_any(),
+                resource.get().map(|result| match (result, error_title) {
+                    (Ok(value), _) => view(value).into_any(),
+                    (Err(error), Some(key)) => view! {
+                        <leptos_meta::Title text=t(key)/>
+                        <h1>{t(key)}</h1>
+                        <ErrorAlert error/>
+                    }
+                    .into_any(),
+                    (Err(error), None) => view! { <ErrorAlert error/> }.into_any(),
                 })
             }}
         </Transition>

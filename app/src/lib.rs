@@ -111,8 +111,41 @@ fn rendering_phone_page() -> bool {
     false
 }
 
+/// The Content-Security-Policy: scripts only from here, or inline with this
+/// response's `nonce` (Leptos puts it on the hydration and streaming scripts
+/// it writes into a page), so an injected `<script>` does not run.
+pub fn content_security_policy(nonce: Option<&str>) -> String {
+    let inline = nonce.map(|n| format!(" 'nonce-{n}'")).unwrap_or_default();
+    format!(
+        "default-src 'self'; script-src 'self'{inline} 'wasm-unsafe-eval'; \
+         style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; \
+         frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'"
+    )
+}
+
+/// Sends the page's CSP with this response's nonce (the security layer
+/// leaves a CSP it finds alone, and gives other responses one without).
+#[cfg(feature = "ssr")]
+fn send_content_security_policy(options: &LeptosOptions) {
+    use axum::http::{header, HeaderValue};
+    if options.env == leptos::config::Env::DEV {
+        return; // live reload injects its own inline script
+    }
+    let (Some(nonce), Some(response)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) else {
+        return;
+    };
+    if let Ok(policy) = HeaderValue::from_str(&content_security_policy(Some(&nonce))) {
+        response.insert_header(header::CONTENT_SECURITY_POLICY, policy);
+    }
+}
+
 /// The HTML document around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    send_content_security_policy(&options);
     let locale = request_locale();
     let wasm = !rendering_phone_page();
     view! {

@@ -230,7 +230,11 @@ pub fn RegisterPage() -> impl IntoView {
     let token = move || params.read().get("token").unwrap_or_default();
     let data = Resource::new(token, open_link);
     view! {
-        <Loaded resource=data view={move |d: JoinData| view! { <RegisterForm data=d token=token()/> }}/>
+        <Loaded
+            resource=data
+            error_title="signup.link_problem"
+            view={move |d: JoinData| view! { <RegisterForm data=d token=token()/> }}
+        />
     }
 }
 

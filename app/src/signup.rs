@@ -375,7 +375,11 @@ pub fn JoinPage() -> impl IntoView {
     let token = move || params.read().get("token").unwrap_or_default();
     let data = Resource::new(token, open_link);
     view! {
-        <Loaded resource=data view={move |d: JoinData| view! { <JoinView data=d token=token()/> }}/>
+        <Loaded
+            resource=data
+            error_title="signup.link_problem"
+            view={move |d: JoinData| view! { <JoinView data=d token=token()/> }}
+        />
     }
 }
 

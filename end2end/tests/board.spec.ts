@@ -284,7 +284,7 @@ test('the station manager checks people in on the day; the coordinators see it l
   const present = board.locator(`tr[data-station="${n}"] [data-testid=present]`);
   await expect(present).toBeVisible();
   const [arrived, accepted] = (await present.textContent())!.split(' ')[0].split('/').map(Number);
-  expect(board.locator(`tr[data-station="${n}"]`)).toContainText(station);
+  await expect(board.locator(`tr[data-station="${n}"]`)).toContainText(station);
 
   const waiting = manager.locator('.roster-line').filter({ hasText: 'Ikke mødt endnu' }).first();
   const seat = (await waiting.getAttribute('id'))!;

@@ -1,45 +1,7 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
-import { adminSignInLink, checkA11y, expectNoHorizontalScroll, latestMailTo, signInWithLink, type CaughtMail } from './helpers';
+import { expect, test, type Page } from '@playwright/test';
+import { checkA11y, expectNoHorizontalScroll, latestMailTo, shiftLinkToNewSeat, type CaughtMail } from './helpers';
 
 const phoneSize = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
-
-/**
- * As an administrator, gives Borgerservice one Brevstemmemodtager seat on
- * election day at the `index`th station of the demo election (each test and
- * project its own station), then makes a shift link narrowed to that
- * station and task, as coordinators may. Returns the station and the link.
- */
-async function shiftLinkToNewSeat(browser: Browser, index: number, tag: string): Promise<{ station: string; path: string }> {
-  const admin = await (await browser.newContext()).newPage();
-  await signInWithLink(admin, adminSignInLink(`ny-${tag}@example.dk`));
-  await admin
-    .locator('section.card', { hasText: 'Folketingsvalg 2027' })
-    .first()
-    .getByRole('link', { name: 'Folketingsvalg 2027' })
-    .click();
-  const link = admin.locator('table.data tbody tr a[href*="/seats/"]').nth(index);
-  const station = (await link.textContent())!.trim();
-  await link.click();
-  await admin.locator('body[data-ready="true"]').waitFor();
-  await admin.getByLabel('Borgerservice – Brevstemmemodtager', { exact: true }).fill('1');
-  await admin.getByRole('button', { name: 'Gem pladsfordeling' }).click();
-  await expect(admin.getByRole('status')).toHaveText('Pladsfordelingen er gemt.');
-
-  await admin.goto('/teams');
-  await admin.getByRole('link', { name: 'Medlemmer Borgerservice' }).click();
-  await admin.locator('body[data-ready="true"]').waitFor();
-  const links = admin.getByRole('region', { name: 'Tilmeldingslinks' });
-  const before = await links.locator('input[readonly]').count();
-  await links.getByLabel('Valg', { exact: true }).selectOption({ label: 'Folketingsvalg 2027' });
-  await links.getByLabel('Kun afstemningssted').selectOption({ label: station });
-  await links.getByLabel('Kun opgave').selectOption({ label: 'Brevstemmemodtager' });
-  await links.getByRole('button', { name: 'Lav linket' }).click();
-  await expect(links.locator('input[readonly]')).toHaveCount(before + 1);
-  await expect(links.locator('label').first()).toContainText(`kun ${station}, Brevstemmemodtager`);
-  const url = await links.locator('input[readonly]').first().inputValue();
-  await admin.context().close();
-  return { station, path: new URL(url).pathname };
-}
 
 /** Step 1 of the newcomer's form. */
 async function fillDetails(page: Page, name: string, email: string): Promise<void> {

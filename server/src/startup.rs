@@ -279,17 +279,12 @@ async fn security_layer(
     if is_get && is_page {
         page_session_headers(&security.ctx, session_cookie.as_deref(), headers).await;
     }
-    if security.csp {
-        // Leptos' hydration bootstrap is an inline module script, hence
-        // 'unsafe-inline' for scripts; wasm needs 'wasm-unsafe-eval'.
-        headers.insert(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(
-                "default-src 'self'; script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'; \
-                 style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; \
-                 frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'",
-            ),
-        );
+    // Pages bring their own policy with a nonce (`app::shell`); everything
+    // else gets the same policy with no inline script allowed at all.
+    if security.csp && !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+        if let Ok(policy) = HeaderValue::from_str(&app::content_security_policy(None)) {
+            headers.insert(header::CONTENT_SECURITY_POLICY, policy);
+        }
     }
     response
 }

@@ -452,3 +452,78 @@ async fn a_client_too_slow_with_its_headers_is_cut_off_and_too_slow_with_its_bod
         .unwrap();
     assert_eq!(page.status(), StatusCode::OK);
 }
+
+/// The nonce in a page's policy, and every `<script>` tag of the page.
+fn policy_and_scripts(csp: &str, html: &str) -> (String, Vec<String>) {
+    let script_src = csp
+        .split(';')
+        .map(str::trim)
+        .find(|d| d.starts_with("script-src"))
+        .expect("a script-src")
+        .to_string();
+    let scripts = html
+        .match_indices("<script")
+        .map(|(at, _)| html[at..].split('>').next().unwrap_or_default().to_string())
+        .collect();
+    (script_src, scripts)
+}
+
+#[tokio::test]
+async fn no_inline_script_runs_unless_it_carries_this_responses_nonce() {
+    let app = spawn_app().await;
+    app.sign_in_admin().await;
+    let mut nonces = Vec::new();
+    // A phone page (no wasm), and an office page that streams and hydrates.
+    for path in ["/signin", "/board", "/elections"] {
+        let page = app
+            .client
+            .get(format!("{}{path}", app.base))
+            .send()
+            .await
+            .unwrap();
+        let csp = page.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .to_string();
+        let html = page.text().await.unwrap();
+        let (script_src, scripts) = policy_and_scripts(&csp, &html);
+        assert!(
+            !script_src.contains("unsafe-inline"),
+            "{path}: {script_src}"
+        );
+        let nonce = script_src
+            .split_whitespace()
+            .find_map(|s| s.strip_prefix("'nonce-"))
+            .and_then(|s| s.strip_suffix('\''))
+            .unwrap_or_else(|| panic!("{path}: no nonce in {script_src}"))
+            .to_string();
+        assert!(nonce.len() >= 16, "{path}: a real nonce");
+        for tag in &scripts {
+            let external = tag.contains(" src=");
+            let allowed = tag.contains(&format!("nonce=\"{nonce}\""));
+            assert!(
+                external || allowed,
+                "{path}: inline script without the nonce: {tag}"
+            );
+        }
+        if path != "/signin" {
+            assert!(
+                scripts.iter().any(|t| t.contains("nonce=")),
+                "{path}: the hydration script is inline, with the nonce"
+            );
+        }
+        nonces.push(nonce);
+    }
+    nonces.dedup();
+    assert_eq!(nonces.len(), 3, "a fresh nonce for every response");
+    // Responses that are not pages allow no inline script at all.
+    let json = app
+        .client
+        .post(format!("{}/api/auth/who_am_i", app.base))
+        .send()
+        .await
+        .unwrap();
+    let csp = json.headers()["content-security-policy"].to_str().unwrap();
+    let (script_src, _) = policy_and_scripts(csp, "");
+    assert_eq!(script_src, "script-src 'self' 'wasm-unsafe-eval'");
+}

@@ -14,8 +14,14 @@ enum Who {
     Viewer,
     Planner,
     Administrator,
-    /// Someone signed in for a volunteer record (none of the matrix's users).
+    /// Someone signed in for a volunteer record (the matrix's volunteer).
     Volunteer,
+    /// Those who see the plan, and team leaders of a team (their team's part).
+    ViewerOrLeader,
+    /// The planners, and team leaders of a team.
+    PlannerOrLeader,
+    /// The planners, and station managers of a station (their station's part).
+    PlannerOrManager,
 }
 
 const NO_ID: &str = "999999";
@@ -209,7 +215,7 @@ const MATRIX: &[(&str, Who, Form)] = &[
     ("rosters/station", Who::Viewer, &[("station_id", NO_ID)]),
     ("rosters/mine", Who::SignedIn, &[]),
     ("volunteers/get", Who::Viewer, &[("id", NO_ID)]),
-    ("volunteers/register_choices", Who::Viewer, &[]),
+    ("volunteers/register_choices", Who::ViewerOrLeader, &[]),
     ("volunteers/form", Who::Planner, &[("id", NO_ID)]),
     (
         "volunteers/merge_preview",
@@ -231,7 +237,11 @@ const MATRIX: &[(&str, Who, Form)] = &[
         Who::Planner,
         &[("id", NO_ID), ("language", "xx"), ("form[name]", "")],
     ),
-    ("volunteers/register", Who::Viewer, &[("query[seat]", "")]),
+    (
+        "volunteers/register",
+        Who::ViewerOrLeader,
+        &[("query[seat]", "")],
+    ),
     (
         "volunteers/removal_preview",
         Who::Planner,
@@ -310,7 +320,7 @@ const MATRIX: &[(&str, Who, Form)] = &[
             ("day", ""),
         ],
     ),
-    ("signup/revoke", Who::Planner, &[("id", NO_ID)]),
+    ("signup/revoke", Who::PlannerOrLeader, &[("id", NO_ID)]),
     ("signup/open", Who::Anyone, &[("token", "x")]),
     // Anyone may ask; only a volunteer's own invitations are counted.
     ("shifts/waiting", Who::Anyone, &[]),
@@ -381,7 +391,7 @@ const MATRIX: &[(&str, Who, Form)] = &[
     ),
     (
         "checkin/mark",
-        Who::Planner,
+        Who::PlannerOrManager,
         &[("seat_id", NO_ID), ("attendance", "arrived")],
     ),
     (
@@ -415,8 +425,8 @@ const MATRIX: &[(&str, Who, Form)] = &[
     ),
     ("cover/take", Who::Volunteer, &[("seat_id", NO_ID)]),
     ("cover/decline", Who::Volunteer, &[("seat_id", NO_ID)]),
-    ("checkin/peek", Who::Planner, &[("code", "1-x")]),
-    ("checkin/code", Who::Planner, &[("code", "1-x")]),
+    ("checkin/peek", Who::PlannerOrManager, &[("code", "1-x")]),
+    ("checkin/code", Who::PlannerOrManager, &[("code", "1-x")]),
     (
         "lists/participants",
         Who::Viewer,
@@ -493,8 +503,17 @@ const MATRIX: &[(&str, Who, Form)] = &[
     ),
 ];
 
-fn allowed(who: Who, role: Option<Role>) -> bool {
-    match (who, role) {
+/// One of the matrix's callers: nobody, or someone signed in with one role
+/// (with their scope where the role has one), or a volunteer with a record.
+struct Caller {
+    role: Option<Role>,
+    /// Signed in for a volunteer record.
+    volunteer: bool,
+    browser: reqwest::Client,
+}
+
+fn allowed(who: Who, caller: &Caller) -> bool {
+    match (who, caller.role) {
         (Who::Anyone, _) => true,
         (_, None) => false,
         (Who::SignedIn, Some(_)) => true,
@@ -503,21 +522,78 @@ fn allowed(who: Who, role: Option<Role>) -> bool {
         }
         (Who::Planner, Some(r)) => matches!(r, Role::Administrator | Role::Coordinator),
         (Who::Administrator, Some(r)) => r == Role::Administrator,
-        (Who::Volunteer, Some(_)) => false,
+        (Who::Volunteer, Some(_)) => caller.volunteer,
+        (Who::ViewerOrLeader, Some(r)) => allowed(Who::Viewer, caller) || r == Role::TeamLeader,
+        (Who::PlannerOrLeader, Some(r)) => allowed(Who::Planner, caller) || r == Role::TeamLeader,
+        (Who::PlannerOrManager, Some(r)) => {
+            allowed(Who::Planner, caller) || r == Role::StationManager
+        }
     }
+}
+
+/// Nobody, each role (station managers, team leaders and coordinators with
+/// a real scope of their own), and a volunteer with a record.
+async fn callers(app: &crate::helpers::TestApp) -> Vec<Caller> {
+    use app::domain::accounts::ScopeKind;
+    use app::server::storage::{AccountStore, VolunteerStore};
+    app.sign_in_admin().await;
+    let area = crate::setup::make_area(app, "Matrix").await;
+    let station = crate::setup::make_station(app, &area, "Matrixskolen")
+        .await
+        .id;
+    let team = crate::setup::make_team(app, "Matrixholdet", "MX").await.id;
+    let mut callers = vec![Caller {
+        role: None,
+        volunteer: false,
+        browser: client(),
+    }];
+    for role in Role::ALL {
+        let scopes: &[(ScopeKind, app::domain::Id)] = match role {
+            Role::StationManager => &[(ScopeKind::Station, station)],
+            Role::TeamLeader => &[(ScopeKind::Team, team)],
+            _ => &[],
+        };
+        let browser = app
+            .browser_for(&format!("{}@example.dk", role.as_str()), role, scopes)
+            .await;
+        callers.push(Caller {
+            role: Some(role),
+            volunteer: false,
+            browser,
+        });
+    }
+    // A volunteer with a record, as every volunteer-only function expects.
+    let record = app
+        .storage
+        .create_volunteer(&crate::storage::volunteer("frivillig.matrix@example.dk"))
+        .await
+        .unwrap();
+    let user = app
+        .storage
+        .ensure_user_with_role("frivillig.matrix@example.dk", "Frivillig", Role::Volunteer)
+        .await
+        .unwrap();
+    app.storage.link_volunteer(user, record).await.unwrap();
+    let browser = app
+        .browser_for("frivillig.matrix@example.dk", Role::Volunteer, &[])
+        .await;
+    callers.push(Caller {
+        role: Some(Role::Volunteer),
+        volunteer: true,
+        browser,
+    });
+    callers
 }
 
 #[tokio::test]
 async fn every_server_function_checks_who_calls_it() {
     let app = spawn_app().await;
-    let mut callers: Vec<(Option<Role>, reqwest::Client)> = vec![(None, client())];
-    for role in Role::ALL {
-        callers.push((Some(role), app.browser_as(role).await));
-    }
+    let callers = callers(&app).await;
     let mut wrong = Vec::new();
     for (endpoint, who, form) in MATRIX {
-        for (role, browser) in &callers {
-            let status = browser
+        for caller in &callers {
+            let status = caller
+                .browser
                 .post(format!("{}/api/{endpoint}", app.base))
                 .form(form)
                 .send()
@@ -525,17 +601,26 @@ async fn every_server_function_checks_who_calls_it() {
                 .unwrap()
                 .status();
             let refused = status == StatusCode::UNAUTHORIZED || status == StatusCode::FORBIDDEN;
-            let expected_refusal = match role {
+            let expected_refusal = match caller.role {
                 None => StatusCode::UNAUTHORIZED,
                 Some(_) => StatusCode::FORBIDDEN,
             };
-            let ok = if allowed(*who, *role) {
-                !refused
+            // Allowed means answered: a refusal or a server error is wrong.
+            let ok = if allowed(*who, caller) {
+                !refused && !status.is_server_error()
             } else {
                 status == expected_refusal
             };
             if !ok {
-                wrong.push(format!("{endpoint} as {role:?}: {status}"));
+                let volunteer = if caller.volunteer {
+                    " with a record"
+                } else {
+                    ""
+                };
+                wrong.push(format!(
+                    "{endpoint} as {:?}{volunteer}: {status}",
+                    caller.role
+                ));
             }
         }
     }

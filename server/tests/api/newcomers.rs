@@ -360,7 +360,10 @@ async fn deleting_an_account_frees_its_seats_tells_coordinators_and_erases_the_p
     let freed = e.app.storage.seat_details(seat).await.unwrap();
     assert_eq!(freed.status, SeatStatus::Open);
     assert!(
-        e.app.storage.get_volunteer(e.karen).await.is_err(),
+        matches!(
+            e.app.storage.get_volunteer(e.karen).await,
+            Err(app::domain::AppError::NotFound)
+        ),
         "erased"
     );
     let me: Option<CurrentUser> = e.app.ok_with(&e.karen_phone, "auth/who_am_i", &[]).await;

@@ -204,6 +204,13 @@ async fn passkeys_are_renamed_and_removed_only_by_their_owner() {
     let link = app.admin_link("anden@example.dk").await;
     app.sign_in(&intruder, &link).await;
     let response = intruder
+        .post(format!("{}/api/passkeys/rename", app.base))
+        .form(&[("id", id.as_str()), ("name", "Mit nu")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    let response = intruder
         .post(format!("{}/api/passkeys/delete", app.base))
         .form(&[("id", id.as_str())])
         .send()

@@ -390,7 +390,10 @@ async fn two_records_of_one_person_merge_once_their_shifts_do_not_clash() {
         .ok::<()>("volunteers/merge", &[("kept", &karen), ("duplicate", &ole)])
         .await;
     assert!(
-        e.app.storage.get_volunteer(e.ole).await.is_err(),
+        matches!(
+            e.app.storage.get_volunteer(e.ole).await,
+            Err(app::domain::AppError::NotFound)
+        ),
         "the duplicate is gone"
     );
     let history = e.app.storage.volunteer_history(e.karen).await.unwrap();

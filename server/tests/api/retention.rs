@@ -249,7 +249,10 @@ async fn long_inactive_volunteers_go_and_the_paid_stay_anonymised_for_the_bookke
         .await
         .unwrap();
     assert_eq!(total(&done, RetentionKind::PayrollExpired), 1);
-    assert!(storage.get_volunteer(e.karen).await.is_err());
+    assert!(matches!(
+        storage.get_volunteer(e.karen).await,
+        Err(app::domain::AppError::NotFound)
+    ));
     let seat = storage.seat_details(e.seats[0]).await.unwrap();
     assert_eq!(seat.volunteer_id, None, "the old seat keeps no one");
     // The coordinator's record is staff's; the newcomer is inactive only

@@ -203,7 +203,13 @@ async fn the_demo_municipality_loads() {
     );
     assert!(accepted > invited, "most seats are accepted");
     // Loading twice is refused rather than doubling everything.
-    assert!(valgvagt_server::demo::load(s, "999").await.is_err());
+    let refused = valgvagt_server::demo::load(s, "999")
+        .await
+        .expect_err("a second load is refused");
+    assert!(
+        refused.to_string().contains("already has polling stations"),
+        "{refused}"
+    );
 }
 
 #[tokio::test]
