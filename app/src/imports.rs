@@ -177,7 +177,7 @@ pub fn ImportPage() -> impl IntoView {
                             </ActionForm>
                         }.into_any()
                     }}
-                    <div class="table-wrap" tabindex="0" role="region" aria-label=t("import.preview_title")>
+                    <div class="table-wrap" tabindex="0" role="region" aria-label=t("import.preview_rows")>
                         <table class="data">
                             <caption class="visually-hidden">{t("import.preview_title")}</caption>
                             <thead><tr>
