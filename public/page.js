@@ -25,32 +25,30 @@ document.addEventListener('submit', (event) => {
     }
   }, 0);
 });
+// This device's push subscription, once the service worker knows it.
+const pushSubscription =
+  'serviceWorker' in navigator && 'PushManager' in window
+    ? navigator.serviceWorker.ready
+        .then((registration) => registration.pushManager.getSubscription())
+        .catch(() => null)
+    : Promise.resolve(null);
+// The sign-out form names it, so the server forgets it.
+pushSubscription.then((subscription) => {
+  if (!subscription) return;
+  for (const input of document.querySelectorAll('input[name="push_endpoint"]')) {
+    input.value = subscription.endpoint;
+  }
+});
 // Signing out forgets the pages the service worker kept for this person at
-// once, before the answer comes (and even if it never does).
+// once, before the answer comes (and even if it never does), and the
+// browser drops this device's push subscription too.
 document.addEventListener('submit', (event) => {
   const form = event.target;
   const action = form instanceof HTMLFormElement ? form.getAttribute('action') || '' : '';
-  if (action.startsWith('/api/auth/sign_out') && navigator.serviceWorker?.controller) {
-    navigator.serviceWorker.controller.postMessage('forget-pages');
-  }
+  if (!action.startsWith('/api/auth/sign_out')) return;
+  navigator.serviceWorker?.controller?.postMessage('forget-pages');
+  pushSubscription.then((subscription) => subscription?.unsubscribe()).catch(() => {});
 });
-// The sign-out form names this device's push subscription, so the server
-// forgets it; the browser drops it too.
-if ('serviceWorker' in navigator && 'PushManager' in window) {
-  navigator.serviceWorker.ready
-    .then((registration) => registration.pushManager.getSubscription())
-    .then((subscription) => {
-      if (!subscription) return;
-      for (const input of document.querySelectorAll('input[name="push_endpoint"]')) {
-        input.value = subscription.endpoint;
-      }
-      document.addEventListener('submit', (event) => {
-        const action = event.target instanceof HTMLFormElement ? event.target.getAttribute('action') || '' : '';
-        if (action.startsWith('/api/auth/sign_out')) subscription.unsubscribe().catch(() => {});
-      });
-    })
-    .catch(() => {});
-}
 window.addEventListener('pageshow', () => {
   for (const form of document.querySelectorAll('form[aria-busy="true"]')) {
     form.removeAttribute('aria-busy');

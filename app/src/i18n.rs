@@ -132,6 +132,14 @@ pub fn copenhagen_to_unix(day: chrono::NaiveDate, time: chrono::NaiveTime) -> i6
     local - 3600
 }
 
+/// The date in Denmark at a unix timestamp (where every election day is
+/// counted); the epoch's date for a time chrono cannot hold.
+pub fn copenhagen_date(at: i64) -> chrono::NaiveDate {
+    copenhagen_time(at)
+        .map(|t| t.date_naive())
+        .unwrap_or_default()
+}
+
 /// Danish time for a unix timestamp: UTC+1, and UTC+2 from the last Sunday
 /// of March to the last Sunday of October (01:00 UTC both ways).
 pub fn copenhagen_time(at: i64) -> Option<chrono::DateTime<chrono::FixedOffset>> {

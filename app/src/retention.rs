@@ -63,9 +63,7 @@ pub async fn run_policy(
     now: i64,
     mut entry: crate::domain::audit::AuditEntry,
 ) -> Result<Vec<RetentionItem>, AppError> {
-    let today = crate::i18n::copenhagen_time(now)
-        .map(|t| t.date_naive())
-        .unwrap_or_default();
+    let today = crate::i18n::copenhagen_date(now);
     let done = storage
         .apply_retention(&policy.cutoffs(today, now), today, now)
         .await?;

@@ -5,7 +5,7 @@
 use app::domain::audit::{AuditAction, AuditEntry};
 use app::domain::retention::RetentionPolicy;
 use app::server::Storage;
-use chrono::{Duration, NaiveTime};
+use chrono::Duration;
 use std::sync::Arc;
 use tokio::sync::watch;
 
@@ -17,7 +17,7 @@ pub fn until_next_run(now: i64) -> i64 {
     let Some(local) = app::i18n::copenhagen_time(now) else {
         return 86_400;
     };
-    let at = NaiveTime::from_hms_opt(RUN_AT_HOUR, 0, 0).unwrap_or_default();
+    let at = crate::notifications::scheduler::at_clock(RUN_AT_HOUR);
     let mut day = local.date_naive();
     if local.time() >= at {
         day += Duration::days(1);

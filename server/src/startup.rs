@@ -357,8 +357,6 @@ pub struct Running {
     /// The open gap boards' feed, and the poller behind it.
     pub board: Arc<crate::board::BoardFeed>,
     pub board_task: tokio::task::JoinHandle<()>,
-    /// Keeps `valgvagt restore` off this database while the server lives.
-    pub database_lock: Arc<crate::backup::ServingLock>,
     /// The nightly retention run, with the outbox worker.
     pub retention_task: Option<tokio::task::JoinHandle<()>>,
 }
@@ -410,7 +408,8 @@ pub async fn delivery(
 /// Opens storage and serves on `listener` in the background, with the
 /// outbox worker beside it.
 pub async fn start(config: &Config, listener: TcpListener) -> anyhow::Result<Running> {
-    let database_lock = Arc::new(crate::backup::lock_database(&config.database)?);
+    // Keeps `valgvagt restore` off this database while the server lives.
+    let database_lock = crate::backup::lock_database(&config.database)?;
     let storage = Arc::new(SqliteStorage::open(&config.database).await?.with_offers(
         crate::storage::sqlite::OfferRules {
             public_url: config.public_url.clone(),
@@ -481,11 +480,10 @@ pub async fn start(config: &Config, listener: TcpListener) -> anyhow::Result<Run
     );
     let app = router(config, server_context(config, services), board.clone());
     let addr = listener.local_addr()?;
-    let lock = database_lock.clone();
     let header_read = std::time::Duration::from_secs(config.header_read_seconds);
     let handle = tokio::spawn(async move {
-        // The lock lives as long as the server does, not its Running.
-        let _lock = lock;
+        // The lock lives as long as the server does.
+        let _lock = database_lock;
         serve(listener, app, header_read).await
     });
     Ok(Running {
@@ -498,7 +496,6 @@ pub async fn start(config: &Config, listener: TcpListener) -> anyhow::Result<Run
         scheduler_task,
         board,
         board_task,
-        database_lock,
         retention_task,
     })
 }
@@ -509,8 +506,8 @@ pub async fn start(config: &Config, listener: TcpListener) -> anyhow::Result<Run
 /// request with none of them is refused: fail closed, since a page can ask
 /// a browser to leave out the referrer.
 fn same_origin_request(headers: &axum::http::HeaderMap, public_origin: &str) -> bool {
-    let text = |name: header::HeaderName| headers.get(name).and_then(|v| v.to_str().ok());
-    let host = text(header::HOST).unwrap_or_default();
+    let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    let host = text("host").unwrap_or_default();
     let ours = |url: &str| {
         let origin = origin_of(url);
         origin == public_origin
@@ -518,14 +515,14 @@ fn same_origin_request(headers: &axum::http::HeaderMap, public_origin: &str) -> 
                 .split_once("://")
                 .is_some_and(|(_, origin_host)| origin_host == host)
     };
-    if let Some(origin) = text(header::ORIGIN) {
+    if let Some(origin) = text("origin") {
         return ours(origin);
     }
-    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+    if let Some(site) = text("sec-fetch-site") {
         // `none`: the person typed or bookmarked it; no other site involved.
         return matches!(site, "same-origin" | "none");
     }
-    text(header::REFERER).is_some_and(ours)
+    text("referer").is_some_and(ours)
 }
 
 /// Accepts connections and serves `app` on each, as `axum::serve` does, but

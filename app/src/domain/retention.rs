@@ -56,17 +56,15 @@ pub struct Cutoffs {
     pub paid_since: NaiveDate,
 }
 
-fn years_before(day: NaiveDate, years: u32) -> NaiveDate {
-    day.checked_sub_months(Months::new(years.saturating_mul(12)))
+fn months_before(day: NaiveDate, months: u32) -> NaiveDate {
+    day.checked_sub_months(Months::new(months))
         .unwrap_or(NaiveDate::MIN)
 }
 
 impl RetentionPolicy {
     pub fn cutoffs(&self, today: NaiveDate, now: i64) -> Cutoffs {
         let day = 86_400;
-        let audit_day = today
-            .checked_sub_months(Months::new(self.audit_months))
-            .unwrap_or(NaiveDate::MIN);
+        let audit_day = months_before(today, self.audit_months);
         // Whole days back from now, for the times kept in seconds.
         let audit_days = (today - audit_day).num_days();
         Cutoffs {
@@ -75,8 +73,8 @@ impl RetentionPolicy {
             messages_before: now - self.election_days * day,
             contact_views_before: now - self.contact_view_days * day,
             audit_before: now - audit_days * day,
-            active_since: years_before(today, self.inactive_years),
-            paid_since: years_before(today, self.payroll_years),
+            active_since: months_before(today, self.inactive_years.saturating_mul(12)),
+            paid_since: months_before(today, self.payroll_years.saturating_mul(12)),
         }
     }
 }

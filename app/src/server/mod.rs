@@ -76,9 +76,7 @@ impl ServerContext {
 
     /// Today's date in Denmark, where every election day is counted.
     pub fn today(&self) -> chrono::NaiveDate {
-        crate::i18n::copenhagen_time(self.now())
-            .map(|t| t.date_naive())
-            .unwrap_or_default()
+        crate::i18n::copenhagen_date(self.now())
     }
 }
 

@@ -9,7 +9,7 @@ use crate::storage::sqlite::SqliteStorage;
 use app::domain::notifications::MessageKind;
 use app::domain::seats::{SeatDetails, SeatStatus};
 use app::domain::AppError;
-use app::i18n::{copenhagen_time, copenhagen_to_unix};
+use app::i18n::copenhagen_to_unix;
 use app::server::storage::{NewMessage, NotificationStore};
 use app::shifts::seat_message;
 use async_trait::async_trait;
@@ -57,9 +57,7 @@ pub struct Scheduler {
 
 impl Scheduler {
     pub async fn run(&self, now: i64) -> Result<Report, AppError> {
-        let today = copenhagen_time(now)
-            .map(|t| t.date_naive())
-            .unwrap_or_default();
+        let today = app::i18n::copenhagen_date(now);
         let mut report = Report::default();
         for seat in self.store.scheduled_seats(today, HORIZON_DAYS).await? {
             match seat.status {
@@ -182,7 +180,8 @@ impl Scheduler {
     }
 }
 
-fn at_clock(hour: u32) -> NaiveTime {
+/// `hour`:00 sharp.
+pub(crate) fn at_clock(hour: u32) -> NaiveTime {
     NaiveTime::from_hms_opt(hour, 0, 0).unwrap_or_default()
 }
 

@@ -17,10 +17,11 @@ use sqlx::Arguments;
 const BATCH: i64 = 500;
 
 /// The values every condition below may name, bound in this order.
-fn arguments(c: &Cutoffs, today: NaiveDate) -> SqliteArguments<'static> {
+fn arguments(c: &Cutoffs, today: NaiveDate, election: Option<Id>) -> SqliteArguments<'static> {
     let mut args = SqliteArguments::default();
     // $1 sign-in traces, $2 messages, $3 contact views, $4 audit log,
-    // $5 active since, $6 paid since, $7 today, $8 active since as a time.
+    // $5 active since, $6 paid since, $7 today, $8 active since as a time,
+    // $9 the election of an election's part.
     let active_since_unix = c
         .active_since
         .and_hms_opt(0, 0, 0)
@@ -34,6 +35,7 @@ fn arguments(c: &Cutoffs, today: NaiveDate) -> SqliteArguments<'static> {
     let _ = args.add(c.paid_since);
     let _ = args.add(today);
     let _ = args.add(active_since_unix);
+    let _ = args.add(election);
     args
 }
 
@@ -124,52 +126,6 @@ const VOLUNTEER_KINDS: [RetentionKind; 3] = [
 ];
 
 impl SqliteStorage {
-    async fn count(
-        &self,
-        table: &str,
-        condition: &str,
-        c: &Cutoffs,
-        today: NaiveDate,
-        election: Option<Id>,
-    ) -> Result<i64, AppError> {
-        let sql = format!("SELECT COUNT(*) FROM {table} WHERE {condition}");
-        let mut args = arguments(c, today);
-        let _ = args.add(election);
-        sqlx::query_scalar_with(&sql, args)
-            .fetch_one(&self.pool)
-            .await
-            .map_err(db_error)
-    }
-
-    /// Deletes matching rows a batch at a time; returns how many went.
-    async fn purge(
-        &self,
-        table: &str,
-        condition: &str,
-        c: &Cutoffs,
-        today: NaiveDate,
-        election: Option<Id>,
-    ) -> Result<i64, AppError> {
-        let sql = format!(
-            "DELETE FROM {table} WHERE rowid IN
-                 (SELECT rowid FROM {table} WHERE {condition} LIMIT {BATCH})"
-        );
-        let mut removed = 0;
-        loop {
-            let mut args = arguments(c, today);
-            let _ = args.add(election);
-            let done = sqlx::query_with(&sql, args)
-                .execute(&self.pool)
-                .await
-                .map_err(db_error)?
-                .rows_affected() as i64;
-            removed += done;
-            if done < BATCH {
-                return Ok(removed);
-            }
-        }
-    }
-
     /// Elections whose last day is before the cut-off.
     async fn ended_elections(&self, c: &Cutoffs) -> Result<Vec<(Id, String)>, AppError> {
         sqlx::query_as("SELECT id, title FROM elections WHERE last_day < $1 ORDER BY last_day, id")
@@ -189,9 +145,7 @@ impl SqliteStorage {
             "SELECT v.id FROM volunteers v WHERE {} ORDER BY v.id",
             volunteers_where(kind)
         );
-        let mut args = arguments(c, today);
-        let _ = args.add(None::<Id>);
-        sqlx::query_scalar_with(&sql, args)
+        sqlx::query_scalar_with(&sql, arguments(c, today, None))
             .fetch_all(&self.pool)
             .await
             .map_err(db_error)
@@ -234,6 +188,8 @@ enum Pass {
 }
 
 impl SqliteStorage {
+    /// Counts the rows of `table` that `condition` names, or deletes them a
+    /// batch at a time; returns how many.
     async fn rows(
         &self,
         pass: Pass,
@@ -243,9 +199,28 @@ impl SqliteStorage {
         today: NaiveDate,
         election: Option<Id>,
     ) -> Result<i64, AppError> {
-        match pass {
-            Pass::Count => self.count(table, condition, c, today, election).await,
-            Pass::Remove => self.purge(table, condition, c, today, election).await,
+        if pass == Pass::Count {
+            let sql = format!("SELECT COUNT(*) FROM {table} WHERE {condition}");
+            return sqlx::query_scalar_with(&sql, arguments(c, today, election))
+                .fetch_one(&self.pool)
+                .await
+                .map_err(db_error);
+        }
+        let sql = format!(
+            "DELETE FROM {table} WHERE rowid IN
+                 (SELECT rowid FROM {table} WHERE {condition} LIMIT {BATCH})"
+        );
+        let mut removed = 0;
+        loop {
+            let done = sqlx::query_with(&sql, arguments(c, today, election))
+                .execute(&self.pool)
+                .await
+                .map_err(db_error)?
+                .rows_affected() as i64;
+            removed += done;
+            if done < BATCH {
+                return Ok(removed);
+            }
         }
     }
 

@@ -511,7 +511,6 @@ impl SeatStore for SqliteStorage {
         now: i64,
         message: Option<&NewMessage>,
     ) -> Result<(), AppError> {
-        let mut tx = self.write().await?;
         let fill = SeatFill {
             seat_id,
             volunteer_id,
@@ -519,8 +518,7 @@ impl SeatStore for SqliteStorage {
             respond_by,
             message: message.cloned(),
         };
-        fill_in(&mut tx, &fill, now).await?;
-        tx.commit().await.map_err(db_error)
+        self.fill_seats(&[fill], now).await
     }
 
     async fn fill_seats(&self, fills: &[SeatFill], now: i64) -> Result<(), AppError> {
