@@ -37,9 +37,28 @@ pub async fn peek_sign_in_link(token: String) -> Result<Option<String>, AppError
 /// A network address can be a whole polling station's Wi-Fi or a mobile
 /// operator's shared (CGNAT) address on election morning, hence room for a
 /// hundred people; one address asking for more than five is not a person.
-/// The README's "Rate limits" lists every limit.
+/// The five count per network address, so a stranger who spends them does
+/// not lock the owner out; the overall cap keeps an inbox from being
+/// flooded from many networks. The README's "Rate limits" lists every limit.
 pub const LINKS_PER_ADDRESS_PER_HOUR: i64 = 5;
+pub const LINKS_PER_ADDRESS_OVERALL_PER_HOUR: i64 = 20;
 pub const LINKS_PER_CLIENT_PER_HOUR: i64 = 120;
+
+/// Counts one attempt in each `(bucket, max)` of an hour, in order, and
+/// refuses at the first that is full.
+#[cfg(feature = "ssr")]
+async fn within_hourly_limits(
+    ctx: &crate::server::ServerContext,
+    buckets: &[(&str, i64)],
+) -> Result<(), AppError> {
+    let now = ctx.now();
+    for (bucket, max) in buckets {
+        if !ctx.storage.allow_attempt(bucket, now, 3600, *max).await? {
+            return Err(AppError::refused("auth.rate_limited"));
+        }
+    }
+    Ok(())
+}
 
 /// Sends a one-time sign-in link to a known, active user. The answer is the
 /// same whether or not the address is known, so it tells nobody who has an
@@ -50,31 +69,41 @@ pub async fn request_sign_in_link(email: String, next: Option<String>) -> Result
     crate::server::guarded(async move {
         let ctx = crate::server::context()?;
         let email = EmailAddress::parse("email", &email)?;
-        let now = ctx.now();
-        let by_client = format!("link:client:{}", crate::server::client_ip());
+        let client = crate::server::client_ip();
         let by_address = format!("link:address:{}", email.as_str());
-        if !ctx
-            .storage
-            .allow_attempt(&by_client, now, 3600, LINKS_PER_CLIENT_PER_HOUR)
-            .await?
-            || !ctx
-                .storage
-                .allow_attempt(&by_address, now, 3600, LINKS_PER_ADDRESS_PER_HOUR)
-                .await?
-        {
-            return Err(AppError::refused("auth.rate_limited"));
-        }
+        within_hourly_limits(
+            &ctx,
+            &[
+                (&format!("link:client:{client}"), LINKS_PER_CLIENT_PER_HOUR),
+                (
+                    &format!("{by_address}:{client}"),
+                    LINKS_PER_ADDRESS_PER_HOUR,
+                ),
+                (&by_address, LINKS_PER_ADDRESS_OVERALL_PER_HOUR),
+            ],
+        )
+        .await?;
         let next = next.as_deref().and_then(crate::domain::forms::local_path);
         if let Some((user_id, name)) = ctx.storage.sign_in_account(email.as_str()).await? {
-            send_sign_in_link(
+            let mail = sign_in_mail(
                 &ctx,
-                user_id,
-                &name,
-                email.as_str(),
-                "mail.signin_text",
-                next.as_deref(),
+                SignInMail {
+                    user_id,
+                    name: &name,
+                    email: email.as_str(),
+                    intro: "mail.signin_text",
+                    next: next.as_deref(),
+                    valid_secs: ctx.settings.sign_in_link_secs,
+                },
             )
             .await?;
+            // Sent after the answer: its time and fate must not tell that
+            // the address has an account.
+            let mailer = ctx.mailer.clone();
+            ctx.after_answer.run(
+                "sign-in mail",
+                Box::pin(async move { mailer.send(mail).await }),
+            );
         }
         // Back to the sign-in page saying so, known address or not; a phone
         // page without wasm learns it from the address, not from the answer.
@@ -86,8 +115,10 @@ pub async fn request_sign_in_link(email: String, next: Option<String>) -> Result
     .await
 }
 
-/// How many codes one number, and one network address, may ask for an hour.
+/// How many codes one number, and one network address, may ask for an hour;
+/// per number as with links (each SMS costs, hence the lower overall cap).
 pub const CODES_PER_NUMBER_PER_HOUR: i64 = 5;
+pub const CODES_PER_NUMBER_OVERALL_PER_HOUR: i64 = 10;
 pub const CODES_PER_CLIENT_PER_HOUR: i64 = 120;
 /// Codes one network address may try an hour (over all numbers; each code
 /// also allows only `CODE_TRIES` tries of its own).
@@ -111,19 +142,17 @@ pub async fn request_sign_in_code(phone: String, next: Option<String>) -> Result
             return Err(AppError::invalid("phone", "auth.sms_country"));
         }
         let now = ctx.now();
-        let by_client = format!("code:client:{}", crate::server::client_ip());
+        let client = crate::server::client_ip();
         let by_number = format!("code:number:{}", phone.as_str());
-        if !ctx
-            .storage
-            .allow_attempt(&by_client, now, 3600, CODES_PER_CLIENT_PER_HOUR)
-            .await?
-            || !ctx
-                .storage
-                .allow_attempt(&by_number, now, 3600, CODES_PER_NUMBER_PER_HOUR)
-                .await?
-        {
-            return Err(AppError::refused("auth.rate_limited"));
-        }
+        within_hourly_limits(
+            &ctx,
+            &[
+                (&format!("code:client:{client}"), CODES_PER_CLIENT_PER_HOUR),
+                (&format!("{by_number}:{client}"), CODES_PER_NUMBER_PER_HOUR),
+                (&by_number, CODES_PER_NUMBER_OVERALL_PER_HOUR),
+            ],
+        )
+        .await?;
         let next = next.as_deref().and_then(crate::domain::forms::local_path);
         if let Some((user_id, _)) = ctx.storage.sign_in_account_by_phone(phone.as_str()).await? {
             let secret = (ctx.new_secret)();
@@ -145,13 +174,20 @@ pub async fn request_sign_in_code(phone: String, next: Option<String>) -> Result
                 .replace("{code}", &code)
                 .replace("{minutes}", &CODE_MINUTES.to_string())
                 .replace("{host}", &host);
-            if let Err(error) = sms
-                .send_text(phone.as_str(), &text, &format!("signin:{now}"))
-                .await
-            {
-                leptos::logging::error!("sending a sign-in code failed: {error}");
-                return Err(AppError::refused("auth.sms_failed"));
-            }
+            // As with the mail: sent after the answer, a failure only logged.
+            let to = phone.as_str().to_string();
+            let reference = format!("signin:{now}");
+            ctx.after_answer.run(
+                "sign-in code",
+                Box::pin(async move {
+                    sms.send_text(&to, &text, &reference)
+                        .await
+                        .map_err(|error| {
+                            leptos::logging::error!("sending a sign-in code failed: {error}");
+                            AppError::Server
+                        })
+                }),
+            );
         }
         crate::server::redirect_to(&code_page(phone.as_str(), next.as_deref()));
         Ok(())
@@ -286,6 +322,17 @@ pub async fn send_sign_in_link_for(
     ctx: &crate::server::ServerContext,
     mail: SignInMail<'_>,
 ) -> Result<(), AppError> {
+    let mail = sign_in_mail(ctx, mail).await?;
+    ctx.mailer.send(mail).await
+}
+
+/// Makes a sign-in link (its token stored, hashed) and the mail that
+/// carries it, ready to send.
+#[cfg(feature = "ssr")]
+async fn sign_in_mail(
+    ctx: &crate::server::ServerContext,
+    mail: SignInMail<'_>,
+) -> Result<crate::server::mail::OutgoingMail, AppError> {
     let SignInMail {
         user_id,
         name,
@@ -312,18 +359,14 @@ pub async fn send_sign_in_link_for(
             .replace("{minutes}", &minutes)
             .replace("{municipality}", &ctx.settings.municipality_name)
     };
-    send_link_mail(
-        ctx,
-        LinkMail {
-            to: email,
-            subject: fill("mail.signin_subject"),
-            intro: fill(intro),
-            link: &link,
-            button: fill("mail.signin_button"),
-            closing: fill("mail.signin_ignore"),
-        },
-    )
-    .await
+    Ok(link_mail(LinkMail {
+        to: email,
+        subject: fill("mail.signin_subject"),
+        intro: fill(intro),
+        link: &link,
+        button: fill("mail.signin_button"),
+        closing: fill("mail.signin_ignore"),
+    }))
 }
 
 /// A mail whose point is one link: a paragraph, the link (a button in the
@@ -344,22 +387,26 @@ pub async fn send_link_mail(
     ctx: &crate::server::ServerContext,
     mail: LinkMail<'_>,
 ) -> Result<(), AppError> {
+    ctx.mailer.send(link_mail(mail)).await
+}
+
+/// The mail of a [`LinkMail`], with a plain and an HTML part.
+#[cfg(feature = "ssr")]
+fn link_mail(mail: LinkMail<'_>) -> crate::server::mail::OutgoingMail {
     let link = mail.link;
-    ctx.mailer
-        .send(crate::server::mail::OutgoingMail {
-            to: mail.to.to_string(),
-            subject: mail.subject,
-            text: format!("{}\n\n{link}\n\n{}\n", mail.intro, mail.closing),
-            html: format!(
-                "<p>{}</p><p><a href=\"{}\">{}</a></p><p>{}</p>",
-                html_escape(&mail.intro),
-                html_escape(link),
-                html_escape(&mail.button),
-                html_escape(&mail.closing),
-            ),
-            message_id: None,
-        })
-        .await
+    crate::server::mail::OutgoingMail {
+        to: mail.to.to_string(),
+        subject: mail.subject,
+        text: format!("{}\n\n{link}\n\n{}\n", mail.intro, mail.closing),
+        html: format!(
+            "<p>{}</p><p><a href=\"{}\">{}</a></p><p>{}</p>",
+            html_escape(&mail.intro),
+            html_escape(link),
+            html_escape(&mail.button),
+            html_escape(&mail.closing),
+        ),
+        message_id: None,
+    }
 }
 
 /// Escapes text for an HTML mail body.

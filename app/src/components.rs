@@ -136,6 +136,7 @@ fn MainNav(user: CurrentUser) -> impl IntoView {
                     {nav_link("/admin/users", "nav.users")}
                     {nav_link("/admin/audit", "nav.audit")}
                     {nav_link("/admin/retention", "nav.retention")}
+                    {nav_link("/admin/privacy", "nav.privacy")}
                 }.into_any()))}
                 <li>
                     <form method="post" action=SignOut::url()>

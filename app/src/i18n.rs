@@ -245,24 +245,133 @@ mod tests {
         assert!(only_en.is_empty(), "missing in da.json: {only_en:?}");
     }
 
-    /// Every string literal in the sources that looks like a locale key (a
-    /// dotted name in one of the locale files' namespaces) exists.
+    /// The string literals of Rust source, as written (escapes not decoded):
+    /// skips comments, char literals such as `'"'` and lifetimes, and reads
+    /// raw strings (`r#"…"#`) whole, so a quote in any of them cannot throw
+    /// the pairing of quotes off.
+    fn string_literals(src: &str) -> Vec<&str> {
+        let bytes = src.as_bytes();
+        let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+        let mut found = Vec::new();
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                    i = src[i..].find('\n').map_or(bytes.len(), |n| i + n);
+                }
+                b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                    let mut depth = 0;
+                    while i < bytes.len() {
+                        if bytes[i..].starts_with(b"/*") {
+                            depth += 1;
+                            i += 2;
+                        } else if bytes[i..].starts_with(b"*/") {
+                            depth -= 1;
+                            i += 2;
+                            if depth == 0 {
+                                break;
+                            }
+                        } else {
+                            i += 1;
+                        }
+                    }
+                }
+                b'\'' => {
+                    // 'x', '\n', '\u{..}' are chars; 'a without a close is a lifetime.
+                    if bytes.get(i + 1) == Some(&b'\\') {
+                        // Past the backslash and the escaped character.
+                        i += 3;
+                        while i < bytes.len() && bytes[i] != b'\'' {
+                            i += 1;
+                        }
+                        i += 1;
+                    } else {
+                        let width = src[i + 1..].chars().next().map_or(1, char::len_utf8);
+                        i += if bytes.get(i + 1 + width) == Some(&b'\'') {
+                            width + 2
+                        } else {
+                            1
+                        };
+                    }
+                }
+                b'r' if (i == 0 || !ident(bytes[i - 1]))
+                    && matches!(bytes.get(i + 1), Some(b'"') | Some(b'#')) =>
+                {
+                    let hashes = bytes[i + 1..].iter().take_while(|b| **b == b'#').count();
+                    let open = i + 1 + hashes;
+                    if bytes.get(open) != Some(&b'"') {
+                        i += 1;
+                        continue;
+                    }
+                    let close = format!("\"{}", "#".repeat(hashes));
+                    let end = src[open + 1..]
+                        .find(&close)
+                        .map_or(bytes.len(), |n| open + 1 + n);
+                    found.push(&src[open + 1..end]);
+                    i = end + close.len();
+                }
+                b'"' => {
+                    let start = i + 1;
+                    i = start;
+                    while i < bytes.len() && bytes[i] != b'"' {
+                        i += if bytes[i] == b'\\' { 2 } else { 1 };
+                    }
+                    found.push(&src[start..i.min(bytes.len())]);
+                    i += 1;
+                }
+                b if ident(b) => {
+                    // A whole identifier, so the `r` of `for` is no raw string.
+                    while i < bytes.len() && ident(bytes[i]) {
+                        i += 1;
+                    }
+                }
+                _ => i += 1,
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn string_literals_are_found_past_quotes_in_chars_comments_and_raw_strings() {
+        let src = r##"let q = '"'; let s = '\''; let e = "a \" b"; // "comment.key"
+/* "block.key" */ let r = r#"raw "x" y"#; fn f<'a>(x: &'a str) {} let k = "privacy.title";"##;
+        assert_eq!(
+            string_literals(src),
+            vec![r#"a \" b"#, r#"raw "x" y"#, "privacy.title"]
+        );
+    }
+
+    /// Every string literal in the app's and the server's sources that looks
+    /// like a locale key (a dotted name in one of the locale files'
+    /// namespaces) exists, and every family of keys built at run time
+    /// (`"audit.action.{}"`) has members.
     #[test]
     fn every_key_used_in_code_exists() {
         let da = keys(include_str!("../locales/da.json"));
         let namespaces: BTreeSet<&str> = da.iter().filter_map(|k| k.split('.').next()).collect();
-        let looks_like_key = |s: &str| {
-            s.contains('.')
+        // Host names such as "push.apple.com" share a namespace's first word.
+        let host = |s: &str| {
+            s.rsplit('.')
+                .next()
+                .is_some_and(|tld| ["com", "dk", "org", "net"].contains(&tld))
+        };
+        let key_like = |s: &str| {
+            !host(s)
+                && s.contains('.')
                 && s.chars()
                     .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '.')
                 && s.split('.')
                     .next()
                     .is_some_and(|ns| namespaces.contains(ns))
-                && !s.ends_with('.')
         };
         let mut missing = Vec::new();
-        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/src");
-        let mut stack = vec![std::path::PathBuf::from(root)];
+        let mut checked = 0;
+        let roots = [
+            concat!(env!("CARGO_MANIFEST_DIR"), "/src"),
+            concat!(env!("CARGO_MANIFEST_DIR"), "/../server/src"),
+        ];
+        let mut stack: Vec<std::path::PathBuf> =
+            roots.iter().map(std::path::PathBuf::from).collect();
         while let Some(dir) = stack.pop() {
             for entry in std::fs::read_dir(&dir).expect("read src dir") {
                 let path = entry.expect("dir entry").path();
@@ -270,14 +379,29 @@ mod tests {
                     stack.push(path);
                 } else if path.extension().is_some_and(|e| e == "rs") {
                     let text = std::fs::read_to_string(&path).expect("read source");
-                    for (n, literal) in text.split('"').enumerate() {
-                        if n % 2 == 1 && looks_like_key(literal) && !da.contains(literal) {
-                            missing.push(format!("{}: {literal}", path.display()));
+                    for literal in string_literals(&text) {
+                        // A family: "ns.prefix.{…}" (a format string).
+                        if let Some((prefix, _)) = literal.split_once('{') {
+                            if prefix.ends_with('.') && key_like(prefix.trim_end_matches('.')) {
+                                checked += 1;
+                                if !da.iter().any(|k| k.starts_with(prefix)) {
+                                    missing.push(format!("{}: {literal}", path.display()));
+                                }
+                            }
+                        } else if key_like(literal) && !literal.ends_with('.') {
+                            checked += 1;
+                            if !da.contains(literal) {
+                                missing.push(format!("{}: {literal}", path.display()));
+                            }
                         }
                     }
                 }
             }
         }
+        assert!(
+            checked > 500,
+            "only {checked} keys found: is the scan broken?"
+        );
         assert!(
             missing.is_empty(),
             "keys missing from da.json: {missing:#?}"

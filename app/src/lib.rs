@@ -26,6 +26,7 @@ pub mod newcomers;
 pub mod notifications;
 pub mod open_shifts;
 pub mod passkeys;
+pub mod privacy;
 pub mod profile;
 pub mod records;
 pub mod register;
@@ -205,6 +206,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/signin-code") view=auth::SignInCodePage ssr=SsrMode::Async/>
                     <Route path=path!("/account") view=passkeys::AccountPage/>
                     <Route path=path!("/admin/audit") view=audit::AuditPage/>
+                    <Route path=path!("/admin/privacy") view=privacy::PrivacyAdminPage/>
                     <Route path=path!("/admin/retention") view=retention::RetentionPage/>
                     <Route path=path!("/admin/users") view=users::UsersPage/>
                     <Route path=path!("/messages") view=notifications::MessagesPage/>
@@ -215,7 +217,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/join/:token/new") view=newcomers::RegisterPage ssr=SsrMode::Async/>
                     <Route path=path!("/join/:token/welcome") view=newcomers::WelcomePage ssr=SsrMode::Async/>
                     <Route path=path!("/join/:token/check") view=newcomers::CheckMailPage ssr=SsrMode::Async/>
-                    <Route path=path!("/privacy") view=newcomers::PrivacyPage ssr=SsrMode::Async/>
+                    <Route path=path!("/privacy") view=privacy::PrivacyPage ssr=SsrMode::Async/>
                     <Route path=path!("/accessibility") view=accessibility::AccessibilityPage ssr=SsrMode::Async/>
                     <Route path=path!("/profile/email/:token") view=profile::ConfirmEmailPage ssr=SsrMode::Async/>
                     <Route path=path!("/board") view=board::BoardPage/>

@@ -31,6 +31,9 @@ pub async fn register(
     station_id: String,
     day: String,
     task_type_id: String,
+    /// The version of the privacy text the form showed.
+    #[server(default)]
+    privacy_version: String,
     form: NewcomerForm,
 ) -> Result<(), AppError> {
     crate::server::guarded(async move {
@@ -48,6 +51,12 @@ pub async fn register(
                 crate::domain::forms::id("task_type_id", &task_type_id)?,
             )?),
         };
+        // Consent counts only for the words the person read: a text
+        // published while they filled in the form must be read first.
+        let privacy = crate::privacy::in_force(&ctx).await?;
+        if privacy_version.trim() != privacy.version {
+            return Err(AppError::invalid("consent", "privacy.changed"));
+        }
         let now = ctx.now();
         let language = match crate::request_locale() {
             crate::i18n::Locale::En => Language::En,
@@ -57,7 +66,7 @@ pub async fn register(
             &ctx.settings.municipality_code,
             language,
             ctx.today(),
-            (now, ctx.settings.privacy_version.clone()),
+            (now, privacy.version),
         )?;
         if let Some(cell) = cell {
             let declaration = Declaration {
@@ -295,6 +304,7 @@ fn RegisterForm(data: JoinData, token: String) -> impl IntoView {
             <input type="hidden" name="station_id" value=station/>
             <input type="hidden" name="day" value=day/>
             <input type="hidden" name="task_type_id" value=task/>
+            <input type="hidden" name="privacy_version" value=data.privacy_version.clone()/>
             <section class="card" data-step="1" hidden=move || step.get() == 2 aria-labelledby="step-1">
                 <h2 id="step-1">{t("newcomer.step1")}</h2>
                 <NewcomerField name="form[name]" label="field.name" autocomplete="name"/>
@@ -338,7 +348,7 @@ fn RegisterForm(data: JoinData, token: String) -> impl IntoView {
             </section>
             <section class="card" data-step="2" hidden=move || step.get() == 1 aria-labelledby="step-2">
                 <h2 id="step-2" tabindex="-1" node_ref=step2_heading>{t("newcomer.step2")}</h2>
-                <PrivacyText municipality=data.municipality.clone()/>
+                <crate::privacy::PrivacyParagraphs text=data.privacy_text.clone()/>
                 <p class="muted">{t_with("privacy.version", &[("version", &data.privacy_version)])}</p>
                 <div class="field-inline">
                     <input type="checkbox" id="consent" name="form[consent]" required=move || step.get() != 1/>
@@ -396,44 +406,6 @@ fn YesNo(name: &'static str, legend: String) -> impl IntoView {
             }).collect_view()}
         </fieldset>
     }
-}
-
-/// The municipality's privacy text, paragraph by paragraph.
-#[component]
-pub fn PrivacyText(municipality: String) -> impl IntoView {
-    let text = t_with("privacy.text", &[("municipality", &municipality)]);
-    view! {
-        <div class="privacy-text">
-            {text.split("\n\n").map(|p| view! { <p>{p.to_string()}</p> }).collect_view()}
-        </div>
-    }
-}
-
-/// The privacy text on its own page, linked from the footer.
-#[component]
-pub fn PrivacyPage() -> impl IntoView {
-    let municipality = Resource::new(|| (), |_| municipality_name());
-    view! {
-        <Title text=t("privacy.title")/>
-        <h1>{t("privacy.title")}</h1>
-        <Loaded resource=municipality view=|m: (String, String)| view! {
-            <PrivacyText municipality=m.0/>
-            <p class="muted">{t_with("privacy.version", &[("version", &m.1)])}</p>
-        }/>
-    }
-}
-
-/// The municipality's name and the privacy text's version.
-#[server(endpoint = "signup/privacy")]
-pub async fn municipality_name() -> Result<(String, String), AppError> {
-    crate::server::guarded(async move {
-        let ctx = crate::server::context()?;
-        Ok((
-            ctx.settings.municipality_name.clone(),
-            ctx.settings.privacy_version.clone(),
-        ))
-    })
-    .await
 }
 
 /// Between steps 2 and 3: the link to prove the address is on its way

@@ -5,17 +5,18 @@
 
 use crate::components::Loaded;
 use crate::domain::signup::OpenCell;
-use crate::domain::AppError;
+use crate::domain::{AppError, Id};
 use crate::i18n::{long_date, t, t_with};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
 
-/// One open cell and the link it is taken through.
+/// One open cell and the link it is taken through (by id: only the
+/// link's hash is kept, and a team member needs no token).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct OpenShift {
-    pub token: String,
+    pub link_id: Id,
     pub election: String,
     pub team: String,
     pub cell: OpenCell,
@@ -39,12 +40,13 @@ pub async fn open_shifts_for_me() -> Result<Vec<OpenShift>, AppError> {
             return Ok(Vec::new());
         }
         let today = ctx.today();
+        let now = ctx.now();
         let mut seen = HashSet::new();
         // Eligibility is the same for every cell of one task type and day.
         let mut eligible = HashMap::new();
         let mut out = Vec::new();
         for link in ctx.storage.list_links(Some(&teams)).await? {
-            if link.revoked || !link.election_active {
+            if !link.works_at(now) {
                 continue;
             }
             for cell in ctx
@@ -81,7 +83,7 @@ pub async fn open_shifts_for_me() -> Result<Vec<OpenShift>, AppError> {
                 };
                 if ok {
                     out.push(OpenShift {
-                        token: link.token.clone(),
+                        link_id: link.id,
                         election: link.election_title.clone(),
                         team: link.team.clone(),
                         cell,
@@ -97,6 +99,42 @@ pub async fn open_shifts_for_me() -> Result<Vec<OpenShift>, AppError> {
             ))
         });
         Ok(out)
+    })
+    .await
+}
+
+/// Takes a seat of a cell offered on *Ledige vagter*: through a working link
+/// of a team the volunteer is on, with the same checks and the same atomic
+/// storage call as on the link's own page.
+#[server(endpoint = "signup/take_open")]
+pub async fn take_open_shift(
+    link_id: Id,
+    station_id: Id,
+    day: String,
+    task_type_id: Id,
+) -> Result<(), AppError> {
+    crate::server::guarded(async move {
+        let (ctx, user) = crate::server::require_user().await?;
+        let volunteer_id = user.volunteer_id.ok_or(AppError::Forbidden)?;
+        let link = ctx.storage.get_link(link_id).await?;
+        let on_team = ctx
+            .storage
+            .volunteer_teams(volunteer_id)
+            .await?
+            .iter()
+            .any(|(team, _)| *team == link.team_id);
+        // Someone off the team learns nothing of the link, not even that it exists.
+        if !on_team {
+            return Err(AppError::NotFound);
+        }
+        if !link.works_at(ctx.now()) {
+            return Err(AppError::refused("signup.link_gone"));
+        }
+        let cell = crate::signup::cell_choice(station_id, &day, task_type_id)?;
+        let volunteer = ctx.storage.get_volunteer(volunteer_id).await?;
+        let taken = crate::signup::take_for(&ctx, &link, &volunteer, cell).await?;
+        crate::server::redirect_to(&format!("/my-shifts#seat-{taken}"));
+        Ok(())
     })
     .await
 }
@@ -141,8 +179,8 @@ fn OpenShiftCard(shift: OpenShift) -> impl IntoView {
                 {t_with("signup.free", &[("n", &c.free.to_string())])} " · "
                 {t("common.dkk").replace("{n}", &c.payment_dkk.to_string())}</p>
             {(!c.description.is_empty()).then(|| view! { <p>{c.description.clone()}</p> })}
-            <form method="post" action=crate::signup::TakeSeat::url()>
-                <input type="hidden" name="token" value=shift.token.clone()/>
+            <form method="post" action=TakeOpenShift::url()>
+                <input type="hidden" name="link_id" value=shift.link_id.to_string()/>
                 <input type="hidden" name="station_id" value=c.station_id.to_string()/>
                 <input type="hidden" name="day" value=c.day.to_string()/>
                 <input type="hidden" name="task_type_id" value=c.task_type_id.to_string()/>

@@ -81,14 +81,29 @@ pub async fn request_email_change(email: String) -> Result<String, AppError> {
             return Err(AppError::refused("auth.rate_limited"));
         }
         let token = (ctx.new_secret)();
-        ctx.storage
+        let stored = ctx
+            .storage
             .store_email_change(
                 user.id,
                 &(ctx.hasher)(&token),
                 email.as_str(),
                 now + EMAIL_CHANGE_HOURS * 3600,
             )
-            .await?;
+            .await;
+        // An address with an account already gets the same answer (it must
+        // not tell who has an account); its owner is told instead of linked.
+        if matches!(&stored, Err(e) if *e == AppError::invalid("email", "error.taken")) {
+            let fill = |key: &str| crate::i18n::translate(crate::request_locale(), key);
+            crate::server::tell_account_owner(
+                &ctx,
+                email.as_str(),
+                fill("mail.email_taken_subject"),
+                fill("mail.email_taken_text"),
+            )
+            .await;
+            return Ok(email.as_str().to_string());
+        }
+        stored?;
         let link = format!("{}/profile/email/{token}", ctx.settings.public_url);
         let fill = |key: &str| {
             crate::i18n::translate(crate::request_locale(), key)

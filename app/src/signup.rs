@@ -23,7 +23,8 @@ pub struct TeamLinks {
     pub areas: Vec<(Id, String)>,
     pub stations: Vec<(Id, String)>,
     pub task_types: Vec<(Id, String)>,
-    pub public_url: String,
+    /// The server's clock, to tell links that have ended.
+    pub now: i64,
 }
 
 #[server(endpoint = "signup/list")]
@@ -46,7 +47,7 @@ pub async fn load_team_links(team_id: Id) -> Result<TeamLinks, AppError> {
             stations: crate::server::choices::stations(&ctx).await?,
             // Trusted tasks are never shown on a link, so no link is made for them.
             task_types: crate::server::choices::task_types(&ctx, true).await?,
-            public_url: ctx.settings.public_url.clone(),
+            now: ctx.now(),
         })
     })
     .await
@@ -59,6 +60,8 @@ fn may_share(user: &crate::domain::accounts::CurrentUser, team_id: Id) -> bool {
     user.can_plan() || user.leads_team(team_id)
 }
 
+/// Makes a link and answers with its address, which is shown this once:
+/// only the hash of its token is kept.
 #[server(endpoint = "signup/create")]
 pub async fn create_link(
     election_id: Id,
@@ -67,7 +70,8 @@ pub async fn create_link(
     station_id: String,
     task_type_id: String,
     day: String,
-) -> Result<(), AppError> {
+    #[server(default)] until: String,
+) -> Result<String, AppError> {
     crate::server::guarded(async move {
         let (ctx, user) = crate::server::require_user().await?;
         crate::server::allow(may_share(&user, team_id))?;
@@ -88,6 +92,23 @@ pub async fn create_link(
                 return Err(AppError::invalid("day", "signup.day_outside"));
             }
         }
+        let expires_at = match until.trim() {
+            "" => None,
+            raw => {
+                let last = crate::domain::forms::date("until", raw)?;
+                if last < ctx.today() {
+                    return Err(AppError::invalid("until", "signup.until_past"));
+                }
+                // The link works through the whole of its last day.
+                let next = last
+                    .succ_opt()
+                    .ok_or_else(|| AppError::invalid("until", "error.date"))?;
+                Some(crate::i18n::copenhagen_to_unix(
+                    next,
+                    chrono::NaiveTime::MIN,
+                ))
+            }
+        };
         if let Some(station) = station {
             if !election.station_ids.contains(&station) {
                 return Err(AppError::invalid("station_id", "error.unknown_choice"));
@@ -98,18 +119,22 @@ pub async fn create_link(
                 return Err(AppError::invalid("task_type_id", "signup.trusted_task"));
             }
         }
-        let filters = crate::domain::signup::LinkFilters {
-            areas: area.into_iter().collect(),
-            stations: station.into_iter().collect(),
-            task_types: task.into_iter().collect(),
-            days: day.into_iter().collect(),
-        };
         let token = (ctx.new_secret)();
-        ctx.storage
-            .create_link(&token, election_id, team_id, &filters, user.id, ctx.now())
-            .await?;
-        crate::server::redirect_to(&format!("/teams/{team_id}/members"));
-        Ok(())
+        let link = crate::domain::signup::NewSignupLink {
+            token_hash: (ctx.hasher)(&token),
+            election_id,
+            team_id,
+            filters: crate::domain::signup::LinkFilters {
+                areas: area.into_iter().collect(),
+                stations: station.into_iter().collect(),
+                task_types: task.into_iter().collect(),
+                days: day.into_iter().collect(),
+            },
+            expires_at,
+            created_by: user.id,
+        };
+        ctx.storage.create_link(&link, ctx.now()).await?;
+        Ok(format!("{}/join/{token}", ctx.settings.public_url))
     })
     .await
 }
@@ -129,16 +154,18 @@ pub async fn revoke_link(id: Id) -> Result<(), AppError> {
     .await
 }
 
-/// A link that still works: not closed, and for an active election.
+/// A link that still works: not closed, not past its end, and for an
+/// active election.
 #[cfg(feature = "ssr")]
 pub(crate) async fn live_link(
     ctx: &crate::server::ServerContext,
     token: &str,
 ) -> Result<SignupLink, AppError> {
+    let now = ctx.now();
     ctx.storage
-        .link_by_token(token.trim())
+        .link_by_token(&(ctx.hasher)(token.trim()))
         .await?
-        .filter(|l| l.election_active)
+        .filter(|l| l.works_at(now))
         .ok_or_else(|| AppError::refused("signup.link_gone"))
 }
 
@@ -159,6 +186,8 @@ pub struct JoinData {
     /// For the newcomer's form: the diets to choose from, and who asks.
     pub diets: Vec<(Id, String)>,
     pub municipality: String,
+    /// The privacy text in force, in the visitor's language, and its version.
+    pub privacy_text: String,
     pub privacy_version: String,
 }
 
@@ -167,6 +196,7 @@ pub async fn open_link(token: String) -> Result<JoinData, AppError> {
     crate::server::guarded(async move {
         let ctx = crate::server::context()?;
         let link = live_link(&ctx, &token).await?;
+        let privacy = crate::privacy::in_force(&ctx).await?;
         let user = crate::server::current_user().await?;
         let volunteer = user.as_ref().and_then(|u| u.volunteer_id);
         let on_team = match volunteer {
@@ -198,7 +228,8 @@ pub async fn open_link(token: String) -> Result<JoinData, AppError> {
                 .map(|d| (d.id, d.name))
                 .collect(),
             municipality: ctx.settings.municipality_name.clone(),
-            privacy_version: ctx.settings.privacy_version.clone(),
+            privacy_text: privacy.text_in(crate::request_locale()).to_string(),
+            privacy_version: privacy.version,
         })
     })
     .await
@@ -598,7 +629,8 @@ fn CellCard(cell: OpenCell, token: String, visitor: Visitor) -> impl IntoView {
     }
 }
 
-/// The team page's list of links, and a form for a new team link.
+/// The team page's list of links, and a form for a new team link. A new
+/// link's address is shown once, right after it is made.
 #[component]
 pub fn TeamLinksSection(team_id: Id) -> impl IntoView {
     let create = ServerAction::<CreateLink>::new();
@@ -606,28 +638,48 @@ pub fn TeamLinksSection(team_id: Id) -> impl IntoView {
         move || (team_id, create.version().get()),
         |(team, _)| load_team_links(team),
     );
+    let made = move || {
+        create.value().get().and_then(Result::ok).map(|url| {
+            view! {
+                <div class="field new-link">
+                    <label for="new-link">{t("signup.new_link")}</label>
+                    <input id="new-link" type="text" readonly=true value=url aria-describedby="new-link-hint"/>
+                    <p id="new-link-hint" class="hint">{t("signup.new_link_once")}</p>
+                </div>
+            }
+        })
+    };
     view! {
         <section class="card" aria-labelledby="links-heading">
             <h2 id="links-heading">{t("signup.links")}</h2>
             <p>{t("signup.links_explained")}</p>
+            {made}
             <Loaded resource=data view={move |d: TeamLinks| view! {
+                <ul class="link-list" aria-label=t("signup.open_links")>
                 {d.links.iter().filter(|l| !l.revoked).map(|l| {
-                    let url = format!("{}/join/{}", d.public_url, l.token);
-                    let field = format!("link-{}", l.id);
                     let narrowed = link_summary(&l.filters, &d);
+                    let ends = l.expires_at.map(|end| {
+                        let last = long_date(crate::i18n::copenhagen_date(end - 1));
+                        if l.works_at(d.now) {
+                            t_with("signup.works_until", &[("day", &last)])
+                        } else {
+                            t_with("signup.ended_on", &[("day", &last)])
+                        }
+                    });
                     view! {
-                        <div class="field">
-                            <label for=field.clone()>
+                        <li class="link-line" data-link=l.id.to_string()>
+                            <p>
                                 {l.election_title.clone()} " · " {narrowed} " · " {t_with("signup.made_by", &[("by", &l.created_by), ("when", &date_time_at(l.created_at))])}
-                            </label>
-                            <input id=field type="text" readonly=true value=url/>
+                                {ends.map(|e| view! { " · " <strong>{e}</strong> })}
+                            </p>
                             <form method="post" action=RevokeLink::url()>
                                 <input type="hidden" name="id" value=l.id.to_string()/>
                                 <button type="submit" class="btn btn-secondary btn-small">{t("signup.revoke")}</button>
                             </form>
-                        </div>
+                        </li>
                     }
                 }).collect_view()}
+                </ul>
                 {(!d.elections.is_empty()).then(|| view! {
                     <ActionError action=create/>
                     <ActionForm action=create>
@@ -663,6 +715,11 @@ pub fn TeamLinksSection(team_id: Id) -> impl IntoView {
                         <div class="field">
                             <label for="link-day">{t("signup.only_day")}</label>
                             <input id="link-day" name="day" type="date"/>
+                        </div>
+                        <div class="field">
+                            <label for="link-until">{t("signup.until")}</label>
+                            <input id="link-until" name="until" type="date" aria-describedby="link-until-hint"/>
+                            <p id="link-until-hint" class="hint">{t("signup.until_hint")}</p>
                         </div>
                         <button type="submit" class="btn btn-primary">{t("signup.make_link")}</button>
                     </ActionForm>

@@ -3,8 +3,13 @@ import { adminSignInLink, checkA11y, expectNoHorizontalScroll, latestMailTo, sig
 
 const tablet = { viewport: { width: 1024, height: 768 }, hasTouch: true };
 const phoneSize = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
+// The board refreshes on its own only once a minute, so a change that shows
+// within this came over its live stream. This is a bound, not a latency
+// claim: `cargo bench -p server --bench pages` measures how fast a change
+// reaches open boards.
+const LIVE_UPDATE_MS = 10_000;
 
-test('two coordinators on two tablets: a change on one shows on the other board within two seconds', async ({ browser }, info) => {
+test('two coordinators on two tablets: a change on one shows on the other board without a reload', async ({ browser }, info) => {
   // Coordinator A keeps the board open for the demo election.
   const a = await (await browser.newContext(tablet)).newPage();
   await signInWithLink(a, adminSignInLink(`tavle-a-${info.project.name}@example.dk`));
@@ -46,8 +51,8 @@ test('two coordinators on two tablets: a change on one shows on the other board 
   await b.getByRole('button', { name: 'Gem pladsfordeling' }).click();
   await expect(b.getByRole('status')).toHaveText('Pladsfordelingen er gemt.');
 
-  // A's board shows it without a reload, within two seconds.
-  await expect(total.locator('span[aria-hidden]')).toHaveText(new RegExp(`/${seats + 1}$`), { timeout: 2_000 });
+  // A's board shows it without a reload.
+  await expect(total.locator('span[aria-hidden]')).toHaveText(new RegExp(`/${seats + 1}$`), { timeout: LIVE_UPDATE_MS });
   await expect(total).toHaveClass(/gap-missing/);
 
   // The choice is remembered: the board opens with it again.
@@ -67,10 +72,10 @@ test("a volunteer's sign-up on a phone shows on the coordinator's board without 
   await board.locator('body[data-ready="true"]').waitFor();
   const links = board.getByRole('region', { name: 'Tilmeldingslinks' });
   await links.getByLabel('Valg', { exact: true }).selectOption({ label: 'Folketingsvalg 2027' });
-  const before = await links.locator('input[readonly]').count();
+  const before = await links.getByRole('listitem').count();
   await links.getByRole('button', { name: 'Lav linket' }).click();
-  await expect(links.locator('input[readonly]')).toHaveCount(before + 1);
-  const path = new URL(await links.locator('input[readonly]').first().inputValue()).pathname;
+  await expect(links.getByRole('listitem')).toHaveCount(before + 1);
+  const path = new URL(await links.getByLabel('Dit nye link').inputValue()).pathname;
 
   // A volunteer (the office gives them an account) looks at the link on their phone.
   const n = info.project.name === 'phone' ? 7 : 8;
@@ -97,7 +102,7 @@ test("a volunteer's sign-up on a phone shows on the coordinator's board without 
 
   await section.getByRole('button', { name: /Tag vagten/ }).first().click();
   await expect(phone.getByRole('heading', { level: 1 })).toHaveText('Mine vagter');
-  await expect.poll(accepted, { timeout: 2_000 }).toBe(was + 1);
+  await expect.poll(accepted, { timeout: LIVE_UPDATE_MS }).toBe(was + 1);
   await phone.context().close();
   await board.context().close();
 });
@@ -290,12 +295,12 @@ test('the station manager checks people in on the day; the coordinators see it l
   const seat = (await waiting.getAttribute('id'))!;
   await waiting.getByRole('button', { name: /^Mødt/ }).click();
   await expect(manager.locator(`#${seat}`)).toContainText('Mødt');
-  await expect(present).toHaveText(`${arrived + 1}/${accepted}`, { timeout: 2_000 });
+  await expect(present).toHaveText(`${arrived + 1}/${accepted}`, { timeout: LIVE_UPDATE_MS });
 
   // Someone who does not come is marked, and the station stands out.
   const absent = manager.locator('.roster-line').filter({ hasText: 'Ikke mødt endnu' }).first();
   await absent.getByRole('button', { name: /^Udeblevet/ }).click();
-  await expect(board.locator(`tr[data-station="${n}"]`)).toHaveClass(/board-alarm/, { timeout: 2_000 });
+  await expect(board.locator(`tr[data-station="${n}"]`)).toHaveClass(/board-alarm/, { timeout: LIVE_UPDATE_MS });
   await expect(present).toContainText('1 udeblevet');
 
   // The attendance sheet to print, with what is known so far.

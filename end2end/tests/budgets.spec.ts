@@ -115,7 +115,7 @@ test('a first visit stays within its byte budget on every page of the phone and 
   const links = leader.getByRole('region', { name: 'Tilmeldingslinks' });
   await links.getByLabel('Valg', { exact: true }).selectOption({ label: 'Folketingsvalg 2027' });
   await links.getByRole('button', { name: 'Lav linket' }).click();
-  const join = new URL(await links.locator('input[readonly]').first().inputValue()).pathname;
+  const join = new URL(await links.getByLabel('Dit nye link').inputValue()).pathname;
   await leader.context().close();
 
   const phoneVisits: Visit[] = [];

@@ -188,14 +188,14 @@ export async function shiftLinkToNewSeat(browser: Browser, index: number, tag: s
   await admin.getByRole('link', { name: 'Medlemmer Borgerservice' }).click();
   await admin.locator('body[data-ready="true"]').waitFor();
   const links = admin.getByRole('region', { name: 'Tilmeldingslinks' });
-  const before = await links.locator('input[readonly]').count();
+  const before = await links.getByRole('listitem').count();
   await links.getByLabel('Valg', { exact: true }).selectOption({ label: 'Folketingsvalg 2027' });
   await links.getByLabel('Kun afstemningssted').selectOption({ label: station });
   await links.getByLabel('Kun opgave').selectOption({ label: 'Brevstemmemodtager' });
   await links.getByRole('button', { name: 'Lav linket' }).click();
-  await expect(links.locator('input[readonly]')).toHaveCount(before + 1);
-  await expect(links.locator('label').first()).toContainText(`kun ${station}, Brevstemmemodtager`);
-  const url = await links.locator('input[readonly]').first().inputValue();
+  await expect(links.getByRole('listitem')).toHaveCount(before + 1);
+  await expect(links.getByRole('listitem').first()).toContainText(`kun ${station}, Brevstemmemodtager`);
+  const url = await links.getByLabel('Dit nye link').inputValue();
   await admin.context().close();
   return { station, path: new URL(url).pathname };
 }

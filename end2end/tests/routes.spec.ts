@@ -28,6 +28,7 @@ const ROUTES: Record<string, (ids: Ids) => string> = {
   '/account': () => '/account',
   '/admin/audit': () => '/admin/audit',
   '/admin/retention': () => '/admin/retention',
+  '/admin/privacy': () => '/admin/privacy',
   '/admin/users': () => '/admin/users',
   '/messages': () => '/messages',
   '/my-shifts': () => '/my-shifts',

@@ -1,7 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { adminSignInLink, checkA11y, expectNoHorizontalScroll, latestMailTo, signInByMail, signInLinkIn, signInWithLink } from './helpers';
 
-/** Asks for a sign-in link on the sign-in page and follows it from the mail. */
 test('an administrator gives a station manager a station; its roster opens for them and no other', async ({ browser }, info) => {
   const viewport = info.project.use.viewport ?? { width: 390, height: 844 };
   const adminContext = await browser.newContext({ viewport });

@@ -8,14 +8,20 @@ test('a team leader shares a link; anyone sees the open shifts; a volunteer take
   await leader.getByRole('link', { name: 'Borgerservice', exact: true }).click();
   await leader.locator('body[data-ready="true"]').waitFor();
   const links = leader.getByRole('region', { name: 'Tilmeldingslinks' });
-  const before = await links.locator('input[readonly]').count();
+  const before = await links.getByRole('listitem').count();
   // Other tests make elections of their own; this link is for the demo's.
   await links.getByLabel('Valg', { exact: true }).selectOption({ label: 'Folketingsvalg 2027' });
   await links.getByRole('button', { name: 'Lav linket' }).click();
-  await expect(links.locator('input[readonly]')).toHaveCount(before + 1);
-  const url = await links.locator('input[readonly]').first().inputValue();
+  await expect(links.getByRole('listitem')).toHaveCount(before + 1);
+  const url = await links.getByLabel('Dit nye link').inputValue();
   expect(url).toMatch(/\/join\/[A-Za-z0-9_-]{20,}$/);
   const path = new URL(url).pathname;
+  // The address is shown this once: the list says only what each link is for.
+  await expect(links.getByRole('listitem').first()).not.toContainText('/join/');
+  await leader.reload();
+  await leader.locator('body[data-ready="true"]').waitFor();
+  await expect(links.getByRole('listitem')).toHaveCount(before + 1);
+  await expect(links.getByLabel('Dit nye link')).toHaveCount(0);
 
   // Anyone with the link sees the open shifts, grouped by station.
   const visitor = await (await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true })).newPage();

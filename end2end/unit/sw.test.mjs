@@ -7,9 +7,9 @@ import vm from 'node:vm';
 
 const source = readFileSync(new URL('../../server/src/pwa/sw.js', import.meta.url), 'utf8');
 
-function load({ windows = [], answerStatus = 200 } = {}) {
+function load({ windows = [], answerStatus = 200, cacheNames = [], pageHeaders = {} } = {}) {
   const listeners = {};
-  const calls = { shown: [], focused: [], navigated: [], opened: [], posted: [] };
+  const calls = { shown: [], focused: [], navigated: [], opened: [], posted: [], updated: 0 };
   const client = (url) => ({
     url,
     focus: async function () { calls.focused.push(url); return this; },
@@ -20,7 +20,7 @@ function load({ windows = [], answerStatus = 200 } = {}) {
     addEventListener: (type, fn) => { listeners[type] = fn; },
     registration: {
       showNotification: async (title, options) => { calls.shown.push({ title, options }); },
-      update: () => {},
+      update: () => { calls.updated += 1; },
     },
     clients: {
       matchAll: async () => windows.map(client),
@@ -29,23 +29,34 @@ function load({ windows = [], answerStatus = 200 } = {}) {
     },
     skipWaiting: async () => {},
   };
-  const store = new Map();
-  const cache = {
-    match: async (r) => store.get(typeof r === 'string' ? r : r.url),
-    put: async (r, response) => { store.set(typeof r === 'string' ? r : r.url, response); },
+  // Named caches, as the Cache Storage API keeps them.
+  const stores = new Map(cacheNames.map((name) => [name, new Map()]));
+  const key = (r) => (typeof r === 'string' ? r : r.url);
+  const open = async (name) => {
+    if (!stores.has(name)) stores.set(name, new Map());
+    const store = stores.get(name);
+    return {
+      match: async (r) => store.get(key(r)),
+      put: async (r, response) => { store.set(key(r), response); },
+      delete: async (r) => store.delete(key(r)),
+      addAll: async () => {},
+    };
   };
   const caches = {
-    open: async () => cache,
-    match: async (r) => cache.match(r),
-    delete: async () => true,
-    keys: async () => [],
+    open,
+    match: async (r) => {
+      for (const store of stores.values()) if (store.has(key(r))) return store.get(key(r));
+      return undefined;
+    },
+    delete: async (name) => stores.delete(name),
+    keys: async () => [...stores.keys()],
   };
   const fetch = async (url, init) => {
     if (init && init.method === 'POST') {
       calls.posted.push({ url, body: init.body, credentials: init.credentials });
       return new Response('null', { status: answerStatus });
     }
-    return new Response('ok', { headers: { 'content-type': 'text/html' } });
+    return new Response('ok', { headers: { 'content-type': 'text/html', ...pageHeaders } });
   };
   vm.runInNewContext(source.replace('__BUILD__', 'test'), { self, URL, URLSearchParams, Response, console, caches, fetch });
   const fire = async (type, event) => {
@@ -53,7 +64,7 @@ function load({ windows = [], answerStatus = 200 } = {}) {
     listeners[type]({ ...event, waitUntil: (p) => { waited = p; }, respondWith: (p) => { waited = p; } });
     await waited;
   };
-  return { listeners, calls, fire };
+  return { listeners, calls, fire, caches, open };
 }
 
 const push = (data) => ({ data: { json: () => data, text: () => JSON.stringify(data) } });
@@ -138,4 +149,29 @@ test('server functions and other sites are never answered from a cache', async (
   sw.listeners.fetch(fetchEvent('https://valg.example.dk/pkg/valgvagt.wasm'));
   assert.equal(answers.length, 2);
   for (const answer of await Promise.all(answers)) assert.equal(await answer.text(), 'ok');
+});
+
+const navigate = (url) => ({ request: { method: 'GET', url, mode: 'navigate' } });
+const get = (url) => ({ request: { method: 'GET', url, mode: 'cors' } });
+
+test('a new worker drops the old build\u2019s assets and every kept page, and keeps its own', async () => {
+  const sw = load({ cacheNames: ['valgvagt-assets-old', 'valgvagt-assets-test', 'valgvagt-pages', 'valgvagt-state'] });
+  await sw.fire('activate', {});
+  assert.deepEqual((await sw.caches.keys()).sort(), ['valgvagt-assets-test', 'valgvagt-state']);
+});
+
+test('once the server runs a newer build, assets come from the network and the worker updates', async () => {
+  const sw = load({ pageHeaders: { 'x-valgvagt-build': 'newer' } });
+  await (await sw.open('valgvagt-assets-test')).put('https://valg.example.dk/pkg/valgvagt.wasm', new Response('cached'));
+  // Before the worker has heard of another build: its own cached copy.
+  let answer;
+  sw.listeners.fetch({ ...get('https://valg.example.dk/pkg/valgvagt.wasm'), respondWith: (p) => { answer = p; } });
+  assert.equal(await (await answer).text(), 'cached');
+  // A page says the server runs another build.
+  let page;
+  sw.listeners.fetch({ ...navigate('https://valg.example.dk/stations'), respondWith: (p) => { page = p; } });
+  await page;
+  assert.equal(sw.calls.updated, 1);
+  sw.listeners.fetch({ ...get('https://valg.example.dk/pkg/valgvagt.wasm'), respondWith: (p) => { answer = p; } });
+  assert.equal(await (await answer).text(), 'ok', 'from the network, not the old build\u2019s cache');
 });

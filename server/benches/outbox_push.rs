@@ -127,9 +127,10 @@ async fn main() -> anyhow::Result<()> {
         public_url: "http://localhost:3000".into(),
         municipality: "Korsbæk Kommune".into(),
         clock: || chrono::Utc::now().timestamp(),
-        lease_secs: 120,
-        batch: 256,
-        concurrency: 32,
+        // The server's own settings, so the figure is production's.
+        lease_secs: valgvagt_server::notifications::LEASE_SECS,
+        batch: valgvagt_server::notifications::BATCH,
+        concurrency: valgvagt_server::notifications::CONCURRENCY,
     };
     let started = Instant::now();
     let delivered = delivery.drain().await?;

@@ -14,7 +14,7 @@
 //!
 //! Run: `cargo bench -p server --bench pages`.
 
-use app::domain::signup::LinkFilters;
+use app::domain::signup::{LinkFilters, NewSignupLink};
 use app::server::storage::{
     AccountStore, AnswerStore, ElectionStore, SeatStore, SignupStore, VolunteerStore,
 };
@@ -109,7 +109,17 @@ async fn main() -> anyhow::Result<()> {
         ),
     ] {
         storage
-            .create_link(token, election, team, &filters, user, now)
+            .create_link(
+                &NewSignupLink {
+                    token_hash: valgvagt_server::secrets::hash(token),
+                    election_id: election,
+                    team_id: team,
+                    filters,
+                    expires_at: None,
+                    created_by: user,
+                },
+                now,
+            )
             .await
             .map_err(fail)?;
     }

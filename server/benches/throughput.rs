@@ -17,7 +17,7 @@
 //! wrong answer, not a slow one). Run: `cargo bench -p server --bench throughput`.
 
 use app::domain::accounts::Role;
-use app::domain::signup::LinkFilters;
+use app::domain::signup::{LinkFilters, NewSignupLink};
 use app::server::storage::{AccountStore, ElectionStore, SignupStore};
 use std::collections::BTreeMap;
 use std::process::{Child, Command, Stdio};
@@ -98,7 +98,17 @@ async fn main() -> anyhow::Result<()> {
     let team = common::busiest_public_team(&storage, election).await?;
     let token = "bench-throughput-link-0000000000";
     storage
-        .create_link(token, election, team, &LinkFilters::default(), user, now)
+        .create_link(
+            &NewSignupLink {
+                token_hash: secrets::hash(token),
+                election_id: election,
+                team_id: team,
+                filters: LinkFilters::default(),
+                expires_at: None,
+                created_by: user,
+            },
+            now,
+        )
         .await
         .map_err(fail)?;
 

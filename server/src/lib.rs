@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod assets;
+pub mod background;
 pub mod backup;
 pub mod board;
 pub mod calendar;

@@ -81,6 +81,7 @@ pub struct Services {
     pub sms: Option<Arc<dyn app::server::sms::TextMessages>>,
     pub vapid_public_key: String,
     pub wake_outbox: Arc<dyn Fn() + Send + Sync>,
+    pub background: Arc<crate::background::Background>,
 }
 
 pub fn server_context(config: &Config, services: Services) -> ServerContext {
@@ -94,6 +95,7 @@ pub fn server_context(config: &Config, services: Services) -> ServerContext {
         new_secret: secrets::new_secret,
         clock: secrets::unix_now,
         wake_outbox: services.wake_outbox,
+        after_answer: services.background,
     }
 }
 
@@ -359,6 +361,8 @@ pub struct Running {
     pub board_task: tokio::task::JoinHandle<()>,
     /// The nightly retention run, with the outbox worker.
     pub retention_task: Option<tokio::task::JoinHandle<()>>,
+    /// Sign-in mails and codes on their way, after their answer.
+    pub background: Arc<crate::background::Background>,
 }
 
 /// The outbox worker's parts, built from the config: push with the VAPID key
@@ -399,9 +403,9 @@ pub async fn delivery(
         public_url: config.public_url.clone(),
         municipality: config.municipality_name.clone(),
         clock: secrets::unix_now,
-        lease_secs: 120,
-        batch: 64,
-        concurrency: 16,
+        lease_secs: crate::notifications::LEASE_SECS,
+        batch: crate::notifications::BATCH,
+        concurrency: crate::notifications::CONCURRENCY,
     })
 }
 
@@ -462,6 +466,7 @@ pub async fn start(config: &Config, listener: TcpListener) -> anyhow::Result<Run
         .sms
         .clone()
         .map(|g| g as Arc<dyn app::server::sms::TextMessages>);
+    let background = Arc::new(crate::background::Background::default());
     let services = Services {
         storage,
         mailer,
@@ -469,6 +474,7 @@ pub async fn start(config: &Config, listener: TcpListener) -> anyhow::Result<Run
         sms,
         vapid_public_key,
         wake_outbox: Arc::new(move || wake.notify_one()),
+        background: background.clone(),
     };
     let board = crate::board::BoardFeed::new(std::time::Duration::from_secs(
         config.stream_recheck_seconds,
@@ -497,6 +503,7 @@ pub async fn start(config: &Config, listener: TcpListener) -> anyhow::Result<Run
         board,
         board_task,
         retention_task,
+        background,
     })
 }
 

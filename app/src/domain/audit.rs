@@ -49,10 +49,12 @@ pub enum AuditAction {
     VolunteerDeleted,
     /// The retention policy removed what it no longer allows to keep.
     RetentionRun,
+    /// An administrator published a new version of the privacy text.
+    PrivacyPublished,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 28] = [
+    pub const ALL: [AuditAction; 29] = [
         Self::SignIn,
         Self::SignInFailed,
         Self::SignOutEverywhere,
@@ -81,6 +83,7 @@ impl AuditAction {
         Self::VolunteerActivated,
         Self::VolunteerDeleted,
         Self::RetentionRun,
+        Self::PrivacyPublished,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -113,6 +116,7 @@ impl AuditAction {
             Self::VolunteerActivated => "volunteer_activated",
             Self::VolunteerDeleted => "volunteer_deleted",
             Self::RetentionRun => "retention_run",
+            Self::PrivacyPublished => "privacy_published",
         }
     }
 

@@ -18,6 +18,7 @@ pub mod imports;
 pub mod lists;
 pub mod merge;
 pub mod notifications;
+pub mod privacy;
 #[cfg(test)]
 mod properties;
 pub mod register;

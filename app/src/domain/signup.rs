@@ -39,7 +39,6 @@ impl LinkFilters {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SignupLink {
     pub id: Id,
-    pub token: String,
     pub election_id: Id,
     pub election_title: String,
     pub election_active: bool,
@@ -49,6 +48,28 @@ pub struct SignupLink {
     pub created_by: String,
     pub created_at: i64,
     pub revoked: bool,
+    /// When the link stops working by itself (unix seconds), if ever.
+    pub expires_at: Option<i64>,
+}
+
+impl SignupLink {
+    /// Whether the link still opens: not closed, not past its end, and for
+    /// an active election.
+    pub fn works_at(&self, now: i64) -> bool {
+        !self.revoked && self.election_active && self.expires_at.is_none_or(|end| now < end)
+    }
+}
+
+/// A link about to be made. Only the hash of its token is kept: the link
+/// itself is shown once, to the person who made it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewSignupLink {
+    pub token_hash: String,
+    pub election_id: Id,
+    pub team_id: Id,
+    pub filters: LinkFilters,
+    pub expires_at: Option<i64>,
+    pub created_by: Id,
 }
 
 /// Free seats of one task at one station on one day.

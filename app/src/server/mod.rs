@@ -67,6 +67,20 @@ pub struct ServerContext {
     pub clock: fn() -> i64,
     /// Tells the outbox worker that a message is waiting.
     pub wake_outbox: Arc<dyn Fn() + Send + Sync>,
+    /// Runs work after the answer has gone (see [`AfterAnswer`]).
+    pub after_answer: Arc<dyn AfterAnswer>,
+}
+
+/// Work for after the answer, such as a sign-in mail or code.
+pub type Job = std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), AppError>> + Send>>;
+
+/// Runs jobs once the request has been answered. A sign-in link or code
+/// goes out this way: how long sending takes, and whether it fails, would
+/// otherwise tell anyone asking which addresses and numbers have accounts.
+/// A failure is logged (without the recipient), never answered.
+pub trait AfterAnswer: Send + Sync {
+    /// Starts `job`; `what` names it in the log.
+    fn run(&self, what: &'static str, job: Job);
 }
 
 impl ServerContext {

@@ -16,7 +16,7 @@ use crate::domain::notifications::{
 };
 use crate::domain::rosters::{PersonShift, RosterLine, TeamMember};
 use crate::domain::seats::{SeatCell, SeatCountsChange, SeatDetails, SeatStatus, StationSeats};
-use crate::domain::signup::{CellChoice, LinkFilters, OpenCell, SignupLink, StandbyPlace};
+use crate::domain::signup::{CellChoice, NewSignupLink, OpenCell, SignupLink, StandbyPlace};
 use crate::domain::stations::{Area, NewArea, NewStation, Station};
 use crate::domain::tasks::{NewTaskType, TaskType};
 use crate::domain::teams::{NewTeam, Team};
@@ -626,20 +626,12 @@ pub trait NotificationStore: Send + Sync {
 
 #[async_trait]
 pub trait SignupStore: Send + Sync {
-    async fn create_link(
-        &self,
-        token: &str,
-        election_id: Id,
-        team_id: Id,
-        filters: &LinkFilters,
-        created_by: Id,
-        now: i64,
-    ) -> AppResult<Id>;
+    async fn create_link(&self, link: &NewSignupLink, now: i64) -> AppResult<Id>;
     /// Links of the given teams (all teams when `None`), newest first.
     async fn list_links(&self, teams: Option<&[Id]>) -> AppResult<Vec<SignupLink>>;
     async fn get_link(&self, id: Id) -> AppResult<SignupLink>;
-    /// A link by its token, if it exists and is not revoked.
-    async fn link_by_token(&self, token: &str) -> AppResult<Option<SignupLink>>;
+    /// A link by the hash of its token, if it exists and is not revoked.
+    async fn link_by_token(&self, token_hash: &str) -> AppResult<Option<SignupLink>>;
     async fn revoke_link(&self, id: Id, now: i64) -> AppResult<()>;
     /// The team's cells the link allows from `from` on, trusted task types
     /// left out; full cells too (for their standby queue), with the place of
@@ -813,6 +805,26 @@ pub trait RetentionStore: Send + Sync {
     ) -> AppResult<Vec<crate::domain::retention::RetentionItem>>;
 }
 
+/// The versions of the privacy text (see [`crate::domain::privacy`]).
+#[async_trait]
+pub trait PrivacyStore: Send + Sync {
+    /// Every published version, newest first.
+    async fn privacy_texts(&self) -> AppResult<Vec<crate::domain::privacy::PrivacyText>>;
+    /// The newest published version, if any was.
+    async fn current_privacy_text(&self) -> AppResult<Option<crate::domain::privacy::PrivacyText>>;
+    async fn privacy_text(
+        &self,
+        version: &str,
+    ) -> AppResult<Option<crate::domain::privacy::PrivacyText>>;
+    /// Publishes a new version; a version name already used is refused.
+    async fn publish_privacy_text(
+        &self,
+        text: &crate::domain::privacy::NewPrivacyText,
+        by: Id,
+        now: i64,
+    ) -> AppResult<()>;
+}
+
 pub trait Storage:
     ElectionStore
     + StationStore
@@ -827,6 +839,7 @@ pub trait Storage:
     + CoverStore
     + AnswerStore
     + RetentionStore
+    + PrivacyStore
 {
 }
 
@@ -844,5 +857,6 @@ impl<T> Storage for T where
         + CoverStore
         + AnswerStore
         + RetentionStore
+        + PrivacyStore
 {
 }

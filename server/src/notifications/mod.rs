@@ -31,6 +31,12 @@ use std::time::Duration;
 use tokio::sync::{watch, Notify};
 
 /// Everything the worker delivers with.
+/// The outbox worker's settings as the server runs it (the bench uses
+/// them too, so its figure is the production one).
+pub const LEASE_SECS: i64 = 120;
+pub const BATCH: i64 = 64;
+pub const CONCURRENCY: usize = 16;
+
 pub struct Delivery {
     pub queue: Arc<dyn OutboxQueue>,
     pub storage: Arc<dyn Storage>,
@@ -334,7 +340,7 @@ impl Delivery {
             .send(OutgoingMail {
                 to: address.to_string(),
                 subject: text.subject,
-                html: email_html(&text.body),
+                html: email_html(&text.body, &self.public_url),
                 text: text.body,
                 message_id: Some(format!("<outbox-{}@{host}>", message.id)),
             })
@@ -421,14 +427,16 @@ fn locale_of(language: &str) -> Locale {
     Locale::parse(language).unwrap_or_default()
 }
 
-/// Plain text to simple HTML: paragraphs, line breaks, and links.
-pub fn email_html(text: &str) -> String {
+/// Plain text to simple HTML: paragraphs, line breaks, and links to
+/// Valgvagt itself (`own`, the public URL). Other addresses stay text: a
+/// volunteer's note ("delayed") must not become a link in an official mail.
+pub fn email_html(text: &str, own: &str) -> String {
     let mut html = String::from(
         "<!DOCTYPE html><html><body style=\"font-family: sans-serif; line-height: 1.5\">",
     );
     for paragraph in text.split("\n\n") {
         html.push_str("<p>");
-        let lines: Vec<String> = paragraph.lines().map(linkify).collect();
+        let lines: Vec<String> = paragraph.lines().map(|l| linkify(l, own)).collect();
         html.push_str(&lines.join("<br>"));
         html.push_str("</p>");
     }
@@ -443,10 +451,16 @@ fn escape(text: &str) -> String {
         .replace('"', "&quot;")
 }
 
-fn linkify(line: &str) -> String {
+fn linkify(line: &str, own: &str) -> String {
+    let own = own.trim_end_matches('/');
     line.split(' ')
         .map(|word| {
-            if word.starts_with("https://") || word.starts_with("http://") {
+            let ours = !own.is_empty()
+                && (word == own
+                    || word
+                        .strip_prefix(own)
+                        .is_some_and(|rest| rest.starts_with(['/', '?', '#'])));
+            if ours {
                 let url = escape(word);
                 format!("<a href=\"{url}\">{url}</a>")
             } else {
@@ -549,10 +563,28 @@ mod tests {
 
     #[test]
     fn mail_html_escapes_and_links() {
-        let html = email_html("Hej <Karen>\nSe https://valg.example.dk/x?a=1&b=2\n\nHilsen");
+        let html = email_html(
+            "Hej <Karen>\nSe https://valg.example.dk/x?a=1&b=2\n\nHilsen",
+            "https://valg.example.dk",
+        );
         assert!(html.contains(
             "<p>Hej &lt;Karen&gt;<br>Se <a href=\"https://valg.example.dk/x?a=1&amp;b=2\">"
         ));
         assert!(html.contains("<p>Hilsen</p>"));
+    }
+
+    #[test]
+    fn mail_html_links_only_to_valgvagt_itself() {
+        let own = "https://valg.example.dk";
+        for foreign in [
+            "https://evil.example/login",
+            "https://valg.example.dk.evil.example/x",
+            "http://valg.example.dk/x",
+        ] {
+            let html = email_html(&format!("Forsinket, se {foreign}"), own);
+            assert!(!html.contains("<a "), "{foreign}: {html}");
+            assert!(html.contains(&escape(foreign)), "{html}");
+        }
+        assert!(email_html(&format!("{own}/my-shifts"), own).contains("<a href="));
     }
 }

@@ -228,7 +228,8 @@ async fn a_decline_by_link_opens_the_seat_and_says_no_thanks() {
     assert_eq!(history.len(), 1, "the decline is in Ole's history");
 }
 
-#[tokio::test]
+// Several worker threads, so the server really handles the taps at once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn fifty_people_answering_the_last_seat_at_once_seat_exactly_one() {
     let e = election().await;
     let seat = e.app.storage.seat_details(e.seats[0]).await.unwrap();

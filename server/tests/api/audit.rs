@@ -83,3 +83,55 @@ async fn signing_out_everywhere_ends_the_other_devices_sessions() {
     let records = app.storage.list_audit(None, "", 10).await.unwrap();
     assert_eq!(records[0].action, "sign_out_everywhere");
 }
+
+#[tokio::test]
+async fn every_look_at_contact_data_is_audited_and_a_look_without_it_is_not() {
+    use app::lists::ListData;
+    use app::rosters::RosterData;
+    use app::server::storage::{SeatStore, TeamStore};
+    use app::teams::TeamMembersData;
+    use app::volunteers::VolunteerProfile;
+    let e = crate::reminders::election().await;
+    e.karen_accepts(e.seats[0]).await;
+    let seat = e.app.storage.seat_details(e.seats[0]).await.unwrap();
+    e.app
+        .storage
+        .add_team_member(seat.team_id, e.karen, true)
+        .await
+        .unwrap();
+    let app = &e.app;
+    let views = || async {
+        let lines: Vec<AuditRecord> = app
+            .ok("audit/list", &[("action", "contact_viewed"), ("text", "")])
+            .await;
+        let mut subjects: Vec<String> = lines.into_iter().map(|l| l.subject).collect();
+        subjects.sort();
+        subjects
+    };
+    assert!(views().await.is_empty());
+    // A list of names only shows no contact data, and leaves no line.
+    let _: ListData = app
+        .ok("lists/participants", &[("query[columns]", "name")])
+        .await;
+    assert!(views().await.is_empty());
+
+    let (karen, station, team) = (
+        e.karen.to_string(),
+        seat.station_id.to_string(),
+        seat.team_id.to_string(),
+    );
+    let _: VolunteerProfile = app.ok("volunteers/get", &[("id", &karen)]).await;
+    let _: RosterData = app.ok("rosters/station", &[("station_id", &station)]).await;
+    let _: TeamMembersData = app.ok("teams/members", &[("team_id", &team)]).await;
+    let _: ListData = app
+        .ok("lists/participants", &[("query[columns]", "name,phone")])
+        .await;
+    let mut expected = vec![
+        "participants (view)".to_string(),
+        format!("station {station}"),
+        format!("team {team}"),
+        format!("volunteer {karen}"),
+    ];
+    expected.sort();
+    assert_eq!(views().await, expected);
+}

@@ -246,6 +246,39 @@ async fn an_emailed_link_signs_in_and_unknown_addresses_get_the_same_answer() {
 }
 
 #[tokio::test]
+async fn a_known_address_gets_the_unknown_s_answer_even_when_mail_cannot_be_sent() {
+    // Nothing listens on the SMTP port: every delivery fails.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = closed.local_addr().unwrap().port();
+    drop(closed);
+    let app = crate::helpers::spawn_app_with(&[(
+        "VALGVAGT_SMTP_URL",
+        format!("smtp://127.0.0.1:{port}"),
+    )])
+    .await;
+    app.admin_link("kendt@example.dk").await;
+    let answer = |email: &'static str| {
+        let app = &app;
+        async move {
+            let response = app.call("auth/request_link", &[("email", email)]).await;
+            let status = response.status();
+            let location = response
+                .headers()
+                .get("location")
+                .map(|l| l.to_str().unwrap().to_string());
+            (status, location, response.text().await.unwrap())
+        }
+    };
+    // The failure happens after the answer, so it cannot show in it.
+    let known = answer("kendt@example.dk").await;
+    let unknown = answer("ukendt@example.dk").await;
+    assert_eq!(known, unknown);
+    assert!(known.0.is_success(), "{known:?}");
+    // The mail was tried and lost; only the log says so.
+    assert!(app.mail.all().is_empty());
+}
+
+#[tokio::test]
 async fn asking_for_too_many_links_is_refused_with_a_clear_message() {
     let app = spawn_app().await;
     app.admin_link("mange@example.dk").await;

@@ -41,12 +41,20 @@ async fn a_volunteer_is_checked_in_by_qr_code_and_the_board_counts_it() {
             &[(ScopeKind::Station, other.id)],
         )
         .await;
-    for browser in [&e.karen_phone, &stranger] {
-        let (status, _) = e
-            .app
-            .err_with(browser, "checkin/code", &[("code", &code)])
-            .await;
-        assert_eq!(status, StatusCode::FORBIDDEN);
+    // A coordinator of another area is as much a stranger here.
+    let far_coordinator = e
+        .app
+        .browser_for(
+            "syd.koordinator@example.dk",
+            Role::Coordinator,
+            &[(ScopeKind::Area, syd.id)],
+        )
+        .await;
+    for browser in [&e.karen_phone, &stranger, &far_coordinator] {
+        for endpoint in ["checkin/peek", "checkin/code"] {
+            let (status, _) = e.app.err_with(browser, endpoint, &[("code", &code)]).await;
+            assert_eq!(status, StatusCode::FORBIDDEN, "{endpoint}");
+        }
     }
     // A made-up code is refused.
     let forged = format!("{}x", &code[..code.len() - 1]);

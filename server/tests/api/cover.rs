@@ -11,7 +11,8 @@ use app::domain::AppError;
 use app::server::storage::{CoverStore, SeatStore, TeamStore};
 use reqwest::StatusCode;
 
-#[tokio::test]
+// Several worker threads, so the server really handles the taps at once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn the_first_of_a_group_to_take_the_seat_gets_it_and_the_others_are_told() {
     let e = election().await;
     let seat = e.app.storage.seat_details(e.seats[0]).await.unwrap();
@@ -128,7 +129,8 @@ async fn the_first_of_a_group_to_take_the_seat_gets_it_and_the_others_are_told()
     }
 }
 
-#[tokio::test]
+// Several worker threads, so the server really handles the taps at once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn fifty_tapping_at_once_give_the_seat_to_one_and_no_thanks_is_kept() {
     let e = election().await;
     let seat_id = e.seats[1].to_string();

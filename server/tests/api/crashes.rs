@@ -8,7 +8,7 @@ use crate::storage::volunteer;
 use app::domain::accounts::Role;
 use app::domain::notifications::MessageKind;
 use app::domain::seats::SeatCountsChange;
-use app::domain::signup::LinkFilters;
+use app::domain::signup::{LinkFilters, NewSignupLink};
 use app::server::storage::{
     AccountStore, ElectionStore, NewMessage, NewPushSubscription, NotificationStore, SeatStore,
     SignupStore, VolunteerStore,
@@ -373,7 +373,17 @@ async fn seats_taken_when_the_server_is_killed_are_whole_and_the_counts_add_up()
         .unwrap();
     let token = "crash-test-link-000000000000000000";
     storage
-        .create_link(token, election, team, &LinkFilters::default(), leader, now)
+        .create_link(
+            &NewSignupLink {
+                token_hash: secrets::hash(token),
+                election_id: election,
+                team_id: team,
+                filters: LinkFilters::default(),
+                expires_at: None,
+                created_by: leader,
+            },
+            now,
+        )
         .await
         .unwrap();
 

@@ -21,6 +21,8 @@ pub struct TestApp {
     pub delivery: Arc<valgvagt_server::notifications::Delivery>,
     /// The reminder scheduler, run by the tests at the times they choose.
     pub scheduler: Arc<valgvagt_server::notifications::scheduler::Scheduler>,
+    /// What the server does after answering (sign-in mails and codes).
+    pub background: Arc<valgvagt_server::background::Background>,
     /// A cookie-keeping client; signed in after [`TestApp::sign_in_admin`].
     pub client: reqwest::Client,
     _dir: TempDir,
@@ -82,6 +84,7 @@ pub async fn spawn_app_with(extra: &[(&str, String)]) -> TestApp {
         storage,
         delivery: running.delivery,
         scheduler: running.scheduler,
+        background: running.background,
         client: client(),
         _dir: dir,
     }
@@ -196,12 +199,16 @@ impl TestApp {
         endpoint: &str,
         form: &[(&str, &str)],
     ) -> reqwest::Response {
-        browser
+        let response = browser
             .post(format!("{}/api/{endpoint}", self.base))
             .form(form)
             .send()
             .await
-            .expect("request")
+            .expect("request");
+        // A call ends when what the server does after answering (a sign-in
+        // mail or code) has finished too, so the test sees its mail.
+        self.background.idle().await;
+        response
     }
 
     /// POSTs a JSON body (server functions with JSON input) with `client`.

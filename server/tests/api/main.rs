@@ -19,6 +19,7 @@ mod my_shifts;
 mod newcomers;
 mod notifications;
 mod passkeys;
+mod privacy;
 mod proxies;
 mod push_service;
 mod register;

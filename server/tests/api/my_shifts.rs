@@ -407,3 +407,20 @@ async fn a_volunteer_downloads_everything_kept_about_them_and_nobody_else_can() 
     let (status, _) = e.app.err_with(&client(), "profile/data", &[]).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn another_volunteer_cannot_cancel_karens_shift() {
+    let e = election().await;
+    e.karen_accepts(e.seats[0]).await;
+    let ole = e.ole_phone().await;
+    let seat = e.seats[0].to_string();
+    // Answered as if there were no such seat: it is not his to know of.
+    let (status, error) = e
+        .app
+        .err_with(&ole, "shifts/cancel", &[("seat_id", &seat)])
+        .await;
+    assert_eq!((status, error), (StatusCode::NOT_FOUND, AppError::NotFound));
+    let held = e.app.storage.seat_details(e.seats[0]).await.unwrap();
+    assert_eq!(held.volunteer_id, Some(e.karen));
+    assert_eq!(held.status, SeatStatus::Accepted);
+}

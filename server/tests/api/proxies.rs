@@ -9,7 +9,7 @@ use reqwest::StatusCode;
 
 /// A browser whose requests arrive with this `X-Forwarded-For`, as if a
 /// proxy on loopback had added it.
-fn forwarded(chain: &str) -> reqwest::Client {
+pub(crate) fn forwarded(chain: &str) -> reqwest::Client {
     let mut headers = reqwest::header::HeaderMap::new();
     headers.extend(crate::helpers::browser_headers());
     headers.insert(
@@ -90,4 +90,37 @@ async fn without_a_trusted_proxy_the_forwarding_header_is_ignored() {
         )
         .await;
     assert_eq!(log[0].ip, "127.0.0.1");
+}
+
+#[tokio::test]
+async fn a_stranger_who_spends_an_addresss_links_does_not_lock_its_owner_out() {
+    use app::auth::{LINKS_PER_ADDRESS_OVERALL_PER_HOUR, LINKS_PER_ADDRESS_PER_HOUR};
+    let app = spawn_app_with(&[("VALGVAGT_TRUSTED_PROXIES", "127.0.0.1".into())]).await;
+    let owner = "koordinator@example.dk";
+    app.admin_link(owner).await;
+    let stranger = forwarded("203.0.113.5");
+    for _ in 0..LINKS_PER_ADDRESS_PER_HOUR {
+        assert!(!refused(&app, &stranger, owner).await);
+    }
+    assert!(refused(&app, &stranger, owner).await);
+    // The owner, on the polling station's network, still gets a link.
+    assert!(!refused(&app, &forwarded("198.51.100.20"), owner).await);
+    // Over all networks together the address's hourly cap holds, so an
+    // inbox cannot be flooded from many of them.
+    let mut sent = LINKS_PER_ADDRESS_PER_HOUR + 1;
+    let mut network = 10;
+    while sent < LINKS_PER_ADDRESS_OVERALL_PER_HOUR {
+        let browser = forwarded(&format!("203.0.113.{network}"));
+        for _ in 0..LINKS_PER_ADDRESS_PER_HOUR.min(LINKS_PER_ADDRESS_OVERALL_PER_HOUR - sent) {
+            assert!(!refused(&app, &browser, owner).await);
+            sent += 1;
+        }
+        network += 1;
+    }
+    assert!(refused(&app, &forwarded("192.0.2.99"), owner).await);
+    assert_eq!(
+        app.mail.to(owner).len() as i64,
+        LINKS_PER_ADDRESS_OVERALL_PER_HOUR,
+        "one mail per link granted"
+    );
 }

@@ -96,6 +96,24 @@ pub(crate) async fn election() -> Election2 {
 }
 
 impl Election2 {
+    /// Ole gets an account and signs in on his phone.
+    pub(crate) async fn ole_phone(&self) -> reqwest::Client {
+        let user = self
+            .app
+            .storage
+            .ensure_user_with_role("ole@example.dk", "Ole", Role::Volunteer)
+            .await
+            .unwrap();
+        self.app
+            .storage
+            .link_volunteer(user, self.ole)
+            .await
+            .unwrap();
+        self.app
+            .browser_for("ole@example.dk", Role::Volunteer, &[])
+            .await
+    }
+
     /// Karen is invited to `seat` and says yes on her phone.
     pub(crate) async fn karen_accepts(&self, seat: Id) {
         self.invite(seat, "karen@example.dk", "7").await;
@@ -329,17 +347,7 @@ async fn only_the_invited_person_answers_and_only_coordinators_of_the_area_invit
     e.invite(e.seats[0], "karen@example.dk", "7").await;
     let seat = e.seats[0].to_string();
     // Ole, signed in, cannot answer Karen's invitation.
-    let user = e
-        .app
-        .storage
-        .ensure_user_with_role("ole@example.dk", "Ole", Role::Volunteer)
-        .await
-        .unwrap();
-    e.app.storage.link_volunteer(user, e.ole).await.unwrap();
-    let ole = e
-        .app
-        .browser_for("ole@example.dk", Role::Volunteer, &[])
-        .await;
+    let ole = e.ole_phone().await;
     let (status, _) = e
         .app
         .err_with(

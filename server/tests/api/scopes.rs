@@ -31,6 +31,8 @@ struct Municipality {
     team_2: Team,
     member_1: Id,
     member_2: Id,
+    election_id: Id,
+    task_id: Id,
     election_day: NaiveDate,
 }
 
@@ -104,6 +106,8 @@ async fn municipality() -> Municipality {
         team_2,
         member_1,
         member_2,
+        election_id: election.id,
+        task_id: task.id,
         election_day,
     }
 }
@@ -661,5 +665,245 @@ async fn a_coordinator_of_one_area_lists_exports_and_messages_only_people_there(
     forbidden(
         app.err_with(&coordinator, "messages/resend", &[("id", &to_b)])
             .await,
+    );
+}
+
+/// What one area holds for the next test: its station, a station with
+/// nothing on it, a held and an open seat, the holder and a message to them.
+struct Place {
+    area: Id,
+    station: Id,
+    spare_station: Id,
+    held_seat: Id,
+    open_seat: Id,
+    holder: Id,
+    message: Id,
+}
+
+impl Place {
+    async fn of(
+        m: &Municipality,
+        area: &Area,
+        station: &Station,
+        open_team: &Team,
+        holder: Id,
+    ) -> Place {
+        use app::notifications::MessageLog;
+        let app = &m.app;
+        let spare = make_station(app, area, &format!("Reserve {}", area.name)).await;
+        let held = app.storage.volunteer_seats(holder).await.unwrap()[0].seat_id;
+        let open = app
+            .storage
+            .open_seats(
+                m.election_id,
+                station.id,
+                m.election_day,
+                open_team.id,
+                m.task_id,
+            )
+            .await
+            .unwrap()[0];
+        let holder_id = holder.to_string();
+        app.ok::<()>(
+            "messages/send",
+            &[("volunteer_id", &holder_id), ("text", "Fra kontoret")],
+        )
+        .await;
+        let log: MessageLog = app
+            .ok("messages/list", &[("volunteer_id", &holder_id)])
+            .await;
+        Place {
+            area: area.id,
+            station: station.id,
+            spare_station: spare.id,
+            held_seat: held,
+            open_seat: open,
+            holder,
+            message: log.messages[0].id,
+        }
+    }
+
+    /// A call of each area-scoped function on this place. Inside the
+    /// caller's areas most stop at a bad field after the scope check, so
+    /// they change little; renaming the station, resending the message,
+    /// deleting the empty station and the previews go through.
+    fn calls(&self, m: &Municipality) -> Vec<(&'static str, Vec<(String, String)>)> {
+        let id = |id: Id| id.to_string();
+        let text = |t: &str| t.to_string();
+        let day = m.election_day.to_string();
+        let station_form: Vec<(&'static str, String)> = StationFields::default()
+            .form(&id(self.station), &id(self.area), "Omdøbt skole", "4200")
+            .into_iter()
+            .map(|(k, v)| (k, v.to_string()))
+            .collect();
+        let mut calls: Vec<(&'static str, Vec<(String, String)>)> = vec![
+            (
+                "rosters/answer_for",
+                vec![("seat_id", id(self.held_seat)), ("answer", text("bogus"))],
+            ),
+            (
+                "rosters/remove",
+                vec![("seat_id", id(self.held_seat)), ("reason", text(""))],
+            ),
+            (
+                "rosters/move_seat",
+                vec![("seat_id", id(self.open_seat)), ("team_id", text("999999"))],
+            ),
+            (
+                "rosters/invite_team",
+                vec![
+                    ("station_id", id(self.station)),
+                    ("election_id", id(m.election_id)),
+                    ("team_id", text("999999")),
+                    ("day", day.clone()),
+                    ("respond_days", text("3")),
+                ],
+            ),
+            (
+                "shifts/invite",
+                vec![
+                    ("seat_id", id(self.open_seat)),
+                    ("email", text("x")),
+                    ("respond_days", text("7")),
+                ],
+            ),
+            ("messages/resend", vec![("id", id(self.message))]),
+            (
+                "messages/send",
+                vec![("volunteer_id", id(self.holder)), ("text", text(""))],
+            ),
+            (
+                "messages/group",
+                vec![
+                    ("query[area]", id(self.area)),
+                    ("query[columns]", text("name")),
+                    ("text", text("Hej")),
+                ],
+            ),
+            ("stations/save", station_form),
+            ("stations/delete", vec![("id", id(self.spare_station))]),
+            ("candidates/list", vec![("seat_id", id(self.open_seat))]),
+            (
+                "candidates/invite",
+                vec![("seat_id", id(self.open_seat)), ("respond_days", text("x"))],
+            ),
+            (
+                "cover/call",
+                vec![
+                    ("seat_id", id(self.open_seat)),
+                    ("group", text("bogus")),
+                    ("hours", text("2")),
+                ],
+            ),
+            (
+                "checkin/mark",
+                vec![
+                    ("seat_id", id(self.held_seat)),
+                    ("attendance", text("bogus")),
+                ],
+            ),
+            (
+                "lists/participants",
+                vec![
+                    ("query[area]", id(self.area)),
+                    ("query[columns]", text("name")),
+                ],
+            ),
+        ]
+        .into_iter()
+        .map(
+            |(endpoint, form): (&'static str, Vec<(&'static str, String)>)| {
+                (
+                    endpoint,
+                    form.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
+                )
+            },
+        )
+        .collect();
+        // The seat plan saved as it is: the counts' field names carry ids.
+        calls.push((
+            "seats/save",
+            vec![
+                ("form[election_id]".into(), id(m.election_id)),
+                ("form[station_id]".into(), id(self.station)),
+                ("form[day]".into(), day),
+                (
+                    format!("form[counts][c{}-{}]", m.team_1.id, m.task_id),
+                    text("1"),
+                ),
+                (
+                    format!("form[counts][c{}-{}]", m.team_2.id, m.task_id),
+                    text("1"),
+                ),
+            ],
+        ));
+        calls
+    }
+}
+
+#[tokio::test]
+async fn an_area_coordinator_reaches_into_their_own_area_only() {
+    let m = municipality().await;
+    let app = &m.app;
+    let coordinator = app
+        .browser_for(
+            "nord@example.dk",
+            Role::Coordinator,
+            &[(ScopeKind::Area, m.area_a.id)],
+        )
+        .await;
+    let own = Place::of(&m, &m.area_a, &m.station_a, &m.team_2, m.member_1).await;
+    let other = Place::of(&m, &m.area_b, &m.station_b, &m.team_1, m.member_2).await;
+    // Every function the matrix lets area coordinators call is tried here.
+    // The two QR-code functions check the code's secret before its seat's
+    // area; `checkin.rs` tries a genuine code from beyond the caller's reach.
+    let by_code = ["checkin/peek", "checkin/code"];
+    let tried: Vec<&str> = own.calls(&m).iter().map(|(e, _)| *e).collect();
+    let untried: Vec<&str> = crate::authorization::area_scoped_functions()
+        .into_iter()
+        .filter(|e| !tried.contains(e) && !by_code.contains(e))
+        .collect();
+    assert!(
+        untried.is_empty(),
+        "area-scoped functions not tried across areas: {untried:?}"
+    );
+
+    // Area B first: every call refused, nothing changed.
+    for (endpoint, form) in other.calls(&m) {
+        let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let (status, error) = app.err_with(&coordinator, endpoint, &form).await;
+        assert_eq!(
+            (status, &error),
+            (StatusCode::FORBIDDEN, &AppError::Forbidden),
+            "{endpoint} in area B"
+        );
+    }
+    let stations: Vec<Station> = app.ok("stations/list", &[]).await;
+    let names: Vec<&str> = stations.iter().map(|s| s.name.as_str()).collect();
+    assert!(
+        names.contains(&"Sydhallen") && names.contains(&"Reserve Syd"),
+        "{names:?}"
+    );
+    // Area A: past the scope check every time (answered, or a field refused).
+    for (endpoint, form) in own.calls(&m) {
+        let response = coordinator
+            .post(format!("{}/api/{endpoint}", app.base))
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status();
+        assert!(
+            !matches!(status, StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN)
+                && !status.is_server_error(),
+            "{endpoint} in area A: {status} {}",
+            response.text().await.unwrap_or_default()
+        );
+    }
+    let stations: Vec<Station> = app.ok("stations/list", &[]).await;
+    let names: Vec<&str> = stations.iter().map(|s| s.name.as_str()).collect();
+    assert!(
+        names.contains(&"Omdøbt skole") && !names.contains(&"Reserve Nord"),
+        "{names:?}"
     );
 }

@@ -18,6 +18,8 @@ async fn app_with_sms() -> (TestApp, SmsLog) {
     let app = spawn_app_with(&[
         ("VALGVAGT_SMS_URL", url),
         ("VALGVAGT_SMS_TOKEN", "hemmelig".to_string()),
+        // So that a test can ask from several clients (`proxies::forwarded`).
+        ("VALGVAGT_TRUSTED_PROXIES", "127.0.0.1".to_string()),
     ])
     .await;
     (app, seen)
@@ -271,4 +273,52 @@ async fn a_number_two_people_share_gets_no_code_and_without_a_gateway_sms_is_ref
         .err("auth/request_code", &[("phone", "20304050")])
         .await;
     assert_eq!(error, AppError::refused("auth.sms_unavailable"));
+}
+
+#[tokio::test]
+async fn a_stranger_who_spends_a_numbers_codes_does_not_lock_its_owner_out() {
+    use app::auth::{CODES_PER_NUMBER_OVERALL_PER_HOUR, CODES_PER_NUMBER_PER_HOUR};
+    use app::server::storage::VolunteerStore;
+    let (app, seen) = app_with_sms().await;
+    app.storage
+        .create_volunteer(&crate::storage::volunteer("karen@example.dk"))
+        .await
+        .unwrap();
+    let ask = |browser: reqwest::Client| {
+        let app = &app;
+        async move {
+            app.call_with(&browser, "auth/request_code", &[("phone", "20304050")])
+                .await
+                .status()
+        }
+    };
+    let stranger = crate::proxies::forwarded("203.0.113.5");
+    for _ in 0..CODES_PER_NUMBER_PER_HOUR {
+        assert!(ask(stranger.clone()).await.is_success());
+    }
+    assert_eq!(ask(stranger.clone()).await, StatusCode::CONFLICT);
+    // The owner, on another network, still gets a code.
+    assert!(ask(crate::proxies::forwarded("198.51.100.20"))
+        .await
+        .is_success());
+    // Over all networks together the number's hourly cap holds.
+    let mut sent = CODES_PER_NUMBER_PER_HOUR + 1;
+    let mut network = 10;
+    while sent < CODES_PER_NUMBER_OVERALL_PER_HOUR {
+        assert!(
+            ask(crate::proxies::forwarded(&format!("203.0.113.{network}")))
+                .await
+                .is_success()
+        );
+        sent += 1;
+        network += 1;
+    }
+    assert_eq!(
+        ask(crate::proxies::forwarded("192.0.2.99")).await,
+        StatusCode::CONFLICT
+    );
+    assert_eq!(
+        seen.lock().unwrap().len() as i64,
+        CODES_PER_NUMBER_OVERALL_PER_HOUR
+    );
 }

@@ -10,7 +10,7 @@ use app::domain::accounts::{Role, ScopeKind};
 use app::domain::notifications::MessageKind;
 use app::domain::seats::{SeatDetails, SeatStatus};
 use app::domain::AppError;
-use app::server::storage::{AccountStore, SeatStore, TeamStore, VolunteerStore};
+use app::server::storage::{AccountStore, SeatStore, SignupStore, TeamStore, VolunteerStore};
 use app::signup::{JoinData, TeamLinks};
 use chrono::{Datelike, Duration};
 use reqwest::StatusCode;
@@ -58,8 +58,9 @@ pub(crate) async fn make_link(
     assert!(team.is_empty(), "Karen is on no team yet");
     let teams: Vec<app::domain::teams::Team> = e.app.ok("teams/list", &[]).await;
     let team_id = teams[0].id.to_string();
-    e.app
-        .ok_with::<()>(
+    let url: String = e
+        .app
+        .ok_with(
             leader,
             "signup/create",
             &[
@@ -77,7 +78,13 @@ pub(crate) async fn make_link(
         .await;
     assert_eq!(links.links.len(), 1);
     assert_eq!(links.links[0].created_by, "team_leader");
-    links.links[0].token.clone()
+    token_of(&url)
+}
+
+/// The token at the end of a link's address, as `signup/create` answers it.
+pub(crate) fn token_of(url: &str) -> String {
+    let (_, token) = url.rsplit_once("/join/").expect("a link's address");
+    token.to_string()
 }
 
 pub(crate) fn take_form(token: &str, cell: &SeatDetails) -> Vec<(String, String)> {
@@ -147,6 +154,110 @@ async fn a_team_link_shows_open_shifts_to_anyone_and_a_volunteer_takes_one_in_a_
     let (status, error) = e.app.err("signup/open", &[("token", &token)]).await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert_eq!(error, AppError::refused("signup.link_gone"));
+}
+
+/// Every link's (hashed, plain) token as the database holds it.
+async fn stored_tokens(e: &crate::reminders::Election2) -> Vec<(Option<String>, Option<String>)> {
+    sqlx::query_as("SELECT token_hash, plain_token FROM signup_links")
+        .fetch_all(e.app.storage.pool())
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_link_is_kept_only_as_a_hash_and_ends_on_its_own_date() {
+    let (e, cell, leader) = with_seats(1).await;
+    let token = make_link(&e, &leader, &cell).await;
+    // The database holds the token's SHA-256, never the token.
+    let stored = stored_tokens(&e).await;
+    assert_eq!(
+        stored,
+        vec![(Some(valgvagt_server::secrets::hash(&token)), None)]
+    );
+    let list: TeamLinks = e
+        .app
+        .ok_with(&leader, "signup/list", &[("team_id", "1")])
+        .await;
+    assert!(!serde_json::to_string(&list).unwrap().contains(&token));
+
+    // A last day before today is refused, and nothing is made.
+    let today = app::i18n::copenhagen_date(valgvagt_server::secrets::unix_now());
+    let form = |until: String| {
+        vec![
+            ("election_id", cell.election_id.to_string()),
+            ("team_id", "1".to_string()),
+            ("station_id", String::new()),
+            ("task_type_id", String::new()),
+            ("day", String::new()),
+            ("until", until),
+        ]
+    };
+    let yesterday = form((today - Duration::days(1)).to_string());
+    let yesterday: Vec<(&str, &str)> = yesterday.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, error) = e.app.err_with(&leader, "signup/create", &yesterday).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(error, AppError::invalid("until", "signup.until_past"));
+    assert_eq!(e.app.storage.list_links(None).await.unwrap().len(), 1);
+
+    // Until today: it works through today, and ends at midnight.
+    let until = form(today.to_string());
+    let until: Vec<(&str, &str)> = until.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let url: String = e.app.ok_with(&leader, "signup/create", &until).await;
+    let dated = token_of(&url);
+    let open: JoinData = e.app.ok("signup/open", &[("token", &dated)]).await;
+    assert_eq!(open.cells.len(), 1);
+    let link = &e.app.storage.list_links(None).await.unwrap()[0];
+    let midnight = app::i18n::copenhagen_to_unix(today + Duration::days(1), chrono::NaiveTime::MIN);
+    assert_eq!(link.expires_at, Some(midnight));
+    // Its last day passes (the row's end moved back, as a clock would).
+    sqlx::query("UPDATE signup_links SET expires_at = $1 WHERE id = $2")
+        .bind(valgvagt_server::secrets::unix_now() - 1)
+        .bind(link.id)
+        .execute(e.app.storage.pool())
+        .await
+        .unwrap();
+    let (status, error) = e.app.err("signup/open", &[("token", &dated)]).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(error, AppError::refused("signup.link_gone"));
+    let take = take_form(&dated, &cell);
+    let take: Vec<(&str, &str)> = take.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let (_, error) = e.app.err_with(&e.karen_phone, "signup/take", &take).await;
+    assert_eq!(error, AppError::refused("signup.link_gone"));
+    // The undated link is untouched.
+    let open: JoinData = e.app.ok("signup/open", &[("token", &token)]).await;
+    assert_eq!(open.cells.len(), 1);
+}
+
+#[tokio::test]
+async fn links_made_before_tokens_were_hashed_keep_working() {
+    let (e, cell, _leader) = with_seats(1).await;
+    // A row as migration 0020 leaves an older link: its token in plain text.
+    sqlx::query(
+        "INSERT INTO signup_links (plain_token, election_id, team_id, filters, created_at)
+         VALUES ('an-old-link-from-before', $1, $2, '{}', 0)",
+    )
+    .bind(cell.election_id)
+    .bind(cell.team_id)
+    .execute(e.app.storage.pool())
+    .await
+    .unwrap();
+    // Opening the database (as every start does) hashes it.
+    valgvagt_server::storage::sqlite::SqliteStorage::open(&e.app.config.database)
+        .await
+        .unwrap();
+    let stored = stored_tokens(&e).await;
+    assert_eq!(
+        stored,
+        vec![(
+            Some(valgvagt_server::secrets::hash("an-old-link-from-before")),
+            None
+        )]
+    );
+    let open: JoinData = e
+        .app
+        .ok("signup/open", &[("token", "an-old-link-from-before")])
+        .await;
+    assert_eq!(open.cells.len(), 1);
 }
 
 #[tokio::test]
@@ -226,7 +337,8 @@ async fn only_coordinators_and_the_team_s_leaders_make_and_close_links() {
     assert_eq!(open.cells.len(), 1);
 }
 
-#[tokio::test]
+// Several worker threads, so the server really handles the taps at once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn two_hundred_people_tapping_at_once_fill_five_seats_exactly() {
     let (e, cell, leader) = with_seats(5).await;
     let token = make_link(&e, &leader, &cell).await;
@@ -277,9 +389,11 @@ async fn a_shift_link_narrowed_to_an_area_offers_only_its_stations() {
     let teams: Vec<app::domain::teams::Team> = e.app.ok("teams/list", &[]).await;
     let team_id = teams[0].id.to_string();
     let election_id = cell.election_id.to_string();
+    let mut tokens = Vec::new();
     for area in [cell.area_id.to_string(), other_area.clone()] {
-        e.app
-            .ok_with::<()>(
+        let url: String = e
+            .app
+            .ok_with(
                 &leader,
                 "signup/create",
                 &[
@@ -292,6 +406,7 @@ async fn a_shift_link_narrowed_to_an_area_offers_only_its_stations() {
                 ],
             )
             .await;
+        tokens.push(token_of(&url));
     }
     let links: TeamLinks = e
         .app
@@ -302,8 +417,7 @@ async fn a_shift_link_narrowed_to_an_area_offers_only_its_stations() {
         links.links[0].filters.areas,
         vec![other_area.parse::<i64>().unwrap()]
     );
-    let elsewhere = &links.links[0].token;
-    let here = &links.links[1].token;
+    let (here, elsewhere) = (&tokens[0], &tokens[1]);
     let open: JoinData = e.app.ok("signup/open", &[("token", here)]).await;
     assert_eq!(open.cells.len(), 1);
     assert!(!open.team_link);
@@ -336,9 +450,19 @@ async fn open_shifts_list_what_a_volunteers_teams_offer_them_and_take_in_a_tap()
     let open = mine(&e).await;
     assert_eq!(open.len(), 1);
     assert_eq!(
-        (open[0].cell.free, open[0].token.as_str()),
-        (2, token.as_str())
+        (open[0].cell.free, open[0].link_id),
+        (
+            2,
+            e.app
+                .storage
+                .list_links(Some(&[cell.team_id]))
+                .await
+                .unwrap()[0]
+                .id
+        )
     );
+    // The page offers the link by id: only the hash of its token is kept.
+    assert!(!serde_json::to_string(&open).unwrap().contains(&token));
     // Someone the election does not allow sees nothing to take.
     sqlx::query("UPDATE volunteers SET citizenship = 'other' WHERE id = $1")
         .bind(e.karen)
@@ -351,10 +475,18 @@ async fn open_shifts_list_what_a_volunteers_teams_offer_them_and_take_in_a_tap()
         .execute(e.app.storage.pool())
         .await
         .unwrap();
-    let form = take_form(&open[0].token, &cell);
+    let mut form = take_form(&token, &cell);
+    form[0] = ("link_id".into(), open[0].link_id.to_string());
     let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    // Someone off the team cannot take through the link by its id.
+    let stranger = crate::standby::people(&e, "fremmed", 1).await;
+    let (status, _) = e
+        .app
+        .err_with(&stranger[0].phone, "signup/take_open", &pairs)
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
     e.app
-        .ok_with::<()>(&e.karen_phone, "signup/take", &pairs)
+        .ok_with::<()>(&e.karen_phone, "signup/take_open", &pairs)
         .await;
     let seats = e.app.storage.volunteer_seats(e.karen).await.unwrap();
     assert_eq!(seats.len(), 1);

@@ -193,7 +193,8 @@ async fn a_freed_seat_goes_down_the_queue_until_someone_takes_it() {
     assert!(e.kinds(queue[3].id).await.is_empty());
 }
 
-#[tokio::test]
+// Several worker threads, so the server really handles the taps at once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn two_hundred_waiting_and_five_seats_freed_at_once_make_exactly_five_offers() {
     let (e, cell, leader) = with_seats(5).await;
     let token = make_link(&e, &leader, &cell).await;

@@ -9,6 +9,7 @@ mod cover;
 mod elections;
 mod merge;
 mod notifications;
+mod privacy;
 mod register;
 mod retention;
 mod seats;
@@ -64,6 +65,7 @@ impl SqliteStorage {
             .connect_with(options)
             .await?;
         MIGRATOR.run(&pool).await?;
+        signup::hash_plain_link_tokens(&pool).await?;
         Ok(SqliteStorage {
             pool,
             offers: std::sync::Arc::new(OfferRules {

@@ -4,7 +4,9 @@ use super::volunteers::insert_volunteer;
 use super::{id_array, one_row, SqliteStorage};
 use crate::storage::db_error;
 use app::domain::shifts::Shift;
-use app::domain::signup::{CellChoice, LinkFilters, OpenCell, SignupLink, StandbyPlace};
+use app::domain::signup::{
+    CellChoice, LinkFilters, NewSignupLink, OpenCell, SignupLink, StandbyPlace,
+};
 use app::domain::volunteers::NewVolunteer;
 use app::domain::{AppError, Id};
 use app::server::storage::{NewMessage, SignupStore};
@@ -14,7 +16,6 @@ use chrono::{NaiveDate, NaiveTime};
 #[derive(sqlx::FromRow)]
 struct LinkRow {
     id: i64,
-    token: String,
     election_id: i64,
     election_title: String,
     election_active: bool,
@@ -24,11 +25,12 @@ struct LinkRow {
     created_by: Option<String>,
     created_at: i64,
     revoked_at: Option<i64>,
+    expires_at: Option<i64>,
 }
 
-const LINK_SELECT: &str = "SELECT l.id, l.token, l.election_id, e.title AS election_title,
+const LINK_SELECT: &str = "SELECT l.id, l.election_id, e.title AS election_title,
         e.active AS election_active, l.team_id, t.name AS team, l.filters,
-        u.name AS created_by, l.created_at, l.revoked_at
+        u.name AS created_by, l.created_at, l.revoked_at, l.expires_at
     FROM signup_links l
     JOIN elections e ON e.id = l.election_id
     JOIN teams t ON t.id = l.team_id
@@ -40,7 +42,6 @@ fn link(row: LinkRow) -> SignupLink {
     let filters: Option<LinkFilters> = serde_json::from_str(&row.filters).ok();
     SignupLink {
         id: row.id,
-        token: row.token,
         election_id: row.election_id,
         election_title: row.election_title,
         election_active: row.election_active,
@@ -50,6 +51,7 @@ fn link(row: LinkRow) -> SignupLink {
         created_by: row.created_by.unwrap_or_default(),
         created_at: row.created_at,
         revoked: row.revoked_at.is_some() || filters.is_none(),
+        expires_at: row.expires_at,
     }
 }
 
@@ -156,27 +158,43 @@ pub(crate) async fn join_team_in(
     Ok(())
 }
 
+/// Hashes the tokens of links made before tokens were hashed (migration
+/// 0020 leaves them in `plain_token`, since SQLite has no SHA-256). Runs
+/// each time the database is opened; after the first time it finds nothing.
+pub(super) async fn hash_plain_link_tokens(pool: &sqlx::SqlitePool) -> Result<u64, AppError> {
+    let plain: Vec<(i64, String)> =
+        sqlx::query_as("SELECT id, plain_token FROM signup_links WHERE plain_token IS NOT NULL")
+            .fetch_all(pool)
+            .await
+            .map_err(db_error)?;
+    let mut tx = pool.begin().await.map_err(db_error)?;
+    for (id, token) in &plain {
+        sqlx::query("UPDATE signup_links SET token_hash = $1, plain_token = NULL WHERE id = $2")
+            .bind(crate::secrets::hash(token))
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+    }
+    tx.commit().await.map_err(db_error)?;
+    Ok(plain.len() as u64)
+}
+
 #[async_trait]
 impl SignupStore for SqliteStorage {
-    async fn create_link(
-        &self,
-        token: &str,
-        election_id: Id,
-        team_id: Id,
-        filters: &LinkFilters,
-        created_by: Id,
-        now: i64,
-    ) -> Result<Id, AppError> {
-        let filters = serde_json::to_string(filters).map_err(|_| AppError::Server)?;
+    async fn create_link(&self, new: &NewSignupLink, now: i64) -> Result<Id, AppError> {
+        let filters = serde_json::to_string(&new.filters).map_err(|_| AppError::Server)?;
         sqlx::query_scalar(
-            "INSERT INTO signup_links (token, election_id, team_id, filters, created_by, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            "INSERT INTO signup_links
+                 (token_hash, election_id, team_id, filters, expires_at, created_by, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         )
-        .bind(token)
-        .bind(election_id)
-        .bind(team_id)
+        .bind(&new.token_hash)
+        .bind(new.election_id)
+        .bind(new.team_id)
         .bind(filters)
-        .bind(created_by)
+        .bind(new.expires_at)
+        .bind(new.created_by)
         .bind(now)
         .fetch_one(&self.pool)
         .await
@@ -205,11 +223,11 @@ impl SignupStore for SqliteStorage {
         Ok(link(row))
     }
 
-    async fn link_by_token(&self, token: &str) -> Result<Option<SignupLink>, AppError> {
+    async fn link_by_token(&self, token_hash: &str) -> Result<Option<SignupLink>, AppError> {
         let row: Option<LinkRow> = sqlx::query_as(&format!(
-            "{LINK_SELECT} WHERE l.token = $1 AND l.revoked_at IS NULL"
+            "{LINK_SELECT} WHERE l.token_hash = $1 AND l.revoked_at IS NULL"
         ))
-        .bind(token)
+        .bind(token_hash)
         .fetch_optional(&self.pool)
         .await
         .map_err(db_error)?;

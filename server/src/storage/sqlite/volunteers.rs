@@ -790,10 +790,15 @@ async fn forget_traces(
             .await
             .map_err(db_error)?;
     }
+    // Per-address buckets, overall and per network address (`…:<client>`);
+    // compared by prefix, since `_` in an address would be a LIKE wildcard.
     run("DELETE FROM rate_events WHERE bucket IN ($1, $2)
-             OR bucket IN (SELECT 'passkey:account:' || id FROM users WHERE volunteer_id = $3)")
+             OR substr(bucket, 1, length($3)) = $3 OR substr(bucket, 1, length($4)) = $4
+             OR bucket IN (SELECT 'passkey:account:' || id FROM users WHERE volunteer_id = $5)")
     .bind(format!("link:address:{email}"))
     .bind(format!("code:number:{phone}"))
+    .bind(format!("link:address:{email}:"))
+    .bind(format!("code:number:{phone}:"))
     .bind(volunteer_id)
     .execute(&mut **tx)
     .await
