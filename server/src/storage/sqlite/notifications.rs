@@ -412,8 +412,7 @@ impl OutboxQueue for SqliteStorage {
         }
         // The recipient: the volunteer (and their user account, for push), or
         // a user without a volunteer record (email only).
-        let list = ids.iter().map(Id::to_string).collect::<Vec<_>>().join(",");
-        let rows: Vec<ClaimedRow> = sqlx::query_as(&format!(
+        let rows: Vec<ClaimedRow> = sqlx::query_as(
             "SELECT o.id, o.idempotency_key, o.kind, o.election_id, o.task_type_id, o.seat_id, o.params,
                     o.attempts, o.volunteer_id,
                     coalesce(o.user_id, (SELECT id FROM users WHERE volunteer_id = o.volunteer_id)) AS user_id,
@@ -425,8 +424,9 @@ impl OutboxQueue for SqliteStorage {
              FROM outbox o
              LEFT JOIN volunteers v ON v.id = o.volunteer_id
              LEFT JOIN users u ON u.id = o.user_id
-             WHERE o.id IN ({list}) ORDER BY o.id"
-        ))
+             WHERE o.id IN (SELECT value FROM json_each($1)) ORDER BY o.id",
+        )
+        .bind(super::id_array(&ids))
         .fetch_all(&self.pool)
         .await
         .map_err(db_error)?;
