@@ -377,9 +377,12 @@ impl Config {
             ),
             bind,
             public_url,
-            site_root: PathBuf::from(
+            // Absolute: Leptos reads the hash list relative to the binary's
+            // folder unless its path is absolute, and then a relative root
+            // (run.sh's `target/site`) would name files that do not exist.
+            site_root: std::path::absolute(
                 get("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
-            ),
+            )?,
             secure_cookies,
             session_idle_minutes: number("VALGVAGT_SESSION_IDLE_MINUTES", 480)?,
             session_max_hours: number("VALGVAGT_SESSION_MAX_HOURS", 168)?,
@@ -462,6 +465,14 @@ mod tests {
         assert_eq!(c.bind.port(), 3000);
         assert!(!c.secure_cookies);
         assert_eq!(c.session_idle_minutes, 480);
+    }
+
+    #[test]
+    fn a_relative_site_root_is_made_absolute() {
+        let env = map(&[("LEPTOS_SITE_ROOT", "target/site")]);
+        let c = Config::from_layers(&HashMap::new(), &env).unwrap();
+        assert!(c.site_root.is_absolute(), "{}", c.site_root.display());
+        assert!(c.site_root.ends_with("target/site"));
     }
 
     #[test]

@@ -242,3 +242,30 @@ async fn pages_say_whose_live_session_they_show_until_when_and_expire_a_dead_coo
         );
     }
 }
+
+#[tokio::test]
+async fn a_page_names_the_hashed_files_even_with_a_relative_site_root() {
+    // As scripts/run.sh starts the server: `LEPTOS_SITE_ROOT=target/site`,
+    // relative to the working directory (here the server crate's folder).
+    let name = format!("test-site-{}", std::process::id());
+    let relative = format!("../target/{name}");
+    std::fs::create_dir_all(format!("{relative}/pkg")).unwrap();
+    std::fs::write(
+        format!("{relative}/hash.txt"),
+        "js: jshash\nwasm: wasmhash\ncss: csshash\n",
+    )
+    .unwrap();
+    let app = crate::helpers::spawn_app_with(&[("LEPTOS_SITE_ROOT", relative.clone())]).await;
+    let page = reqwest::get(format!("{}/board", app.base))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    std::fs::remove_dir_all(&relative).unwrap();
+    assert!(
+        page.contains("/pkg/valgvagt.csshash.css"),
+        "the stylesheet by its hashed name: {page}"
+    );
+    assert!(!page.contains("/pkg/valgvagt.css\""), "{page}");
+}
