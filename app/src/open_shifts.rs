@@ -130,11 +130,8 @@ pub async fn take_open_shift(
         if !link.works_at(ctx.now()) {
             return Err(AppError::refused("signup.link_gone"));
         }
-        let cell = crate::signup::cell_choice(station_id, &day, task_type_id)?;
-        let volunteer = ctx.storage.get_volunteer(volunteer_id).await?;
-        let taken = crate::signup::take_for(&ctx, &link, &volunteer, cell).await?;
-        crate::server::redirect_to(&format!("/my-shifts#seat-{taken}"));
-        Ok(())
+        crate::signup::take_and_show(&ctx, &link, volunteer_id, station_id, &day, task_type_id)
+            .await
     })
     .await
 }

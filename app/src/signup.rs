@@ -310,13 +310,28 @@ pub async fn take_seat(
         let (ctx, user) = crate::server::require_user().await?;
         let volunteer_id = user.volunteer_id.ok_or(AppError::Forbidden)?;
         let link = live_link(&ctx, &token).await?;
-        let cell = cell_choice(station_id, &day, task_type_id)?;
-        let volunteer = ctx.storage.get_volunteer(volunteer_id).await?;
-        let taken = take_for(&ctx, &link, &volunteer, cell).await?;
-        crate::server::redirect_to(&format!("/my-shifts#seat-{taken}"));
-        Ok(())
+        take_and_show(&ctx, &link, volunteer_id, station_id, &day, task_type_id).await
     })
     .await
+}
+
+/// Takes a seat of the chosen cell through `link` for the signed-in
+/// volunteer, then shows it among their shifts (the link's page and
+/// *Ledige vagter* alike).
+#[cfg(feature = "ssr")]
+pub(crate) async fn take_and_show(
+    ctx: &crate::server::ServerContext,
+    link: &SignupLink,
+    volunteer_id: Id,
+    station_id: Id,
+    day: &str,
+    task_type_id: Id,
+) -> Result<(), AppError> {
+    let cell = cell_choice(station_id, day, task_type_id)?;
+    let volunteer = ctx.storage.get_volunteer(volunteer_id).await?;
+    let taken = take_for(ctx, link, &volunteer, cell).await?;
+    crate::server::redirect_to(&format!("/my-shifts#seat-{taken}"));
+    Ok(())
 }
 
 /// Puts `volunteer` in the standby queue of a full cell, after the same
