@@ -260,17 +260,35 @@ pub async fn report_on_the_day(
 
 /// The QR code (an SVG) a volunteer shows at the station: the address of
 /// their check-in, which any camera app or scanner opens.
+///
+/// Drawn codes are kept (a few hundred of them): *Mine vagter* shows the
+/// same code on every visit, and drawing one costs more than the rest of
+/// the page.
 #[cfg(feature = "ssr")]
 pub fn qr_svg(url: &str) -> Option<String> {
     use qrcode::render::svg;
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    const KEPT: usize = 512;
+    static DRAWN: OnceLock<Mutex<HashMap<String, String>>> = OnceLock::new();
+    let drawn = DRAWN.get_or_init(Default::default);
+    if let Some(svg) = drawn.lock().ok().and_then(|d| d.get(url).cloned()) {
+        return Some(svg);
+    }
     let code = qrcode::QrCode::new(url.as_bytes()).ok()?;
-    Some(
-        code.render::<svg::Color>()
-            .min_dimensions(200, 200)
-            .dark_color(svg::Color("#000000"))
-            .light_color(svg::Color("#ffffff"))
-            .build(),
-    )
+    let svg = code
+        .render::<svg::Color>()
+        .min_dimensions(200, 200)
+        .dark_color(svg::Color("#000000"))
+        .light_color(svg::Color("#ffffff"))
+        .build();
+    if let Ok(mut drawn) = drawn.lock() {
+        if drawn.len() >= KEPT {
+            drawn.clear();
+        }
+        drawn.insert(url.to_string(), svg.clone());
+    }
+    Some(svg)
 }
 
 // ---------------------------------------------------------------- pages

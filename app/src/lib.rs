@@ -149,6 +149,13 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     send_content_security_policy(&options);
     let locale = request_locale();
     let wasm = !rendering_phone_page();
+    if !wasm {
+        // Nothing hydrates a page sent without wasm: its resources need not
+        // be written into it a second time as data.
+        if let Some(shared) = Owner::current_shared_context() {
+            shared.set_is_hydrating(false);
+        }
+    }
     view! {
         <!DOCTYPE html>
         <html lang=locale.code()>

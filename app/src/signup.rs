@@ -255,11 +255,12 @@ pub(crate) fn cell_choice(
 pub(crate) async fn take_for(
     ctx: &crate::server::ServerContext,
     link: &SignupLink,
-    volunteer: &crate::domain::volunteers::Volunteer,
+    volunteer_id: Id,
     cell: CellChoice,
 ) -> Result<Id, AppError> {
     use crate::domain::notifications::MessageKind;
-    // The cell's words for the confirmation (any of its open seats).
+    // The cell's words for the confirmation (any of its open seats). A full
+    // cell is refused here, from one read, before anything else is looked up.
     let open = ctx
         .storage
         .open_seats(
@@ -274,6 +275,7 @@ pub(crate) async fn take_for(
         .first()
         .ok_or_else(|| AppError::refused("signup.gone"))?;
     let seat = ctx.storage.seat_details(any).await?;
+    let volunteer = &ctx.storage.get_volunteer(volunteer_id).await?;
     crate::shifts::refuse_ineligible(
         ctx,
         volunteer,
@@ -328,8 +330,7 @@ pub(crate) async fn take_and_show(
     task_type_id: Id,
 ) -> Result<(), AppError> {
     let cell = cell_choice(station_id, day, task_type_id)?;
-    let volunteer = ctx.storage.get_volunteer(volunteer_id).await?;
-    let taken = take_for(ctx, link, &volunteer, cell).await?;
+    let taken = take_for(ctx, link, volunteer_id, cell).await?;
     crate::server::redirect_to(&format!("/my-shifts#seat-{taken}"));
     Ok(())
 }

@@ -110,6 +110,8 @@ async fn main() -> anyhow::Result<()> {
         ),
         (format!("/join/{token}"), None, None),
         ("/signin".to_string(), None, Some(3000.0)),
+        // No page and no database: what any request costs on this machine.
+        ("/healthz".to_string(), None, None),
         (
             format!("/board?election={election}"),
             Some(coordinator.clone()),
@@ -122,9 +124,10 @@ async fn main() -> anyhow::Result<()> {
         let rate = load.requests as f64 / load.elapsed.as_secs_f64();
         let p99_ok = load.p99_ms <= 2.0 * single;
         println!(
-            "{path:<42} {rate:7.0} req/s   p50 {:6.2} ms   p99 {:6.2} ms   single {single:5.2} ms   {}{}",
+            "{path:<42} {rate:7.0} req/s   p50 {:6.2} ms   p99 {:6.2} ms   single {single:5.2} ms   peak {:5.1} MB   {}{}",
             load.p50_ms,
             load.p99_ms,
+            peak_rss_kb(pid)? as f64 / 1024.0,
             match target {
                 Some(t) if rate >= t => format!("target {t:.0} req/s met; "),
                 Some(t) => format!("BELOW target {t:.0} req/s; "),

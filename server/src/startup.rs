@@ -230,10 +230,12 @@ pub fn origin_of(url: &str) -> String {
 /// security headers to every response.
 async fn security_layer(
     State(security): State<Arc<Security>>,
-    request: Request,
+    mut request: Request,
     next: Next,
 ) -> Response {
     let session_cookie = app::server::cookie_in(request.headers(), app::server::SESSION_COOKIE);
+    let user = app::server::RequestUser::default();
+    request.extensions_mut().insert(user.clone());
     let is_get = request.method() == Method::GET;
     let scanner_page = is_scanner_page(request.uri().path());
     let changes_state = !matches!(
@@ -279,7 +281,13 @@ async fn security_layer(
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("text/html"));
     if is_get && is_page {
-        page_session_headers(&security.ctx, session_cookie.as_deref(), headers).await;
+        page_session_headers(
+            &security.ctx,
+            session_cookie.as_deref(),
+            user.found(),
+            headers,
+        )
+        .await;
     }
     // Pages bring their own policy with a nonce (`app::shell`); everything
     // else gets the same policy with no inline script allowed at all.
@@ -306,9 +314,16 @@ fn is_scanner_page(path: &str) -> bool {
 /// and never past their session. A page of a signed-in person is never
 /// stored by the browser's HTTP cache, and a cookie of a session that has
 /// ended is expired.
-async fn page_session_headers(ctx: &ServerContext, cookie: Option<&str>, headers: &mut HeaderMap) {
-    let session = match cookie {
-        Some(raw) => ctx
+async fn page_session_headers(
+    ctx: &ServerContext,
+    cookie: Option<&str>,
+    found: Option<Option<app::domain::accounts::CurrentUser>>,
+    headers: &mut HeaderMap,
+) {
+    let session = match (found, cookie) {
+        // The page looked the session up already.
+        (Some(user), _) => user.map(|u| (u.id, u.session_until)),
+        (None, Some(raw)) => ctx
             .storage
             .session_ends(
                 &(ctx.hasher)(raw),
@@ -320,7 +335,7 @@ async fn page_session_headers(ctx: &ServerContext, cookie: Option<&str>, headers
                 tracing::warn!(?error, "could not look up a page's session");
                 None
             }),
-        None => None,
+        (None, None) => None,
     };
     match session {
         Some((user_id, ends_at)) => {

@@ -103,6 +103,8 @@ pub struct CurrentUser {
     /// When this session began (unix seconds): sensitive changes want a
     /// recent sign-in, not a borrowed session.
     pub signed_in_at: i64,
+    /// When this session ends unless it is used again (unix seconds).
+    pub session_until: i64,
 }
 
 /// How recent a sign-in must be to change the account's email address or
@@ -287,6 +289,7 @@ mod tests {
             stations: vec![],
             teams: vec![],
             signed_in_at: 1_000,
+            session_until: 2_000,
         }
     }
 

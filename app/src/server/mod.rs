@@ -168,8 +168,31 @@ pub fn cookie(
     c
 }
 
+/// Who signed in, looked up at most once per request: a page asks for it
+/// from its header, its badge and its data, each of which would otherwise
+/// read the session again. The server puts a fresh one into every request's
+/// extensions.
+#[derive(Clone, Default)]
+pub struct RequestUser(Arc<tokio::sync::OnceCell<Option<CurrentUser>>>);
+
+impl RequestUser {
+    /// What this request found, if it looked.
+    pub fn found(&self) -> Option<Option<CurrentUser>> {
+        self.0.get().cloned()
+    }
+}
+
 /// The signed-in user of this request, if any.
 pub async fn current_user() -> Result<Option<CurrentUser>, AppError> {
+    let memo = use_context::<axum::http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<RequestUser>().cloned());
+    match memo {
+        Some(RequestUser(cell)) => cell.get_or_try_init(look_up_user).await.cloned(),
+        None => look_up_user().await,
+    }
+}
+
+async fn look_up_user() -> Result<Option<CurrentUser>, AppError> {
     let ctx = context()?;
     let Some(raw) = request_cookie(SESSION_COOKIE) else {
         return Ok(None);

@@ -424,3 +424,57 @@ async fn another_volunteer_cannot_cancel_karens_shift() {
     assert_eq!(held.volunteer_id, Some(e.karen));
     assert_eq!(held.status, SeatStatus::Accepted);
 }
+
+#[tokio::test]
+async fn viewing_my_shifts_with_its_check_in_code_writes_nothing() {
+    use sqlx::Connection;
+    let e = election().await;
+    e.invite(e.seats[0], "karen@example.dk", "7").await;
+    e.karen_answers(e.seats[0], "accept").await;
+    let view = || async {
+        let page = e
+            .karen_phone
+            .get(format!("{}/my-shifts", e.app.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(page.status(), StatusCode::OK);
+        let html = page.text().await.unwrap();
+        let mine: MyShifts = e.app.ok_with(&e.karen_phone, "shifts/mine", &[]).await;
+        (html, mine)
+    };
+    // The first code ever shown makes the server's check-in key.
+    let (_, first) = view().await;
+    // A connection of its own holds the write lock throughout: a view that
+    // wanted to write would wait for it (and time out here). SQLite also
+    // counts every commit made by another connection.
+    let mut writer =
+        sqlx::SqliteConnection::connect(&format!("sqlite://{}", e.app.config.database.display()))
+            .await
+            .unwrap();
+    const VERSION: &str = "PRAGMA data_version";
+    let before: i64 = sqlx::query_scalar(VERSION)
+        .fetch_one(&mut writer)
+        .await
+        .unwrap();
+    sqlx::query("BEGIN IMMEDIATE")
+        .execute(&mut writer)
+        .await
+        .unwrap();
+    for _ in 0..3 {
+        let (html, mine) = tokio::time::timeout(std::time::Duration::from_secs(5), view())
+            .await
+            .expect("a view waited for the write lock");
+        assert!(html.contains("<svg"), "the check-in QR is on the page");
+        assert_eq!(
+            mine.upcoming[0].checkin, first.upcoming[0].checkin,
+            "the same code and QR on every view"
+        );
+    }
+    sqlx::query("ROLLBACK").execute(&mut writer).await.unwrap();
+    let after: i64 = sqlx::query_scalar(VERSION)
+        .fetch_one(&mut writer)
+        .await
+        .unwrap();
+    assert_eq!(before, after, "page views are reads");
+}

@@ -320,8 +320,22 @@ impl AccountStore for SqliteStorage {
         now: i64,
         idle_secs: i64,
     ) -> Result<Option<CurrentUser>, AppError> {
-        let user: Option<(Id, String, String, Option<Id>, i64, i64)> = sqlx::query_as(&format!(
-            "SELECT s.user_id, u.email, u.name, u.volunteer_id, s.last_seen_at, s.created_at {LIVE_SESSION}"
+        // One statement for the session, the roles and every scope: this runs
+        // for every signed-in request.
+        let user: Option<SessionRow> = sqlx::query_as(&format!(
+            "SELECT s.user_id, u.email, u.name, u.volunteer_id, s.last_seen_at, s.created_at,
+                 s.expires_at,
+                 (SELECT group_concat(r.role, ',') FROM user_roles r WHERE r.user_id = s.user_id),
+                 (SELECT group_concat(c.area_id, ',' ORDER BY a.name)
+                    FROM coordinator_areas c JOIN areas a ON a.id = c.area_id
+                   WHERE c.user_id = s.user_id),
+                 (SELECT group_concat(m.station_id, ',' ORDER BY st.name)
+                    FROM managed_stations m JOIN stations st ON st.id = m.station_id
+                   WHERE m.user_id = s.user_id),
+                 (SELECT group_concat(l.team_id, ',' ORDER BY t.name)
+                    FROM led_teams l JOIN teams t ON t.id = l.team_id
+                   WHERE l.user_id = s.user_id)
+             {LIVE_SESSION}"
         ))
         .bind(session_hash)
         .bind(now)
@@ -329,7 +343,20 @@ impl AccountStore for SqliteStorage {
         .fetch_optional(&self.pool)
         .await
         .map_err(db_error)?;
-        let Some((id, email, name, volunteer_id, last_seen_at, signed_in_at)) = user else {
+        let Some((
+            id,
+            email,
+            name,
+            volunteer_id,
+            mut last_seen_at,
+            signed_in_at,
+            expires_at,
+            roles,
+            areas,
+            stations,
+            teams,
+        )) = user
+        else {
             return Ok(None);
         };
         // Only a session unseen for a while is written to: every other page
@@ -343,31 +370,24 @@ impl AccountStore for SqliteStorage {
             .execute(&self.pool)
             .await
             .map_err(db_error)?;
+            last_seen_at = now;
         }
-        let roles: Vec<String> =
-            sqlx::query_scalar("SELECT role FROM user_roles WHERE user_id = $1 ORDER BY role")
-                .bind(id)
-                .fetch_all(&self.pool)
-                .await
-                .map_err(db_error)?;
-        let scopes = self.scope_ids(id).await?;
-        let ids = |kind: ScopeKind| -> Vec<Id> {
-            scopes
-                .iter()
-                .filter(|(k, _)| *k == kind)
-                .map(|(_, id)| *id)
-                .collect()
+        let mut roles: Vec<Role> = listed(&roles).filter_map(Role::parse).collect();
+        roles.sort_by_key(|r| r.as_str());
+        let ids = |list: &Option<String>| -> Vec<Id> {
+            listed(list).filter_map(|id| id.parse().ok()).collect()
         };
         Ok(Some(CurrentUser {
             id,
             email,
             name,
-            roles: roles.iter().filter_map(|r| Role::parse(r)).collect(),
+            roles,
             volunteer_id,
-            areas: ids(ScopeKind::Area),
-            stations: ids(ScopeKind::Station),
-            teams: ids(ScopeKind::Team),
+            areas: ids(&areas),
+            stations: ids(&stations),
+            teams: ids(&teams),
             signed_in_at,
+            session_until: expires_at.min(last_seen_at + idle_secs),
         }))
     }
 
@@ -906,6 +926,29 @@ fn scope_table(kind: ScopeKind) -> (&'static str, &'static str) {
 }
 
 // One query for all three kinds of scope, with the names people know them by.
+/// A live session with its user, roles and scope ids (comma-separated).
+type SessionRow = (
+    Id,
+    String,
+    String,
+    Option<Id>,
+    i64,
+    i64,
+    i64,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+/// The items of a comma-separated `group_concat`.
+fn listed(list: &Option<String>) -> impl Iterator<Item = &str> {
+    list.as_deref()
+        .unwrap_or_default()
+        .split(',')
+        .filter(|item| !item.is_empty())
+}
+
 const SCOPES_OF_USER: &str = "
     SELECT 'area', c.area_id, a.name FROM coordinator_areas c JOIN areas a ON a.id = c.area_id WHERE c.user_id = $1
     UNION ALL
@@ -926,15 +969,6 @@ impl SqliteStorage {
             .filter_map(|(kind, id, name)| {
                 ScopeKind::parse(&kind).map(|kind| ScopeGrant { kind, id, name })
             })
-            .collect())
-    }
-
-    async fn scope_ids(&self, user_id: Id) -> Result<Vec<(ScopeKind, Id)>, AppError> {
-        Ok(self
-            .scope_grants(user_id)
-            .await?
-            .into_iter()
-            .map(|g| (g.kind, g.id))
             .collect())
     }
 }

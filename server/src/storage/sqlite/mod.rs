@@ -38,6 +38,9 @@ pub fn migration_versions() -> Vec<i64> {
 pub struct SqliteStorage {
     pool: SqlitePool,
     offers: std::sync::Arc<OfferRules>,
+    /// Server keys once read: a key never changes after it is made, and
+    /// every check-in code shown needs one.
+    keys: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, String>>>,
 }
 
 /// How a freed seat is offered to the first in its standby queue: the
@@ -72,6 +75,7 @@ impl SqliteStorage {
                 public_url: String::new(),
                 offer_secs: 6 * 3600,
             }),
+            keys: Default::default(),
         })
     }
 

@@ -11,20 +11,37 @@ use async_trait::async_trait;
 #[async_trait]
 impl NotificationStore for SqliteStorage {
     async fn server_key(&self, name: &str, fresh: &str, now: i64) -> Result<String, AppError> {
-        sqlx::query(
-            "INSERT OR IGNORE INTO server_keys (name, value, created_at) VALUES ($1, $2, $3)",
-        )
-        .bind(name)
-        .bind(fresh)
-        .bind(now)
-        .execute(&self.pool)
-        .await
-        .map_err(db_error)?;
-        sqlx::query_scalar("SELECT value FROM server_keys WHERE name = $1")
+        let known = |keys: &std::collections::HashMap<String, String>| keys.get(name).cloned();
+        if let Some(key) = self.keys.lock().ok().and_then(|keys| known(&keys)) {
+            return Ok(key);
+        }
+        // Read first: only the very first use of a key writes.
+        let stored: Option<String> =
+            sqlx::query_scalar("SELECT value FROM server_keys WHERE name = $1")
+                .bind(name)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(db_error)?;
+        let key = match stored {
+            Some(key) => key,
+            // Another server may make it at the same moment: theirs or ours,
+            // whichever was first, is the one returned.
+            None => sqlx::query_scalar(
+                "INSERT INTO server_keys (name, value, created_at) VALUES ($1, $2, $3)
+                 ON CONFLICT (name) DO UPDATE SET name = excluded.name
+                 RETURNING value",
+            )
             .bind(name)
+            .bind(fresh)
+            .bind(now)
             .fetch_one(&self.pool)
             .await
-            .map_err(db_error)
+            .map_err(db_error)?,
+        };
+        if let Ok(mut keys) = self.keys.lock() {
+            keys.insert(name.to_string(), key.clone());
+        }
+        Ok(key)
     }
 
     async fn add_push_subscription(
