@@ -174,6 +174,10 @@ pub fn router(config: &Config, ctx: ServerContext, board: Arc<crate::board::Boar
             .with_state(state.clone()),
         ))
         .layer(middleware::from_fn(server_fn_status))
+        .layer(middleware::from_fn_with_state(
+            Arc::new(tokio::sync::Semaphore::new(IN_PROGRESS)),
+            take_turns,
+        ))
         // Routes read at most this much; `limits` holds each route to less.
         .layer(axum::extract::DefaultBodyLimit::max(
             crate::limits::IMPORT_BODY as usize,
@@ -190,6 +194,27 @@ pub fn router(config: &Config, ctx: ServerContext, board: Arc<crate::board::Boar
         .layer(middleware::from_fn(crate::assets::cache_control))
         .layer(crate::assets::compression())
         .with_state(state)
+}
+
+/// How many requests are worked on at once; the others wait their turn.
+const IN_PROGRESS: usize = 32;
+
+/// Bounds the requests being worked on, so that a burst (a thousand taps on
+/// the last seats) costs memory for the few being answered rather than for
+/// all of them. A request waits with its body read already (`body_limits`
+/// runs first), so a slow client never holds a turn; an event stream lasts
+/// as long as its page is open and needs none.
+async fn take_turns(
+    State(turns): State<Arc<tokio::sync::Semaphore>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let _turn = if request.uri().path() == "/board/events" {
+        None
+    } else {
+        turns.acquire_owned().await.ok()
+    };
+    next.run(request).await
 }
 
 /// Server-function arguments that cannot be decoded fail before the
