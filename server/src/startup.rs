@@ -197,23 +197,19 @@ pub fn router(config: &Config, ctx: ServerContext, board: Arc<crate::board::Boar
 }
 
 /// How many requests are worked on at once; the others wait their turn.
-const IN_PROGRESS: usize = 32;
+pub const IN_PROGRESS: usize = 32;
 
 /// Bounds the requests being worked on, so that a burst (a thousand taps on
 /// the last seats) costs memory for the few being answered rather than for
 /// all of them. A request waits with its body read already (`body_limits`
-/// runs first), so a slow client never holds a turn; an event stream lasts
-/// as long as its page is open and needs none.
+/// runs first), so a slow client never holds a turn, and a turn ends when
+/// the answer starts: an open event stream holds none.
 async fn take_turns(
     State(turns): State<Arc<tokio::sync::Semaphore>>,
     request: Request,
     next: Next,
 ) -> Response {
-    let _turn = if request.uri().path() == "/board/events" {
-        None
-    } else {
-        turns.acquire_owned().await.ok()
-    };
+    let _turn = turns.acquire_owned().await.ok();
     next.run(request).await
 }
 

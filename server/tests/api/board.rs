@@ -181,3 +181,36 @@ async fn an_open_board_closes_when_its_session_ends_and_one_person_opens_only_so
     .await;
     assert!(ended.is_ok(), "the stream closed after the session ended");
 }
+
+#[tokio::test]
+async fn open_boards_never_take_the_turns_of_other_requests() {
+    use valgvagt_server::board::STREAMS_PER_USER;
+    use valgvagt_server::startup::IN_PROGRESS;
+    let app = crate::helpers::spawn_app().await;
+    let url = format!("{}/board/events?election=1", app.base);
+    let mut open = Vec::new();
+    for n in 0..IN_PROGRESS / STREAMS_PER_USER + 1 {
+        let viewer = app
+            .browser_for(&format!("tavle{n}@example.dk"), Role::ReadOnly, &[])
+            .await;
+        for _ in 0..STREAMS_PER_USER {
+            let mut stream = tokio::time::timeout(STREAM_DEADLINE, viewer.get(&url).send())
+                .await
+                .expect("a board waited behind the open ones")
+                .unwrap();
+            assert_eq!(stream.status(), StatusCode::OK);
+            wait_for(&mut stream, "data: hello", STREAM_DEADLINE).await;
+            open.push(stream);
+        }
+    }
+    assert!(open.len() > IN_PROGRESS, "more boards open than turns");
+    // Pages and server functions are answered as before.
+    let page = tokio::time::timeout(
+        Duration::from_secs(5),
+        client().get(format!("{}/signin", app.base)).send(),
+    )
+    .await
+    .expect("a page waited behind the open boards")
+    .unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+}
