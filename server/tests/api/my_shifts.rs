@@ -427,7 +427,7 @@ async fn another_volunteer_cannot_cancel_karens_shift() {
 
 #[tokio::test]
 async fn viewing_my_shifts_with_its_check_in_code_writes_nothing() {
-    use sqlx::Connection;
+    use sqlx::ConnectOptions;
     let e = election().await;
     e.invite(e.seats[0], "karen@example.dk", "7").await;
     e.karen_answers(e.seats[0], "accept").await;
@@ -448,10 +448,11 @@ async fn viewing_my_shifts_with_its_check_in_code_writes_nothing() {
     // A connection of its own holds the write lock throughout: a view that
     // wanted to write would wait for it (and time out here). SQLite also
     // counts every commit made by another connection.
-    let mut writer =
-        sqlx::SqliteConnection::connect(&format!("sqlite://{}", e.app.config.database.display()))
-            .await
-            .unwrap();
+    let mut writer = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(&e.app.config.database)
+        .connect()
+        .await
+        .unwrap();
     const VERSION: &str = "PRAGMA data_version";
     let before: i64 = sqlx::query_scalar(VERSION)
         .fetch_one(&mut writer)

@@ -925,7 +925,6 @@ fn scope_table(kind: ScopeKind) -> (&'static str, &'static str) {
     }
 }
 
-// One query for all three kinds of scope, with the names people know them by.
 /// A live session with its user, roles and scope ids (comma-separated).
 type SessionRow = (
     Id,
@@ -949,6 +948,7 @@ fn listed(list: &Option<String>) -> impl Iterator<Item = &str> {
         .filter(|item| !item.is_empty())
 }
 
+// One query for all three kinds of scope, with the names people know them by.
 const SCOPES_OF_USER: &str = "
     SELECT 'area', c.area_id, a.name FROM coordinator_areas c JOIN areas a ON a.id = c.area_id WHERE c.user_id = $1
     UNION ALL

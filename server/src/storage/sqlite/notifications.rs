@@ -11,8 +11,12 @@ use async_trait::async_trait;
 #[async_trait]
 impl NotificationStore for SqliteStorage {
     async fn server_key(&self, name: &str, fresh: &str, now: i64) -> Result<String, AppError> {
-        let known = |keys: &std::collections::HashMap<String, String>| keys.get(name).cloned();
-        if let Some(key) = self.keys.lock().ok().and_then(|keys| known(&keys)) {
+        if let Some(key) = self
+            .keys
+            .lock()
+            .ok()
+            .and_then(|keys| keys.get(name).cloned())
+        {
             return Ok(key);
         }
         // Read first: only the very first use of a key writes.
