@@ -1,7 +1,8 @@
 // Valgvagt's page script, on every page (a few kilobytes, cached by the
-// browser). The volunteer's phone pages come without wasm (see
-// `is_phone_page` in app/src/lib.rs); for them this is all the script there
-// is, so it carries what those pages cannot do with HTML alone.
+// browser). Every page is rendered whole on the server and its forms post
+// without script; this adds what HTML alone cannot, driven by data
+// attributes in the pages. The few widgets with logic of their own are
+// Rust islands (app/src/browser.rs), whose wasm only their pages load.
 'use strict';
 
 // The service worker: offline pages and push notifications. It never asks
@@ -55,6 +56,40 @@ window.addEventListener('pageshow', () => {
   }
 });
 
+// A form whose answer is shown once where the form is (a new calendar
+// feed's address: the server keeps only its hash). Posted here, so the
+// page need not load again; the answer goes into the field the form names
+// (`data-answer`), and a refusal is shown in the words the server sent.
+document.addEventListener('submit', async (event) => {
+  const form = event.target;
+  if (!(form instanceof HTMLFormElement) || !form.dataset.answer) return;
+  event.preventDefault();
+  const field = document.getElementById(form.dataset.answer);
+  const box = document.querySelector(`[data-answer-box="${form.dataset.answer}"]`);
+  form.querySelector('.alert')?.remove();
+  form.setAttribute('aria-busy', 'true');
+  try {
+    const response = await fetch(form.action, {
+      method: 'POST',
+      headers: { Accept: 'application/json' },
+      body: new URLSearchParams(new FormData(form)),
+    });
+    if (!response.ok) throw new Error(await refusalText(response));
+    field.value = await response.json();
+    if (box) box.hidden = false;
+    field.focus();
+    field.select();
+  } catch (error) {
+    const alert = document.createElement('div');
+    alert.className = 'alert alert-error';
+    alert.setAttribute('role', 'alert');
+    alert.append(Object.assign(document.createElement('p'), { textContent: error.message }));
+    form.prepend(alert);
+  } finally {
+    form.removeAttribute('aria-busy');
+  }
+});
+
 // WebAuthn's binary fields travel as unpadded base64url in JSON.
 function fromBase64Url(text) {
   const base64 = text.replace(/-/g, '+').replace(/_/g, '/');
@@ -68,76 +103,179 @@ function toBase64Url(buffer) {
   return btoa(raw).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
-// A server function's refusal is an `AppError` as JSON: its message key.
-async function refusalKey(response) {
+// A WebAuthn credential as the server reads it (binary fields as
+// base64url); `response` holds the ceremony's own fields.
+function credentialJson(credential, response) {
+  return {
+    id: credential.id,
+    rawId: toBase64Url(credential.rawId),
+    response,
+    extensions: credential.getClientExtensionResults ? credential.getClientExtensionResults() : {},
+    type: credential.type,
+  };
+}
+
+// A server function's refusal in the reader's language: an `AppError` as
+// JSON carries its words beside its key (`text`, and `label` for the
+// field). Null when the answer has none.
+async function refusalOf(response) {
   try {
     const error = await response.json();
     const inner = error && typeof error === 'object' ? Object.values(error)[0] : null;
-    return (inner && inner.key) || '';
+    if (!inner || !inner.text) return null;
+    const text = inner.arg == null ? inner.text : inner.text.replace('{n}', inner.arg);
+    return { message: inner.label ? `${inner.label}: ${text}` : text, field: inner.field };
   } catch {
-    return '';
+    return null;
   }
 }
 
-// Signing in with a passkey on /signin: the ceremony the wasm runs on other
-// pages, against the same server functions. Messages come translated in
-// the button's data attributes.
+async function refusalText(response) {
+  return (await refusalOf(response))?.message || response.statusText;
+}
+
+// A message in a box, in place of an earlier one.
+function say(box, text) {
+  box.querySelector('.alert')?.remove();
+  const alert = document.createElement('div');
+  alert.className = 'alert alert-error';
+  alert.setAttribute('role', 'alert');
+  alert.append(Object.assign(document.createElement('p'), { textContent: text }));
+  box.prepend(alert);
+}
+
+// A POST to a server function that answers JSON.
+function postJson(url, body) {
+  return fetch(url, {
+    method: 'POST',
+    headers: body ? { 'Content-Type': 'application/json', Accept: 'application/json' } : { Accept: 'application/json' },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+}
+
+// One passkey ceremony: the server's challenge, the browser's credential
+// (`ask`), the server's check of it. Refusals are shown in the server's
+// words, the browser's own failures with the box's data attributes (in
+// the reader's language). True when the server took it.
+async function passkeyCeremony(box, { start, finish, ask, answer, more }) {
+  const begun = await postJson(start);
+  if (!begun.ok) {
+    say(box, await refusalText(begun));
+    return false;
+  }
+  const { ceremony, options } = await begun.json();
+  let credential = null;
+  try {
+    credential = await ask(options.publicKey);
+  } catch {
+    // cancelled, or no authenticator
+  }
+  if (!credential) {
+    say(box, box.dataset.cancelled);
+    return false;
+  }
+  const response = credentialJson(credential, answer(credential.response));
+  const done = await postJson(finish, { ceremony, ...more, response });
+  if (!done.ok) {
+    say(box, await refusalText(done));
+    return false;
+  }
+  return true;
+}
+
+// Signing in with a passkey on /signin; then the page in `data-next`, as
+// a full load, so every part of it sees the new session.
 async function passkeySignIn(box, button) {
-  const say = (key) => {
-    box.querySelector('.alert')?.remove();
-    const text = box.dataset[key] || box.dataset.failed;
-    const alert = document.createElement('div');
-    alert.className = 'alert alert-error';
-    alert.setAttribute('role', 'alert');
-    alert.append(Object.assign(document.createElement('p'), { textContent: text }));
-    box.prepend(alert);
-  };
-  const known = { 'passkeys.expired': 'expired', 'auth.rate_limited': 'rateLimited' };
   button.disabled = true;
   try {
-    const start = await fetch('/api/passkeys/sign_in_start', { method: 'POST' });
-    if (!start.ok) return say(known[await refusalKey(start)] || 'failed');
-    const { ceremony, options } = await start.json();
-    const publicKey = { ...options.publicKey, challenge: fromBase64Url(options.publicKey.challenge) };
-    publicKey.allowCredentials = (publicKey.allowCredentials || []).map((c) => ({ ...c, id: fromBase64Url(c.id) }));
-    let credential;
-    try {
-      credential = await navigator.credentials.get({ publicKey });
-    } catch {
-      return say('cancelled');
-    }
-    if (!credential) return say('cancelled');
-    const r = credential.response;
-    const response = {
-      id: credential.id,
-      rawId: toBase64Url(credential.rawId),
-      response: {
+    const signedIn = await passkeyCeremony(box, {
+      start: '/api/passkeys/sign_in_start',
+      finish: '/api/passkeys/sign_in_finish',
+      ask: (publicKey) =>
+        navigator.credentials.get({
+          publicKey: {
+            ...publicKey,
+            challenge: fromBase64Url(publicKey.challenge),
+            allowCredentials: (publicKey.allowCredentials || []).map((c) => ({ ...c, id: fromBase64Url(c.id) })),
+          },
+        }),
+      answer: (r) => ({
         authenticatorData: toBase64Url(r.authenticatorData),
         clientDataJSON: toBase64Url(r.clientDataJSON),
         signature: toBase64Url(r.signature),
         userHandle: r.userHandle ? toBase64Url(r.userHandle) : null,
-      },
-      extensions: credential.getClientExtensionResults ? credential.getClientExtensionResults() : {},
-      type: credential.type,
-    };
-    const finish = await fetch('/api/passkeys/sign_in_finish', {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-      body: JSON.stringify({ ceremony, response }),
+      }),
     });
-    if (!finish.ok) return say(known[await refusalKey(finish)] || 'failed');
-    // A full load, so every part of the page sees the new session.
-    window.location.assign(box.dataset.next || '/');
+    if (signedIn) window.location.assign(box.dataset.next || '/');
   } catch {
-    say('failed');
+    say(box, box.dataset.failed);
   } finally {
     button.disabled = false;
   }
 }
 
-// The newcomer's form in two steps, as the wasm shows it: step 1's fields
-// must be valid before step 2 (privacy text and consent) appears. Without
-// script both steps are one plain form.
+// Making a passkey on this device (the account page, the newcomer's welcome
+// page); then the page in `data-then` loads and shows it.
+async function passkeyCreate(form, button) {
+  button.disabled = true;
+  try {
+    const made = await passkeyCeremony(form, {
+      start: '/api/passkeys/register_start',
+      finish: '/api/passkeys/register_finish',
+      more: { name: form.elements.namedItem('name').value },
+      ask: (publicKey) =>
+        navigator.credentials.create({
+          publicKey: {
+            ...publicKey,
+            challenge: fromBase64Url(publicKey.challenge),
+            user: { ...publicKey.user, id: fromBase64Url(publicKey.user.id) },
+            excludeCredentials: (publicKey.excludeCredentials || []).map((c) => ({ ...c, id: fromBase64Url(c.id) })),
+          },
+        }),
+      answer: (r) => ({
+        attestationObject: toBase64Url(r.attestationObject),
+        clientDataJSON: toBase64Url(r.clientDataJSON),
+        transports: r.getTransports ? r.getTransports() : undefined,
+      }),
+    });
+    if (made) window.location.assign(form.dataset.then || '/account');
+  } catch {
+    say(form, form.dataset.failed);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+// Push on this device, after a tap (browsers ask for permission only
+// then): subscribe with the server's key, store the subscription, and load
+// the page again so it lists the device.
+async function pushTurnOn(form, button) {
+  button.disabled = true;
+  try {
+    if (!('serviceWorker' in navigator && 'PushManager' in window && 'Notification' in window)) {
+      return say(form, form.dataset.unsupported);
+    }
+    if ((await Notification.requestPermission()) !== 'granted') return say(form, form.dataset.denied);
+    const registration = await navigator.serviceWorker.ready;
+    const subscription = await registration.pushManager.subscribe({
+      userVisibleOnly: true,
+      applicationServerKey: fromBase64Url(form.dataset.key),
+    });
+    const { endpoint, keys } = subscription.toJSON();
+    const device_name = form.elements.namedItem('device_name').value;
+    const stored = await postJson('/api/push/subscribe', { subscription: { endpoint, keys, device_name } });
+    if (!stored.ok) return say(form, await refusalText(stored));
+    window.location.reload();
+  } catch {
+    say(form, form.dataset.failed);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+// The newcomer's form in two steps: step 1's fields must be valid before
+// step 2 (privacy text and consent) appears. Without script both steps are
+// one plain form.
 function steps(form) {
   const first = form.querySelector('[data-step="1"]');
   const second = form.querySelector('[data-step="2"]');
@@ -167,9 +305,212 @@ function steps(form) {
   });
 }
 
-function enhance() {
-  if (document.body.dataset.wasm === '1') return; // the wasm does all this
+// Forms with something typed or chosen in them post in place: sent from
+// here to their server function, so a refusal is shown on the form in the
+// server's words and what was typed stays; on success the page goes where
+// the server says, or loads again. Buttons alone (sign out, answer, delete,
+// check in) post as they are, and so does every form without script or
+// when an answer has no words: the server's page then says what happened.
+// Registered after the other submit handlers, so forms they take over
+// (they prevent the default) are left alone.
+function postInPlace() {
+  const typed = (form) =>
+    [...form.elements].some((e) => e.matches('textarea, select, input:not([type="hidden"], [type="submit"], [type="button"])'));
+  document.addEventListener('submit', async (event) => {
+    const form = event.target;
+    if (event.defaultPrevented || !(form instanceof HTMLFormElement)) return;
+    if (form.method !== 'post' || !(form.getAttribute('action') || '').startsWith('/api/')) return;
+    if (form.dataset.plain || !typed(form)) return; // as it is
+    event.preventDefault();
+    if (form.getAttribute('aria-busy') === 'true') return; // one send at a time
+    const plain = () => {
+      form.dataset.plain = '1';
+      form.requestSubmit(event.submitter);
+    };
+    form.setAttribute('aria-busy', 'true');
+    form.querySelector('.alert')?.remove();
+    let response;
+    try {
+      response = await fetch(form.action, {
+        method: 'POST',
+        headers: { Accept: 'application/json' },
+        body: new URLSearchParams(new FormData(form, event.submitter)),
+      });
+    } catch {
+      form.removeAttribute('aria-busy');
+      return plain();
+    }
+    if (response.ok) {
+      // Where the server sends the browser, loaded even when it is this
+      // page again (maybe with another #part, which alone would not load).
+      const next = new URL(response.headers.get('Location') || window.location.href, window.location.href);
+      const here = window.location;
+      if (next.pathname === here.pathname && next.search === here.search) {
+        window.history.replaceState(null, '', next);
+        here.reload();
+      } else {
+        here.assign(next);
+      }
+      return; // busy until the next page is here
+    }
+    form.removeAttribute('aria-busy');
+    const refusal = await refusalOf(response);
+    if (!refusal) return plain();
+    say(form, refusal.message);
+    const field = refusal.field && [...form.elements].find(
+      (e) => e.name === refusal.field || e.name.endsWith(`[${refusal.field}]`),
+    );
+    if (field) {
+      field.setAttribute('aria-invalid', 'true');
+      field.addEventListener('input', () => field.removeAttribute('aria-invalid'), { once: true });
+      field.focus();
+    }
+  });
+}
+
+// Parts of a page that follow changes: fetch the page again and put the
+// fresh server-rendered part (same id) in place of ours. Focus stays where
+// it was when the fresh part has the same element (by id or link).
+async function swapIn(url, ids) {
+  const response = await fetch(url, { headers: { Accept: 'text/html' }, credentials: 'same-origin' });
+  if (!response.ok) return;
+  const fresh = new DOMParser().parseFromString(await response.text(), 'text/html');
+  const focused = document.activeElement;
+  for (const id of ids) {
+    const ours = document.getElementById(id);
+    const theirs = fresh.getElementById(id);
+    if (!ours || !theirs) continue;
+    const hadFocus = focused && ours.contains(focused);
+    const focusId = hadFocus && focused.id;
+    const focusHref = hadFocus && focused.getAttribute('href');
+    ours.innerHTML = theirs.innerHTML;
+    if (hadFocus) {
+      const again = focusId
+        ? document.getElementById(focusId)
+        : focusHref && [...ours.querySelectorAll('[href]')].find((e) => e.getAttribute('href') === focusHref);
+      again?.focus();
+    }
+  }
+}
+
+// `data-live-events="URL"`: a server-sent event stream says when the part
+// changed (the gap board: any seat anywhere). Each event, and every
+// `data-live-every` seconds (the clock alone makes someone late), the part
+// is fetched fresh; events that come meanwhile make one more fetch after
+// it, not one each. The stream greets every (re)connection with an event,
+// so a part that was cut off catches up.
+function follow(part) {
+  let busy = false;
+  let again = false;
+  const refresh = async () => {
+    if (busy) {
+      again = true;
+      return;
+    }
+    busy = true;
+    try {
+      do {
+        again = false;
+        await swapIn(window.location.href, [part.id]).catch(() => {});
+      } while (again);
+    } finally {
+      busy = false;
+    }
+  };
+  new EventSource(part.dataset.liveEvents).addEventListener('seats', refresh);
+  const every = Number(part.dataset.liveEvery);
+  if (every > 0) setInterval(refresh, every * 1000);
+}
+
+// `<form data-live-search="ID">`: a GET search form whose results (the part
+// `ID`) follow typing in its search field, a moment after the last key;
+// the address follows too. Without script it is a form with a button.
+function liveSearch(form) {
+  let latest = 0;
+  form.addEventListener('input', (event) => {
+    if (!(event.target instanceof HTMLInputElement) || event.target.type !== 'search') return;
+    const mine = ++latest;
+    setTimeout(async () => {
+      if (mine !== latest) return;
+      const params = new URLSearchParams();
+      for (const [name, value] of new FormData(form)) {
+        if (value !== '') params.append(name, value);
+      }
+      const query = params.toString();
+      const address = form.getAttribute('action') + (query ? `?${query}` : '');
+      window.history.replaceState(null, '', address);
+      await swapIn(address, [form.dataset.liveSearch]).catch(() => {});
+    }, 250);
+  });
+}
+
+// `<form method="get" data-remember="KEY">`: this browser keeps the last
+// choice; opening the page without one brings it back.
+function remember(form) {
+  const key = form.dataset.remember;
+  const search = window.location.search.replace(/^\?/, '');
+  try {
+    if (search) {
+      localStorage.setItem(key, search);
+    } else {
+      const saved = localStorage.getItem(key);
+      if (saved) {
+        window.location.replace(`${window.location.pathname}?${saved}`);
+        return true;
+      }
+    }
+  } catch {
+    // No storage (private mode): nothing is remembered.
+  }
+  return false;
+}
+
+// `<table data-sums>`: totals that follow the inputs as someone types,
+// before anything is saved. Inputs name their row and column
+// (`data-row`, `data-column`); totals name what they add up.
+function sums(table) {
+  table.addEventListener('input', () => {
+    const inputs = [...table.querySelectorAll('input[data-row]')];
+    const add = (pick) => inputs.filter(pick).reduce((n, input) => n + (parseInt(input.value, 10) || 0), 0);
+    for (const cell of table.querySelectorAll('[data-row-total]')) {
+      cell.textContent = add((i) => i.dataset.row === cell.dataset.rowTotal);
+    }
+    for (const cell of table.querySelectorAll('[data-column-total]')) {
+      cell.textContent = add((i) => i.dataset.column === cell.dataset.columnTotal);
+    }
+    for (const cell of table.querySelectorAll('[data-grand-total]')) cell.textContent = add(() => true);
+  });
+}
+
+// The islands (app/src/browser.rs): only a page that has any loads the
+// wasm, and then wakes each island. Most pages have none.
+async function wakeIslands() {
+  const islands = [...document.querySelectorAll('leptos-island')].filter(
+    (island) => !island.parentElement.closest('leptos-island'),
+  );
+  if (!islands.length) return;
+  const { islandsJs, islandsWasm } = document.body.dataset;
+  const wasm = await import(islandsJs);
+  await wasm.default({ module_or_path: islandsWasm });
+  wasm.hydrate();
+  for (const island of islands) {
+    const wake = wasm[island.dataset.component];
+    if (wake) {
+      await wake(island);
+    } else {
+      console.warn('no island', island.dataset.component);
+    }
+  }
+}
+
+async function enhance() {
+  for (const form of document.querySelectorAll('form[data-remember]')) {
+    if (remember(form)) return; // the remembered choice is loading
+  }
   for (const form of document.querySelectorAll('form[data-steps]')) steps(form);
+  for (const form of document.querySelectorAll('form[data-live-search]')) liveSearch(form);
+  for (const part of document.querySelectorAll('[data-live-events]')) follow(part);
+  for (const table of document.querySelectorAll('table[data-sums]')) sums(table);
   if (window.PublicKeyCredential) {
     for (const box of document.querySelectorAll('[data-passkey-sign-in]')) {
       const button = box.querySelector('button');
@@ -177,6 +518,31 @@ function enhance() {
       button.disabled = false;
       button.addEventListener('click', () => passkeySignIn(box, button));
     }
+  }
+  for (const [selector, run] of [
+    ['form[data-passkey-create]', passkeyCreate],
+    ['form[data-push-turn-on]', pushTurnOn],
+  ]) {
+    for (const form of document.querySelectorAll(selector)) {
+      const button = form.querySelector('button[type="submit"]');
+      if (!button || (run === passkeyCreate && !window.PublicKeyCredential)) continue;
+      // Usable once the form's fields are filled in (a device needs a name).
+      const ready = () => {
+        button.disabled = !form.checkValidity();
+      };
+      ready();
+      form.addEventListener('input', ready);
+      form.addEventListener('submit', (event) => {
+        event.preventDefault();
+        run(form, button);
+      });
+    }
+  }
+  postInPlace();
+  try {
+    await wakeIslands();
+  } catch (error) {
+    console.error('islands not woken', error);
   }
   // Tests (and curious people) can tell the page is live.
   document.body.setAttribute('data-ready', 'true');

@@ -2,7 +2,7 @@
 //! link (printed by `valgvagt admin`); passkeys and emailed links build on
 //! the same sessions.
 
-use crate::components::{ActionError, Field, Loaded};
+use crate::components::{Field, Loaded};
 use crate::domain::accounts::CurrentUser;
 #[cfg(feature = "ssr")]
 use crate::domain::audit::AuditAction;
@@ -573,11 +573,9 @@ pub async fn sign_in_options() -> Result<bool, AppError> {
 
 #[component]
 pub fn SignInPage() -> impl IntoView {
-    let action = ServerAction::<RequestSignInLink>::new();
     let next = next_from_query();
     let next_for_sms = next.clone();
-    let sent_by_address = crate::components::query_flag("sent");
-    let sent = move || matches!(action.value().get(), Some(Ok(()))) || sent_by_address();
+    let sent = crate::components::query_flag("sent");
     view! {
         <Title text=t("auth.sign_in")/>
         <div class="signin-box card">
@@ -586,11 +584,10 @@ pub fn SignInPage() -> impl IntoView {
             <crate::passkeys::PasskeySignIn next=next.clone()/>
             <h2>{t("auth.by_email")}</h2>
             <p>{t("auth.sign_in_how")}</p>
-            <ActionError action/>
-            {move || sent().then(|| view! {
+            {sent().then(|| view! {
                 <div class="alert alert-success" role="status"><p>{t("auth.link_sent")}</p></div>
             })}
-            <ActionForm action>
+            <form method="post" action=RequestSignInLink::url()>
                 {next.map(|n| view! { <input type="hidden" name="next" value=n/> })}
                 <div class="form">
                     <Field name="email" label="field.email" kind="email" required=true autocomplete="email"/>
@@ -598,7 +595,7 @@ pub fn SignInPage() -> impl IntoView {
                 <div class="form-actions">
                     <button type="submit" class="btn btn-primary">{t("auth.send_link")}</button>
                 </div>
-            </ActionForm>
+            </form>
             <SmsCodeOption next=next_for_sms/>
         </div>
     }
@@ -618,12 +615,10 @@ pub fn SmsCodeOption(next: Option<String>) -> impl IntoView {
 /// Asks for a sign-in code by SMS.
 #[component]
 fn CodeRequest(next: Option<String>) -> impl IntoView {
-    let action = ServerAction::<RequestSignInCode>::new();
     view! {
         <h2>{t("auth.by_sms")}</h2>
         <p>{t("auth.sms_how")}</p>
-        <ActionError action/>
-        <ActionForm action>
+        <form method="post" action=RequestSignInCode::url()>
             {next.map(|n| view! { <input type="hidden" name="next" value=n/> })}
             <div class="form">
                 <Field name="phone" label="field.phone" kind="tel" required=true autocomplete="tel"/>
@@ -631,7 +626,7 @@ fn CodeRequest(next: Option<String>) -> impl IntoView {
             <div class="form-actions">
                 <button type="submit" class="btn btn-secondary">{t("auth.send_code")}</button>
             </div>
-        </ActionForm>
+        </form>
     }
 }
 

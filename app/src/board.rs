@@ -132,80 +132,20 @@ const FILTERS: [&str; 6] = ["election", "day", "team", "task_type", "area", "sor
 #[component]
 pub fn BoardPage() -> impl IntoView {
     let query = leptos_router::hooks::use_query_map();
-    let refresh = RwSignal::new(0u32);
     let data = Resource::new(
         move || {
             let q = query.read();
-            let get = |k: &str| q.get(k).unwrap_or_default();
-            (FILTERS.map(get), refresh.get())
+            FILTERS.map(|k| q.get(k).unwrap_or_default())
         },
-        |([election, day, team, task_type, area, sort], _)| {
+        |[election, day, team, task_type, area, sort]| {
             load_board(election, day, team, task_type, area, sort)
         },
     );
-    remember_filters();
-    // Follow the shown election's changes; the link closes with the page.
-    Effect::new(move |_| {
-        if let Some(Ok(d)) = data.get() {
-            if let Some(election) = d.election_id {
-                live::watch(election, refresh);
-            }
-        }
-    });
-    // Check-in on the day also changes with the clock alone (someone is an
-    // hour late without anything being written): refresh once a minute.
-    #[cfg(feature = "hydrate")]
-    let minute = leptos::prelude::set_interval_with_handle(
-        move || {
-            refresh.try_update(|n| *n += 1);
-        },
-        std::time::Duration::from_secs(60),
-    )
-    .ok();
-    on_cleanup(move || {
-        live::stop();
-        #[cfg(feature = "hydrate")]
-        if let Some(handle) = minute {
-            handle.clear();
-        }
-    });
     let title = t("board.title");
     view! {
         <Title text=title.clone()/>
         <PageHead title=title/>
         <Loaded resource=data view=move |d: BoardData| view! { <BoardView data=d/> }/>
-    }
-}
-
-/// The chosen filters are kept in this browser: opening the board without
-/// any brings back the last ones.
-fn remember_filters() {
-    #[cfg(feature = "hydrate")]
-    {
-        let location = leptos_router::hooks::use_location();
-        let navigate = leptos_router::hooks::use_navigate();
-        Effect::new(move |_| {
-            let search = location.search.get();
-            let Some(store) = window().local_storage().ok().flatten() else {
-                return;
-            };
-            let search = search.trim_start_matches('?').to_string();
-            if search.is_empty() {
-                if let Ok(Some(saved)) = store.get_item("vv_board") {
-                    if !saved.is_empty() {
-                        navigate(
-                            &format!("/board?{saved}"),
-                            leptos_router::NavigateOptions {
-                                replace: true,
-                                ..Default::default()
-                            },
-                        );
-                    }
-                }
-            } else {
-                let _ = store.set_item("vv_board", &search);
-            }
-        });
     }
 }
 
@@ -225,7 +165,9 @@ fn BoardView(data: BoardData) -> impl IntoView {
     // On a chosen day the board also follows check-in at each station.
     let attendance = data.day.is_some();
     view! {
-        <form class="filters card board-filters" method="get" aria-label=t("board.filters")>
+        // This browser keeps the chosen filters (page.js).
+        <form class="filters card board-filters" method="get" action="/board" data-remember="vv_board"
+            aria-label=t("board.filters")>
             <div class="field">
                 <label for="board-election">{t("board.election")}</label>
                 <select id="board-election" name="election">
@@ -272,6 +214,10 @@ fn BoardView(data: BoardData) -> impl IntoView {
             </div>
             <button type="submit" class="btn btn-primary">{t("board.show")}</button>
         </form>
+        // Live: each seat change anywhere, and every minute (someone is an
+        // hour late without anything being written), page.js fetches the
+        // board again and swaps this part in.
+        <div id="board-live" data-live-events=format!("/board/events?election={election}") data-live-every="60">
         <p class="board-legend">
             <span class="gap-chip gap-missing">{t("board.legend_missing")}</span>
             <span class="gap-chip gap-waiting">{t("board.legend_waiting")}</span>
@@ -342,6 +288,7 @@ fn BoardView(data: BoardData) -> impl IntoView {
             }.into_any()
         }}
         <p class="muted">{t("board.live")} " · " {data.days.first().map(|d| short_date(*d)).unwrap_or_default()}</p>
+        </div>
     }
     .into_any()
 }
@@ -369,59 +316,6 @@ fn Cell(counts: SeatCounts) -> impl IntoView {
         </td>
     }
     .into_any()
-}
-
-/// The board's live link: an EventSource on `/board/events` that bumps
-/// `refresh` on every change (and on every reconnect, to catch up).
-mod live {
-    use super::*;
-
-    #[cfg(feature = "hydrate")]
-    pub fn watch(election: Id, refresh: RwSignal<u32>) {
-        use leptos::wasm_bindgen::closure::Closure;
-        use leptos::wasm_bindgen::JsCast;
-        OPEN.with(|open| {
-            let mut open = open.borrow_mut();
-            if open.as_ref().is_some_and(|(id, _)| *id == election) {
-                return;
-            }
-            if let Some((_, old)) = open.take() {
-                old.close();
-            }
-            let Ok(source) =
-                web_sys::EventSource::new(&format!("/board/events?election={election}"))
-            else {
-                return;
-            };
-            let bump = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
-                refresh.try_update(|n| *n += 1);
-            });
-            let _ = source.add_event_listener_with_callback("seats", bump.as_ref().unchecked_ref());
-            bump.forget();
-            *open = Some((election, source));
-        });
-    }
-
-    #[cfg(feature = "hydrate")]
-    thread_local! {
-        static OPEN: std::cell::RefCell<Option<(Id, web_sys::EventSource)>> =
-            const { std::cell::RefCell::new(None) };
-    }
-
-    #[cfg(feature = "hydrate")]
-    pub fn stop() {
-        OPEN.with(|open| {
-            if let Some((_, source)) = open.borrow_mut().take() {
-                source.close();
-            }
-        });
-    }
-
-    #[cfg(not(feature = "hydrate"))]
-    pub fn watch(_election: Id, _refresh: RwSignal<u32>) {}
-
-    #[cfg(not(feature = "hydrate"))]
-    pub fn stop() {}
 }
 
 #[cfg(test)]

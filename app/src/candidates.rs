@@ -2,12 +2,13 @@
 //! (standby queue, team, nearest), and inviting one — or several, for
 //! several open seats of the same kind — in one go.
 
-use crate::components::{ActionError, Loaded};
+use crate::components::Loaded;
 use crate::domain::candidates::Candidate;
 use crate::domain::seats::SeatDetails;
 use crate::domain::{AppError, Id};
 use crate::i18n::{long_date, t, t_with};
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
 
@@ -182,41 +183,23 @@ pub async fn invite_candidates(
 #[component]
 pub fn CandidatesPage() -> impl IntoView {
     let id = crate::components::route_id("id");
-    // A call for cover is shown once sent: the page reloads its data.
-    let call = ServerAction::<crate::cover::CallForCover>::new();
-    let data = Resource::new(
-        move || (id(), call.version().get()),
-        |(id, _)| async move {
-            match id {
-                Some(id) => load_candidates(id).await,
-                None => Err(AppError::NotFound),
-            }
-        },
-    );
+    let data = Resource::new(id, |id| async move {
+        match id {
+            Some(id) => load_candidates(id).await,
+            None => Err(AppError::NotFound),
+        }
+    });
     view! {
-        <Loaded resource=data view=move |d: CandidatesData| view! { <CandidatesView data=d call/> }/>
+        <Loaded resource=data view=move |d: CandidatesData| view! { <CandidatesView data=d/> }/>
     }
 }
 
 #[component]
-fn CandidatesView(
-    data: CandidatesData,
-    call: ServerAction<crate::cover::CallForCover>,
-) -> impl IntoView {
-    // The page reloads after a call; focus goes to what it says about it,
-    // not back to the top of the page.
-    let sent = NodeRef::<leptos::html::Div>::new();
-    Effect::new(move |_| {
-        if let (Some(Ok(())), Some(status)) = (call.value().get(), sent.get()) {
-            let _ = status.focus();
-        }
-    });
-    let invite = ServerAction::<InviteCandidates>::new();
+fn CandidatesView(data: CandidatesData) -> impl IntoView {
     let cover = CoverForm(CoverFormProps {
         seat_id: data.seat.seat_id,
         group_sizes: data.group_sizes.clone(),
         open_call: data.cover.clone(),
-        call,
     });
     let s = data.seat;
     let title = t_with(
@@ -233,12 +216,11 @@ fn CandidatesView(
         <p>{t_with("candidates.open", &[("n", &data.open_seats.to_string())])} " "
             <a href=format!("/stations/{}/roster", s.station_id)>{t("candidates.back")}</a>
         </p>
-        <ActionError action=invite/>
         {if data.candidates.is_empty() {
             view! { <p class="empty">{t("candidates.none")}</p> }.into_any()
         } else {
             view! {
-                <ActionForm action=invite>
+                <form method="post" action=InviteCandidates::url()>
                     <input type="hidden" name="seat_id" value=s.seat_id.to_string()/>
                     <fieldset class="choice-group">
                         <legend>{t("candidates.choose")}</legend>
@@ -274,7 +256,7 @@ fn CandidatesView(
                         <input id="candidates-days" name="respond_days" type="number" min="1" max="30" value="3" required=true/>
                     </div>
                     <button type="submit" class="btn btn-primary">{t("candidates.invite")}</button>
-                </ActionForm>
+                </form>
             }.into_any()
         }}
         {cover}
@@ -287,30 +269,23 @@ fn CoverForm(
     seat_id: Id,
     group_sizes: Vec<(crate::domain::cover::CoverGroup, i64)>,
     open_call: Option<crate::domain::cover::CoverCall>,
-    call: ServerAction<crate::cover::CallForCover>,
 ) -> impl IntoView {
-    // The page reloads after a call; focus goes to what it says about it,
-    // not back to the top of the page.
-    let sent = NodeRef::<leptos::html::Div>::new();
-    Effect::new(move |_| {
-        if let (Some(Ok(())), Some(status)) = (call.value().get(), sent.get()) {
-            let _ = status.focus();
-        }
-    });
+    // The page loads again after a call (`?called=1`); focus goes to what
+    // it says about it, not back to the top of the page.
+    let called = crate::components::query_flag("called")();
     let first = group_sizes.iter().position(|(_, n)| *n > 0);
     view! {
         <section class="card" aria-labelledby="cover-heading">
             <h2 id="cover-heading">{t("cover.call_title")}</h2>
             <p>{t("cover.call_explained")}</p>
             {open_call.map(|c| view! {
-                <div class="alert alert-info" role="status" tabindex="-1" node_ref=sent><p>{t_with("cover.call_open", &[
+                <div class="alert alert-info" role="status" tabindex="-1" autofocus=called><p>{t_with("cover.call_open", &[
                     ("n", &c.offered.len().to_string()),
                     ("declined", &c.declined.len().to_string()),
                     ("when", &crate::i18n::date_time_at(c.expires_at)),
                 ])}</p></div>
             })}
-            <ActionError action=call/>
-            <ActionForm action=call>
+            <form method="post" action=crate::cover::CallForCover::url()>
                 <input type="hidden" name="seat_id" value=seat_id.to_string()/>
                 <fieldset class="choice-group">
                     <legend>{t("cover.group")}</legend>
@@ -331,7 +306,7 @@ fn CoverForm(
                         max=crate::domain::cover::MAX_HOURS.to_string() value="2" required=true/>
                 </div>
                 <button type="submit" class="btn btn-primary" disabled=first.is_none()>{t("cover.call")}</button>
-            </ActionForm>
+            </form>
         </section>
     }
 }

@@ -4,7 +4,7 @@
 //! seat and carries a keyed hash, so it cannot be made up. Every change
 //! shows on the coordinators' live board.
 
-use crate::components::{ActionError, Loaded};
+use crate::components::Loaded;
 use crate::domain::rosters::RosterLine;
 use crate::domain::seats::Attendance;
 use crate::domain::{AppError, Id};
@@ -339,7 +339,9 @@ fn CheckinView(data: CheckinData) -> impl IntoView {
             {t_with("checkin.count", &[("present", &present.to_string()), ("total", &data.lines.len().to_string())])}
         </p>
         <p class="hint">{t("checkin.scan_hint")}</p>
-        {data.can_mark.then(|| view! { <crate::scanner::Scanner/> })}
+        {data.can_mark.then(|| view! {
+            <p><a class="btn btn-primary" href=format!("/stations/{station}/scan")>{t("scanner.start")}</a></p>
+        })}
         <p><a class="btn btn-secondary" href=format!("/stations/{station}/attendance-sheet?day={}", data.day.map(|d| d.to_string()).unwrap_or_default())>
             {t("checkin.sheet_open")}
         </a></p>
@@ -404,6 +406,30 @@ fn CheckinLine(line: RosterLine, can_mark: bool) -> impl IntoView {
     }
 }
 
+/// Scanning volunteers' check-in codes with the tablet's camera, for those
+/// who may check people in at the station.
+#[component]
+pub fn ScanPage() -> impl IntoView {
+    let data = checkin_resource();
+    view! {
+        <Loaded resource=data error_title="scanner.title" view=|d: CheckinData| {
+            let title = t_with("scanner.title_at", &[("station", &d.station)]);
+            let back = format!("/stations/{}/checkin", d.station_id);
+            view! {
+                <Title text=title.clone()/>
+                <h1>{title}</h1>
+                <p class="hint">{t("scanner.explained")}</p>
+                {if d.can_mark {
+                    view! { <crate::scanner::Scanner texts=crate::scanner::texts()/> }.into_any()
+                } else {
+                    view! { <crate::components::ErrorAlert error=AppError::Forbidden/> }.into_any()
+                }}
+                <p><a href=back>{t("scanner.back")}</a></p>
+            }
+        }/>
+    }
+}
+
 /// The attendance sheet of a station and day, for printing on A4: one row
 /// per person with a column to sign.
 #[component]
@@ -459,19 +485,17 @@ pub fn CodePage() -> impl IntoView {
     let params = leptos_router::hooks::use_params_map();
     let code = move || params.read().get("code").unwrap_or_default();
     let data = Resource::new(code, peek_code);
-    let check_in = ServerAction::<CheckInCode>::new();
     view! {
         <Title text=t("checkin.code_title")/>
         <div class="signin-box card">
             <h1>{t("checkin.code_title")}</h1>
-            <ActionError action=check_in/>
             <Loaded resource=data view=move |d: CodeData| view! {
                 <p><strong>{d.name.clone()}</strong></p>
                 <p>{d.task_type.clone()} " · " {d.station.clone()} " · " {long_date(d.day)} " " {d.start.clone()}</p>
-                <ActionForm action=check_in>
+                <form method="post" action=CheckInCode::url()>
                     <input type="hidden" name="code" value=code()/>
                     <button type="submit" class="btn btn-primary">{t("checkin.check_in")}</button>
-                </ActionForm>
+                </form>
             }/>
         </div>
     }

@@ -85,10 +85,7 @@ fn nav_link_with(href: &'static str, key: &'static str, extra: impl IntoView + '
         };
         here.then_some("page")
     };
-    // A phone page always loads as itself (no wasm, page.js), not rendered
-    // by the wasm of the page the link is on.
-    let external = crate::is_phone_page(href).then_some("external");
-    view! { <li><a href=href rel=external aria-current=current>{t(key)}{extra}</a></li> }.into_any()
+    view! { <li><a href=href aria-current=current>{t(key)}{extra}</a></li> }.into_any()
 }
 
 /// The office's pages in the groups people look for them under, only
@@ -420,8 +417,9 @@ pub fn PageHead(
     }
 }
 
-/// Becomes true once the wasm has hydrated the page: for controls that need
-/// the browser's JavaScript APIs (passkeys) and are disabled until then.
+/// Becomes true once the island has woken in the browser: for controls
+/// that need the browser's JavaScript APIs (passkeys, push) and are
+/// disabled until then.
 pub fn use_hydrated() -> RwSignal<bool> {
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));

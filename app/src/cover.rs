@@ -80,7 +80,7 @@ pub async fn call_for_cover(seat_id: Id, group: String, hours: String) -> Result
             .create_cover_call(seat_id, &chosen, user.id, expires_at, now, &messages)
             .await?;
         (ctx.wake_outbox)();
-        crate::server::redirect_to(&format!("/seats/{seat_id}/candidates"));
+        crate::server::redirect_to(&format!("/seats/{seat_id}/candidates?called=1"));
         Ok(())
     })
     .await

@@ -1,8 +1,6 @@
 //! Elections and election types: list, create, edit, copy, activate, delete.
 
-use crate::components::{
-    route_id, ActionError, Checkbox, DeleteForm, Field, Loaded, PageHead, Select,
-};
+use crate::components::{route_id, Checkbox, DeleteForm, Field, Loaded, PageHead, Select};
 use crate::domain::elections::{
     CitizenshipRule, Election, ElectionCopyForm, ElectionForm, ElectionType, ElectionTypeForm,
 };
@@ -253,7 +251,6 @@ pub fn ElectionFormPage() -> impl IntoView {
 
 #[component]
 fn ElectionFormView(data: ElectionFormData) -> impl IntoView {
-    let action = ServerAction::<SaveElection>::new();
     let e = data.election.clone();
     let heading = if e.is_some() {
         t("elections.edit")
@@ -278,8 +275,7 @@ fn ElectionFormView(data: ElectionFormData) -> impl IntoView {
     view! {
         <Title text=heading.clone()/>
         <h1>{heading}</h1>
-        <ActionError action/>
-        <ActionForm action>
+        <form method="post" action=SaveElection::url()>
             <div class="form form-grid">
                 <input type="hidden" name="id" value=e.as_ref().map(|e| e.id.to_string()).unwrap_or_default()/>
                 <Field name="form[title]" label="field.title" value=e.as_ref().map(|e| e.title.clone()).unwrap_or_default() required=true/>
@@ -317,7 +313,7 @@ fn ElectionFormView(data: ElectionFormData) -> impl IntoView {
                 <button type="submit" class="btn btn-primary">{t("common.save")}</button>
                 <a class="btn btn-secondary" href="/elections">{t("common.cancel")}</a>
             </div>
-        </ActionForm>
+        </form>
     }
 }
 
@@ -337,14 +333,12 @@ pub fn CopyElectionPage() -> impl IntoView {
 
 #[component]
 fn CopyElectionView(election: Election) -> impl IntoView {
-    let action = ServerAction::<CopyElection>::new();
     let heading = crate::i18n::t_with("elections.copy_title", &[("name", &election.title)]);
     view! {
         <Title text=heading.clone()/>
         <h1>{heading}</h1>
         <p>{t("elections.copy_explained")}</p>
-        <ActionError action/>
-        <ActionForm action>
+        <form method="post" action=CopyElection::url()>
             <div class="form">
                 <input type="hidden" name="form[source_id]" value=election.id.to_string()/>
                 <Field name="form[title]" label="field.title" value=election.title.clone() required=true/>
@@ -354,7 +348,7 @@ fn CopyElectionView(election: Election) -> impl IntoView {
                 <button type="submit" class="btn btn-primary">{t("elections.copy")}</button>
                 <a class="btn btn-secondary" href="/elections">{t("common.cancel")}</a>
             </div>
-        </ActionForm>
+        </form>
     }
 }
 
@@ -428,7 +422,6 @@ pub fn ElectionTypeFormPage() -> impl IntoView {
 
 #[component]
 fn ElectionTypeFormView(election_type: Option<ElectionType>) -> impl IntoView {
-    let action = ServerAction::<SaveElectionType>::new();
     let heading = if election_type.is_some() {
         t("election_types.edit")
     } else {
@@ -447,8 +440,7 @@ fn ElectionTypeFormView(election_type: Option<ElectionType>) -> impl IntoView {
     view! {
         <Title text=heading.clone()/>
         <h1>{heading}</h1>
-        <ActionError action/>
-        <ActionForm action>
+        <form method="post" action=SaveElectionType::url()>
             <div class="form">
                 <input type="hidden" name="id" value=election_type.as_ref().map(|e| e.id.to_string()).unwrap_or_default()/>
                 <Field name="form[title]" label="field.title" value=election_type.as_ref().map(|e| e.title.clone()).unwrap_or_default() required=true/>
@@ -462,6 +454,6 @@ fn ElectionTypeFormView(election_type: Option<ElectionType>) -> impl IntoView {
                 <button type="submit" class="btn btn-primary">{t("common.save")}</button>
                 <a class="btn btn-secondary" href="/election-types">{t("common.cancel")}</a>
             </div>
-        </ActionForm>
+        </form>
     }
 }

@@ -3,11 +3,12 @@
 //! coordinator's words through the outbox. A preview first shows how many
 //! it reaches and on which channel each will go out.
 
-use crate::components::ActionError;
+use crate::components::{ActionError, Loaded};
 use crate::domain::AppError;
-use crate::i18n::{t, t_with};
+use crate::i18n::{t, t_with, Texts};
 use crate::lists::ListQuery;
 use leptos::prelude::*;
+use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
 
 /// Who a group message reaches, and how.
@@ -148,9 +149,47 @@ pub async fn message_group(
     .await
 }
 
-/// The list's group: write, preview, then send.
+/// The people on a list's seats (its filters come in the address, as on
+/// the list): write, preview, then send.
 #[component]
-pub fn GroupMessage(query: ListQuery) -> impl IntoView {
+pub fn GroupMessagePage() -> impl IntoView {
+    let query = crate::lists::query_from_address();
+    let list = Resource::new(
+        move || ListQuery {
+            columns: "name".into(),
+            ..query()
+        },
+        crate::lists::load_list,
+    );
+    let title = t("group.title");
+    view! {
+        <Title text=title.clone()/>
+        <h1>{title}</h1>
+        <Loaded resource=list view=move |d: crate::lists::ListData| {
+            let q = ListQuery {
+                election: d.election_id.to_string(),
+                ..query()
+            };
+            let back = crate::domain::forms::with_query("/lists", &q.filter_pairs());
+            view! {
+                <p>{t_with("lists.count", &[("n", &d.total.to_string())])} " " <a href=back>{t("group.back")}</a></p>
+                {if d.can_message && d.total > 0 {
+                    view! {
+                        <GroupMessageForm query=q.clone() texts=Texts::of(&["group."])/>
+                    }.into_any()
+                } else {
+                    view! { <p class="empty">{t("group.nobody")}</p> }.into_any()
+                }}
+            }
+        }/>
+    }
+}
+
+/// Preview and send happen in place: the preview's figures and sample
+/// belong to the words written, which a page load would lose.
+#[island]
+fn GroupMessageForm(query: ListQuery, texts: Texts) -> impl IntoView {
+    texts.install();
     let preview = ServerAction::<MessageGroup>::new();
     let send = ServerAction::<MessageGroup>::new();
     let hidden = move || {
@@ -173,8 +212,7 @@ pub fn GroupMessage(query: ListQuery) -> impl IntoView {
     let reach = move || preview.value().get().and_then(|r| r.ok());
     let sent = move || send.value().get().and_then(|r| r.ok()).filter(|r| r.sent);
     view! {
-        <section class="card" aria-labelledby="group-heading">
-            <h2 id="group-heading">{t("group.title")}</h2>
+        <section class="card">
             <p>{t("group.explained")}</p>
             {move || sent().map(|r| view! {
                 <div class="alert alert-success" role="status"><p>{t_with("group.sent", &[("n", &r.recipients.to_string())])}</p></div>

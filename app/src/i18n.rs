@@ -1,11 +1,12 @@
 //! Danish first, English second. Texts live in `app/locales/{da,en}.json`
 //! (flat keys); code only names keys. The locale is decided on the server
-//! (the visitor's choice in a cookie, else Danish), written into
-//! `<html lang>`, and read back from there when the page hydrates, so both
-//! sides always render the same language.
+//! (the visitor's choice in a cookie, else Danish) and written into
+//! `<html lang>`; an island in the browser shows the texts the server
+//! translated for it ([`Texts`]).
 
 use leptos::prelude::*;
 use std::collections::HashMap;
+#[cfg(not(feature = "hydrate"))]
 use std::sync::LazyLock;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -40,17 +41,25 @@ impl Locale {
     }
 }
 
+// The translation tables live on the server only. The browser runs small
+// islands (see `browser`), and both tables compiled into the wasm would be a
+// large part of it; an island is handed the few texts it shows instead
+// ([`Texts`]).
+#[cfg(not(feature = "hydrate"))]
 fn load(source: &str) -> HashMap<String, String> {
     // The files are compiled in; a broken file is caught by the tests below.
     serde_json::from_str(source).unwrap_or_default()
 }
 
+#[cfg(not(feature = "hydrate"))]
 static DA: LazyLock<HashMap<String, String>> =
     LazyLock::new(|| load(include_str!("../locales/da.json")));
+#[cfg(not(feature = "hydrate"))]
 static EN: LazyLock<HashMap<String, String>> =
     LazyLock::new(|| load(include_str!("../locales/en.json")));
 
 /// The text for `key`; falls back to Danish, then to the key itself.
+#[cfg(not(feature = "hydrate"))]
 pub fn translate(locale: Locale, key: &str) -> String {
     let table = match locale {
         Locale::Da => &*DA,
@@ -63,9 +72,101 @@ pub fn translate(locale: Locale, key: &str) -> String {
         .unwrap_or_else(|| key.to_string())
 }
 
-/// The locale of the page being rendered.
+/// In the browser: the text the server handed over for `key` (already in
+/// the page's language), else the key itself.
+#[cfg(feature = "hydrate")]
+pub fn translate(_locale: Locale, key: &str) -> String {
+    HANDED_OVER
+        .with(|texts| texts.borrow().get(key).cloned())
+        .unwrap_or_else(|| key.to_string())
+}
+
+#[cfg(feature = "hydrate")]
+thread_local! {
+    static HANDED_OVER: std::cell::RefCell<HashMap<String, String>> =
+        std::cell::RefCell::new(HashMap::new());
+}
+
+/// Error texts every island may have to show, whatever it calls: the
+/// errors without a key of their own. An error with a key brings its words
+/// along (see `AppError`'s encoding).
+const ALWAYS: [&str; 5] = [
+    "error.unauthenticated",
+    "error.forbidden",
+    "error.not_found",
+    "error.server",
+    "error.bad_request",
+];
+
+/// The texts an island shows, translated on the server into the reader's
+/// language and handed to the island as a prop. In the browser, `t()` then
+/// finds them once the island has called [`Texts::install`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Texts(Vec<(String, String)>);
+
+impl Texts {
+    /// The texts of `keys` in the page's language; a key ending in `.`
+    /// stands for its whole family (`"scanner."`).
+    pub fn of(keys: &[&str]) -> Self {
+        let locale = use_locale();
+        let mut texts: Vec<(String, String)> = Vec::new();
+        let mut add = |key: &str| {
+            if !texts.iter().any(|(k, _)| k == key) {
+                texts.push((key.to_string(), translate(locale, key)));
+            }
+        };
+        for key in keys.iter().copied().chain(ALWAYS) {
+            match key.strip_suffix('.') {
+                Some(_) => family(key).into_iter().for_each(|k| add(&k)),
+                None => add(key),
+            }
+        }
+        Texts(texts)
+    }
+
+    /// Makes these texts what `t()` returns in this browser.
+    pub fn install(&self) {
+        #[cfg(feature = "hydrate")]
+        HANDED_OVER.with(|handed| {
+            let mut handed = handed.borrow_mut();
+            for (key, text) in &self.0 {
+                handed.insert(key.clone(), text.clone());
+            }
+        });
+    }
+}
+
+/// Every key that starts with `prefix`, in order.
+#[cfg(not(feature = "hydrate"))]
+fn family(prefix: &str) -> Vec<String> {
+    let mut keys: Vec<String> = DA
+        .keys()
+        .filter(|k| k.starts_with(prefix))
+        .cloned()
+        .collect();
+    keys.sort();
+    keys
+}
+
+#[cfg(feature = "hydrate")]
+fn family(_prefix: &str) -> Vec<String> {
+    Vec::new()
+}
+
+/// Adds texts the server sent along with something else (an error's words).
+#[cfg(feature = "hydrate")]
+pub fn hand_over(key: &str, text: &str) {
+    HANDED_OVER.with(|handed| {
+        handed
+            .borrow_mut()
+            .insert(key.to_string(), text.to_string());
+    });
+}
+
+/// The locale of the page being rendered (in an island, the page's
+/// `<html lang>`).
 pub fn use_locale() -> Locale {
-    use_context::<Locale>().unwrap_or_default()
+    use_context::<Locale>().unwrap_or_else(crate::request_locale)
 }
 
 /// Translates `key` in the page's locale.

@@ -2,10 +2,10 @@
 //! file, sees every row with its problems, and imports only a file without
 //! any — all rows or none.
 
-use crate::components::ActionError;
+use crate::components::{ActionError, Loaded};
 use crate::domain::imports::ImportReport;
 use crate::domain::AppError;
-use crate::i18n::{t, t_with};
+use crate::i18n::{t, t_with, Texts};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -111,6 +111,25 @@ pub async fn import_choices() -> Result<Vec<(crate::domain::Id, String)>, AppErr
 #[component]
 pub fn ImportPage() -> impl IntoView {
     let teams = Resource::new(|| (), |_| import_choices());
+    view! {
+        <Title text=t("import.title")/>
+        <h1>{t("import.title")}</h1>
+        <p>{t("import.explained")}</p>
+        <p class="hint">{t("import.columns")}</p>
+        <Loaded resource=teams view={|teams: Vec<(crate::domain::Id, String)>| view! {
+            <ImportForm teams texts=Texts::of(&[
+                "import.", "field.", "error.", "eligibility.",
+                "profile.one_channel", "signup.birth_date_unlikely",
+            ])/>
+        }}/>
+    }
+}
+
+/// A file read in the browser, its preview with every row's problems, and
+/// the import: all in place, since the preview belongs to the file chosen.
+#[island]
+fn ImportForm(teams: Vec<(crate::domain::Id, String)>, texts: Texts) -> impl IntoView {
+    texts.install();
     let preview = ServerAction::<ImportVolunteers>::new();
     let import = ServerAction::<ImportVolunteers>::new();
     let csv = RwSignal::new(String::new());
@@ -125,10 +144,6 @@ pub fn ImportPage() -> impl IntoView {
         }
     });
     view! {
-        <Title text=t("import.title")/>
-        <h1>{t("import.title")}</h1>
-        <p>{t("import.explained")}</p>
-        <p class="hint">{t("import.columns")}</p>
         {move || imported().map(|r| view! {
             <div class="alert alert-success" role="status"><p>{t_with("import.done", &[("n", &r.imported.to_string())])}</p></div>
         })}
@@ -147,11 +162,9 @@ pub fn ImportPage() -> impl IntoView {
                 <label for="import-team">{t("import.team")}</label>
                 <select id="import-team" name="team_id" on:change=move |ev| team.set(event_target_value(&ev))>
                     <option value="">{t("import.no_team")}</option>
-                    <Transition fallback=|| ()>
-                        {move || teams.get().and_then(|r| r.ok()).map(|list| list.into_iter().map(|(id, name)| view! {
-                            <option value=id.to_string()>{name}</option>
-                        }).collect_view())}
-                    </Transition>
+                    {teams.into_iter().map(|(id, name)| view! {
+                        <option value=id.to_string()>{name}</option>
+                    }).collect_view()}
                 </select>
             </div>
             <button type="submit" class="btn btn-secondary">{t("import.preview")}</button>

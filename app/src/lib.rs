@@ -3,6 +3,7 @@
 
 #![recursion_limit = "256"]
 
+pub mod browser;
 pub mod components;
 pub mod domain;
 pub mod i18n;
@@ -75,46 +76,50 @@ pub fn request_locale() -> Locale {
         .unwrap_or_default()
 }
 
-/// The volunteer's pages, which a phone gets without any wasm: rendered
-/// whole on the server, with forms that post and a few kilobytes of script
-/// (`public/page.js`: busy buttons, passkey sign-in). The whole Leptos
-/// bundle is over a megabyte compressed; a first visit from an SMS link on
-/// mobile data must stay under 150 KB (issue 13).
-pub fn is_phone_page(path: &str) -> bool {
-    let path = path.trim_end_matches('/');
-    let mut parts = path.split('/').skip(1);
-    match (parts.next(), parts.next(), parts.next(), parts.next()) {
-        (None, ..) => true,
-        (
-            Some(
-                "signin" | "signin-code" | "my-shifts" | "open-shifts" | "privacy"
-                | "accessibility" | "answered",
-            ),
-            None,
-            ..,
-        ) => true,
-        (Some("profile"), None, ..) | (Some("profile"), Some("email"), Some(_), None) => true,
-        (Some("signin" | "answer" | "cover"), Some(_), None, ..) => true,
-        // Not the welcome page: it makes a passkey, which the wasm does.
-        (Some("join"), Some(_), None | Some("new" | "check"), None) => true,
-        _ => false,
-    }
-}
-
-/// Whether the page being rendered is one of [`is_phone_page`].
+/// Where the islands' wasm and its JavaScript glue are (`/pkg/…`, with the
+/// content hash in their names in a release build). `page.js` loads them
+/// only on a page that has islands.
 #[cfg(feature = "ssr")]
-fn rendering_phone_page() -> bool {
-    use_context::<axum::http::request::Parts>().is_some_and(|parts| is_phone_page(parts.uri.path()))
+fn island_files(options: &LeptosOptions) -> (String, String) {
+    use std::collections::HashMap;
+    use std::sync::{LazyLock, Mutex};
+    // Read once per hash list (a test process runs several servers).
+    static KNOWN: LazyLock<Mutex<HashMap<String, (String, String)>>> =
+        LazyLock::new(Default::default);
+    let pkg = &options.site_pkg_dir;
+    let name = options.output_name.to_string();
+    if !options.hash_files {
+        return (format!("/{pkg}/{name}.js"), format!("/{pkg}/{name}.wasm"));
+    }
+    let path = options.hash_file.to_string();
+    let mut known = KNOWN
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    known
+        .entry(path)
+        .or_insert_with_key(|path| {
+            let (mut js, mut wasm) = (name.clone(), name.clone());
+            let hashes = std::fs::read_to_string(path).unwrap_or_default();
+            for (file, hash) in hashes.lines().filter_map(|l| l.split_once(':')) {
+                match file.trim() {
+                    "js" => js = format!("{js}.{}", hash.trim()),
+                    "wasm" => wasm = format!("{wasm}.{}", hash.trim()),
+                    _ => {}
+                }
+            }
+            (format!("/{pkg}/{js}.js"), format!("/{pkg}/{wasm}.wasm"))
+        })
+        .clone()
 }
 
 #[cfg(not(feature = "ssr"))]
-fn rendering_phone_page() -> bool {
-    false
+fn island_files(_options: &LeptosOptions) -> (String, String) {
+    Default::default()
 }
 
 /// The Content-Security-Policy: scripts only from here, or inline with this
-/// response's `nonce` (Leptos puts it on the hydration and streaming scripts
-/// it writes into a page), so an injected `<script>` does not run.
+/// response's `nonce` (Leptos writes a few lines of its own into every
+/// page), so an injected `<script>` does not run.
 pub fn content_security_policy(nonce: Option<&str>) -> String {
     let inline = nonce.map(|n| format!(" 'nonce-{n}'")).unwrap_or_default();
     format!(
@@ -148,14 +153,12 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     send_content_security_policy(&options);
     let locale = request_locale();
-    let wasm = !rendering_phone_page();
-    if !wasm {
-        // Nothing hydrates a page sent without wasm: its resources need not
-        // be written into it a second time as data.
-        if let Some(shared) = Owner::current_shared_context() {
-            shared.set_is_hydrating(false);
-        }
+    // Nothing hydrates but islands (which switch it on for themselves): the
+    // page's resources need not be written into it a second time as data.
+    if let Some(shared) = Owner::current_shared_context() {
+        shared.set_is_hydrating(false);
     }
+    let (islands_js, islands_wasm) = island_files(&options);
     view! {
         <!DOCTYPE html>
         <html lang=locale.code()>
@@ -172,13 +175,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="apple-mobile-web-app-status-bar-style" content="default"/>
                 <leptos_meta::HashedStylesheet options=options.clone() id="leptos"/>
                 <script src="/page.js" defer></script>
-                {wasm.then(|| view! {
-                    <AutoReload options=options.clone()/>
-                    <HydrationScripts options/>
-                })}
+                <AutoReload options/>
                 <leptos_meta::MetaTags/>
             </head>
-            <body data-wasm=if wasm { "1" } else { "0" }>
+            <body data-islands-js=islands_js data-islands-wasm=islands_wasm>
                 <App/>
             </body>
         </html>
@@ -189,21 +189,14 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_context(request_locale());
-    // Effects run only in the browser, after hydration: mark the page
-    // ready, so tests (and curious people) can tell it is live. Pages
-    // without wasm are marked by page.js.
-    Effect::new(|_| {
-        if let Some(body) = leptos::prelude::document().body() {
-            let _ = body.set_attribute("data-ready", "true");
-        }
-    });
     view! {
         <Title formatter=|page: String| {
             if page.is_empty() { "Valgvagt".to_string() } else { format!("{page} · Valgvagt") }
         }/>
-        // The volunteer's pages render whole on the server (`SsrMode::Async`)
-        // so a phone without (or still loading) the wasm gets complete pages
-        // and working forms; the planners' pages stream.
+        // Every page is rendered whole on the server (`SsrMode::Async`):
+        // complete pages with working forms before (and without) any wasm,
+        // the right status for a page that is not found, and a page an
+        // page.js can fetch again to swap in a fresh part (the live board).
         <Router>
             <Layout>
                 <Routes fallback=|| view! { <NotFound/> }>
@@ -211,12 +204,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/signin/:token") view=auth::SignInWithLinkPage ssr=SsrMode::Async/>
                     <Route path=path!("/signin") view=auth::SignInPage ssr=SsrMode::Async/>
                     <Route path=path!("/signin-code") view=auth::SignInCodePage ssr=SsrMode::Async/>
-                    <Route path=path!("/account") view=passkeys::AccountPage/>
-                    <Route path=path!("/admin/audit") view=audit::AuditPage/>
-                    <Route path=path!("/admin/privacy") view=privacy::PrivacyAdminPage/>
-                    <Route path=path!("/admin/retention") view=retention::RetentionPage/>
-                    <Route path=path!("/admin/users") view=users::UsersPage/>
-                    <Route path=path!("/messages") view=notifications::MessagesPage/>
+                    <Route path=path!("/account") view=passkeys::AccountPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/audit") view=audit::AuditPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/privacy") view=privacy::PrivacyAdminPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/retention") view=retention::RetentionPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/users") view=users::UsersPage ssr=SsrMode::Async/>
+                    <Route path=path!("/messages") view=notifications::MessagesPage ssr=SsrMode::Async/>
                     <Route path=path!("/my-shifts") view=shifts::MyShiftsPage ssr=SsrMode::Async/>
                     <Route path=path!("/open-shifts") view=open_shifts::OpenShiftsPage ssr=SsrMode::Async/>
                     <Route path=path!("/profile") view=profile::ProfilePage ssr=SsrMode::Async/>
@@ -227,52 +220,54 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/privacy") view=privacy::PrivacyPage ssr=SsrMode::Async/>
                     <Route path=path!("/accessibility") view=accessibility::AccessibilityPage ssr=SsrMode::Async/>
                     <Route path=path!("/profile/email/:token") view=profile::ConfirmEmailPage ssr=SsrMode::Async/>
-                    <Route path=path!("/board") view=board::BoardPage/>
-                    <Route path=path!("/lists") view=lists::ListsPage/>
-                    <Route path=path!("/volunteers") view=register::RegisterPage/>
-                    <Route path=path!("/volunteers/import") view=imports::ImportPage/>
-                    <Route path=path!("/seats/:id/candidates") view=candidates::CandidatesPage/>
+                    <Route path=path!("/board") view=board::BoardPage ssr=SsrMode::Async/>
+                    <Route path=path!("/lists") view=lists::ListsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/lists/message") view=group_messages::GroupMessagePage ssr=SsrMode::Async/>
+                    <Route path=path!("/volunteers") view=register::RegisterPage ssr=SsrMode::Async/>
+                    <Route path=path!("/volunteers/import") view=imports::ImportPage ssr=SsrMode::Async/>
+                    <Route path=path!("/seats/:id/candidates") view=candidates::CandidatesPage ssr=SsrMode::Async/>
                     <Route path=path!("/cover/:id") view=cover::CoverPage ssr=SsrMode::Async/>
                     <Route path=path!("/answer/:token") view=answers::AnswerPage ssr=SsrMode::Async/>
                     <Route path=path!("/answered") view=answers::AnsweredPage ssr=SsrMode::Async/>
-                    <Route path=path!("/elections") view=elections::ElectionsPage/>
-                    <Route path=path!("/elections/new") view=elections::ElectionFormPage/>
-                    <Route path=path!("/elections/:id") view=elections::ElectionFormPage/>
-                    <Route path=path!("/elections/:id/copy") view=elections::CopyElectionPage/>
-                    <Route path=path!("/elections/:id/seats") view=seats::ElectionSeatsPage/>
-                    <Route path=path!("/elections/:id/seats/:station") view=seats::SeatPlanPage/>
-                    <Route path=path!("/elections/:id/messages") view=templates::TemplatesPage/>
-                    <Route path=path!("/election-types") view=elections::ElectionTypesPage/>
-                    <Route path=path!("/election-types/new") view=elections::ElectionTypeFormPage/>
-                    <Route path=path!("/election-types/:id") view=elections::ElectionTypeFormPage/>
-                    <Route path=path!("/areas") view=stations::AreasPage/>
-                    <Route path=path!("/areas/new") view=stations::AreaFormPage/>
-                    <Route path=path!("/areas/:id") view=stations::AreaFormPage/>
-                    <Route path=path!("/stations") view=stations::StationsPage/>
-                    <Route path=path!("/stations/new") view=stations::StationFormPage/>
-                    <Route path=path!("/stations/:id") view=stations::StationFormPage/>
-                    <Route path=path!("/stations/:id/roster") view=rosters::RosterPage/>
-                    <Route path=path!("/stations/:id/checkin") view=checkin::CheckinPage/>
-                    <Route path=path!("/checkin/:code") view=checkin::CodePage/>
+                    <Route path=path!("/elections") view=elections::ElectionsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/elections/new") view=elections::ElectionFormPage ssr=SsrMode::Async/>
+                    <Route path=path!("/elections/:id") view=elections::ElectionFormPage ssr=SsrMode::Async/>
+                    <Route path=path!("/elections/:id/copy") view=elections::CopyElectionPage ssr=SsrMode::Async/>
+                    <Route path=path!("/elections/:id/seats") view=seats::ElectionSeatsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/elections/:id/seats/:station") view=seats::SeatPlanPage ssr=SsrMode::Async/>
+                    <Route path=path!("/elections/:id/messages") view=templates::TemplatesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/election-types") view=elections::ElectionTypesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/election-types/new") view=elections::ElectionTypeFormPage ssr=SsrMode::Async/>
+                    <Route path=path!("/election-types/:id") view=elections::ElectionTypeFormPage ssr=SsrMode::Async/>
+                    <Route path=path!("/areas") view=stations::AreasPage ssr=SsrMode::Async/>
+                    <Route path=path!("/areas/new") view=stations::AreaFormPage ssr=SsrMode::Async/>
+                    <Route path=path!("/areas/:id") view=stations::AreaFormPage ssr=SsrMode::Async/>
+                    <Route path=path!("/stations") view=stations::StationsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/stations/new") view=stations::StationFormPage ssr=SsrMode::Async/>
+                    <Route path=path!("/stations/:id") view=stations::StationFormPage ssr=SsrMode::Async/>
+                    <Route path=path!("/stations/:id/roster") view=rosters::RosterPage ssr=SsrMode::Async/>
+                    <Route path=path!("/stations/:id/checkin") view=checkin::CheckinPage ssr=SsrMode::Async/>
+                    <Route path=path!("/stations/:id/scan") view=checkin::ScanPage ssr=SsrMode::Async/>
+                    <Route path=path!("/checkin/:code") view=checkin::CodePage ssr=SsrMode::Async/>
                     <Route path=path!("/stations/:id/attendance-sheet") view=checkin::AttendanceSheetPage ssr=SsrMode::Async/>
-                    <Route path=path!("/my-stations") view=rosters::MyStationsPage/>
-                    <Route path=path!("/my-teams") view=teams::MyTeamsPage/>
-                    <Route path=path!("/volunteers/new") view=records::PersonFormPage/>
-                    <Route path=path!("/volunteers/remove") view=removals::RemovalPage/>
-                    <Route path=path!("/volunteers/:id/edit") view=records::PersonFormPage/>
-                    <Route path=path!("/volunteers/:id/merge") view=records::MergePage/>
+                    <Route path=path!("/my-stations") view=rosters::MyStationsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/my-teams") view=teams::MyTeamsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/volunteers/new") view=records::PersonFormPage ssr=SsrMode::Async/>
+                    <Route path=path!("/volunteers/remove") view=removals::RemovalPage ssr=SsrMode::Async/>
+                    <Route path=path!("/volunteers/:id/edit") view=records::PersonFormPage ssr=SsrMode::Async/>
+                    <Route path=path!("/volunteers/:id/merge") view=records::MergePage ssr=SsrMode::Async/>
                     <Route path=path!("/volunteers/:id") view=volunteers::VolunteerPage ssr=SsrMode::Async/>
-                    <Route path=path!("/task-types") view=tasks::TaskTypesPage/>
-                    <Route path=path!("/task-types/new") view=tasks::TaskTypeFormPage/>
-                    <Route path=path!("/task-types/:id") view=tasks::TaskTypeFormPage/>
-                    <Route path=path!("/teams") view=teams::TeamsPage/>
-                    <Route path=path!("/teams/new") view=teams::TeamFormPage/>
-                    <Route path=path!("/teams/:id") view=teams::TeamFormPage/>
-                    <Route path=path!("/teams/:id/members") view=teams::TeamMembersPage/>
-                    <Route path=path!("/teams/:id/seats") view=team_seats::TeamSeatsPage/>
-                    <Route path=path!("/diets") view=volunteers::DietsPage/>
-                    <Route path=path!("/diets/new") view=volunteers::DietFormPage/>
-                    <Route path=path!("/diets/:id") view=volunteers::DietFormPage/>
+                    <Route path=path!("/task-types") view=tasks::TaskTypesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/task-types/new") view=tasks::TaskTypeFormPage ssr=SsrMode::Async/>
+                    <Route path=path!("/task-types/:id") view=tasks::TaskTypeFormPage ssr=SsrMode::Async/>
+                    <Route path=path!("/teams") view=teams::TeamsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/teams/new") view=teams::TeamFormPage ssr=SsrMode::Async/>
+                    <Route path=path!("/teams/:id") view=teams::TeamFormPage ssr=SsrMode::Async/>
+                    <Route path=path!("/teams/:id/members") view=teams::TeamMembersPage ssr=SsrMode::Async/>
+                    <Route path=path!("/teams/:id/seats") view=team_seats::TeamSeatsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/diets") view=volunteers::DietsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/diets/new") view=volunteers::DietFormPage ssr=SsrMode::Async/>
+                    <Route path=path!("/diets/:id") view=volunteers::DietFormPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>
@@ -296,47 +291,7 @@ fn NotFound() -> impl IntoView {
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(App);
-}
-
-#[cfg(test)]
-mod tests {
-    use super::is_phone_page;
-
-    #[test]
-    fn the_volunteers_pages_come_without_wasm_and_the_office_pages_with_it() {
-        for path in [
-            "/",
-            "/signin",
-            "/signin/abc",
-            "/signin-code",
-            "/my-shifts",
-            "/open-shifts",
-            "/profile",
-            "/profile/email/abc",
-            "/join/abc",
-            "/join/abc/",
-            "/join/abc/new",
-            "/join/abc/check",
-            "/answer/abc",
-            "/answered",
-            "/cover/7",
-            "/privacy",
-            "/accessibility",
-        ] {
-            assert!(is_phone_page(path), "{path}");
-        }
-        for path in [
-            "/board",
-            "/account",
-            "/join/abc/welcome",
-            "/volunteers",
-            "/stations/1/roster",
-            "/stations/1/checkin",
-            "/signin/a/b",
-            "/profile/data.json",
-        ] {
-            assert!(!is_phone_page(path), "{path}");
-        }
-    }
+    // Only the islands (see `browser`) come to life; the rest of the page
+    // is the server's HTML as it is.
+    leptos::mount::hydrate_islands();
 }

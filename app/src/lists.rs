@@ -34,6 +34,25 @@ pub struct ListQuery {
     pub columns: String,
 }
 
+impl ListQuery {
+    /// The filters that are set, as an address's query pairs (no columns).
+    pub fn filter_pairs(&self) -> Vec<(&'static str, &str)> {
+        [
+            ("election", &self.election),
+            ("day", &self.day),
+            ("area", &self.area),
+            ("station", &self.station),
+            ("team", &self.team),
+            ("task_type", &self.task_type),
+            ("status", &self.status),
+        ]
+        .into_iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| (k, v.as_str()))
+        .collect()
+    }
+}
+
 /// Validates a list's query for `user`: an election (the first active one
 /// when none is named), the filters, and columns they may see.
 #[cfg(feature = "ssr")]
@@ -183,7 +202,7 @@ pub async fn load_list(query: ListQuery) -> Result<ListData, AppError> {
 }
 
 /// The page's query from its address (columns as repeated `col`).
-fn query_from_address() -> impl Fn() -> ListQuery + Copy {
+pub fn query_from_address() -> impl Fn() -> ListQuery + Copy {
     let query = leptos_router::hooks::use_query_map();
     move || {
         let q = query.read();
@@ -234,20 +253,16 @@ fn ListView(data: ListData, query: ListQuery) -> impl IntoView {
             </div>
         }
     };
-    // The same filters and columns for the files.
-    let mut params: Vec<(String, String)> = vec![("election".into(), data.election_id.to_string())];
-    for (k, v) in [
-        ("day", &query.day),
-        ("area", &query.area),
-        ("station", &query.station),
-        ("team", &query.team),
-        ("task_type", &query.task_type),
-        ("status", &query.status),
-    ] {
-        if !v.is_empty() {
-            params.push((k.into(), v.clone()));
-        }
-    }
+    // The same filters and columns for the files, and for the message.
+    let shown = ListQuery {
+        election: data.election_id.to_string(),
+        ..query.clone()
+    };
+    let mut params: Vec<(String, String)> = shown
+        .filter_pairs()
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
     params.push((
         "columns".into(),
         data.columns
@@ -328,11 +343,11 @@ fn ListView(data: ListData, query: ListQuery) -> impl IntoView {
                 </tbody>
             </table>
         </div>
+        // Writing to them is a page of its own, with the same filters.
         {(data.can_message && data.total > 0).then(|| view! {
-            <crate::group_messages::GroupMessage query=ListQuery {
-                election: data.election_id.to_string(),
-                ..query.clone()
-            }/>
+            <p><a class="btn btn-primary" href=crate::domain::forms::with_query("/lists/message", &shown.filter_pairs())>
+                {t("group.title")}
+            </a></p>
         })}
     }
 }

@@ -1,15 +1,16 @@
 //! A newcomer with only a phone and a link becomes a volunteer in three
 //! short steps: their details, consent to the municipality's privacy text
 //! (stored with its version), and a passkey — or, as the fallback, sign-in
-//! links by email. The first two steps are one form, so they also work
-//! before the wasm has loaded; the wasm shows them one at a time.
+//! links by email. The first two steps are one form that works without
+//! script; `page.js` shows them one at a time.
 
-use crate::components::{ActionError, Loaded};
+use crate::components::Loaded;
 use crate::domain::volunteers::{Citizenship, NewcomerForm};
 use crate::domain::{AppError, Id};
 use crate::i18n::{long_date, t, t_with};
 use crate::signup::{open_link, JoinData};
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 
 /// How many accounts one network address may create an hour (a recruiting
@@ -217,6 +218,7 @@ pub async fn email_me_a_link() -> Result<String, AppError> {
             None,
         )
         .await?;
+        crate::server::redirect_back(&[("emailed", "1")]);
         Ok(user.email)
     })
     .await
@@ -249,7 +251,6 @@ pub fn RegisterPage() -> impl IntoView {
 
 #[component]
 fn RegisterForm(data: JoinData, token: String) -> impl IntoView {
-    let register = ServerAction::<Register>::new();
     let (station, day, task) = picked_cell();
     let picked = data
         .cells
@@ -260,30 +261,8 @@ fn RegisterForm(data: JoinData, token: String) -> impl IntoView {
                 && c.task_type_id.to_string() == task
         })
         .cloned();
-    // 0: both steps shown (before any script, or without it); 1 and 2: one
-    // at a time. Opened as a phone page this runs without wasm, and
-    // public/page.js steps through the same markup (`data-step…`).
-    let step = RwSignal::new(0u8);
-    Effect::new(move |_| step.set(1));
-    // A refusal of a detail sends the person back to step 1 to fix it.
-    Effect::new(move |_| {
-        if let Some(Err(AppError::Invalid { field, .. })) = register.value().get() {
-            if field != "consent" {
-                step.set(1);
-            }
-        }
-    });
-    let form_ref = NodeRef::<leptos::html::Form>::new();
-    let step2_heading = NodeRef::<leptos::html::H2>::new();
-    let next = move |_| {
-        let valid = form_ref.get().is_some_and(|f| f.report_validity());
-        if valid {
-            step.set(2);
-            if let Some(h) = step2_heading.get() {
-                let _ = h.focus();
-            }
-        }
-    };
+    // Both steps are one plain form; public/page.js shows them one at a
+    // time (`data-step…`), and a refusal comes back on the page (`__err`).
     let title = t("newcomer.title");
     let municipality = data.municipality.clone();
     let sign_in = format!("/signin?next=/join/{token}");
@@ -298,14 +277,13 @@ fn RegisterForm(data: JoinData, token: String) -> impl IntoView {
                 <p>{long_date(c.day)} " " {c.start_time.format("%H:%M").to_string()} "–" {c.end_time.format("%H:%M").to_string()}</p>
             </div>
         })}
-        <ActionError action=register/>
-        <ActionForm action=register node_ref=form_ref attr:class="form" attr:data-steps="">
+        <form class="form" method="post" action=Register::url() data-steps="">
             <input type="hidden" name="token" value=token.clone()/>
             <input type="hidden" name="station_id" value=station/>
             <input type="hidden" name="day" value=day/>
             <input type="hidden" name="task_type_id" value=task/>
             <input type="hidden" name="privacy_version" value=data.privacy_version.clone()/>
-            <section class="card" data-step="1" hidden=move || step.get() == 2 aria-labelledby="step-1">
+            <section class="card" data-step="1" aria-labelledby="step-1">
                 <h2 id="step-1">{t("newcomer.step1")}</h2>
                 <NewcomerField name="form[name]" label="field.name" autocomplete="name"/>
                 <NewcomerField name="form[email]" label="field.email" kind="email" autocomplete="email"/>
@@ -342,26 +320,26 @@ fn RegisterForm(data: JoinData, token: String) -> impl IntoView {
                         }).collect_view()}
                     </fieldset>
                 })}
-                <div class="form-actions" data-step-next="" hidden=move || step.get() != 1>
-                    <button type="button" class="btn btn-primary" on:click=next>{t("newcomer.next")}</button>
+                <div class="form-actions" data-step-next="" hidden=true>
+                    <button type="button" class="btn btn-primary">{t("newcomer.next")}</button>
                 </div>
             </section>
-            <section class="card" data-step="2" hidden=move || step.get() == 1 aria-labelledby="step-2">
-                <h2 id="step-2" tabindex="-1" node_ref=step2_heading>{t("newcomer.step2")}</h2>
+            <section class="card" data-step="2" aria-labelledby="step-2">
+                <h2 id="step-2" tabindex="-1">{t("newcomer.step2")}</h2>
                 <crate::privacy::PrivacyParagraphs text=data.privacy_text.clone()/>
                 <p class="muted">{t_with("privacy.version", &[("version", &data.privacy_version)])}</p>
                 <div class="field-inline">
-                    <input type="checkbox" id="consent" name="form[consent]" required=move || step.get() != 1/>
+                    <input type="checkbox" id="consent" name="form[consent]" required=true/>
                     <label for="consent">{t_with("newcomer.consent", &[("municipality", &data.municipality)])}</label>
                 </div>
                 <div class="form-actions">
-                    <button type="button" class="btn btn-secondary" data-step-back="" hidden=move || step.get() != 2 on:click=move |_| step.set(1)>
+                    <button type="button" class="btn btn-secondary" data-step-back="" hidden=true>
                         {t("newcomer.back")}
                     </button>
                     <button type="submit" class="btn btn-primary">{t("newcomer.create")}</button>
                 </div>
             </section>
-        </ActionForm>
+        </form>
         <p>{t("signup.have_account")} " " <a href=sign_in>{t("auth.sign_in")}</a></p>
     }
 }
@@ -477,7 +455,15 @@ pub fn WelcomePage() -> impl IntoView {
         Some(seat) => format!("/my-shifts#seat-{seat}"),
         None => "/my-shifts".to_string(),
     };
-    let email = ServerAction::<EmailMeALink>::new();
+    // After "email me links instead": to the address of the account.
+    let emailed = crate::components::query_flag("emailed")();
+    let user = use_context::<crate::components::UserResource>();
+    let sent_to = move || {
+        user.and_then(|u| u.0.get())
+            .and_then(|r| r.ok())
+            .flatten()
+            .map(|u| u.email)
+    };
     let title = t("newcomer.welcome");
     view! {
         <Title text=title.clone()/>
@@ -491,15 +477,18 @@ pub fn WelcomePage() -> impl IntoView {
             <crate::passkeys::PasskeyCreate then="/my-shifts"/>
             <h3>{t("newcomer.no_passkey")}</h3>
             <p>{t("newcomer.email_explained")}</p>
-            <ActionError action=email/>
-            {move || email.value().get().and_then(|r| r.ok()).map(|address| view! {
-                <div class="alert alert-success" role="status">
-                    <p>{t_with("newcomer.email_sent", &[("email", &address)])}</p>
-                </div>
+            {emailed.then(|| view! {
+                <Suspense fallback=|| ()>
+                    {move || sent_to().map(|address| view! {
+                        <div class="alert alert-success" role="status">
+                            <p>{t_with("newcomer.email_sent", &[("email", &address)])}</p>
+                        </div>
+                    })}
+                </Suspense>
             })}
-            <ActionForm action=email>
+            <form method="post" action=EmailMeALink::url()>
                 <button type="submit" class="btn btn-secondary">{t("newcomer.email_me")}</button>
-            </ActionForm>
+            </form>
         </section>
         <p><a class="btn btn-primary" href=onward()>{t("newcomer.to_my_shifts")}</a></p>
     }

@@ -2,7 +2,7 @@
 //! tap, never unprompted), seeing and removing those devices, and — for the
 //! office — the message log with resending, and a message to one volunteer.
 
-use crate::components::{use_hydrated, ActionError, Loaded};
+use crate::components::Loaded;
 use crate::domain::notifications::{Channel, MessageRecord, PushDevice};
 use crate::domain::{AppError, Id};
 use crate::i18n::{date_time_at, t, t_with};
@@ -191,141 +191,55 @@ pub async fn send_message(volunteer_id: Id, text: String) -> Result<(), AppError
         };
         ctx.storage.enqueue(&message, now).await?;
         (ctx.wake_outbox)();
+        crate::server::redirect_back(&[("message", "sent")]);
         Ok(())
     })
     .await
 }
 
-// ---------------------------------------------------------------- browser
-
-/// The browser side of subscribing: asks for permission (this runs only
-/// from a button), subscribes with the server's key, and returns the
-/// subscription's JSON.
-#[cfg(feature = "hydrate")]
-mod browser {
-    use wasm_bindgen::prelude::*;
-
-    #[wasm_bindgen(inline_js = r#"
-export function pushSupported() {
-  return 'serviceWorker' in navigator && 'PushManager' in window && 'Notification' in window;
-}
-export async function subscribePush(keyB64) {
-  const permission = await Notification.requestPermission();
-  if (permission !== 'granted') { throw new Error('denied'); }
-  const registration = await navigator.serviceWorker.ready;
-  const padded = keyB64.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - keyB64.length % 4) % 4);
-  const key = Uint8Array.from(atob(padded), (c) => c.charCodeAt(0));
-  const subscription = await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key });
-  return JSON.stringify(subscription.toJSON());
-}
-"#)]
-    extern "C" {
-        #[wasm_bindgen(js_name = pushSupported)]
-        pub fn push_supported() -> bool;
-        #[wasm_bindgen(js_name = subscribePush, catch)]
-        pub async fn subscribe_push(key: &str) -> Result<JsValue, JsValue>;
-    }
-}
-
-/// Subscribes this browser and stores the subscription; the error is a
-/// locale key.
-#[cfg(feature = "hydrate")]
-async fn turn_push_on(public_key: String, device_name: String) -> Result<(), String> {
-    if !browser::push_supported() {
-        return Err("push.unsupported".into());
-    }
-    let json = browser::subscribe_push(&public_key).await.map_err(|e| {
-        // Our script throws "denied" when the person said no; anything else
-        // is the browser's push service failing.
-        let denied = js_sys::Reflect::get(&e, &"message".into())
-            .ok()
-            .and_then(|m| m.as_string())
-            .is_some_and(|m| m == "denied");
-        if denied { "push.denied" } else { "push.failed" }.to_string()
-    })?;
-    let json = json.as_string().unwrap_or_default();
-    #[derive(Deserialize)]
-    struct Raw {
-        endpoint: String,
-        keys: SubscriptionKeys,
-    }
-    let raw: Raw = serde_json::from_str(&json).map_err(|_| "push.failed".to_string())?;
-    subscribe_push(SubscriptionJson {
-        endpoint: raw.endpoint,
-        keys: raw.keys,
-        device_name,
-    })
-    .await
-    .map_err(|_| "push.failed".to_string())
-}
-
-#[cfg(not(feature = "hydrate"))]
-async fn turn_push_on(_public_key: String, _device_name: String) -> Result<(), String> {
-    Err("push.unsupported".into())
-}
-
 /// The account page's section on notifications.
 #[component]
 pub fn PushSettings() -> impl IntoView {
-    let refresh = RwSignal::new(0);
-    let setup = Resource::new(move || refresh.get(), |_| load_push_setup());
-    let hydrated = use_hydrated();
-    let device_name = RwSignal::new(String::new());
-    let problem = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(false);
-    let turn_on = move |public_key: String| {
-        busy.set(true);
-        problem.set(None);
-        let name = device_name.get_untracked();
-        leptos::task::spawn_local(async move {
-            match turn_push_on(public_key, name).await {
-                Ok(()) => refresh.update(|n| *n += 1),
-                Err(key) => problem.set(Some(key)),
-            }
-            busy.set(false);
-        });
-    };
+    let setup = Resource::new(|| (), |_| load_push_setup());
     view! {
         <section class="card" aria-labelledby="push-heading">
             <h2 id="push-heading">{t("push.title")}</h2>
             <p>{t("push.explained")}</p>
-            <Loaded resource=setup view={move |s: PushSetup| {
-                let key = s.public_key.clone();
-                view! {
-                    {if s.devices.is_empty() {
-                        view! { <p class="muted">{t("push.none")}</p> }.into_any()
-                    } else {
-                        view! {
-                            <ul class="passkey-list" aria-label=t("push.devices")>
-                                {s.devices.into_iter().map(|d| view! { <PushDeviceItem device=d/> }).collect_view()}
-                            </ul>
-                        }.into_any()
-                    }}
-                    <div class="form">
-                        <div class="field">
-                            <label for="push-device-name">{t("push.device_name")}</label>
-                            <input id="push-device-name" type="text" maxlength="60" autocomplete="off"
-                                placeholder=t("push.device_placeholder")
-                                on:input=move |ev| device_name.set(event_target_value(&ev))
-                                prop:value=move || device_name.get()/>
-                        </div>
-                        {move || problem.get().map(|key| view! {
-                            <div class="alert alert-error" role="alert"><p>{t(&key)}</p></div>
-                        })}
-                        <div class="form-actions">
-                            <button type="button" class="btn btn-primary"
-                                disabled=move || !hydrated.get() || busy.get() || device_name.get().trim().is_empty()
-                                on:click={
-                                    let key = key.clone();
-                                    move |_| turn_on(key.clone())
-                                }>
-                                {t("push.turn_on")}
-                            </button>
-                        </div>
-                    </div>
-                }
+            <Loaded resource=setup view={move |s: PushSetup| view! {
+                {if s.devices.is_empty() {
+                    view! { <p class="muted">{t("push.none")}</p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="passkey-list" aria-label=t("push.devices")>
+                            {s.devices.into_iter().map(|d| view! { <PushDeviceItem device=d/> }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }}
+                <PushTurnOn public_key=s.public_key/>
             }}/>
         </section>
+    }
+}
+
+/// Turns push on for this device, after a tap (browsers ask for permission
+/// only then): `page.js` subscribes with the server's key (`data-key`),
+/// stores the subscription with `push/subscribe` and loads the page again
+/// to list the device. The messages in the reader's language are in the
+/// box's data attributes; the button stays disabled where push is missing.
+#[component]
+fn PushTurnOn(public_key: String) -> impl IntoView {
+    view! {
+        <form class="form" data-push-turn-on="" data-key=public_key
+            data-unsupported=t("push.unsupported") data-denied=t("push.denied") data-failed=t("push.failed")>
+            <div class="field">
+                <label for="push-device-name">{t("push.device_name")}</label>
+                <input id="push-device-name" name="device_name" type="text" maxlength="60" required=true
+                    autocomplete="off" placeholder=t("push.device_placeholder")/>
+            </div>
+            <div class="form-actions">
+                <button type="submit" class="btn btn-primary" disabled=true>{t("push.turn_on")}</button>
+            </div>
+        </form>
     }
 }
 
@@ -429,16 +343,18 @@ fn MessageTable(list: Vec<MessageRecord>) -> impl IntoView {
 /// A box on a volunteer's page for writing to them.
 #[component]
 pub fn SendMessageForm(volunteer_id: Id) -> impl IntoView {
-    let action = ServerAction::<SendMessage>::new();
-    let sent = move || matches!(action.value().get(), Some(Ok(())));
+    let query = leptos_router::hooks::use_query_map();
+    let sent = query
+        .read_untracked()
+        .get("message")
+        .is_some_and(|m| m == "sent");
     view! {
         <section class="card">
             <h2>{t("messages.write")}</h2>
-            <ActionError action/>
-            {move || sent().then(|| view! {
+            {sent.then(|| view! {
                 <div class="alert alert-success" role="status"><p>{t("messages.queued")}</p></div>
             })}
-            <ActionForm action>
+            <form method="post" action=SendMessage::url()>
                 <input type="hidden" name="volunteer_id" value=volunteer_id.to_string()/>
                 <div class="form">
                     <crate::components::TextArea name="text" label="field.message"/>
@@ -446,7 +362,7 @@ pub fn SendMessageForm(volunteer_id: Id) -> impl IntoView {
                 <div class="form-actions">
                     <button type="submit" class="btn btn-primary">{t("messages.send")}</button>
                 </div>
-            </ActionForm>
+            </form>
         </section>
     }
 }

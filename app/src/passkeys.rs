@@ -1,7 +1,7 @@
 //! Passkeys: register one after the first sign-in, sign in with it later
 //! without typing anything, and keep the list tidy (names, last use).
 
-use crate::components::{ActionError, DeleteForm, ErrorAlert, Loaded};
+use crate::components::{DeleteForm, Loaded};
 use crate::domain::accounts::PasskeyInfo;
 #[cfg(feature = "ssr")]
 use crate::domain::audit::AuditAction;
@@ -233,191 +233,67 @@ pub async fn delete_passkey(id: Id) -> Result<(), AppError> {
     .await
 }
 
-/// The browser's half of the ceremonies (WebAuthn in JavaScript, via web-sys).
-#[cfg(feature = "hydrate")]
-mod browser {
-    use wasm_bindgen::JsCast;
-    use wasm_bindgen_futures::JsFuture;
-    use webauthn_rs_proto::{
-        CreationChallengeResponse, PublicKeyCredential, RegisterPublicKeyCredential,
-        RequestChallengeResponse,
-    };
-
-    fn credentials() -> web_sys::CredentialsContainer {
-        leptos::prelude::window().navigator().credentials()
-    }
-
-    pub async fn create(
-        options: CreationChallengeResponse,
-    ) -> Result<RegisterPublicKeyCredential, ()> {
-        let options: web_sys::CredentialCreationOptions = options.into();
-        let promise = credentials()
-            .create_with_options(&options)
-            .map_err(|_| ())?;
-        let value = JsFuture::from(promise).await.map_err(|_| ())?;
-        Ok(RegisterPublicKeyCredential::from(
-            value.unchecked_into::<web_sys::PublicKeyCredential>(),
-        ))
-    }
-
-    pub async fn get(options: RequestChallengeResponse) -> Result<PublicKeyCredential, ()> {
-        let options: web_sys::CredentialRequestOptions = options.into();
-        let promise = credentials().get_with_options(&options).map_err(|_| ())?;
-        let value = JsFuture::from(promise).await.map_err(|_| ())?;
-        Ok(PublicKeyCredential::from(
-            value.unchecked_into::<web_sys::PublicKeyCredential>(),
-        ))
-    }
-
-    pub fn reload_to(path: &str) {
-        let _ = leptos::prelude::window().location().assign(path);
-    }
-}
-
-/// Registers a passkey on this device; `Ok` once it is stored.
-async fn register_here(name: String) -> Result<(), AppError> {
-    let challenge = start_passkey_registration().await?;
-    #[cfg(feature = "hydrate")]
-    {
-        let response = browser::create(challenge.options)
-            .await
-            .map_err(|_| AppError::refused("passkeys.cancelled"))?;
-        finish_passkey_registration(challenge.ceremony, name, response).await
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        // Only ever called from a click handler, which runs in the browser.
-        let _ = (challenge, name);
-        Err(AppError::Server)
-    }
-}
-
-async fn sign_in_here(next: Option<String>) -> Result<(), AppError> {
-    let challenge = start_passkey_sign_in().await?;
-    #[cfg(feature = "hydrate")]
-    {
-        let response = browser::get(challenge.options)
-            .await
-            .map_err(|_| AppError::refused("passkeys.cancelled"))?;
-        finish_passkey_sign_in(challenge.ceremony, response).await?;
-        // A full load, so every part of the page sees the new session.
-        browser::reload_to(next.as_deref().unwrap_or("/"));
-        Ok(())
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        let _ = (challenge, next);
-        Err(AppError::Server)
-    }
-}
-
-/// "Sign in with a passkey" — needs the wasm, so it is disabled until then.
+/// "Sign in with a passkey", on the sign-in page: `page.js` runs the
+/// ceremony against the server functions above, and finds here where to go
+/// next and the messages in the reader's language. The button stays
+/// disabled in a browser without passkeys.
 #[component]
 pub fn PasskeySignIn(#[prop(optional_no_strip)] next: Option<String>) -> impl IntoView {
-    let hydrated = crate::components::use_hydrated();
-    // The action holds nothing that needs dropping: it is made (and dropped)
-    // on the server's worker threads too.
-    let sign_in = Action::new_local(|next: &Option<String>| sign_in_here(next.clone()));
-    let pending = sign_in.pending();
-    // Where a phone page without wasm finds what page.js needs for the
-    // same ceremony: where to go next and the messages in the reader's
-    // language.
-    let after = next.clone().unwrap_or_else(|| "/".to_string());
+    let after = next.unwrap_or_else(|| "/".to_string());
     view! {
         <div class="passkey-sign-in" data-passkey-sign-in="" data-next=after
-            data-failed=t("passkeys.failed") data-cancelled=t("passkeys.cancelled")
-            data-expired=t("passkeys.expired") data-rate-limited=t("auth.rate_limited")>
-            {move || match sign_in.value().get() {
-                Some(Err(error)) => Some(view! { <ErrorAlert error/> }),
-                _ => None,
-            }}
-            <button type="button" class="btn btn-primary" disabled=move || !hydrated.get() || pending.get()
-                on:click=move |_| { sign_in.dispatch(next.clone()); }>
+            data-failed=t("passkeys.failed") data-cancelled=t("passkeys.cancelled")>
+            <button type="button" class="btn btn-primary" disabled=true>
                 {t("passkeys.sign_in")}
             </button>
         </div>
     }
 }
 
-/// Makes a passkey on this device, named by the person. `done` counts up
-/// each time one is stored; with `then`, the browser goes there afterwards.
+/// Makes a passkey on this device, named by the person. `page.js` runs
+/// the ceremony against the server functions above (a volunteer's phone
+/// gets no wasm) and then loads `then`, so the page shows the new passkey;
+/// the messages in the reader's language are in the box's data attributes.
+/// The button stays disabled in a browser without passkeys.
 #[component]
-pub fn PasskeyCreate(
-    #[prop(optional)] done: Option<RwSignal<u32>>,
-    #[prop(optional)] then: Option<&'static str>,
-) -> impl IntoView {
-    let register = Action::new_local(move |name: &String| {
-        let name = name.clone();
-        async move {
-            register_here(name).await?;
-            if let Some(path) = then {
-                #[cfg(feature = "hydrate")]
-                browser::reload_to(path);
-                #[cfg(not(feature = "hydrate"))]
-                let _ = path;
-            }
-            Ok::<(), AppError>(())
-        }
-    });
-    Effect::new(move |_| {
-        if let (Some(Ok(())), Some(done)) = (register.value().get(), done) {
-            done.update(|n| *n += 1);
-        }
-    });
-    let hydrated = crate::components::use_hydrated();
-    let name = RwSignal::new(t("passkeys.default_name"));
-    let pending = register.pending();
+pub fn PasskeyCreate(then: &'static str) -> impl IntoView {
     view! {
-            {move || match register.value().get() {
-                Some(Err(error)) => Some(view! { <ErrorAlert error/> }.into_any()),
-                Some(Ok(())) => Some(view! {
-                    <div class="alert alert-success" role="status"><p>{t("passkeys.added")}</p></div>
-                }.into_any()),
-                None => None,
-            }}
-            <form class="form" on:submit=move |ev| {
-                ev.prevent_default();
-                register.dispatch(name.get_untracked());
-            }>
-                <div class="field">
-                    <label for="passkey-name">{t("passkeys.name")}</label>
-                    <input id="passkey-name" name="name" type="text" required=true maxlength="60"
-                        prop:value=move || name.get()
-                        on:input=move |ev| name.set(event_target_value(&ev))/>
-                    <p class="hint">{t("passkeys.name_hint")}</p>
-                </div>
-                <div class="form-actions">
-                    <button type="submit" class="btn btn-primary" disabled=move || !hydrated.get() || pending.get()>
-                        {t("passkeys.add")}
-                    </button>
-                </div>
-            </form>
+        <form class="form" data-passkey-create="" data-then=then
+            data-failed=t("passkeys.failed") data-cancelled=t("passkeys.cancelled")>
+            <div class="field">
+                <label for="passkey-name">{t("passkeys.name")}</label>
+                <input id="passkey-name" name="name" type="text" required=true maxlength="60"
+                    value=t("passkeys.default_name")/>
+                <p class="hint">{t("passkeys.name_hint")}</p>
+            </div>
+            <div class="form-actions">
+                <button type="submit" class="btn btn-primary" disabled=true>{t("passkeys.add")}</button>
+            </div>
+        </form>
     }
 }
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
-    let added = RwSignal::new(0u32);
-    let rename = ServerAction::<RenamePasskey>::new();
-    let passkeys = Resource::new(
-        move || (added.get(), rename.version().get()),
-        |_| list_my_passkeys(),
-    );
+    let passkeys = Resource::new(|| (), |_| list_my_passkeys());
+    let added = crate::components::query_flag("added");
     view! {
         <Title text=t("account.title")/>
         <h1>{t("account.title")}</h1>
         <section class="card">
             <h2>{t("passkeys.title")}</h2>
             <p>{t("passkeys.explained")}</p>
-            <PasskeyCreate done=added/>
-            <ActionError action=rename/>
+            {added().then(|| view! {
+                <div class="alert alert-success" role="status"><p>{t("passkeys.added")}</p></div>
+            })}
+            <PasskeyCreate then="/account?added=1"/>
             <Loaded resource=passkeys view={move |list: Vec<PasskeyInfo>| {
                 if list.is_empty() {
                     return view! { <p class="empty">{t("passkeys.none")}</p> }.into_any();
                 }
                 view! {
                     <ul class="passkey-list">
-                        {list.into_iter().map(|p| view! { <PasskeyRow passkey=p rename/> }).collect_view()}
+                        {list.into_iter().map(|p| view! { <PasskeyRow passkey=p/> }).collect_view()}
                     </ul>
                 }.into_any()
             }}/>
@@ -434,7 +310,7 @@ pub fn AccountPage() -> impl IntoView {
 }
 
 #[component]
-fn PasskeyRow(passkey: PasskeyInfo, rename: ServerAction<RenamePasskey>) -> impl IntoView {
+fn PasskeyRow(passkey: PasskeyInfo) -> impl IntoView {
     let date = short_date_at;
     let used = match passkey.last_used_at {
         Some(at) => t_with("passkeys.last_used", &[("date", &date(at))]),
@@ -450,14 +326,14 @@ fn PasskeyRow(passkey: PasskeyInfo, rename: ServerAction<RenamePasskey>) -> impl
                 <summary class="btn btn-secondary btn-small">
                     {t("passkeys.rename")}<span class="visually-hidden">" " {passkey.name.clone()}</span>
                 </summary>
-                <ActionForm action=rename>
+                <form method="post" action=RenamePasskey::url()>
                     <input type="hidden" name="id" value=passkey.id.to_string()/>
                     <div class="field">
                         <label for=field.clone()>{t("passkeys.name")}</label>
                         <input id=field name="name" type="text" required=true maxlength="60" value=current_name/>
                     </div>
                     <button type="submit" class="btn btn-primary btn-small">{t("common.save")}</button>
-                </ActionForm>
+                </form>
             </details>
             <DeleteForm url=DeletePasskey::url() id=passkey.id label=passkey.name.clone()/>
         </li>

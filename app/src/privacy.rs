@@ -2,11 +2,12 @@
 //! consent record's version can always be read again), and published by
 //! administrators at `/admin/privacy`, one immutable version at a time.
 
-use crate::components::{ActionError, Loaded};
+use crate::components::Loaded;
 use crate::domain::privacy::PrivacyText;
 use crate::domain::AppError;
 use crate::i18n::{date_time_at, t, t_with};
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
 
@@ -119,6 +120,7 @@ pub async fn publish_privacy_text(
             "",
         )
         .await;
+        crate::server::redirect_back(&[("published", "1")]);
         Ok(())
     })
     .await
@@ -164,13 +166,13 @@ pub fn PrivacyPage() -> impl IntoView {
 /// The administrators' page: publish a new version, see every earlier one.
 #[component]
 pub fn PrivacyAdminPage() -> impl IntoView {
-    let publish = ServerAction::<PublishPrivacyText>::new();
-    let data = Resource::new(move || publish.version().get(), |_| privacy_versions());
+    let data = Resource::new(|| (), |_| privacy_versions());
+    let published = crate::components::query_flag("published");
     view! {
         <Title text=t("privacy.admin_title")/>
         <h1>{t("privacy.admin_title")}</h1>
         <p>{t("privacy.admin_intro")}</p>
-        {move || matches!(publish.value().get(), Some(Ok(()))).then(|| view! {
+        {published().then(|| view! {
             <p role="status" class="notice">{t("privacy.published")}</p>
         })}
         <Loaded resource=data view=move |d: PrivacyHistory| {
@@ -182,8 +184,7 @@ pub fn PrivacyAdminPage() -> impl IntoView {
                         <p>{t_with("privacy.in_force", &[("version", &c.version)])}</p>
                     })}
                     <p class="hint">{t("privacy.new_version_hint")}</p>
-                    <ActionError action=publish/>
-                    <ActionForm action=publish>
+                    <form method="post" action=PublishPrivacyText::url()>
                         <div class="field">
                             <label for="privacy-version">{t("field.version")}</label>
                             <input id="privacy-version" name="version" type="text" required=true
@@ -201,7 +202,7 @@ pub fn PrivacyAdminPage() -> impl IntoView {
                         <div class="form-actions">
                             <button type="submit" class="btn btn-primary">{t("privacy.publish")}</button>
                         </div>
-                    </ActionForm>
+                    </form>
                 </section>
                 // Unnamed, so the table's scroll region is this part's one landmark.
                 <section class="card">
@@ -220,7 +221,7 @@ pub fn PrivacyAdminPage() -> impl IntoView {
                                     let href = format!("/privacy?version={}", v.version);
                                     view! {
                                         <tr>
-                                            <td><a href=href rel="external">{v.version.clone()}</a></td>
+                                            <td><a href=href>{v.version.clone()}</a></td>
                                             <td>{v.published_at.map(date_time_at).unwrap_or_else(|| t("privacy.built_in"))}</td>
                                             <td>{v.published_by}</td>
                                         </tr>

@@ -2,7 +2,7 @@
 //! they want messages, and whether their teams' leaders may see their phone
 //! and email.
 
-use crate::components::{ActionError, Loaded};
+use crate::components::Loaded;
 use crate::domain::notifications::Channel;
 use crate::domain::volunteers::{Diet, ProfileForm, Volunteer};
 use crate::domain::{AppError, Id};
@@ -101,6 +101,7 @@ pub async fn request_email_change(email: String) -> Result<String, AppError> {
                 fill("mail.email_taken_text"),
             )
             .await;
+            crate::server::redirect_back(&[("email_sent", "1")]);
             return Ok(email.as_str().to_string());
         }
         stored?;
@@ -122,6 +123,7 @@ pub async fn request_email_change(email: String) -> Result<String, AppError> {
             },
         )
         .await?;
+        crate::server::redirect_back(&[("email_sent", "1")]);
         Ok(email.as_str().to_string())
     })
     .await
@@ -304,8 +306,7 @@ pub async fn collect_my_data(
 
 #[component]
 pub fn ProfilePage() -> impl IntoView {
-    let save = ServerAction::<SaveProfile>::new();
-    let data = Resource::new(move || save.version().get(), |_| load_profile());
+    let data = Resource::new(|| (), |_| load_profile());
     let query = leptos_router::hooks::use_query_map();
     let changed = move || query.read().get("email_changed").is_some();
     view! {
@@ -314,7 +315,7 @@ pub fn ProfilePage() -> impl IntoView {
         {move || changed().then(|| view! {
             <div class="alert alert-success" role="status"><p>{t("profile.email_changed")}</p></div>
         })}
-        <Loaded resource=data view={move |d: ProfileData| view! { <ProfileFormView data=d save/> }}/>
+        <Loaded resource=data view={move |d: ProfileData| view! { <ProfileFormView data=d/> }}/>
         <EmailChange/>
         <section class="card" aria-labelledby="data-heading">
             <h2 id="data-heading">{t("profile.my_data")}</h2>
@@ -339,19 +340,17 @@ pub fn ProfilePage() -> impl IntoView {
 }
 
 #[component]
-fn ProfileFormView(data: ProfileData, save: ServerAction<SaveProfile>) -> impl IntoView {
+fn ProfileFormView(data: ProfileData) -> impl IntoView {
     let v = data.volunteer;
-    let saved_by_address = crate::components::query_flag("saved");
-    let saved = move || matches!(save.value().get(), Some(Ok(()))) || saved_by_address();
+    let saved = crate::components::query_flag("saved");
     let chosen = data.channels.clone();
     let has = move |c: Channel| chosen.contains(&c);
     view! {
         <p>{v.name.clone()} " · " {v.email.clone()}</p>
-        <ActionError action=save/>
-        {move || saved().then(|| view! {
+        {saved().then(|| view! {
             <div class="alert alert-success" role="status"><p>{t("profile.saved")}</p></div>
         })}
-        <ActionForm action=save>
+        <form method="post" action=SaveProfile::url()>
             <div class="form form-grid">
                 <crate::components::Field name="form[phone]" label="field.phone" kind="tel" value=v.phone.clone() required=true autocomplete="tel"/>
                 <crate::components::Field name="form[address]" label="field.address" value=v.address.clone() autocomplete="street-address"/>
@@ -424,30 +423,27 @@ fn ProfileFormView(data: ProfileData, save: ServerAction<SaveProfile>) -> impl I
             <div class="form-actions">
                 <button type="submit" class="btn btn-primary">{t("common.save")}</button>
             </div>
-        </ActionForm>
+        </form>
     }
 }
 
 /// A new email address, confirmed by a link mailed to it.
 #[component]
 fn EmailChange() -> impl IntoView {
-    let request = ServerAction::<RequestEmailChange>::new();
+    let sent = crate::components::query_flag("email_sent");
     view! {
         <section class="card" aria-labelledby="email-heading">
             <h2 id="email-heading">{t("profile.email_title")}</h2>
             <p>{t("profile.email_explained")}</p>
-            <ActionError action=request/>
-            {move || request.value().get().and_then(|r| r.ok()).map(|address| view! {
-                <div class="alert alert-success" role="status">
-                    <p>{crate::i18n::t_with("profile.email_sent", &[("email", &address)])}</p>
-                </div>
+            {sent().then(|| view! {
+                <div class="alert alert-success" role="status"><p>{t("profile.email_link_sent")}</p></div>
             })}
-            <ActionForm action=request>
+            <form method="post" action=RequestEmailChange::url()>
                 <div class="form">
                     <crate::components::Field name="email" label="profile.new_email" kind="email" required=true autocomplete="email"/>
                 </div>
                 <button type="submit" class="btn btn-secondary">{t("profile.email_send")}</button>
-            </ActionForm>
+            </form>
         </section>
     }
 }

@@ -4,7 +4,7 @@
 //! office's own notes, and creating or correcting a person on their behalf
 //! (every change audited with before and after).
 
-use crate::components::{ActionError, Field, Loaded};
+use crate::components::{Field, Loaded};
 use crate::domain::accounts::PasskeyInfo;
 use crate::domain::notifications::{MessageRecord, PushDevice};
 use crate::domain::volunteers::{Diet, NewcomerForm, Note, SeatEvent, Volunteer};
@@ -287,7 +287,6 @@ pub fn PersonFormPage() -> impl IntoView {
 
 #[component]
 fn PersonFormView(data: PersonFormData) -> impl IntoView {
-    let save = ServerAction::<SavePerson>::new();
     let v = data.volunteer.clone();
     let title = match &v {
         Some(v) => t_with("records.edit_title", &[("name", &v.name)]),
@@ -322,8 +321,7 @@ fn PersonFormView(data: PersonFormData) -> impl IntoView {
     view! {
         <Title text=title.clone()/>
         <h1>{title}</h1>
-        <ActionError action=save/>
-        <ActionForm action=save attr:class="form card">
+        <form class="form card" method="post" action=SavePerson::url()>
             <input type="hidden" name="id" value=v.as_ref().map(|v| v.id.to_string()).unwrap_or_default()/>
             <div class="form-grid">
                 <Field name="form[name]" label="field.name" value=get(|v| v.name.clone()) required=true autocomplete="off"/>
@@ -372,7 +370,7 @@ fn PersonFormView(data: PersonFormData) -> impl IntoView {
             <div class="form-actions">
                 <button type="submit" class="btn btn-primary">{t("common.save")}</button>
             </div>
-        </ActionForm>
+        </form>
     }
 }
 

@@ -195,7 +195,9 @@ pub fn RegisterPage() -> impl IntoView {
             })}
             <Filters choices=c query=query()/>
         }/>
-        <Loaded resource=results view=move |r: RegisterResults| view! { <Results results=r query=query()/> }/>
+        <div id="register-results">
+            <Loaded resource=results view=move |r: RegisterResults| view! { <Results results=r query=query()/> }/>
+        </div>
     }
 }
 
@@ -237,32 +239,15 @@ fn Filters(choices: RegisterOptions, query: RegisterQuery) -> impl IntoView {
             )
         })
         .collect();
-    let current = query.clone();
-    // As the person types, the list follows (the form still works as a
-    // plain GET form without the wasm).
-    let on_input = move |ev: leptos::ev::Event| {
-        #[cfg(feature = "hydrate")]
-        {
-            let mut next = current.clone();
-            next.q = event_target_value(&ev);
-            leptos_router::hooks::use_navigate()(
-                &address(&next, ""),
-                leptos_router::NavigateOptions {
-                    replace: true,
-                    scroll: false,
-                    ..Default::default()
-                },
-            );
-        }
-        #[cfg(not(feature = "hydrate"))]
-        let _ = (&ev, &current);
-    };
     view! {
-        <form class="filters card board-filters" method="get" action="/volunteers" role="search" aria-label=t("register.filters")>
+        // As the person types, the results follow (page.js); without script
+        // this is a plain GET form.
+        <form class="filters card board-filters" method="get" action="/volunteers" role="search"
+            data-live-search="register-results" aria-label=t("register.filters")>
             <div class="field register-search">
                 <label for="register-q">{t("register.search")}</label>
                 <input id="register-q" name="q" type="search" value=query.q.clone()
-                    autocomplete="off" aria-describedby="register-q-hint" on:input=on_input/>
+                    autocomplete="off" aria-describedby="register-q-hint"/>
                 <p class="hint" id="register-q-hint">{t("register.search_hint")}</p>
             </div>
             {pick("team", "board.team", &ids(&choices.teams), &query.team)}

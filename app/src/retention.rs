@@ -2,11 +2,12 @@
 //! the policy, what its next run will remove (a dry run, per kind and
 //! election), and can run it now. The server runs it every night too.
 
-use crate::components::{ActionError, Loaded};
+use crate::components::Loaded;
 use crate::domain::retention::{RetentionItem, RetentionPolicy};
 use crate::domain::AppError;
 use crate::i18n::{t, t_with};
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
 
@@ -43,13 +44,16 @@ pub async fn run_retention_now() -> Result<Vec<RetentionItem>, AppError> {
             "",
             "",
         );
-        run_policy(
+        let done = run_policy(
             ctx.storage.as_ref(),
             ctx.settings.retention,
             ctx.now(),
             entry,
         )
-        .await
+        .await?;
+        // The page shows what went (a form post without wasm).
+        crate::server::redirect_back(&[("removed", &crate::domain::retention::summary(&done))]);
+        Ok(done)
     })
     .await
 }
@@ -115,8 +119,12 @@ fn policy_list(p: RetentionPolicy) -> impl IntoView {
 
 #[component]
 pub fn RetentionPage() -> impl IntoView {
-    let run = ServerAction::<RunRetentionNow>::new();
-    let plan = Resource::new(move || run.version().get(), |_| retention_plan());
+    let plan = Resource::new(|| (), |_| retention_plan());
+    let query = leptos_router::hooks::use_query_map();
+    let removed = query
+        .read_untracked()
+        .get("removed")
+        .map(|text| crate::domain::retention::parse_summary(&text));
     view! {
         <Title text=t("retention.title")/>
         <h1>{t("retention.title")}</h1>
@@ -135,18 +143,14 @@ pub fn RetentionPage() -> impl IntoView {
         <section class="card">
             <h2>{t("retention.run_now")}</h2>
             <p>{t("retention.run_explained")}</p>
-            <ActionError action=run/>
-            {move || match run.value().get() {
-                Some(Ok(done)) => Some(view! {
-                    <div role="status">{items_table(done, t("retention.done"))}</div>
-                }),
-                _ => None,
-            }}
-            <ActionForm action=run>
+            {removed.map(|done| view! {
+                <div role="status">{items_table(done, t("retention.done"))}</div>
+            })}
+            <form method="post" action=RunRetentionNow::url()>
                 <div class="form-actions">
                     <button type="submit" class="btn btn-danger">{t("retention.run_button")}</button>
                 </div>
-            </ActionForm>
+            </form>
         </section>
     }
 }

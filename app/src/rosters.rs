@@ -2,7 +2,7 @@
 //! email — for the station's managers, the coordinators of its area and the
 //! election office. Every view is written to the audit log.
 
-use crate::components::{route_id, ActionError, Loaded};
+use crate::components::{route_id, Loaded};
 use crate::domain::rosters::RosterLine;
 use crate::domain::stations::Station;
 use crate::domain::{AppError, Id};
@@ -304,6 +304,10 @@ pub async fn invite_team(
             }
         }
         (ctx.wake_outbox)();
+        crate::server::redirect_back(&[
+            ("invited", &done.invited.to_string()),
+            ("left", &done.left.to_string()),
+        ]);
         Ok(done)
     })
     .await
@@ -357,34 +361,35 @@ pub fn RosterPage() -> impl IntoView {
             .get("election")
             .and_then(|v| v.parse::<Id>().ok())
     };
-    // Inviting a whole team reloads the roster to show the invitations.
-    let bulk = ServerAction::<InviteTeam>::new();
     let data = Resource::new(
-        move || (id(), election(), bulk.version().get()),
-        |(id, election, _)| async move {
+        move || (id(), election()),
+        |(id, election)| async move {
             match id {
                 Some(id) => load_roster(id, election).await,
                 None => Err(AppError::NotFound),
             }
         },
     );
-    // Outside the reloading roster, so the outcome is announced and stays.
-    let done = move || bulk.value().get().and_then(|r| r.ok());
+    // After inviting a whole team, what it came to (see `invite_team`).
+    let done = move || {
+        let q = query.read();
+        Some((q.get("invited")?, q.get("left")?))
+    };
     view! {
         <div role="status">
-            {move || done().map(|d| view! {
+            {move || done().map(|(invited, left)| view! {
                 <p class="alert alert-success">{t_with("rosters.team_invited", &[
-                    ("invited", &d.invited.to_string()),
-                    ("left", &d.left.to_string()),
+                    ("invited", &invited),
+                    ("left", &left),
                 ])}</p>
             })}
         </div>
-        <Loaded resource=data view=move |d: RosterData| view! { <RosterView data=d bulk/> }/>
+        <Loaded resource=data view=move |d: RosterData| view! { <RosterView data=d/> }/>
     }
 }
 
 #[component]
-fn RosterView(data: RosterData, bulk: ServerAction<InviteTeam>) -> impl IntoView {
+fn RosterView(data: RosterData) -> impl IntoView {
     let title = t_with("rosters.title", &[("station", &data.station.name)]);
     let station_id = data.station.id;
     let can_invite = data.can_invite;
@@ -400,8 +405,7 @@ fn RosterView(data: RosterData, bulk: ServerAction<InviteTeam>) -> impl IntoView
         <Title text=title.clone()/>
         <h1>{title}</h1>
         <p>{data.station.address.clone()} ", " {data.station.postal_code.clone()} " " {data.station.city.clone()}</p>
-        // Loaded as a page of its own: only its document may use the camera.
-        <p><a class="btn btn-primary" rel="external" href=format!("/stations/{station_id}/checkin")>{t("checkin.open")}</a></p>
+        <p><a class="btn btn-primary" href=format!("/stations/{station_id}/checkin")>{t("checkin.open")}</a></p>
         {(data.elections.len() > 1).then(|| view! {
             <nav class="day-tabs" aria-label=t("rosters.elections")>
                 {data.elections.iter().map(|(id, name)| {
@@ -411,7 +415,7 @@ fn RosterView(data: RosterData, bulk: ServerAction<InviteTeam>) -> impl IntoView
             </nav>
         })}
         {(can_invite && !days.is_empty()).then(|| view! {
-            <InviteTeamForm bulk station_id election_id=data.election_id.unwrap_or_default()
+            <InviteTeamForm station_id election_id=data.election_id.unwrap_or_default()
                 teams=teams.clone() days=days.iter().map(|(d, _)| *d).collect()/>
         })}
         {if days.is_empty() {
@@ -432,18 +436,16 @@ fn RosterView(data: RosterData, bulk: ServerAction<InviteTeam>) -> impl IntoView
 /// Invite a team's members to the team's open seats here on one day.
 #[component]
 fn InviteTeamForm(
-    bulk: ServerAction<InviteTeam>,
     station_id: Id,
     election_id: Id,
     teams: Vec<(Id, String)>,
     days: Vec<chrono::NaiveDate>,
 ) -> impl IntoView {
     view! {
-        <ActionError action=bulk/>
         <details class="invite">
             <summary class="btn btn-secondary">{t("rosters.invite_team")}</summary>
             <p>{t("rosters.invite_team_explained")}</p>
-            <ActionForm action=bulk attr:class="form">
+            <form class="form" method="post" action=InviteTeam::url()>
                 <input type="hidden" name="station_id" value=station_id.to_string()/>
                 <input type="hidden" name="election_id" value=election_id.to_string()/>
                 <div class="field">
@@ -463,7 +465,7 @@ fn InviteTeamForm(
                     <input id="bulk-days" name="respond_days" type="number" min="1" max="30" value="7" required=true/>
                 </div>
                 <button type="submit" class="btn btn-primary">{t("rosters.invite_team_go")}</button>
-            </ActionForm>
+            </form>
         </details>
     }
 }

@@ -1,9 +1,10 @@
-//! The in-page QR scanner of the check-in page: the tablet's camera in a
+//! The QR scanner of a station's check-in (`/stations/:id/scan`, a page of
+//! its own, the only one that may use the camera): the tablet's camera in a
 //! video element, a frame every quarter second drawn to a canvas and
 //! decoded in the wasm (rqrr, no browser barcode API needed). A check-in
 //! code opens its confirmation page; anything else is ignored.
 
-use crate::i18n::t;
+use crate::i18n::{t, Texts};
 use leptos::prelude::*;
 
 /// The code in a scanned text: the part after `/checkin/` of one of this
@@ -15,15 +16,23 @@ pub fn checkin_code(text: &str) -> Option<String> {
         .then_some(code)
 }
 
-#[component]
-pub fn Scanner() -> impl IntoView {
-    let hydrated = crate::components::use_hydrated();
+/// The texts the scanner shows.
+pub fn texts() -> Texts {
+    Texts::of(&["scanner."])
+}
+
+/// The camera and its decoder: scanning starts as soon as the scanner is
+/// woken (the person came to this page to scan) and can be stopped and
+/// started again.
+#[island]
+pub fn Scanner(texts: Texts) -> impl IntoView {
+    texts.install();
     let scanning = RwSignal::new(false);
     // Each start is a new run; a loop of an earlier run sees it and ends.
     let run = RwSignal::new(0u32);
     let problem = RwSignal::new(None::<&'static str>);
     let video = NodeRef::<leptos::html::Video>::new();
-    let toggle = move |_| {
+    let toggle = move || {
         run.update(|n| *n += 1);
         if scanning.get_untracked() {
             scanning.set(false);
@@ -36,22 +45,26 @@ pub fn Scanner() -> impl IntoView {
             camera::start(video, run, scanning, problem);
         }
     };
+    // In the browser only (effects do not run on the server).
+    Effect::new(move |started: Option<()>| {
+        if started.is_none() {
+            toggle();
+        }
+    });
     on_cleanup(move || {
         #[cfg(feature = "hydrate")]
         camera::stop(video);
     });
     view! {
-        <section class="card scanner" aria-labelledby="scanner-heading">
-            <h2 id="scanner-heading">{t("scanner.title")}</h2>
-            <p class="hint">{t("scanner.explained")}</p>
-            {move || problem.get().map(|key| view! { <div class="alert alert-error" role="alert"><p>{t(key)}</p></div> })}
-            <video node_ref=video class="scanner-video" playsinline=true muted=true hidden=move || !scanning.get()
-                aria-label=t("scanner.video")></video>
-            <button type="button" class="btn btn-primary" on:click=toggle disabled=move || !hydrated.get()
+        {move || problem.get().map(|key| view! { <div class="alert alert-error" role="alert"><p>{t(key)}</p></div> })}
+        <video node_ref=video class="scanner-video" playsinline=true muted=true hidden=move || !scanning.get()
+            aria-label=t("scanner.video")></video>
+        <p>
+            <button type="button" class="btn btn-primary" on:click=move |_| toggle()
                 aria-pressed=move || scanning.get().to_string()>
                 {move || if scanning.get() { t("scanner.stop") } else { t("scanner.start") }}
             </button>
-        </section>
+        </p>
     }
 }
 
@@ -128,7 +141,7 @@ export function greyFrame(video) {
                 return;
             }
             while scanning.get_untracked() && run.get_untracked() == mine {
-                gloo_sleep(250).await;
+                crate::browser::sleep(250).await;
                 let frame = grey_frame(&element);
                 if frame.is_null() {
                     continue;
@@ -153,15 +166,6 @@ export function greyFrame(video) {
         if let Some(element) = video.get_untracked() {
             close_camera(&element);
         }
-    }
-
-    async fn gloo_sleep(ms: i32) {
-        let promise = js_sys::Promise::new(&mut |resolve, _| {
-            if let Some(window) = web_sys::window() {
-                let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
-            }
-        });
-        let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
     }
 }
 

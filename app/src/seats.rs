@@ -1,7 +1,7 @@
 //! The seat plan: per station and day, a team × task-type matrix of counts,
 //! as in the incumbent's "fordel opgaver", with live totals.
 
-use crate::components::{ActionError, Loaded};
+use crate::components::Loaded;
 use crate::domain::elections::Election;
 use crate::domain::seats::{cell_key, SeatCell, SeatCounts, SeatCountsForm, StationSeats};
 use crate::domain::stations::Station;
@@ -11,6 +11,7 @@ use crate::domain::{AppError, Id};
 use crate::i18n::{long_date, short_date, t, t_with};
 use chrono::NaiveDate;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use serde::{Deserialize, Serialize};
@@ -84,7 +85,9 @@ pub async fn save_seat_counts(form: SeatCountsForm) -> Result<(), AppError> {
         let change = form.parse()?;
         let station = ctx.storage.get_station(change.station_id).await?;
         crate::server::allow(user.can_plan_area(station.area_id))?;
-        ctx.storage.set_seat_counts(&change).await
+        ctx.storage.set_seat_counts(&change).await?;
+        crate::server::redirect_back(&[("saved", "1")]);
+        Ok(())
     })
     .await
 }
@@ -180,36 +183,28 @@ pub fn ElectionSeatsPage() -> impl IntoView {
 pub fn SeatPlanPage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
-    let action = ServerAction::<SaveSeatCounts>::new();
     let key = move || {
         let p = params.read();
         (
             p.get("id").and_then(|v| v.parse::<Id>().ok()),
             p.get("station").and_then(|v| v.parse::<Id>().ok()),
             query.read().get("day"),
-            action.version().get(),
         )
     };
-    let data = Resource::new(key, |(election, station, day, _)| async move {
+    let data = Resource::new(key, |(election, station, day)| async move {
         match (election, station) {
             (Some(e), Some(s)) => load_seat_plan(e, s, day).await,
             _ => Err(AppError::NotFound),
         }
     });
+    let saved = crate::components::query_flag("saved");
     view! {
-        <Loaded resource=data view={move |plan: SeatPlan| view! { <SeatMatrix plan action/> }}/>
+        <Loaded resource=data view={move |plan: SeatPlan| view! { <SeatMatrix plan saved=saved()/> }}/>
     }
 }
 
-/// One input of the matrix: what is stored, and what is typed now.
-struct MatrixCell {
-    task: TaskType,
-    counts: SeatCounts,
-    wanted: RwSignal<i64>,
-}
-
 #[component]
-fn SeatMatrix(plan: SeatPlan, action: ServerAction<SaveSeatCounts>) -> impl IntoView {
+fn SeatMatrix(plan: SeatPlan, saved: bool) -> impl IntoView {
     let election_id = plan.election.id;
     let station_id = plan.station.id;
     let heading = t_with("seats.plan_title", &[("station", &plan.station.name)]);
@@ -220,36 +215,24 @@ fn SeatMatrix(plan: SeatPlan, action: ServerAction<SaveSeatCounts>) -> impl Into
             .map(|c| c.counts)
             .unwrap_or_default()
     };
-    // One signal per cell so the totals follow the inputs as you type.
-    let grid: Vec<(Team, Vec<MatrixCell>)> = plan
+    // Each team's row: the task types with their counts.
+    let grid: Vec<(Team, Vec<(TaskType, SeatCounts)>)> = plan
         .teams
         .iter()
         .map(|team| {
             let row = plan
                 .task_types
                 .iter()
-                .map(|task| {
-                    let counts = find(team.id, task.id);
-                    MatrixCell {
-                        task: task.clone(),
-                        counts,
-                        wanted: RwSignal::new(counts.total()),
-                    }
-                })
+                .map(|task| (task.clone(), find(team.id, task.id)))
                 .collect();
             (team.clone(), row)
         })
         .collect();
-    let all: Vec<RwSignal<i64>> = grid
-        .iter()
-        .flat_map(|(_, row)| row.iter().map(|c| c.wanted))
+    let totals: Vec<i64> = (0..plan.task_types.len())
+        .map(|column| grid.iter().map(|(_, row)| row[column].1.total()).sum())
         .collect();
-    let grand_total = move || all.iter().map(|s| s.get()).sum::<i64>();
-    let column_signals: Vec<Vec<RwSignal<i64>>> = (0..plan.task_types.len())
-        .map(|i| grid.iter().map(|(_, row)| row[i].wanted).collect())
-        .collect();
+    let grand_total: i64 = totals.iter().sum();
     let day = plan.day;
-    let saved = move || matches!(action.value().get(), Some(Ok(())));
     view! {
         <Title text=heading.clone()/>
         <p><a href=format!("/elections/{election_id}/seats")>{format!("← {}", plan.election.title)}</a></p>
@@ -257,16 +240,17 @@ fn SeatMatrix(plan: SeatPlan, action: ServerAction<SaveSeatCounts>) -> impl Into
         <p class="muted">{format!("{}, {} {}", plan.station.address, plan.station.postal_code, plan.station.city)}</p>
         <DayPicker election=plan.election.clone() station_id day seat_days=plan.seat_days.clone()/>
         <h2>{long_date(day)}</h2>
-        <ActionError action/>
-        {move || saved().then(|| view! {
+        {saved.then(|| view! {
             <div class="alert alert-success" role="status"><p>{t("seats.saved")}</p></div>
         })}
-        <ActionForm action>
+        <form method="post" action=SaveSeatCounts::url()>
             <input type="hidden" name="form[election_id]" value=election_id.to_string()/>
             <input type="hidden" name="form[station_id]" value=station_id.to_string()/>
             <input type="hidden" name="form[day]" value=day.format("%Y-%m-%d").to_string()/>
             <div class="table-wrap" tabindex="0" role="region" aria-label=t("common.table")>
-                <table class="matrix">
+                // The totals follow the inputs as the planner types (page.js);
+                // each input names its row and column.
+                <table class="matrix" data-sums="">
                     <caption class="visually-hidden">{t("seats.matrix_caption")}</caption>
                     <thead>
                         <tr>
@@ -278,17 +262,14 @@ fn SeatMatrix(plan: SeatPlan, action: ServerAction<SaveSeatCounts>) -> impl Into
                         </tr>
                     </thead>
                     <tbody>
-                        {grid.into_iter().map(|(team, row)| {
-                            let row_signals: Vec<RwSignal<i64>> = row.iter().map(|c| c.wanted).collect();
-                            let team_name = team.name.clone();
+                        {grid.into_iter().enumerate().map(|(row, (team, cells))| {
+                            let row_total: i64 = cells.iter().map(|(_, counts)| counts.total()).sum();
                             view! {
                                 <tr>
                                     <th scope="row">{team.name.clone()}</th>
-                                    {row.into_iter().map(|cell| {
-                                        let label = format!("{} – {}", team_name, cell.task.title);
-                                        let name = format!("form[counts][{}]", cell_key(team.id, cell.task.id));
-                                        let wanted = cell.wanted;
-                                        let counts = cell.counts;
+                                    {cells.into_iter().enumerate().map(|(column, (task, counts))| {
+                                        let label = format!("{} – {}", team.name, task.title);
+                                        let name = format!("form[counts][{}]", cell_key(team.id, task.id));
                                         view! {
                                             <td class="num">
                                                 // The server refuses going below the accepted seats
@@ -296,17 +277,15 @@ fn SeatMatrix(plan: SeatPlan, action: ServerAction<SaveSeatCounts>) -> impl Into
                                                 <input type="number" inputmode="numeric" min="0"
                                                     max=crate::domain::seats::MAX_SEATS_PER_CELL.to_string()
                                                     name=name aria-label=label
-                                                    value=counts.total().to_string()
-                                                    on:input=move |ev| {
-                                                        wanted.set(event_target_value(&ev).trim().parse().unwrap_or(0));
-                                                    }/>
+                                                    data-row=row.to_string() data-column=column.to_string()
+                                                    value=counts.total().to_string()/>
                                                 {(counts.accepted + counts.invited > 0).then(|| view! {
                                                     <span class="cell-status muted">{counts_text(&counts)}</span>
                                                 })}
                                             </td>
                                         }
                                     }).collect_view()}
-                                    <td class="num row-total">{move || row_signals.iter().map(|s| s.get()).sum::<i64>()}</td>
+                                    <td class="num row-total" data-row-total=row.to_string()>{row_total}</td>
                                 </tr>
                             }
                         }).collect_view()}
@@ -314,10 +293,10 @@ fn SeatMatrix(plan: SeatPlan, action: ServerAction<SaveSeatCounts>) -> impl Into
                     <tfoot>
                         <tr>
                             <th scope="row">{t("seats.total")}</th>
-                            {column_signals.into_iter().map(|column| view! {
-                                <td class="num">{move || column.iter().map(|s| s.get()).sum::<i64>()}</td>
+                            {totals.into_iter().enumerate().map(|(column, total)| view! {
+                                <td class="num" data-column-total=column.to_string()>{total}</td>
                             }).collect_view()}
-                            <td class="num" data-testid="grand-total">{grand_total}</td>
+                            <td class="num" data-testid="grand-total" data-grand-total="">{grand_total}</td>
                         </tr>
                     </tfoot>
                 </table>
@@ -326,7 +305,7 @@ fn SeatMatrix(plan: SeatPlan, action: ServerAction<SaveSeatCounts>) -> impl Into
             <div class="form-actions">
                 <button type="submit" class="btn btn-primary">{t("seats.save")}</button>
             </div>
-        </ActionForm>
+        </form>
     }
 }
 

@@ -384,7 +384,7 @@ pub async fn stop_calendar_feed() -> Result<(), AppError> {
 
 // ---------------------------------------------------------------- pages
 
-use crate::components::{ActionError, Loaded};
+use crate::components::Loaded;
 use crate::i18n::{date_time_at, long_date, t, t_with};
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
@@ -392,8 +392,7 @@ use leptos_meta::Title;
 /// A volunteer's own shifts: what, where, when, and what to do about them.
 #[component]
 pub fn MyShiftsPage() -> impl IntoView {
-    let feed = ServerAction::<NewCalendarFeed>::new();
-    let data = Resource::new(move || feed.version().get(), |_| load_my_shifts());
+    let data = Resource::new(|| (), |_| load_my_shifts());
     let query = leptos_router::hooks::use_query_map();
     let reported = move || query.read().get("reported").is_some();
     view! {
@@ -442,7 +441,7 @@ pub fn MyShiftsPage() -> impl IntoView {
                     <a class="btn btn-secondary btn-small" href=format!("mailto:{}", d.office_email)>{d.office_email.clone()}</a>
                 </p>
             </section>
-            <CalendarFeed feed has_feed=d.calendar_feed/>
+            <CalendarFeed has_feed=d.calendar_feed/>
             {(!d.past.is_empty()).then(|| view! {
                 <section aria-labelledby="past-heading">
                     <h2 id="past-heading">{t("myshifts.past")}</h2>
@@ -606,27 +605,27 @@ pub fn AnswerForms(seat_id: Id) -> impl IntoView {
     }
 }
 
+/// The private calendar feed. Its address is shown once, when it is made
+/// (the server keeps only a hash): `page.js` posts the form and puts the
+/// answer in the field named by `data-answer` (this is a phone page,
+/// without wasm).
 #[component]
-fn CalendarFeed(feed: ServerAction<NewCalendarFeed>, has_feed: bool) -> impl IntoView {
-    let address = move || feed.value().get().and_then(|r| r.ok());
+fn CalendarFeed(has_feed: bool) -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="calendar-heading">
             <h2 id="calendar-heading">{t("myshifts.calendar")}</h2>
             <p>{t("myshifts.calendar_explained")}</p>
-            <ActionError action=feed/>
-            {move || address().map(|url| view! {
-                <div class="field">
-                    <label for="calendar-url">{t("myshifts.calendar_url")}</label>
-                    <input id="calendar-url" type="text" readonly=true value=url/>
-                    <p class="hint">{t("myshifts.calendar_once")}</p>
-                </div>
-            })}
+            <div class="field" data-answer-box="calendar-url" hidden=true>
+                <label for="calendar-url">{t("myshifts.calendar_url")}</label>
+                <input id="calendar-url" type="text" readonly=true/>
+                <p class="hint">{t("myshifts.calendar_once")}</p>
+            </div>
             {has_feed.then(|| view! { <p class="muted">{t("myshifts.calendar_on")}</p> })}
-            <ActionForm action=feed>
+            <form method="post" action=NewCalendarFeed::url() data-answer="calendar-url">
                 <button type="submit" class="btn btn-primary">
                     {if has_feed { t("myshifts.calendar_renew") } else { t("myshifts.calendar_make") }}
                 </button>
-            </ActionForm>
+            </form>
             {has_feed.then(|| view! {
                 <form method="post" action=StopCalendarFeed::url()>
                     <button type="submit" class="btn btn-secondary">{t("myshifts.calendar_stop")}</button>

@@ -8,7 +8,7 @@ use crate::components::{ActionError, Loaded};
 use crate::domain::signup::CellChoice;
 use crate::domain::signup::{OpenCell, SignupLink};
 use crate::domain::{AppError, Id};
-use crate::i18n::{date_time_at, long_date, t, t_with};
+use crate::i18n::{date_time_at, long_date, t, t_with, Texts};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
@@ -645,33 +645,16 @@ fn CellCard(cell: OpenCell, token: String, visitor: Visitor) -> impl IntoView {
     }
 }
 
-/// The team page's list of links, and a form for a new team link. A new
-/// link's address is shown once, right after it is made.
+/// The team page's list of links, and a form for a new team link.
 #[component]
 pub fn TeamLinksSection(team_id: Id) -> impl IntoView {
-    let create = ServerAction::<CreateLink>::new();
-    let data = Resource::new(
-        move || (team_id, create.version().get()),
-        |(team, _)| load_team_links(team),
-    );
-    let made = move || {
-        create.value().get().and_then(Result::ok).map(|url| {
-            view! {
-                <div class="field new-link">
-                    <label for="new-link">{t("signup.new_link")}</label>
-                    <input id="new-link" type="text" readonly=true value=url aria-describedby="new-link-hint"/>
-                    <p id="new-link-hint" class="hint">{t("signup.new_link_once")}</p>
-                </div>
-            }
-        })
-    };
+    let data = Resource::new(move || team_id, load_team_links);
     view! {
         <section class="card" aria-labelledby="links-heading">
             <h2 id="links-heading">{t("signup.links")}</h2>
             <p>{t("signup.links_explained")}</p>
-            {made}
             <Loaded resource=data view={move |d: TeamLinks| view! {
-                <ul class="link-list" aria-label=t("signup.open_links")>
+                <ul class="link-list" id="link-list" aria-label=t("signup.open_links")>
                 {d.links.iter().filter(|l| !l.revoked).map(|l| {
                     let narrowed = link_summary(&l.filters, &d);
                     let ends = l.expires_at.map(|end| {
@@ -697,8 +680,7 @@ pub fn TeamLinksSection(team_id: Id) -> impl IntoView {
                 }).collect_view()}
                 </ul>
                 {(!d.elections.is_empty()).then(|| view! {
-                    <ActionError action=create/>
-                    <ActionForm action=create>
+                    <NewLinkForm texts=Texts::of(&["signup.new_link", "signup.new_link_once"])>
                         <input type="hidden" name="team_id" value=team_id.to_string()/>
                         <div class="field">
                             <label for="link-election">{t("signup.for_election")}</label>
@@ -738,10 +720,44 @@ pub fn TeamLinksSection(team_id: Id) -> impl IntoView {
                             <p id="link-until-hint" class="hint">{t("signup.until_hint")}</p>
                         </div>
                         <button type="submit" class="btn btn-primary">{t("signup.make_link")}</button>
-                    </ActionForm>
+                    </NewLinkForm>
                 })}
             }}/>
         </section>
+    }
+}
+
+/// The form for a new link (its fields are `children`). The server keeps
+/// only a hash of the link's token, so its address is shown once, here,
+/// right after it is made; the list above is fetched fresh to include it.
+#[island]
+fn NewLinkForm(texts: Texts, children: Children) -> impl IntoView {
+    texts.install();
+    let create = ServerAction::<CreateLink>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = create.value().get() {
+            #[cfg(feature = "hydrate")]
+            leptos::task::spawn_local(async {
+                let here = window().location().href().unwrap_or_default();
+                let _ = crate::browser::swap_in(&here, &["link-list"]).await;
+            });
+        }
+    });
+    let made = move || {
+        create.value().get().and_then(Result::ok).map(|url| {
+            view! {
+                <div class="field new-link">
+                    <label for="new-link">{t("signup.new_link")}</label>
+                    <input id="new-link" type="text" readonly=true value=url aria-describedby="new-link-hint"/>
+                    <p id="new-link-hint" class="hint">{t("signup.new_link_once")}</p>
+                </div>
+            }
+        })
+    };
+    view! {
+        {made}
+        <ActionError action=create/>
+        <ActionForm action=create>{children()}</ActionForm>
     }
 }
 

@@ -1,8 +1,6 @@
 //! Areas and the polling stations they group.
 
-use crate::components::{
-    route_id, ActionError, DeleteForm, Field, Loaded, PageHead, Select, TextArea,
-};
+use crate::components::{route_id, DeleteForm, Field, Loaded, PageHead, Select, TextArea};
 use crate::domain::stations::{Area, AreaForm, Station, StationForm};
 use crate::domain::{AppError, Id};
 use crate::i18n::t;
@@ -179,7 +177,6 @@ pub fn AreaFormPage() -> impl IntoView {
 
 #[component]
 fn AreaFormView(area: Option<Area>) -> impl IntoView {
-    let action = ServerAction::<SaveArea>::new();
     let heading = if area.is_some() {
         t("areas.edit")
     } else {
@@ -188,8 +185,7 @@ fn AreaFormView(area: Option<Area>) -> impl IntoView {
     view! {
         <Title text=heading.clone()/>
         <h1>{heading}</h1>
-        <ActionError action/>
-        <ActionForm action>
+        <form method="post" action=SaveArea::url()>
             <div class="form">
                 <input type="hidden" name="id" value=area.as_ref().map(|a| a.id.to_string()).unwrap_or_default()/>
                 <Field name="form[name]" label="field.name" value=area.as_ref().map(|a| a.name.clone()).unwrap_or_default() required=true/>
@@ -199,7 +195,7 @@ fn AreaFormView(area: Option<Area>) -> impl IntoView {
                 <button type="submit" class="btn btn-primary">{t("common.save")}</button>
                 <a class="btn btn-secondary" href="/areas">{t("common.cancel")}</a>
             </div>
-        </ActionForm>
+        </form>
     }
 }
 
@@ -255,7 +251,6 @@ pub fn StationFormPage() -> impl IntoView {
 
 #[component]
 fn StationFormView(data: StationFormData) -> impl IntoView {
-    let action = ServerAction::<SaveStation>::new();
     let s = data.station;
     let heading = if s.is_some() {
         t("stations.edit")
@@ -275,8 +270,7 @@ fn StationFormView(data: StationFormData) -> impl IntoView {
     view! {
         <Title text=heading.clone()/>
         <h1>{heading}</h1>
-        <ActionError action/>
-        <ActionForm action>
+        <form method="post" action=SaveStation::url()>
             <div class="form form-grid">
                 <input type="hidden" name="id" value=text(|s| s.id.to_string())/>
                 <Field name="form[name]" label="field.name" value=text(|s| s.name.clone()) required=true/>
@@ -296,6 +290,6 @@ fn StationFormView(data: StationFormData) -> impl IntoView {
                 <button type="submit" class="btn btn-primary">{t("common.save")}</button>
                 <a class="btn btn-secondary" href="/stations">{t("common.cancel")}</a>
             </div>
-        </ActionForm>
+        </form>
     }
 }

@@ -1,8 +1,6 @@
 //! Task types: the kinds of work at a station.
 
-use crate::components::{
-    route_id, ActionError, Checkbox, DeleteForm, Field, Loaded, PageHead, TextArea,
-};
+use crate::components::{route_id, Checkbox, DeleteForm, Field, Loaded, PageHead, TextArea};
 use crate::domain::tasks::{TaskType, TaskTypeForm};
 use crate::domain::{AppError, Id};
 use crate::i18n::t;
@@ -119,7 +117,6 @@ pub fn TaskTypeFormPage() -> impl IntoView {
 
 #[component]
 fn TaskTypeFormView(task: Option<TaskType>) -> impl IntoView {
-    let action = ServerAction::<SaveTaskType>::new();
     let heading = if task.is_some() {
         t("task_types.edit")
     } else {
@@ -132,8 +129,7 @@ fn TaskTypeFormView(task: Option<TaskType>) -> impl IntoView {
     view! {
         <Title text=heading.clone()/>
         <h1>{heading}</h1>
-        <ActionError action/>
-        <ActionForm action>
+        <form method="post" action=SaveTaskType::url()>
             <div class="form form-grid">
                 <input type="hidden" name="id" value=text(|t| t.id.to_string())/>
                 <Field name="form[title]" label="field.title" value=text(|t| t.title.clone()) required=true/>
@@ -153,6 +149,6 @@ fn TaskTypeFormView(task: Option<TaskType>) -> impl IntoView {
                 <button type="submit" class="btn btn-primary">{t("common.save")}</button>
                 <a class="btn btn-secondary" href="/task-types">{t("common.cancel")}</a>
             </div>
-        </ActionForm>
+        </form>
     }
 }

@@ -2,11 +2,12 @@
 //! secretary sees them: filled, invited and open per station, day and task,
 //! and inviting one of the team's members to an open seat from there.
 
-use crate::components::{ActionError, Loaded};
+use crate::components::Loaded;
 use crate::domain::teams::{Team, TeamSeatCell};
 use crate::domain::{AppError, Id};
 use crate::i18n::{short_date, t, t_with};
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
 
@@ -103,33 +104,23 @@ pub async fn invite_member(
 pub fn TeamSeatsPage() -> impl IntoView {
     let id = crate::components::route_id("id");
     let query = leptos_router::hooks::use_query_map();
-    // The figures are read again after each invitation sent from here.
-    let invite = ServerAction::<InviteMember>::new();
-    let data = Resource::new(
-        move || (id(), invite.version().get()),
-        |(id, _)| async move {
-            match id {
-                Some(id) => load_team_seats(id).await,
-                None => Err(AppError::NotFound),
-            }
-        },
-    );
+    let data = Resource::new(id, |id| async move {
+        match id {
+            Some(id) => load_team_seats(id).await,
+            None => Err(AppError::NotFound),
+        }
+    });
     let chosen = move || query.read().get("seat").and_then(|s| s.parse::<Id>().ok());
     let invited = move || query.read().get("invited").is_some();
     view! {
         <Loaded resource=data view=move |d: TeamSeatsData| view! {
-            <TeamSeatsView data=d chosen=chosen() invited=invited() invite/>
+            <TeamSeatsView data=d chosen=chosen() invited=invited()/>
         }/>
     }
 }
 
 #[component]
-fn TeamSeatsView(
-    data: TeamSeatsData,
-    chosen: Option<Id>,
-    invited: bool,
-    invite: ServerAction<InviteMember>,
-) -> impl IntoView {
+fn TeamSeatsView(data: TeamSeatsData, chosen: Option<Id>, invited: bool) -> impl IntoView {
     let d = data;
     let team_id = d.team.id;
     let title = t_with("team_seats.title", &[("team", &d.team.name)]);
@@ -154,7 +145,7 @@ fn TeamSeatsView(
         {invited.then(|| view! { <p class="alert alert-success" role="status">{t("team_seats.invited")}</p> })}
         <p class="board-summary" data-testid="team-open">{t_with("team_seats.open_total", &[("n", &open.to_string())])}</p>
         {match (invite_cell, can_invite) {
-            (Some(cell), true) => view! { <InviteForm team_id cell members=d.members.clone() action=invite/> }.into_any(),
+            (Some(cell), true) => view! { <InviteForm team_id cell members=d.members.clone()/> }.into_any(),
             _ => ().into_any(),
         }}
         {if elections.is_empty() {
@@ -223,7 +214,6 @@ fn InviteForm(
     team_id: Id,
     cell: TeamSeatCell,
     members: Vec<(Id, String, Vec<chrono::NaiveDate>)>,
-    action: ServerAction<InviteMember>,
 ) -> impl IntoView {
     let seat = cell.first_open.unwrap_or_default();
     // Those free that day first; the others are marked (the server refuses
@@ -239,12 +229,11 @@ fn InviteForm(
                 {t_with("team_seats.invite_to", &[("task", &cell.task_type), ("station", &cell.station_name)])}
             </h2>
             <p>{short_date(cell.day)} " " {cell.start_time.format("%H:%M").to_string()} "–" {cell.end_time.format("%H:%M").to_string()}</p>
-            <ActionError action/>
             {if members.is_empty() {
                 view! { <p class="empty">{t("team_seats.no_members")}</p> }.into_any()
             } else {
                 view! {
-                    <ActionForm action>
+                    <form method="post" action=InviteMember::url()>
                         <input type="hidden" name="team_id" value=team_id.to_string()/>
                         <input type="hidden" name="seat_id" value=seat.to_string()/>
                         <div class="field">
@@ -262,7 +251,7 @@ fn InviteForm(
                                 value=RESPOND_DAYS.to_string() required=true/>
                         </div>
                         <button type="submit" class="btn btn-primary">{t("team_seats.invite_go")}</button>
-                    </ActionForm>
+                    </form>
                 }.into_any()
             }}
         </section>

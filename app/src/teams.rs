@@ -1,6 +1,6 @@
 //! Teams: parties, departments and the open volunteer pool.
 
-use crate::components::{route_id, ActionError, DeleteForm, Field, Loaded, PageHead, TextArea};
+use crate::components::{route_id, DeleteForm, Field, Loaded, PageHead, TextArea};
 use crate::domain::rosters::TeamMember;
 use crate::domain::teams::{Team, TeamForm};
 use crate::domain::{AppError, Id};
@@ -218,7 +218,6 @@ pub fn TeamFormPage() -> impl IntoView {
 
 #[component]
 fn TeamFormView(team: Option<Team>) -> impl IntoView {
-    let action = ServerAction::<SaveTeam>::new();
     let heading = if team.is_some() {
         t("teams.edit")
     } else {
@@ -231,8 +230,7 @@ fn TeamFormView(team: Option<Team>) -> impl IntoView {
     view! {
         <Title text=heading.clone()/>
         <h1>{heading}</h1>
-        <ActionError action/>
-        <ActionForm action>
+        <form method="post" action=SaveTeam::url()>
             <div class="form">
                 <input type="hidden" name="id" value=text(|t| t.id.to_string())/>
                 <Field name="form[name]" label="field.name" value=text(|t| t.name.clone()) required=true/>
@@ -246,7 +244,7 @@ fn TeamFormView(team: Option<Team>) -> impl IntoView {
                 <button type="submit" class="btn btn-primary">{t("common.save")}</button>
                 <a class="btn btn-secondary" href="/teams">{t("common.cancel")}</a>
             </div>
-        </ActionForm>
+        </form>
     }
 }
 

@@ -7,7 +7,7 @@ use crate::domain::notifications::{
     demo_params, render, Channel, MessageKind, StoredTemplate, Template, PLACEHOLDERS,
 };
 use crate::domain::{AppError, Id};
-use crate::i18n::{t, t_with, translate, Locale};
+use crate::i18n::{t, t_with, translate, Locale, Texts};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
@@ -198,11 +198,9 @@ pub fn TemplatesPage() -> impl IntoView {
             q.get("task").and_then(|v| v.parse::<Id>().ok()),
         )
     };
-    // Saving leads back to the same address: the version makes it reload.
-    let save = ServerAction::<SaveTemplate>::new();
     let data = Resource::new(
-        move || (election(), choice(), save.version().get()),
-        |(election, (kind, channel, language, task), _)| async move {
+        move || (election(), choice()),
+        |(election, (kind, channel, language, task))| async move {
             match election {
                 Some(id) => load_template_editor(id, kind, channel, language, task).await,
                 None => Err(AppError::NotFound),
@@ -210,28 +208,13 @@ pub fn TemplatesPage() -> impl IntoView {
         },
     );
     view! {
-        <Loaded resource=data view={move |d: TemplateEditor| view! { <Editor data=d save/> }}/>
+        <Loaded resource=data view={move |d: TemplateEditor| view! { <Editor data=d/> }}/>
     }
 }
 
 #[component]
-fn Editor(data: TemplateEditor, save: ServerAction<SaveTemplate>) -> impl IntoView {
+fn Editor(data: TemplateEditor) -> impl IntoView {
     let title = t_with("templates.title", &[("election", &data.election_title)]);
-    let subject = RwSignal::new(data.current.subject.clone());
-    let body = RwSignal::new(data.current.body.clone());
-    let demo = demo_params();
-    let preview = {
-        let demo = demo.clone();
-        move || render(&body.get(), &demo)
-    };
-    let preview_subject = move || render(&subject.get(), &demo);
-    let unknown = move || {
-        let mut words = crate::domain::notifications::unknown_placeholders(&subject.get());
-        words.extend(crate::domain::notifications::unknown_placeholders(
-            &body.get(),
-        ));
-        words
-    };
     let has_subject = data.channel != Channel::Sms;
     let election_id = data.election_id.to_string();
     let option = |value: String, label: String, selected: bool| {
@@ -274,44 +257,14 @@ fn Editor(data: TemplateEditor, save: ServerAction<SaveTemplate>) -> impl IntoVi
         <section class="card">
             <h2>{t(&format!("messages.kind.{}", data.kind.as_str()))} " · " {t(&format!("channel.{}", data.channel.as_str()))}</h2>
             <p class="hint">{if data.stored.is_some() { t("templates.custom") } else { t("templates.default") }}</p>
-            <ActionError action=save/>
-            <ActionForm action=save>
+            <TemplateForm has_subject subject=data.current.subject.clone() body=data.current.body.clone()
+                texts=Texts::of(&["templates.", "common.save"])>
                 <input type="hidden" name="election_id" value=election_id.clone()/>
                 <input type="hidden" name="kind" value=data.kind.as_str()/>
                 <input type="hidden" name="channel" value=data.channel.as_str()/>
                 <input type="hidden" name="language" value=data.language.clone()/>
                 <input type="hidden" name="task_type_id" value=data.task_type_id.map(|id| id.to_string()).unwrap_or_default()/>
-                <div class="form">
-                    {if has_subject {
-                        view! {
-                            <div class="field">
-                                <label for="tpl-subject">{t("templates.subject")}</label>
-                                <input id="tpl-subject" name="subject" type="text" prop:value=move || subject.get()
-                                    on:input=move |ev| subject.set(event_target_value(&ev))/>
-                            </div>
-                        }.into_any()
-                    } else {
-                        view! { <input type="hidden" name="subject" value=""/> }.into_any()
-                    }}
-                    <div class="field">
-                        <label for="tpl-body">{t("templates.body")}</label>
-                        <textarea id="tpl-body" name="body" rows="10" prop:value=move || body.get()
-                            on:input=move |ev| body.set(event_target_value(&ev))>{data.current.body.clone()}</textarea>
-                        <p class="hint">{t("templates.placeholders")} " "
-                            {PLACEHOLDERS.iter().map(|p| format!("{{{p}}}")).collect::<Vec<_>>().join(" ")}
-                        </p>
-                    </div>
-                </div>
-                {move || {
-                    let words = unknown();
-                    (!words.is_empty()).then(|| view! {
-                        <div class="alert alert-warning" role="status"><p>{t("templates.unknown_words")} " " {words.join(", ")}</p></div>
-                    })
-                }}
-                <div class="form-actions">
-                    <button type="submit" class="btn btn-primary">{t("common.save")}</button>
-                </div>
-            </ActionForm>
+            </TemplateForm>
             {data.stored.clone().map(|s| view! {
                 <form method="post" action=DeleteTemplate::url()>
                     <input type="hidden" name="election_id" value=data.election_id.to_string()/>
@@ -319,11 +272,6 @@ fn Editor(data: TemplateEditor, save: ServerAction<SaveTemplate>) -> impl IntoVi
                     <button type="submit" class="btn btn-secondary">{t("templates.reset")}</button>
                 </form>
             })}
-        </section>
-        <section class="card" aria-labelledby="preview-heading">
-            <h2 id="preview-heading">{t("templates.preview")}</h2>
-            {has_subject.then(|| view! { <p class="preview-subject"><strong>{preview_subject}</strong></p> })}
-            <div class="preview-body">{preview}</div>
         </section>
         {(!data.all.is_empty()).then(|| view! {
             <section class="card">
@@ -343,5 +291,83 @@ fn Editor(data: TemplateEditor, save: ServerAction<SaveTemplate>) -> impl IntoVi
                 </ul>
             </section>
         })}
+    }
+}
+
+/// The words of a message (the form's hidden choice fields are
+/// `children`), with the preview filled with example values and the
+/// unknown placeholders named as the coordinator types. Saved in place: a
+/// refusal keeps what was typed; after saving, the page loads again.
+#[island]
+fn TemplateForm(
+    has_subject: bool,
+    subject: String,
+    body: String,
+    texts: Texts,
+    children: Children,
+) -> impl IntoView {
+    texts.install();
+    let save = ServerAction::<SaveTemplate>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = save.value().get() {
+            let _ = window().location().reload();
+        }
+    });
+    let first_body = body.clone();
+    let subject = RwSignal::new(subject);
+    let body = RwSignal::new(body);
+    let demo = demo_params();
+    let preview = {
+        let demo = demo.clone();
+        move || render(&body.get(), &demo)
+    };
+    let preview_subject = move || render(&subject.get(), &demo);
+    let unknown = move || {
+        let mut words = crate::domain::notifications::unknown_placeholders(&subject.get());
+        words.extend(crate::domain::notifications::unknown_placeholders(
+            &body.get(),
+        ));
+        words
+    };
+    view! {
+        <ActionError action=save/>
+        <ActionForm action=save>
+            {children()}
+            <div class="form">
+                {if has_subject {
+                    view! {
+                        <div class="field">
+                            <label for="tpl-subject">{t("templates.subject")}</label>
+                            <input id="tpl-subject" name="subject" type="text" prop:value=move || subject.get()
+                                on:input=move |ev| subject.set(event_target_value(&ev))/>
+                        </div>
+                    }.into_any()
+                } else {
+                    view! { <input type="hidden" name="subject" value=""/> }.into_any()
+                }}
+                <div class="field">
+                    <label for="tpl-body">{t("templates.body")}</label>
+                    <textarea id="tpl-body" name="body" rows="10" prop:value=move || body.get()
+                        on:input=move |ev| body.set(event_target_value(&ev))>{first_body}</textarea>
+                    <p class="hint">{t("templates.placeholders")} " "
+                        {PLACEHOLDERS.iter().map(|p| format!("{{{p}}}")).collect::<Vec<_>>().join(" ")}
+                    </p>
+                </div>
+            </div>
+            {move || {
+                let words = unknown();
+                (!words.is_empty()).then(|| view! {
+                    <div class="alert alert-warning" role="status"><p>{t("templates.unknown_words")} " " {words.join(", ")}</p></div>
+                })
+            }}
+            <section class="template-preview" aria-labelledby="preview-heading">
+                <h3 id="preview-heading">{t("templates.preview")}</h3>
+                {has_subject.then(|| view! { <p class="preview-subject"><strong>{preview_subject}</strong></p> })}
+                <div class="preview-body">{preview}</div>
+            </section>
+            <div class="form-actions">
+                <button type="submit" class="btn btn-primary">{t("common.save")}</button>
+            </div>
+        </ActionForm>
     }
 }

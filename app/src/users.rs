@@ -1,7 +1,7 @@
 //! Users and roles, for administrators: invite by email, grant and revoke
 //! roles, deactivate (sessions end at once). Every change is audited.
 
-use crate::components::{ActionError, Field, Loaded};
+use crate::components::{Field, Loaded};
 use crate::domain::accounts::{Role, ScopeKind, UserSummary};
 #[cfg(feature = "ssr")]
 use crate::domain::audit::AuditAction;
@@ -61,6 +61,7 @@ pub async fn invite_user(email: String, name: String, role: String) -> Result<()
             role.as_str(),
         )
         .await;
+        crate::server::redirect_back(&[("invited", "1")]);
         Ok(())
     })
     .await
@@ -227,24 +228,19 @@ fn role_options() -> Vec<(String, String)> {
 pub fn UsersPage() -> impl IntoView {
     let query = use_query_map();
     let text = move || query.read().get("text").unwrap_or_default();
-    let invite = ServerAction::<InviteUser>::new();
-    let users = Resource::new(
-        move || (text(), invite.version().get()),
-        |(text, _)| list_users(text),
-    );
+    let users = Resource::new(text, list_users);
     let choices = Resource::new(|| (), |_| load_scope_choices());
-    let invited = move || matches!(invite.value().get(), Some(Ok(())));
+    let invited = crate::components::query_flag("invited");
     view! {
         <Title text=t("users.title")/>
         <h1>{t("users.title")}</h1>
         <section class="card">
             <h2>{t("users.invite")}</h2>
             <p>{t("users.invite_explained")}</p>
-            <ActionError action=invite/>
-            {move || invited().then(|| view! {
+            {invited().then(|| view! {
                 <div class="alert alert-success" role="status"><p>{t("users.invited")}</p></div>
             })}
-            <ActionForm action=invite>
+            <form method="post" action=InviteUser::url()>
                 <div class="form form-grid">
                     <Field name="name" label="field.name" required=true autocomplete="off"/>
                     <Field name="email" label="field.email" kind="email" required=true autocomplete="off"/>
@@ -253,7 +249,7 @@ pub fn UsersPage() -> impl IntoView {
                 <div class="form-actions">
                     <button type="submit" class="btn btn-primary">{t("users.send_invite")}</button>
                 </div>
-            </ActionForm>
+            </form>
         </section>
         <form class="form form-grid" method="get" action="/admin/users">
             <div class="field">

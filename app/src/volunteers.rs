@@ -1,7 +1,7 @@
 //! Volunteers: one person's record and shifts, the pieces other pages use to
 //! show people and shifts, and the special diets a municipality caters for.
 
-use crate::components::{route_id, ActionError, DeleteForm, Field, Loaded, PageHead};
+use crate::components::{route_id, DeleteForm, Field, Loaded, PageHead};
 use crate::domain::rosters::PersonShift;
 use crate::domain::seats::SeatStatus;
 use crate::domain::volunteers::{Diet, DietForm, Volunteer};
@@ -174,7 +174,6 @@ pub fn DietFormPage() -> impl IntoView {
 
 #[component]
 fn DietFormView(diet: Option<Diet>) -> impl IntoView {
-    let action = ServerAction::<SaveDiet>::new();
     let heading = if diet.is_some() {
         t("diets.edit")
     } else {
@@ -183,8 +182,7 @@ fn DietFormView(diet: Option<Diet>) -> impl IntoView {
     view! {
         <Title text=heading.clone()/>
         <h1>{heading}</h1>
-        <ActionError action/>
-        <ActionForm action>
+        <form method="post" action=SaveDiet::url()>
             <div class="form">
                 <input type="hidden" name="id" value=diet.as_ref().map(|d| d.id.to_string()).unwrap_or_default()/>
                 <Field name="form[name]" label="field.name" value=diet.as_ref().map(|d| d.name.clone()).unwrap_or_default() required=true/>
@@ -193,7 +191,7 @@ fn DietFormView(diet: Option<Diet>) -> impl IntoView {
                 <button type="submit" class="btn btn-primary">{t("common.save")}</button>
                 <a class="btn btn-secondary" href="/diets">{t("common.cancel")}</a>
             </div>
-        </ActionForm>
+        </form>
     }
 }
 

@@ -49,6 +49,10 @@ test('the office sends a message to the people on a filtered list, after a previ
   const emailColumn = await page.locator('table.data thead th').allTextContents();
   const email = (await rows.first().locator('td').nth(emailColumn.indexOf('E-mail')).textContent())!;
 
+  // Writing to them is a page of its own, with the list's filters.
+  await page.getByRole('link', { name: 'Send en besked til disse personer' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Send en besked til disse personer');
+  await page.locator('body[data-ready="true"]').waitFor();
   await page.getByLabel('Besked', { exact: true }).fill(`Husk madpakke (${info.project.name})`);
   await page.getByRole('button', { name: 'Se modtagere' }).click();
   const preview = page.locator('.group-preview');

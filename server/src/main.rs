@@ -47,8 +47,21 @@ enum Command {
     },
 }
 
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
+/// Worker threads' stacks. A page is rendered whole before it is sent
+/// (`SsrMode::Async`), and a big page's rendering nests deep: in an
+/// unoptimised build the 2 MiB default overflows on a long roster. Only
+/// the pages a stack really touches take memory.
+const WORKER_STACK_BYTES: usize = 8 << 20;
+
+fn main() -> anyhow::Result<()> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_stack_size(WORKER_STACK_BYTES)
+        .build()?
+        .block_on(run())
+}
+
+async fn run() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),

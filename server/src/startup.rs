@@ -320,12 +320,12 @@ async fn security_layer(
     response
 }
 
-/// `/stations/{id}/checkin`: the page with the check-in scanner.
+/// `/stations/{id}/scan`: the page with the check-in scanner.
 fn is_scanner_page(path: &str) -> bool {
     let mut parts = path.trim_end_matches('/').split('/');
     matches!(
         (parts.next(), parts.next(), parts.next(), parts.next(), parts.next()),
-        (Some(""), Some("stations"), Some(id), Some("checkin"), None)
+        (Some(""), Some("stations"), Some(id), Some("scan"), None)
             if !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit())
     )
 }
@@ -621,15 +621,16 @@ async fn serve(
 #[cfg(test)]
 mod tests {
     #[test]
-    fn only_the_check_in_page_may_use_the_camera() {
-        assert!(super::is_scanner_page("/stations/12/checkin"));
-        assert!(super::is_scanner_page("/stations/12/checkin/"));
+    fn only_the_scanner_page_may_use_the_camera() {
+        assert!(super::is_scanner_page("/stations/12/scan"));
+        assert!(super::is_scanner_page("/stations/12/scan/"));
         for other in [
             "/stations/12/roster",
-            "/stations/x/checkin",
+            "/stations/12/checkin",
+            "/stations/x/scan",
             "/checkin/12-abc",
-            "/stations//checkin",
-            "/stations/1/checkin/2",
+            "/stations//scan",
+            "/stations/1/scan/2",
         ] {
             assert!(!super::is_scanner_page(other), "{other}");
         }

@@ -85,6 +85,51 @@ impl leptos::server_fn::error::FromServerFnError for AppError {
             _ => AppError::Server,
         }
     }
+
+    /// The error as JSON, with the words of its keys in the reader's
+    /// language beside them (`text`, and `label` for the field): the
+    /// browser's islands carry no translation tables.
+    #[cfg(feature = "ssr")]
+    fn ser(&self) -> leptos::server_fn::Bytes {
+        let locale = crate::request_locale();
+        let mut value = serde_json::to_value(self).unwrap_or(serde_json::Value::Null);
+        let inner = value
+            .as_object_mut()
+            .and_then(|variant| variant.values_mut().next())
+            .and_then(serde_json::Value::as_object_mut);
+        if let Some(inner) = inner {
+            let text = crate::i18n::translate(locale, self.message_key());
+            inner.insert("text".into(), text.into());
+            if let AppError::Invalid { field, .. } = self {
+                let label = crate::i18n::translate(locale, &format!("field.{field}"));
+                inner.insert("label".into(), label.into());
+            }
+        }
+        serde_json::to_vec(&value).unwrap_or_default().into()
+    }
+
+    /// Reads an error the server sent and keeps the words that came with
+    /// it, so `t()` finds them when the error is shown.
+    #[cfg(feature = "hydrate")]
+    fn de(data: leptos::server_fn::Bytes) -> Self {
+        let Ok(value) = serde_json::from_slice::<serde_json::Value>(&data) else {
+            return AppError::Server;
+        };
+        let inner = value
+            .as_object()
+            .and_then(|variant| variant.values().next())
+            .and_then(serde_json::Value::as_object);
+        if let Some(inner) = inner {
+            let text = |name: &str| inner.get(name).and_then(serde_json::Value::as_str);
+            if let (Some(key), Some(words)) = (text("key"), text("text")) {
+                crate::i18n::hand_over(key, words);
+            }
+            if let (Some(field), Some(label)) = (text("field"), text("label")) {
+                crate::i18n::hand_over(&format!("field.{field}"), label);
+            }
+        }
+        serde_json::from_value(value).unwrap_or(AppError::Server)
+    }
 }
 
 pub type AppResult<T> = Result<T, AppError>;

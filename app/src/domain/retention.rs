@@ -147,6 +147,23 @@ pub struct RetentionItem {
     pub count: i64,
 }
 
+/// Reads a [`summary`] back, one item per kind (over all elections).
+pub fn parse_summary(text: &str) -> Vec<RetentionItem> {
+    text.split_whitespace()
+        .filter_map(|part| {
+            let (name, count) = part.split_once('=')?;
+            let kind = RetentionKind::ALL
+                .into_iter()
+                .find(|k| k.as_str() == name)?;
+            Some(RetentionItem {
+                kind,
+                election: None,
+                count: count.parse().ok()?,
+            })
+        })
+        .collect()
+}
+
 /// Sums a plan per kind, for the audit log's one line.
 pub fn summary(items: &[RetentionItem]) -> String {
     RetentionKind::ALL
@@ -216,5 +233,14 @@ mod tests {
             },
         ];
         assert_eq!(summary(&items), "sign_in_traces=2 election_messages=7");
+        let back = parse_summary(&summary(&items));
+        assert_eq!(
+            back.iter().map(|i| (i.kind, i.count)).collect::<Vec<_>>(),
+            vec![
+                (RetentionKind::SignInTraces, 2),
+                (RetentionKind::ElectionMessages, 7)
+            ]
+        );
+        assert!(parse_summary("nonsense x=1 audit_log=many").is_empty());
     }
 }

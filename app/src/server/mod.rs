@@ -363,6 +363,38 @@ pub fn redirect_to(path: &str) {
     leptos_axum::redirect(path);
 }
 
+/// Sends the browser back to the page the form was on, with `flags` in its
+/// address (`?sent=1`): how a page without wasm learns what a form it
+/// posted did. Only the referring page's path and query are used, so this
+/// never leads off the site; an earlier error (`__err`) and earlier values
+/// of the flags are dropped.
+pub fn redirect_back(flags: &[(&str, &str)]) {
+    let referer = use_context::<axum::http::request::Parts>().and_then(|parts| {
+        parts
+            .headers
+            .get(axum::http::header::REFERER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| url::Url::parse(v).ok())
+    });
+    let Some(mut page) = referer else {
+        return;
+    };
+    let kept: Vec<(String, String)> = page
+        .query_pairs()
+        .filter(|(k, _)| k != "__err" && !flags.iter().any(|(f, _)| f == k))
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    page.query_pairs_mut()
+        .clear()
+        .extend_pairs(kept)
+        .extend_pairs(flags.iter().copied());
+    let address = match page.query() {
+        Some(q) if !q.is_empty() => format!("{}?{q}", page.path()),
+        _ => page.path().to_string(),
+    };
+    leptos_axum::redirect(&address);
+}
+
 /// "https://valg.example.dk:8443/x" → "valg.example.dk".
 pub fn host_of(url: &str) -> String {
     url.split("://")
