@@ -584,7 +584,7 @@ pub fn SignInPage() -> impl IntoView {
             <crate::passkeys::PasskeySignIn next=next.clone()/>
             <h2>{t("auth.by_email")}</h2>
             <p>{t("auth.sign_in_how")}</p>
-            {sent().then(|| view! {
+            {sent.then(|| view! {
                 <div class="alert alert-success" role="status"><p>{t("auth.link_sent")}</p></div>
             })}
             <form method="post" action=RequestSignInLink::url()>

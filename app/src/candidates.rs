@@ -272,7 +272,7 @@ fn CoverForm(
 ) -> impl IntoView {
     // The page loads again after a call (`?called=1`); focus goes to what
     // it says about it, not back to the top of the page.
-    let called = crate::components::query_flag("called")();
+    let called = crate::components::query_flag("called");
     let first = group_sizes.iter().position(|(_, n)| *n > 0);
     view! {
         <section class="card" aria-labelledby="cover-heading">

@@ -417,20 +417,12 @@ pub fn PageHead(
     }
 }
 
-/// Becomes true once the island has woken in the browser: for controls
-/// that need the browser's JavaScript APIs (passkeys, push) and are
-/// disabled until then.
-pub fn use_hydrated() -> RwSignal<bool> {
-    let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
-    hydrated
-}
-
-/// Whether the page's address carries `name=1`: how a server function
-/// that redirected tells a page without wasm that it succeeded.
-pub fn query_flag(name: &'static str) -> impl Fn() -> bool + Clone + Send + Sync + 'static {
+/// Whether the page's address carries `name=1`: how a form's server
+/// function tells the page it leads back to what it did (see
+/// `server::redirect_back`).
+pub fn query_flag(name: &'static str) -> bool {
     let query = leptos_router::hooks::use_query_map();
-    move || query.read().get(name).is_some_and(|v| v == "1")
+    query.read_untracked().get(name).is_some_and(|v| v == "1")
 }
 
 /// Reads the `:id` route parameter; `None` on a "new" page.

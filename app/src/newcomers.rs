@@ -456,7 +456,7 @@ pub fn WelcomePage() -> impl IntoView {
         None => "/my-shifts".to_string(),
     };
     // After "email me links instead": to the address of the account.
-    let emailed = crate::components::query_flag("emailed")();
+    let emailed = crate::components::query_flag("emailed");
     let user = use_context::<crate::components::UserResource>();
     let sent_to = move || {
         user.and_then(|u| u.0.get())

@@ -283,7 +283,7 @@ pub fn AccountPage() -> impl IntoView {
         <section class="card">
             <h2>{t("passkeys.title")}</h2>
             <p>{t("passkeys.explained")}</p>
-            {added().then(|| view! {
+            {added.then(|| view! {
                 <div class="alert alert-success" role="status"><p>{t("passkeys.added")}</p></div>
             })}
             <PasskeyCreate then="/account?added=1"/>

@@ -172,7 +172,7 @@ pub fn PrivacyAdminPage() -> impl IntoView {
         <Title text=t("privacy.admin_title")/>
         <h1>{t("privacy.admin_title")}</h1>
         <p>{t("privacy.admin_intro")}</p>
-        {published().then(|| view! {
+        {published.then(|| view! {
             <p role="status" class="notice">{t("privacy.published")}</p>
         })}
         <Loaded resource=data view=move |d: PrivacyHistory| {

@@ -347,7 +347,7 @@ fn ProfileFormView(data: ProfileData) -> impl IntoView {
     let has = move |c: Channel| chosen.contains(&c);
     view! {
         <p>{v.name.clone()} " · " {v.email.clone()}</p>
-        {saved().then(|| view! {
+        {saved.then(|| view! {
             <div class="alert alert-success" role="status"><p>{t("profile.saved")}</p></div>
         })}
         <form method="post" action=SaveProfile::url()>
@@ -435,7 +435,7 @@ fn EmailChange() -> impl IntoView {
         <section class="card" aria-labelledby="email-heading">
             <h2 id="email-heading">{t("profile.email_title")}</h2>
             <p>{t("profile.email_explained")}</p>
-            {sent().then(|| view! {
+            {sent.then(|| view! {
                 <div class="alert alert-success" role="status"><p>{t("profile.email_link_sent")}</p></div>
             })}
             <form method="post" action=RequestEmailChange::url()>

@@ -199,7 +199,7 @@ pub fn SeatPlanPage() -> impl IntoView {
     });
     let saved = crate::components::query_flag("saved");
     view! {
-        <Loaded resource=data view={move |plan: SeatPlan| view! { <SeatMatrix plan saved=saved()/> }}/>
+        <Loaded resource=data view={move |plan: SeatPlan| view! { <SeatMatrix plan saved/> }}/>
     }
 }
 

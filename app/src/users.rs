@@ -237,7 +237,7 @@ pub fn UsersPage() -> impl IntoView {
         <section class="card">
             <h2>{t("users.invite")}</h2>
             <p>{t("users.invite_explained")}</p>
-            {invited().then(|| view! {
+            {invited.then(|| view! {
                 <div class="alert alert-success" role="status"><p>{t("users.invited")}</p></div>
             })}
             <form method="post" action=InviteUser::url()>

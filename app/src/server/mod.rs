@@ -364,21 +364,25 @@ pub fn redirect_to(path: &str) {
 }
 
 /// Sends the browser back to the page the form was on, with `flags` in its
-/// address (`?sent=1`): how a page without wasm learns what a form it
-/// posted did. Only the referring page's path and query are used, so this
-/// never leads off the site; an earlier error (`__err`) and earlier values
-/// of the flags are dropped.
+/// address (`?saved=1`): how a page learns what a form it posted did.
 pub fn redirect_back(flags: &[(&str, &str)]) {
     let referer = use_context::<axum::http::request::Parts>().and_then(|parts| {
         parts
             .headers
             .get(axum::http::header::REFERER)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| url::Url::parse(v).ok())
+            .map(str::to_string)
     });
-    let Some(mut page) = referer else {
-        return;
-    };
+    if let Some(address) = referer.and_then(|r| back_with(&r, flags)) {
+        leptos_axum::redirect(&address);
+    }
+}
+
+/// The path and query of `referer` with `flags` set. Only the path and
+/// query are kept, so this never leads off the site; an earlier error
+/// (`__err`) and earlier values of the flags are dropped.
+fn back_with(referer: &str, flags: &[(&str, &str)]) -> Option<String> {
+    let mut page = url::Url::parse(referer).ok()?;
     let kept: Vec<(String, String)> = page
         .query_pairs()
         .filter(|(k, _)| k != "__err" && !flags.iter().any(|(f, _)| f == k))
@@ -388,11 +392,10 @@ pub fn redirect_back(flags: &[(&str, &str)]) {
         .clear()
         .extend_pairs(kept)
         .extend_pairs(flags.iter().copied());
-    let address = match page.query() {
+    Some(match page.query() {
         Some(q) if !q.is_empty() => format!("{}?{q}", page.path()),
         _ => page.path().to_string(),
-    };
-    leptos_axum::redirect(&address);
+    })
 }
 
 /// "https://valg.example.dk:8443/x" → "valg.example.dk".
@@ -404,4 +407,31 @@ pub fn host_of(url: &str) -> String {
         .next()
         .unwrap_or("localhost")
         .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::back_with;
+
+    #[test]
+    fn a_form_leads_back_to_its_page_with_what_it_did() {
+        assert_eq!(
+            back_with(
+                "http://localhost:3000/stations/4/roster?election=2",
+                &[("invited", "3"), ("left", "0")]
+            )
+            .as_deref(),
+            Some("/stations/4/roster?election=2&invited=3&left=0")
+        );
+        // An earlier refusal and an earlier outcome go; another site's host never stays.
+        assert_eq!(
+            back_with(
+                "https://evil.example/admin/users?__err=abc&invited=1&text=a",
+                &[("invited", "1")]
+            )
+            .as_deref(),
+            Some("/admin/users?text=a&invited=1")
+        );
+        assert_eq!(back_with("/relative", &[("saved", "1")]), None);
+    }
 }
