@@ -42,7 +42,8 @@ apt_install() {
 }
 
 missing=()
-for p in chromium libssl-dev pkg-config curl ca-certificates; do
+# postgresql: the integration tests run on PostgreSQL too (scripts/postgres.sh).
+for p in chromium libssl-dev pkg-config curl ca-certificates postgresql; do
   pkg_installed "$p" || missing+=("$p")
 done
 if ! command -v node >/dev/null 2>&1; then
@@ -53,7 +54,7 @@ fi
 if [ ${#missing[@]} -gt 0 ]; then
   apt_install "${missing[@]}"
 else
-  log "system packages present (chromium, libssl-dev, pkg-config, curl, ca-certificates, node, npm)"
+  log "system packages present (chromium, libssl-dev, pkg-config, curl, ca-certificates, postgresql, node, npm)"
 fi
 
 node_major="$(node -p 'process.versions.node.split(".")[0]')"

@@ -30,8 +30,17 @@ cargo clippy -p app --lib --tests --features ssr -- -D warnings
 log "unit tests: app (ssr)"
 cargo test -p app --features ssr
 
-log "tests: server"
+log "tests: server (the integration tests on SQLite)"
 cargo test -p server
+
+log "tests: server on PostgreSQL (the same integration tests, a database each)"
+# shellcheck source=scripts/postgres.sh
+source "$ROOT/scripts/postgres.sh"
+postgres_start
+trap postgres_stop EXIT
+cargo test -p server --test api
+postgres_stop
+trap - EXIT
 
 log "service worker unit tests (node --test)"
 # Files, not the folder: newer Node reads a folder argument as a pattern,

@@ -7,10 +7,63 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+/// Where the data lives: a SQLite file (the default), or a PostgreSQL
+/// database several servers may share.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Database {
+    Sqlite(PathBuf),
+    Postgres(String),
+}
+
+impl Database {
+    /// `postgres://…` (or `postgresql://…`) names a PostgreSQL database;
+    /// anything else is a SQLite file.
+    pub fn parse(raw: &str) -> Self {
+        let raw = raw.trim();
+        if raw.starts_with("postgres://") || raw.starts_with("postgresql://") {
+            Database::Postgres(raw.to_string())
+        } else {
+            Database::Sqlite(PathBuf::from(raw))
+        }
+    }
+
+    /// The SQLite file, if that is where the data lives.
+    pub fn file(&self) -> Option<&std::path::Path> {
+        match self {
+            Database::Sqlite(path) => Some(path),
+            Database::Postgres(_) => None,
+        }
+    }
+}
+
+/// Shown in logs and messages without a password.
+impl std::fmt::Display for Database {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Database::Sqlite(path) => write!(f, "{}", path.display()),
+            Database::Postgres(url) => match url::Url::parse(url) {
+                Ok(mut parsed) => {
+                    if parsed.password().is_some() {
+                        let _ = parsed.set_password(Some("***"));
+                    }
+                    write!(f, "{parsed}")
+                }
+                Err(_) => write!(f, "postgres://…"),
+            },
+        }
+    }
+}
+
+impl std::fmt::Debug for Database {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{self}")
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Config {
-    /// SQLite database file.
-    pub database: PathBuf,
+    /// Where the data lives.
+    pub database: Database,
     /// Address the HTTP server listens on.
     pub bind: SocketAddr,
     /// The address people use to reach the app; used in links and origin checks.
@@ -83,7 +136,7 @@ pub const KEYS: &[(&str, &str, &str)] = &[
     (
         "VALGVAGT_DATABASE",
         "./valgvagt.db",
-        "SQLite database file (created if missing)",
+        "SQLite database file (created if missing), or a PostgreSQL database as `postgres://user:password@host/name`",
     ),
     (
         "VALGVAGT_BIND",
@@ -372,8 +425,8 @@ impl Config {
         Ok(Config {
             sms_countries,
             trusted_proxies,
-            database: PathBuf::from(
-                get("VALGVAGT_DATABASE").unwrap_or_else(|| "./valgvagt.db".into()),
+            database: Database::parse(
+                &get("VALGVAGT_DATABASE").unwrap_or_else(|| "./valgvagt.db".into()),
             ),
             bind,
             public_url,
@@ -461,7 +514,7 @@ mod tests {
     #[test]
     fn defaults() {
         let c = Config::from_layers(&HashMap::new(), &HashMap::new()).unwrap();
-        assert_eq!(c.database, PathBuf::from("./valgvagt.db"));
+        assert_eq!(c.database, Database::Sqlite(PathBuf::from("./valgvagt.db")));
         assert_eq!(c.bind.port(), 3000);
         assert!(!c.secure_cookies);
         assert_eq!(c.session_idle_minutes, 480);
@@ -483,7 +536,18 @@ mod tests {
         let env = map(&[("VALGVAGT_BIND", "127.0.0.1:9000")]);
         let c = Config::from_layers(&file, &env).unwrap();
         assert_eq!(c.bind.port(), 9000);
-        assert_eq!(c.database, PathBuf::from("/data/v.db"));
+        assert_eq!(c.database, Database::Sqlite(PathBuf::from("/data/v.db")));
+    }
+
+    #[test]
+    fn a_postgres_url_names_a_database_and_its_password_stays_out_of_logs() {
+        let url = "postgres://valgvagt:hemmelig@db.example.dk:5432/valgvagt";
+        let database = Database::parse(url);
+        assert_eq!(database, Database::Postgres(url.into()));
+        assert_eq!(database.file(), None);
+        let shown = format!("{database} {database:?}");
+        assert!(!shown.contains("hemmelig"), "{shown}");
+        assert!(shown.contains("db.example.dk"), "{shown}");
     }
 
     #[test]

@@ -5,7 +5,6 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
 use valgvagt_server::config::Config;
-use valgvagt_server::storage::sqlite::SqliteStorage;
 use valgvagt_server::{demo, startup};
 
 #[derive(Parser)]
@@ -73,35 +72,35 @@ async fn run() -> anyhow::Result<()> {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(&config).await,
         Command::Migrate => {
-            let storage = SqliteStorage::open(&config.database).await?;
-            demo::seed_defaults(&storage).await?;
-            eprintln!("database {} is up to date", config.database.display());
+            let storage = open(&config).await?;
+            demo::seed_defaults(storage.as_ref()).await?;
+            eprintln!("database {} is up to date", config.database);
             Ok(())
         }
         Command::Demo { scale } => {
-            let storage = SqliteStorage::open(&config.database).await?;
-            demo::seed_defaults(&storage).await?;
-            let summary = demo::load_scaled(&storage, &config.municipality_code, scale).await?;
-            eprintln!(
-                "demo data loaded into {}: {summary}",
-                config.database.display()
-            );
+            let storage = open(&config).await?;
+            demo::seed_defaults(storage.as_ref()).await?;
+            let summary =
+                demo::load_scaled(storage.as_ref(), &config.municipality_code, scale).await?;
+            eprintln!("demo data loaded into {}: {summary}", config.database);
             Ok(())
         }
         Command::Backup { file } => {
-            let snapshot = valgvagt_server::backup::backup(&config.database, &file).await?;
+            let database = sqlite_file(&config, "backup")?;
+            let snapshot = valgvagt_server::backup::backup(database, &file).await?;
             eprintln!("backup written to {}: {snapshot}", file.display());
             Ok(())
         }
         Command::Restore { file } => {
-            let restored = valgvagt_server::backup::restore(&file, &config.database).await?;
+            let database = sqlite_file(&config, "restore")?;
+            let restored = valgvagt_server::backup::restore(&file, database).await?;
             if let Some(previous) = &restored.previous {
                 eprintln!("the database replaced was moved to {}", previous.display());
             }
             eprintln!(
                 "{} restored into {}: {}",
                 file.display(),
-                config.database.display(),
+                database.display(),
                 restored.snapshot
             );
             Ok(())
@@ -128,9 +127,10 @@ async fn serve(config: &Config) -> anyhow::Result<()> {
 }
 
 async fn admin(config: &Config, email: &str, name: &str) -> anyhow::Result<()> {
-    let storage = SqliteStorage::open(&config.database).await?;
-    demo::seed_defaults(&storage).await?;
-    let link = valgvagt_server::admin::administrator_link(&storage, config, email, name).await?;
+    let storage = open(config).await?;
+    demo::seed_defaults(storage.as_ref()).await?;
+    let link =
+        valgvagt_server::admin::administrator_link(storage.as_ref(), config, email, name).await?;
     eprintln!(
         "Administrator {} can sign in once, within {} minutes, with this link:",
         email.trim(),
@@ -138,4 +138,22 @@ async fn admin(config: &Config, email: &str, name: &str) -> anyhow::Result<()> {
     );
     println!("{link}");
     Ok(())
+}
+
+async fn open(
+    config: &Config,
+) -> anyhow::Result<std::sync::Arc<dyn valgvagt_server::storage::Backend>> {
+    valgvagt_server::storage::open(&config.database, Default::default()).await
+}
+
+/// The SQLite file `backup` and `restore` work on; a PostgreSQL database is
+/// backed up and restored with PostgreSQL's own tools.
+fn sqlite_file<'a>(config: &'a Config, command: &str) -> anyhow::Result<&'a std::path::Path> {
+    config.database.file().ok_or_else(|| {
+        anyhow::anyhow!(
+            "`valgvagt {command}` works on a SQLite file; {} is PostgreSQL: use pg_dump and \
+             pg_restore (see the README), or `valgvagt copy-data` to move the data",
+            config.database
+        )
+    })
 }

@@ -7,10 +7,8 @@ use crate::notifications::scheduler::Scheduler;
 use crate::notifications::sms::SmsGateway;
 use crate::notifications::Delivery;
 use crate::secrets;
-use crate::storage::sqlite::SqliteStorage;
 use app::server::mail::Mailer;
 use app::server::passkeys::PasskeyCeremonies;
-use app::server::storage::NotificationStore;
 use app::server::{ServerContext, Settings, Storage};
 use app::{shell, App};
 use axum::body::Body;
@@ -406,7 +404,7 @@ pub struct Running {
 /// a gateway is configured.
 pub async fn delivery(
     config: &Config,
-    storage: Arc<SqliteStorage>,
+    storage: Arc<dyn crate::storage::Backend>,
     mailer: Arc<dyn Mailer>,
 ) -> anyhow::Result<Delivery> {
     let now = secrets::unix_now();
@@ -448,14 +446,19 @@ pub async fn delivery(
 /// Opens storage and serves on `listener` in the background, with the
 /// outbox worker beside it.
 pub async fn start(config: &Config, listener: TcpListener) -> anyhow::Result<Running> {
-    // Keeps `valgvagt restore` off this database while the server lives.
-    let database_lock = crate::backup::lock_database(&config.database)?;
-    let storage = Arc::new(SqliteStorage::open(&config.database).await?.with_offers(
-        crate::storage::sqlite::OfferRules {
+    // Keeps `valgvagt restore` off a SQLite file while the server lives.
+    let database_lock = match config.database.file() {
+        Some(path) => Some(crate::backup::lock_database(path)?),
+        None => None,
+    };
+    let storage = crate::storage::open(
+        &config.database,
+        crate::storage::OfferRules {
             public_url: config.public_url.clone(),
             offer_secs: config.standby_offer_hours * 3600,
         },
-    ));
+    )
+    .await?;
     crate::demo::seed_defaults(storage.as_ref()).await?;
     let orphaned = storage.release_orphaned_sends().await?;
     if orphaned > 0 {

@@ -5,7 +5,6 @@
 //! only for task types that have them. Every message's idempotency key names
 //! its occasion, so running twice — or after a restart — sends nothing twice.
 
-use crate::storage::sqlite::SqliteStorage;
 use app::domain::notifications::MessageKind;
 use app::domain::seats::{SeatDetails, SeatStatus};
 use app::domain::AppError;
@@ -183,27 +182,4 @@ impl Scheduler {
 /// `hour`:00 sharp.
 pub(crate) fn at_clock(hour: u32) -> NaiveTime {
     NaiveTime::from_hms_opt(hour, 0, 0).unwrap_or_default()
-}
-
-#[async_trait]
-impl ScheduleStore for SqliteStorage {
-    async fn scheduled_seats(
-        &self,
-        today: NaiveDate,
-        days: i64,
-    ) -> Result<Vec<SeatDetails>, AppError> {
-        self.scheduled(today, today + Duration::days(days)).await
-    }
-
-    async fn expire_invitation(
-        &self,
-        seat_id: i64,
-        volunteer_id: i64,
-        invited_at: i64,
-        now: i64,
-        message: &NewMessage,
-    ) -> Result<bool, AppError> {
-        self.expire(seat_id, volunteer_id, invited_at, now, message)
-            .await
-    }
 }

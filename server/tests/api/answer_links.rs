@@ -12,7 +12,6 @@ use app::domain::audit::AuditRecord;
 use app::domain::notifications::MessageKind;
 use app::domain::seats::SeatStatus;
 use app::domain::AppError;
-use app::server::storage::{SeatStore, TeamStore, VolunteerStore};
 use reqwest::StatusCode;
 
 /// The answer-link tokens in the mail to `address`, oldest first.
@@ -55,11 +54,13 @@ async fn an_invited_person_without_an_account_answers_from_the_mail_once() {
     );
     assert!(mail.contains(&format!("/answer/{token}?choice=no")));
     // Only the hash is kept.
-    let stored: i64 = sqlx::query_scalar("SELECT count(*) FROM answer_links WHERE token_hash = $1")
-        .bind(token)
-        .fetch_one(e.app.storage.pool())
-        .await
-        .unwrap();
+    let stored: i64 = sql!(e.app, |db| sqlx::query_scalar(
+        "SELECT count(*) FROM answer_links WHERE token_hash = $1"
+    )
+    .bind(token)
+    .fetch_one(db)
+    .await
+    .unwrap());
     assert_eq!(stored, 0);
 
     // The page renders on the server for a phone with no session.
@@ -173,20 +174,24 @@ async fn a_link_dies_when_the_seat_changes_hands_or_the_deadline_passes() {
         karen_tokens.is_empty(),
         "push reached her, so no mail: {karen_tokens:?}"
     );
-    let expires: i64 =
-        sqlx::query_scalar("SELECT max(expires_at) FROM answer_links WHERE volunteer_id = $1")
-            .bind(e.karen)
-            .fetch_one(e.app.storage.pool())
-            .await
-            .unwrap();
+    let expires: i64 = sql!(e.app, |db| sqlx::query_scalar(
+        "SELECT max(expires_at) FROM answer_links WHERE volunteer_id = $1"
+    )
+    .bind(e.karen)
+    .fetch_one(db)
+    .await
+    .unwrap());
     assert_eq!(Some(expires), details.respond_by);
     // Past the deadline it is refused and nothing changes.
-    sqlx::query("UPDATE answer_links SET expires_at = $1 WHERE volunteer_id = $2")
-        .bind(chrono::Utc::now().timestamp() - 1)
-        .bind(e.karen)
-        .execute(e.app.storage.pool())
-        .await
-        .unwrap();
+    sql!(e.app, |db| sqlx::query(
+        "UPDATE answer_links SET expires_at = $1 WHERE volunteer_id = $2"
+    )
+    .bind(chrono::Utc::now().timestamp() - 1)
+    .bind(e.karen)
+    .execute(db)
+    .await
+    .unwrap()
+    .rows_affected());
     let response = respond(&e, &karen_token, "accept").await;
     assert_eq!(response.status(), StatusCode::CONFLICT);
     assert_eq!(

@@ -4,7 +4,7 @@
 
 use crate::helpers::spawn_app;
 use app::domain::accounts::Role;
-use app::server::storage::{AccountStore, SESSION_TOUCH_SECS};
+use app::server::storage::SESSION_TOUCH_SECS;
 use reqwest::header::{ACCEPT_ENCODING, CACHE_CONTROL, CONTENT_ENCODING, VARY};
 use std::io::Read;
 
@@ -129,12 +129,12 @@ async fn a_page_view_reads_the_session_and_writes_it_once_a_minute() {
         .await
         .unwrap();
     let last_seen = || async {
-        sqlx::query_scalar::<_, i64>(
+        sql!(app, |db| sqlx::query_scalar::<_, i64>(
             "SELECT last_seen_at FROM sessions WHERE session_hash = 'session-hash'",
         )
-        .fetch_one(app.storage.pool())
+        .fetch_one(db)
         .await
-        .unwrap()
+        .unwrap())
     };
     let within = t0 + SESSION_TOUCH_SECS - 1;
     assert!(app

@@ -2,7 +2,6 @@ use crate::helpers::{client, spawn_app};
 use app::domain::accounts::{CurrentUser, Role};
 use app::domain::audit::AuditRecord;
 use app::domain::AppError;
-use app::server::storage::AccountStore;
 use reqwest::StatusCode;
 
 #[tokio::test]
@@ -88,7 +87,6 @@ async fn signing_out_everywhere_ends_the_other_devices_sessions() {
 async fn every_look_at_contact_data_is_audited_and_a_look_without_it_is_not() {
     use app::lists::ListData;
     use app::rosters::RosterData;
-    use app::server::storage::{SeatStore, TeamStore};
     use app::teams::TeamMembersData;
     use app::volunteers::VolunteerProfile;
     let e = crate::reminders::election().await;

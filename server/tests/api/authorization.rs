@@ -578,7 +578,6 @@ fn allowed(who: Who, caller: &Caller) -> bool {
 /// of their own), a coordinator of one area, and a volunteer with a record.
 async fn callers(app: &crate::helpers::TestApp) -> Vec<Caller> {
     use app::domain::accounts::ScopeKind;
-    use app::server::storage::{AccountStore, VolunteerStore};
     app.sign_in_admin().await;
     let area = crate::setup::make_area(app, "Matrix").await;
     let station = crate::setup::make_station(app, &area, "Matrixskolen")

@@ -17,6 +17,10 @@ fn person(n: usize) -> app::domain::volunteers::NewVolunteer {
 
 #[tokio::test]
 async fn a_backup_taken_during_writes_restores_into_a_server_that_shows_the_same_people() {
+    // `valgvagt backup` is for SQLite files; PostgreSQL runs skip it.
+    if crate::helpers::postgres_url().is_some() {
+        return;
+    }
     let app = spawn_app().await;
     app.sign_in_admin().await;
     let first = app.storage.create_volunteer(&person(0)).await.unwrap();
@@ -38,7 +42,7 @@ async fn a_backup_taken_during_writes_restores_into_a_server_that_shows_the_same
     tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("copy.db");
-    let snapshot = backup::backup(&app.config.database, &file)
+    let snapshot = backup::backup(app.config.database.file().unwrap(), &file)
         .await
         .expect("backup");
     stop.store(true, Ordering::Relaxed);
@@ -50,11 +54,11 @@ async fn a_backup_taken_during_writes_restores_into_a_server_that_shows_the_same
         "a snapshot between the first write and the last: {snapshot} of {written}"
     );
     // A second backup to the same name is refused, the first kept.
-    let again = backup::backup(&app.config.database, &file).await;
+    let again = backup::backup(app.config.database.file().unwrap(), &file).await;
     assert!(again.is_err());
 
     // The running server's database cannot be restored over.
-    let refused = backup::restore(&file, &app.config.database)
+    let refused = backup::restore(&file, app.config.database.file().unwrap())
         .await
         .expect_err("the server is running");
     assert!(refused.to_string().contains("stop it first"), "{refused}");

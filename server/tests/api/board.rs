@@ -7,7 +7,6 @@ use crate::reminders::election;
 use app::board::BoardData;
 use app::domain::accounts::Role;
 use app::domain::seats::SeatCounts;
-use app::server::storage::TeamStore;
 use reqwest::StatusCode;
 use std::time::Duration;
 

@@ -7,7 +7,6 @@ use crate::storage::volunteer;
 use app::candidates::CandidatesData;
 use app::domain::seats::SeatStatus;
 use app::domain::AppError;
-use app::server::storage::{SeatStore, TeamStore, VolunteerStore};
 use chrono::{Datelike, Duration};
 
 /// The seats of `cell` still open.
@@ -199,13 +198,13 @@ async fn the_office_answers_for_a_person_and_replaces_them_in_one_step() {
         ]
     );
     assert_eq!(e.kinds(e.ole).await, vec![MessageKind::Invitation]);
-    let reason: String = sqlx::query_scalar(
+    let reason: String = sql!(e.app, |db| sqlx::query_scalar(
         "SELECT reason FROM seat_history WHERE seat_id = $1 AND event = 'removed'",
     )
     .bind(e.seats[0])
-    .fetch_one(e.app.storage.pool())
+    .fetch_one(db)
     .await
-    .unwrap();
+    .unwrap());
     assert_eq!(reason, "Syg");
 }
 

@@ -8,7 +8,6 @@ use app::checkin::{CheckinData, CodeData};
 use app::domain::accounts::{Role, ScopeKind};
 use app::domain::seats::Attendance;
 use app::domain::AppError;
-use app::server::storage::SeatStore;
 use app::shifts::MyShifts;
 use reqwest::StatusCode;
 
@@ -163,12 +162,15 @@ async fn on_the_day_a_volunteer_says_they_are_late_or_cannot_come_and_the_statio
     let today = app::i18n::copenhagen_time(chrono::Utc::now().timestamp())
         .unwrap()
         .date_naive();
-    sqlx::query("UPDATE seats SET day = $2 WHERE id = $1")
-        .bind(e.seats[0])
-        .bind(today)
-        .execute(e.app.storage.pool())
-        .await
-        .unwrap();
+    sql!(e.app, |db| sqlx::query(
+        "UPDATE seats SET day = $2 WHERE id = $1"
+    )
+    .bind(e.seats[0])
+    .bind(today)
+    .execute(db)
+    .await
+    .unwrap()
+    .rows_affected());
     e.app
         .ok_with::<()>(&e.karen_phone, "checkin/report", &form)
         .await;
@@ -190,16 +192,17 @@ async fn on_the_day_a_volunteer_says_they_are_late_or_cannot_come_and_the_statio
 
 /// How many messages of `kind` went to staff (users, not volunteers).
 async fn told(e: &crate::reminders::Election2, kind: &str) -> i64 {
-    sqlx::query_scalar("SELECT count(*) FROM outbox WHERE kind = $1 AND user_id IS NOT NULL")
-        .bind(kind)
-        .fetch_one(e.app.storage.pool())
-        .await
-        .unwrap()
+    sql!(e.app, |db| sqlx::query_scalar(
+        "SELECT count(*) FROM outbox WHERE kind = $1 AND user_id IS NOT NULL"
+    )
+    .bind(kind)
+    .fetch_one(db)
+    .await
+    .unwrap())
 }
 
 #[tokio::test]
 async fn an_accepted_person_not_checked_in_an_hour_after_the_start_makes_the_station_stand_out() {
-    use app::server::storage::BoardStore;
     use chrono::NaiveTime;
     let e = election().await;
     e.karen_accepts(e.seats[0]).await;

@@ -8,7 +8,6 @@ use app::domain::cover::CoverState;
 use app::domain::notifications::MessageKind;
 use app::domain::seats::SeatStatus;
 use app::domain::AppError;
-use app::server::storage::{CoverStore, SeatStore, TeamStore};
 use reqwest::StatusCode;
 
 // Several worker threads, so the server really handles the taps at once.
@@ -167,19 +166,21 @@ async fn fifty_tapping_at_once_give_the_seat_to_one_and_no_thanks_is_kept() {
         .filter(|r| r.status().is_success())
         .count();
     assert_eq!(won, 1);
-    let taken: Vec<i64> =
-        sqlx::query_scalar("SELECT count(*) FROM seats WHERE id = $1 AND status = 'accepted'")
-            .bind(e.seats[1])
-            .fetch_all(e.app.storage.pool())
-            .await
-            .unwrap();
+    let taken: Vec<i64> = sql!(e.app, |db| sqlx::query_scalar(
+        "SELECT count(*) FROM seats WHERE id = $1 AND status = 'accepted'"
+    )
+    .bind(e.seats[1])
+    .fetch_all(db)
+    .await
+    .unwrap());
     assert_eq!(taken, vec![1]);
     assert_eq!(e.kinds(crowd[0].id).await, vec![MessageKind::CoverCall]);
-    let told =
-        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM outbox WHERE kind = 'cover_taken'")
-            .fetch_one(e.app.storage.pool())
-            .await
-            .unwrap();
+    let told = sql!(e.app, |db| sqlx::query_scalar::<_, i64>(
+        "SELECT count(*) FROM outbox WHERE kind = 'cover_taken'"
+    )
+    .fetch_one(db)
+    .await
+    .unwrap());
     // Everyone asked (50 and Karen and Ole) but the one who took it and the
     // one who said no.
     assert_eq!(told, 50);

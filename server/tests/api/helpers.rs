@@ -3,8 +3,59 @@ use reqwest::StatusCode;
 use std::collections::HashMap;
 use std::sync::Arc;
 use tempfile::TempDir;
-use valgvagt_server::config::Config;
-use valgvagt_server::storage::sqlite::SqliteStorage;
+use valgvagt_server::config::{Config, Database};
+use valgvagt_server::storage::Backend;
+
+/// The test's own hold on its database, for what no server function does
+/// (moving a seat into the past, reading what was stored): SQLite, or
+/// PostgreSQL when `VALGVAGT_TEST_POSTGRES_URL` names a server.
+pub enum TestDb {
+    Sqlite(sqlx::SqlitePool),
+    Postgres(sqlx::PgPool),
+}
+
+/// Runs `$body` with `$db` the pool of the test app's database, whichever
+/// backend this run uses: the same statement on both.
+macro_rules! sql {
+    ($app:expr, |$db:ident| $body:expr) => {
+        match &$app.db {
+            crate::helpers::TestDb::Sqlite($db) => $body,
+            crate::helpers::TestDb::Postgres($db) => $body,
+        }
+    };
+}
+
+/// The PostgreSQL server this run tests against, if any.
+pub fn postgres_url() -> Option<String> {
+    std::env::var("VALGVAGT_TEST_POSTGRES_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+}
+
+/// A fresh database of its own for one test: a SQLite file in `dir`, or a
+/// new database on the PostgreSQL server of this run.
+async fn fresh_database(dir: &std::path::Path) -> String {
+    let Some(server) = postgres_url() else {
+        return dir.join("test.db").to_string_lossy().to_string();
+    };
+    use sqlx::Connection;
+    let name = format!(
+        "valgvagt_test_{}",
+        valgvagt_server::secrets::new_secret()
+            .to_lowercase()
+            .replace('-', "_")
+    );
+    let mut admin = sqlx::PgConnection::connect(&server)
+        .await
+        .expect("the test PostgreSQL server answers");
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut admin)
+        .await
+        .expect("a test database");
+    let mut url = url::Url::parse(&server).expect("a PostgreSQL URL");
+    url.set_path(&name);
+    url.to_string()
+}
 
 pub struct TestApp {
     /// Where requests go (loopback by number).
@@ -15,7 +66,9 @@ pub struct TestApp {
     /// Mail the app sent, received by a real SMTP server on loopback.
     pub mail: crate::smtp::MailBox,
     pub config: Config,
-    pub storage: Arc<SqliteStorage>,
+    pub storage: Arc<dyn Backend>,
+    /// The database itself, for what no server function does (`sql!`).
+    pub db: TestDb,
     /// The outbox worker's delivery, driven by the tests themselves (the
     /// background worker is off so that each test decides when mail goes).
     pub delivery: Arc<valgvagt_server::notifications::Delivery>,
@@ -33,8 +86,23 @@ pub async fn spawn_app() -> TestApp {
     spawn_app_with(&[]).await
 }
 
+/// The server's log on the test's output, when `TEST_LOG` is set (its
+/// value is the filter, e.g. `TEST_LOG=error`).
+fn log_if_asked() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        if let Ok(filter) = std::env::var("TEST_LOG") {
+            let _ = tracing_subscriber::fmt()
+                .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+                .with_test_writer()
+                .try_init();
+        }
+    });
+}
+
 /// [`spawn_app`] with more configuration (e.g. an SMS gateway).
 pub async fn spawn_app_with(extra: &[(&str, String)]) -> TestApp {
+    log_if_asked();
     let dir = tempfile::tempdir().expect("temp dir");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
@@ -42,10 +110,7 @@ pub async fn spawn_app_with(extra: &[(&str, String)]) -> TestApp {
     let addr = listener.local_addr().expect("addr");
     let (smtp_port, mail) = crate::smtp::start().await;
     let env: HashMap<String, String> = [
-        (
-            "VALGVAGT_DATABASE",
-            dir.path().join("test.db").to_string_lossy().to_string(),
-        ),
+        ("VALGVAGT_DATABASE", fresh_database(dir.path()).await),
         ("VALGVAGT_BIND", addr.to_string()),
         (
             "VALGVAGT_PUBLIC_URL",
@@ -71,17 +136,30 @@ pub async fn spawn_app_with(extra: &[(&str, String)]) -> TestApp {
     let running = valgvagt_server::startup::start(&config, listener)
         .await
         .expect("server starts");
-    let storage = Arc::new(
-        SqliteStorage::open(&config.database)
+    let storage = valgvagt_server::storage::open(&config.database, Default::default())
+        .await
+        .expect("storage");
+    let db = match &config.database {
+        Database::Sqlite(path) => TestDb::Sqlite(
+            sqlx::SqlitePool::connect_with(
+                sqlx::sqlite::SqliteConnectOptions::new().filename(path),
+            )
             .await
-            .expect("storage"),
-    );
+            .expect("the test's SQLite file"),
+        ),
+        Database::Postgres(url) => TestDb::Postgres(
+            sqlx::PgPool::connect(url)
+                .await
+                .expect("the test's PostgreSQL database"),
+        ),
+    };
     TestApp {
         base: format!("http://{addr}"),
         public_url: format!("http://localhost:{}", addr.port()),
         mail,
         config,
         storage,
+        db,
         delivery: running.delivery,
         scheduler: running.scheduler,
         background: running.background,
@@ -138,7 +216,6 @@ impl TestApp {
         role: app::domain::accounts::Role,
         scopes: &[(app::domain::accounts::ScopeKind, app::domain::Id)],
     ) -> reqwest::Client {
-        use app::server::storage::AccountStore;
         let id = self
             .storage
             .ensure_user_with_role(email, role.as_str(), role)

@@ -6,7 +6,6 @@ use crate::setup::make_team;
 use app::domain::accounts::Role;
 use app::domain::imports::ImportReport;
 use app::domain::AppError;
-use app::server::storage::{TeamStore, VolunteerStore};
 use reqwest::StatusCode;
 
 const HEADING: &str =
@@ -137,9 +136,9 @@ async fn a_clean_file_is_stored_whole_on_the_chosen_team_and_audited() {
     // Importing again finds them all known and stores nothing more.
     let again: ImportReport = app.ok("volunteers/import", &[("csv", &csv)]).await;
     assert_eq!(again.problem_rows(), 40);
-    let audit: Vec<String> = sqlx::query_scalar("SELECT action FROM audit_log")
-        .fetch_all(app.storage.pool())
+    let audit: Vec<String> = sql!(app, |db| sqlx::query_scalar("SELECT action FROM audit_log")
+        .fetch_all(db)
         .await
-        .unwrap();
+        .unwrap());
     assert!(audit.contains(&"volunteers_imported".to_string()));
 }

@@ -101,7 +101,6 @@ async fn lists_show_and_export_the_chosen_people_and_columns() {
     assert_eq!(status, StatusCode::FORBIDDEN);
     // A coordinator of one area sees contact data through its rosters only.
     let area = {
-        use app::server::storage::SeatStore;
         e.app
             .storage
             .seat_details(e.seats[0])
@@ -145,7 +144,6 @@ async fn a_message_to_the_listed_group_is_previewed_with_channel_counts_then_sen
     use app::domain::notifications::MessageKind;
     use app::domain::AppError;
     use app::group_messages::GroupReach;
-    use app::server::storage::SeatStore;
     let e = election().await;
     e.karen_accepts(e.seats[0]).await;
     e.invite(e.seats[1], "ole@example.dk", "7").await;
@@ -179,10 +177,12 @@ async fn a_message_to_the_listed_group_is_previewed_with_channel_counts_then_sen
     assert!(reach.sample.contains("Husk madpakken"));
     assert!(!reach.sent);
     let outbox = || async {
-        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM outbox WHERE kind = 'free_text'")
-            .fetch_one(e.app.storage.pool())
-            .await
-            .unwrap()
+        sql!(e.app, |db| sqlx::query_scalar::<_, i64>(
+            "SELECT count(*) FROM outbox WHERE kind = 'free_text'"
+        )
+        .fetch_one(db)
+        .await
+        .unwrap())
     };
     assert_eq!(outbox().await, 0, "a preview sends nothing");
 

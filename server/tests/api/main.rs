@@ -1,6 +1,8 @@
 //! Integration tests: each test starts the real server on a random loopback
 //! port with its own fresh SQLite file and talks to it over HTTP.
 
+#[macro_use]
+mod helpers;
 mod answer_links;
 mod assets;
 mod audit;
@@ -12,7 +14,6 @@ mod candidates;
 mod checkin;
 mod cover;
 mod crashes;
-mod helpers;
 mod imports;
 mod lists;
 mod my_shifts;

@@ -10,7 +10,6 @@ use app::domain::accounts::{CurrentUser, Role};
 use app::domain::notifications::MessageKind;
 use app::domain::seats::{SeatDetails, SeatStatus};
 use app::domain::{AppError, Id};
-use app::server::storage::{SeatStore, SignupStore, TeamStore, VolunteerStore};
 use chrono::{Datelike, Duration};
 use reqwest::StatusCode;
 
@@ -373,19 +372,21 @@ async fn deleting_an_account_frees_its_seats_tells_coordinators_and_erases_the_p
     );
     let me: Option<CurrentUser> = e.app.ok_with(&e.karen_phone, "auth/who_am_i", &[]).await;
     assert!(me.is_none(), "signed out");
-    let left: Vec<(String, Option<i64>)> =
-        sqlx::query_as("SELECT kind, user_id FROM outbox WHERE kind = 'volunteer_left'")
-            .fetch_all(e.app.storage.pool())
-            .await
-            .unwrap();
+    let left: Vec<(String, Option<i64>)> = sql!(e.app, |db| sqlx::query_as(
+        "SELECT kind, user_id FROM outbox WHERE kind = 'volunteer_left'"
+    )
+    .fetch_all(db)
+    .await
+    .unwrap());
     // The fixture's administrator is no coordinator; the one made above is.
     assert_eq!(left.len(), 1, "{left:?}");
-    let history: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM seat_history WHERE volunteer_id = $1")
-            .bind(e.karen)
-            .fetch_one(e.app.storage.pool())
-            .await
-            .unwrap();
+    let history: i64 = sql!(e.app, |db| sqlx::query_scalar(
+        "SELECT count(*) FROM seat_history WHERE volunteer_id = $1"
+    )
+    .bind(e.karen)
+    .fetch_one(db)
+    .await
+    .unwrap());
     assert_eq!(history, 0, "nothing about her is kept");
 }
 
@@ -395,10 +396,13 @@ async fn an_account_is_kept_anonymous_for_payroll_and_cannot_go_inside_the_lock_
     let token = make_link(&e, &leader, &cell).await;
     let seat = karen_takes(&e, &token, &cell).await;
     // Her shift moves inside the lock period: she cannot leave by herself.
-    sqlx::query("UPDATE elections SET lock_days = 30")
-        .execute(e.app.storage.pool())
-        .await
-        .unwrap();
+    sql!(e.app, |db| sqlx::query(
+        "UPDATE elections SET lock_days = 30"
+    )
+    .execute(db)
+    .await
+    .unwrap()
+    .rows_affected());
     let (status, error) = e
         .app
         .err_with(&e.karen_phone, "profile/delete", &[("confirm", "on")])
@@ -408,15 +412,21 @@ async fn an_account_is_kept_anonymous_for_payroll_and_cannot_go_inside_the_lock_
     assert!(e.app.storage.get_volunteer(e.karen).await.is_ok());
 
     // A paid shift in the past keeps the record, without who she was.
-    sqlx::query("UPDATE elections SET lock_days = 0")
-        .execute(e.app.storage.pool())
-        .await
-        .unwrap();
-    sqlx::query("UPDATE seats SET day = '2020-01-01' WHERE id = $1")
-        .bind(seat)
-        .execute(e.app.storage.pool())
-        .await
-        .unwrap();
+    sql!(e.app, |db| sqlx::query(
+        "UPDATE elections SET lock_days = 0"
+    )
+    .execute(db)
+    .await
+    .unwrap()
+    .rows_affected());
+    sql!(e.app, |db| sqlx::query(
+        "UPDATE seats SET day = '2020-01-01' WHERE id = $1"
+    )
+    .bind(seat)
+    .execute(db)
+    .await
+    .unwrap()
+    .rows_affected());
     e.app
         .ok_with::<()>(&e.karen_phone, "profile/delete", &[("confirm", "on")])
         .await;
@@ -545,15 +555,16 @@ async fn a_new_email_address_counts_only_once_its_link_is_used() {
 
 /// Makes every session of `email` look `minutes` old.
 async fn age_sessions(app: &crate::helpers::TestApp, email: &str, minutes: i64) {
-    sqlx::query(
+    sql!(app, |db| sqlx::query(
         "UPDATE sessions SET created_at = created_at - $2
-         WHERE user_id = (SELECT id FROM users WHERE email = $1)",
+             WHERE user_id = (SELECT id FROM users WHERE email = $1)",
     )
     .bind(email)
     .bind(minutes * 60)
-    .execute(app.storage.pool())
+    .execute(db)
     .await
-    .unwrap();
+    .unwrap()
+    .rows_affected());
 }
 
 #[tokio::test]
@@ -623,16 +634,22 @@ async fn a_deleted_account_leaves_no_name_address_or_phone_in_logs_messages_or_l
     let today = app::i18n::copenhagen_time(chrono::Utc::now().timestamp())
         .unwrap()
         .date_naive();
-    sqlx::query("UPDATE seats SET day = $2 WHERE id = $1")
-        .bind(seat)
-        .bind(today)
-        .execute(e.app.storage.pool())
-        .await
-        .unwrap();
-    sqlx::query("UPDATE elections SET lock_days = 0")
-        .execute(e.app.storage.pool())
-        .await
-        .unwrap();
+    sql!(e.app, |db| sqlx::query(
+        "UPDATE seats SET day = $2 WHERE id = $1"
+    )
+    .bind(seat)
+    .bind(today)
+    .execute(db)
+    .await
+    .unwrap()
+    .rows_affected());
+    sql!(e.app, |db| sqlx::query(
+        "UPDATE elections SET lock_days = 0"
+    )
+    .execute(db)
+    .await
+    .unwrap()
+    .rows_affected());
     e.app
         .ok_with::<()>(
             &e.karen_phone,
@@ -645,19 +662,21 @@ async fn a_deleted_account_leaves_no_name_address_or_phone_in_logs_messages_or_l
         )
         .await;
     // Back to its real day, weeks ahead, so that she may leave by herself.
-    sqlx::query("UPDATE seats SET day = $2 WHERE id = $1")
-        .bind(seat)
-        .bind(cell.day)
-        .execute(e.app.storage.pool())
-        .await
-        .unwrap();
-    let pool = e.app.storage.pool();
-    let (audit, _, limits) = traces_of(pool, "karen@example.dk").await;
+    sql!(e.app, |db| sqlx::query(
+        "UPDATE seats SET day = $2 WHERE id = $1"
+    )
+    .bind(seat)
+    .bind(cell.day)
+    .execute(db)
+    .await
+    .unwrap()
+    .rows_affected());
+    let (audit, _, limits) = traces_of(&e.app, "karen@example.dk").await;
     assert!(
         audit > 0 && limits > 0,
         "the address is in the log and the limits"
     );
-    let (audit, outbox, _) = traces_of(pool, "Karen Jensen").await;
+    let (audit, outbox, _) = traces_of(&e.app, "Karen Jensen").await;
     assert!(
         audit > 0 && outbox > 0,
         "the name is in the log and a staff message"
@@ -668,33 +687,36 @@ async fn a_deleted_account_leaves_no_name_address_or_phone_in_logs_messages_or_l
         .await;
     for text in ["karen@example.dk", "Karen Jensen", "+4520304050"] {
         assert_eq!(
-            traces_of(pool, text).await,
+            traces_of(&e.app, text).await,
             (0, 0, 0),
             "{text} is still somewhere"
         );
     }
     // The log still says what happened, by a person without a name.
     let alias = app::domain::audit::person_alias(e.karen);
-    let named: i64 = sqlx::query_scalar(
+    let named: i64 = sql!(e.app, |db| sqlx::query_scalar(
         "SELECT count(*) FROM audit_log WHERE actor = $1 OR subject = $1 OR detail = $1",
     )
     .bind(&alias)
-    .fetch_one(e.app.storage.pool())
+    .fetch_one(db)
     .await
-    .unwrap();
+    .unwrap());
     assert!(named > 0, "the log's rows about her now name {alias}");
 }
 
 /// Rows of the audit log, the outbox and the rate limits that contain `text`.
-async fn traces_of(pool: &sqlx::SqlitePool, text: &str) -> (i64, i64, i64) {
-    sqlx::query_as(
+async fn traces_of(app: &crate::helpers::TestApp, text: &str) -> (i64, i64, i64) {
+    // Rows whose text changes when `text` is taken out of it.
+    sql!(app, |db| sqlx::query_as(
         "SELECT
-            (SELECT count(*) FROM audit_log WHERE instr(actor || subject || detail, $1) > 0),
-            (SELECT count(*) FROM outbox WHERE instr(params || last_error, $1) > 0),
-            (SELECT count(*) FROM rate_events WHERE instr(bucket, $1) > 0)",
+            (SELECT count(*) FROM audit_log
+              WHERE replace(actor || subject || detail, $1, '') <> actor || subject || detail),
+            (SELECT count(*) FROM outbox
+              WHERE replace(params || last_error, $1, '') <> params || last_error),
+            (SELECT count(*) FROM rate_events WHERE replace(bucket, $1, '') <> bucket)",
     )
     .bind(text)
-    .fetch_one(pool)
+    .fetch_one(db)
     .await
-    .unwrap()
+    .unwrap())
 }

@@ -10,11 +10,10 @@ use app::domain::accounts::Role;
 use app::domain::notifications::{Channel, MessageKind, MessageRecord, PushDevice};
 use app::domain::{AppError, Id};
 use app::notifications::PushSetup;
-use app::server::storage::{AccountStore, NewMessage, NotificationStore, VolunteerStore};
+use app::server::storage::NewMessage;
 use reqwest::StatusCode;
 use serde_json::json;
 use std::sync::{Arc, Mutex};
-use valgvagt_server::notifications::queue::OutboxQueue;
 
 /// A volunteer with an account, signed in on their phone.
 struct Volunteer {
@@ -184,11 +183,14 @@ async fn failed_deliveries_are_retried_with_backoff_then_marked_failed_and_can_b
     // Every try fails; after the last one the message is marked failed.
     let id = log[0].id;
     for _ in 0..10 {
-        sqlx::query("UPDATE outbox SET next_attempt_at = 0 WHERE id = $1 AND status = 'pending'")
-            .bind(id)
-            .execute(app.storage.pool())
-            .await
-            .unwrap();
+        sql!(app, |db| sqlx::query(
+            "UPDATE outbox SET next_attempt_at = 0 WHERE id = $1 AND status = 'pending'"
+        )
+        .bind(id)
+        .execute(db)
+        .await
+        .unwrap()
+        .rows_affected());
         app.delivery.drain().await.unwrap();
     }
     let log = log_of(&app, karen.id).await;
@@ -523,18 +525,23 @@ async fn a_crashed_worker_s_messages_fall_due_again_when_its_lease_runs_out() {
     worker.abort();
     let _ = worker.await;
     push.slow_down(0);
-    let claimed: i64 = sqlx::query_scalar("SELECT count(*) FROM outbox WHERE status = 'sending'")
-        .fetch_one(app.storage.pool())
-        .await
-        .unwrap();
+    let claimed: i64 = sql!(app, |db| sqlx::query_scalar(
+        "SELECT count(*) FROM outbox WHERE status = 'sending'"
+    )
+    .fetch_one(db)
+    .await
+    .unwrap());
     assert!(claimed > 0, "the crash left claimed messages behind");
     // Nothing is due while the dead worker's lease lasts …
     assert_eq!(app.delivery.drain().await.unwrap(), 0);
     // … and everything is once it has run out.
-    sqlx::query("UPDATE outbox SET lease_until = 0 WHERE status = 'sending'")
-        .execute(app.storage.pool())
-        .await
-        .unwrap();
+    sql!(app, |db| sqlx::query(
+        "UPDATE outbox SET lease_until = 0 WHERE status = 'sending'"
+    )
+    .execute(db)
+    .await
+    .unwrap()
+    .rows_affected());
     app.delivery.drain().await.unwrap();
     let received = push.received();
     let mut topics: Vec<String> = received.iter().filter_map(|r| r.topic.clone()).collect();

@@ -80,11 +80,12 @@ async fn an_administrator_publishes_versions_and_every_one_stays_readable() {
     let (status, _) = e.app.err("privacy/show", &[("version", "1999-9")]).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 
-    let audit: Vec<(String, String)> =
-        sqlx::query_as("SELECT action, subject FROM audit_log WHERE action = 'privacy_published'")
-            .fetch_all(e.app.storage.pool())
-            .await
-            .unwrap();
+    let audit: Vec<(String, String)> = sql!(e.app, |db| sqlx::query_as(
+        "SELECT action, subject FROM audit_log WHERE action = 'privacy_published'"
+    )
+    .fetch_all(db)
+    .await
+    .unwrap());
     assert_eq!(audit, vec![("privacy_published".into(), "2027-1".into())]);
 }
 
@@ -128,11 +129,11 @@ async fn a_newcomer_consents_to_the_version_they_were_shown_and_no_other() {
         .collect();
     let response = register(&e, &phone, &form).await;
     assert!(response.status().is_success(), "{}", response.status());
-    let consent: Option<String> = sqlx::query_scalar(
+    let consent: Option<String> = sql!(e.app, |db| sqlx::query_scalar(
         "SELECT consent_version FROM volunteers WHERE email = 'sofie@example.dk'",
     )
-    .fetch_one(e.app.storage.pool())
+    .fetch_one(db)
     .await
-    .unwrap();
+    .unwrap());
     assert_eq!(consent.as_deref(), Some("2027-1"));
 }

@@ -5,7 +5,6 @@ use crate::reminders::election;
 use crate::setup::{make_area, make_team};
 use app::domain::accounts::{Role, ScopeKind};
 use app::register::RegisterResults;
-use app::server::storage::{TeamStore, VolunteerStore};
 use reqwest::StatusCode;
 
 fn names(r: &RegisterResults) -> Vec<String> {
@@ -420,7 +419,6 @@ async fn two_records_of_one_person_merge_once_their_shifts_do_not_clash() {
     e.app
         .browser_for("staff@example.dk", Role::Coordinator, &[])
         .await;
-    use app::server::storage::AccountStore;
     let user = e
         .app
         .storage

@@ -12,7 +12,6 @@ use app::domain::notifications::{MessageKind, MessageRecord};
 use app::domain::seats::SeatStatus;
 use app::domain::{AppError, Id};
 use app::i18n::copenhagen_to_unix;
-use app::server::storage::{AccountStore, SeatStore, VolunteerStore};
 use chrono::{Duration, NaiveDate, NaiveTime};
 use reqwest::StatusCode;
 use serde_json::json;
@@ -308,12 +307,13 @@ async fn an_unanswered_invitation_expires_at_its_deadline_and_frees_the_seat() {
             .any(|m| m.decoded().contains("Svarfristen for invitationen")),
         "no mail says the invitation expired"
     );
-    let history: Vec<(String,)> =
-        sqlx::query_as("SELECT event FROM seat_history WHERE seat_id = $1")
-            .bind(e.seats[1])
-            .fetch_all(e.app.storage.pool())
-            .await
-            .unwrap();
+    let history: Vec<(String,)> = sql!(e.app, |db| sqlx::query_as(
+        "SELECT event FROM seat_history WHERE seat_id = $1"
+    )
+    .bind(e.seats[1])
+    .fetch_all(db)
+    .await
+    .unwrap());
     assert_eq!(history, vec![("expired".to_string(),)]);
 }
 
@@ -378,13 +378,13 @@ async fn only_the_invited_person_answers_and_only_coordinators_of_the_area_invit
             &[("seat_id", &seat), ("answer", "decline"), ("reason", "Syg")],
         )
         .await;
-    let reason: String = sqlx::query_scalar(
+    let reason: String = sql!(e.app, |db| sqlx::query_scalar(
         "SELECT reason FROM seat_history WHERE seat_id = $1 AND event = 'declined'",
     )
     .bind(e.seats[0])
-    .fetch_one(e.app.storage.pool())
+    .fetch_one(db)
     .await
-    .unwrap();
+    .unwrap());
     assert_eq!(reason, "Syg");
     let (status, error) = e
         .app

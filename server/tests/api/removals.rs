@@ -8,7 +8,6 @@ use app::domain::accounts::{Role, ScopeKind};
 use app::domain::seats::SeatStatus;
 use app::domain::AppError;
 use app::removals::RemovalPlan;
-use app::server::storage::{AccountStore, SeatStore, VolunteerStore};
 use reqwest::StatusCode;
 
 fn ids(list: &[i64]) -> String {
@@ -114,11 +113,16 @@ async fn deleting_many_anonymises_whoever_must_be_paid_and_erases_the_rest() {
     e.karen_accepts(e.seats[0]).await;
     e.invite(e.seats[1], "ole@example.dk", "7").await;
     // Karen's shift lies behind her: payroll needs it.
-    sqlx::query("UPDATE seats SET day = date('now', '-3 days') WHERE id = $1")
-        .bind(e.seats[0])
-        .execute(e.app.storage.pool())
-        .await
-        .unwrap();
+    let three_days_ago = chrono::Utc::now().date_naive() - chrono::Duration::days(3);
+    sql!(e.app, |db| sqlx::query(
+        "UPDATE seats SET day = $2 WHERE id = $1"
+    )
+    .bind(e.seats[0])
+    .bind(three_days_ago)
+    .execute(db)
+    .await
+    .unwrap()
+    .rows_affected());
     // Pia also works in the office: she cannot be deleted from here.
     let mut pia = volunteer("pia@example.dk");
     pia.name = "Pia Petersen".into();

@@ -7,7 +7,6 @@ use crate::storage::volunteer;
 use app::domain::accounts::Role;
 use app::domain::retention::{RetentionItem, RetentionKind, RetentionPolicy};
 use app::retention::RetentionOverview;
-use app::server::storage::{AccountStore, RetentionStore, SeatStore, VolunteerStore};
 use chrono::{Duration, NaiveDate};
 use reqwest::StatusCode;
 
@@ -22,17 +21,18 @@ fn total(items: &[RetentionItem], kind: RetentionKind) -> i64 {
 }
 
 async fn sql(e: &Election2, statement: &str) {
-    sqlx::query(statement)
-        .execute(e.app.storage.pool())
+    sql!(e.app, |db| sqlx::query(statement)
+        .execute(db)
         .await
-        .unwrap_or_else(|err| panic!("{statement}: {err}"));
+        .unwrap_or_else(|err| panic!("{statement}: {err}"))
+        .rows_affected());
 }
 
 /// Moves the fixture's election, its seats and their history to `day`.
 async fn move_election_to(e: &Election2, day: NaiveDate) {
     for statement in [
         format!(
-            "UPDATE elections SET election_day = '{day}', first_day = '{day}', last_day = '{day}', active = 0"
+            "UPDATE elections SET election_day = '{day}', first_day = '{day}', last_day = '{day}', active = FALSE"
         ),
         format!("UPDATE seats SET day = '{day}'"),
         format!("UPDATE seat_history SET day = '{day}'"),
@@ -42,10 +42,10 @@ async fn move_election_to(e: &Election2, day: NaiveDate) {
 }
 
 async fn count(e: &Election2, query: &str) -> i64 {
-    sqlx::query_scalar(query)
-        .fetch_one(e.app.storage.pool())
+    sql!(e.app, |db| sqlx::query_scalar(query)
+        .fetch_one(db)
         .await
-        .unwrap()
+        .unwrap())
 }
 
 #[tokio::test]
@@ -141,10 +141,12 @@ async fn a_run_removes_what_the_dry_run_counted_and_nothing_younger() {
         count(&e, "SELECT COUNT(*) FROM rate_events WHERE bucket = 'new'").await,
         1
     );
-    let audit: Vec<String> = sqlx::query_scalar("SELECT subject FROM audit_log ORDER BY id")
-        .fetch_all(e.app.storage.pool())
-        .await
-        .unwrap();
+    let audit: Vec<String> = sql!(e.app, |db| sqlx::query_scalar(
+        "SELECT subject FROM audit_log ORDER BY id"
+    )
+    .fetch_all(db)
+    .await
+    .unwrap());
     assert!(audit.contains(&"new view".to_string()));
     assert!(audit.contains(&"new sign-in".to_string()));
     assert!(!audit.iter().any(|s| s.starts_with("old")), "{audit:?}");
@@ -152,12 +154,12 @@ async fn a_run_removes_what_the_dry_run_counted_and_nothing_younger() {
     let seat = e.app.storage.seat_details(e.seats[0]).await.unwrap();
     assert_eq!(seat.volunteer_id, Some(e.karen));
     // The run is in the audit log, with what it removed.
-    let detail: String = sqlx::query_scalar(
+    let detail: String = sql!(e.app, |db| sqlx::query_scalar(
         "SELECT detail FROM audit_log WHERE action = 'retention_run' ORDER BY id DESC LIMIT 1",
     )
-    .fetch_one(e.app.storage.pool())
+    .fetch_one(db)
     .await
-    .unwrap();
+    .unwrap());
     assert!(detail.contains("election_history=1"), "{detail}");
 
     // Idempotent: the next run finds nothing.

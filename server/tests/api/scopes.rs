@@ -12,7 +12,6 @@ use app::domain::stations::{Area, Station};
 use app::domain::teams::Team;
 use app::domain::{AppError, Id};
 use app::rosters::RosterData;
-use app::server::storage::{AccountStore, SeatStore, TaskStore, TeamStore, VolunteerStore};
 use app::teams::TeamMembersData;
 use app::volunteers::VolunteerProfile;
 use chrono::{Duration, NaiveDate};
@@ -476,11 +475,13 @@ async fn removing_a_member_frees_their_seats() {
         roster.lines.iter().all(|l| l.person.is_none()),
         "the seat is open again"
     );
-    let told: Vec<(String,)> = sqlx::query_as("SELECT kind FROM outbox WHERE volunteer_id = $1")
-        .bind(m.member_1)
-        .fetch_all(app.storage.pool())
-        .await
-        .unwrap();
+    let told: Vec<(String,)> = sql!(app, |db| sqlx::query_as(
+        "SELECT kind FROM outbox WHERE volunteer_id = $1"
+    )
+    .bind(m.member_1)
+    .fetch_all(db)
+    .await
+    .unwrap());
     assert_eq!(
         told,
         vec![("removed_from_shift".to_string(),)],

@@ -5,7 +5,6 @@ use app::domain::elections::Election;
 use app::domain::seats::{SeatCounts, SeatStatus};
 use app::domain::{AppError, Id};
 use app::seats::{ElectionSeats, SeatPlan};
-use app::server::storage::{SeatStore, VolunteerStore};
 use chrono::NaiveDate;
 use reqwest::StatusCode;
 

@@ -107,7 +107,6 @@ async fn an_sms_code_signs_in_once_and_five_wrong_tries_end_it() {
     app.sign_in_admin().await;
     let options: bool = app.ok("auth/options", &[]).await;
     assert!(options, "the sign-in page offers SMS");
-    use app::server::storage::VolunteerStore;
     let karen = app
         .storage
         .create_volunteer(&crate::storage::volunteer("karen@example.dk"))
@@ -208,7 +207,6 @@ async fn an_sms_code_signs_in_once_and_five_wrong_tries_end_it() {
 #[tokio::test]
 async fn a_newer_code_ends_the_older_one_and_asking_too_often_is_refused() {
     let (app, seen) = app_with_sms().await;
-    use app::server::storage::VolunteerStore;
     app.storage
         .create_volunteer(&crate::storage::volunteer("karen@example.dk"))
         .await
@@ -255,7 +253,6 @@ async fn a_newer_code_ends_the_older_one_and_asking_too_often_is_refused() {
 #[tokio::test]
 async fn a_number_two_people_share_gets_no_code_and_without_a_gateway_sms_is_refused() {
     let (app, seen) = app_with_sms().await;
-    use app::server::storage::VolunteerStore;
     for email in ["a@example.dk", "b@example.dk"] {
         app.storage
             .create_volunteer(&crate::storage::volunteer(email))
@@ -278,7 +275,6 @@ async fn a_number_two_people_share_gets_no_code_and_without_a_gateway_sms_is_ref
 #[tokio::test]
 async fn a_stranger_who_spends_a_numbers_codes_does_not_lock_its_owner_out() {
     use app::auth::{CODES_PER_NUMBER_OVERALL_PER_HOUR, CODES_PER_NUMBER_PER_HOUR};
-    use app::server::storage::VolunteerStore;
     let (app, seen) = app_with_sms().await;
     app.storage
         .create_volunteer(&crate::storage::volunteer("karen@example.dk"))

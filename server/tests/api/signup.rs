@@ -10,7 +10,6 @@ use app::domain::accounts::{Role, ScopeKind};
 use app::domain::notifications::MessageKind;
 use app::domain::seats::{SeatDetails, SeatStatus};
 use app::domain::AppError;
-use app::server::storage::{AccountStore, SeatStore, SignupStore, TeamStore, VolunteerStore};
 use app::signup::{JoinData, TeamLinks};
 use chrono::{Datelike, Duration};
 use reqwest::StatusCode;
@@ -158,10 +157,12 @@ async fn a_team_link_shows_open_shifts_to_anyone_and_a_volunteer_takes_one_in_a_
 
 /// Every link's (hashed, plain) token as the database holds it.
 async fn stored_tokens(e: &crate::reminders::Election2) -> Vec<(Option<String>, Option<String>)> {
-    sqlx::query_as("SELECT token_hash, plain_token FROM signup_links")
-        .fetch_all(e.app.storage.pool())
-        .await
-        .unwrap()
+    sql!(e.app, |db| sqlx::query_as(
+        "SELECT token_hash, plain_token FROM signup_links"
+    )
+    .fetch_all(db)
+    .await
+    .unwrap())
 }
 
 #[tokio::test]
@@ -210,12 +211,15 @@ async fn a_link_is_kept_only_as_a_hash_and_ends_on_its_own_date() {
     let midnight = app::i18n::copenhagen_to_unix(today + Duration::days(1), chrono::NaiveTime::MIN);
     assert_eq!(link.expires_at, Some(midnight));
     // Its last day passes (the row's end moved back, as a clock would).
-    sqlx::query("UPDATE signup_links SET expires_at = $1 WHERE id = $2")
-        .bind(valgvagt_server::secrets::unix_now() - 1)
-        .bind(link.id)
-        .execute(e.app.storage.pool())
-        .await
-        .unwrap();
+    sql!(e.app, |db| sqlx::query(
+        "UPDATE signup_links SET expires_at = $1 WHERE id = $2"
+    )
+    .bind(valgvagt_server::secrets::unix_now() - 1)
+    .bind(link.id)
+    .execute(db)
+    .await
+    .unwrap()
+    .rows_affected());
     let (status, error) = e.app.err("signup/open", &[("token", &dated)]).await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert_eq!(error, AppError::refused("signup.link_gone"));
@@ -232,17 +236,18 @@ async fn a_link_is_kept_only_as_a_hash_and_ends_on_its_own_date() {
 async fn links_made_before_tokens_were_hashed_keep_working() {
     let (e, cell, _leader) = with_seats(1).await;
     // A row as migration 0020 leaves an older link: its token in plain text.
-    sqlx::query(
+    sql!(e.app, |db| sqlx::query(
         "INSERT INTO signup_links (plain_token, election_id, team_id, filters, created_at)
-         VALUES ('an-old-link-from-before', $1, $2, '{}', 0)",
+             VALUES ('an-old-link-from-before', $1, $2, '{}', 0)",
     )
     .bind(cell.election_id)
     .bind(cell.team_id)
-    .execute(e.app.storage.pool())
+    .execute(db)
     .await
-    .unwrap();
+    .unwrap()
+    .rows_affected());
     // Opening the database (as every start does) hashes it.
-    valgvagt_server::storage::sqlite::SqliteStorage::open(&e.app.config.database)
+    valgvagt_server::storage::open(&e.app.config.database, Default::default())
         .await
         .unwrap();
     let stored = stored_tokens(&e).await;
@@ -364,13 +369,13 @@ async fn two_hundred_people_tapping_at_once_fill_five_seats_exactly() {
         }
     }
     assert_eq!((taken, gone), (5, 195));
-    let holders: Vec<(i64,)> = sqlx::query_as(
+    let holders: Vec<(i64,)> = sql!(e.app, |db| sqlx::query_as(
         "SELECT volunteer_id FROM seats WHERE election_id = $1 AND status = 'accepted'",
     )
     .bind(cell.election_id)
-    .fetch_all(e.app.storage.pool())
+    .fetch_all(db)
     .await
-    .unwrap();
+    .unwrap());
     let mut people: Vec<i64> = holders.into_iter().map(|(v,)| v).collect();
     people.sort();
     people.dedup();
@@ -464,17 +469,23 @@ async fn open_shifts_list_what_a_volunteers_teams_offer_them_and_take_in_a_tap()
     // The page offers the link by id: only the hash of its token is kept.
     assert!(!serde_json::to_string(&open).unwrap().contains(&token));
     // Someone the election does not allow sees nothing to take.
-    sqlx::query("UPDATE volunteers SET citizenship = 'other' WHERE id = $1")
-        .bind(e.karen)
-        .execute(e.app.storage.pool())
-        .await
-        .unwrap();
+    sql!(e.app, |db| sqlx::query(
+        "UPDATE volunteers SET citizenship = 'other' WHERE id = $1"
+    )
+    .bind(e.karen)
+    .execute(db)
+    .await
+    .unwrap()
+    .rows_affected());
     assert!(mine(&e).await.is_empty(), "only shifts she is eligible for");
-    sqlx::query("UPDATE volunteers SET citizenship = 'danish' WHERE id = $1")
-        .bind(e.karen)
-        .execute(e.app.storage.pool())
-        .await
-        .unwrap();
+    sql!(e.app, |db| sqlx::query(
+        "UPDATE volunteers SET citizenship = 'danish' WHERE id = $1"
+    )
+    .bind(e.karen)
+    .execute(db)
+    .await
+    .unwrap()
+    .rows_affected());
     let mut form = take_form(&token, &cell);
     form[0] = ("link_id".into(), open[0].link_id.to_string());
     let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();

@@ -10,7 +10,6 @@ use app::domain::accounts::Role;
 use app::domain::notifications::MessageKind;
 use app::domain::seats::{SeatDetails, SeatStatus};
 use app::domain::{AppError, Id};
-use app::server::storage::{AccountStore, SeatStore, SignupStore, VolunteerStore};
 use app::signup::JoinData;
 use reqwest::StatusCode;
 
@@ -60,15 +59,15 @@ async fn place(e: &Election2, person: &Person) -> Option<i64> {
 
 /// Who holds which seats of the cell, and how.
 async fn holders(e: &Election2, cell: &SeatDetails) -> Vec<(Id, String, Option<Id>)> {
-    sqlx::query_as(
+    sql!(e.app, |db| sqlx::query_as(
         "SELECT id, status, volunteer_id FROM seats WHERE election_id = $1 AND station_id = $2
-         ORDER BY id",
+             ORDER BY id",
     )
     .bind(cell.election_id)
     .bind(cell.station_id)
-    .fetch_all(e.app.storage.pool())
+    .fetch_all(db)
     .await
-    .unwrap()
+    .unwrap())
 }
 
 #[tokio::test]

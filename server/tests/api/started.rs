@@ -6,7 +6,6 @@
 use crate::signup::{make_link, take_form, with_seats};
 use app::domain::seats::SeatStatus;
 use app::domain::AppError;
-use app::server::storage::SeatStore;
 use chrono::{Duration, Utc};
 use reqwest::StatusCode;
 
@@ -16,12 +15,15 @@ async fn nobody_takes_accepts_or_is_invited_to_a_seat_whose_shift_has_begun() {
     let token = make_link(&e, &leader, &cell).await;
     // The election's seats are moved to yesterday: their shifts are over.
     let yesterday = Utc::now().date_naive() - Duration::days(1);
-    sqlx::query("UPDATE seats SET day = $1 WHERE election_id = $2")
-        .bind(yesterday)
-        .bind(cell.election_id)
-        .execute(e.app.storage.pool())
-        .await
-        .unwrap();
+    sql!(e.app, |db| sqlx::query(
+        "UPDATE seats SET day = $1 WHERE election_id = $2"
+    )
+    .bind(yesterday)
+    .bind(cell.election_id)
+    .execute(db)
+    .await
+    .unwrap()
+    .rows_affected());
     let seats_before = e.app.storage.seat_details(cell.seat_id).await.unwrap();
     assert_eq!(seats_before.status, SeatStatus::Open);
 
@@ -58,17 +60,18 @@ async fn nobody_takes_accepts_or_is_invited_to_a_seat_whose_shift_has_begun() {
     // An invitation made before this rule, its deadline after the shift:
     // accepting it is refused, and the scheduler ends it.
     let now = Utc::now().timestamp();
-    sqlx::query(
+    sql!(e.app, |db| sqlx::query(
         "UPDATE seats SET status = 'invited', volunteer_id = $2, invited_at = $3, respond_by = $4
-         WHERE id = $1",
+             WHERE id = $1",
     )
     .bind(cell.seat_id)
     .bind(e.karen)
     .bind(now - 3 * 86_400)
     .bind(now + 86_400)
-    .execute(e.app.storage.pool())
+    .execute(db)
     .await
-    .unwrap();
+    .unwrap()
+    .rows_affected());
     let (_, error) = e
         .app
         .err_with(

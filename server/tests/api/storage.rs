@@ -8,9 +8,6 @@ use app::domain::tasks::NewTaskType;
 use app::domain::teams::NewTeam;
 use app::domain::volunteers::{Citizenship, EmailAddress, Language, NewVolunteer, PhoneNumber};
 use app::domain::AppError;
-use app::server::storage::{
-    ElectionStore, SeatStore, StationStore, TaskStore, TeamStore, VolunteerStore,
-};
 use chrono::{NaiveDate, NaiveTime};
 
 pub fn volunteer(email: &str) -> NewVolunteer {
@@ -215,7 +212,6 @@ async fn the_demo_municipality_loads() {
 #[tokio::test]
 async fn a_groups_channels_are_read_together_each_in_the_persons_order() {
     use app::domain::notifications::Channel;
-    use app::server::storage::NotificationStore;
     let app = spawn_app().await;
     let s = app.storage.as_ref();
     let karen = s

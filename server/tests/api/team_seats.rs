@@ -6,7 +6,6 @@ use crate::reminders::election;
 use crate::setup::make_team;
 use app::domain::accounts::{Role, ScopeKind};
 use app::domain::AppError;
-use app::server::storage::{SeatStore, TeamStore};
 use app::team_seats::TeamSeatsData;
 use reqwest::StatusCode;
 

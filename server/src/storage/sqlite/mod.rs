@@ -2,26 +2,52 @@
 //! `BEGIN IMMEDIATE` for every write transaction that reads before it writes
 //! (a deferred transaction would fail with SQLITE_BUSY instead of waiting).
 
+// The statements are shared with the PostgreSQL backend (`../sql/`):
+// compiled once for each, against this module's `Db` and `Storage`.
+#![allow(clippy::duplicate_mod)]
+
+#[path = "../sql/accounts.rs"]
 mod accounts;
+#[path = "../sql/answers.rs"]
 mod answers;
+#[path = "../sql/board.rs"]
 mod board;
+#[path = "../sql/cover.rs"]
 mod cover;
+#[path = "../sql/elections.rs"]
 mod elections;
+#[path = "../sql/merge.rs"]
 mod merge;
+#[path = "../sql/notifications.rs"]
 mod notifications;
+#[path = "../sql/privacy.rs"]
 mod privacy;
+#[path = "../sql/register.rs"]
 mod register;
+#[path = "../sql/retention.rs"]
 mod retention;
+#[path = "../sql/seats.rs"]
 mod seats;
+#[path = "../sql/signup.rs"]
 mod signup;
+#[path = "../sql/standby.rs"]
 mod standby;
+#[path = "../sql/stations.rs"]
 mod stations;
+#[path = "../sql/tasks.rs"]
 mod tasks;
+#[path = "../sql/teams.rs"]
 mod teams;
+#[path = "../sql/volunteers.rs"]
 mod volunteers;
 
+type Db = sqlx::Sqlite;
+type Storage = SqliteStorage;
+
 use crate::storage::db_error;
-use app::domain::{AppError, Id};
+pub use crate::storage::OfferRules;
+pub(crate) use crate::storage::{contains_pattern, id_array, now};
+use app::domain::AppError;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Sqlite, SqlitePool, Transaction};
 use std::path::Path;
@@ -41,16 +67,6 @@ pub struct SqliteStorage {
     /// Server keys once read: a key never changes after it is made, and
     /// every check-in code shown needs one.
     keys: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, String>>>,
-}
-
-/// How a freed seat is offered to the first in its standby queue: the
-/// offer is written in the same transaction that frees the seat, so the
-/// message needs the public address for its links.
-#[derive(Debug, Clone)]
-pub struct OfferRules {
-    pub public_url: String,
-    /// How long the one offered has to answer (cut short by the shift start).
-    pub offer_secs: i64,
 }
 
 impl SqliteStorage {
@@ -85,19 +101,6 @@ impl SqliteStorage {
         self
     }
 
-    /// Puts messages a killed server was sending back in the queue, to go
-    /// out now rather than when their lease runs out. Only for a server
-    /// holding the database's serving lock: then nobody else is sending.
-    pub async fn release_orphaned_sends(&self) -> Result<u64, AppError> {
-        sqlx::query(
-            "UPDATE outbox SET status = 'pending', lease_until = NULL WHERE status = 'sending'",
-        )
-        .execute(&self.pool)
-        .await
-        .map(|r| r.rows_affected())
-        .map_err(db_error)
-    }
-
     pub fn pool(&self) -> &SqlitePool {
         &self.pool
     }
@@ -111,25 +114,18 @@ impl SqliteStorage {
     }
 }
 
-pub(crate) fn now() -> i64 {
-    chrono::Utc::now().timestamp()
-}
-
-/// Ids as one JSON array, bound where a statement reads
-/// `IN (SELECT value FROM json_each(?))`: the statement stays the same
-/// whatever the list's length.
-pub(crate) fn id_array(ids: &[Id]) -> String {
-    serde_json::to_string(ids).unwrap_or_else(|_| "[]".into())
-}
-
-/// A LIKE pattern matching text that contains `text` literally; use it
-/// with `ESCAPE '\\'` so `%` and `_` typed by a person match themselves.
-pub(crate) fn contains_pattern(text: &str) -> String {
-    let escaped = text
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
-    format!("%{escaped}%")
+#[async_trait::async_trait]
+impl crate::storage::Backend for SqliteStorage {
+    /// A server holds the database's serving lock: nobody else is sending.
+    async fn release_orphaned_sends(&self) -> Result<u64, AppError> {
+        sqlx::query(
+            "UPDATE outbox SET status = 'pending', lease_until = NULL WHERE status = 'sending'",
+        )
+        .execute(&self.pool)
+        .await
+        .map(|r| r.rows_affected())
+        .map_err(db_error)
+    }
 }
 
 /// Fails with NotFound when an UPDATE or DELETE touched no row.
@@ -139,4 +135,42 @@ pub(crate) fn one_row(result: sqlx::sqlite::SqliteQueryResult) -> Result<(), App
     } else {
         Ok(())
     }
+}
+
+/// Where SQLite's SQL differs from PostgreSQL's (see `../postgres`).
+pub(crate) mod dialect {
+    /// The ids of a JSON array bound at `param` (`id_array`), as a subquery.
+    pub fn ids(param: &str) -> String {
+        format!("SELECT value FROM json_each({param})")
+    }
+
+    /// The dates of a JSON array bound at `param`, as a subquery.
+    pub fn days(param: &str) -> String {
+        format!("SELECT value FROM json_each({param})")
+    }
+
+    /// What goes around a bound JSON array of ids in a built query.
+    pub const IDS: (&str, &str) = ("SELECT value FROM json_each(", ")");
+
+    /// LIKE, regardless of case (SQLite's LIKE is, for ASCII letters).
+    pub const LIKE: &str = "LIKE";
+
+    /// `expr` ordered regardless of case.
+    pub fn nocase(expr: &str) -> String {
+        format!("{expr} COLLATE NOCASE")
+    }
+
+    /// The register in name order, as its index (`volunteers_by_name`) has it.
+    pub const BY_NAME: &str = " ORDER BY v.name COLLATE NOCASE, v.id";
+
+    /// The column that names a row in every table.
+    pub const ROW_ID: &str = "rowid";
+
+    /// The date `days` (a bound number) after the date `day`.
+    pub fn add_days(day: &str, days: &str) -> String {
+        format!("date({day}, {days} || ' days')")
+    }
+
+    /// Rows other writers hold are passed over (one writer at a time here).
+    pub const SKIP_LOCKED: &str = "";
 }

@@ -1,6 +1,6 @@
 use super::notifications::enqueue_in;
 use super::seats::{release_seat, ShiftRow, SHIFT_SELECT};
-use super::{one_row, SqliteStorage};
+use super::{one_row, Storage};
 use crate::storage::db_error;
 use app::domain::elections::may_self_cancel;
 use app::domain::rosters::{Contact, TeamMember};
@@ -41,8 +41,8 @@ struct TeamRow {
 // Leaders' names come joined by a separator no name contains.
 const TEAM_SELECT: &str = "SELECT t.id, t.name, t.short_name, t.description,
         (SELECT count(*) FROM team_members m WHERE m.team_id = t.id) AS members,
-        (SELECT group_concat(u.name, char(31)) FROM led_teams l JOIN users u ON u.id = l.user_id
-          WHERE l.team_id = t.id AND u.active = 1
+        (SELECT string_agg(u.name, '\u{1f}') FROM led_teams l JOIN users u ON u.id = l.user_id
+          WHERE l.team_id = t.id AND u.active
             AND EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role = 'team_leader')) AS leaders
     FROM teams t";
 
@@ -63,7 +63,7 @@ fn team(row: TeamRow) -> Team {
 }
 
 #[async_trait]
-impl TeamStore for SqliteStorage {
+impl TeamStore for Storage {
     async fn list_teams(&self) -> Result<Vec<Team>, AppError> {
         let rows: Vec<TeamRow> = sqlx::query_as(&format!("{TEAM_SELECT} ORDER BY t.name"))
             .fetch_all(&self.pool)
@@ -256,21 +256,23 @@ impl TeamStore for SqliteStorage {
         team_id: Id,
         from: NaiveDate,
     ) -> Result<Vec<TeamSeatCell>, AppError> {
-        let rows: Vec<CellRow> = sqlx::query_as(
+        let rows: Vec<CellRow> = sqlx::query_as(&format!(
             "SELECT e.id AS election_id, e.title AS election_title, st.id AS station_id,
                     st.name AS station_name, s.day, t.id AS task_type_id, t.title AS task_type,
                     t.start_time, t.end_time,
-                    sum(s.status = 'accepted') AS accepted, sum(s.status = 'invited') AS invited,
-                    sum(s.status = 'open') AS open,
+                    count(*) FILTER (WHERE s.status = 'accepted') AS accepted,
+                    count(*) FILTER (WHERE s.status = 'invited') AS invited,
+                    count(*) FILTER (WHERE s.status = 'open') AS open,
                     min(CASE WHEN s.status = 'open' THEN s.id END) AS first_open
              FROM seats s
              JOIN elections e ON e.id = s.election_id
              JOIN stations st ON st.id = s.station_id
              JOIN task_types t ON t.id = s.task_type_id
-             WHERE s.team_id = $1 AND s.day >= $2 AND e.active = 1
+             WHERE s.team_id = $1 AND s.day >= $2 AND e.active
              GROUP BY e.id, st.id, s.day, t.id
-             ORDER BY e.title, st.name COLLATE NOCASE, s.day, t.start_time, t.title",
-        )
+             ORDER BY e.title, {station}, s.day, t.start_time, t.title",
+            station = super::dialect::nocase("st.name")
+        ))
         .bind(team_id)
         .bind(from)
         .fetch_all(&self.pool)

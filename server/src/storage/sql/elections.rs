@@ -1,4 +1,5 @@
-use super::{id_array, now, one_row, SqliteStorage};
+use super::Db;
+use super::{id_array, now, one_row, Storage};
 use crate::storage::db_error;
 use app::domain::elections::{
     CitizenshipRule, Election, ElectionCopy, ElectionType, EligibilityRules, NewElection,
@@ -8,7 +9,7 @@ use app::domain::{AppError, Id};
 use app::server::storage::ElectionStore;
 use async_trait::async_trait;
 use chrono::NaiveDate;
-use sqlx::{Sqlite, Transaction};
+use sqlx::Transaction;
 
 #[derive(sqlx::FromRow)]
 struct TypeRow {
@@ -65,7 +66,7 @@ const ELECTION_SELECT: &str =
         e.invite_reminder_days, e.shift_reminder_days, e.morning_reminder
     FROM elections e JOIN election_types t ON t.id = e.election_type_id";
 
-impl SqliteStorage {
+impl Storage {
     async fn station_ids(&self, election_id: Id) -> Result<Vec<Id>, AppError> {
         sqlx::query_scalar(
             "SELECT station_id FROM election_stations WHERE election_id = $1 ORDER BY station_id",
@@ -98,13 +99,13 @@ impl SqliteStorage {
 }
 
 async fn insert_stations(
-    tx: &mut Transaction<'static, Sqlite>,
+    tx: &mut Transaction<'static, Db>,
     election_id: Id,
     station_ids: &[Id],
 ) -> Result<(), AppError> {
     for station_id in station_ids {
         sqlx::query(
-            "INSERT OR IGNORE INTO election_stations (election_id, station_id) VALUES ($1, $2)",
+            "INSERT INTO election_stations (election_id, station_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
         )
         .bind(election_id)
         .bind(station_id)
@@ -116,7 +117,7 @@ async fn insert_stations(
 }
 
 #[async_trait]
-impl ElectionStore for SqliteStorage {
+impl ElectionStore for Storage {
     async fn list_election_types(&self) -> Result<Vec<ElectionType>, AppError> {
         let rows: Vec<TypeRow> = sqlx::query_as(&format!("{TYPE_SELECT} ORDER BY t.title"))
             .fetch_all(&self.pool)
@@ -252,10 +253,11 @@ impl ElectionStore for SqliteStorage {
             .filter(|s| !new.station_ids.contains(s))
             .collect();
         let dropped_json = id_array(&dropped);
-        let held: i64 = sqlx::query_scalar(
+        let held: i64 = sqlx::query_scalar(&format!(
             "SELECT count(*) FROM seats WHERE election_id = $1 AND status <> 'open'
-               AND (station_id IN (SELECT value FROM json_each($2)) OR day < $3 OR day > $4)",
-        )
+               AND (station_id IN ({}) OR day < $3 OR day > $4)",
+            super::dialect::ids("$2")
+        ))
         .bind(id)
         .bind(&dropped_json)
         .bind(new.first_day)
@@ -294,12 +296,15 @@ impl ElectionStore for SqliteStorage {
             .await
             .map_err(db_error)?;
         // Removing the link cascades to the (open) seats of that station.
-        sqlx::query("DELETE FROM election_stations WHERE election_id = $1 AND station_id IN (SELECT value FROM json_each($2))")
-            .bind(id)
-            .bind(&dropped_json)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_error)?;
+        sqlx::query(&format!(
+            "DELETE FROM election_stations WHERE election_id = $1 AND station_id IN ({})",
+            super::dialect::ids("$2")
+        ))
+        .bind(id)
+        .bind(&dropped_json)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
         insert_stations(&mut tx, id, &new.station_ids).await?;
         tx.commit().await.map_err(db_error)
     }
@@ -353,7 +358,7 @@ impl ElectionStore for SqliteStorage {
         let id: Id = sqlx::query_scalar(
             "INSERT INTO elections (title, election_type_id, election_day, first_day, last_day, lock_days, active, created_at,
                  invite_reminder_days, shift_reminder_days, morning_reminder)
-             VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $8, $9, $10) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, $6, FALSE, $7, $8, $9, $10) RETURNING id",
         )
         .bind(&new.title)
         .bind(new.election_type_id)
@@ -370,11 +375,12 @@ impl ElectionStore for SqliteStorage {
         .map_err(db_error)?;
         insert_stations(&mut tx, id, &new.station_ids).await?;
         // Every seat of the source becomes an open seat, moved by the offset.
-        sqlx::query(
+        sqlx::query(&format!(
             "INSERT INTO seats (election_id, station_id, day, team_id, task_type_id, status, created_at)
-             SELECT $1, station_id, date(day, $3 || ' days'), team_id, task_type_id, 'open', $4
+             SELECT $1, station_id, {}, team_id, task_type_id, 'open', $4
              FROM seats WHERE election_id = $2",
-        )
+            super::dialect::add_days("day", "$3")
+        ))
         .bind(id)
         .bind(source.id)
         .bind(offset.num_days())

@@ -1,4 +1,5 @@
-use super::{contains_pattern, now, one_row, SqliteStorage};
+use super::Db;
+use super::{contains_pattern, now, one_row, Storage};
 use crate::storage::db_error;
 use app::domain::accounts::{
     CodeCheck, CurrentUser, PasskeyInfo, Role, ScopeGrant, ScopeKind, UserSummary,
@@ -12,10 +13,10 @@ use async_trait::async_trait;
 /// (`$1` the session's hash, `$2` now, `$3` the idle limit in seconds).
 const LIVE_SESSION: &str = "FROM sessions s JOIN users u ON u.id = s.user_id
      WHERE s.session_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $2 - $3
-       AND u.active = 1";
+       AND u.active";
 
 #[async_trait]
-impl AccountStore for SqliteStorage {
+impl AccountStore for Storage {
     async fn ensure_user_with_role(
         &self,
         email: &str,
@@ -40,12 +41,14 @@ impl AccountStore for SqliteStorage {
             .await
             .map_err(db_error)?,
         };
-        sqlx::query("INSERT OR IGNORE INTO user_roles (user_id, role) VALUES ($1, $2)")
-            .bind(id)
-            .bind(role.as_str())
-            .execute(&mut *tx)
-            .await
-            .map_err(db_error)?;
+        sqlx::query(
+            "INSERT INTO user_roles (user_id, role) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        )
+        .bind(id)
+        .bind(role.as_str())
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
         tx.commit().await.map_err(db_error)?;
         Ok(id)
     }
@@ -69,7 +72,7 @@ impl AccountStore for SqliteStorage {
     }
 
     async fn find_active_user(&self, email: &str) -> Result<Option<(Id, String)>, AppError> {
-        sqlx::query_as("SELECT id, name FROM users WHERE email = $1 AND active = 1")
+        sqlx::query_as("SELECT id, name FROM users WHERE email = $1 AND active")
             .bind(email)
             .fetch_optional(&self.pool)
             .await
@@ -251,7 +254,7 @@ impl AccountStore for SqliteStorage {
         sqlx::query_scalar(
             "UPDATE sign_in_tokens SET used_at = $2
              WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2
-               AND user_id IN (SELECT id FROM users WHERE active = 1)
+               AND user_id IN (SELECT id FROM users WHERE active)
              RETURNING user_id",
         )
         .bind(token_hash)
@@ -268,7 +271,7 @@ impl AccountStore for SqliteStorage {
     ) -> Result<Option<String>, AppError> {
         sqlx::query_scalar(
             "SELECT u.email FROM sign_in_tokens t JOIN users u ON u.id = t.user_id
-             WHERE t.token_hash = $1 AND t.used_at IS NULL AND t.expires_at > $2 AND u.active = 1",
+             WHERE t.token_hash = $1 AND t.used_at IS NULL AND t.expires_at > $2 AND u.active",
         )
         .bind(token_hash)
         .bind(now)
@@ -304,7 +307,8 @@ impl AccountStore for SqliteStorage {
         idle_secs: i64,
     ) -> Result<Option<(Id, i64)>, AppError> {
         sqlx::query_as(&format!(
-            "SELECT s.user_id, min(s.expires_at, s.last_seen_at + $3) {LIVE_SESSION}"
+            "SELECT s.user_id, CASE WHEN s.expires_at < s.last_seen_at + $3
+                 THEN s.expires_at ELSE s.last_seen_at + $3 END {LIVE_SESSION}"
         ))
         .bind(session_hash)
         .bind(now)
@@ -325,14 +329,14 @@ impl AccountStore for SqliteStorage {
         let user: Option<SessionRow> = sqlx::query_as(&format!(
             "SELECT s.user_id, u.email, u.name, u.volunteer_id, s.last_seen_at, s.created_at,
                  s.expires_at,
-                 (SELECT group_concat(r.role, ',') FROM user_roles r WHERE r.user_id = s.user_id),
-                 (SELECT group_concat(c.area_id, ',' ORDER BY a.name)
+                 (SELECT string_agg(r.role, ',') FROM user_roles r WHERE r.user_id = s.user_id),
+                 (SELECT string_agg(CAST(c.area_id AS TEXT), ',' ORDER BY a.name)
                     FROM coordinator_areas c JOIN areas a ON a.id = c.area_id
                    WHERE c.user_id = s.user_id),
-                 (SELECT group_concat(m.station_id, ',' ORDER BY st.name)
+                 (SELECT string_agg(CAST(m.station_id AS TEXT), ',' ORDER BY st.name)
                     FROM managed_stations m JOIN stations st ON st.id = m.station_id
                    WHERE m.user_id = s.user_id),
-                 (SELECT group_concat(l.team_id, ',' ORDER BY t.name)
+                 (SELECT string_agg(CAST(l.team_id AS TEXT), ',' ORDER BY t.name)
                     FROM led_teams l JOIN teams t ON t.id = l.team_id
                    WHERE l.user_id = s.user_id)
              {LIVE_SESSION}"
@@ -493,7 +497,7 @@ impl AccountStore for SqliteStorage {
     ) -> Result<Option<(Id, Id, String)>, AppError> {
         sqlx::query_as(
             "SELECT p.id, p.user_id, p.data FROM passkeys p JOIN users u ON u.id = p.user_id
-             WHERE p.credential_id = $1 AND u.active = 1",
+             WHERE p.credential_id = $1 AND u.active",
         )
         .bind(credential_id)
         .fetch_optional(&self.pool)
@@ -617,18 +621,21 @@ impl AccountStore for SqliteStorage {
         limit: i64,
     ) -> Result<Vec<AuditRecord>, AppError> {
         let pattern = contains_pattern(text);
-        let rows: Vec<(Id, i64, String, String, String, String, String)> = sqlx::query_as(
-            "SELECT id, at, actor, action, subject, detail, ip FROM audit_log
+        let rows: Vec<(Id, i64, String, String, String, String, String)> =
+            sqlx::query_as(&format!(
+                "SELECT id, at, actor, action, subject, detail, ip FROM audit_log
              WHERE ($1 IS NULL OR action = $1)
-               AND (actor LIKE $2 ESCAPE '\\' OR subject LIKE $2 ESCAPE '\\' OR ip LIKE $2 ESCAPE '\\')
+               AND (actor {like} $2 ESCAPE '\\' OR subject {like} $2 ESCAPE '\\'
+                    OR ip {like} $2 ESCAPE '\\')
              ORDER BY at DESC, id DESC LIMIT $3",
-        )
-        .bind(action.map(AuditAction::as_str))
-        .bind(pattern)
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db_error)?;
+                like = super::dialect::LIKE
+            ))
+            .bind(action.map(AuditAction::as_str))
+            .bind(pattern)
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_error)?;
         Ok(rows
             .into_iter()
             .map(|(id, at, actor, action, subject, detail, ip)| AuditRecord {
@@ -645,14 +652,16 @@ impl AccountStore for SqliteStorage {
 
     async fn list_users(&self, text: &str) -> Result<Vec<UserSummary>, AppError> {
         let pattern = contains_pattern(text);
-        let rows: Vec<(Id, String, String, bool, Option<String>, Option<i64>)> = sqlx::query_as(
+        let rows: Vec<(Id, String, String, bool, Option<String>, Option<i64>)> = sqlx::query_as(&format!(
             "SELECT u.id, u.email, u.name, u.active,
-                    (SELECT group_concat(role, ',') FROM user_roles r WHERE r.user_id = u.id),
+                    (SELECT string_agg(role, ',') FROM user_roles r WHERE r.user_id = u.id),
                     (SELECT max(at) FROM audit_log a WHERE a.actor_user_id = u.id AND a.action = 'sign_in')
              FROM users u
-             WHERE u.name LIKE $1 ESCAPE '\\' OR u.email LIKE $1 ESCAPE '\\'
-             ORDER BY u.name COLLATE NOCASE, u.email LIMIT 500",
-        )
+             WHERE u.name {like} $1 ESCAPE '\\' OR u.email {like} $1 ESCAPE '\\'
+             ORDER BY {name}, u.email LIMIT 500",
+            like = super::dialect::LIKE,
+            name = super::dialect::nocase("u.name"),
+        ))
         .bind(pattern)
         .fetch_all(&self.pool)
         .await
@@ -677,12 +686,14 @@ impl AccountStore for SqliteStorage {
     }
 
     async fn grant_role(&self, user_id: Id, role: Role) -> Result<(), AppError> {
-        sqlx::query("INSERT OR IGNORE INTO user_roles (user_id, role) VALUES ($1, $2)")
-            .bind(user_id)
-            .bind(role.as_str())
-            .execute(&self.pool)
-            .await
-            .map_err(db_error)?;
+        sqlx::query(
+            "INSERT INTO user_roles (user_id, role) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        )
+        .bind(user_id)
+        .bind(role.as_str())
+        .execute(&self.pool)
+        .await
+        .map_err(db_error)?;
         Ok(())
     }
 
@@ -740,7 +751,7 @@ impl AccountStore for SqliteStorage {
         }
         let (table, column) = scope_table(kind);
         sqlx::query(&format!(
-            "INSERT OR IGNORE INTO {table} (user_id, {column}) VALUES ($1, $2)"
+            "INSERT INTO {table} (user_id, {column}) VALUES ($1, $2) ON CONFLICT DO NOTHING"
         ))
         .bind(user_id)
         .bind(target_id)
@@ -871,7 +882,7 @@ impl AccountStore for SqliteStorage {
         sqlx::query_scalar(
             "SELECT u.id FROM users u JOIN managed_stations m ON m.user_id = u.id
              JOIN user_roles r ON r.user_id = u.id AND r.role = 'station_manager'
-             WHERE u.active = 1 AND m.station_id = $1 ORDER BY u.id",
+             WHERE u.active AND m.station_id = $1 ORDER BY u.id",
         )
         .bind(station_id)
         .fetch_all(&self.pool)
@@ -882,7 +893,7 @@ impl AccountStore for SqliteStorage {
     async fn area_coordinators(&self, area_id: Id) -> Result<Vec<Id>, AppError> {
         sqlx::query_scalar(
             "SELECT u.id FROM users u JOIN user_roles r ON r.user_id = u.id AND r.role = 'coordinator'
-             WHERE u.active = 1
+             WHERE u.active
                AND (NOT EXISTS (SELECT 1 FROM coordinator_areas c WHERE c.user_id = u.id)
                     OR EXISTS (SELECT 1 FROM coordinator_areas c WHERE c.user_id = u.id AND c.area_id = $1))
              ORDER BY u.id",
@@ -940,7 +951,7 @@ type SessionRow = (
     Option<String>,
 );
 
-/// The items of a comma-separated `group_concat`.
+/// The items of a comma-separated `string_agg`.
 fn listed(list: &Option<String>) -> impl Iterator<Item = &str> {
     list.as_deref()
         .unwrap_or_default()
@@ -957,7 +968,7 @@ const SCOPES_OF_USER: &str = "
     SELECT 'team', l.team_id, t.name FROM led_teams l JOIN teams t ON t.id = l.team_id WHERE l.user_id = $1
     ORDER BY 1, 3";
 
-impl SqliteStorage {
+impl Storage {
     async fn scope_grants(&self, user_id: Id) -> Result<Vec<ScopeGrant>, AppError> {
         let rows: Vec<(String, Id, String)> = sqlx::query_as(SCOPES_OF_USER)
             .bind(user_id)
@@ -975,12 +986,12 @@ impl SqliteStorage {
 
 /// Whether `user_id` is the only active administrator left.
 async fn last_active_administrator(
-    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    tx: &mut sqlx::Transaction<'static, Db>,
     user_id: Id,
 ) -> Result<bool, AppError> {
     let others: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM users u JOIN user_roles r ON r.user_id = u.id
-         WHERE r.role = 'administrator' AND u.active = 1 AND u.id <> $1",
+         WHERE r.role = 'administrator' AND u.active AND u.id <> $1",
     )
     .bind(user_id)
     .fetch_one(&mut **tx)
@@ -988,7 +999,7 @@ async fn last_active_administrator(
     .map_err(db_error)?;
     let is_admin: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM user_roles r JOIN users u ON u.id = r.user_id
-         WHERE r.user_id = $1 AND r.role = 'administrator' AND u.active = 1",
+         WHERE r.user_id = $1 AND r.role = 'administrator' AND u.active",
     )
     .bind(user_id)
     .fetch_one(&mut **tx)
@@ -999,7 +1010,7 @@ async fn last_active_administrator(
 
 /// Whether an account or a volunteer already has the address.
 async fn email_in_use(
-    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    tx: &mut sqlx::Transaction<'static, Db>,
     email: &str,
 ) -> Result<bool, AppError> {
     sqlx::query_scalar(
@@ -1017,7 +1028,7 @@ async fn email_in_use(
 /// and no volunteer record of their own is tied to it. `None` when the
 /// account is deactivated, or the address belongs to another person's account.
 async fn volunteer_account(
-    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    tx: &mut sqlx::Transaction<'static, Db>,
     volunteer_id: Id,
 ) -> Result<Option<(Id, String)>, AppError> {
     let linked: Option<(Id, String, bool)> =
@@ -1064,10 +1075,12 @@ async fn volunteer_account(
         .await
         .map_err(db_error)?,
     };
-    sqlx::query("INSERT OR IGNORE INTO user_roles (user_id, role) VALUES ($1, 'volunteer')")
-        .bind(user_id)
-        .execute(&mut **tx)
-        .await
-        .map_err(db_error)?;
+    sqlx::query(
+        "INSERT INTO user_roles (user_id, role) VALUES ($1, 'volunteer') ON CONFLICT DO NOTHING",
+    )
+    .bind(user_id)
+    .execute(&mut **tx)
+    .await
+    .map_err(db_error)?;
     Ok(Some((user_id, name)))
 }

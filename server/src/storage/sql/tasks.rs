@@ -1,4 +1,4 @@
-use super::{one_row, SqliteStorage};
+use super::{one_row, Storage};
 use crate::storage::db_error;
 use app::domain::shifts::Shift;
 use app::domain::tasks::{NewTaskType, TaskType};
@@ -41,7 +41,7 @@ fn task(row: TaskRow) -> TaskType {
 }
 
 #[async_trait]
-impl TaskStore for SqliteStorage {
+impl TaskStore for Storage {
     async fn list_task_types(&self) -> Result<Vec<TaskType>, AppError> {
         let rows: Vec<TaskRow> =
             sqlx::query_as(&format!("{TASK_SELECT} ORDER BY start_time, title"))

@@ -1,4 +1,4 @@
-use super::SqliteStorage;
+use super::Storage;
 use crate::storage::db_error;
 use app::domain::privacy::{NewPrivacyText, PrivacyText};
 use app::domain::{AppError, Id};
@@ -31,7 +31,7 @@ const TEXT_SELECT: &str = "SELECT p.version, p.text_da, p.text_en, p.published_a
     FROM privacy_texts p LEFT JOIN users u ON u.id = p.published_by";
 
 #[async_trait]
-impl PrivacyStore for SqliteStorage {
+impl PrivacyStore for Storage {
     async fn privacy_texts(&self) -> Result<Vec<PrivacyText>, AppError> {
         let rows: Vec<TextRow> = sqlx::query_as(&format!("{TEXT_SELECT} ORDER BY p.id DESC"))
             .fetch_all(&self.pool)

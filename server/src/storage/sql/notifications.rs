@@ -1,4 +1,5 @@
-use super::{one_row, SqliteStorage};
+use super::Db;
+use super::{one_row, Storage};
 use crate::notifications::queue::{Claimed, OutboxQueue, PushTarget, Recipient};
 use crate::storage::db_error;
 use app::domain::notifications::{
@@ -9,7 +10,7 @@ use app::server::storage::{NewMessage, NewPushSubscription, NotificationStore};
 use async_trait::async_trait;
 
 #[async_trait]
-impl NotificationStore for SqliteStorage {
+impl NotificationStore for Storage {
     async fn server_key(&self, name: &str, fresh: &str, now: i64) -> Result<String, AppError> {
         if let Some(key) = self
             .keys
@@ -151,7 +152,7 @@ impl NotificationStore for SqliteStorage {
     ) -> Result<Vec<MessageRecord>, AppError> {
         #[allow(clippy::type_complexity)]
         let rows: Vec<(Id, Option<Id>, String, String, String, Option<String>, i64, String, i64, Option<i64>)> =
-            sqlx::query_as(
+            sqlx::query_as(&format!(
                 "SELECT o.id, o.volunteer_id, coalesce(v.name, u.name, ''), o.kind, o.status, o.channel,
                         o.attempts, o.last_error, o.created_at, o.sent_at
                  FROM outbox o
@@ -161,9 +162,10 @@ impl NotificationStore for SqliteStorage {
                    AND ($3 IS NULL OR EXISTS (
                        SELECT 1 FROM seats s JOIN stations st ON st.id = s.station_id
                        WHERE s.volunteer_id = o.volunteer_id
-                         AND st.area_id IN (SELECT value FROM json_each($3))))
+                         AND st.area_id IN ({})))
                  ORDER BY o.id DESC LIMIT $2",
-            )
+                super::dialect::ids("$3")
+            ))
             .bind(volunteer_id)
             .bind(limit)
             .bind(areas.map(super::id_array))
@@ -213,10 +215,11 @@ impl NotificationStore for SqliteStorage {
     }
 
     async fn volunteer_in_areas(&self, volunteer_id: Id, areas: &[Id]) -> Result<bool, AppError> {
-        sqlx::query_scalar(
+        sqlx::query_scalar(&format!(
             "SELECT EXISTS (SELECT 1 FROM seats s JOIN stations st ON st.id = s.station_id
-                 WHERE s.volunteer_id = $1 AND st.area_id IN (SELECT value FROM json_each($2)))",
-        )
+                 WHERE s.volunteer_id = $1 AND st.area_id IN ({}))",
+            super::dialect::ids("$2")
+        ))
         .bind(volunteer_id)
         .bind(super::id_array(areas))
         .fetch_one(&self.pool)
@@ -356,7 +359,7 @@ impl NotificationStore for SqliteStorage {
 /// Writes a message to the outbox inside the caller's transaction, so the
 /// message exists exactly when the change that caused it does.
 pub(crate) async fn enqueue_in(
-    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    tx: &mut sqlx::Transaction<'static, Db>,
     message: &NewMessage,
     now: i64,
 ) -> Result<Id, AppError> {
@@ -406,22 +409,25 @@ struct ClaimedRow {
 }
 
 #[async_trait]
-impl OutboxQueue for SqliteStorage {
+impl OutboxQueue for Storage {
     async fn claim_due(
         &self,
         now: i64,
         lease_secs: i64,
         limit: i64,
     ) -> Result<Vec<Claimed>, AppError> {
-        let ids: Vec<Id> = sqlx::query_scalar(
+        // Several workers (servers) may claim at once: each takes rows
+        // nobody else is claiming (`SKIP_LOCKED`), so a message goes to one.
+        let ids: Vec<Id> = sqlx::query_scalar(&format!(
             "UPDATE outbox SET status = 'sending', lease_until = $1 + $2, attempts = attempts + 1
              WHERE id IN (
                  SELECT id FROM outbox
                  WHERE (status = 'pending' AND next_attempt_at <= $1)
                     OR (status = 'sending' AND lease_until <= $1)
-                 ORDER BY next_attempt_at, id LIMIT $3)
+                 ORDER BY next_attempt_at, id LIMIT $3{})
              RETURNING id",
-        )
+            super::dialect::SKIP_LOCKED
+        ))
         .bind(now)
         .bind(lease_secs)
         .bind(limit)
@@ -433,7 +439,7 @@ impl OutboxQueue for SqliteStorage {
         }
         // The recipient: the volunteer (and their user account, for push), or
         // a user without a volunteer record (email only).
-        let rows: Vec<ClaimedRow> = sqlx::query_as(
+        let rows: Vec<ClaimedRow> = sqlx::query_as(&format!(
             "SELECT o.id, o.idempotency_key, o.kind, o.election_id, o.task_type_id, o.seat_id, o.params,
                     o.attempts, o.volunteer_id,
                     coalesce(o.user_id, (SELECT id FROM users WHERE volunteer_id = o.volunteer_id)) AS user_id,
@@ -445,8 +451,9 @@ impl OutboxQueue for SqliteStorage {
              FROM outbox o
              LEFT JOIN volunteers v ON v.id = o.volunteer_id
              LEFT JOIN users u ON u.id = o.user_id
-             WHERE o.id IN (SELECT value FROM json_each($1)) ORDER BY o.id",
-        )
+             WHERE o.id IN ({}) ORDER BY o.id",
+            super::dialect::ids("$1")
+        ))
         .bind(super::id_array(&ids))
         .fetch_all(&self.pool)
         .await
@@ -557,7 +564,7 @@ impl OutboxQueue for SqliteStorage {
 
     async fn release(&self, id: Id) -> Result<(), AppError> {
         sqlx::query(
-            "UPDATE outbox SET status = 'pending', lease_until = NULL, attempts = max(attempts - 1, 0)
+            "UPDATE outbox SET status = 'pending', lease_until = NULL, attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END
              WHERE id = $1 AND status = 'sending'",
         )
         .bind(id)

@@ -1,4 +1,4 @@
-use super::SqliteStorage;
+use super::Storage;
 use crate::storage::db_error;
 use app::domain::board::BoardCount;
 use app::domain::seats::SeatCounts;
@@ -23,7 +23,7 @@ struct CountRow {
 }
 
 #[async_trait]
-impl BoardStore for SqliteStorage {
+impl BoardStore for Storage {
     async fn board_counts(
         &self,
         election_id: Id,
@@ -33,18 +33,19 @@ impl BoardStore for SqliteStorage {
     ) -> Result<Vec<BoardCount>, AppError> {
         let rows: Vec<CountRow> = sqlx::query_as(
             "SELECT st.area_id, a.name AS area, s.station_id, st.name AS station, s.task_type_id,
-                    sum(s.status = 'open') AS open, sum(s.status = 'invited') AS invited,
-                    sum(s.status = 'accepted') AS accepted,
-                    sum(s.attendance IS NOT NULL AND s.attendance IN ('arrived', 'late')) AS present,
-                    sum(s.attendance IS NOT NULL AND s.attendance = 'no_show') AS no_show,
-                    coalesce(sum(s.status = 'accepted' AND s.attendance IS NULL AND s.day = $4
-                        AND t.start_time <= $5), 0) AS overdue
+                    count(*) FILTER (WHERE s.status = 'open') AS open,
+                    count(*) FILTER (WHERE s.status = 'invited') AS invited,
+                    count(*) FILTER (WHERE s.status = 'accepted') AS accepted,
+                    count(*) FILTER (WHERE s.attendance IN ('arrived', 'late')) AS present,
+                    count(*) FILTER (WHERE s.attendance = 'no_show') AS no_show,
+                    count(*) FILTER (WHERE s.status = 'accepted' AND s.attendance IS NULL
+                        AND s.day = $4 AND t.start_time <= $5) AS overdue
              FROM seats s
              JOIN task_types t ON t.id = s.task_type_id
              JOIN stations st ON st.id = s.station_id
              JOIN areas a ON a.id = st.area_id
              WHERE s.election_id = $1 AND ($2 IS NULL OR s.day = $2) AND ($3 IS NULL OR s.team_id = $3)
-             GROUP BY s.station_id, s.task_type_id",
+             GROUP BY s.station_id, s.task_type_id, st.id, a.id",
         )
         .bind(election_id)
         .bind(day)

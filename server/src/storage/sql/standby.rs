@@ -5,13 +5,14 @@
 
 use super::notifications::enqueue_in;
 use super::seats::{refuse_unavailable, DetailsRow, DETAILS_SELECT};
+use super::Db;
 use super::OfferRules;
 use crate::storage::db_error;
 use app::domain::notifications::MessageKind;
 use app::domain::shifts::Shift;
 use app::domain::{AppError, Id};
 use chrono::{NaiveDate, NaiveTime};
-use sqlx::{Sqlite, Transaction};
+use sqlx::Transaction;
 
 /// The cell a seat belongs to, and its shift.
 #[derive(sqlx::FromRow)]
@@ -30,7 +31,7 @@ struct FreedSeat {
 /// it (one who has since got a shift at the same time is passed over and
 /// leaves the queue). Returns who was offered it.
 pub(crate) async fn offer_to_standby(
-    tx: &mut Transaction<'static, Sqlite>,
+    tx: &mut Transaction<'static, Db>,
     rules: &OfferRules,
     seat_id: Id,
     now: i64,
@@ -111,7 +112,7 @@ pub(crate) async fn offer_to_standby(
 
 /// Takes a volunteer out of a cell's queue (they got a seat of it).
 pub(crate) async fn leave_cell_queue(
-    tx: &mut Transaction<'static, Sqlite>,
+    tx: &mut Transaction<'static, Db>,
     seat_id: Id,
     volunteer_id: Id,
 ) -> Result<(), AppError> {

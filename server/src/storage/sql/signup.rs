@@ -1,7 +1,8 @@
 use super::notifications::enqueue_in;
 use super::seats::refuse_unavailable;
 use super::volunteers::insert_volunteer;
-use super::{id_array, one_row, SqliteStorage};
+use super::Db;
+use super::{id_array, one_row, Storage};
 use crate::storage::db_error;
 use app::domain::shifts::Shift;
 use app::domain::signup::{
@@ -93,13 +94,14 @@ const SAME_CELL: &str = "q.election_id = s.election_id AND q.station_id = s.stat
 
 /// Whether the cell holds seats at all, has a free one, and one held by the volunteer.
 async fn cell_state(
-    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    tx: &mut sqlx::Transaction<'static, Db>,
     l: &SignupLink,
     cell: CellChoice,
     volunteer_id: Id,
 ) -> Result<(i64, i64, i64), AppError> {
     sqlx::query_as(
-        "SELECT count(*), coalesce(sum(status = 'open'), 0), coalesce(sum(volunteer_id = $6), 0)
+        "SELECT count(*), count(*) FILTER (WHERE status = 'open'),
+                count(*) FILTER (WHERE volunteer_id = $6)
          FROM seats WHERE election_id = $1 AND station_id = $2 AND day = $3 AND team_id = $4
            AND task_type_id = $5",
     )
@@ -116,7 +118,7 @@ async fn cell_state(
 
 /// The cell's shift, if the link allows it (trusted task types never).
 async fn allowed_shift(
-    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    tx: &mut sqlx::Transaction<'static, Db>,
     l: &SignupLink,
     cell: CellChoice,
     now: i64,
@@ -145,23 +147,25 @@ async fn allowed_shift(
 
 /// Puts a volunteer on a team (nothing changes if they are on it already).
 pub(crate) async fn join_team_in(
-    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    tx: &mut sqlx::Transaction<'static, Db>,
     team_id: Id,
     volunteer_id: Id,
 ) -> Result<(), AppError> {
-    sqlx::query("INSERT OR IGNORE INTO team_members (team_id, volunteer_id) VALUES ($1, $2)")
-        .bind(team_id)
-        .bind(volunteer_id)
-        .execute(&mut **tx)
-        .await
-        .map_err(db_error)?;
+    sqlx::query(
+        "INSERT INTO team_members (team_id, volunteer_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+    )
+    .bind(team_id)
+    .bind(volunteer_id)
+    .execute(&mut **tx)
+    .await
+    .map_err(db_error)?;
     Ok(())
 }
 
 /// Hashes the tokens of links made before tokens were hashed (migration
 /// 0020 leaves them in `plain_token`, since SQLite has no SHA-256). Runs
 /// each time the database is opened; after the first time it finds nothing.
-pub(super) async fn hash_plain_link_tokens(pool: &sqlx::SqlitePool) -> Result<u64, AppError> {
+pub(super) async fn hash_plain_link_tokens(pool: &sqlx::Pool<Db>) -> Result<u64, AppError> {
     let plain: Vec<(i64, String)> =
         sqlx::query_as("SELECT id, plain_token FROM signup_links WHERE plain_token IS NOT NULL")
             .fetch_all(pool)
@@ -181,7 +185,7 @@ pub(super) async fn hash_plain_link_tokens(pool: &sqlx::SqlitePool) -> Result<u6
 }
 
 #[async_trait]
-impl SignupStore for SqliteStorage {
+impl SignupStore for Storage {
     async fn create_link(&self, new: &NewSignupLink, now: i64) -> Result<Id, AppError> {
         let filters = serde_json::to_string(&new.filters).map_err(|_| AppError::Server)?;
         sqlx::query_scalar(
@@ -204,8 +208,9 @@ impl SignupStore for SqliteStorage {
     async fn list_links(&self, teams: Option<&[Id]>) -> Result<Vec<SignupLink>, AppError> {
         let teams = teams.map(id_array);
         let rows: Vec<LinkRow> = sqlx::query_as(&format!(
-            "{LINK_SELECT} WHERE $1 IS NULL OR l.team_id IN (SELECT value FROM json_each($1))
-             ORDER BY l.created_at DESC, l.id DESC"
+            "{LINK_SELECT} WHERE $1 IS NULL OR l.team_id IN ({})
+             ORDER BY l.created_at DESC, l.id DESC",
+            super::dialect::ids("$1")
         ))
         .bind(teams)
         .fetch_all(&self.pool)
@@ -256,7 +261,8 @@ impl SignupStore for SqliteStorage {
             "SELECT s.station_id, st.name AS station,
                     st.address || ', ' || st.postal_code || ' ' || st.city AS address,
                     s.day, s.task_type_id, t.title AS task_type, t.description, t.start_time,
-                    t.end_time, t.payment_dkk, sum(s.status = 'open') AS free,
+                    t.end_time, t.payment_dkk,
+                    count(*) FILTER (WHERE s.status = 'open') AS free,
                     (SELECT count(*) FROM standby q WHERE {SAME_CELL}) AS waiting,
                     (SELECT count(*) FROM standby q WHERE {SAME_CELL}
                        AND q.id <= (SELECT m.id FROM standby m WHERE m.volunteer_id = $7
@@ -270,13 +276,17 @@ impl SignupStore for SqliteStorage {
              FROM seats s
              JOIN stations st ON st.id = s.station_id
              JOIN task_types t ON t.id = s.task_type_id
-             WHERE s.election_id = $1 AND s.team_id = $2 AND t.trusted = 0 AND s.day >= $6
-               AND ($8 = '[]' OR st.area_id IN (SELECT value FROM json_each($8)))
-               AND ($3 = '[]' OR s.station_id IN (SELECT value FROM json_each($3)))
-               AND ($4 = '[]' OR s.task_type_id IN (SELECT value FROM json_each($4)))
-               AND ($5 = '[]' OR s.day IN (SELECT value FROM json_each($5)))
-             GROUP BY s.station_id, s.day, s.task_type_id
-             ORDER BY st.name, s.day, t.start_time"
+             WHERE s.election_id = $1 AND s.team_id = $2 AND NOT t.trusted AND s.day >= $6
+               AND ($8 = '[]' OR st.area_id IN ({areas}))
+               AND ($3 = '[]' OR s.station_id IN ({stations}))
+               AND ($4 = '[]' OR s.task_type_id IN ({tasks}))
+               AND ($5 = '[]' OR s.day IN ({days}))
+             GROUP BY s.election_id, s.team_id, s.station_id, s.day, s.task_type_id, st.id, t.id
+             ORDER BY st.name, s.day, t.start_time",
+            areas = super::dialect::ids("$8"),
+            stations = super::dialect::ids("$3"),
+            tasks = super::dialect::ids("$4"),
+            days = super::dialect::days("$5"),
         ))
         .bind(l.election_id)
         .bind(l.team_id)
@@ -338,8 +348,10 @@ impl SignupStore for SqliteStorage {
         let mut tx = self.write().await?;
         let seat = claim_cell_seat(&mut tx, l, cell, volunteer_id, now, Some(held_until)).await?;
         sqlx::query(
-            "INSERT OR REPLACE INTO registration_holds (seat_id, volunteer_id, held_until)
-             VALUES ($1, $2, $3)",
+            "INSERT INTO registration_holds (seat_id, volunteer_id, held_until)
+             VALUES ($1, $2, $3)
+             ON CONFLICT (seat_id) DO UPDATE
+             SET volunteer_id = excluded.volunteer_id, held_until = excluded.held_until",
         )
         .bind(seat)
         .bind(volunteer_id)
@@ -393,9 +405,9 @@ impl SignupStore for SqliteStorage {
         }
         refuse_unavailable(&mut tx, volunteer_id, shift).await?;
         sqlx::query(
-            "INSERT OR IGNORE INTO standby (election_id, station_id, day, team_id, task_type_id,
+            "INSERT INTO standby (election_id, station_id, day, team_id, task_type_id,
                  volunteer_id, joined_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
         )
         .bind(l.election_id)
         .bind(cell.station_id)
@@ -451,7 +463,7 @@ impl SignupStore for SqliteStorage {
              JOIN stations st ON st.id = m.station_id
              JOIN task_types t ON t.id = m.task_type_id
              JOIN teams tm ON tm.id = m.team_id
-             WHERE m.volunteer_id = $1 AND e.active = 1
+             WHERE m.volunteer_id = $1 AND e.active
              ORDER BY m.day, t.start_time, m.id",
         )
         .bind(volunteer_id)
@@ -527,7 +539,7 @@ impl SignupStore for SqliteStorage {
 /// takes them out of the cell's queue and puts them on the team. Accepted,
 /// or with `hold` invited until then.
 async fn claim_cell_seat(
-    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    tx: &mut sqlx::Transaction<'static, Db>,
     l: &SignupLink,
     cell: CellChoice,
     volunteer_id: Id,

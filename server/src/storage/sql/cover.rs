@@ -4,7 +4,8 @@
 
 use super::notifications::enqueue_in;
 use super::seats::{refuse_unavailable, DetailsRow, DETAILS_SELECT};
-use super::SqliteStorage;
+use super::Db;
+use super::Storage;
 use crate::storage::db_error;
 use app::domain::cover::CoverCall;
 use app::domain::seats::SeatDetails;
@@ -13,7 +14,7 @@ use app::domain::{AppError, Id};
 use app::server::storage::{CoverStore, NewMessage};
 use async_trait::async_trait;
 use chrono::{NaiveDate, NaiveTime};
-use sqlx::{Executor, Sqlite, Transaction};
+use sqlx::{Executor, Transaction};
 
 #[derive(sqlx::FromRow)]
 struct CallRow {
@@ -31,7 +32,7 @@ const CALL_SELECT: &str =
 /// The call with everyone it went to.
 async fn complete<'e, E>(executor: E, row: CallRow) -> Result<CoverCall, AppError>
 where
-    E: Executor<'e, Database = Sqlite>,
+    E: Executor<'e, Database = Db>,
 {
     let offers: Vec<(Id, Option<i64>)> = sqlx::query_as(
         "SELECT volunteer_id, declined_at FROM cover_offers WHERE call_id = $1 ORDER BY volunteer_id",
@@ -56,7 +57,7 @@ where
     })
 }
 
-impl SqliteStorage {
+impl Storage {
     /// A call found (or not), with everyone it went to.
     async fn completed(
         &self,
@@ -71,7 +72,7 @@ impl SqliteStorage {
 
 /// Refuses (`seats.taken`) unless the seat is open.
 pub(crate) async fn require_open(
-    tx: &mut Transaction<'static, Sqlite>,
+    tx: &mut Transaction<'static, Db>,
     seat_id: Id,
 ) -> Result<(), AppError> {
     let status: Option<String> = sqlx::query_scalar("SELECT status FROM seats WHERE id = $1")
@@ -87,7 +88,7 @@ pub(crate) async fn require_open(
 
 /// Ends any open call for cover for the seat.
 pub(crate) async fn close_calls(
-    tx: &mut Transaction<'static, Sqlite>,
+    tx: &mut Transaction<'static, Db>,
     seat_id: Id,
     now: i64,
 ) -> Result<(), AppError> {
@@ -101,7 +102,7 @@ pub(crate) async fn close_calls(
 }
 
 #[async_trait]
-impl CoverStore for SqliteStorage {
+impl CoverStore for Storage {
     async fn create_cover_call(
         &self,
         seat_id: Id,
@@ -127,7 +128,7 @@ impl CoverStore for SqliteStorage {
         .map_err(db_error)?;
         for volunteer in volunteers {
             sqlx::query(
-                "INSERT OR IGNORE INTO cover_offers (call_id, volunteer_id) VALUES ($1, $2)",
+                "INSERT INTO cover_offers (call_id, volunteer_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
             )
             .bind(id)
             .bind(volunteer)

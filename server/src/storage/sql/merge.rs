@@ -1,19 +1,17 @@
 //! Merging a duplicate volunteer record into the one that stays.
 
 use super::seats::refuse_unavailable;
-use super::SqliteStorage;
+use super::Db;
+use super::Storage;
 use crate::storage::db_error;
 use app::domain::accounts::Role;
 use app::domain::merge::MergeCounts;
 use app::domain::shifts::Shift;
 use app::domain::{AppError, Id};
 use chrono::{NaiveDate, NaiveTime};
-use sqlx::{Sqlite, Transaction};
+use sqlx::Transaction;
 
-pub(super) async fn counts(
-    storage: &SqliteStorage,
-    duplicate: Id,
-) -> Result<MergeCounts, AppError> {
+pub(super) async fn counts(storage: &Storage, duplicate: Id) -> Result<MergeCounts, AppError> {
     let count = |sql: &'static str| async move {
         sqlx::query_scalar::<_, i64>(sql)
             .bind(duplicate)
@@ -30,10 +28,7 @@ pub(super) async fn counts(
     })
 }
 
-pub(super) async fn roles(
-    storage: &SqliteStorage,
-    volunteer_id: Id,
-) -> Result<Vec<Role>, AppError> {
+pub(super) async fn roles(storage: &Storage, volunteer_id: Id) -> Result<Vec<Role>, AppError> {
     let raw: Vec<String> = sqlx::query_scalar(
         "SELECT r.role FROM user_roles r JOIN users u ON u.id = r.user_id
          WHERE u.volunteer_id = $1 ORDER BY r.role",
@@ -46,7 +41,7 @@ pub(super) async fn roles(
 }
 
 async fn exec(
-    tx: &mut Transaction<'static, Sqlite>,
+    tx: &mut Transaction<'static, Db>,
     sql: &str,
     kept: Id,
     duplicate: Id,
@@ -60,11 +55,7 @@ async fn exec(
     Ok(())
 }
 
-pub(super) async fn merge(
-    storage: &SqliteStorage,
-    kept: Id,
-    duplicate: Id,
-) -> Result<(), AppError> {
+pub(super) async fn merge(storage: &Storage, kept: Id, duplicate: Id) -> Result<(), AppError> {
     if kept == duplicate {
         return Err(AppError::invalid("duplicate", "merge.same"));
     }
@@ -148,10 +139,16 @@ pub(super) async fn merge(
         "UPDATE volunteer_notes SET volunteer_id = $1 WHERE volunteer_id = $2",
         "UPDATE registration_holds SET volunteer_id = $1 WHERE volunteer_id = $2",
         "UPDATE cover_calls SET taken_by = $1 WHERE taken_by = $2",
-        "UPDATE OR IGNORE team_members SET volunteer_id = $1 WHERE volunteer_id = $2",
-        "UPDATE OR IGNORE volunteer_diets SET volunteer_id = $1 WHERE volunteer_id = $2",
-        "UPDATE OR IGNORE standby SET volunteer_id = $1 WHERE volunteer_id = $2",
-        "UPDATE OR IGNORE cover_offers SET volunteer_id = $1 WHERE volunteer_id = $2",
+        "UPDATE team_members SET volunteer_id = $1 WHERE volunteer_id = $2 AND NOT EXISTS
+            (SELECT 1 FROM team_members k WHERE k.volunteer_id = $1 AND k.team_id = team_members.team_id)",
+        "UPDATE volunteer_diets SET volunteer_id = $1 WHERE volunteer_id = $2 AND NOT EXISTS
+            (SELECT 1 FROM volunteer_diets k WHERE k.volunteer_id = $1 AND k.diet_id = volunteer_diets.diet_id)",
+        "UPDATE standby SET volunteer_id = $1 WHERE volunteer_id = $2 AND NOT EXISTS
+            (SELECT 1 FROM standby k WHERE k.volunteer_id = $1 AND k.election_id = standby.election_id
+                AND k.station_id = standby.station_id AND k.day = standby.day
+                AND k.team_id = standby.team_id AND k.task_type_id = standby.task_type_id)",
+        "UPDATE cover_offers SET volunteer_id = $1 WHERE volunteer_id = $2 AND NOT EXISTS
+            (SELECT 1 FROM cover_offers k WHERE k.volunteer_id = $1 AND k.call_id = cover_offers.call_id)",
     ] {
         exec(&mut tx, sql, kept, duplicate).await?;
     }

@@ -1,5 +1,6 @@
 use super::notifications::enqueue_in;
-use super::{id_array, now, SqliteStorage};
+use super::Db;
+use super::{id_array, now, Storage};
 use crate::storage::db_error;
 use app::domain::candidates::{postal_distance, Candidate, PoolEntry};
 use app::domain::elections::Reminders;
@@ -200,7 +201,7 @@ impl DetailsRow {
 /// Every way of taking a seat passes here: a deactivated person takes
 /// none, and one person is in one place at a time, across every election.
 pub(crate) async fn refuse_unavailable(
-    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    tx: &mut sqlx::Transaction<'static, Db>,
     volunteer_id: Id,
     candidate: Shift,
 ) -> Result<(), AppError> {
@@ -215,10 +216,11 @@ pub(crate) async fn refuse_unavailable(
     }
     let others: Vec<(NaiveDate, NaiveTime, NaiveTime)> = sqlx::query_as(
         "SELECT s.day, t.start_time, t.end_time FROM seats s JOIN task_types t ON t.id = s.task_type_id
-         WHERE s.volunteer_id = $1 AND s.day BETWEEN date($2, '-1 day') AND date($2, '+1 day')",
+         WHERE s.volunteer_id = $1 AND s.day BETWEEN $2 AND $3",
     )
     .bind(volunteer_id)
-    .bind(candidate.day)
+    .bind(candidate.day - chrono::Duration::days(1))
+    .bind(candidate.day + chrono::Duration::days(1))
     .fetch_all(&mut **tx)
     .await
     .map_err(db_error)?;
@@ -235,7 +237,7 @@ pub(crate) async fn refuse_unavailable(
 /// Opens a held seat again, keeps what happened in its history, and offers
 /// it to the first in its standby queue.
 pub(crate) async fn release_seat(
-    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    tx: &mut sqlx::Transaction<'static, Db>,
     offers: &super::OfferRules,
     seat_id: Id,
     event: &str,
@@ -284,11 +286,12 @@ struct RosterRow {
     attendance: Option<String>,
 }
 
-const COUNTS: &str = "sum(s.status = 'open') AS open, sum(s.status = 'invited') AS invited,
-    sum(s.status = 'accepted') AS accepted";
+const COUNTS: &str = "count(*) FILTER (WHERE s.status = 'open') AS open,
+    count(*) FILTER (WHERE s.status = 'invited') AS invited,
+    count(*) FILTER (WHERE s.status = 'accepted') AS accepted";
 
 #[async_trait]
-impl SeatStore for SqliteStorage {
+impl SeatStore for Storage {
     async fn seat_plan(
         &self,
         election_id: Id,
@@ -338,7 +341,7 @@ impl SeatStore for SqliteStorage {
              JOIN areas a ON a.id = st.area_id
              LEFT JOIN seats s ON s.election_id = es.election_id AND s.station_id = es.station_id
              WHERE es.election_id = $1
-             GROUP BY st.id ORDER BY a.name, st.district_number, st.name"
+             GROUP BY st.id, a.id ORDER BY a.name, st.district_number, st.name"
             ))
             .bind(election_id)
             .fetch_all(&self.pool)
@@ -387,11 +390,9 @@ impl SeatStore for SqliteStorage {
         let stamp = now();
         for &(team_id, task_type_id, target) in &change.cells {
             let row: CellRow = sqlx::query_as(&format!(
-                "SELECT $4 AS team_id, $5 AS task_type_id, coalesce({}, 0) AS open, coalesce({}, 0) AS invited,
-                        coalesce({}, 0) AS accepted
+                "SELECT CAST($4 AS BIGINT) AS team_id, CAST($5 AS BIGINT) AS task_type_id, {COUNTS}
                  FROM seats s WHERE s.election_id = $1 AND s.station_id = $2 AND s.day = $3
-                   AND s.team_id = $4 AND s.task_type_id = $5",
-                "sum(s.status = 'open')", "sum(s.status = 'invited')", "sum(s.status = 'accepted')"
+                   AND s.team_id = $4 AND s.task_type_id = $5"
             ))
             .bind(change.election_id)
             .bind(change.station_id)
@@ -805,11 +806,11 @@ impl SeatStore for SqliteStorage {
     }
 
     async fn participants(&self, filter: &ListFilter) -> Result<Vec<Participant>, AppError> {
-        let rows: Vec<ParticipantRow> = sqlx::query_as(
+        let rows: Vec<ParticipantRow> = sqlx::query_as(&format!(
             "SELECT s.id AS seat_id, v.id AS volunteer_id, v.name, tm.name AS team,
                     st.name AS station, a.name AS area, t.title AS task_type, s.day, t.start_time,
                     t.end_time, s.status, v.phone, v.email,
-                    coalesce((SELECT group_concat(d.name, ', ') FROM volunteer_diets vd
+                    coalesce((SELECT string_agg(d.name, ', ') FROM volunteer_diets vd
                               JOIN diets d ON d.id = vd.diet_id WHERE vd.volunteer_id = v.id), '')
                         AS diets,
                     t.payment_dkk, s.attendance, s.accepted_at
@@ -823,9 +824,10 @@ impl SeatStore for SqliteStorage {
                AND ($3 IS NULL OR st.area_id = $3) AND ($4 IS NULL OR s.station_id = $4)
                AND ($5 IS NULL OR s.team_id = $5) AND ($6 IS NULL OR s.task_type_id = $6)
                AND ($7 IS NULL OR s.status = $7)
-               AND ($8 IS NULL OR st.area_id IN (SELECT value FROM json_each($8)))
+               AND ($8 IS NULL OR st.area_id IN ({}))
              ORDER BY st.name, s.day, t.start_time, v.name, s.id",
-        )
+            super::dialect::ids("$8")
+        ))
         .bind(filter.election_id)
         .bind(filter.day)
         .bind(filter.area)
@@ -926,11 +928,12 @@ impl SeatStore for SqliteStorage {
             return Ok(Vec::new());
         };
         let ids: Vec<Id> = rows.iter().map(|r| r.id).collect();
-        let shifts: Vec<(Id, NaiveDate, NaiveTime, NaiveTime)> = sqlx::query_as(
+        let shifts: Vec<(Id, NaiveDate, NaiveTime, NaiveTime)> = sqlx::query_as(&format!(
             "SELECT o.volunteer_id, o.day, t.start_time, t.end_time FROM seats o
              JOIN task_types t ON t.id = o.task_type_id
-             WHERE o.volunteer_id IN (SELECT value FROM json_each($1)) AND o.day BETWEEN $2 AND $3",
-        )
+             WHERE o.volunteer_id IN ({}) AND o.day BETWEEN $2 AND $3",
+            super::dialect::ids("$1")
+        ))
         .bind(id_array(&ids))
         .bind(day - chrono::Duration::days(1))
         .bind(day + chrono::Duration::days(1))
@@ -977,7 +980,7 @@ impl SeatStore for SqliteStorage {
     }
 }
 
-impl SqliteStorage {
+impl Storage {
     /// Open invitations (any day) and accepted seats from `from` to `to`,
     /// in active elections; for the reminder scheduler.
     pub(crate) async fn scheduled(
@@ -987,7 +990,7 @@ impl SqliteStorage {
     ) -> Result<Vec<SeatDetails>, AppError> {
         let rows: Vec<DetailsRow> = sqlx::query_as(&format!(
             "{DETAILS_SELECT}
-             WHERE e.active = 1
+             WHERE e.active
                AND (s.status = 'invited' OR (s.status = 'accepted' AND s.day BETWEEN $1 AND $2))
              ORDER BY s.day, s.id"
         ))
@@ -1031,7 +1034,7 @@ impl SqliteStorage {
 /// Puts a person on an open seat as invited or accepted, with its message,
 /// inside the caller's write transaction.
 async fn fill_in(
-    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    tx: &mut sqlx::Transaction<'static, Db>,
     fill: &SeatFill,
     now: i64,
 ) -> Result<(), AppError> {
@@ -1089,4 +1092,28 @@ async fn fill_in(
         enqueue_in(tx, message, now).await?;
     }
     Ok(())
+}
+
+#[async_trait]
+impl crate::notifications::scheduler::ScheduleStore for Storage {
+    async fn scheduled_seats(
+        &self,
+        today: NaiveDate,
+        days: i64,
+    ) -> Result<Vec<SeatDetails>, AppError> {
+        self.scheduled(today, today + chrono::Duration::days(days))
+            .await
+    }
+
+    async fn expire_invitation(
+        &self,
+        seat_id: i64,
+        volunteer_id: i64,
+        invited_at: i64,
+        now: i64,
+        message: &NewMessage,
+    ) -> Result<bool, AppError> {
+        self.expire(seat_id, volunteer_id, invited_at, now, message)
+            .await
+    }
 }

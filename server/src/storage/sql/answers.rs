@@ -1,4 +1,4 @@
-use super::SqliteStorage;
+use super::Storage;
 use crate::storage::db_error;
 use app::domain::answers::{AnswerKind, AnswerLink};
 use app::domain::{AppError, Id};
@@ -9,7 +9,7 @@ use async_trait::async_trait;
 const WITHOUT_DEADLINE_SECS: i64 = 30 * 86_400;
 
 #[async_trait]
-impl AnswerStore for SqliteStorage {
+impl AnswerStore for Storage {
     async fn create_answer_link(
         &self,
         token_hash: &str,

@@ -3,7 +3,8 @@
 //! in batches of [`BATCH`] rows, each its own transaction: a run that is cut
 //! off has removed whole batches, and the next run finds the rest.
 
-use super::SqliteStorage;
+use super::Db;
+use super::Storage;
 use crate::storage::db_error;
 use app::domain::removals::DeletionBy;
 use app::domain::retention::{Cutoffs, RetentionItem, RetentionKind};
@@ -11,14 +12,17 @@ use app::domain::{AppError, Id};
 use app::server::storage::{RetentionStore, VolunteerStore};
 use async_trait::async_trait;
 use chrono::NaiveDate;
-use sqlx::sqlite::SqliteArguments;
 use sqlx::Arguments;
 
 const BATCH: i64 = 500;
 
 /// The values every condition below may name, bound in this order.
-fn arguments(c: &Cutoffs, today: NaiveDate, election: Option<Id>) -> SqliteArguments<'static> {
-    let mut args = SqliteArguments::default();
+fn arguments(
+    c: &Cutoffs,
+    today: NaiveDate,
+    election: Option<Id>,
+) -> <Db as sqlx::Database>::Arguments<'static> {
+    let mut args = <Db as sqlx::Database>::Arguments::default();
     // $1 sign-in traces, $2 messages, $3 contact views, $4 audit log,
     // $5 active since, $6 paid since, $7 today, $8 active since as a time,
     // $9 the election of an election's part.
@@ -125,7 +129,7 @@ const VOLUNTEER_KINDS: [RetentionKind; 3] = [
     RetentionKind::PayrollExpired,
 ];
 
-impl SqliteStorage {
+impl Storage {
     /// Elections whose last day is before the cut-off.
     async fn ended_elections(&self, c: &Cutoffs) -> Result<Vec<(Id, String)>, AppError> {
         sqlx::query_as("SELECT id, title FROM elections WHERE last_day < $1 ORDER BY last_day, id")
@@ -187,7 +191,7 @@ enum Pass {
     Remove,
 }
 
-impl SqliteStorage {
+impl Storage {
     /// Counts the rows of `table` that `condition` names, or deletes them a
     /// batch at a time; returns how many.
     async fn rows(
@@ -207,8 +211,9 @@ impl SqliteStorage {
                 .map_err(db_error);
         }
         let sql = format!(
-            "DELETE FROM {table} WHERE rowid IN
-                 (SELECT rowid FROM {table} WHERE {condition} LIMIT {BATCH})"
+            "DELETE FROM {table} WHERE {row} IN
+                 (SELECT {row} FROM {table} WHERE {condition} LIMIT {BATCH})",
+            row = super::dialect::ROW_ID
         );
         let mut removed = 0;
         loop {
@@ -262,7 +267,7 @@ impl SqliteStorage {
 }
 
 #[async_trait]
-impl RetentionStore for SqliteStorage {
+impl RetentionStore for Storage {
     async fn retention_plan(
         &self,
         c: &Cutoffs,

@@ -1,17 +1,18 @@
 //! The participant register's search: one WHERE clause, built from the
 //! filter and the viewer's scope, for both the count and the page.
 
-use super::{contains_pattern, id_array, SqliteStorage};
+use super::Db;
+use super::{contains_pattern, id_array, Storage};
 use crate::storage::db_error;
 use app::domain::register::{
     RegisterFilter, RegisterPage, RegisterRow, RegisterScope, RegisterSort, SeatFilter, PAGE_SIZE,
 };
 use app::domain::AppError;
-use sqlx::{QueryBuilder, Sqlite};
+use sqlx::QueryBuilder;
 
 /// Appends ` AND …` conditions for `filter` and `scope` to a query over
 /// `volunteers v`.
-fn conditions(q: &mut QueryBuilder<'_, Sqlite>, filter: &RegisterFilter, scope: &RegisterScope) {
+fn conditions(q: &mut QueryBuilder<'_, Db>, filter: &RegisterFilter, scope: &RegisterScope) {
     q.push(" WHERE v.anonymised_at IS NULL");
     match scope {
         RegisterScope::All => {}
@@ -20,25 +21,33 @@ fn conditions(q: &mut QueryBuilder<'_, Sqlite>, filter: &RegisterFilter, scope: 
                 " AND (NOT EXISTS (SELECT 1 FROM seats s WHERE s.volunteer_id = v.id)
                    OR EXISTS (SELECT 1 FROM seats s JOIN stations st ON st.id = s.station_id
                               WHERE s.volunteer_id = v.id
-                                AND st.area_id IN (SELECT value FROM json_each(",
+                                AND st.area_id IN (",
             )
+            .push(super::dialect::IDS.0)
             .push_bind(id_array(areas))
-            .push("))))");
+            .push(super::dialect::IDS.1)
+            .push(")))");
         }
         RegisterScope::Teams(teams) => {
             q.push(
                 " AND EXISTS (SELECT 1 FROM team_members m WHERE m.volunteer_id = v.id
-                   AND m.team_id IN (SELECT value FROM json_each(",
+                   AND m.team_id IN (",
             )
+            .push(super::dialect::IDS.0)
             .push_bind(id_array(teams))
-            .push(")))");
+            .push(super::dialect::IDS.1)
+            .push("))");
         }
     }
     if !filter.text.is_empty() {
         let pattern = contains_pattern(&filter.text);
-        q.push(" AND (v.name LIKE ")
+        q.push(" AND (v.name ")
+            .push(super::dialect::LIKE)
+            .push(" ")
             .push_bind(pattern.clone())
-            .push(" ESCAPE '\\' OR v.email LIKE ")
+            .push(" ESCAPE '\\' OR v.email ")
+            .push(super::dialect::LIKE)
+            .push(" ")
             .push_bind(pattern)
             .push(" ESCAPE '\\'");
         // "20 30 40" finds +4520304050.
@@ -54,7 +63,7 @@ fn conditions(q: &mut QueryBuilder<'_, Sqlite>, filter: &RegisterFilter, scope: 
             .push(")");
     }
     // Seats, optionally of one election.
-    let in_election = |q: &mut QueryBuilder<'_, Sqlite>, column: &str| {
+    let in_election = |q: &mut QueryBuilder<'_, Db>, column: &str| {
         if let Some(election) = filter.election {
             q.push(format!(" AND {column} = ")).push_bind(election);
         }
@@ -149,17 +158,17 @@ struct Row {
 
 fn order(sort: RegisterSort) -> &'static str {
     match sort {
-        RegisterSort::Name => " ORDER BY v.name COLLATE NOCASE, v.id",
+        RegisterSort::Name => super::dialect::BY_NAME,
         RegisterSort::Newest => " ORDER BY v.created_at DESC, v.id DESC",
     }
 }
 
 pub(super) async fn search(
-    storage: &SqliteStorage,
+    storage: &Storage,
     filter: &RegisterFilter,
     scope: &RegisterScope,
 ) -> Result<RegisterPage, AppError> {
-    let mut count = QueryBuilder::<Sqlite>::new("SELECT count(*) FROM volunteers v");
+    let mut count = QueryBuilder::<Db>::new("SELECT count(*) FROM volunteers v");
     conditions(&mut count, filter, scope);
     let total: i64 = count
         .build_query_scalar()
@@ -168,11 +177,11 @@ pub(super) async fn search(
         .map_err(db_error)?;
     // The page's ids first, so the teams and seats are looked up for its
     // fifty people only, not for every match.
-    let mut page = QueryBuilder::<Sqlite>::new(
+    let mut page = QueryBuilder::<Db>::new(
         "SELECT v.id, v.name, v.email, v.phone,
-             coalesce((SELECT group_concat(name, ', ') FROM (
+             coalesce((SELECT string_agg(name, ', ') FROM (
                  SELECT t.name FROM team_members m JOIN teams t ON t.id = m.team_id
-                 WHERE m.volunteer_id = v.id ORDER BY t.name)), '') AS teams,
+                 WHERE m.volunteer_id = v.id ORDER BY t.name) AS names), '') AS teams,
              (SELECT count(*) FROM seats s WHERE s.volunteer_id = v.id) AS seats,
              v.verified,
              EXISTS (SELECT 1 FROM users u WHERE u.volunteer_id = v.id) AS has_account,

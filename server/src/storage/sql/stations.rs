@@ -1,4 +1,4 @@
-use super::{one_row, SqliteStorage};
+use super::{one_row, Storage};
 use crate::storage::db_error;
 use app::domain::stations::{Area, NewArea, NewStation, Station};
 use app::domain::{AppError, Id};
@@ -63,7 +63,7 @@ fn station(row: StationRow) -> Station {
 }
 
 #[async_trait]
-impl StationStore for SqliteStorage {
+impl StationStore for Storage {
     async fn list_areas(&self) -> Result<Vec<Area>, AppError> {
         let rows: Vec<AreaRow> = sqlx::query_as(&format!("{AREA_SELECT} ORDER BY a.name"))
             .fetch_all(&self.pool)
@@ -192,7 +192,7 @@ impl StationStore for SqliteStorage {
         let mut tx = self.write().await?;
         let blocking: i64 = sqlx::query_scalar(
             "SELECT (SELECT count(*) FROM election_stations es JOIN elections e ON e.id = es.election_id
-                     WHERE es.station_id = $1 AND e.active = 1)
+                     WHERE es.station_id = $1 AND e.active)
                   + (SELECT count(*) FROM seats WHERE station_id = $1 AND status <> 'open')",
         )
         .bind(id)

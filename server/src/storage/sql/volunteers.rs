@@ -1,4 +1,5 @@
-use super::{id_array, now, one_row, SqliteStorage};
+use super::Db;
+use super::{id_array, now, one_row, Storage};
 use crate::storage::db_error;
 use app::domain::notifications::Channel;
 use app::domain::removals::{is_paid, DeletionBy};
@@ -14,7 +15,7 @@ use chrono::NaiveDate;
 /// Opens the seats (id, status) a person leaves, each to its standby queue;
 /// in the history an accepted shift is cancelled, an invitation withdrawn.
 async fn release_left_seats(
-    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    tx: &mut sqlx::Transaction<'static, Db>,
     offers: &super::OfferRules,
     seats: &[(Id, String)],
     now: i64,
@@ -69,7 +70,7 @@ fn diet(row: DietRow) -> Diet {
 }
 
 #[async_trait]
-impl VolunteerStore for SqliteStorage {
+impl VolunteerStore for Storage {
     async fn list_diets(&self) -> Result<Vec<Diet>, AppError> {
         let rows: Vec<DietRow> = sqlx::query_as(&format!("{DIET_SELECT} ORDER BY d.name"))
             .fetch_all(&self.pool)
@@ -236,10 +237,11 @@ impl VolunteerStore for SqliteStorage {
         one_row(result)?;
         set_diets(&mut tx, volunteer_id, &change.diet_ids).await?;
         // Only teams they are on; a team id that is not theirs changes nothing.
-        sqlx::query(
-            "UPDATE team_members SET share_contact = (team_id IN (SELECT value FROM json_each($2)))
+        sqlx::query(&format!(
+            "UPDATE team_members SET share_contact = (team_id IN ({}))
              WHERE volunteer_id = $1",
-        )
+            super::dialect::ids("$2")
+        ))
         .bind(volunteer_id)
         .bind(id_array(&change.share))
         .execute(&mut *tx)
@@ -293,10 +295,10 @@ impl VolunteerStore for SqliteStorage {
         &self,
         volunteer_ids: &[Id],
     ) -> Result<std::collections::HashMap<Id, Vec<Channel>>, AppError> {
-        let rows: Vec<(Id, String)> = sqlx::query_as(
-            "SELECT id, channels FROM volunteers
-             WHERE id IN (SELECT value FROM json_each($1))",
-        )
+        let rows: Vec<(Id, String)> = sqlx::query_as(&format!(
+            "SELECT id, channels FROM volunteers WHERE id IN ({})",
+            super::dialect::ids("$1")
+        ))
         .bind(id_array(volunteer_ids))
         .fetch_all(&self.pool)
         .await
@@ -383,7 +385,7 @@ impl VolunteerStore for SqliteStorage {
             sqlx::query(
                 "UPDATE volunteers SET name = '—', email = 'deleted-' || id || '@invalid',
                      phone = '+', address = '', postal_code = '', city = '',
-                     birth_date = '1900-01-01', under_guardianship = 0, verified = 0,
+                     birth_date = '1900-01-01', under_guardianship = FALSE, verified = FALSE,
                      consent_at = NULL, consent_version = NULL, anonymised_at = $2
                  WHERE id = $1",
             )
@@ -656,7 +658,7 @@ impl VolunteerStore for SqliteStorage {
 
 /// Stores a new volunteer with their diets, inside the caller's transaction.
 pub(crate) async fn insert_volunteer(
-    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    tx: &mut sqlx::Transaction<'static, Db>,
     new: &NewVolunteer,
     now: i64,
 ) -> Result<Id, AppError> {
@@ -692,7 +694,7 @@ pub(crate) async fn insert_volunteer(
 
 /// A person's special diets become exactly `diet_ids`.
 async fn set_diets(
-    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    tx: &mut sqlx::Transaction<'static, Db>,
     volunteer_id: Id,
     diet_ids: &[Id],
 ) -> Result<(), AppError> {
@@ -717,7 +719,7 @@ async fn set_diets(
 /// phone are replaced wherever they were written), messages to staff about
 /// them lose their name, and rate-limit rows of their address and number go.
 async fn forget_traces(
-    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    tx: &mut sqlx::Transaction<'static, Db>,
     volunteer_id: Id,
 ) -> Result<(), AppError> {
     let person: Option<(String, String, String)> =
@@ -751,19 +753,20 @@ async fn forget_traces(
     for text in &anywhere {
         run("UPDATE audit_log SET actor = replace(actor, $1, $2),
                  subject = replace(subject, $1, $2), detail = replace(detail, $1, $2)
-             WHERE instr(actor, $1) > 0 OR instr(subject, $1) > 0 OR instr(detail, $1) > 0")
+             WHERE replace(actor, $1, '') <> actor OR replace(subject, $1, '') <> subject
+                OR replace(detail, $1, '') <> detail")
         .bind(text)
         .bind(&alias)
         .execute(&mut **tx)
         .await
         .map_err(db_error)?;
-        run("UPDATE outbox SET last_error = replace(last_error, $1, $2) WHERE instr(last_error, $1) > 0")
+        run("UPDATE outbox SET last_error = replace(last_error, $1, $2) WHERE replace(last_error, $1, '') <> last_error")
             .bind(text)
             .bind(&alias)
             .execute(&mut **tx)
             .await
             .map_err(db_error)?;
-        run("UPDATE outbox_attempts SET error = replace(error, $1, $2) WHERE instr(error, $1) > 0")
+        run("UPDATE outbox_attempts SET error = replace(error, $1, $2) WHERE replace(error, $1, '') <> error")
             .bind(text)
             .bind(&alias)
             .execute(&mut **tx)
@@ -783,7 +786,7 @@ async fn forget_traces(
     // Messages to staff carry the name as a JSON string value.
     let quoted = |text: &str| serde_json::to_string(text).unwrap_or_default();
     for text in [&name, &email, &phone] {
-        run("UPDATE outbox SET params = replace(params, $1, $2) WHERE instr(params, $1) > 0")
+        run("UPDATE outbox SET params = replace(params, $1, $2) WHERE replace(params, $1, '') <> params")
             .bind(quoted(text))
             .bind(quoted(&alias))
             .execute(&mut **tx)

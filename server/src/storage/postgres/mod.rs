@@ -1,0 +1,172 @@
+//! The PostgreSQL backend, for a municipality that runs its databases on
+//! PostgreSQL or runs several Valgvagt servers on one database. The
+//! statements are the SQLite backend's (`../sql/`), compiled for PostgreSQL;
+//! where the dialects differ they ask this module ([`dialect`]).
+//!
+//! SQLite lets one transaction write at a time (`BEGIN IMMEDIATE`), and the
+//! stores count on it: a transaction that reads and then writes sees no
+//! other writer in between. Here every such transaction takes one
+//! transaction-scoped advisory lock first ([`WRITE_LOCK`]), which gives the
+//! same guarantee across every server on the database, and no retries.
+
+// The statements are shared with the SQLite backend (`../sql/`).
+#![allow(clippy::duplicate_mod)]
+
+#[path = "../sql/accounts.rs"]
+mod accounts;
+#[path = "../sql/answers.rs"]
+mod answers;
+#[path = "../sql/board.rs"]
+mod board;
+#[path = "../sql/cover.rs"]
+mod cover;
+#[path = "../sql/elections.rs"]
+mod elections;
+#[path = "../sql/merge.rs"]
+mod merge;
+#[path = "../sql/notifications.rs"]
+mod notifications;
+#[path = "../sql/privacy.rs"]
+mod privacy;
+#[path = "../sql/register.rs"]
+mod register;
+#[path = "../sql/retention.rs"]
+mod retention;
+#[path = "../sql/seats.rs"]
+mod seats;
+#[path = "../sql/signup.rs"]
+mod signup;
+#[path = "../sql/standby.rs"]
+mod standby;
+#[path = "../sql/stations.rs"]
+mod stations;
+#[path = "../sql/tasks.rs"]
+mod tasks;
+#[path = "../sql/teams.rs"]
+mod teams;
+#[path = "../sql/volunteers.rs"]
+mod volunteers;
+
+type Db = sqlx::Postgres;
+type Storage = PostgresStorage;
+
+use crate::storage::db_error;
+pub use crate::storage::OfferRules;
+pub(crate) use crate::storage::{contains_pattern, id_array, now};
+use app::domain::AppError;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{PgPool, Postgres, Transaction};
+use std::str::FromStr;
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// The key of the advisory lock every writing transaction holds.
+pub const WRITE_LOCK: i64 = 0x7661_6c67_7661_6774; // "valgvagt"
+
+#[derive(Clone)]
+pub struct PostgresStorage {
+    pool: PgPool,
+    offers: std::sync::Arc<OfferRules>,
+    /// Server keys once read: a key never changes after it is made, and
+    /// every check-in code shown needs one.
+    keys: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, String>>>,
+}
+
+impl PostgresStorage {
+    /// Connects to the database at `url` (`postgres://…`) and runs
+    /// migrations.
+    pub async fn open(url: &str) -> anyhow::Result<Self> {
+        let options = PgConnectOptions::from_str(url)?.application_name("valgvagt");
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .connect_with(options)
+            .await?;
+        MIGRATOR.run(&pool).await?;
+        signup::hash_plain_link_tokens(&pool).await?;
+        Ok(PostgresStorage {
+            pool,
+            offers: std::sync::Arc::new(OfferRules {
+                public_url: String::new(),
+                offer_secs: 6 * 3600,
+            }),
+            keys: Default::default(),
+        })
+    }
+
+    /// Sets how standby offers are made (see [`OfferRules`]).
+    pub fn with_offers(mut self, rules: OfferRules) -> Self {
+        self.offers = std::sync::Arc::new(rules);
+        self
+    }
+
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    /// A transaction that may read and then write as if alone: it waits
+    /// for the write lock, which it holds until it ends.
+    async fn write(&self) -> Result<Transaction<'static, Postgres>, AppError> {
+        let mut tx = self.pool.begin().await.map_err(db_error)?;
+        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(WRITE_LOCK)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        Ok(tx)
+    }
+}
+
+#[async_trait::async_trait]
+impl crate::storage::Backend for PostgresStorage {
+    /// Other servers may be sending them: their leases decide.
+    async fn release_orphaned_sends(&self) -> Result<u64, AppError> {
+        Ok(0)
+    }
+}
+
+/// Fails with NotFound when an UPDATE or DELETE touched no row.
+pub(crate) fn one_row(result: sqlx::postgres::PgQueryResult) -> Result<(), AppError> {
+    if result.rows_affected() == 0 {
+        Err(AppError::NotFound)
+    } else {
+        Ok(())
+    }
+}
+
+/// Where PostgreSQL's SQL differs from SQLite's.
+pub(crate) mod dialect {
+    /// The ids of a JSON array bound at `param` (`id_array`), as a subquery.
+    pub fn ids(param: &str) -> String {
+        format!("SELECT jsonb_array_elements_text({param}::jsonb)::bigint")
+    }
+
+    /// The dates of a JSON array bound at `param`, as a subquery.
+    pub fn days(param: &str) -> String {
+        format!("SELECT jsonb_array_elements_text({param}::jsonb)::date")
+    }
+
+    /// What goes around a bound JSON array of ids in a built query.
+    pub const IDS: (&str, &str) = ("SELECT jsonb_array_elements_text(", "::jsonb)::bigint");
+
+    /// LIKE, regardless of case.
+    pub const LIKE: &str = "ILIKE";
+
+    /// `expr` ordered regardless of case.
+    pub fn nocase(expr: &str) -> String {
+        format!("lower({expr})")
+    }
+
+    /// The register in name order, as its index (`volunteers_by_name`) has it.
+    pub const BY_NAME: &str = " ORDER BY lower(v.name), v.id";
+
+    /// The column that names a row in every table.
+    pub const ROW_ID: &str = "ctid";
+
+    /// The date `days` (a bound number) after the date `day`.
+    pub fn add_days(day: &str, days: &str) -> String {
+        format!("({day} + CAST({days} AS INTEGER))")
+    }
+
+    /// Rows other writers hold are passed over.
+    pub const SKIP_LOCKED: &str = " FOR UPDATE SKIP LOCKED";
+}
