@@ -2,7 +2,7 @@
 //! lines (named by `VALGVAGT_CONFIG`), then environment variables — each
 //! layer overriding the one before. Every key is documented in the README.
 
-use anyhow::{anyhow, Context};
+use anyhow::{anyhow, bail, Context};
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -100,9 +100,14 @@ pub struct Config {
     pub sms_sender: String,
     /// Country calling codes SMS may go to (`+45`).
     pub sms_countries: Vec<String>,
-    /// Run the outbox worker in this process (turn off on all but one
-    /// instance, or in tests that drive delivery themselves).
+    /// Run the outbox worker and the scheduled jobs in this process. Every
+    /// server of a deployment may (the database shares the work out); off
+    /// only in tests that drive delivery themselves.
     pub outbox_worker: bool,
+    /// How long a message claimed by a worker stays with it before another
+    /// worker may take it over (when the first has died). Longer than a
+    /// delivery can take: the push and SMS timeouts, and a mail's sending.
+    pub outbox_lease_seconds: i64,
     /// Accept push endpoints over plain http on this machine (tests).
     pub push_loopback: bool,
     /// Push services subscriptions may point at, by domain.
@@ -247,7 +252,12 @@ pub const KEYS: &[(&str, &str, &str)] = &[
     (
         "VALGVAGT_OUTBOX_WORKER",
         "true",
-        "deliver queued messages from this process",
+        "deliver queued messages and run the scheduled jobs from this process (every server may: the database shares the work out)",
+    ),
+    (
+        "VALGVAGT_OUTBOX_LEASE_SECONDS",
+        "120",
+        "how long a message a server is sending stays its own; after that (the server died) another server sends it. More than the push timeout",
     ),
     (
         "VALGVAGT_SMS_SENDER",
@@ -422,6 +432,18 @@ impl Config {
                 "VALGVAGT_SMS_COUNTRIES must list calling codes like +45,+298, got {sms_countries:?}"
             ));
         }
+        let push_timeout = number("VALGVAGT_PUSH_TIMEOUT_SECONDS", 10)?;
+        let outbox_lease = number(
+            "VALGVAGT_OUTBOX_LEASE_SECONDS",
+            crate::notifications::LEASE_SECS,
+        )?;
+        if outbox_lease <= push_timeout {
+            bail!(
+                "VALGVAGT_OUTBOX_LEASE_SECONDS ({outbox_lease}) must be more than \
+                 VALGVAGT_PUSH_TIMEOUT_SECONDS ({push_timeout}): a message still being \
+                 sent would be sent again by another server"
+            );
+        }
         Ok(Config {
             sms_countries,
             trusted_proxies,
@@ -451,11 +473,12 @@ impl Config {
             vapid_private_key: get("VALGVAGT_VAPID_PRIVATE_KEY"),
             vapid_subject: get("VALGVAGT_VAPID_SUBJECT")
                 .unwrap_or_else(|| format!("mailto:{from_address}")),
-            push_timeout_seconds: number("VALGVAGT_PUSH_TIMEOUT_SECONDS", 10)?,
+            push_timeout_seconds: push_timeout,
             sms_url: get("VALGVAGT_SMS_URL"),
             sms_token: get("VALGVAGT_SMS_TOKEN"),
             sms_sender,
             outbox_worker: flag("VALGVAGT_OUTBOX_WORKER", true)?,
+            outbox_lease_seconds: outbox_lease,
             push_loopback: flag("VALGVAGT_PUSH_LOOPBACK", false)?,
             push_services: get("VALGVAGT_PUSH_SERVICES")
                 .unwrap_or_else(|| PUSH_SERVICES.into())
@@ -509,6 +532,19 @@ mod tests {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect()
+    }
+
+    #[test]
+    fn an_outbox_lease_shorter_than_a_push_is_refused() {
+        let short = map(&[
+            ("VALGVAGT_OUTBOX_LEASE_SECONDS", "10"),
+            ("VALGVAGT_PUSH_TIMEOUT_SECONDS", "10"),
+        ]);
+        let error = Config::from_layers(&HashMap::new(), &short).unwrap_err();
+        assert!(error.to_string().contains("VALGVAGT_OUTBOX_LEASE_SECONDS"));
+        let fine = map(&[("VALGVAGT_OUTBOX_LEASE_SECONDS", "11")]);
+        let config = Config::from_layers(&HashMap::new(), &fine).unwrap();
+        assert_eq!(config.outbox_lease_seconds, 11);
     }
 
     #[test]

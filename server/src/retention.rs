@@ -2,6 +2,7 @@
 //! hour, also on election night). A run is idempotent: what it removed is
 //! gone, and a run cut short by a restart is taken up by the next one.
 
+use crate::leases::Lease;
 use app::domain::audit::{AuditAction, AuditEntry};
 use app::domain::retention::RetentionPolicy;
 use app::server::Storage;
@@ -38,11 +39,19 @@ pub fn nightly_entry() -> AuditEntry {
     }
 }
 
-/// Runs the policy every night until `shutdown`.
+/// The nightly run's name in `job_leases`, and how long its lease lasts:
+/// the servers that wake at 03:00 leave the run to the first one, and the
+/// lease has run out by the next night.
+pub const JOB: &str = "retention";
+pub const LEASE_SECS: i64 = 6 * 3600;
+
+/// Runs the policy every night until `shutdown`, on one server only: the
+/// one that takes the night's lease.
 pub fn spawn(
     storage: Arc<dyn Storage>,
     policy: RetentionPolicy,
     clock: fn() -> i64,
+    lease: Lease,
     mut shutdown: watch::Receiver<bool>,
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
@@ -51,6 +60,9 @@ pub fn spawn(
             tokio::select! {
                 _ = tokio::time::sleep(std::time::Duration::from_secs(wait)) => {}
                 _ = shutdown.changed() => return,
+            }
+            if !lease.hold(clock()).await {
+                continue;
             }
             match app::retention::run_policy(storage.as_ref(), policy, clock(), nightly_entry())
                 .await

@@ -437,7 +437,7 @@ pub async fn delivery(
         public_url: config.public_url.clone(),
         municipality: config.municipality_name.clone(),
         clock: secrets::unix_now,
-        lease_secs: crate::notifications::LEASE_SECS,
+        lease_secs: config.outbox_lease_seconds,
         batch: crate::notifications::BATCH,
         concurrency: crate::notifications::CONCURRENCY,
     })
@@ -487,10 +487,23 @@ pub async fn start(config: &Config, listener: TcpListener) -> anyhow::Result<Run
         store: storage.clone(),
         public_url: config.public_url.clone(),
     });
+    let holder = crate::leases::holder_name();
+    let lease = |job, secs| crate::leases::Lease {
+        store: storage.clone(),
+        job,
+        holder: holder.clone(),
+        secs,
+    };
     let scheduler_task = config.outbox_worker.then(|| {
-        scheduler
-            .clone()
-            .spawn(secrets::unix_now, wake.clone(), stopped)
+        scheduler.clone().spawn(
+            secrets::unix_now,
+            wake.clone(),
+            lease(
+                crate::notifications::scheduler::JOB,
+                crate::notifications::scheduler::LEASE_SECS,
+            ),
+            stopped,
+        )
     });
     let storage_for_board: Arc<dyn app::server::Storage> = storage.clone();
     let retention_task = config.outbox_worker.then(|| {
@@ -498,6 +511,7 @@ pub async fn start(config: &Config, listener: TcpListener) -> anyhow::Result<Run
             storage_for_board.clone(),
             config.retention,
             secrets::unix_now,
+            lease(crate::retention::JOB, crate::retention::LEASE_SECS),
             stop_worker.subscribe(),
         )
     });

@@ -5,6 +5,7 @@
 //! only for task types that have them. Every message's idempotency key names
 //! its occasion, so running twice — or after a restart — sends nothing twice.
 
+use crate::leases::Lease;
 use app::domain::notifications::MessageKind;
 use app::domain::seats::{SeatDetails, SeatStatus};
 use app::domain::AppError;
@@ -155,29 +156,43 @@ impl Scheduler {
         Ok(())
     }
 
-    /// Runs every minute until `shutdown`, waking the outbox worker when
+    /// Runs every minute until `shutdown` on the server that holds the
+    /// job's lease (see [`crate::leases`]), waking the outbox worker when
     /// something was written.
     pub fn spawn(
         self: Arc<Self>,
         clock: fn() -> i64,
         wake: Arc<Notify>,
+        lease: Lease,
         mut shutdown: watch::Receiver<bool>,
     ) -> tokio::task::JoinHandle<()> {
         tokio::spawn(async move {
             loop {
-                match self.run(clock()).await {
-                    Ok(report) if report.expired + report.reminders > 0 => wake.notify_one(),
-                    Ok(_) => {}
-                    Err(e) => tracing::error!("the reminder scheduler failed: {e:?}"),
+                if lease.hold(clock()).await {
+                    match self.run(clock()).await {
+                        Ok(report) if report.expired + report.reminders > 0 => wake.notify_one(),
+                        Ok(_) => {}
+                        Err(e) => tracing::error!("the reminder scheduler failed: {e:?}"),
+                    }
                 }
                 tokio::select! {
-                    _ = tokio::time::sleep(std::time::Duration::from_secs(60)) => {}
-                    _ = shutdown.changed() => return,
+                    _ = tokio::time::sleep(std::time::Duration::from_secs(TICK_SECS as u64)) => {}
+                    _ = shutdown.changed() => {
+                        lease.release().await;
+                        return;
+                    }
                 }
             }
         })
     }
 }
+
+/// The scheduler's tick, and how long its lease lasts unrenewed: a few
+/// ticks, so a holder that dies is replaced within minutes.
+pub const TICK_SECS: i64 = 60;
+pub const LEASE_SECS: i64 = 150;
+/// The scheduler's name in `job_leases`.
+pub const JOB: &str = "reminders";
 
 /// `hour`:00 sharp.
 pub(crate) fn at_clock(hour: u32) -> NaiveTime {

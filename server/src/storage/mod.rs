@@ -5,6 +5,7 @@ pub mod postgres;
 pub mod sqlite;
 
 use crate::config::Database;
+use crate::leases::JobLeases;
 use crate::notifications::queue::OutboxQueue;
 use crate::notifications::scheduler::ScheduleStore;
 use app::domain::{AppError, Id};
@@ -13,7 +14,7 @@ use std::sync::Arc;
 
 /// Everything the server asks of its database, whichever it is.
 #[async_trait]
-pub trait Backend: app::server::Storage + OutboxQueue + ScheduleStore {
+pub trait Backend: app::server::Storage + OutboxQueue + ScheduleStore + JobLeases {
     /// Puts the messages a killed server was sending back in the queue at
     /// start, rather than when their leases run out: on SQLite, where the
     /// starting server holds the database's serving lock and nobody else

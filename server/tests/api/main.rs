@@ -15,6 +15,7 @@ mod checkin;
 mod cover;
 mod crashes;
 mod imports;
+mod leases;
 mod lists;
 mod my_shifts;
 mod newcomers;

@@ -16,6 +16,8 @@ mod board;
 mod cover;
 #[path = "../sql/elections.rs"]
 mod elections;
+#[path = "../sql/leases.rs"]
+mod leases;
 #[path = "../sql/merge.rs"]
 mod merge;
 #[path = "../sql/notifications.rs"]
