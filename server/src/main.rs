@@ -36,6 +36,16 @@ enum Command {
     /// Replace the database with the backup FILE, after checking it. The
     /// server must be stopped; the database replaced is moved aside.
     Restore { file: std::path::PathBuf },
+    /// Copy the whole database from a SQLite file to an empty PostgreSQL
+    /// database, or back; prints each table's rows and checksums.
+    CopyData {
+        /// A SQLite file or a postgres://… URL.
+        #[arg(long)]
+        from: String,
+        /// An empty database (a new SQLite file, or a postgres://… URL).
+        #[arg(long)]
+        to: String,
+    },
     /// Create an administrator (or give an existing user the role) and print
     /// a one-time sign-in link.
     Admin {
@@ -106,6 +116,14 @@ async fn run() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Admin { email, name } => admin(&config, &email, &name).await,
+        Command::CopyData { from, to } => {
+            use valgvagt_server::config::Database;
+            let (from, to) = (Database::parse(&from), Database::parse(&to));
+            let copied = valgvagt_server::storage::copy::copy_data(&from, &to).await?;
+            print!("{}", valgvagt_server::storage::copy::report(&copied));
+            eprintln!("{from} copied into {to}; the counts and checksums agree");
+            Ok(())
+        }
     }
 }
 

@@ -1,6 +1,7 @@
 //! Storage backends. All SQL of Valgvagt lives below this module; the rest
 //! of the program talks to the [`app::server::Storage`] traits.
 
+pub mod copy;
 pub mod postgres;
 pub mod sqlite;
 

@@ -34,7 +34,7 @@ pub fn postgres_url() -> Option<String> {
 
 /// A fresh database of its own for one test: a SQLite file in `dir`, or a
 /// new database on the PostgreSQL server of this run.
-async fn fresh_database(dir: &std::path::Path) -> String {
+pub async fn fresh_database(dir: &std::path::Path) -> String {
     let Some(server) = postgres_url() else {
         return dir.join("test.db").to_string_lossy().to_string();
     };

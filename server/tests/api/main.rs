@@ -12,6 +12,7 @@ mod backup;
 mod board;
 mod candidates;
 mod checkin;
+mod copy_data;
 mod cover;
 mod crashes;
 mod imports;
