@@ -15,7 +15,9 @@ use app::server::Storage;
 use chrono::{Duration, NaiveDate, NaiveTime};
 use std::collections::HashMap;
 
-/// Creates the Danish election types when there are none yet.
+/// Creates the Danish election types when there are none yet. Servers
+/// started together on one new database may both find none: the one that
+/// loses the race finds the other's.
 pub async fn seed_defaults(storage: &dyn Storage) -> anyhow::Result<()> {
     if storage
         .list_election_types()
@@ -24,10 +26,17 @@ pub async fn seed_defaults(storage: &dyn Storage) -> anyhow::Result<()> {
         .is_empty()
     {
         for election_type in seeded_election_types() {
-            storage
-                .create_election_type(&election_type)
-                .await
-                .map_err(app_error)?;
+            match storage.create_election_type(&election_type).await {
+                Ok(_) => {}
+                Err(AppError::Invalid { .. }) => {
+                    let seeded = storage.list_election_types().await.map_err(app_error)?;
+                    if seeded.iter().any(|t| t.title == election_type.title) {
+                        continue;
+                    }
+                    anyhow::bail!("seeding the election type {} failed", election_type.title);
+                }
+                Err(e) => return Err(app_error(e)),
+            }
         }
     }
     Ok(())

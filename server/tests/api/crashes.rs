@@ -4,6 +4,7 @@
 //! still goes out.
 
 use crate::push_service::PushService;
+use crate::served::{poll_until, Served};
 use crate::storage::volunteer;
 use app::domain::accounts::Role;
 use app::domain::notifications::MessageKind;
@@ -14,95 +15,9 @@ use app::server::storage::{
     SignupStore, VolunteerStore,
 };
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use valgvagt_server::secrets;
 use valgvagt_server::storage::sqlite::SqliteStorage;
-
-/// The `valgvagt` binary serving `database` on a free loopback port; killed
-/// when dropped, however the test ends.
-struct Served {
-    child: Child,
-    base: String,
-    log: PathBuf,
-}
-
-impl Served {
-    async fn start(dir: &Path, database: &Path) -> Served {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("a free port")
-            .port();
-        let site = dir.join("site");
-        std::fs::create_dir_all(&site).expect("site dir");
-        let log = dir.join(format!("server-{port}.log"));
-        let child = Command::new(env!("CARGO_BIN_EXE_valgvagt"))
-            .current_dir(dir)
-            .env("VALGVAGT_DATABASE", database)
-            .env("VALGVAGT_BIND", format!("127.0.0.1:{port}"))
-            .env("VALGVAGT_PUBLIC_URL", format!("http://localhost:{port}"))
-            .env("LEPTOS_SITE_ROOT", &site)
-            .env("VALGVAGT_PUSH_LOOPBACK", "true")
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(&log).expect("log file"))
-            .spawn()
-            .expect("the server binary starts");
-        let mut served = Served {
-            child,
-            base: format!("http://127.0.0.1:{port}"),
-            log,
-        };
-        served.wait_until_up().await;
-        served
-    }
-
-    async fn wait_until_up(&mut self) {
-        let client = reqwest::Client::new();
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while Instant::now() < deadline {
-            if let Ok(Some(status)) = self.child.try_wait() {
-                panic!("the server exited ({status}): {}", self.log_text());
-            }
-            let up = client.get(format!("{}/healthz", self.base)).send().await;
-            if up.is_ok_and(|r| r.status().is_success()) {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        panic!("the server did not come up: {}", self.log_text());
-    }
-
-    /// SIGKILL: no shutdown code runs.
-    fn kill9(&mut self) {
-        self.child.kill().expect("kill");
-        self.child.wait().expect("reaped");
-    }
-
-    fn log_text(&self) -> String {
-        std::fs::read_to_string(&self.log).unwrap_or_default()
-    }
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-async fn poll_until<F, Fut>(what: &str, limit: Duration, mut done: F)
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = bool>,
-{
-    let deadline = Instant::now() + limit;
-    while !done().await {
-        assert!(Instant::now() < deadline, "timed out waiting until {what}");
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-}
 
 async fn outbox_count(storage: &SqliteStorage, status: &str) -> i64 {
     sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE status = $1")
@@ -175,7 +90,7 @@ async fn pushes_queued_when_the_server_is_killed_all_arrive_after_restart_and_an
 
     // The push service answers slowly enough that the kill lands mid-run.
     push.slow_down(3);
-    let mut server = Served::start(dir.path(), &database).await;
+    let mut server = Served::start(dir.path(), &database.to_string_lossy(), &[]).await;
     poll_until("a fifth has arrived", Duration::from_secs(60), || async {
         push.received().len() >= PUSHES / 5
     })
@@ -195,7 +110,7 @@ async fn pushes_queued_when_the_server_is_killed_all_arrive_after_restart_and_an
     );
 
     push.slow_down(0);
-    let _again = Served::start(dir.path(), &database).await;
+    let _again = Served::start(dir.path(), &database.to_string_lossy(), &[]).await;
     // Without the restart putting in-flight messages back, these would
     // wait for their two-minute lease.
     poll_until("every message is sent", Duration::from_secs(60), || async {
@@ -422,7 +337,7 @@ async fn seats_taken_when_the_server_is_killed_are_whole_and_the_counts_add_up()
             .collect::<Vec<_>>()
     };
 
-    let mut server = Served::start(dir.path(), &database).await;
+    let mut server = Served::start(dir.path(), &database.to_string_lossy(), &[]).await;
     let taps = take_all(server.base.clone(), cookies.clone());
     // Kill once some have been seated and while others are under way.
     poll_until("some seats are taken", Duration::from_secs(60), || async {
@@ -450,7 +365,7 @@ async fn seats_taken_when_the_server_is_killed_are_whole_and_the_counts_add_up()
         }
     }
 
-    let restarted = Served::start(dir.path(), &database).await;
+    let restarted = Served::start(dir.path(), &database.to_string_lossy(), &[]).await;
     let holders = check_cell(&storage, &cell).await;
     assert!(
         acknowledged.is_subset(&holders),

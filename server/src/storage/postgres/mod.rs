@@ -60,7 +60,15 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{PgPool, Postgres, Transaction};
 use std::str::FromStr;
 
-static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+/// This version's migrations. A database that a newer server has already
+/// migrated further is served too (`ignore_missing`): servers are upgraded
+/// one at a time, so for a while the old one runs on the new schema, and
+/// every migration keeps what the previous version reads and writes.
+fn migrator() -> sqlx::migrate::Migrator {
+    let mut migrator = sqlx::migrate!("./migrations/postgres");
+    migrator.set_ignore_missing(true);
+    migrator
+}
 
 /// The key of the advisory lock every writing transaction holds.
 pub const WRITE_LOCK: i64 = 0x7661_6c67_7661_6774; // "valgvagt"
@@ -83,7 +91,7 @@ impl PostgresStorage {
             .max_connections(16)
             .connect_with(options)
             .await?;
-        MIGRATOR.run(&pool).await?;
+        migrator().run(&pool).await?;
         signup::hash_plain_link_tokens(&pool).await?;
         Ok(PostgresStorage {
             pool,
