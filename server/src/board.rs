@@ -1,8 +1,10 @@
 //! Live gap boards. Triggers keep a version per election that moves with
-//! every seat change (whatever wrote it); one poller per server reads the
-//! versions a few times a second and tells each open board's event stream
-//! (`/board/events?election=…`, server-sent events) when its election moved.
-//! A board that reconnects gets an event at once, so it catches up.
+//! every seat change (whatever wrote it, on whichever server); one poller
+//! per server reads the versions a few times a second — and at once when
+//! PostgreSQL announces a change (LISTEN/NOTIFY) — and tells each open
+//! board's event stream (`/board/events?election=…`, server-sent events)
+//! when its election moved. A board that reconnects gets an event at once,
+//! so it catches up.
 
 use crate::calendar::request_user;
 use crate::startup::AppState;
@@ -78,12 +80,14 @@ impl BoardFeed {
         self.changes.receiver_count()
     }
 
-    /// Reads the versions every `every` until `shutdown`, and announces each
+    /// Reads the versions every `every`, and at once when `heard` is woken
+    /// (another server changed seats), until `shutdown`; announces each
     /// election whose version moved.
     pub fn spawn_poller(
         self: Arc<Self>,
         storage: Arc<dyn Storage>,
         every: Duration,
+        heard: Arc<tokio::sync::Notify>,
         mut shutdown: watch::Receiver<bool>,
     ) -> tokio::task::JoinHandle<()> {
         tokio::spawn(async move {
@@ -110,6 +114,7 @@ impl BoardFeed {
                 if watching {
                     tokio::select! {
                         _ = tokio::time::sleep(every) => {}
+                        _ = heard.notified() => {}
                         changed = shutdown.changed() => match changed {
                             Ok(()) if *shutdown.borrow() => return,
                             Ok(()) => {}
@@ -117,7 +122,10 @@ impl BoardFeed {
                         },
                     }
                 } else {
-                    tokio::time::sleep(every).await;
+                    tokio::select! {
+                        _ = tokio::time::sleep(every) => {}
+                        _ = heard.notified() => {}
+                    }
                 }
             }
         })

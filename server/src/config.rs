@@ -128,6 +128,10 @@ pub struct Config {
     pub body_read_seconds: u64,
     /// How often an open live stream (the gap board's) checks its session.
     pub stream_recheck_seconds: u64,
+    /// How often the live pages' poller reads the seat versions. On
+    /// PostgreSQL changes are heard at once (LISTEN/NOTIFY) and the poll is
+    /// only the fallback.
+    pub live_poll_ms: u64,
     /// How long personal data is kept (run nightly with the outbox worker).
     pub retention: app::domain::retention::RetentionPolicy,
 }
@@ -288,6 +292,11 @@ pub const KEYS: &[(&str, &str, &str)] = &[
         "VALGVAGT_STREAM_RECHECK_SECONDS",
         "60",
         "how often an open gap board's live stream checks that its session is still valid (it closes when not)",
+    ),
+    (
+        "VALGVAGT_LIVE_POLL_MS",
+        "200",
+        "how often live boards look for seat changes in the database; on PostgreSQL they hear changes at once (LISTEN/NOTIFY) and this is the fallback",
     ),
     (
         "VALGVAGT_RETAIN_SIGN_IN_DAYS",
@@ -493,6 +502,7 @@ impl Config {
             header_read_seconds: number("VALGVAGT_HEADER_READ_SECONDS", 10)?.max(1) as u64,
             body_read_seconds: number("VALGVAGT_BODY_READ_SECONDS", 60)?.max(1) as u64,
             stream_recheck_seconds: number("VALGVAGT_STREAM_RECHECK_SECONDS", 60)?.max(1) as u64,
+            live_poll_ms: number("VALGVAGT_LIVE_POLL_MS", 200)?.max(10) as u64,
             retention: app::domain::retention::RetentionPolicy {
                 sign_in_days: number("VALGVAGT_RETAIN_SIGN_IN_DAYS", 1)?,
                 election_days: number("VALGVAGT_RETAIN_ELECTION_DAYS", 90)?,

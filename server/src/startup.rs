@@ -393,6 +393,8 @@ pub struct Running {
     /// The open gap boards' feed, and the poller behind it.
     pub board: Arc<crate::board::BoardFeed>,
     pub board_task: tokio::task::JoinHandle<()>,
+    /// PostgreSQL's seat announcements, heard for the poller.
+    pub listen_task: Option<tokio::task::JoinHandle<()>>,
     /// The nightly retention run, with the outbox worker.
     pub retention_task: Option<tokio::task::JoinHandle<()>>,
     /// Sign-in mails and codes on their way, after their answer.
@@ -520,6 +522,8 @@ pub async fn start(config: &Config, listener: TcpListener) -> anyhow::Result<Run
         .clone()
         .map(|g| g as Arc<dyn app::server::sms::TextMessages>);
     let background = Arc::new(crate::background::Background::default());
+    let heard = Arc::new(tokio::sync::Notify::new());
+    let listen_task = storage.hear_seat_changes(heard.clone(), stop_worker.subscribe());
     let services = Services {
         storage,
         mailer,
@@ -534,7 +538,8 @@ pub async fn start(config: &Config, listener: TcpListener) -> anyhow::Result<Run
     ));
     let board_task = board.clone().spawn_poller(
         storage_for_board,
-        std::time::Duration::from_millis(200),
+        std::time::Duration::from_millis(config.live_poll_ms),
+        heard,
         stop_worker.subscribe(),
     );
     let app = router(config, server_context(config, services), board.clone());
@@ -555,6 +560,7 @@ pub async fn start(config: &Config, listener: TcpListener) -> anyhow::Result<Run
         scheduler_task,
         board,
         board_task,
+        listen_task,
         retention_task,
         background,
     })

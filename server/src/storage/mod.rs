@@ -22,6 +22,17 @@ pub trait Backend: app::server::Storage + OutboxQueue + ScheduleStore + JobLease
     /// sends. On PostgreSQL other servers may be sending them right now, so
     /// their leases decide (nothing is done here).
     async fn release_orphaned_sends(&self) -> Result<u64, AppError>;
+
+    /// Wakes `wake` when any server may have changed seats, and after a
+    /// lost connection (to look again) until `shutdown`. None where every
+    /// change is made by this server (SQLite): the poll finds them.
+    fn hear_seat_changes(
+        &self,
+        _wake: Arc<tokio::sync::Notify>,
+        _shutdown: tokio::sync::watch::Receiver<bool>,
+    ) -> Option<tokio::task::JoinHandle<()>> {
+        None
+    }
 }
 
 /// Opens the database (creating a SQLite file if needed) and brings its

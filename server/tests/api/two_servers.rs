@@ -561,3 +561,68 @@ async fn servers_started_together_on_a_new_database_seed_it_once_and_share_the_j
     .unwrap();
     let _older = Served::start(shared.dir.path(), &url, &[]).await;
 }
+
+/// How many servers' seat listeners are connected to `pool`'s database.
+async fn listeners(pool: &PgPool) -> i64 {
+    sqlx::query_scalar(
+        "SELECT count(*) FROM pg_stat_activity
+         WHERE application_name = 'valgvagt-listen' AND datname = current_database()",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn boards_hear_the_other_server_at_once_and_listen_again_after_a_lost_connection() {
+    let Some(shared) = Shared::new(true).await else {
+        return;
+    };
+    // A minute between polls: what arrives sooner was announced.
+    let slow = [("VALGVAGT_LIVE_POLL_MS", "60000")];
+    let a = shared.server(&slow).await;
+    let b = shared.server(&slow).await;
+    poll_until("both servers listen", Duration::from_secs(10), || async {
+        listeners(shared.pool()).await == 2
+    })
+    .await;
+    let coordinator = shared
+        .signed_in("koordinator@example.dk", Role::Coordinator)
+        .await;
+    let mut board = Board::open(&b, &coordinator, shared.election).await;
+    let (token, cell) = shared.open_cell(2).await;
+    while board.next(Duration::from_millis(600)).await.is_some() {}
+    let mut takers = shared.takers(&cell[1].1, 2).await;
+    let client = reqwest::Client::new();
+
+    let (status, body) = take(&client, &a.base, &takers.remove(0), &token, &cell).await;
+    assert!(status.is_success(), "{status}: {body}");
+    assert!(
+        board.next(Duration::from_secs(2)).await.is_some(),
+        "B's board heard nothing of the seat taken through A"
+    );
+
+    // The database drops every listening connection: the servers listen
+    // again, and the next change is heard as quickly.
+    let dropped: Vec<bool> = sqlx::query_scalar(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+         WHERE application_name = 'valgvagt-listen' AND datname = current_database()",
+    )
+    .fetch_all(shared.pool())
+    .await
+    .unwrap();
+    assert_eq!(dropped, vec![true, true]);
+    poll_until(
+        "both servers listen again",
+        Duration::from_secs(10),
+        || async { listeners(shared.pool()).await == 2 },
+    )
+    .await;
+    while board.next(Duration::from_millis(300)).await.is_some() {}
+    let (status, body) = take(&client, &a.base, &takers.remove(0), &token, &cell).await;
+    assert!(status.is_success(), "{status}: {body}");
+    assert!(
+        board.next(Duration::from_secs(2)).await.is_some(),
+        "B's board heard nothing after its listener came back"
+    );
+}

@@ -80,6 +80,9 @@ pub struct PostgresStorage {
     /// Server keys once read: a key never changes after it is made, and
     /// every check-in code shown needs one.
     keys: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, String>>>,
+    /// How the seat announcements' listener connects (named, so an operator
+    /// sees it in pg_stat_activity).
+    listen_options: PgConnectOptions,
 }
 
 impl PostgresStorage {
@@ -87,6 +90,7 @@ impl PostgresStorage {
     /// migrations.
     pub async fn open(url: &str) -> anyhow::Result<Self> {
         let options = PgConnectOptions::from_str(url)?.application_name("valgvagt");
+        let listen_options = options.clone().application_name("valgvagt-listen");
         let pool = PgPoolOptions::new()
             .max_connections(16)
             .connect_with(options)
@@ -100,6 +104,7 @@ impl PostgresStorage {
                 offer_secs: 6 * 3600,
             }),
             keys: Default::default(),
+            listen_options,
         })
     }
 
@@ -131,6 +136,59 @@ impl crate::storage::Backend for PostgresStorage {
     /// Other servers may be sending them: their leases decide.
     async fn release_orphaned_sends(&self) -> Result<u64, AppError> {
         Ok(0)
+    }
+
+    fn hear_seat_changes(
+        &self,
+        wake: std::sync::Arc<tokio::sync::Notify>,
+        shutdown: tokio::sync::watch::Receiver<bool>,
+    ) -> Option<tokio::task::JoinHandle<()>> {
+        Some(tokio::spawn(listen_for_seats(
+            self.listen_options.clone(),
+            wake,
+            shutdown,
+        )))
+    }
+}
+
+/// The channel the board versions' trigger announces changes on.
+pub const SEATS_CHANNEL: &str = "valgvagt_seats";
+
+/// LISTENs on [`SEATS_CHANNEL`] on a connection of its own, waking `wake`
+/// for every change. A lost connection is made again, with a wake after it:
+/// what changed meanwhile was not announced to us, so the poller looks.
+async fn listen_for_seats(
+    options: PgConnectOptions,
+    wake: std::sync::Arc<tokio::sync::Notify>,
+    mut shutdown: tokio::sync::watch::Receiver<bool>,
+) {
+    use sqlx::postgres::PgListener;
+    let pool = PgPoolOptions::new()
+        .max_connections(1)
+        .connect_lazy_with(options);
+    loop {
+        let listening = async {
+            let mut listener = PgListener::connect_with(&pool).await?;
+            listener.listen(SEATS_CHANNEL).await?;
+            wake.notify_one();
+            // Ok(None): the connection was lost; start over.
+            while listener.try_recv().await?.is_some() {
+                wake.notify_one();
+            }
+            Ok::<_, sqlx::Error>(())
+        };
+        tokio::select! {
+            ended = listening => match ended {
+                Ok(()) => tracing::warn!("lost the database's seat announcements; listening again"),
+                Err(e) => tracing::warn!("listening for seat announcements failed: {e}"),
+            },
+            _ = shutdown.changed() => return,
+        }
+        wake.notify_one();
+        tokio::select! {
+            _ = tokio::time::sleep(std::time::Duration::from_secs(1)) => {}
+            _ = shutdown.changed() => return,
+        }
     }
 }
 
