@@ -51,10 +51,13 @@ postgres_start() {
   postgres_as_owner "$bin/initdb" -D "$POSTGRES_DIR/data" -A trust -U postgres \
     -E UTF8 --locale=C.UTF-8 --no-sync >"$POSTGRES_DIR/initdb.log" 2>&1 \
     || { cat "$POSTGRES_DIR/initdb.log" >&2; return 1; }
-  # Speed over durability: the data lives as long as the test run.
+  # Speed over durability: the data lives as long as the test run. A
+  # benchmark sets POSTGRES_DURABLE=1 to measure what production pays.
+  local speed="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  [ -n "${POSTGRES_DURABLE:-}" ] && speed=""
   postgres_as_owner "$bin/pg_ctl" -D "$POSTGRES_DIR/data" -l "$POSTGRES_DIR/server.log" -w \
-    -o "-p $port -k $POSTGRES_DIR -c listen_addresses=127.0.0.1 -c max_connections=500 \
-        -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null \
+    -o "-p $port -k $POSTGRES_DIR -c listen_addresses=127.0.0.1 -c max_connections=500 $speed" \
+    start >/dev/null \
     || { cat "$POSTGRES_DIR/server.log" >&2; return 1; }
   POSTGRES_CTL="$bin/pg_ctl"
   export VALGVAGT_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$port/postgres"

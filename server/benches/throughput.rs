@@ -19,31 +19,17 @@
 use app::domain::accounts::Role;
 use app::domain::signup::{LinkFilters, NewSignupLink};
 use app::server::storage::{AccountStore, ElectionStore, SignupStore};
-use std::collections::BTreeMap;
-use std::process::{Child, Command, Stdio};
-use std::sync::Arc;
-use std::time::{Duration, Instant};
 use valgvagt_server::secrets;
 use valgvagt_server::storage::sqlite::SqliteStorage;
 
-const CONNECTIONS: usize = 16;
-const RUN: Duration = Duration::from_secs(5);
-const SINGLE: usize = 200;
 const TAKERS: usize = 1000;
 const LAST_SEATS: usize = 10;
 
 mod common;
+#[path = "common/load.rs"]
+mod load;
 use common::{fail, session_cookie};
-
-/// Stops the server process when the bench ends, however it ends.
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
+use load::{keep_alive, peak_rss_kb, single_request_ms, Race, Server, CONNECTIONS, RUN};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -51,25 +37,9 @@ async fn main() -> anyhow::Result<()> {
     let database = dir.path().join("bench.db");
     let storage = common::scaled_demo(&database, common::scale()).await?;
 
-    let port = std::net::TcpListener::bind("127.0.0.1:0")?
-        .local_addr()?
-        .port();
-    let base = format!("http://127.0.0.1:{port}");
-    let site = dir.path().join("site");
-    std::fs::create_dir_all(&site)?;
-    let mut server = Server(
-        Command::new(env!("CARGO_BIN_EXE_valgvagt"))
-            .env("VALGVAGT_DATABASE", &database)
-            .env("VALGVAGT_BIND", format!("127.0.0.1:{port}"))
-            .env("VALGVAGT_PUBLIC_URL", format!("http://localhost:{port}"))
-            .env("LEPTOS_SITE_ROOT", &site)
-            .env("VALGVAGT_OUTBOX_WORKER", "false")
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
-            .spawn()?,
-    );
-    let pid = server.0.id();
-    wait_until_up(&base, &mut server).await?;
+    let server = Server::start(&dir.path().join("site"), &database.to_string_lossy(), &[]).await?;
+    let pid = server.pid();
+    let base = server.base.clone();
 
     let election = storage.list_elections().await.map_err(fail)?[0].id;
     // A volunteer with a shift, a coordinator, and a whole team's link.
@@ -120,8 +90,8 @@ async fn main() -> anyhow::Result<()> {
     ] {
         let url = format!("{base}{path}");
         let single = single_request_ms(&url, cookie.as_deref()).await?;
-        let load = keep_alive(&url, cookie.as_deref()).await?;
-        let rate = load.requests as f64 / load.elapsed.as_secs_f64();
+        let load = keep_alive(std::slice::from_ref(&url), cookie.as_deref()).await?;
+        let rate = load.rate();
         let p99_ok = load.p99_ms <= 2.0 * single;
         println!(
             "{path:<42} {rate:7.0} req/s   p50 {:6.2} ms   p99 {:6.2} ms   single {single:5.2} ms   peak {:5.1} MB   {}{}",
@@ -162,113 +132,6 @@ async fn main() -> anyhow::Result<()> {
         if peak < 50 * 1024 { "met" } else { "MISSED" }
     );
     Ok(())
-}
-
-async fn wait_until_up(base: &str, server: &mut Server) -> anyhow::Result<()> {
-    let client = reqwest::Client::new();
-    for _ in 0..600 {
-        if let Some(status) = server.0.try_wait()? {
-            anyhow::bail!("the server exited: {status}");
-        }
-        if client
-            .get(format!("{base}/healthz"))
-            .send()
-            .await
-            .is_ok_and(|r| r.status().is_success())
-        {
-            return Ok(());
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    anyhow::bail!("the server did not come up")
-}
-
-/// One keep-alive connection (a client with one pooled connection).
-fn one_connection() -> anyhow::Result<reqwest::Client> {
-    Ok(reqwest::Client::builder()
-        .pool_max_idle_per_host(1)
-        .http1_only()
-        .build()?)
-}
-
-async fn get(client: &reqwest::Client, url: &str, cookie: Option<&str>) -> anyhow::Result<()> {
-    let mut request = client.get(url);
-    if let Some(cookie) = cookie {
-        request = request.header(reqwest::header::COOKIE, cookie);
-    }
-    let response = request.send().await?;
-    anyhow::ensure!(
-        response.status().is_success(),
-        "{url}: {}",
-        response.status()
-    );
-    response.bytes().await?;
-    Ok(())
-}
-
-/// The median time of one request at a time on one connection.
-async fn single_request_ms(url: &str, cookie: Option<&str>) -> anyhow::Result<f64> {
-    let client = one_connection()?;
-    let mut times = Vec::with_capacity(SINGLE);
-    for n in 0..SINGLE + 20 {
-        let started = Instant::now();
-        get(&client, url, cookie).await?;
-        if n >= 20 {
-            times.push(started.elapsed());
-        }
-    }
-    times.sort();
-    Ok(ms(times[times.len() / 2]))
-}
-
-struct Load {
-    requests: usize,
-    elapsed: Duration,
-    p50_ms: f64,
-    p99_ms: f64,
-}
-
-/// `CONNECTIONS` connections, each sending its next request as soon as the
-/// last answer is read, for `RUN`.
-async fn keep_alive(url: &str, cookie: Option<&str>) -> anyhow::Result<Load> {
-    let started = Instant::now();
-    let deadline = started + RUN;
-    let mut tasks = Vec::new();
-    for _ in 0..CONNECTIONS {
-        let client = one_connection()?;
-        let url = url.to_string();
-        let cookie = cookie.map(str::to_string);
-        tasks.push(tokio::spawn(async move {
-            let mut times = Vec::new();
-            // Warm the connection up first.
-            get(&client, &url, cookie.as_deref()).await?;
-            while Instant::now() < deadline {
-                let at = Instant::now();
-                get(&client, &url, cookie.as_deref()).await?;
-                times.push(at.elapsed());
-            }
-            anyhow::Ok(times)
-        }));
-    }
-    let mut times = Vec::new();
-    for task in tasks {
-        times.extend(task.await??);
-    }
-    let elapsed = started.elapsed();
-    times.sort();
-    Ok(Load {
-        requests: times.len(),
-        elapsed,
-        p50_ms: ms(times[times.len() / 2]),
-        p99_ms: ms(times[times.len() * 99 / 100]),
-    })
-}
-
-struct Race {
-    seated: usize,
-    refusals: BTreeMap<String, usize>,
-    p50_ms: f64,
-    p99_ms: f64,
 }
 
 /// A whole team's sign-up link with a token the bench knows.
@@ -374,84 +237,20 @@ async fn last_seats_race(
         "only {} eligible takers",
         takers.len()
     );
-    let mut clients = Vec::with_capacity(TAKERS);
+    let mut takes = Vec::with_capacity(TAKERS);
     for (id, email) in &takers {
         let user = storage
             .ensure_user_with_role(email, "Taker", Role::Volunteer)
             .await
             .map_err(fail)?;
         storage.link_volunteer(user, *id).await.map_err(fail)?;
-        let client = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .pool_max_idle_per_host(1)
-            .build()?;
-        // Connected and signed in before the moment.
-        let cookie = session_cookie(storage, user).await?;
-        get(&client, &format!("{base}/healthz"), None).await?;
-        clients.push((client, cookie));
+        takes.push((base.to_string(), session_cookie(storage, user).await?));
     }
-    let url = format!("{base}/api/signup/take");
-    let start = Arc::new(tokio::sync::Barrier::new(TAKERS));
-    let mut taps = Vec::with_capacity(TAKERS);
-    for (client, cookie) in clients {
-        let url = url.clone();
-        let start = start.clone();
-        let form = [
-            ("token", token.to_string()),
-            ("station_id", station.to_string()),
-            ("day", day.clone()),
-            ("task_type_id", task.to_string()),
-        ];
-        taps.push(tokio::spawn(async move {
-            start.wait().await;
-            let at = Instant::now();
-            let response = client
-                .post(&url)
-                .header(reqwest::header::COOKIE, cookie)
-                .header("sec-fetch-site", "same-origin")
-                .form(&form)
-                .send()
-                .await?;
-            let status = response.status();
-            let body = response.text().await?;
-            anyhow::Ok((at.elapsed(), status, body))
-        }));
-    }
-    let mut seated = 0;
-    let mut refusals = BTreeMap::new();
-    let mut times = Vec::with_capacity(TAKERS);
-    for tap in taps {
-        let (took, status, body) = tap.await??;
-        times.push(took);
-        if status.is_success() || status.is_redirection() {
-            seated += 1;
-        } else {
-            let error: app::domain::AppError = serde_json::from_str(&body)
-                .map_err(|e| anyhow::anyhow!("an unclear refusal ({status}): {body}: {e}"))?;
-            *refusals
-                .entry(format!("{status} {}", error.message_key()))
-                .or_insert(0) += 1;
-        }
-    }
-    times.sort();
-    Ok(Race {
-        seated,
-        refusals,
-        p50_ms: ms(times[times.len() / 2]),
-        p99_ms: ms(times[times.len() * 99 / 100]),
-    })
-}
-
-/// The process's peak resident memory (VmHWM), in KB.
-fn peak_rss_kb(pid: u32) -> anyhow::Result<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .ok_or_else(|| anyhow::anyhow!("no VmHWM for the server"))
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
+    let form = [
+        ("token", token.to_string()),
+        ("station_id", station.to_string()),
+        ("day", day.clone()),
+        ("task_type_id", task.to_string()),
+    ];
+    load::race(takes, &form).await
 }
