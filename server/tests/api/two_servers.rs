@@ -626,3 +626,140 @@ async fn boards_hear_the_other_server_at_once_and_listen_again_after_a_lost_conn
         "B's board heard nothing after its listener came back"
     );
 }
+
+/// The cookies a browser keeps, by name, for requests to either server.
+#[derive(Default)]
+struct Jar(BTreeMap<String, String>);
+
+impl Jar {
+    async fn post(
+        &mut self,
+        url: String,
+        body: Option<&serde_json::Value>,
+        form: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let mut request = reqwest::Client::new()
+            .post(url)
+            .header("sec-fetch-site", "same-origin");
+        if !self.0.is_empty() {
+            let cookies: Vec<String> = self.0.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            request = request.header(reqwest::header::COOKIE, cookies.join("; "));
+        }
+        request = match body {
+            Some(json) => request.json(json),
+            None => request.form(form),
+        };
+        let response = request.send().await.unwrap();
+        for set in response.headers().get_all(reqwest::header::SET_COOKIE) {
+            let pair = set.to_str().unwrap().split(';').next().unwrap_or_default();
+            if let Some((name, value)) = pair.split_once('=') {
+                self.0
+                    .insert(name.trim().to_string(), value.trim().to_string());
+            }
+        }
+        response
+    }
+}
+
+async fn json_of<T: serde::de::DeserializeOwned>(response: reqwest::Response) -> T {
+    let status = response.status();
+    let body = response.text().await.unwrap();
+    assert!(status.is_success(), "{status}: {body}");
+    serde_json::from_str(&body).unwrap_or_else(|e| panic!("{body}: {e}"))
+}
+
+#[tokio::test]
+async fn a_passkey_ceremony_begun_on_one_server_finishes_on_the_other() {
+    use app::passkeys::{RegistrationChallenge, SignInChallenge};
+    use webauthn_authenticator_rs::softpasskey::SoftPasskey;
+    use webauthn_authenticator_rs::WebauthnAuthenticator;
+    let Some(shared) = Shared::new(false).await else {
+        return;
+    };
+    // Both servers behind one public name, as behind the proxy.
+    let a = shared.server(&[]).await;
+    let public = a.base.replace("127.0.0.1", "localhost");
+    let b = shared
+        .server(&[("VALGVAGT_PUBLIC_URL", public.as_str())])
+        .await;
+    let origin = url::Url::parse(&public).unwrap();
+
+    // Signed in by a link through A.
+    let user = shared
+        .storage
+        .ensure_user_with_role("passkey@example.dk", "Passkey", Role::Volunteer)
+        .await
+        .unwrap();
+    let token = secrets::new_secret();
+    shared
+        .storage
+        .store_sign_in_token(user, &secrets::hash(&token), i64::MAX / 2)
+        .await
+        .unwrap();
+    let mut phone = Jar::default();
+    let signed_in = phone
+        .post(
+            format!("{}/api/auth/sign_in_with_link", a.base),
+            None,
+            &[("token", &token)],
+        )
+        .await;
+    assert!(signed_in.status().is_success());
+
+    // A registration begun on A finishes on B.
+    let challenge: RegistrationChallenge = json_of(
+        phone
+            .post(format!("{}/api/passkeys/register_start", a.base), None, &[])
+            .await,
+    )
+    .await;
+    let mut authenticator = SoftPasskey::new(true);
+    let credential = authenticator
+        .do_registration(origin.clone(), challenge.options)
+        .expect("the software passkey registers");
+    let body = serde_json::json!({
+        "ceremony": challenge.ceremony, "name": "Telefon", "response": credential
+    });
+    let finished = phone
+        .post(
+            format!("{}/api/passkeys/register_finish", b.base),
+            Some(&body),
+            &[],
+        )
+        .await;
+    assert!(finished.status().is_success(), "{}", finished.status());
+
+    // A sign-in begun on B, on another device, finishes on A.
+    let mut laptop = Jar::default();
+    let challenge: SignInChallenge = json_of(
+        laptop
+            .post(format!("{}/api/passkeys/sign_in_start", b.base), None, &[])
+            .await,
+    )
+    .await;
+    let mut options = challenge.options;
+    options.public_key.allow_credentials = vec![webauthn_rs_proto::AllowCredentials {
+        type_: "public-key".into(),
+        id: credential.raw_id.clone(),
+        transports: None,
+    }];
+    let signed = authenticator
+        .do_authentication(origin, options)
+        .expect("the software passkey signs");
+    let body = serde_json::json!({ "ceremony": challenge.ceremony, "response": signed });
+    let finished = laptop
+        .post(
+            format!("{}/api/passkeys/sign_in_finish", a.base),
+            Some(&body),
+            &[],
+        )
+        .await;
+    assert!(finished.status().is_success(), "{}", finished.status());
+    let me: Option<app::domain::accounts::CurrentUser> = json_of(
+        laptop
+            .post(format!("{}/api/auth/who_am_i", b.base), None, &[])
+            .await,
+    )
+    .await;
+    assert_eq!(me.map(|m| m.email).as_deref(), Some("passkey@example.dk"));
+}
