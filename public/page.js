@@ -417,7 +417,12 @@ function follow(part) {
       busy = false;
     }
   };
-  new EventSource(part.dataset.liveEvents).addEventListener('seats', refresh);
+  const events = new EventSource(part.dataset.liveEvents);
+  events.addEventListener('seats', refresh);
+  // Connected: every change from now on is announced (tests wait for it).
+  events.addEventListener('open', () => {
+    part.dataset.live = 'open';
+  });
   const every = Number(part.dataset.liveEvery);
   if (every > 0) setInterval(refresh, every * 1000);
 }

@@ -335,6 +335,7 @@ fn CheckinView(data: CheckinData) -> impl IntoView {
                 }).collect_view()}
             </nav>
         })}
+        <div id="checkin-live" data-live-events=format!("/stations/{station}/events")>
         <p class="board-summary" data-testid="checkin-count">
             {t_with("checkin.count", &[("present", &present.to_string()), ("total", &data.lines.len().to_string())])}
         </p>
@@ -354,6 +355,7 @@ fn CheckinView(data: CheckinData) -> impl IntoView {
                 </ul>
             }.into_any()
         }}
+        </div>
     }
 }
 

@@ -402,6 +402,9 @@ pub fn MyShiftsPage() -> impl IntoView {
             <div class="alert alert-success" role="status"><p>{t("checkin.reported")}</p></div>
         })}
         <Loaded resource=data view={move |d: MyShifts| view! {
+            // Follows the person's seats: an invitation from the office, a
+            // seat moved or freed, shows without a reload.
+            <div id="my-shifts-live" data-live-events="/my-shifts/events">
             <section aria-labelledby="upcoming-heading">
                 <h2 id="upcoming-heading">{t("myshifts.upcoming")}</h2>
                 {if d.upcoming.is_empty() {
@@ -434,6 +437,7 @@ pub fn MyShiftsPage() -> impl IntoView {
                     </ul>
                 </section>
             })}
+            </div>
             <section class="card" aria-labelledby="office-heading">
                 <h2 id="office-heading">{t("myshifts.office")}</h2>
                 <p class="contact-links">

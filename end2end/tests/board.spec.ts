@@ -293,11 +293,19 @@ test('the station manager checks people in on the day; the coordinators see it l
   const [arrived, accepted] = (await present.textContent())!.split(' ')[0].split('/').map(Number);
   await expect(board.locator(`tr[data-station="${n}"]`)).toContainText(station);
 
+  // A second tablet at the station, connected to its live stream.
+  const second = await board.context().newPage();
+  await second.goto(`/stations/${n}/checkin?day=2027-05-04`);
+  await second.locator('#checkin-live[data-live="open"]').waitFor();
+
   const waiting = manager.locator('.roster-line').filter({ hasText: 'Ikke mødt endnu' }).first();
   const seat = (await waiting.getAttribute('id'))!;
   await waiting.getByRole('button', { name: /^Mødt/ }).click();
   await expect(manager.locator(`#${seat}`)).toContainText('Mødt');
   await expect(present).toHaveText(`${arrived + 1}/${accepted}`, { timeout: LIVE_UPDATE_MS });
+  // The second tablet follows without a reload.
+  await expect(second.locator(`#${seat}`)).toContainText('Mødt', { timeout: LIVE_UPDATE_MS });
+  await second.close();
 
   // Someone who does not come is marked, and the station stands out.
   const absent = manager.locator('.roster-line').filter({ hasText: 'Ikke mødt endnu' }).first();

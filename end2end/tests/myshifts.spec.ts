@@ -1,12 +1,25 @@
 import { expect, test } from '@playwright/test';
 import { adminSignInLink, checkA11y, expectNoHorizontalScroll, signInByMail, signInWithLink } from './helpers';
 
+/** A bound against hanging, not a latency claim (the pages bench measures that). */
+const LIVE_UPDATE_MS = 10_000;
+
 test('invited from the roster, a volunteer answers on the phone, gets it in the calendar and can cancel', async ({ browser }, info) => {
   const admin = await (await browser.newContext({ viewport: { width: 1024, height: 768 } })).newPage();
   await signInWithLink(admin, adminSignInLink(`vagter-${info.project.name}@example.dk`));
   // A demo volunteer with an account; each project its own.
   await admin.goto(`/volunteers/${info.project.name === 'phone' ? 1 : 2}`);
   const email = (await admin.locator('a[href^="mailto:"]').first().getAttribute('href'))!.replace('mailto:', '');
+
+  // The volunteer has Mine vagter open on the phone, connected to its live
+  // stream, before the office invites.
+  const phone = await (await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true })).newPage();
+  await signInByMail(phone, email);
+  await phone.getByRole('link', { name: 'Mine vagter' }).click();
+  await expect(phone.getByRole('heading', { level: 1 })).toHaveText('Mine vagter');
+  await phone.locator('#my-shifts-live[data-live="open"]').waitFor();
+  const invitations = phone.locator('.roster-line').filter({ hasText: 'Inviteret' });
+  const before = await invitations.count();
 
   await admin.goto('/stations/1/roster');
   const open = admin.locator('.roster-line').filter({ hasText: 'Ledig plads' }).first();
@@ -15,10 +28,8 @@ test('invited from the roster, a volunteer answers on the phone, gets it in the 
   await open.getByRole('button', { name: 'Send invitation' }).click();
   await expect(admin.getByRole('heading', { level: 1 })).toHaveText('Vagtplan for Rådhuset');
 
-  const phone = await (await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true })).newPage();
-  await signInByMail(phone, email);
-  await phone.getByRole('link', { name: 'Mine vagter' }).click();
-  await expect(phone.getByRole('heading', { level: 1 })).toHaveText('Mine vagter');
+  // The invitation shows on the open page without a reload.
+  await expect(invitations).toHaveCount(before + 1, { timeout: LIVE_UPDATE_MS });
   const invited = phone.locator('.roster-line').filter({ hasText: 'Inviteret' }).first();
   await expect(invited).toContainText('Rådhuset');
   await expect(invited).toContainText('Svar senest');

@@ -145,6 +145,8 @@ pub fn router(config: &Config, ctx: ServerContext, board: Arc<crate::board::Boar
         .route("/profile/data.json", get(crate::calendar::my_data))
         .route("/calendar/feed/{secret}", get(crate::calendar::feed))
         .route("/board/events", get(crate::board::events))
+        .route("/stations/{id}/events", get(crate::board::station_events))
+        .route("/my-shifts/events", get(crate::board::my_shifts_events))
         .route("/exports/{file}", get(crate::exports::export))
         .route(
             "/sw.js",

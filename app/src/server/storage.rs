@@ -714,6 +714,11 @@ pub trait BoardStore: Send + Sync {
     async fn election_days(&self, election_id: Id) -> AppResult<Vec<NaiveDate>>;
     /// (election, version): the version moves with every change to its seats.
     async fn board_versions(&self) -> AppResult<Vec<(Id, i64)>>;
+    /// (station, version) of those of `stations` whose seats have changed
+    /// since the database was made.
+    async fn station_versions(&self, stations: &[Id]) -> AppResult<Vec<(Id, i64)>>;
+    /// (volunteer, version) of those of `volunteers` who have had a seat.
+    async fn volunteer_versions(&self, volunteers: &[Id]) -> AppResult<Vec<(Id, i64)>>;
 }
 
 /// Calls for cover: an open seat offered to a group, first come first served.

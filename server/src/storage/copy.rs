@@ -59,11 +59,13 @@ pub const TABLES: &[&str] = &[
     "volunteer_notes",
     "signup_links",
     "privacy_texts",
+    "station_versions",
+    "volunteer_versions",
 ];
 
 /// Tables kept by triggers from the others: the target's own rows (made
 /// while the others were copied) give way to the source's.
-const DERIVED: &[&str] = &["board_versions"];
+const DERIVED: &[&str] = &["board_versions", "station_versions", "volunteer_versions"];
 
 /// Tables not copied: which server runs a job now belongs to the servers
 /// of each database, not to the data.

@@ -213,3 +213,107 @@ async fn open_boards_never_take_the_turns_of_other_requests() {
     .unwrap();
     assert_eq!(page.status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn an_open_check_in_page_hears_of_its_station_and_no_other() {
+    use app::domain::accounts::ScopeKind;
+    let e = election().await;
+    e.karen_accepts(e.seats[0]).await;
+    let seat = e.app.storage.seat_details(e.seats[0]).await.unwrap();
+    let url = format!("{}/stations/{}/events", e.app.base, seat.station_id);
+    // Its managers and the office listen; a volunteer or another station's
+    // manager may not, nor anybody signed out.
+    assert_eq!(
+        client().get(&url).send().await.unwrap().status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        e.karen_phone.get(&url).send().await.unwrap().status(),
+        StatusCode::FORBIDDEN
+    );
+    let syd = crate::setup::make_area(&e.app, "Syd").await;
+    let other = crate::setup::make_station(&e.app, &syd, "Sydskolen").await;
+    let stranger = e
+        .app
+        .browser_for(
+            "anden.valgstyrer@example.dk",
+            Role::StationManager,
+            &[(ScopeKind::Station, other.id)],
+        )
+        .await;
+    assert_eq!(
+        stranger.get(&url).send().await.unwrap().status(),
+        StatusCode::FORBIDDEN
+    );
+    let manager = e
+        .app
+        .browser_for(
+            "valgstyrer@example.dk",
+            Role::StationManager,
+            &[(ScopeKind::Station, seat.station_id)],
+        )
+        .await;
+    let mut page = manager.get(&url).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    wait_for(&mut page, "event: seats\ndata: hello", STREAM_DEADLINE).await;
+
+    // The other station's page hears nothing of this one's check-in.
+    let mut elsewhere = e
+        .app
+        .client
+        .get(format!("{}/stations/{}/events", e.app.base, other.id))
+        .send()
+        .await
+        .unwrap();
+    wait_for(&mut elsewhere, "data: hello", STREAM_DEADLINE).await;
+
+    // Checked in from another tablet: the open page hears of it.
+    e.app
+        .ok_with::<()>(
+            &e.app.client,
+            "checkin/mark",
+            &[
+                ("seat_id", &e.seats[0].to_string()),
+                ("attendance", "arrived"),
+            ],
+        )
+        .await;
+    let seen = wait_for(&mut page, "event: seats\ndata: ", STREAM_DEADLINE).await;
+    assert!(!seen.contains("hello"), "{seen}");
+    let quiet = tokio::time::timeout(Duration::from_millis(800), elsewhere.chunk()).await;
+    assert!(
+        !matches!(&quiet, Ok(Ok(Some(chunk))) if String::from_utf8_lossy(chunk).contains("data:")),
+        "another station's page heard of it: {quiet:?}"
+    );
+}
+
+#[tokio::test]
+async fn my_shifts_hears_of_a_new_invitation_and_only_its_own() {
+    let e = election().await;
+    let url = format!("{}/my-shifts/events", e.app.base);
+    assert_eq!(
+        client().get(&url).send().await.unwrap().status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let mut mine = e.karen_phone.get(&url).send().await.unwrap();
+    assert_eq!(mine.status(), StatusCode::OK);
+    wait_for(&mut mine, "event: seats\ndata: hello", STREAM_DEADLINE).await;
+
+    // Another person's invitation is not hers to hear of.
+    e.invite(e.seats[1], "ole@example.dk", "8").await;
+    let quiet = tokio::time::timeout(Duration::from_millis(800), mine.chunk()).await;
+    assert!(
+        !matches!(&quiet, Ok(Ok(Some(chunk))) if String::from_utf8_lossy(chunk).contains("data:")),
+        "heard of someone else's seat: {quiet:?}"
+    );
+    // Her own is.
+    e.invite(e.seats[0], "karen@example.dk", "7").await;
+    let seen = wait_for(&mut mine, "event: seats\ndata: ", STREAM_DEADLINE).await;
+    assert!(!seen.contains("hello"), "{seen}");
+    // Staff without a volunteer record have no shifts to follow.
+    let office = e.app.browser_as(Role::ReadOnly).await;
+    assert_eq!(
+        office.get(&url).send().await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
+}

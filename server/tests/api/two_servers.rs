@@ -279,8 +279,18 @@ struct Board {
 
 impl Board {
     async fn open(server: &Served, cookie: &str, election: i64) -> Board {
+        Board::follow(
+            server,
+            cookie,
+            &format!("/board/events?election={election}"),
+        )
+        .await
+    }
+
+    /// Any live page's stream: `path` is its events' address.
+    async fn follow(server: &Served, cookie: &str, path: &str) -> Board {
         let response = reqwest::Client::new()
-            .get(format!("{}/board/events?election={election}", server.base))
+            .get(format!("{}{path}", server.base))
             .header(reqwest::header::COOKIE, cookie)
             .send()
             .await
@@ -351,18 +361,30 @@ async fn a_seat_taken_through_one_server_shows_on_a_board_open_on_the_other() {
         .await;
     let mut board = Board::open(&b, &coordinator, shared.election).await;
     let (token, cell) = shared.open_cell(1).await;
-    // Whatever the set-up above stirred has been heard by now.
-    while board.next(Duration::from_millis(600)).await.is_some() {}
-
+    let station = &cell[0].1;
+    // The station's check-in page and the taker's *Mine vagter*, on B too.
+    let mut checkin = Board::follow(&b, &coordinator, &format!("/stations/{station}/events")).await;
     let taker = shared.takers(&cell[1].1, 1).await.remove(0);
+    let mut my_shifts = Board::follow(&b, &taker, "/my-shifts/events").await;
+    // Whatever the set-up above stirred has been heard by now.
+    for page in [&mut board, &mut checkin, &mut my_shifts] {
+        while page.next(Duration::from_millis(600)).await.is_some() {}
+    }
+
     let (status, body) = take(&reqwest::Client::new(), &a.base, &taker, &token, &cell).await;
     assert!(status.is_success(), "{status}: {body}");
     let taken = Instant::now();
-    let heard = board.next(Duration::from_secs(2)).await;
-    assert!(
-        heard.is_some_and(|version| version.parse::<i64>().is_ok()),
-        "the board on B heard nothing within 2 s of the seat taken through A"
-    );
+    for (page, what) in [
+        (&mut board, "board"),
+        (&mut checkin, "check-in page"),
+        (&mut my_shifts, "Mine vagter"),
+    ] {
+        let heard = page.next(Duration::from_secs(2)).await;
+        assert!(
+            heard.is_some_and(|version| version.parse::<i64>().is_ok()),
+            "the {what} on B heard nothing within 2 s of the seat taken through A"
+        );
+    }
     eprintln!("heard on B {:?} after the answer on A", taken.elapsed());
 }
 

@@ -89,4 +89,26 @@ impl BoardStore for Storage {
             .await
             .map_err(db_error)
     }
+
+    async fn station_versions(&self, stations: &[Id]) -> Result<Vec<(Id, i64)>, AppError> {
+        sqlx::query_as(&format!(
+            "SELECT station_id, version FROM station_versions WHERE station_id IN ({})",
+            super::dialect::ids("$1")
+        ))
+        .bind(crate::storage::id_array(stations))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)
+    }
+
+    async fn volunteer_versions(&self, volunteers: &[Id]) -> Result<Vec<(Id, i64)>, AppError> {
+        sqlx::query_as(&format!(
+            "SELECT volunteer_id, version FROM volunteer_versions WHERE volunteer_id IN ({})",
+            super::dialect::ids("$1")
+        ))
+        .bind(crate::storage::id_array(volunteers))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)
+    }
 }
