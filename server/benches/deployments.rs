@@ -15,7 +15,6 @@
 //! and runs `cargo bench -p server --bench deployments` against it.
 
 use app::domain::accounts::Role;
-use app::domain::signup::{LinkFilters, NewSignupLink};
 use valgvagt_server::secrets;
 use valgvagt_server::storage::postgres::PostgresStorage;
 use valgvagt_server::storage::sqlite::SqliteStorage;
@@ -72,25 +71,6 @@ impl Db {
             .await
             .map_err(fail)?;
         Ok(format!("vv_session={session}"))
-    }
-
-    async fn link(&self, election: i64, team: i64, creator: i64) -> anyhow::Result<String> {
-        let token = format!("bench-{}", secrets::new_secret());
-        self.storage()
-            .create_link(
-                &NewSignupLink {
-                    token_hash: secrets::hash(&token),
-                    election_id: election,
-                    team_id: team,
-                    filters: LinkFilters::default(),
-                    expires_at: None,
-                    created_by: creator,
-                },
-                secrets::unix_now(),
-            )
-            .await
-            .map_err(fail)?;
-        Ok(token)
     }
 }
 
@@ -281,7 +261,16 @@ async fn last_seats_race(
     .bind(LAST_SEATS as i64)
     .fetch_one(pool)
     .await?);
-    let token = db.link(election, team, creator).await?;
+    let token = format!("bench-{}", secrets::new_secret());
+    common::share_link(
+        db.storage(),
+        &token,
+        election,
+        team,
+        Default::default(),
+        creator,
+    )
+    .await?;
     let cell: Vec<i64> = on!(db, |pool| sqlx::query_scalar(
         "SELECT id FROM seats WHERE election_id = $1 AND team_id = $2 AND station_id = $3
            AND CAST(day AS TEXT) = $4 AND task_type_id = $5 ORDER BY id",

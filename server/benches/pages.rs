@@ -14,10 +14,8 @@
 //!
 //! Run: `cargo bench -p server --bench pages`.
 
-use app::domain::signup::{LinkFilters, NewSignupLink};
-use app::server::storage::{
-    AccountStore, AnswerStore, ElectionStore, SeatStore, SignupStore, VolunteerStore,
-};
+use app::domain::signup::LinkFilters;
+use app::server::storage::{AccountStore, AnswerStore, ElectionStore, SeatStore, VolunteerStore};
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 use valgvagt_server::config::Config;
@@ -108,20 +106,7 @@ async fn main() -> anyhow::Result<()> {
             },
         ),
     ] {
-        storage
-            .create_link(
-                &NewSignupLink {
-                    token_hash: valgvagt_server::secrets::hash(token),
-                    election_id: election,
-                    team_id: team,
-                    filters,
-                    expires_at: None,
-                    created_by: user,
-                },
-                now,
-            )
-            .await
-            .map_err(fail)?;
+        common::share_link(&storage, token, election, team, filters, user).await?;
     }
     let anonymous = reqwest::Client::new();
     let coordinator = storage

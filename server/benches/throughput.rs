@@ -17,9 +17,7 @@
 //! wrong answer, not a slow one). Run: `cargo bench -p server --bench throughput`.
 
 use app::domain::accounts::Role;
-use app::domain::signup::{LinkFilters, NewSignupLink};
-use app::server::storage::{AccountStore, ElectionStore, SignupStore};
-use valgvagt_server::secrets;
+use app::server::storage::{AccountStore, ElectionStore};
 use valgvagt_server::storage::sqlite::SqliteStorage;
 
 const TAKERS: usize = 1000;
@@ -66,7 +64,7 @@ async fn main() -> anyhow::Result<()> {
     let coordinator = session_cookie(&storage, coordinator).await?;
     let team = common::busiest_public_team(&storage, election).await?;
     let token = "bench-throughput-link-0000000000";
-    share_link(&storage, token, election, team, user).await?;
+    common::share_link(&storage, token, election, team, Default::default(), user).await?;
 
     println!(
         "\nkeep-alive throughput, {CONNECTIONS} connections for {}s each; single = one request at a time",
@@ -134,31 +132,6 @@ async fn main() -> anyhow::Result<()> {
     Ok(())
 }
 
-/// A whole team's sign-up link with a token the bench knows.
-async fn share_link(
-    storage: &SqliteStorage,
-    token: &str,
-    election: i64,
-    team: i64,
-    creator: i64,
-) -> anyhow::Result<()> {
-    storage
-        .create_link(
-            &NewSignupLink {
-                token_hash: secrets::hash(token),
-                election_id: election,
-                team_id: team,
-                filters: LinkFilters::default(),
-                expires_at: None,
-                created_by: creator,
-            },
-            secrets::unix_now(),
-        )
-        .await
-        .map_err(fail)?;
-    Ok(())
-}
-
 /// Leaves exactly `LAST_SEATS` seats of the demo's largest public cell open,
 /// shares its team's link, and lets `TAKERS` eligible volunteers, each
 /// signed in on a connection of their own, take one at the same moment.
@@ -181,7 +154,7 @@ async fn last_seats_race(
     .await?
     .ok_or_else(|| anyhow::anyhow!("no public cell of {LAST_SEATS} seats in the demo"))?;
     let token = "bench-race-link-00000000000000000";
-    share_link(storage, token, election, team, creator).await?;
+    common::share_link(storage, token, election, team, Default::default(), creator).await?;
     let cell: Vec<i64> = sqlx::query_scalar(
         "SELECT id FROM seats WHERE election_id = $1 AND team_id = $2 AND station_id = $3
            AND day = $4 AND task_type_id = $5 ORDER BY id",

@@ -55,3 +55,29 @@ pub async fn busiest_public_team(storage: &SqliteStorage, election: i64) -> anyh
     .fetch_one(storage.pool())
     .await?)
 }
+
+/// A sign-up link for `team` with a token the bench knows.
+pub async fn share_link(
+    storage: &dyn app::server::storage::SignupStore,
+    token: &str,
+    election: i64,
+    team: i64,
+    filters: app::domain::signup::LinkFilters,
+    creator: i64,
+) -> anyhow::Result<()> {
+    storage
+        .create_link(
+            &app::domain::signup::NewSignupLink {
+                token_hash: secrets::hash(token),
+                election_id: election,
+                team_id: team,
+                filters,
+                expires_at: None,
+                created_by: creator,
+            },
+            secrets::unix_now(),
+        )
+        .await
+        .map_err(fail)?;
+    Ok(())
+}

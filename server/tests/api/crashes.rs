@@ -5,14 +5,12 @@
 
 use crate::push_service::PushService;
 use crate::served::{poll_until, Served};
-use crate::storage::volunteer;
 use app::domain::accounts::Role;
 use app::domain::notifications::MessageKind;
 use app::domain::seats::SeatCountsChange;
 use app::domain::signup::{LinkFilters, NewSignupLink};
 use app::server::storage::{
-    AccountStore, ElectionStore, NewMessage, NewPushSubscription, NotificationStore, SeatStore,
-    SignupStore, VolunteerStore,
+    AccountStore, ElectionStore, NewMessage, NotificationStore, SeatStore, SignupStore,
 };
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
@@ -41,30 +39,8 @@ async fn pushes_queued_when_the_server_is_killed_all_arrive_after_restart_and_an
     let push = PushService::start().await;
     // A volunteer with a phone, and 2,000 messages for it in the queue.
     let storage = SqliteStorage::open(&database).await.unwrap();
-    let karen = storage
-        .create_volunteer(&volunteer("karen@example.dk"))
-        .await
-        .unwrap();
-    let user = storage
-        .ensure_user_with_role("karen@example.dk", "Karen", Role::Volunteer)
-        .await
-        .unwrap();
-    storage.link_volunteer(user, karen).await.unwrap();
-    let phone = push.subscribe("karen");
+    let karen = crate::push_service::karen_with_a_phone(&storage, &push).await;
     let now = secrets::unix_now();
-    storage
-        .add_push_subscription(
-            user,
-            &NewPushSubscription {
-                endpoint: phone.endpoint,
-                p256dh: phone.p256dh,
-                auth: phone.auth,
-                device_name: "Telefon".into(),
-            },
-            now,
-        )
-        .await
-        .unwrap();
     for n in 0..PUSHES {
         let message = NewMessage {
             idempotency_key: format!("crash:{n}"),

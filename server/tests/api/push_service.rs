@@ -207,3 +207,41 @@ fn check(
         vapid_key: key,
     })
 }
+
+/// Karen, a volunteer with an account and a phone subscribed at `push`
+/// (device "karen"), made straight in `storage`. Returns her volunteer id.
+pub async fn karen_with_a_phone<S>(storage: &S, push: &PushService) -> i64
+where
+    S: app::server::storage::VolunteerStore
+        + app::server::storage::AccountStore
+        + app::server::storage::NotificationStore,
+{
+    let karen = storage
+        .create_volunteer(&crate::storage::volunteer("karen@example.dk"))
+        .await
+        .unwrap();
+    let user = storage
+        .ensure_user_with_role(
+            "karen@example.dk",
+            "Karen",
+            app::domain::accounts::Role::Volunteer,
+        )
+        .await
+        .unwrap();
+    storage.link_volunteer(user, karen).await.unwrap();
+    let phone = push.subscribe("karen");
+    storage
+        .add_push_subscription(
+            user,
+            &app::server::storage::NewPushSubscription {
+                endpoint: phone.endpoint,
+                p256dh: phone.p256dh,
+                auth: phone.auth,
+                device_name: "Telefon".into(),
+            },
+            valgvagt_server::secrets::unix_now(),
+        )
+        .await
+        .unwrap();
+    karen
+}

@@ -12,8 +12,7 @@ use app::domain::accounts::Role;
 use app::domain::notifications::MessageKind;
 use app::domain::signup::{LinkFilters, NewSignupLink};
 use app::server::storage::{
-    AccountStore, ElectionStore, NewMessage, NewPushSubscription, NotificationStore, SignupStore,
-    VolunteerStore,
+    AccountStore, ElectionStore, NewMessage, NotificationStore, SignupStore,
 };
 use sqlx::PgPool;
 use std::collections::{BTreeMap, BTreeSet};
@@ -191,32 +190,8 @@ impl Shared {
     /// A volunteer with a phone subscribed at `push`, and `count` messages
     /// for it in the queue. Returns the queued messages' ids.
     async fn queue_pushes(&self, push: &PushService, count: usize) -> BTreeSet<i64> {
-        let volunteer = self
-            .storage
-            .create_volunteer(&crate::storage::volunteer("karen@example.dk"))
-            .await
-            .unwrap();
-        let user = self
-            .storage
-            .ensure_user_with_role("karen@example.dk", "Karen", Role::Volunteer)
-            .await
-            .unwrap();
-        self.storage.link_volunteer(user, volunteer).await.unwrap();
-        let phone = push.subscribe("karen");
+        let volunteer = crate::push_service::karen_with_a_phone(&self.storage, push).await;
         let now = secrets::unix_now();
-        self.storage
-            .add_push_subscription(
-                user,
-                &NewPushSubscription {
-                    endpoint: phone.endpoint,
-                    p256dh: phone.p256dh,
-                    auth: phone.auth,
-                    device_name: "Telefon".into(),
-                },
-                now,
-            )
-            .await
-            .unwrap();
         // One message as the app queues it, then its copies in one statement.
         let message = NewMessage {
             idempotency_key: "two-servers:0".into(),
