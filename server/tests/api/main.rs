@@ -8,6 +8,7 @@ mod assets;
 mod audit;
 mod auth;
 mod authorization;
+mod backends;
 mod backup;
 mod board;
 mod candidates;
