@@ -296,7 +296,7 @@ pub const KEYS: &[(&str, &str, &str)] = &[
     (
         "VALGVAGT_LIVE_POLL_MS",
         "200",
-        "how often live boards look for seat changes in the database; on PostgreSQL they hear changes at once (LISTEN/NOTIFY) and this is the fallback",
+        "how often live pages (the gap board, check-in pages, my shifts) look for seat changes in the database; on PostgreSQL they hear changes at once (LISTEN/NOTIFY) and this is the fallback",
     ),
     (
         "VALGVAGT_RETAIN_SIGN_IN_DAYS",
