@@ -42,10 +42,13 @@ apt_install() {
 }
 
 missing=()
-# postgresql: the integration tests run on PostgreSQL too (scripts/postgres.sh).
-for p in chromium libssl-dev pkg-config curl ca-certificates postgresql; do
+# postgresql: the integration tests run on PostgreSQL too (scripts/postgres.sh);
+# nginx and openssl: a test runs the example proxy configuration
+# (server/deploy/nginx.conf) with a certificate it makes.
+for p in chromium libssl-dev pkg-config curl ca-certificates postgresql openssl; do
   pkg_installed "$p" || missing+=("$p")
 done
+command -v nginx >/dev/null 2>&1 || missing+=(nginx-light)
 if ! command -v node >/dev/null 2>&1; then
   missing+=(nodejs npm)
 elif ! command -v npm >/dev/null 2>&1; then
@@ -54,7 +57,7 @@ fi
 if [ ${#missing[@]} -gt 0 ]; then
   apt_install "${missing[@]}"
 else
-  log "system packages present (chromium, libssl-dev, pkg-config, curl, ca-certificates, postgresql, node, npm)"
+  log "system packages present (chromium, libssl-dev, pkg-config, curl, ca-certificates, postgresql, openssl, nginx, node, npm)"
 fi
 
 node_major="$(node -p 'process.versions.node.split(".")[0]')"

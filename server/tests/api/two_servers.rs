@@ -760,3 +760,165 @@ async fn a_passkey_ceremony_begun_on_one_server_finishes_on_the_other() {
     .await;
     assert_eq!(me.map(|m| m.email).as_deref(), Some("passkey@example.dk"));
 }
+
+/// nginx in front, configured by the example in `server/deploy/nginx.conf`
+/// with this machine's addresses; stopped when dropped.
+struct Nginx {
+    child: std::process::Child,
+    http: u16,
+    https: u16,
+}
+
+impl Drop for Nginx {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port()
+}
+
+impl Nginx {
+    async fn start(dir: &std::path::Path, upstreams: [&Served; 2]) -> Nginx {
+        let (http, https) = (free_port(), free_port());
+        let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
+        let made = std::process::Command::new("openssl")
+            .args([
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+            ])
+            .args(["-subj", "/CN=localhost", "-keyout"])
+            .arg(&key)
+            .arg("-out")
+            .arg(&cert)
+            .stderr(std::process::Stdio::null())
+            .status()
+            .expect("openssl (scripts/setup.sh installs it)");
+        assert!(made.success());
+        let address = |s: &Served| s.base.trim_start_matches("http://").to_string();
+        let example = include_str!("../../deploy/nginx.conf")
+            .replace("10.0.0.11:3000", &address(upstreams[0]))
+            .replace("10.0.0.12:3000", &address(upstreams[1]))
+            .replace("listen 80;", &format!("listen 127.0.0.1:{http};"))
+            .replace(
+                "listen 443 ssl http2;",
+                &format!("listen 127.0.0.1:{https} ssl http2;"),
+            )
+            .replace("/etc/ssl/valgvagt/fullchain.pem", &cert.to_string_lossy())
+            .replace("/etc/ssl/valgvagt/privkey.pem", &key.to_string_lossy())
+            .lines()
+            .filter(|line| !line.contains("listen [::]"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        assert!(example.contains(&format!("127.0.0.1:{https}")), "{example}");
+        let site = dir.join("nginx-site.conf");
+        std::fs::write(&site, example).unwrap();
+        let main = dir.join("nginx.conf");
+        std::fs::write(
+            &main,
+            format!(
+                "daemon off;\nmaster_process off;\npid {pid};\nerror_log {log} warn;\n\
+                 events {{}}\nhttp {{\n  access_log off;\n  include {site};\n}}\n",
+                pid = dir.join("nginx.pid").display(),
+                log = dir.join("nginx-error.log").display(),
+                site = site.display(),
+            ),
+        )
+        .unwrap();
+        let child = std::process::Command::new("nginx")
+            .arg("-p")
+            .arg(dir)
+            .arg("-c")
+            .arg(&main)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("nginx (scripts/setup.sh installs nginx-light)");
+        let nginx = Nginx { child, http, https };
+        let client = nginx.client();
+        poll_until("nginx answers", Duration::from_secs(10), || async {
+            client
+                .get(nginx.url("/healthz"))
+                .send()
+                .await
+                .is_ok_and(|r| r.status().is_success())
+        })
+        .await;
+        nginx
+    }
+
+    fn client(&self) -> reqwest::Client {
+        reqwest::Client::builder()
+            .danger_accept_invalid_certs(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap()
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("https://127.0.0.1:{}{path}", self.https)
+    }
+}
+
+#[tokio::test]
+async fn the_example_nginx_configuration_ends_tls_streams_live_pages_and_fails_over() {
+    let Some(shared) = Shared::new(true).await else {
+        return;
+    };
+    let proxied = [("VALGVAGT_TRUSTED_PROXIES", "127.0.0.1")];
+    let mut a = shared.server(&proxied).await;
+    let b = shared.server(&proxied).await;
+    let nginx = Nginx::start(shared.dir.path(), [&a, &b]).await;
+    let client = nginx.client();
+
+    // Plain HTTP is sent to HTTPS.
+    let plain = client
+        .get(format!("http://127.0.0.1:{}/signin", nginx.http))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(plain.status(), reqwest::StatusCode::MOVED_PERMANENTLY);
+    let location = plain.headers()["location"].to_str().unwrap();
+    assert!(location.starts_with("https://"), "{location}");
+
+    // A board's events pass through as they come, not when a buffer fills.
+    let coordinator = shared
+        .signed_in("koordinator@example.dk", Role::Coordinator)
+        .await;
+    let response = client
+        .get(nginx.url(&format!("/board/events?election={}", shared.election)))
+        .header(reqwest::header::COOKIE, &coordinator)
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_success());
+    let mut board = Board {
+        response,
+        text: String::new(),
+    };
+    assert_eq!(
+        board.next(Duration::from_secs(10)).await.as_deref(),
+        Some("hello")
+    );
+    let (token, cell) = shared.open_cell(1).await;
+    let taker = shared.takers(&cell[1].1, 1).await.remove(0);
+    while board.next(Duration::from_millis(600)).await.is_some() {}
+    let url = nginx.url("");
+    let (status, body) = take(&client, &url, &taker, &token, &cell).await;
+    assert!(status.is_success(), "{status}: {body}");
+    assert!(
+        board.next(Duration::from_secs(2)).await.is_some(),
+        "the seat taken did not reach the board through nginx within 2 s"
+    );
+
+    // One server dies: every request still gets its answer, from the other.
+    a.kill9();
+    for _ in 0..20 {
+        let page = client.get(nginx.url("/signin")).send().await.unwrap();
+        assert!(page.status().is_success(), "{}", page.status());
+    }
+}
