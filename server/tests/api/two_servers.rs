@@ -922,3 +922,39 @@ async fn the_example_nginx_configuration_ends_tls_streams_live_pages_and_fails_o
         assert!(page.status().is_success(), "{}", page.status());
     }
 }
+
+#[tokio::test]
+async fn a_rate_limit_counts_the_requests_that_reach_either_server() {
+    let Some(shared) = Shared::new(false).await else {
+        return;
+    };
+    let servers = [shared.server(&[]).await, shared.server(&[]).await];
+    shared
+        .storage
+        .ensure_user_with_role("mange@example.dk", "Mange", Role::Volunteer)
+        .await
+        .unwrap();
+    let ask = |server: &Served| {
+        let url = format!("{}/api/auth/request_link", server.base);
+        async move {
+            reqwest::Client::new()
+                .post(url)
+                .header("sec-fetch-site", "same-origin")
+                .form(&[("email", "mange@example.dk")])
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    // Turn about between the servers, as a load balancer sends them.
+    for n in 0..app::auth::LINKS_PER_ADDRESS_PER_HOUR {
+        let answer = ask(&servers[n as usize % 2]).await;
+        assert!(answer.status().is_success(), "{}", answer.status());
+    }
+    for server in &servers {
+        let refused = ask(server).await;
+        assert_eq!(refused.status(), reqwest::StatusCode::CONFLICT);
+        let error: app::domain::AppError = refused.json().await.unwrap();
+        assert_eq!(error, app::domain::AppError::refused("auth.rate_limited"));
+    }
+}
