@@ -300,11 +300,12 @@ test('the station manager checks people in on the day; the coordinators see it l
 
   const waiting = manager.locator('.roster-line').filter({ hasText: 'Ikke mødt endnu' }).first();
   const seat = (await waiting.getAttribute('id'))!;
+  await expect(second.locator(`#${seat}`)).toContainText('Ikke mødt endnu');
   await waiting.getByRole('button', { name: /^Mødt/ }).click();
   await expect(manager.locator(`#${seat}`)).toContainText('Mødt');
   await expect(present).toHaveText(`${arrived + 1}/${accepted}`, { timeout: LIVE_UPDATE_MS });
   // The second tablet follows without a reload.
-  await expect(second.locator(`#${seat}`)).toContainText('Mødt', { timeout: LIVE_UPDATE_MS });
+  await expect(second.locator(`#${seat}`)).not.toContainText('Ikke mødt endnu', { timeout: LIVE_UPDATE_MS });
   await second.close();
 
   // Someone who does not come is marked, and the station stands out.
