@@ -468,9 +468,11 @@ pub async fn copy_data(from: &Database, to: &Database) -> anyhow::Result<Vec<Cop
 
     let mut done = Vec::with_capacity(TABLES.len());
     for &table in TABLES {
-        let columns = match (&mut source, &mut target) {
-            (End::Postgres(_), _) => source.pg_columns(table).await?,
-            _ => target.pg_columns(table).await?,
+        // The PostgreSQL end's catalogue names the types.
+        let columns = if matches!(source, End::Postgres(_)) {
+            source.pg_columns(table).await?
+        } else {
+            target.pg_columns(table).await?
         };
         let names: BTreeSet<String> = columns.iter().map(|c| c.name.clone()).collect();
         for end in [&mut source, &mut target] {

@@ -24,10 +24,7 @@ impl Served {
 
     /// Starts the server without waiting for it.
     pub fn spawn(dir: &Path, database: &str, extra: &[(&str, &str)]) -> Served {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("a free port")
-            .port();
+        let port = free_port();
         let site = dir.join("site");
         std::fs::create_dir_all(&site).expect("site dir");
         let log = dir.join(format!("server-{port}.log"));
@@ -89,6 +86,14 @@ impl Drop for Served {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// A loopback port nobody listens on now.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port()
 }
 
 /// Waits until `done`, checking every 10 ms; fails the test after `limit`.

@@ -7,7 +7,7 @@
 
 use crate::helpers::{fresh_database, postgres_url};
 use crate::push_service::PushService;
-use crate::served::{poll_until, Served};
+use crate::served::{free_port, poll_until, Served};
 use app::domain::accounts::Role;
 use app::domain::notifications::MessageKind;
 use app::domain::signup::{LinkFilters, NewSignupLink};
@@ -774,13 +774,6 @@ impl Drop for Nginx {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .port()
 }
 
 impl Nginx {
