@@ -10,6 +10,7 @@ use crate::domain::{AppError, Id};
 use crate::i18n::{long_date, short_date, t, t_with};
 use chrono::NaiveDate;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
 
@@ -34,6 +35,9 @@ pub struct BoardData {
     pub areas: Vec<AreaBlock>,
     pub cells: Vec<SeatCounts>,
     pub total: SeatCounts,
+    /// Check-ins made at stations for people the office had taken off the
+    /// seat (in the areas this person plans), until someone has seen them.
+    pub flags: Vec<crate::domain::checkin::CheckinFlag>,
 }
 
 /// How long after a shift starts an unchecked person makes the station
@@ -58,7 +62,7 @@ pub async fn load_board(
     sort: String,
 ) -> Result<BoardData, AppError> {
     crate::server::guarded(async move {
-        let (ctx, _user) = crate::server::require_plan_viewer().await?;
+        let (ctx, user) = crate::server::require_plan_viewer().await?;
         let elections: Vec<(Id, String)> = ctx
             .storage
             .list_elections()
@@ -82,15 +86,20 @@ pub async fn load_board(
         );
         let sort = BoardSort::parse(sort.trim());
         let all_tasks = ctx.storage.list_task_types().await?;
-        let (days, counts) = match election_id {
+        let (days, counts, flags) = match election_id {
             Some(id) => (
                 ctx.storage.election_days(id).await?,
                 ctx.storage
                     .board_counts(id, day, team, overdue_cutoff(ctx.now()))
                     .await?,
+                ctx.storage.checkin_flags(id).await?,
             ),
-            None => (Vec::new(), Vec::new()),
+            None => (Vec::new(), Vec::new(), Vec::new()),
         };
+        let flags = flags
+            .into_iter()
+            .filter(|f| user.can_plan_area(f.area_id))
+            .collect();
         let counts: Vec<_> = counts
             .into_iter()
             .filter(|c| area.is_none_or(|a| c.area_id == a))
@@ -121,6 +130,7 @@ pub async fn load_board(
             areas,
             cells,
             total,
+            flags,
         })
     })
     .await
@@ -218,6 +228,7 @@ fn BoardView(data: BoardData) -> impl IntoView {
         // hour late without anything being written), page.js fetches the
         // board again and swaps this part in.
         <div id="board-live" data-live-events=format!("/board/events?election={election}") data-live-every="60">
+        <CheckinFlags flags=data.flags.clone()/>
         <p class="board-legend">
             <span class="gap-chip gap-missing">{t("board.legend_missing")}</span>
             <span class="gap-chip gap-waiting">{t("board.legend_waiting")}</span>
@@ -295,6 +306,37 @@ fn BoardView(data: BoardData) -> impl IntoView {
 
 /// "accepted/invited/seats", coloured by what is missing, with the words
 /// for screen readers.
+/// Check-ins at stations for people who were no longer on the seat.
+#[component]
+fn CheckinFlags(flags: Vec<crate::domain::checkin::CheckinFlag>) -> impl IntoView {
+    (!flags.is_empty()).then(|| {
+        view! {
+            <section class="alert alert-warning checkin-flags" aria-labelledby="checkin-flags-title" data-testid="checkin-flags">
+                <h2 id="checkin-flags-title">{t("board.flags")}</h2>
+                <p>{t("board.flags_hint")}</p>
+                <ul>
+                    {flags.into_iter().map(|f| view! {
+                        <li>
+                            {t_with("board.flag_line", &[
+                                ("name", &f.name),
+                                ("station", &f.station),
+                                ("time", &crate::i18n::date_time_at(f.at)),
+                            ])}
+                            " " <a href=format!("/stations/{}/roster#seat-{}", f.station_id, f.seat_id)>{t("board.flag_roster")}</a>
+                            <form method="post" action=crate::checkin::ClearFlag::url() class="inline-form">
+                                <input type="hidden" name="flag_id" value=f.id.to_string()/>
+                                <button type="submit" class="btn btn-secondary btn-small">
+                                    {t("board.flag_clear")}<span class="visually-hidden">" – " {f.name.clone()}</span>
+                                </button>
+                            </form>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        }
+    })
+}
+
 #[component]
 fn Cell(counts: SeatCounts) -> impl IntoView {
     let state = CellState::of(&counts);

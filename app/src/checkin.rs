@@ -133,6 +133,174 @@ pub async fn mark_attendance(seat_id: Id, attendance: String) -> Result<(), AppE
     .await
 }
 
+/// A station's roster as a check-in device keeps it, to work without a
+/// network: today (or the next day of work) and the day of work after it,
+/// each person with their check-in code so a scan can be matched offline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OfflineRoster {
+    pub station_id: Id,
+    pub station: String,
+    /// Whose roster it is: another person signed in on the device drops it.
+    pub user_id: Id,
+    pub fetched_at: i64,
+    /// The device drops it from this moment (the day after its last day).
+    pub keep_until: i64,
+    pub lines: Vec<OfflineLine>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OfflineLine {
+    pub seat_id: Id,
+    pub volunteer_id: Id,
+    pub name: String,
+    pub day: NaiveDate,
+    pub start: String,
+    pub end: String,
+    pub task_type: String,
+    pub team: String,
+    pub attendance: Option<Attendance>,
+    pub code: String,
+}
+
+#[server(endpoint = "checkin/offline")]
+pub async fn load_offline_roster(station_id: Id) -> Result<OfflineRoster, AppError> {
+    crate::server::guarded(async move {
+        let (ctx, user) = crate::server::require_user().await?;
+        crate::server::allow(user.can_plan_somewhere() || !user.stations.is_empty())?;
+        let area = ctx.storage.get_station(station_id).await?.area_id;
+        crate::server::allow(may_check_in(&user, station_id, area))?;
+        let roster = crate::rosters::load_roster(station_id, None).await?;
+        let today = ctx.today();
+        let mut days: Vec<NaiveDate> = roster
+            .lines
+            .iter()
+            .map(|l| l.day)
+            .filter(|d| *d >= today)
+            .collect();
+        days.dedup();
+        days.truncate(2);
+        let mut lines = Vec::new();
+        for line in roster.lines {
+            let (true, crate::domain::seats::SeatStatus::Accepted, Some(person)) =
+                (days.contains(&line.day), line.status, line.person)
+            else {
+                continue;
+            };
+            lines.push(OfflineLine {
+                code: code_for(&ctx, line.seat_id, person.volunteer_id).await?,
+                seat_id: line.seat_id,
+                volunteer_id: person.volunteer_id,
+                name: person.name,
+                day: line.day,
+                start: line.start_time.format("%H:%M").to_string(),
+                end: line.end_time.format("%H:%M").to_string(),
+                task_type: line.task_type,
+                team: line.team,
+                attendance: line.attendance,
+            });
+        }
+        let last = days.last().copied().unwrap_or(today);
+        let keep_until = crate::i18n::copenhagen_to_unix(
+            last + chrono::Duration::days(1),
+            chrono::NaiveTime::MIN,
+        );
+        Ok(OfflineRoster {
+            station_id,
+            station: roster.station.name,
+            user_id: user.id,
+            fetched_at: ctx.now(),
+            keep_until,
+            lines,
+        })
+    })
+    .await
+}
+
+/// What became of a mark sent from a device, in the reader's words when
+/// it did not simply apply.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MarkAnswer {
+    pub outcome: crate::domain::checkin::Outcome,
+    pub attendance: Option<Attendance>,
+    pub attendance_at: Option<i64>,
+    pub message: Option<String>,
+}
+
+/// A tap on a station's device, sent when the device has a network (maybe
+/// long after the tap): see [`crate::domain::checkin::decide`] for what it
+/// does to a seat someone else changed meanwhile. Sent again with the same
+/// key, it is taken once.
+#[server(endpoint = "checkin/record")]
+pub async fn record_mark(
+    key: String,
+    seat_id: Id,
+    volunteer_id: Id,
+    #[server(default)] seen: String,
+    #[server(default)] attendance: String,
+    at: i64,
+) -> Result<MarkAnswer, AppError> {
+    crate::server::guarded(async move {
+        use crate::domain::checkin::{CheckinMark, Outcome};
+        let (ctx, user) = crate::server::require_user().await?;
+        crate::server::allow(user.can_plan_somewhere() || !user.stations.is_empty())?;
+        let key = key.trim();
+        if key.is_empty()
+            || key.len() > 64
+            || !key
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
+            return Err(AppError::invalid("key", "error.bad_request"));
+        }
+        let seat = ctx.storage.seat_details(seat_id).await?;
+        crate::server::allow(may_check_in(&user, seat.station_id, seat.area_id))?;
+        let choice = |field: &str, raw: &str| match raw.trim() {
+            "" => Ok(None),
+            raw => Attendance::parse(raw)
+                .map(Some)
+                .ok_or_else(|| AppError::invalid(field, "error.unknown_choice")),
+        };
+        let mark = CheckinMark {
+            key: key.to_string(),
+            seat_id,
+            volunteer_id,
+            seen: choice("seen", &seen)?,
+            attendance: choice("attendance", &attendance)?,
+            at,
+        };
+        let recorded = ctx
+            .storage
+            .record_checkin(user.id, &mark, ctx.now())
+            .await?;
+        let message = match recorded.outcome {
+            Outcome::Applied => None,
+            other => Some(t(&format!("checkin.outcome.{}", other.as_str()))),
+        };
+        Ok(MarkAnswer {
+            outcome: recorded.outcome,
+            attendance: recorded.attendance,
+            attendance_at: recorded.attendance_at,
+            message,
+        })
+    })
+    .await
+}
+
+/// Someone at the office has seen a flagged check-in: it leaves the board.
+#[server(endpoint = "checkin/clear_flag")]
+pub async fn clear_flag(flag_id: Id) -> Result<(), AppError> {
+    crate::server::guarded(async move {
+        let (ctx, user) = crate::server::require_user().await?;
+        crate::server::allow(user.can_plan_somewhere())?;
+        let flag = ctx.storage.checkin_flag(flag_id).await?;
+        crate::server::allow(user.can_plan_area(flag.area_id))?;
+        ctx.storage.clear_checkin_flag(flag_id, ctx.now()).await?;
+        crate::server::redirect_to(&format!("/board?election={}", flag.election_id));
+        Ok(())
+    })
+    .await
+}
+
 /// What a scanned code shows before the tap that checks the person in.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CodeData {

@@ -10,6 +10,7 @@ pub mod audit;
 pub mod board;
 pub mod calendar;
 pub mod candidates;
+pub mod checkin;
 pub mod cover;
 pub mod elections;
 pub mod error;

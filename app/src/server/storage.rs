@@ -697,6 +697,32 @@ pub trait SignupStore: Send + Sync {
 }
 
 /// The gap board's counts, and the versions that tell open boards to refresh.
+/// Check-in marks made on station devices and sent later (see
+/// [`crate::domain::checkin`]).
+#[async_trait]
+pub trait CheckinStore: Send + Sync {
+    /// Takes a mark from `user_id`'s device: once per (user, key), so a
+    /// mark sent again gets the first answer and changes nothing more.
+    /// The seat's attendance and time afterwards come back with the
+    /// outcome. NotFound for a seat that is gone; refused for a person
+    /// who never held the seat.
+    async fn record_checkin(
+        &self,
+        user_id: Id,
+        mark: &crate::domain::checkin::CheckinMark,
+        now: i64,
+    ) -> AppResult<crate::domain::checkin::Recorded>;
+    /// Flagged check-ins of an election nobody has cleared yet, newest first.
+    async fn checkin_flags(
+        &self,
+        election_id: Id,
+    ) -> AppResult<Vec<crate::domain::checkin::CheckinFlag>>;
+    /// One flag, cleared or not (for checking who may clear it).
+    async fn checkin_flag(&self, flag_id: Id) -> AppResult<crate::domain::checkin::CheckinFlag>;
+    /// Someone at the office has looked at a flag: it leaves the board.
+    async fn clear_checkin_flag(&self, flag_id: Id, now: i64) -> AppResult<()>;
+}
+
 #[async_trait]
 pub trait BoardStore: Send + Sync {
     /// Seats per station and task type (with the station's area), for one
@@ -845,6 +871,7 @@ pub trait Storage:
     + AnswerStore
     + RetentionStore
     + PrivacyStore
+    + CheckinStore
 {
 }
 
@@ -863,5 +890,6 @@ impl<T> Storage for T where
         + AnswerStore
         + RetentionStore
         + PrivacyStore
+        + CheckinStore
 {
 }

@@ -61,6 +61,7 @@ pub const TABLES: &[&str] = &[
     "privacy_texts",
     "station_versions",
     "volunteer_versions",
+    "checkin_marks",
 ];
 
 /// Tables kept by triggers from the others: the target's own rows (made

@@ -455,6 +455,27 @@ const MATRIX: &[(&str, Who, Form)] = &[
     ("cover/take", Who::Volunteer, &[("seat_id", NO_ID)]),
     ("cover/decline", Who::Volunteer, &[("seat_id", NO_ID)]),
     (
+        "checkin/offline",
+        Who::AreaPlannerOrManager,
+        &[("station_id", NO_ID)],
+    ),
+    (
+        "checkin/record",
+        Who::AreaPlannerOrManager,
+        &[
+            ("key", "k1"),
+            ("seat_id", NO_ID),
+            ("volunteer_id", NO_ID),
+            ("attendance", "arrived"),
+            ("at", "0"),
+        ],
+    ),
+    (
+        "checkin/clear_flag",
+        Who::AreaPlanner,
+        &[("flag_id", NO_ID)],
+    ),
+    (
         "checkin/peek",
         Who::AreaPlannerOrManager,
         &[("code", "1-x")],

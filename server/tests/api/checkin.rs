@@ -249,3 +249,193 @@ async fn an_accepted_person_not_checked_in_an_hour_after_the_start_makes_the_sta
         .unwrap();
     assert_eq!(overdue(7, 0).await, 0, "checked in, if late");
 }
+
+/// A station's device keeps its roster and sends taps later: each tap is
+/// taken once, two tablets' check-ins of one person are one (the earliest),
+/// a check-in for someone the office took off the seat is kept and flagged
+/// on the board, and an undo after the office changed the seat is refused.
+#[tokio::test]
+async fn marks_made_offline_are_taken_once_and_conflicts_follow_the_rules() {
+    use app::checkin::{MarkAnswer, OfflineRoster};
+    use app::domain::checkin::Outcome;
+    let e = election().await;
+    e.karen_accepts(e.seats[0]).await;
+    let seat = e.app.storage.seat_details(e.seats[0]).await.unwrap();
+    let station = seat.station_id.to_string();
+    let manager = e
+        .app
+        .browser_for(
+            "valgstyrer@example.dk",
+            Role::StationManager,
+            &[(ScopeKind::Station, seat.station_id)],
+        )
+        .await;
+
+    // The roster the device keeps: the person, their code, whose it is.
+    let roster: OfflineRoster = e
+        .app
+        .ok_with(&manager, "checkin/offline", &[("station_id", &station)])
+        .await;
+    assert_eq!(roster.lines.len(), 1);
+    let line = &roster.lines[0];
+    assert_eq!((line.seat_id, line.volunteer_id), (e.seats[0], e.karen));
+    let mine: MyShifts = e.app.ok_with(&e.karen_phone, "shifts/mine", &[]).await;
+    assert_eq!(
+        Some(&line.code),
+        mine.upcoming[0].checkin.as_ref().map(|(c, _)| c)
+    );
+    assert!(roster.keep_until > roster.fetched_at);
+    // Nobody else gets it: not the volunteer, nor a stranger.
+    let (status, _) = e
+        .app
+        .err_with(
+            &e.karen_phone,
+            "checkin/offline",
+            &[("station_id", &station)],
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    let now = chrono::Utc::now().timestamp();
+    let seat_id = e.seats[0].to_string();
+    let karen = e.karen.to_string();
+    let mark = |key: &'static str, seen: &'static str, attendance: &'static str, at: i64| {
+        let (seat_id, karen) = (seat_id.clone(), karen.clone());
+        vec![
+            ("key", key.to_string()),
+            ("seat_id", seat_id),
+            ("volunteer_id", karen),
+            ("seen", seen.to_string()),
+            ("attendance", attendance.to_string()),
+            ("at", at.to_string()),
+        ]
+    };
+    let send = |form: Vec<(&'static str, String)>| {
+        let manager = manager.clone();
+        let app = &e.app;
+        async move {
+            let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            app.ok_with::<MarkAnswer>(&manager, "checkin/record", &form)
+                .await
+        }
+    };
+    // Tablet B (online) checks her in at now - 60; tablet A had done so
+    // offline at now - 300 and sends it later.
+    let b = send(mark("tablet-b-1", "", "arrived", now - 60)).await;
+    assert_eq!(b.outcome, Outcome::Applied);
+    let a = send(mark("tablet-a-1", "", "arrived", now - 300)).await;
+    assert_eq!(a.outcome, Outcome::Merged);
+    assert_eq!(a.attendance_at, Some(now - 300), "the earliest time");
+    assert!(a.message.is_some());
+    // A's answer was lost and it sends again: the same answer, nothing more.
+    let again = send(mark("tablet-a-1", "", "arrived", now - 300)).await;
+    assert_eq!(again.outcome, Outcome::Merged);
+    let marks = sql!(e.app, |db| sqlx::query_scalar::<_, i64>(
+        "SELECT count(*) FROM checkin_marks WHERE seat_id = $1"
+    )
+    .bind(e.seats[0])
+    .fetch_one(db)
+    .await
+    .unwrap());
+    assert_eq!(marks, 2);
+    let list: CheckinData = e
+        .app
+        .ok_with(
+            &manager,
+            "checkin/station",
+            &[("station_id", &station), ("day", "")],
+        )
+        .await;
+    assert_eq!(list.lines[0].attendance, Some(Attendance::Arrived));
+
+    // Bad input changes nothing.
+    let mut bad = mark("bad key!", "", "arrived", now);
+    let (_, error) = {
+        let form: Vec<(&str, &str)> = bad.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        e.app.err_with(&manager, "checkin/record", &form).await
+    };
+    assert_eq!(error, crate::helpers::invalid("key", "error.bad_request"));
+    bad[0].1 = "fine-key".into();
+    bad[4].1 = "asleep".into();
+    let form: Vec<(&str, &str)> = bad.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (_, error) = e.app.err_with(&manager, "checkin/record", &form).await;
+    assert_eq!(
+        error,
+        crate::helpers::invalid("attendance", "error.unknown_choice")
+    );
+    // A volunteer cannot check herself in.
+    let form = mark("self-1", "", "arrived", now);
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, _) = e
+        .app
+        .err_with(&e.karen_phone, "checkin/record", &form)
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // The office takes her off the seat; the tablet, offline, had undone
+    // the check-in and then checks her in again.
+    e.app
+        .storage
+        .remove_from_seat(e.seats[0], e.karen, "flyttet", None, now, &[])
+        .await
+        .unwrap();
+    let undo = send(mark("tablet-a-2", "arrived", "", now - 30)).await;
+    assert_eq!(undo.outcome, Outcome::Refused);
+    let again = send(mark("tablet-a-3", "", "arrived", now - 20)).await;
+    assert_eq!(again.outcome, Outcome::Flagged);
+    let seat_now = e.app.storage.seat_details(e.seats[0]).await.unwrap();
+    assert_eq!(seat_now.volunteer_id, None, "the office's decision stands");
+
+    // The board shows the flag to the office until someone has seen it.
+    let board_form = [
+        ("election", ""),
+        ("day", ""),
+        ("team", ""),
+        ("task_type", ""),
+        ("area", ""),
+        ("sort", ""),
+    ];
+    let board: BoardData = e.app.ok("board/get", &board_form).await;
+    assert_eq!(board.flags.len(), 1);
+    assert_eq!(board.flags[0].name, "Karen Jensen");
+    // ... and the seat's history keeps it.
+    let roster: app::rosters::RosterData = e
+        .app
+        .ok("rosters/station", &[("station_id", &station)])
+        .await;
+    let history = &roster
+        .lines
+        .iter()
+        .find(|l| l.seat_id == e.seats[0])
+        .unwrap()
+        .history;
+    assert!(
+        history
+            .iter()
+            .any(|h| h.event == "checked_in_after_removal"),
+        "{history:?}"
+    );
+    // The station manager cannot clear it; the office can.
+    let flag = board.flags[0].id.to_string();
+    let (status, _) = e
+        .app
+        .err_with(&manager, "checkin/clear_flag", &[("flag_id", &flag)])
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    e.app
+        .ok::<()>("checkin/clear_flag", &[("flag_id", &flag)])
+        .await;
+    let board: BoardData = e.app.ok("board/get", &board_form).await;
+    assert!(board.flags.is_empty());
+    // Somebody who never held the seat cannot be flagged on it.
+    let form = vec![
+        ("key", "stranger-1"),
+        ("seat_id", seat_id.as_str()),
+        ("volunteer_id", "999999"),
+        ("seen", ""),
+        ("attendance", "arrived"),
+        ("at", "0"),
+    ];
+    let (_, error) = e.app.err_with(&manager, "checkin/record", &form).await;
+    assert_eq!(error, AppError::refused("checkin.not_on_seat"));
+}

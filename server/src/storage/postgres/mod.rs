@@ -18,6 +18,8 @@ mod accounts;
 mod answers;
 #[path = "../sql/board.rs"]
 mod board;
+#[path = "../sql/checkin.rs"]
+mod checkin;
 #[path = "../sql/cover.rs"]
 mod cover;
 #[path = "../sql/elections.rs"]

@@ -135,6 +135,7 @@ pub(super) async fn merge(storage: &Storage, kept: Id, duplicate: Id) -> Result<
     for sql in [
         "UPDATE seats SET volunteer_id = $1 WHERE volunteer_id = $2",
         "UPDATE seat_history SET volunteer_id = $1 WHERE volunteer_id = $2",
+        "UPDATE checkin_marks SET volunteer_id = $1 WHERE volunteer_id = $2",
         "UPDATE outbox SET volunteer_id = $1 WHERE volunteer_id = $2",
         "UPDATE volunteer_notes SET volunteer_id = $1 WHERE volunteer_id = $2",
         "UPDATE registration_holds SET volunteer_id = $1 WHERE volunteer_id = $2",

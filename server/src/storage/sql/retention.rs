@@ -68,6 +68,11 @@ const ELECTION_PARTS: &[(RetentionKind, &str, &str)] = &[
     ),
     (
         RetentionKind::ElectionHistory,
+        "checkin_marks",
+        "election_id = $9",
+    ),
+    (
+        RetentionKind::ElectionHistory,
         "standby",
         "election_id = $9",
     ),
@@ -164,6 +169,7 @@ impl Storage {
                  respond_by = NULL, accepted_at = NULL, attendance = NULL, attendance_at = NULL
              WHERE volunteer_id = $1",
             "DELETE FROM seat_history WHERE volunteer_id = $1",
+            "DELETE FROM checkin_marks WHERE volunteer_id = $1",
             "DELETE FROM volunteers WHERE id = $1 AND anonymised_at IS NOT NULL",
         ] {
             sqlx::query(statement)

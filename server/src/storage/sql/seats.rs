@@ -681,10 +681,15 @@ impl SeatStore for Storage {
         .await
         .map_err(db_error)?;
         let events: Vec<(Id, String, String, String, i64)> = sqlx::query_as(
-            "SELECT h.seat_id, h.event, coalesce(v.name, ''), h.reason, h.at FROM seat_history h
+            "SELECT h.seat_id, h.event, coalesce(v.name, '') AS name, h.reason, h.at FROM seat_history h
              LEFT JOIN volunteers v ON v.id = h.volunteer_id
              WHERE h.election_id = $1 AND h.station_id = $2 AND h.seat_id IS NOT NULL
-             ORDER BY h.at, h.id",
+             UNION ALL
+             SELECT m.seat_id, 'checked_in_after_removal', coalesce(v.name, ''), '', m.at
+             FROM checkin_marks m
+             LEFT JOIN volunteers v ON v.id = m.volunteer_id
+             WHERE m.election_id = $1 AND m.station_id = $2 AND m.outcome = 'flagged'
+             ORDER BY 5, 1",
         )
         .bind(election_id)
         .bind(station_id)

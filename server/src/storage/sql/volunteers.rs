@@ -395,11 +395,16 @@ impl VolunteerStore for Storage {
             .await
             .map_err(db_error)?;
         } else {
-            sqlx::query("DELETE FROM seat_history WHERE volunteer_id = $1")
-                .bind(volunteer_id)
-                .execute(&mut *tx)
-                .await
-                .map_err(db_error)?;
+            for statement in [
+                "DELETE FROM seat_history WHERE volunteer_id = $1",
+                "DELETE FROM checkin_marks WHERE volunteer_id = $1",
+            ] {
+                sqlx::query(statement)
+                    .bind(volunteer_id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_error)?;
+            }
             let result = sqlx::query("DELETE FROM volunteers WHERE id = $1")
                 .bind(volunteer_id)
                 .execute(&mut *tx)
