@@ -47,6 +47,12 @@ document.addEventListener('submit', (event) => {
   const form = event.target;
   const action = form instanceof HTMLFormElement ? form.getAttribute('action') || '' : '';
   if (!action.startsWith('/api/auth/sign_out')) return;
+  // Taps not sent yet go with the rest: the person decides.
+  const box = document.getElementById('offline-status');
+  if (Number(box?.dataset.waitingCount) > 0 && !window.confirm(box.dataset.signOutWaiting)) {
+    event.preventDefault();
+    return;
+  }
   navigator.serviceWorker?.controller?.postMessage('forget-pages');
   pushSubscription.then((subscription) => subscription?.unsubscribe()).catch(() => {});
 });
@@ -338,6 +344,8 @@ function postInPlace() {
       });
     } catch {
       form.removeAttribute('aria-busy');
+      // No network after all: a form that may wait does, on the phone.
+      if (form.dataset.queue) return offlineStore().then((store) => queueForm(store, form));
       return plain();
     }
     if (response.ok) {
@@ -412,6 +420,7 @@ function follow(part) {
       do {
         again = false;
         await swapIn(window.location.href, [part.id]).catch(() => {});
+        part.dispatchEvent(new Event('valgvagt-swapped'));
       } while (again);
     } finally {
       busy = false;
@@ -487,6 +496,272 @@ function sums(table) {
   });
 }
 
+// ---------------------------------------------------------------- offline
+// A station's device keeps working without a network: the check-in page
+// and the scanner work from the roster the device keeps (public/offline.js),
+// taps are recorded at once and queued, and the queue is sent when there is
+// a network (on the `online` event, on page open, on a timer, and by the
+// service worker's Background Sync). A volunteer's report on the day waits
+// on the phone the same way.
+
+let offlineLoaded = null;
+function offlineStore() {
+  if (!offlineLoaded) {
+    offlineLoaded = window.ValgvagtOffline
+      ? Promise.resolve(window.ValgvagtOffline)
+      : new Promise((resolve, reject) => {
+          const script = Object.assign(document.createElement('script'), { src: '/offline.js' });
+          script.onload = () => resolve(window.ValgvagtOffline);
+          script.onerror = reject;
+          document.head.append(script);
+        });
+  }
+  return offlineLoaded;
+}
+
+let tapSeq = 0;
+const fill = (template, values) => template.replace(/\{(\w+)\}/g, (all, k) => (k in values ? values[k] : all));
+const clock = (secs) =>
+  new Date(secs * 1000).toLocaleTimeString(document.documentElement.lang === 'en' ? 'en-GB' : 'da-DK', {
+    hour: '2-digit',
+    minute: '2-digit',
+  });
+
+// Asks the browser to send the queue when it sees a network, even if no
+// page of ours is open by then.
+function syncLater() {
+  navigator.serviceWorker?.ready
+    .then((registration) => registration.sync && registration.sync.register('valgvagt-queue'))
+    .catch(() => {});
+}
+
+// The banner (offline, changes waiting), when the roster was fetched, and
+// what became of taps the server answered with more than a yes.
+async function showOfflineStatus(store) {
+  const box = document.getElementById('offline-status');
+  if (!box) return;
+  const waiting = (await store.queued()).length;
+  const words = [];
+  if (!navigator.onLine) words.push(box.dataset.offline);
+  if (waiting === 1) words.push(box.dataset.waitingOne);
+  if (waiting > 1) words.push(fill(box.dataset.waiting, { n: waiting }));
+  const banner = box.querySelector('[data-part="banner"]');
+  banner.textContent = words.join(' ');
+  banner.hidden = words.length === 0;
+  box.dataset.waitingCount = String(waiting);
+  const roster = await store.getRoster(box.dataset.station);
+  box.querySelector('[data-part="refreshed"]').textContent = roster
+    ? fill(box.dataset.refreshed, { time: clock(roster.fetched_at) })
+    : box.dataset.notRefreshed;
+  const notices = box.querySelector('[data-part="notices"]');
+  for (const text of await store.takeNotices()) {
+    notices.append(Object.assign(document.createElement('p'), { className: 'alert alert-info', textContent: text }));
+  }
+}
+
+const BADGES = { arrived: 'badge badge-accepted', late: 'badge badge-invited', no_show: 'badge badge-open', '': 'badge' };
+
+// Each person on the check-in page as the device knows them: the newer of
+// the page and the kept roster, with the taps still waiting on top.
+async function showMarks(store, part) {
+  const box = document.getElementById('offline-status');
+  const station = Number(part.dataset.offlineStation);
+  const lines = [...part.querySelectorAll('li[data-seat]')];
+  const shown = new Map(lines.map((li) => [Number(li.dataset.seat), li.dataset.attendance || '']));
+  const base = store.baseStates(shown, Number(part.dataset.readAt), await store.getRoster(station));
+  const states = store.localStates(base, await store.queued(), station);
+  const words = { arrived: box.dataset.arrived, late: box.dataset.late, no_show: box.dataset.noShow, '': box.dataset.notYet };
+  for (const li of lines) {
+    const state = states.get(Number(li.dataset.seat)) || '';
+    li.dataset.shown = state;
+    const badge = li.querySelector('.badge');
+    if (badge) {
+      badge.className = BADGES[state] || 'badge';
+      badge.textContent = words[state];
+    }
+    const undo = li.querySelector('form[data-mark=""]');
+    if (undo) undo.hidden = state === '';
+    // The time the server had belongs to the server's mark only.
+    const time = li.querySelector('.attendance-time');
+    if (time) time.hidden = state !== (li.dataset.attendance || '');
+  }
+  const count = part.querySelector('[data-testid="checkin-count"]');
+  if (count && part.dataset.count) {
+    count.textContent = fill(part.dataset.count, {
+      present: store.presentCount(states, [...shown.keys()]),
+      total: lines.length,
+    });
+  }
+}
+
+// A tap: recorded on the device at once, then sent (now, or when there
+// is a network).
+async function recordTap(store, station, line, seen, attendance) {
+  const key = store.newKey();
+  await store.enqueue(store.markItem({ station, line, seen, attendance, now: Date.now(), seq: tapSeq++, key }));
+  syncLater();
+}
+
+// Sends what waits, fetches the roster again when there is a network, and
+// shows the result.
+async function sendWaiting(store, station, redraw) {
+  try {
+    await store.flush();
+  } catch {
+    // kept for the next round
+  }
+  if (navigator.onLine && station) {
+    try {
+      await store.refreshRoster(station);
+    } catch {
+      // the last copy stands
+    }
+  }
+  await redraw();
+}
+
+async function stationDevice(store, part) {
+  const station = Number(part.dataset.offlineStation);
+  const redraw = async () => {
+    await showMarks(store, part);
+    await showOfflineStatus(store);
+  };
+  part.addEventListener('submit', async (event) => {
+    const form = event.target;
+    const li = form instanceof HTMLFormElement && form.closest('li[data-seat]');
+    if (!li || !li.dataset.volunteer || form.dataset.mark === undefined) return;
+    event.preventDefault();
+    const roster = await store.getRoster(station);
+    const seat = Number(li.dataset.seat);
+    const line = roster?.lines.find((l) => l.seat_id === seat) || {
+      seat_id: seat,
+      volunteer_id: Number(li.dataset.volunteer),
+      name: li.querySelector('.member-name')?.firstChild?.textContent?.trim() || '',
+    };
+    await recordTap(store, station, line, li.dataset.shown ?? li.dataset.attendance ?? '', form.dataset.mark);
+    await redraw();
+    await sendWaiting(store, station, redraw);
+  });
+  // The live stream swapped in a fresh part: taps still waiting go on top.
+  part.addEventListener('valgvagt-swapped', () => {
+    redraw();
+    if (navigator.onLine) store.refreshRoster(station).then(redraw, () => {});
+  });
+  // The scanner may be opened without a network later: keep it now.
+  navigator.serviceWorker?.controller?.postMessage({ type: 'keep-pages', urls: [`/stations/${station}/scan`] });
+  await redraw();
+  await sendWaiting(store, station, redraw);
+  window.addEventListener('online', () => sendWaiting(store, station, redraw));
+  window.addEventListener('offline', redraw);
+  setInterval(async () => {
+    if ((await store.queued()).length > 0) await sendWaiting(store, station, redraw);
+  }, 15_000);
+}
+
+// The scanner's page: a code read is matched against the kept roster (so it
+// works offline) and confirmed here with one tap.
+async function scanDevice(store, result) {
+  const station = Number(result.dataset.offlineScan);
+  const box = document.getElementById('offline-status');
+  let roster = await store.getRoster(station);
+  const redraw = () => showOfflineStatus(store);
+  window.addEventListener('valgvagt-scanned', (event) => {
+    const line = store.lineForCode(roster, event.detail);
+    // Online, a code this device does not know opens its own page.
+    if (!line && navigator.onLine) return;
+    event.preventDefault();
+    result.replaceChildren();
+    const card = Object.assign(document.createElement('div'), { className: 'card scan-card' });
+    if (!line) {
+      card.className = 'alert alert-error';
+      card.setAttribute('role', 'alert');
+      card.append(Object.assign(document.createElement('p'), { textContent: box.dataset.codeUnknown }));
+      result.append(card);
+      return;
+    }
+    const who = Object.assign(document.createElement('p'), { className: 'scan-name' });
+    who.append(Object.assign(document.createElement('strong'), { textContent: line.name }));
+    const what = Object.assign(document.createElement('p'), {
+      textContent: `${line.task_type} · ${line.start}–${line.end}`,
+    });
+    const button = Object.assign(document.createElement('button'), {
+      type: 'button',
+      className: 'btn btn-primary',
+      textContent: box.dataset.checkIn,
+    });
+    button.addEventListener('click', async () => {
+      button.disabled = true;
+      const states = store.localStates(
+        new Map(roster.lines.map((l) => [l.seat_id, l.attendance || ''])),
+        await store.queued(),
+        station,
+      );
+      await recordTap(store, station, line, states.get(line.seat_id) || '', 'arrived');
+      const done = Object.assign(document.createElement('p'), {
+        className: 'alert alert-success',
+        textContent: fill(box.dataset.scanned, { name: line.name }),
+      });
+      done.setAttribute('role', 'status');
+      result.replaceChildren(done);
+      await redraw();
+      await sendWaiting(store, station, redraw);
+      roster = (await store.getRoster(station)) || roster;
+    });
+    card.append(who, what, button);
+    result.append(card);
+    button.focus();
+  });
+  await redraw();
+  await sendWaiting(store, station, redraw);
+  roster = (await store.getRoster(station)) || roster;
+  window.addEventListener('online', () => sendWaiting(store, station, redraw));
+  window.addEventListener('offline', redraw);
+}
+
+// `<form data-queue="TEXT">` (a volunteer's report on the day): without a
+// network it is kept on the phone and sent when there is one; TEXT says so.
+async function queueForm(store, form) {
+  const fields = Object.fromEntries(new FormData(form));
+  fields.key = store.newKey();
+  await store.enqueue({
+    key: fields.key,
+    kind: 'report',
+    url: form.action,
+    made: Date.now(),
+    seq: tapSeq++,
+    label: form.closest('.roster-line')?.querySelector('.member-name')?.textContent?.trim() || '',
+    fields,
+  });
+  syncLater();
+  say(form, form.dataset.queue);
+  form.querySelector('.alert')?.classList.replace('alert-error', 'alert-info');
+  form.querySelector('.alert')?.setAttribute('role', 'status');
+  form.querySelector('button[type="submit"]')?.setAttribute('disabled', '');
+}
+
+async function offlineParts() {
+  const stations = [...document.querySelectorAll('[data-offline-station]')];
+  const scans = [...document.querySelectorAll('[data-offline-scan]')];
+  const queues = [...document.querySelectorAll('form[data-queue]')];
+  if (!stations.length && !scans.length && !queues.length) return;
+  const store = await offlineStore();
+  await store.dropExpired(Date.now() / 1000);
+  for (const form of queues) {
+    form.addEventListener('submit', (event) => {
+      if (navigator.onLine) return; // as usual (postInPlace), queued if that fails
+      event.preventDefault();
+      queueForm(store, form);
+    });
+  }
+  if (queues.length) {
+    const send = () => store.flush().catch(() => {});
+    send();
+    window.addEventListener('online', send);
+  }
+  for (const part of stations) await stationDevice(store, part);
+  for (const result of scans) await scanDevice(store, result);
+}
+
 // The islands (app/src/browser.rs): only a page that has any loads the
 // wasm, and then wakes each island. Most pages have none.
 async function wakeIslands() {
@@ -544,6 +819,11 @@ async function enhance() {
     }
   }
   postInPlace();
+  try {
+    await offlineParts();
+  } catch (error) {
+    console.error('offline parts not ready', error);
+  }
   try {
     await wakeIslands();
   } catch (error) {

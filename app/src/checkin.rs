@@ -70,6 +70,9 @@ pub struct CheckinData {
     pub day: Option<NaiveDate>,
     pub lines: Vec<RosterLine>,
     pub can_mark: bool,
+    /// When the server read it: a device that kept a newer copy of the
+    /// roster (page.js) shows that one.
+    pub read_at: i64,
 }
 
 #[server(endpoint = "checkin/station")]
@@ -88,6 +91,7 @@ pub async fn load_checkin(station_id: Id, day: String) -> Result<CheckinData, Ap
             raw => Some(crate::domain::forms::date("day", raw)?),
         };
         Ok(CheckinData {
+            read_at: ctx.now(),
             can_mark: may_check_in(&user, station_id, roster.station.area_id),
             station_id,
             station: roster.station.name,
@@ -358,6 +362,9 @@ pub async fn report_on_the_day(
     seat_id: Id,
     what: String,
     #[server(default)] note: String,
+    // Made on the phone when the report waited there for a network: sent
+    // twice, the staff are told once.
+    #[server(default)] key: String,
 ) -> Result<(), AppError> {
     crate::server::guarded(async move {
         use crate::domain::notifications::MessageKind;
@@ -376,7 +383,16 @@ pub async fn report_on_the_day(
             _ => return Err(AppError::invalid("what", "error.unknown_choice")),
         };
         let note = crate::domain::forms::optional_text("note", &note, 200)?;
+        let key = key.trim();
+        if key.len() > 64 || !key.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+            return Err(AppError::invalid("key", "error.bad_request"));
+        }
         let now = ctx.now();
+        let once = if key.is_empty() {
+            now.to_string()
+        } else {
+            key.to_string()
+        };
         let mut params = crate::notifications::seat_params(&seat, &ctx.settings.public_url);
         params.insert("message".into(), note.clone());
         params.insert(
@@ -395,7 +411,7 @@ pub async fn report_on_the_day(
         let messages: Vec<_> = staff
             .into_iter()
             .map(|user_id| crate::server::storage::NewMessage {
-                idempotency_key: format!("{}:seat:{seat_id}:{user_id}:{now}", kind.as_str()),
+                idempotency_key: format!("{}:seat:{seat_id}:{user_id}:{once}", kind.as_str()),
                 user_id: Some(user_id),
                 volunteer_id: None,
                 kind,
@@ -503,7 +519,11 @@ fn CheckinView(data: CheckinData) -> impl IntoView {
                 }).collect_view()}
             </nav>
         })}
-        <div id="checkin-live" data-live-events=format!("/stations/{station}/events")>
+        {data.can_mark.then(|| view! { <OfflineStatus station=station/> })}
+        <div id="checkin-live" data-live-events=format!("/stations/{station}/events")
+            data-offline-station=data.can_mark.then(|| station.to_string())
+            data-read-at=data.read_at.to_string()
+            data-count=t("checkin.count")>
         <p class="board-summary" data-testid="checkin-count">
             {t_with("checkin.count", &[("present", &present.to_string()), ("total", &data.lines.len().to_string())])}
         </p>
@@ -546,10 +566,14 @@ fn CheckinLine(line: RosterLine, can_mark: bool) -> impl IntoView {
         None => "badge",
     };
     let seat = line.seat_id.to_string();
+    let marked = line.attendance.is_some();
     let button = move |value: &'static str, key: &'static str, primary: bool| {
         let who = name.clone();
+        // Undo only where there is a mark (page.js follows marks made on
+        // the device).
+        let hidden = value.is_empty() && !marked;
         view! {
-            <form method="post" action=MarkAttendance::url()>
+            <form method="post" action=MarkAttendance::url() data-mark=value hidden=hidden>
                 <input type="hidden" name="seat_id" value=seat.clone()/>
                 <input type="hidden" name="attendance" value=value/>
                 <button type="submit" class=if primary { "btn btn-primary" } else { "btn btn-secondary" }>
@@ -559,9 +583,15 @@ fn CheckinLine(line: RosterLine, can_mark: bool) -> impl IntoView {
         }
     };
     view! {
-        <li class="card roster-line" id=format!("seat-{}", line.seat_id)>
+        <li class="card roster-line" id=format!("seat-{}", line.seat_id)
+            data-seat=line.seat_id.to_string()
+            data-volunteer=line.person.as_ref().map(|p| p.volunteer_id.to_string())
+            data-attendance=line.attendance.map(Attendance::as_str).unwrap_or_default()>
             <h2 class="member-name">{line.person.as_ref().map(|p| p.name.clone()).unwrap_or_default()}
-                " " <span class=class>{state}</span></h2>
+                " " <span class=class>{state}</span>
+                {line.attendance_at.and_then(crate::i18n::copenhagen_time).map(|at| view! {
+                    " " <span class="attendance-time" data-testid="attendance-time">{at.format("%H:%M").to_string()}</span>
+                })}</h2>
             <p>{line.task_type.clone()} " " {line.start_time.format("%H:%M").to_string()} "–"
                 {line.end_time.format("%H:%M").to_string()} " · " {line.team.clone()}</p>
             {phone.map(|p| view! { <p><a href=format!("tel:{p}")>{t("myshifts.call")} " " {p.clone()}</a></p> })}
@@ -570,9 +600,37 @@ fn CheckinLine(line: RosterLine, can_mark: bool) -> impl IntoView {
                     {button("arrived", "checkin.mark_arrived", true)}
                     {button("late", "checkin.mark_late", false)}
                     {button("no_show", "checkin.mark_no_show", false)}
+                    {button("", "checkin.undo", false)}
                 </div>
             })}
         </li>
+    }
+}
+
+/// Where a station's device says it has no network, how many taps wait to
+/// be sent and when it last fetched the roster (page.js fills it in; the
+/// texts it needs ride along as data attributes).
+#[component]
+fn OfflineStatus(station: Id) -> impl IntoView {
+    view! {
+        <div id="offline-status" class="offline-status" data-station=station.to_string()
+            data-offline=t("checkin.offline")
+            data-waiting=t("checkin.waiting")
+            data-waiting-one=t("checkin.waiting_one")
+            data-refreshed=t("checkin.refreshed")
+            data-not-refreshed=t("checkin.not_refreshed")
+            data-arrived=t("checkin.arrived")
+            data-late=t("checkin.late")
+            data-no-show=t("checkin.no_show")
+            data-not-yet=t("checkin.not_yet")
+            data-code-unknown=t("checkin.code_unknown")
+            data-check-in=t("checkin.check_in")
+            data-scanned=t("checkin.scanned")
+            data-sign-out-waiting=t("checkin.sign_out_waiting")>
+            <div class="alert alert-warning" role="status" data-part="banner" hidden></div>
+            <p class="hint" data-part="refreshed"></p>
+            <div role="status" data-part="notices"></div>
+        </div>
     }
 }
 
@@ -590,7 +648,11 @@ pub fn ScanPage() -> impl IntoView {
                 <h1>{title}</h1>
                 <p class="hint">{t("scanner.explained")}</p>
                 {if d.can_mark {
-                    view! { <crate::scanner::Scanner texts=crate::scanner::texts()/> }.into_any()
+                    view! {
+                        <OfflineStatus station=d.station_id/>
+                        <div id="scan-result" data-offline-scan=d.station_id.to_string()></div>
+                        <crate::scanner::Scanner texts=crate::scanner::texts()/>
+                    }.into_any()
                 } else {
                     view! { <crate::components::ErrorAlert error=AppError::Forbidden/> }.into_any()
                 }}

@@ -2,7 +2,9 @@
 //! its own, the only one that may use the camera): the tablet's camera in a
 //! video element, a frame every quarter second drawn to a canvas and
 //! decoded in the wasm (rqrr, no browser barcode API needed). A check-in
-//! code opens its confirmation page; anything else is ignored.
+//! code is offered to the page first (page.js matches it against the
+//! roster the device keeps, which works offline); otherwise it opens its
+//! confirmation page. Anything else is ignored.
 
 use crate::i18n::{t, Texts};
 use leptos::prelude::*;
@@ -83,6 +85,11 @@ export function closeCamera(video) {
   const stream = video && video.srcObject;
   if (stream) { stream.getTracks().forEach((t) => t.stop()); video.srcObject = null; }
 }
+// Tells the page (page.js) a code was read; false when the page took it
+// (a station device that checks people in from the roster it keeps).
+export function announceCode(code) {
+  return window.dispatchEvent(new CustomEvent('valgvagt-scanned', { detail: code, cancelable: true }));
+}
 // One frame as grey levels (at most 640 pixels wide), or null before the first.
 export function greyFrame(video) {
   const w0 = video.videoWidth, h0 = video.videoHeight;
@@ -106,6 +113,8 @@ export function greyFrame(video) {
         async fn open_camera(video: &web_sys::HtmlVideoElement) -> Result<(), JsValue>;
         #[wasm_bindgen(js_name = closeCamera)]
         fn close_camera(video: &web_sys::HtmlVideoElement);
+        #[wasm_bindgen(js_name = announceCode)]
+        fn announce_code(code: &str) -> bool;
         #[wasm_bindgen(js_name = greyFrame)]
         fn grey_frame(video: &web_sys::HtmlVideoElement) -> JsValue;
     }
@@ -149,8 +158,11 @@ export function greyFrame(video) {
                 if let Some(code) = decode(&frame).as_deref().and_then(super::checkin_code) {
                     close_camera(&element);
                     scanning.set(false);
-                    if let Some(window) = web_sys::window() {
-                        let _ = window.location().set_href(&format!("/checkin/{code}"));
+                    // Otherwise the code's confirmation page (which needs a network).
+                    if announce_code(&code) {
+                        if let Some(window) = web_sys::window() {
+                            let _ = window.location().set_href(&format!("/checkin/{code}"));
+                        }
                     }
                     return;
                 }

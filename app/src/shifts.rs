@@ -534,7 +534,10 @@ fn OnTheDay(seat_id: Id) -> impl IntoView {
         view! {
             <details class="confirm-delete">
                 <summary class="btn btn-secondary btn-small">{t(summary)}</summary>
-                <form class="form" method="post" action=crate::checkin::ReportOnTheDay::url()>
+                // Without a network page.js keeps the report on the phone
+                // and sends it when there is one (`data-queue`).
+                <form class="form" method="post" action=crate::checkin::ReportOnTheDay::url()
+                    data-queue=t("checkin.queued")>
                     <input type="hidden" name="seat_id" value=seat.clone()/>
                     <input type="hidden" name="what" value=what/>
                     <div class="field">

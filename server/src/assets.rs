@@ -80,7 +80,7 @@ fn is_static_path(path: &str) -> bool {
         || path.starts_with("/icons/")
         || matches!(
             path,
-            "/favicon.svg" | "/manifest.webmanifest" | "/page.js" | "/offline.html"
+            "/favicon.svg" | "/manifest.webmanifest" | "/page.js" | "/offline.js" | "/offline.html"
         )
 }
 

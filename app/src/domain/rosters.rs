@@ -42,6 +42,8 @@ pub struct RosterLine {
     pub person: Option<Contact>,
     /// Whether they turned up (accepted seats, on the day).
     pub attendance: Option<super::seats::Attendance>,
+    /// When they were marked: for two check-ins of one person, the earlier.
+    pub attendance_at: Option<i64>,
     /// Who was on the seat before and what happened, oldest first.
     pub history: Vec<SeatHistoryEntry>,
 }

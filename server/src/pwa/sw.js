@@ -7,6 +7,12 @@ const PAGES = 'valgvagt-pages';
 const STATE = 'valgvagt-state';
 const OFFLINE = '/offline.html';
 const PRECACHE = [OFFLINE, '/icons/icon-192.png', '/favicon.svg', '/manifest.webmanifest'];
+// The scripts every page runs: from the network while there is one, else
+// the last copy (they are small and change without a new build name).
+const SCRIPTS = ['/page.js', '/offline.js'];
+
+// The device's kept rosters and waiting taps (public/offline.js).
+if (typeof importScripts === 'function') importScripts('/offline.js');
 
 self.addEventListener('install', (event) => {
   event.waitUntil(
@@ -32,9 +38,17 @@ self.addEventListener('activate', (event) => {
 
 self.addEventListener('fetch', (event) => {
   const request = event.request;
-  if (request.method !== 'GET') return;
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
+  if (request.method === 'POST' && url.pathname === '/api/auth/sign_out') {
+    event.respondWith(signOut(request));
+    return;
+  }
+  if (request.method !== 'GET') return;
+  if (SCRIPTS.includes(url.pathname)) {
+    event.respondWith(script(request));
+    return;
+  }
   // Server functions answer with live data: never from a cache.
   if (url.pathname.startsWith('/api/')) return;
   if (request.mode === 'navigate') {
@@ -48,6 +62,7 @@ self.addEventListener('fetch', (event) => {
  * for the one person whose session it was and only while that session lasts
  * (pages carry names, phones and addresses). */
 async function page(request) {
+  await signOutIfPending();
   let response;
   try {
     response = await fetch(request);
@@ -90,15 +105,86 @@ async function offlinePage(request) {
   return (await caches.match(OFFLINE)) || new Response('Offline', { status: 503 });
 }
 
+/** Forgets every page and everything else kept for the person: kept
+ * rosters, waiting taps, notices. */
 async function forgetPages() {
   await caches.delete(PAGES);
   await forget('page-user');
   await forget('session-until');
+  if (self.ValgvagtOffline) await self.ValgvagtOffline.forgetAll().catch(() => {});
 }
 
-// A page asks for this when its person signs out.
+/** Signing out forgets the person's data at once; without a network the
+ * server is told when there is one again (the session would otherwise
+ * live on there). */
+async function signOut(request) {
+  await forgetPages();
+  try {
+    return await fetch(request);
+  } catch (offline) {
+    await remember('sign-out-pending', '1');
+    return Response.redirect('/offline.html', 303);
+  }
+}
+
+async function signOutIfPending() {
+  if (!(await recall('sign-out-pending'))) return;
+  try {
+    const response = await fetch('/api/auth/sign_out', {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { accept: 'application/json' },
+    });
+    if (response.ok || response.status === 401) await forget('sign-out-pending');
+  } catch (offline) {
+    // still offline: next time
+  }
+}
+
+/** Network first for the page scripts, the last copy without a network. */
+async function script(request) {
+  const cache = await caches.open(ASSETS);
+  try {
+    const response = await fetch(request);
+    if (response.ok) await cache.put(request, response.clone());
+    return response;
+  } catch (offline) {
+    return (await cache.match(request, { ignoreSearch: true })) || Response.error();
+  }
+}
+
+/** Keeps pages (with the assets they name) a device will need offline
+ * before the person has opened them: the scanner of the station whose
+ * check-in page is open. Kept by the same rules as pages opened. */
+async function keepPages(urls) {
+  for (const url of urls) {
+    const target = new URL(url, self.location.origin);
+    if (target.origin !== self.location.origin) continue;
+    const response = await page(new Request(target.href, { credentials: 'same-origin' }));
+    if (!response.ok || !(response.headers.get('content-type') || '').includes('text/html')) continue;
+    const html = await response.text();
+    const assets = new Set(html.match(/\/pkg\/[A-Za-z0-9_.\-]+/g) || []);
+    for (const path of assets) {
+      await asset(new Request(path)).catch(() => {});
+    }
+  }
+}
+
 self.addEventListener('message', (event) => {
+  // A page asks for this when its person signs out.
   if (event.data === 'forget-pages') event.waitUntil(forgetPages());
+  if (event.data && event.data.type === 'keep-pages') event.waitUntil(keepPages(event.data.urls || []));
+});
+
+// Background Sync: the waiting taps go when the browser sees a network,
+// even with no page open. A failed round is tried again by the browser.
+self.addEventListener('sync', (event) => {
+  if (event.tag !== 'valgvagt-queue' || !self.ValgvagtOffline) return;
+  event.waitUntil(
+    self.ValgvagtOffline.flush().then((left) => {
+      if (left > 0) throw new Error(`${left} waiting`);
+    }),
+  );
 });
 
 /** Cache first for the build's own assets. When the server already runs a

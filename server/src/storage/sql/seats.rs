@@ -284,6 +284,7 @@ struct RosterRow {
     phone: Option<String>,
     email: Option<String>,
     attendance: Option<String>,
+    attendance_at: Option<i64>,
 }
 
 const COUNTS: &str = "count(*) FILTER (WHERE s.status = 'open') AS open,
@@ -667,7 +668,7 @@ impl SeatStore for Storage {
         let rows: Vec<RosterRow> = sqlx::query_as(
             "SELECT s.id AS seat_id, s.day, t.start_time, t.end_time, t.title AS task_type,
                     tm.name AS team, s.status, v.id AS volunteer_id, v.name, v.phone, v.email,
-                    s.attendance
+                    s.attendance, s.attendance_at
              FROM seats s
              JOIN task_types t ON t.id = s.task_type_id
              JOIN teams tm ON tm.id = s.team_id
@@ -718,6 +719,7 @@ impl SeatStore for Storage {
                 team: r.team,
                 status: SeatStatus::parse(&r.status).unwrap_or(SeatStatus::Open),
                 attendance: r.attendance.as_deref().and_then(Attendance::parse),
+                attendance_at: r.attendance_at,
                 person: r.volunteer_id.map(|volunteer_id| Contact {
                     volunteer_id,
                     name: r.name.unwrap_or_default(),
