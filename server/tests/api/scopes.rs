@@ -679,6 +679,8 @@ struct Place {
     open_seat: Id,
     holder: Id,
     message: Id,
+    /// A check-in flagged on the board at this place.
+    flag: Id,
 }
 
 impl Place {
@@ -713,6 +715,21 @@ impl Place {
         let log: MessageLog = app
             .ok("messages/list", &[("volunteer_id", &holder_id)])
             .await;
+        let seat = app.storage.seat_details(held).await.unwrap();
+        let flag: Id = sql!(app, |db| sqlx::query_scalar(
+            "INSERT INTO checkin_marks (user_id, key, seat_id, election_id, station_id, day,
+                 volunteer_id, attendance, at, received_at, outcome)
+             VALUES (1, $1, $2, $3, $4, $5, $6, 'arrived', 0, 0, 'flagged') RETURNING id"
+        )
+        .bind(format!("flag-{held}"))
+        .bind(held)
+        .bind(seat.election_id)
+        .bind(seat.station_id)
+        .bind(seat.day)
+        .bind(holder)
+        .fetch_one(db)
+        .await
+        .unwrap());
         Place {
             area: area.id,
             station: station.id,
@@ -721,6 +738,7 @@ impl Place {
             open_seat: open,
             holder,
             message: log.messages[0].id,
+            flag,
         }
     }
 
@@ -796,6 +814,18 @@ impl Place {
                     ("hours", text("2")),
                 ],
             ),
+            ("checkin/offline", vec![("station_id", id(self.station))]),
+            (
+                "checkin/record",
+                vec![
+                    ("key", text("scope-1")),
+                    ("seat_id", id(self.held_seat)),
+                    ("volunteer_id", id(self.holder)),
+                    ("attendance", text("bogus")),
+                    ("at", text("0")),
+                ],
+            ),
+            ("checkin/clear_flag", vec![("flag_id", id(self.flag))]),
             (
                 "checkin/mark",
                 vec![
