@@ -166,19 +166,21 @@
 
   /** Fetches a station's roster for the device to keep; forgets it when
    * the server says the person may not (any more). */
-  async function refreshRoster(station) {
+  async function refreshRoster(station, day) {
+    // The day a check-in page showed is asked for again by the scanner.
+    const asked = day || (await getRoster(station))?.asked || '';
     const response = await fetch('/api/checkin/offline', {
       method: 'POST',
       credentials: 'same-origin',
       headers: { Accept: 'application/json', 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ station_id: String(station) }),
+      body: new URLSearchParams({ station_id: String(station), day: asked }),
     });
     if (response.status === 401 || response.status === 403) {
       await run('rosters', 'readwrite', (s) => request(s.delete(Number(station))));
       return null;
     }
     if (!response.ok) throw new Error(`roster ${response.status}`);
-    const roster = await response.json();
+    const roster = { ...(await response.json()), asked };
     await putRoster(roster);
     return roster;
   }

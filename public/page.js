@@ -604,7 +604,7 @@ async function recordTap(store, station, line, seen, attendance) {
 
 // Sends what waits, fetches the roster again when there is a network, and
 // shows the result.
-async function sendWaiting(store, station, redraw) {
+async function sendWaiting(store, station, redraw, day) {
   try {
     await store.flush();
   } catch {
@@ -612,7 +612,7 @@ async function sendWaiting(store, station, redraw) {
   }
   if (navigator.onLine && station) {
     try {
-      await store.refreshRoster(station);
+      await store.refreshRoster(station, day);
     } catch {
       // the last copy stands
     }
@@ -622,10 +622,12 @@ async function sendWaiting(store, station, redraw) {
 
 async function stationDevice(store, part) {
   const station = Number(part.dataset.offlineStation);
+  const day = part.dataset.offlineDay || '';
   const redraw = async () => {
     await showMarks(store, part);
     await showOfflineStatus(store);
   };
+  const send = () => sendWaiting(store, station, redraw, day);
   part.addEventListener('submit', async (event) => {
     const form = event.target;
     const li = form instanceof HTMLFormElement && form.closest('li[data-seat]');
@@ -640,21 +642,26 @@ async function stationDevice(store, part) {
     };
     await recordTap(store, station, line, li.dataset.shown ?? li.dataset.attendance ?? '', form.dataset.mark);
     await redraw();
-    await sendWaiting(store, station, redraw);
+    await send();
   });
   // The live stream swapped in a fresh part: taps still waiting go on top.
   part.addEventListener('valgvagt-swapped', () => {
     redraw();
-    if (navigator.onLine) store.refreshRoster(station).then(redraw, () => {});
+    if (navigator.onLine) store.refreshRoster(station, day).then(redraw, () => {});
   });
-  // The scanner may be opened without a network later: keep it now.
-  navigator.serviceWorker?.controller?.postMessage({ type: 'keep-pages', urls: [`/stations/${station}/scan`] });
+  // The scanner (and this day's page under the address the scanner links
+  // back to) may be opened without a network later: keep them now.
+  const query = day ? `?day=${day}` : '';
+  navigator.serviceWorker?.controller?.postMessage({
+    type: 'keep-pages',
+    urls: [`/stations/${station}/scan${query}`, `/stations/${station}/checkin${query}`],
+  });
   await redraw();
-  await sendWaiting(store, station, redraw);
-  window.addEventListener('online', () => sendWaiting(store, station, redraw));
+  await send();
+  window.addEventListener('online', send);
   window.addEventListener('offline', redraw);
   setInterval(async () => {
-    if ((await store.queued()).length > 0) await sendWaiting(store, station, redraw);
+    if ((await store.queued()).length > 0) await send();
   }, 15_000);
 }
 

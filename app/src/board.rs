@@ -304,8 +304,6 @@ fn BoardView(data: BoardData) -> impl IntoView {
     .into_any()
 }
 
-/// "accepted/invited/seats", coloured by what is missing, with the words
-/// for screen readers.
 /// Check-ins at stations for people who were no longer on the seat.
 #[component]
 fn CheckinFlags(flags: Vec<crate::domain::checkin::CheckinFlag>) -> impl IntoView {
@@ -337,6 +335,8 @@ fn CheckinFlags(flags: Vec<crate::domain::checkin::CheckinFlag>) -> impl IntoVie
     })
 }
 
+/// "accepted/invited/seats", coloured by what is missing, with the words
+/// for screen readers.
 #[component]
 fn Cell(counts: SeatCounts) -> impl IntoView {
     let state = CellState::of(&counts);

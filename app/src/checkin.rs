@@ -167,7 +167,12 @@ pub struct OfflineLine {
 }
 
 #[server(endpoint = "checkin/offline")]
-pub async fn load_offline_roster(station_id: Id) -> Result<OfflineRoster, AppError> {
+pub async fn load_offline_roster(
+    station_id: Id,
+    // The day the device's check-in page shows: kept too, so a manager who
+    // opens the day ahead of time has it on the device.
+    #[server(default)] day: String,
+) -> Result<OfflineRoster, AppError> {
     crate::server::guarded(async move {
         let (ctx, user) = crate::server::require_user().await?;
         crate::server::allow(user.can_plan_somewhere() || !user.stations.is_empty())?;
@@ -181,8 +186,19 @@ pub async fn load_offline_roster(station_id: Id) -> Result<OfflineRoster, AppErr
             .map(|l| l.day)
             .filter(|d| *d >= today)
             .collect();
+        days.sort();
         days.dedup();
         days.truncate(2);
+        let shown = match day.trim() {
+            "" => None,
+            raw => Some(crate::domain::forms::date("day", raw)?),
+        };
+        if let Some(shown) = shown.filter(|d| *d >= today && !days.contains(d)) {
+            if roster.lines.iter().any(|l| l.day == shown) {
+                days.push(shown);
+                days.sort();
+            }
+        }
         let mut lines = Vec::new();
         for line in roster.lines {
             let (true, crate::domain::seats::SeatStatus::Accepted, Some(person)) =
@@ -522,6 +538,7 @@ fn CheckinView(data: CheckinData) -> impl IntoView {
         {data.can_mark.then(|| view! { <OfflineStatus station=station/> })}
         <div id="checkin-live" data-live-events=format!("/stations/{station}/events")
             data-offline-station=data.can_mark.then(|| station.to_string())
+            data-offline-day=data.day.map(|d| d.to_string())
             data-read-at=data.read_at.to_string()
             data-count=t("checkin.count")>
         <p class="board-summary" data-testid="checkin-count">
@@ -529,7 +546,7 @@ fn CheckinView(data: CheckinData) -> impl IntoView {
         </p>
         <p class="hint">{t("checkin.scan_hint")}</p>
         {data.can_mark.then(|| view! {
-            <p><a class="btn btn-primary" href=format!("/stations/{station}/scan")>{t("scanner.start")}</a></p>
+            <p><a class="btn btn-primary" href=format!("/stations/{station}/scan{}", day_query(data.day))>{t("scanner.start")}</a></p>
         })}
         <p><a class="btn btn-secondary" href=format!("/stations/{station}/attendance-sheet?day={}", data.day.map(|d| d.to_string()).unwrap_or_default())>
             {t("checkin.sheet_open")}
@@ -636,13 +653,19 @@ fn OfflineStatus(station: Id) -> impl IntoView {
 
 /// Scanning volunteers' check-in codes with the tablet's camera, for those
 /// who may check people in at the station.
+/// `?day=…` for links between a day's check-in page and its scanner, so
+/// both are the addresses the device keeps for offline use.
+fn day_query(day: Option<NaiveDate>) -> String {
+    day.map(|d| format!("?day={d}")).unwrap_or_default()
+}
+
 #[component]
 pub fn ScanPage() -> impl IntoView {
     let data = checkin_resource();
     view! {
         <Loaded resource=data error_title="scanner.title" view=|d: CheckinData| {
             let title = t_with("scanner.title_at", &[("station", &d.station)]);
-            let back = format!("/stations/{}/checkin", d.station_id);
+            let back = format!("/stations/{}/checkin{}", d.station_id, day_query(d.day));
             view! {
                 <Title text=title.clone()/>
                 <h1>{title}</h1>

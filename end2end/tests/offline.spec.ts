@@ -1,4 +1,6 @@
-import { Page, expect, test } from '@playwright/test';
+import { BrowserContext, Page, expect, test } from '@playwright/test';
+import QRCode from 'qrcode';
+import { E2E_BASE_URL } from '../e2e-env';
 import { adminSignInLink, signInByMail, signInWithLink } from './helpers';
 
 const tablet = { viewport: { width: 1024, height: 768 }, hasTouch: true };
@@ -16,6 +18,52 @@ async function keptPage(page: Page, part: string): Promise<void> {
       { timeout: 10_000 },
     )
     .toBe(true);
+}
+
+/** The check-in code the device keeps for a seat of a station's roster. */
+async function keptCode(page: Page, station: number, seat: number): Promise<string> {
+  return page.evaluate(
+    async ([station, seat]) => {
+      const db: IDBDatabase = await new Promise((resolve, reject) => {
+        const open = indexedDB.open('valgvagt-offline');
+        open.onsuccess = () => resolve(open.result);
+        open.onerror = () => reject(open.error);
+      });
+      const roster: { lines: { seat_id: number; code: string }[] } = await new Promise((resolve, reject) => {
+        const get = db.transaction('rosters').objectStore('rosters').get(station);
+        get.onsuccess = () => resolve(get.result);
+        get.onerror = () => reject(get.error);
+      });
+      db.close();
+      return roster.lines.find((line) => line.seat_id === seat)!.code;
+    },
+    [station, seat],
+  );
+}
+
+/** Gives every page of `context` a camera that films the QR code a phone
+ * shows for check-in `code` (the decoding in the page is real). */
+async function cameraFilming(context: BrowserContext, code: string): Promise<void> {
+  const svg = await QRCode.toString(`${E2E_BASE_URL}/checkin/${code}`, { type: 'svg', margin: 4 });
+  await context.addInitScript((markup: string) => {
+    navigator.mediaDevices.getUserMedia = async () => {
+      const canvas = document.createElement('canvas');
+      canvas.width = 480;
+      canvas.height = 480;
+      const ctx = canvas.getContext('2d')!;
+      const img = new Image();
+      img.src = 'data:image/svg+xml;charset=utf-8,' + encodeURIComponent(markup);
+      await img.decode();
+      const draw = () => {
+        ctx.fillStyle = '#fff';
+        ctx.fillRect(0, 0, 480, 480);
+        ctx.drawImage(img, 40, 40, 400, 400);
+      };
+      draw();
+      setInterval(draw, 100);
+      return canvas.captureStream(10);
+    };
+  }, svg);
 }
 
 /** Whether `text` is anywhere in the device's storage (IndexedDB, Cache Storage). */
@@ -61,9 +109,13 @@ test('a station checks people in through a network outage; nothing is lost and n
   await keptPage(manager, url);
   await keptPage(manager, `/stations/${n}/scan`);
   const waiting = manager.locator('li[data-seat][data-attendance=""]');
-  expect(await waiting.count()).toBeGreaterThanOrEqual(3);
-  const seats = await waiting.evaluateAll((lis) => lis.slice(0, 3).map((li) => li.id));
-  const firstName = (await manager.locator(`#${seats[0]} .member-name`).textContent())!.split(' Ikke')[0].trim();
+  expect(await waiting.count()).toBeGreaterThanOrEqual(4);
+  const seats = await waiting.evaluateAll((lis) => lis.slice(0, 4).map((li) => li.id));
+  const nameOf = async (seat: string) => (await manager.locator(`#${seat} .member-name`).textContent())!.split(' Ikke')[0].trim();
+  const firstName = await nameOf(seats[0]);
+  // The fourth person will show their code to the tablet's camera.
+  const scannedName = await nameOf(seats[3]);
+  await cameraFilming(context, await keptCode(manager, n, Number(seats[3].replace('seat-', ''))));
 
   // The office's board, online all along.
   const board = await (await browser.newContext(tablet)).newPage();
@@ -94,15 +146,24 @@ test('a station checks people in through a network outage; nothing is lost and n
   await manager.locator(`#${seats[2]} form[data-mark="no_show"] button`).click();
   await expect(manager.locator(`#${seats[2]} .badge`)).toHaveText('Udeblevet');
   await expect(banner).toContainText('3 ændringer venter');
+  // The scanner works offline too: the code is matched against the kept roster.
+  await manager.getByRole('link', { name: 'Scan med kameraet' }).click();
+  const result = manager.locator('#scan-result');
+  await expect(result).toContainText(scannedName, { timeout: 10_000 });
+  await result.getByRole('button', { name: 'Tjek ind nu' }).click();
+  await expect(result.getByRole('status')).toHaveText(`${scannedName} er tjekket ind.`);
+  await expect(manager.locator('#offline-status')).toHaveAttribute('data-waiting-count', '4');
+  await manager.getByRole('link', { name: 'Tilbage til fremmødet' }).click();
+  await expect(manager.locator(`#${seats[3]} .badge`)).toHaveText('Mødt');
   // Kept through another reload.
   await manager.reload();
   await expect(manager.locator(`#${seats[1]} .badge`)).toHaveText('Mødt');
-  await expect(status).toHaveAttribute('data-waiting-count', '3');
+  await expect(status).toHaveAttribute('data-waiting-count', '4');
   await expect(present).toContainText(`${arrived}/${accepted}`);
 
-  // The network is back: the board shows all three within 2 s.
+  // The network is back: the board shows all four within 2 s.
   await context.setOffline(false);
-  await expect(present).toContainText(`${arrived + 2}/${accepted}`, { timeout: 2_000 });
+  await expect(present).toContainText(`${arrived + 3}/${accepted}`, { timeout: 2_000 });
   await expect(present).toContainText('1 udeblevet', { timeout: 2_000 });
   await expect(status).toHaveAttribute('data-waiting-count', '0');
   await expect(banner).toBeHidden();
@@ -121,6 +182,87 @@ test('a station checks people in through a network outage; nothing is lost and n
   await expect(manager.getByRole('button', { name: 'Log ud', exact: true })).toHaveCount(0);
   await context.close();
   await board.context().close();
+});
+
+test('two offline tablets check the same person in once, at the earlier time; a check-in after the office took someone off is flagged', async ({ browser }, info) => {
+  const station = info.project.name === 'phone' ? 26 : 27;
+  const url = `/stations/${station}/checkin?day=2027-05-04`;
+  // Two tablets at the station, each signed in as someone of the office.
+  const tablets: Page[] = [];
+  for (const which of ['a', 'b']) {
+    const page = await (await browser.newContext(tablet)).newPage();
+    await signInWithLink(page, adminSignInLink(`offline-tablet-${which}-${info.project.name}@example.dk`));
+    await page.goto(url);
+    await page.locator('body[data-ready="true"]').waitFor();
+    await expect(page.locator('#offline-status [data-part="refreshed"]')).toContainText('Listen er hentet');
+    await keptPage(page, url);
+    tablets.push(page);
+  }
+  const [a, b] = tablets;
+  const waiting = a.locator('li[data-seat][data-attendance=""]');
+  const [both, removed] = await waiting.evaluateAll((lis) => lis.slice(0, 2).map((li) => li.id));
+  const removedName = (await a.locator(`#${removed} .member-name`).textContent())!.split(' Ikke')[0].trim();
+
+  // The office's board and roster, online all along.
+  const office = await (await browser.newContext(tablet)).newPage();
+  await signInWithLink(office, adminSignInLink(`offline-kontor-${info.project.name}@example.dk`));
+
+  // Both tablets lose the network. Their clocks differ: B taps first.
+  const now = Date.now();
+  const early = new Date(now - 20 * 60_000);
+  const late = new Date(now - 5 * 60_000);
+  for (const page of tablets) {
+    await page.context().setOffline(true);
+    await page.reload();
+    await page.locator('body[data-ready="true"]').waitFor();
+  }
+  await b.clock.setFixedTime(early);
+  await b.locator(`#${both} form[data-mark="arrived"] button`).click();
+  await expect(b.locator(`#${both} .badge`)).toHaveText('Mødt');
+  await a.clock.setFixedTime(late);
+  await a.locator(`#${both} form[data-mark="arrived"] button`).click();
+  await a.locator(`#${removed} form[data-mark="arrived"] button`).click();
+  await expect(a.locator('#offline-status')).toHaveAttribute('data-waiting-count', '2');
+
+  // Meanwhile the office takes the second person off their seat.
+  await office.goto(`/stations/${station}/roster`);
+  const seat = office.locator(`#${removed}`);
+  await seat.getByText('Ændr', { exact: true }).click();
+  await seat.getByLabel('Hvorfor tages personen af pladsen?').fill('Flyttet til et andet valgsted');
+  await seat.getByRole('button', { name: 'Tag af pladsen' }).click();
+  await expect(office.locator(`#${removed}`)).toContainText('Ledig plads');
+  await office.goto('/board');
+  await office.locator('body[data-ready="true"]').waitFor();
+  await office.locator('#board-live[data-live="open"]').waitFor();
+  const flags = office.getByTestId('checkin-flags');
+  await expect(flags).toHaveCount(0);
+
+  // A comes back first, B later.
+  await a.context().setOffline(false);
+  await expect(a.locator('#offline-status')).toHaveAttribute('data-waiting-count', '0');
+  // A is told that its check-in came too late for the seat, and the
+  // board shows it to the office within 2 s.
+  await expect(a.locator('#offline-status [data-part="notices"]')).toContainText(
+    `${removedName}: Valgkontoret havde taget personen af pladsen.`,
+  );
+  await expect(flags).toContainText(`${removedName} på`, { timeout: 2_000 });
+  await b.context().setOffline(false);
+  await expect(b.locator('#offline-status')).toHaveAttribute('data-waiting-count', '0');
+
+  // One check-in, at B's (the earlier) time, on both tablets.
+  const clock = new Intl.DateTimeFormat('da-DK', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'Europe/Copenhagen' });
+  const earlyTime = clock.format(early).replace('.', ':');
+  for (const page of tablets) {
+    await page.clock.setFixedTime(new Date(now));
+    await page.reload();
+    await expect(page.locator(`#${both} .badge`)).toHaveText('Mødt');
+    await expect(page.locator(`#${both} [data-testid=attendance-time]`)).toHaveText(earlyTime);
+  }
+
+  // The office has seen it: the flag goes.
+  await flags.getByRole('button', { name: `Set – ${removedName}` }).click();
+  await expect(office.getByTestId('checkin-flags')).toHaveCount(0);
+  for (const page of [...tablets, office]) await page.context().close();
 });
 
 test('a volunteer shows Mine vagter and the check-in code without a network', async ({ browser }, info) => {

@@ -7,7 +7,7 @@ import vm from 'node:vm';
 
 const source = readFileSync(new URL('../../server/src/pwa/sw.js', import.meta.url), 'utf8');
 
-function load({ windows = [], answerStatus = 200, cacheNames = [], pageHeaders = {} } = {}) {
+function load({ windows = [], answerStatus = 200, cacheNames = [], pageHeaders = {}, routes = {} } = {}) {
   const listeners = {};
   const calls = { shown: [], focused: [], navigated: [], opened: [], posted: [], updated: 0 };
   const client = (url) => ({
@@ -56,15 +56,17 @@ function load({ windows = [], answerStatus = 200, cacheNames = [], pageHeaders =
       calls.posted.push({ url, body: init.body, credentials: init.credentials });
       return new Response('null', { status: answerStatus });
     }
+    const route = routes[new URL(typeof url === 'string' ? url : url.url, self.location.origin).pathname];
+    if (route) return new Response(route.body, { headers: { 'content-type': route.type, ...route.headers } });
     return new Response('ok', { headers: { 'content-type': 'text/html', ...pageHeaders } });
   };
-  vm.runInNewContext(source.replace('__BUILD__', 'test'), { self, URL, URLSearchParams, Response, console, caches, fetch });
+  vm.runInNewContext(source.replace('__BUILD__', 'test'), { self, URL, URLSearchParams, Request, Response, console, caches, fetch });
   const fire = async (type, event) => {
     let waited;
     listeners[type]({ ...event, waitUntil: (p) => { waited = p; }, respondWith: (p) => { waited = p; } });
     await waited;
   };
-  return { listeners, calls, fire, caches, open };
+  return { listeners, calls, fire, caches, open, stores };
 }
 
 const push = (data) => ({ data: { json: () => data, text: () => JSON.stringify(data) } });
@@ -174,4 +176,33 @@ test('once the server runs a newer build, assets come from the network and the w
   assert.equal(sw.calls.updated, 1);
   sw.listeners.fetch({ ...get('https://valg.example.dk/pkg/valgvagt.wasm'), respondWith: (p) => { answer = p; } });
   assert.equal(await (await answer).text(), 'ok', 'from the network, not the old build\u2019s cache');
+});
+
+test('a page kept for offline use brings its wasm and the scripts its module imports', async () => {
+  const sw = load({
+    routes: {
+      '/stations/3/scan': {
+        type: 'text/html',
+        headers: { 'x-valgvagt-signed-in': '1', 'x-valgvagt-user': '7' },
+        body: '<body data-islands-js="/pkg/app.1.js" data-islands-wasm="/pkg/app.2.wasm">',
+      },
+      '/pkg/app.1.js': {
+        type: 'text/javascript',
+        body: 'import{a}from"./snippets/app-9/inline0.js";import*as i from "./snippets/app-9/inline1.js";',
+      },
+      '/pkg/app.2.wasm': { type: 'application/wasm', body: 'wasm' },
+      '/pkg/snippets/app-9/inline0.js': { type: 'text/javascript', body: 'export const a = 1;' },
+      '/pkg/snippets/app-9/inline1.js': { type: 'text/javascript', body: 'export const b = 2;' },
+    },
+  });
+  await sw.fire('message', { data: { type: 'keep-pages', urls: ['/stations/3/scan'] } });
+  const kept = [...sw.stores.get('valgvagt-assets-test').keys()].map((url) => new URL(url, 'https://valg.example.dk').pathname);
+  assert.deepEqual(kept.sort(), [
+    '/pkg/app.1.js',
+    '/pkg/app.2.wasm',
+    '/pkg/snippets/app-9/inline0.js',
+    '/pkg/snippets/app-9/inline1.js',
+  ]);
+  const pages = [...sw.stores.get('valgvagt-pages').keys()];
+  assert.ok(pages.some((url) => url.endsWith('/stations/3/scan')), pages.join());
 });

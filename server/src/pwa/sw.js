@@ -163,9 +163,17 @@ async function keepPages(urls) {
     const response = await page(new Request(target.href, { credentials: 'same-origin' }));
     if (!response.ok || !(response.headers.get('content-type') || '').includes('text/html')) continue;
     const html = await response.text();
-    const assets = new Set(html.match(/\/pkg\/[A-Za-z0-9_.\-]+/g) || []);
-    for (const path of assets) {
-      await asset(new Request(path)).catch(() => {});
+    const assets = [...new Set(html.match(/\/pkg\/[A-Za-z0-9_.\-]+/g) || [])];
+    for (let i = 0; i < assets.length; i++) {
+      const kept = await asset(new Request(new URL(assets[i], self.location.origin).href)).catch(() => null);
+      if (!kept || !kept.ok || !assets[i].endsWith('.js')) continue;
+      // A module's own imports (wasm-bindgen's snippets) load only when it
+      // runs, which may be offline: keep them as well.
+      const code = await kept.text();
+      for (const [, relative] of code.matchAll(/from\s*["'](\.\/[^"']+\.js)["']/g)) {
+        const path = new URL(relative, new URL(assets[i], self.location.origin)).pathname;
+        if (!assets.includes(path)) assets.push(path);
+      }
     }
   }
 }

@@ -7,7 +7,7 @@ use app::board::BoardData;
 use app::checkin::{CheckinData, CodeData};
 use app::domain::accounts::{Role, ScopeKind};
 use app::domain::seats::Attendance;
-use app::domain::AppError;
+use app::domain::{AppError, Id};
 use app::shifts::MyShifts;
 use reqwest::StatusCode;
 
@@ -438,4 +438,89 @@ async fn marks_made_offline_are_taken_once_and_conflicts_follow_the_rules() {
     ];
     let (_, error) = e.app.err_with(&manager, "checkin/record", &form).await;
     assert_eq!(error, AppError::refused("checkin.not_on_seat"));
+}
+
+#[tokio::test]
+async fn the_device_keeps_the_next_days_of_work_and_the_day_its_page_shows() {
+    use crate::setup::{make_area, make_election, make_station, make_task, make_team};
+    use app::checkin::OfflineRoster;
+    use chrono::Duration;
+    let app = crate::helpers::spawn_app().await;
+    app.sign_in_admin().await;
+    let area = make_area(&app, "Nord").await;
+    let station = make_station(&app, &area, "Nordskolen").await;
+    let task = make_task(&app, "Tilforordnet", "TILF", "07:00", "20:00").await;
+    let team = make_team(&app, "Frivillige", "FRI").await;
+    // Three days of work ahead, someone accepted on each.
+    let first = chrono::Utc::now().date_naive() + Duration::days(10);
+    let days: Vec<String> = (0..3)
+        .map(|n| (first + Duration::days(n)).to_string())
+        .collect();
+    let election = make_election(&app, "Valg", &days[2], &days[0], &days[2], &[&station]).await;
+    for (n, day) in days.iter().enumerate() {
+        app.ok::<()>(
+            "seats/save",
+            &[
+                ("form[election_id]", &election.id.to_string()),
+                ("form[station_id]", &station.id.to_string()),
+                ("form[day]", day),
+                (&format!("form[counts][c{}-{}]", team.id, task.id), "1"),
+            ],
+        )
+        .await;
+        let date = first + Duration::days(n as i64);
+        let seat = app
+            .storage
+            .open_seats(election.id, station.id, date, team.id, task.id)
+            .await
+            .unwrap()[0];
+        let email = format!("person{n}@example.dk");
+        app.storage
+            .create_volunteer(&crate::storage::volunteer(&email))
+            .await
+            .unwrap();
+        app.ok::<()>(
+            "shifts/invite",
+            &[
+                ("seat_id", &seat.to_string()),
+                ("email", &email),
+                ("respond_days", "3"),
+            ],
+        )
+        .await;
+        app.ok::<()>(
+            "rosters/answer_for",
+            &[("seat_id", &seat.to_string()), ("answer", "accept")],
+        )
+        .await;
+    }
+    async fn kept(app: &crate::helpers::TestApp, station: Id, day: &str) -> (Vec<String>, i64) {
+        let roster: OfflineRoster = app
+            .ok(
+                "checkin/offline",
+                &[("station_id", &station.to_string()), ("day", day)],
+            )
+            .await;
+        let mut days: Vec<String> = roster.lines.iter().map(|l| l.day.to_string()).collect();
+        days.dedup();
+        (days, roster.keep_until)
+    }
+    // Today and the next day of work: here the first two days ahead.
+    let (plain, until) = kept(&app, station.id, "").await;
+    assert_eq!(plain, days[..2]);
+    // A page showing the third day keeps it as well, and keeps it longer.
+    let (with_third, longer) = kept(&app, station.id, &days[2]).await;
+    assert_eq!(with_third, days);
+    assert!(longer > until);
+    // A day already past, or one without work here, adds nothing.
+    assert_eq!(kept(&app, station.id, "2020-01-01").await.0, days[..2]);
+    assert_eq!(kept(&app, station.id, "2099-01-01").await.0, days[..2]);
+    // Bad input is refused.
+    let (_, error) = app
+        .err(
+            "checkin/offline",
+            &[("station_id", &station.id.to_string()), ("day", "tomorrow")],
+        )
+        .await;
+    assert_eq!(error, crate::helpers::invalid("day", "error.date"));
 }
