@@ -320,7 +320,7 @@ fn CheckinFlags(flags: Vec<crate::domain::checkin::CheckinFlag>) -> impl IntoVie
                                 ("station", &f.station),
                                 ("time", &crate::i18n::date_time_at(f.at)),
                             ])}
-                            " " <a href=format!("/stations/{}/roster#seat-{}", f.station_id, f.seat_id)>{t("board.flag_roster")}</a>
+                            " " <a href=crate::rosters::seat_on_roster(f.station_id, f.election_id, f.seat_id)>{t("board.flag_roster")}</a>
                             <form method="post" action=crate::checkin::ClearFlag::url() class="inline-form">
                                 <input type="hidden" name="flag_id" value=f.id.to_string()/>
                                 <button type="submit" class="btn btn-secondary btn-small">

@@ -92,6 +92,12 @@ pub async fn load_roster(station_id: Id, election_id: Option<Id>) -> Result<Rost
     .await
 }
 
+/// Where a seat is on its station's roster: the roster shows one election
+/// at a time, so the address names the seat's.
+pub fn seat_on_roster(station_id: Id, election_id: Id, seat_id: Id) -> String {
+    format!("/stations/{station_id}/roster?election={election_id}#seat-{seat_id}")
+}
+
 /// The office answers an invitation for the person on the seat (they
 /// phoned in): "accept" or "decline", with the reason for a no.
 #[server(endpoint = "rosters/answer_for")]
@@ -127,10 +133,7 @@ pub async fn answer_for(
             .answer_invitation(seat_id, volunteer, accept, &reason, now, message.as_ref())
             .await?;
         (ctx.wake_outbox)();
-        crate::server::redirect_to(&format!(
-            "/stations/{}/roster#seat-{seat_id}",
-            seat.station_id
-        ));
+        crate::server::redirect_to(&seat_on_roster(seat.station_id, seat.election_id, seat_id));
         Ok(())
     })
     .await
@@ -194,10 +197,7 @@ pub async fn remove_from_seat(
             .remove_from_seat(seat_id, holder, &reason, newcomer, now, &messages)
             .await?;
         (ctx.wake_outbox)();
-        crate::server::redirect_to(&format!(
-            "/stations/{}/roster#seat-{seat_id}",
-            seat.station_id
-        ));
+        crate::server::redirect_to(&seat_on_roster(seat.station_id, seat.election_id, seat_id));
         Ok(())
     })
     .await
@@ -217,10 +217,7 @@ pub async fn move_seat(seat_id: Id, team_id: String) -> Result<(), AppError> {
         }
         ctx.storage.move_open_seat(seat_id, team, ctx.now()).await?;
         (ctx.wake_outbox)();
-        crate::server::redirect_to(&format!(
-            "/stations/{}/roster?election={}#seat-{seat_id}",
-            seat.station_id, seat.election_id
-        ));
+        crate::server::redirect_to(&seat_on_roster(seat.station_id, seat.election_id, seat_id));
         Ok(())
     })
     .await

@@ -28,10 +28,10 @@ pub async fn invite_to_seat(
             .await?
             .ok_or_else(|| AppError::invalid("email", "shifts.no_such_volunteer"))?;
         let volunteer = eligible_for(&ctx, volunteer_id, &seat).await?;
-        let station = seat.station_id;
+        let back = crate::rosters::seat_on_roster(seat.station_id, seat.election_id, seat_id);
         invite(&ctx, seat, &volunteer, ctx.now() + days * 86_400).await?;
         (ctx.wake_outbox)();
-        crate::server::redirect_to(&format!("/stations/{station}/roster"));
+        crate::server::redirect_to(&back);
         Ok(())
     })
     .await

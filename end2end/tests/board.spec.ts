@@ -1,5 +1,5 @@
 import { Browser, Page, expect, test } from '@playwright/test';
-import { adminSignInLink, checkA11y, expectNoHorizontalScroll, latestMailTo, signInByMail, signInLinkIn, signInWithLink } from './helpers';
+import { adminSignInLink, checkA11y, expectNoHorizontalScroll, latestMailTo, onTheirPhone, signInByMail, signInWithLink } from './helpers';
 
 const tablet = { viewport: { width: 1024, height: 768 }, hasTouch: true };
 const phoneSize = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
@@ -106,27 +106,6 @@ test("a volunteer's sign-up on a phone shows on the coordinator's board without 
   await phone.context().close();
   await board.context().close();
 });
-
-/**
- * The office gives a volunteer (by id and name) an account; they sign in
- * from the mailed link on a phone of their own, which is returned.
- */
-async function onTheirPhone(admin: Page, browser: Browser, id: string, name: string): Promise<{ phone: Page; email: string }> {
-  await admin.goto(`/volunteers/${id}`);
-  const email = (await admin.locator('a[href^="mailto:"]').first().getAttribute('href'))!.replace('mailto:', '');
-  await admin.goto('/admin/users');
-  await admin.locator('body[data-ready="true"]').waitFor();
-  await admin.getByLabel('Navn', { exact: true }).fill(name);
-  await admin.getByLabel('E-mail', { exact: true }).fill(email);
-  await admin.getByLabel('Rolle', { exact: true }).selectOption({ label: 'Frivillig' });
-  await admin.getByRole('button', { name: 'Send invitation' }).click();
-  await expect(admin.getByRole('status')).toHaveText('Invitationen er sendt.');
-  const phone = await (await browser.newContext(phoneSize)).newPage();
-  await phone.goto(signInLinkIn(await latestMailTo(email)));
-  await phone.getByRole('button', { name: 'Log ind nu' }).click();
-  await expect(phone.getByRole('heading', { level: 1 })).toHaveText('Min konto');
-  return { phone, email };
-}
 
 test('a coordinator fills a gap with the top-ranked candidate, who accepts on the phone', async ({ browser }, info) => {
   const admin = await (await browser.newContext(tablet)).newPage();

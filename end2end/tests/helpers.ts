@@ -227,3 +227,24 @@ export async function expectVisibleFocus(target: Locator): Promise<void> {
   });
   expect(ring, 'the focused element shows where the focus is').toBe(true);
 }
+
+/**
+ * The office gives a volunteer (by id and name) an account; they sign in
+ * from the mailed link on a phone of their own, which is returned.
+ */
+export async function onTheirPhone(admin: Page, browser: Browser, id: string, name: string): Promise<{ phone: Page; email: string }> {
+  await admin.goto(`/volunteers/${id}`);
+  const email = (await admin.locator('a[href^="mailto:"]').first().getAttribute('href'))!.replace('mailto:', '');
+  await admin.goto('/admin/users');
+  await admin.locator('body[data-ready="true"]').waitFor();
+  await admin.getByLabel('Navn', { exact: true }).fill(name);
+  await admin.getByLabel('E-mail', { exact: true }).fill(email);
+  await admin.getByLabel('Rolle', { exact: true }).selectOption({ label: 'Frivillig' });
+  await admin.getByRole('button', { name: 'Send invitation' }).click();
+  await expect(admin.getByRole('status')).toHaveText('Invitationen er sendt.');
+  const phone = await (await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true })).newPage();
+  await phone.goto(signInLinkIn(await latestMailTo(email)));
+  await phone.getByRole('button', { name: 'Log ind nu' }).click();
+  await expect(phone.getByRole('heading', { level: 1 })).toHaveText('Min konto');
+  return { phone, email };
+}

@@ -1,7 +1,7 @@
 import { BrowserContext, Page, expect, test } from '@playwright/test';
 import QRCode from 'qrcode';
 import { E2E_BASE_URL } from '../e2e-env';
-import { adminSignInLink, signInByMail, signInWithLink } from './helpers';
+import { CaughtMail, adminSignInLink, latestMailTo, mailsTo, onTheirPhone, signInByMail, signInWithLink } from './helpers';
 
 const tablet = { viewport: { width: 1024, height: 768 }, hasTouch: true };
 
@@ -64,6 +64,11 @@ async function cameraFilming(context: BrowserContext, code: string): Promise<voi
       return canvas.captureStream(10);
     };
   }, svg);
+}
+
+/** The mails to `address` whose subject starts with `subject`. */
+async function mailsToSubject(address: string, subject: string): Promise<CaughtMail[]> {
+  return (await mailsTo(address)).filter((mail) => mail.subject.startsWith(subject));
 }
 
 /** Whether `text` is anywhere in the device's storage (IndexedDB, Cache Storage). */
@@ -287,4 +292,101 @@ test('a volunteer shows Mine vagter and the check-in code without a network', as
   await expect(shift.locator('.qr svg')).toBeVisible();
   await expect(phone.locator('a[href^="tel:"]').first()).toBeVisible();
   await context.close();
+});
+
+test('"I\'m delayed" tapped on the day without a network waits on the phone and reaches the station when there is one', async ({ browser }, info) => {
+  const tag = info.project.name === 'phone' ? 'telefon' : 'tablet';
+  const station = info.project.name === 'phone' ? 17 : 18;
+  const today = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Copenhagen' }).format(new Date());
+  // A seat can be offered only before its shift begins: the shift here
+  // begins at 23:59 today, which leaves no time in the last minutes of a day.
+  const clock = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Copenhagen', hour: '2-digit', minute: '2-digit' });
+  test.skip(clock.format(new Date()) >= '23:50', 'needs a shift that begins later today');
+  const admin = await (await browser.newContext(tablet)).newPage();
+  await signInWithLink(admin, adminSignInLink(`offline-forsinket-${tag}@example.dk`));
+  const task = `Aftenvagt ${tag}`;
+  await admin.goto('/task-types');
+  await admin.getByRole('link', { name: 'Opret opgavetype' }).click();
+  await admin.getByLabel('Titel').fill(task);
+  await admin.getByLabel('Forkortelse').fill(`AV${tag.slice(0, 3).toUpperCase()}`);
+  await admin.getByLabel('Starttid').fill('23:59');
+  await admin.getByLabel('Sluttid').fill('02:00');
+  await admin.getByLabel('Betaling (kr.)').fill('500');
+  await admin.getByRole('button', { name: 'Gem' }).click();
+  await expect(admin).toHaveURL(/\/task-types$/);
+  // An election whose day of work is today, with one seat at the station.
+  const title = `Valg i dag ${tag}`;
+  await admin.goto('/elections');
+  await admin.getByRole('link', { name: 'Opret valg' }).click();
+  await admin.getByLabel('Titel').fill(title);
+  await admin.getByLabel('Valgtype').selectOption({ label: 'Folketingsvalg og folkeafstemning' });
+  await admin.getByLabel('Valgdag').fill(today);
+  await admin.getByLabel('Første arbejdsdag').fill(today);
+  await admin.getByLabel('Sidste arbejdsdag').fill(today);
+  await admin.getByLabel('Aktivt').check();
+  await admin.getByRole('button', { name: 'Gem' }).click();
+  await expect(admin.getByRole('heading', { level: 1 })).toHaveText(title);
+  const electionUrl = admin.url();
+  const electionId = electionUrl.match(/\/elections\/(\d+)/)![1];
+  try {
+    await admin.goto(`/stations/${station}/roster`);
+    const stationName = (await admin.getByRole('heading', { level: 1 }).textContent())!.replace('Vagtplan for ', '');
+    await admin.goto(electionUrl);
+    await admin.getByRole('link', { name: stationName, exact: true }).click();
+    await admin.locator('body[data-ready="true"]').waitFor();
+    await admin.getByLabel(`Frivillige – ${task}`).fill('1');
+    await admin.getByRole('button', { name: 'Gem pladsfordeling' }).click();
+    await expect(admin.getByRole('status')).toHaveText('Pladsfordelingen er gemt.');
+
+    // A volunteer with an account is invited to it and the office says yes for them.
+    const volunteerId = info.project.name === 'phone' ? '171' : '181';
+    await admin.goto(`/volunteers/${volunteerId}`);
+    const name = (await admin.getByRole('heading', { level: 1 }).textContent())!.trim();
+    const { phone, email } = await onTheirPhone(admin, browser, volunteerId, name);
+    const longToday = new Intl.DateTimeFormat('da-DK', {
+      weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/Copenhagen',
+    }).format(new Date()).replace(' den ', ' ');
+    await admin.goto(`/stations/${station}/roster?election=${electionId}`);
+    const open = admin.locator('.roster-line').filter({ hasText: 'Ledig plads' }).filter({ hasText: longToday });
+    await expect(open).toHaveCount(1);
+    const seat = (await open.getAttribute('id'))!;
+    await open.locator('summary', { hasText: 'Invitér' }).click();
+    await open.getByLabel('Den frivilliges e-mail').fill(email);
+    await open.getByRole('button', { name: 'Send invitation' }).click();
+    await expect(admin.locator(`#${seat}`)).toContainText('Inviteret');
+    await admin.locator(`#${seat}`).getByText('Ændr', { exact: true }).click();
+    await admin.locator(`#${seat}`).getByRole('button', { name: 'Svar ja for personen' }).click();
+    await expect(admin.locator(`#${seat}`)).toContainText('Accepteret');
+
+    // On the day, on the phone: Mine vagter is kept, then the network goes.
+    await phone.goto('/my-shifts');
+    await phone.locator('body[data-ready="true"]').waitFor();
+    await keptPage(phone, '/my-shifts');
+    await phone.context().setOffline(true);
+    await phone.reload();
+    await phone.locator('body[data-ready="true"]').waitFor();
+    const shift = phone.locator(`#${seat}`);
+    await shift.getByText('Jeg er forsinket').click();
+    await shift.getByLabel('Hvornår regner du med at være der?').fill('Om et kvarter');
+    await shift.getByRole('button', { name: 'Giv stedet besked' }).click();
+    await expect(shift.getByRole('status')).toHaveText(
+      'Ingen forbindelse lige nu: beskeden er gemt på telefonen og sendes, så snart der er net.',
+    );
+    const coordinator = 'koordinator.nord@korsbaek.example';
+    const before = (await mailsToSubject(coordinator, `Forsinket: ${name}`)).length;
+    // Back online: the report goes, and the area's coordinator is told once.
+    await phone.context().setOffline(false);
+    await expect.poll(async () => (await mailsToSubject(coordinator, `Forsinket: ${name}`)).length, { timeout: 10_000 }).toBe(before + 1);
+    const mail = await latestMailTo(coordinator);
+    expect(mail.text).toContain('Om et kvarter');
+    await phone.context().close();
+  } finally {
+    // The election leaves the other tests' days as they were.
+    await admin.goto(electionUrl);
+    await admin.getByRole('link', { name: 'Rediger valg' }).click();
+    await admin.getByLabel('Aktivt').uncheck();
+    await admin.getByRole('button', { name: 'Gem' }).click();
+    await expect(admin.getByRole('heading', { level: 1 })).toHaveText(title);
+    await admin.context().close();
+  }
 });
