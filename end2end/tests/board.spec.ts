@@ -1,5 +1,5 @@
 import { Browser, Page, expect, test } from '@playwright/test';
-import { adminSignInLink, checkA11y, expectNoHorizontalScroll, latestMailTo, onTheirPhone, signInByMail, signInWithLink } from './helpers';
+import { adminSignInLink, cameraFilming, checkA11y, expectNoHorizontalScroll, latestMailTo, onTheirPhone, signInByMail, signInWithLink } from './helpers';
 
 const tablet = { viewport: { width: 1024, height: 768 }, hasTouch: true };
 const phoneSize = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
@@ -144,25 +144,7 @@ test('a coordinator fills a gap with the top-ranked candidate, who accepts on th
   // The station's tablet scans it with its camera, here a fake one that
   // films the phone's QR code (the decoding in the page is real).
   const stationId = info.project.name === 'phone' ? 20 : 21;
-  await admin.addInitScript((markup: string) => {
-    navigator.mediaDevices.getUserMedia = async () => {
-      const canvas = document.createElement('canvas');
-      canvas.width = 480;
-      canvas.height = 480;
-      const ctx = canvas.getContext('2d')!;
-      const img = new Image();
-      img.src = 'data:image/svg+xml;charset=utf-8,' + encodeURIComponent(markup);
-      await img.decode();
-      const draw = () => {
-        ctx.fillStyle = '#fff';
-        ctx.fillRect(0, 0, 480, 480);
-        ctx.drawImage(img, 40, 40, 400, 400);
-      };
-      draw();
-      setInterval(draw, 100);
-      return canvas.captureStream(10);
-    };
-  }, svg);
+  await cameraFilming(admin, svg);
   await admin.goto(`/stations/${stationId}/checkin`);
   await admin.locator('body[data-ready="true"]').waitFor();
   // The scanner is a page of its own (the only one allowed the camera),

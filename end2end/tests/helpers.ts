@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import AxeBuilder from '@axe-core/playwright';
-import { expect, type Browser, type Locator, type Page } from '@playwright/test';
+import { expect, type Browser, type BrowserContext, type Locator, type Page } from '@playwright/test';
 import { MAIL_CATCHER_URL, SERVER_ENV, VALGVAGT_BIN } from '../e2e-env';
 
 /**
@@ -247,4 +247,28 @@ export async function onTheirPhone(admin: Page, browser: Browser, id: string, na
   await phone.getByRole('button', { name: 'Log ind nu' }).click();
   await expect(phone.getByRole('heading', { level: 1 })).toHaveText('Min konto');
   return { phone, email };
+}
+
+/** Gives the pages of `target` a camera that films `svg` (a QR code; the
+ * decoding in the page is real). */
+export async function cameraFilming(target: Page | BrowserContext, svg: string): Promise<void> {
+  await target.addInitScript((markup: string) => {
+    navigator.mediaDevices.getUserMedia = async () => {
+      const canvas = document.createElement('canvas');
+      canvas.width = 480;
+      canvas.height = 480;
+      const ctx = canvas.getContext('2d')!;
+      const img = new Image();
+      img.src = 'data:image/svg+xml;charset=utf-8,' + encodeURIComponent(markup);
+      await img.decode();
+      const draw = () => {
+        ctx.fillStyle = '#fff';
+        ctx.fillRect(0, 0, 480, 480);
+        ctx.drawImage(img, 40, 40, 400, 400);
+      };
+      draw();
+      setInterval(draw, 100);
+      return canvas.captureStream(10);
+    };
+  }, svg);
 }

@@ -1,7 +1,7 @@
 import { BrowserContext, Page, expect, test } from '@playwright/test';
 import QRCode from 'qrcode';
 import { E2E_BASE_URL } from '../e2e-env';
-import { CaughtMail, adminSignInLink, latestMailTo, mailsTo, onTheirPhone, signInByMail, signInWithLink } from './helpers';
+import { CaughtMail, adminSignInLink, cameraFilming, latestMailTo, mailsTo, onTheirPhone, signInByMail, signInWithLink } from './helpers';
 
 const tablet = { viewport: { width: 1024, height: 768 }, hasTouch: true };
 
@@ -43,27 +43,9 @@ async function keptCode(page: Page, station: number, seat: number): Promise<stri
 
 /** Gives every page of `context` a camera that films the QR code a phone
  * shows for check-in `code` (the decoding in the page is real). */
-async function cameraFilming(context: BrowserContext, code: string): Promise<void> {
+async function cameraFilmingCode(context: BrowserContext, code: string): Promise<void> {
   const svg = await QRCode.toString(`${E2E_BASE_URL}/checkin/${code}`, { type: 'svg', margin: 4 });
-  await context.addInitScript((markup: string) => {
-    navigator.mediaDevices.getUserMedia = async () => {
-      const canvas = document.createElement('canvas');
-      canvas.width = 480;
-      canvas.height = 480;
-      const ctx = canvas.getContext('2d')!;
-      const img = new Image();
-      img.src = 'data:image/svg+xml;charset=utf-8,' + encodeURIComponent(markup);
-      await img.decode();
-      const draw = () => {
-        ctx.fillStyle = '#fff';
-        ctx.fillRect(0, 0, 480, 480);
-        ctx.drawImage(img, 40, 40, 400, 400);
-      };
-      draw();
-      setInterval(draw, 100);
-      return canvas.captureStream(10);
-    };
-  }, svg);
+  await cameraFilming(context, svg);
 }
 
 /** The mails to `address` whose subject starts with `subject`. */
@@ -120,7 +102,7 @@ test('a station checks people in through a network outage; nothing is lost and n
   const firstName = await nameOf(seats[0]);
   // The fourth person will show their code to the tablet's camera.
   const scannedName = await nameOf(seats[3]);
-  await cameraFilming(context, await keptCode(manager, n, Number(seats[3].replace('seat-', ''))));
+  await cameraFilmingCode(context, await keptCode(manager, n, Number(seats[3].replace('seat-', ''))));
 
   // The office's board, online all along.
   const board = await (await browser.newContext(tablet)).newPage();

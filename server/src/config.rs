@@ -100,6 +100,9 @@ pub struct Config {
     pub sms_sender: String,
     /// Country calling codes SMS may go to (`+45`).
     pub sms_countries: Vec<String>,
+    /// CPR lookups through Serviceplatformen (SF1520); none: eligibility
+    /// comes from each person's own declaration.
+    pub cpr: Option<CprSettings>,
     /// Run the outbox worker and the scheduled jobs in this process. Every
     /// server of a deployment may (the database shares the work out); off
     /// only in tests that drive delivery themselves.
@@ -224,6 +227,22 @@ pub const KEYS: &[(&str, &str, &str)] = &[
     ),
     ("VALGVAGT_SMS_TOKEN", "(none)", "the SMS gateway's API token"),
     (
+        "VALGVAGT_CPR_URL",
+        "(none: eligibility from declarations)",
+        "SF1520 PersonBaseDataExtended v5, e.g. https://prod.serviceplatformen.dk/service/CPR/PersonBaseDataExtended/5",
+    ),
+    ("VALGVAGT_CPR_CVR", "(none)", "the municipality's CVR number, sent with each CPR lookup"),
+    (
+        "VALGVAGT_CPR_CLIENT_CERT",
+        "(none)",
+        "PEM file with the system certificate and its key (the TLS client certificate)",
+    ),
+    (
+        "VALGVAGT_CPR_SERVER_CA",
+        "(system roots)",
+        "PEM file with the CA the CPR service's certificate must chain to",
+    ),
+    (
         "VALGVAGT_OFFICE_PHONE",
         "+4512345678",
         "the election office's phone, shown to volunteers (tap to call)",
@@ -331,6 +350,19 @@ pub const KEYS: &[(&str, &str, &str)] = &[
     ("RUST_LOG", "info", "log filter"),
 ];
 
+/// Where the CPR service is and what the municipality shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CprSettings {
+    pub url: String,
+    /// The municipality's CVR number, sent with every lookup.
+    pub municipality_cvr: String,
+    /// A PEM file with the system certificate and its private key.
+    pub client_cert: PathBuf,
+    /// A PEM file with the CA the service's certificate must chain to;
+    /// none: the system's trusted roots.
+    pub server_ca: Option<PathBuf>,
+}
+
 impl Config {
     /// Reads the layers from the real environment.
     pub fn from_env() -> anyhow::Result<Self> {
@@ -410,6 +442,22 @@ impl Config {
             .rsplit_once('<')
             .map(|(_, a)| a.trim_end_matches('>').to_string())
             .unwrap_or_else(|| mail_from.clone());
+        let cpr = match get("VALGVAGT_CPR_URL") {
+            None => None,
+            Some(url) => {
+                let needed = |key: &str, what: &str| {
+                    get(key)
+                        .ok_or_else(|| anyhow!("VALGVAGT_CPR_URL is set but {key} ({what}) is not"))
+                };
+                Some(CprSettings {
+                    url,
+                    municipality_cvr: needed("VALGVAGT_CPR_CVR", "the municipality's CVR number")?,
+                    client_cert: needed("VALGVAGT_CPR_CLIENT_CERT", "the system certificate")?
+                        .into(),
+                    server_ca: get("VALGVAGT_CPR_SERVER_CA").map(PathBuf::from),
+                })
+            }
+        };
         let sms_sender = get("VALGVAGT_SMS_SENDER").unwrap_or_else(|| "Valgvagt".into());
         if sms_sender.chars().count() > 11 || !sms_sender.chars().all(|c| c.is_ascii_alphanumeric())
         {
@@ -486,6 +534,7 @@ impl Config {
             sms_url: get("VALGVAGT_SMS_URL"),
             sms_token: get("VALGVAGT_SMS_TOKEN"),
             sms_sender,
+            cpr,
             outbox_worker: flag("VALGVAGT_OUTBOX_WORKER", true)?,
             outbox_lease_seconds: outbox_lease,
             push_loopback: flag("VALGVAGT_PUSH_LOOPBACK", false)?,
@@ -555,6 +604,38 @@ mod tests {
         let fine = map(&[("VALGVAGT_OUTBOX_LEASE_SECONDS", "11")]);
         let config = Config::from_layers(&HashMap::new(), &fine).unwrap();
         assert_eq!(config.outbox_lease_seconds, 11);
+    }
+
+    #[test]
+    fn cpr_lookups_need_the_municipality_and_its_certificate() {
+        let c = Config::from_layers(&HashMap::new(), &HashMap::new()).unwrap();
+        assert_eq!(c.cpr, None);
+        let url = (
+            "VALGVAGT_CPR_URL",
+            "https://cpr.example/service/CPR/PersonBaseDataExtended/5",
+        );
+        let error = Config::from_layers(&HashMap::new(), &map(&[url])).unwrap_err();
+        assert!(error.to_string().contains("VALGVAGT_CPR_CVR"), "{error}");
+        let error = Config::from_layers(
+            &HashMap::new(),
+            &map(&[url, ("VALGVAGT_CPR_CVR", "29189846")]),
+        )
+        .unwrap_err();
+        assert!(
+            error.to_string().contains("VALGVAGT_CPR_CLIENT_CERT"),
+            "{error}"
+        );
+        let env = map(&[
+            url,
+            ("VALGVAGT_CPR_CVR", "29189846"),
+            ("VALGVAGT_CPR_CLIENT_CERT", "/etc/valgvagt/system.pem"),
+        ]);
+        let cpr = Config::from_layers(&HashMap::new(), &env)
+            .unwrap()
+            .cpr
+            .unwrap();
+        assert_eq!(cpr.client_cert, PathBuf::from("/etc/valgvagt/system.pem"));
+        assert_eq!(cpr.server_ca, None);
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod client_addr;
 pub mod config;
 pub mod demo;
 pub mod exports;
+pub mod integrations;
 pub mod leases;
 pub mod limits;
 pub mod mail;

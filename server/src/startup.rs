@@ -77,6 +77,7 @@ pub struct Services {
     pub mailer: Arc<dyn Mailer>,
     pub passkeys: Arc<dyn PasskeyCeremonies>,
     pub sms: Option<Arc<dyn app::server::sms::TextMessages>>,
+    pub cpr: Option<Arc<dyn app::server::cpr::PersonRegister>>,
     pub vapid_public_key: String,
     pub wake_outbox: Arc<dyn Fn() + Send + Sync>,
     pub background: Arc<crate::background::Background>,
@@ -88,6 +89,7 @@ pub fn server_context(config: &Config, services: Services) -> ServerContext {
         mailer: services.mailer,
         passkeys: services.passkeys,
         sms: services.sms,
+        cpr: services.cpr,
         settings: Arc::new(settings(config, &services.vapid_public_key)),
         hasher: secrets::hash,
         new_secret: secrets::new_secret,
@@ -523,6 +525,13 @@ pub async fn start(config: &Config, listener: TcpListener) -> anyhow::Result<Run
         .sms
         .clone()
         .map(|g| g as Arc<dyn app::server::sms::TextMessages>);
+    let cpr: Option<Arc<dyn app::server::cpr::PersonRegister>> = match &config.cpr {
+        Some(settings) => Some(Arc::new(crate::integrations::cpr::Sf1520::from_config(
+            settings,
+            std::time::Duration::from_secs(config.push_timeout_seconds as u64),
+        )?)),
+        None => None,
+    };
     let background = Arc::new(crate::background::Background::default());
     let heard = Arc::new(tokio::sync::Notify::new());
     let listen_task = storage.hear_seat_changes(heard.clone(), stop_worker.subscribe());
@@ -531,6 +540,7 @@ pub async fn start(config: &Config, listener: TcpListener) -> anyhow::Result<Run
         mailer,
         passkeys,
         sms,
+        cpr,
         vapid_public_key,
         wake_outbox: Arc::new(move || wake.notify_one()),
         background: background.clone(),

@@ -12,6 +12,7 @@ pub mod calendar;
 pub mod candidates;
 pub mod checkin;
 pub mod cover;
+pub mod cpr;
 pub mod elections;
 pub mod error;
 pub mod forms;

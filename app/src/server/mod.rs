@@ -3,6 +3,7 @@
 //! function runs before it touches anything.
 
 pub mod choices;
+pub mod cpr;
 pub mod mail;
 pub mod passkeys;
 pub mod sms;
@@ -58,6 +59,8 @@ pub struct ServerContext {
     pub passkeys: Arc<dyn passkeys::PasskeyCeremonies>,
     /// The SMS gateway, when one is configured.
     pub sms: Option<Arc<dyn sms::TextMessages>>,
+    /// The CPR register, where the municipality has an agreement for it.
+    pub cpr: Option<Arc<dyn cpr::PersonRegister>>,
     pub settings: Arc<Settings>,
     /// Hashes secrets (session ids, sign-in tokens) before they reach storage.
     pub hasher: fn(&str) -> String,

@@ -15,6 +15,8 @@ mod candidates;
 mod checkin;
 mod copy_data;
 mod cover;
+mod cpr;
+mod cpr_peer;
 mod crashes;
 mod imports;
 mod leases;

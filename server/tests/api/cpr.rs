@@ -1,0 +1,273 @@
+//! CPR lookups through the SF1520 client against the loopback peer: every
+//! kind of person the register can answer, its faults, and TLS that fails
+//! closed without the right certificates.
+
+use crate::cpr_peer::{CprPeer, Fixture, TestPki, ADULT, FAULTY_PNR};
+use app::domain::cpr::{CprNumber, Standing};
+use app::server::cpr::{LookupError, PersonRegister};
+use valgvagt_server::integrations::cpr::{Sf1520, Sf1520Settings, ACTION};
+
+const CVR: &str = "29189846";
+
+fn settings(peer: &CprPeer, pki: &TestPki) -> Sf1520Settings {
+    Sf1520Settings {
+        url: peer.url.clone(),
+        municipality_cvr: CVR.into(),
+        client_pem: pki.client_pem.clone(),
+        server_ca_pem: Some(pki.ca_pem.clone()),
+        timeout: std::time::Duration::from_secs(10),
+    }
+}
+
+fn number(raw: &str) -> CprNumber {
+    CprNumber::parse("cpr", raw).unwrap()
+}
+
+fn people() -> Vec<Fixture> {
+    let like = |pnr, first| Fixture {
+        pnr,
+        first,
+        ..ADULT
+    };
+    vec![
+        ADULT,
+        Fixture {
+            born: "2010-01-01",
+            ..like("0101104112", "Mini")
+        },
+        Fixture {
+            country: "5180",
+            ..like("0101902113", "Ingrid")
+        },
+        Fixture {
+            municipality: Some("101"),
+            ..like("0101902114", "Kim")
+        },
+        Fixture {
+            under_guardianship: true,
+            ..like("0101902115", "Vera")
+        },
+        Fixture {
+            status: "70",
+            municipality: None,
+            ..like("0101902116", "Forsvundet")
+        },
+        Fixture {
+            status: "80",
+            municipality: None,
+            ..like("0101902117", "Udrejst")
+        },
+        Fixture {
+            status: "90",
+            ..like("0101902118", "Død")
+        },
+        Fixture {
+            protected: true,
+            ..like("0101902119", "Beskyttet")
+        },
+        Fixture {
+            digital_post: false,
+            ..like("0101902120", "Fritaget")
+        },
+        Fixture {
+            status: "03",
+            municipality: None,
+            ..like("0101902121", "Uden")
+        },
+    ]
+}
+
+#[tokio::test]
+async fn each_kind_of_person_reads_as_the_register_has_them() {
+    let pki = TestPki::new();
+    let peer = CprPeer::start(&pki, CVR, people()).await;
+    let cpr = Sf1520::new(settings(&peer, &pki)).unwrap();
+
+    let anna = cpr.look_up(&number("010190-1111")).await.unwrap();
+    assert_eq!(anna.name, "Anna Andersen");
+    assert_eq!(anna.birth_date, chrono::NaiveDate::from_ymd_opt(1990, 1, 1));
+    assert_eq!(anna.standing(), Standing::Resident);
+    assert!(anna.danish());
+    assert_eq!(
+        anna.municipality.as_deref(),
+        Some("0330"),
+        "padded to four digits"
+    );
+    assert!(!anna.under_guardianship && !anna.address_protected && anna.digital_post);
+    let address = anna.address.unwrap();
+    assert_eq!(
+        (
+            address.street.as_str(),
+            address.postal_code.as_str(),
+            address.city.as_str()
+        ),
+        ("Skolevej 12, 1. th", "4200", "Slagelse")
+    );
+
+    let look = |raw: &'static str| {
+        let cpr = &cpr;
+        async move { cpr.look_up(&number(raw)).await.unwrap() }
+    };
+    let minor = look("0101104112").await;
+    assert_eq!(
+        minor.birth_date,
+        chrono::NaiveDate::from_ymd_opt(2010, 1, 1)
+    );
+    let foreign = look("0101902113").await;
+    assert_eq!(foreign.citizenship.as_deref(), Some("5180"));
+    assert!(!foreign.danish());
+    assert_eq!(
+        look("0101902114").await.municipality.as_deref(),
+        Some("0101")
+    );
+    assert!(look("0101902115").await.under_guardianship);
+    let missing = look("0101902116").await;
+    assert_eq!(
+        (missing.standing(), missing.address),
+        (Standing::Missing, None)
+    );
+    let emigrated = look("0101902117").await;
+    assert_eq!(emigrated.standing(), Standing::Emigrated);
+    assert_eq!((emigrated.municipality, emigrated.address), (None, None));
+    assert_eq!(look("0101902118").await.standing(), Standing::Dead);
+    assert!(look("0101902119").await.address_protected);
+    assert!(!look("0101902120").await.digital_post);
+    let without = look("0101902121").await;
+    assert_eq!(
+        (without.standing(), without.address),
+        (Standing::Resident, None)
+    );
+
+    // Nobody by that number; a fault from the platform.
+    assert_eq!(
+        cpr.look_up(&number("0101902199")).await,
+        Err(LookupError::NotFound)
+    );
+    assert_eq!(
+        cpr.look_up(&number(FAULTY_PNR)).await,
+        Err(LookupError::Refused {
+            code: "CPR-0042".into(),
+            text: "Opslaget kunne ikke gennemføres".into()
+        })
+    );
+
+    // Every request named the municipality and the person, with the action.
+    let seen = peer.seen.lock().unwrap().clone();
+    assert_eq!(seen.len(), 13);
+    assert!(
+        seen.iter().all(|s| s.action == ACTION && s.cvr == CVR),
+        "{seen:?}"
+    );
+    assert_eq!(seen[0].pnr, "0101901111");
+}
+
+#[tokio::test]
+async fn a_municipality_without_an_agreement_is_refused() {
+    let pki = TestPki::new();
+    let peer = CprPeer::start(&pki, CVR, people()).await;
+    let cpr = Sf1520::new(Sf1520Settings {
+        municipality_cvr: "11223344".into(),
+        ..settings(&peer, &pki)
+    })
+    .unwrap();
+    assert!(matches!(
+        cpr.look_up(&number("0101901111")).await,
+        Err(LookupError::Refused { code, .. }) if code == "SP-AUTH-002"
+    ));
+}
+
+#[tokio::test]
+async fn without_the_right_certificates_nothing_is_asked_and_nothing_is_believed() {
+    let pki = TestPki::new();
+    let peer = CprPeer::start(&pki, CVR, people()).await;
+    // No certificate at all: the server does not start with it.
+    let none = Sf1520::new(Sf1520Settings {
+        client_pem: Vec::new(),
+        ..settings(&peer, &pki)
+    });
+    assert!(none.is_err());
+    let error = none.err().unwrap().to_string();
+    assert!(error.contains("client certificate"), "{error}");
+
+    // A certificate the service does not trust: the handshake fails, and
+    // the error says so (it goes to the log) without the number.
+    let stranger = Sf1520::new(Sf1520Settings {
+        client_pem: pki.stranger_pem.clone(),
+        ..settings(&peer, &pki)
+    })
+    .unwrap();
+    match stranger.look_up(&number("0101901111")).await {
+        Err(LookupError::Unavailable(why)) => {
+            assert!(why.contains(&peer.url), "{why}");
+            assert!(!why.contains("0101901111"), "{why}");
+        }
+        other => panic!("expected a failed handshake, got {other:?}"),
+    }
+    assert_eq!(*peer.refused.lock().unwrap(), 1);
+
+    // A service whose certificate does not chain to the configured CA.
+    let spoofed = Sf1520::new(Sf1520Settings {
+        server_ca_pem: Some(pki.stranger_ca_pem.clone()),
+        ..settings(&peer, &pki)
+    })
+    .unwrap();
+    assert!(matches!(
+        spoofed.look_up(&number("0101901111")).await,
+        Err(LookupError::Unavailable(_))
+    ));
+    // ... nor plain HTTP.
+    let plain = Sf1520::new(Sf1520Settings {
+        url: peer.url.replace("https://", "http://"),
+        ..settings(&peer, &pki)
+    })
+    .unwrap();
+    assert!(matches!(
+        plain.look_up(&number("0101901111")).await,
+        Err(LookupError::Unavailable(_))
+    ));
+    assert!(
+        peer.seen.lock().unwrap().is_empty(),
+        "no request got through"
+    );
+}
+
+#[test]
+fn a_certificate_that_cannot_be_read_keeps_the_server_from_starting() {
+    use valgvagt_server::config::CprSettings;
+    let mut settings = CprSettings {
+        url: "https://cpr.example/service/CPR/PersonBaseDataExtended/5".into(),
+        municipality_cvr: CVR.into(),
+        client_cert: "/nonexistent/system.pem".into(),
+        server_ca: None,
+    };
+    let timeout = std::time::Duration::from_secs(10);
+    let error = Sf1520::from_config(&settings, timeout)
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(
+        error.contains("VALGVAGT_CPR_CLIENT_CERT /nonexistent/system.pem"),
+        "{error}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let not_pem = dir.path().join("system.pem");
+    std::fs::write(&not_pem, "not a certificate").unwrap();
+    settings.client_cert = not_pem;
+    let error = Sf1520::from_config(&settings, timeout)
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(error.contains("client certificate"), "{error}");
+    // A CVR number is eight digits.
+    let pki = TestPki::new();
+    let pem = dir.path().join("good.pem");
+    std::fs::write(&pem, &pki.client_pem).unwrap();
+    settings.client_cert = pem;
+    assert!(Sf1520::from_config(&settings, timeout).is_ok());
+    settings.municipality_cvr = "2918984".into();
+    let error = Sf1520::from_config(&settings, timeout)
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(error.contains("CVR must be 8 digits"), "{error}");
+}
