@@ -649,12 +649,17 @@ async function stationDevice(store, part) {
     redraw();
     if (navigator.onLine) store.refreshRoster(station, day).then(redraw, () => {});
   });
-  // The scanner (and this day's page under the address the scanner links
-  // back to) may be opened without a network later: keep them now.
+  // The scanner, the attendance sheet and this day's page under the
+  // address the scanner links back to may be opened without a network
+  // later: keep them now.
   const query = day ? `?day=${day}` : '';
   navigator.serviceWorker?.controller?.postMessage({
     type: 'keep-pages',
-    urls: [`/stations/${station}/scan${query}`, `/stations/${station}/checkin${query}`],
+    urls: [
+      `/stations/${station}/scan${query}`,
+      `/stations/${station}/checkin${query}`,
+      `/stations/${station}/attendance-sheet?day=${day}`,
+    ],
   });
   await redraw();
   await send();

@@ -95,6 +95,7 @@ test('a station checks people in through a network outage; nothing is lost and n
   await expect(status.locator('[data-part="refreshed"]')).toContainText('Listen er hentet');
   await keptPage(manager, url);
   await keptPage(manager, `/stations/${n}/scan`);
+  await keptPage(manager, `/stations/${n}/attendance-sheet`);
   const waiting = manager.locator('li[data-seat][data-attendance=""]');
   expect(await waiting.count()).toBeGreaterThanOrEqual(4);
   const seats = await waiting.evaluateAll((lis) => lis.slice(0, 4).map((li) => li.id));
@@ -126,6 +127,11 @@ test('a station checks people in through a network outage; nothing is lost and n
   await expect(manager.getByRole('heading', { level: 1 })).toContainText('Fremmøde');
   const banner = status.locator('[data-part="banner"]');
   await expect(banner).toContainText('Ingen forbindelse');
+  // The attendance sheet, to print, is kept too.
+  await manager.goto(`/stations/${n}/attendance-sheet?day=2027-05-04`);
+  await expect(manager.getByRole('heading', { level: 1 })).toContainText('Fremmødeliste');
+  await manager.goto(url);
+  await manager.locator('body[data-ready="true"]').waitFor();
   // Two check-ins and a no-show, each shown at once.
   await manager.locator(`#${seats[0]} form[data-mark="arrived"] button`).click();
   await expect(manager.locator(`#${seats[0]} .badge`)).toHaveText('Mødt');
@@ -219,6 +225,11 @@ test('two offline tablets check the same person in once, at the earlier time; a 
   await seat.getByRole('button', { name: 'Tag af pladsen' }).click();
   await expect(office.locator(`#${removed}`)).toContainText('Ledig plads');
   await office.goto('/board');
+  await office.locator('body[data-ready="true"]').waitFor();
+  // The station's election (other tests add elections that may come first).
+  await office.getByLabel('Valg', { exact: true }).selectOption({ label: 'Folketingsvalg 2027' });
+  await office.getByRole('button', { name: 'Vis' }).click();
+  await expect(office).toHaveURL(/election=/);
   await office.locator('body[data-ready="true"]').waitFor();
   await office.locator('#board-live[data-live="open"]').waitFor();
   const flags = office.getByTestId('checkin-flags');
