@@ -658,7 +658,7 @@ async function stationDevice(store, part) {
     urls: [
       `/stations/${station}/scan${query}`,
       `/stations/${station}/checkin${query}`,
-      `/stations/${station}/attendance-sheet?day=${day}`,
+      `/stations/${station}/attendance-sheet${query}`,
     ],
   });
   await redraw();

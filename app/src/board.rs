@@ -75,10 +75,7 @@ pub async fn load_board(
             Some(id) => Some(ctx.storage.get_election(id).await?.id),
             None => elections.first().map(|(id, _)| *id),
         };
-        let day = match day.trim() {
-            "" => None,
-            raw => Some(crate::domain::forms::date("day", raw)?),
-        };
+        let day = crate::domain::forms::optional_date("day", &day)?;
         let (team, task_type, area) = (
             crate::domain::forms::optional_id("team", &team)?,
             crate::domain::forms::optional_id("task_type", &task_type)?,

@@ -189,10 +189,7 @@ pub async fn load_offline_roster(
         days.sort();
         days.dedup();
         days.truncate(2);
-        let shown = match day.trim() {
-            "" => None,
-            raw => Some(crate::domain::forms::date("day", raw)?),
-        };
+        let shown = crate::domain::forms::optional_date("day", &day)?;
         if let Some(shown) = shown.filter(|d| *d >= today && !days.contains(d)) {
             if roster.lines.iter().any(|l| l.day == shown) {
                 days.push(shown);
@@ -548,7 +545,7 @@ fn CheckinView(data: CheckinData) -> impl IntoView {
         {data.can_mark.then(|| view! {
             <p><a class="btn btn-primary" href=format!("/stations/{station}/scan{}", day_query(data.day))>{t("scanner.start")}</a></p>
         })}
-        <p><a class="btn btn-secondary" href=format!("/stations/{station}/attendance-sheet?day={}", data.day.map(|d| d.to_string()).unwrap_or_default())>
+        <p><a class="btn btn-secondary" href=format!("/stations/{station}/attendance-sheet{}", day_query(data.day))>
             {t("checkin.sheet_open")}
         </a></p>
         {if data.lines.is_empty() {
@@ -651,14 +648,14 @@ fn OfflineStatus(station: Id) -> impl IntoView {
     }
 }
 
-/// Scanning volunteers' check-in codes with the tablet's camera, for those
-/// who may check people in at the station.
-/// `?day=…` for links between a day's check-in page and its scanner, so
-/// both are the addresses the device keeps for offline use.
+/// `?day=…` for links between a day's check-in page, its scanner and its
+/// attendance sheet, so they are the addresses the device keeps offline.
 fn day_query(day: Option<NaiveDate>) -> String {
     day.map(|d| format!("?day={d}")).unwrap_or_default()
 }
 
+/// Scanning volunteers' check-in codes with the tablet's camera, for those
+/// who may check people in at the station.
 #[component]
 pub fn ScanPage() -> impl IntoView {
     let data = checkin_resource();

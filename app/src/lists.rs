@@ -85,10 +85,7 @@ pub async fn resolve(
                 .ok_or_else(|| AppError::invalid("status", "error.unknown_choice"))?,
         ),
     };
-    let day = match query.day.trim() {
-        "" => None,
-        raw => Some(crate::domain::forms::date("day", raw)?),
-    };
+    let day = crate::domain::forms::optional_date("day", &query.day)?;
     let area = crate::domain::forms::optional_id("area", &query.area)?;
     // A coordinator limited to areas lists only people there; naming
     // another area is refused, naming none lists their own.

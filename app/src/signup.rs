@@ -83,10 +83,7 @@ pub async fn create_link(
         }
         let station = crate::elections::optional_id(&station_id)?;
         let task = crate::elections::optional_id(&task_type_id)?;
-        let day = match day.trim() {
-            "" => None,
-            raw => Some(crate::domain::forms::date("day", raw)?),
-        };
+        let day = crate::domain::forms::optional_date("day", &day)?;
         if let Some(day) = day {
             if !election.covers(day) {
                 return Err(AppError::invalid("day", "signup.day_outside"));

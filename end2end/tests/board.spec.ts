@@ -1,5 +1,5 @@
 import { Browser, Page, expect, test } from '@playwright/test';
-import { adminSignInLink, cameraFilming, checkA11y, expectNoHorizontalScroll, latestMailTo, onTheirPhone, signInByMail, signInWithLink } from './helpers';
+import { adminSignInLink, boardOfTheDemo, cameraFilming, checkA11y, expectNoHorizontalScroll, latestMailTo, onTheirPhone, signInByMail, signInWithLink } from './helpers';
 
 const tablet = { viewport: { width: 1024, height: 768 }, hasTouch: true };
 const phoneSize = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
@@ -90,11 +90,7 @@ test("a volunteer's sign-up on a phone shows on the coordinator's board without 
   const station = (await section.getByRole('heading', { level: 2 }).textContent())!.trim();
 
   // The coordinator watches that station's row.
-  await board.goto('/board');
-  await board.locator('body[data-ready="true"]').waitFor();
-  await board.getByLabel('Valg', { exact: true }).selectOption({ label: 'Folketingsvalg 2027' });
-  await board.getByRole('button', { name: 'Vis' }).click();
-  await board.locator('body[data-ready="true"]').waitFor();
+  await boardOfTheDemo(board, { day: false });
   const row = board.locator('table.board tbody tr[data-station]').filter({ has: board.getByRole('link', { name: station, exact: true }) });
   const total = row.locator('td').last();
   const accepted = async () => Number((await total.locator('span[aria-hidden]').textContent())!.split('/')[0]);
@@ -247,15 +243,7 @@ test('the station manager checks people in on the day; the coordinators see it l
 
   const board = await (await browser.newContext(tablet)).newPage();
   await signInWithLink(board, adminSignInLink(`fremmoede-${info.project.name}@example.dk`));
-  await board.goto('/board');
-  await board.locator('body[data-ready="true"]').waitFor();
-  await board.getByLabel('Valg', { exact: true }).selectOption({ label: 'Folketingsvalg 2027' });
-  await board.getByRole('button', { name: 'Vis' }).click();
-  await expect(board.getByLabel('Dag', { exact: true }).locator('option', { hasText: 'tirsdag 4. maj 2027' })).toHaveCount(1);
-  await board.locator('body[data-ready="true"]').waitFor();
-  await board.getByLabel('Dag', { exact: true }).selectOption({ label: 'tirsdag 4. maj 2027' });
-  await board.getByRole('button', { name: 'Vis' }).click();
-  await board.locator('body[data-ready="true"]').waitFor();
+  await boardOfTheDemo(board);
   const present = board.locator(`tr[data-station="${n}"] [data-testid=present]`);
   await expect(present).toBeVisible();
   const [arrived, accepted] = (await present.textContent())!.split(' ')[0].split('/').map(Number);

@@ -272,3 +272,22 @@ export async function cameraFilming(target: Page | BrowserContext, svg: string):
     };
   }, svg);
 }
+
+/** Opens the gap board on the demo's election and, unless `day` is false,
+ * on its election day (other tests add elections that may come first). */
+export async function boardOfTheDemo(page: Page, { day = true } = {}): Promise<void> {
+  await page.goto('/board');
+  await page.locator('body[data-ready="true"]').waitFor();
+  await page.getByLabel('Valg', { exact: true }).selectOption({ label: 'Folketingsvalg 2027' });
+  await page.getByRole('button', { name: 'Vis' }).click();
+  if (day) {
+    // The days depend on the election: it comes first.
+    await expect(page.getByLabel('Dag', { exact: true }).locator('option', { hasText: 'tirsdag 4. maj 2027' })).toHaveCount(1);
+    await page.locator('body[data-ready="true"]').waitFor();
+    await page.getByLabel('Dag', { exact: true }).selectOption({ label: 'tirsdag 4. maj 2027' });
+    await page.getByRole('button', { name: 'Vis' }).click();
+  } else {
+    await expect(page).toHaveURL(/election=/);
+  }
+  await page.locator('body[data-ready="true"]').waitFor();
+}

@@ -1,7 +1,7 @@
 import { BrowserContext, Page, expect, test } from '@playwright/test';
 import QRCode from 'qrcode';
 import { E2E_BASE_URL } from '../e2e-env';
-import { CaughtMail, adminSignInLink, cameraFilming, latestMailTo, mailsTo, onTheirPhone, signInByMail, signInWithLink } from './helpers';
+import { CaughtMail, adminSignInLink, boardOfTheDemo, cameraFilming, latestMailTo, mailsTo, onTheirPhone, signInByMail, signInWithLink } from './helpers';
 
 const tablet = { viewport: { width: 1024, height: 768 }, hasTouch: true };
 
@@ -108,14 +108,7 @@ test('a station checks people in through a network outage; nothing is lost and n
   // The office's board, online all along.
   const board = await (await browser.newContext(tablet)).newPage();
   await signInWithLink(board, adminSignInLink(`offline-tavle-${info.project.name}@example.dk`));
-  await board.goto('/board');
-  await board.locator('body[data-ready="true"]').waitFor();
-  await board.getByLabel('Valg', { exact: true }).selectOption({ label: 'Folketingsvalg 2027' });
-  await board.getByRole('button', { name: 'Vis' }).click();
-  await expect(board.getByLabel('Dag', { exact: true }).locator('option', { hasText: 'tirsdag 4. maj 2027' })).toHaveCount(1);
-  await board.locator('body[data-ready="true"]').waitFor();
-  await board.getByLabel('Dag', { exact: true }).selectOption({ label: 'tirsdag 4. maj 2027' });
-  await board.getByRole('button', { name: 'Vis' }).click();
+  await boardOfTheDemo(board);
   await board.locator('#board-live[data-live="open"]').waitFor();
   const present = board.locator(`tr[data-station="${n}"] [data-testid=present]`);
   const [arrived, accepted] = (await present.textContent())!.split(' ')[0].split('/').map(Number);
@@ -224,13 +217,7 @@ test('two offline tablets check the same person in once, at the earlier time; a 
   await seat.getByLabel('Hvorfor tages personen af pladsen?').fill('Flyttet til et andet valgsted');
   await seat.getByRole('button', { name: 'Tag af pladsen' }).click();
   await expect(office.locator(`#${removed}`)).toContainText('Ledig plads');
-  await office.goto('/board');
-  await office.locator('body[data-ready="true"]').waitFor();
-  // The station's election (other tests add elections that may come first).
-  await office.getByLabel('Valg', { exact: true }).selectOption({ label: 'Folketingsvalg 2027' });
-  await office.getByRole('button', { name: 'Vis' }).click();
-  await expect(office).toHaveURL(/election=/);
-  await office.locator('body[data-ready="true"]').waitFor();
+  await boardOfTheDemo(office, { day: false });
   await office.locator('#board-live[data-live="open"]').waitFor();
   const flags = office.getByTestId('checkin-flags');
   await expect(flags).toHaveCount(0);

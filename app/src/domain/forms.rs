@@ -98,6 +98,14 @@ pub fn optional_id(field: &str, raw: &str) -> Result<Option<super::Id>, AppError
     }
 }
 
+/// A date that may be left empty (a filter's "any day").
+pub fn optional_date(field: &str, raw: &str) -> Result<Option<NaiveDate>, AppError> {
+    match raw.trim() {
+        "" => Ok(None),
+        value => date(field, value).map(Some),
+    }
+}
+
 /// A whole number in `min..=max`.
 pub fn int_in(field: &str, raw: &str, min: i64, max: i64) -> Result<i64, AppError> {
     let value = raw.trim();
@@ -136,6 +144,19 @@ pub fn checkbox(raw: &Option<String>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_optional_date_is_any_day_when_empty_and_checked_otherwise() {
+        assert_eq!(optional_date("day", " "), Ok(None));
+        assert_eq!(
+            optional_date("day", "2027-05-04"),
+            Ok(NaiveDate::from_ymd_opt(2027, 5, 4))
+        );
+        assert_eq!(
+            optional_date("day", "4/5"),
+            Err(AppError::invalid("day", "error.date"))
+        );
+    }
 
     #[test]
     fn one_line_texts_refuse_control_characters_and_notes_keep_their_lines() {

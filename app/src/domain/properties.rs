@@ -66,6 +66,8 @@ proptest! {
         check(forms::time("start", &raw))?;
         check(forms::id("id", &raw))?;
         check(forms::optional_id("id", &raw))?;
+        check(forms::optional_date("day", &raw))?;
+        check(super::cpr::CprNumber::parse("cpr", &raw))?;
         check(forms::int_in("days", &raw, 1, 30))?;
         let _ = forms::local_path(&raw);
         check(super::volunteers::EmailAddress::parse("email", &raw))?;

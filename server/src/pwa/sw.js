@@ -154,8 +154,9 @@ async function script(request) {
 }
 
 /** Keeps pages (with the assets they name) a device will need offline
- * before the person has opened them: the scanner of the station whose
- * check-in page is open. Kept by the same rules as pages opened. */
+ * before the person has opened them: the scanner and the attendance sheet
+ * of the station whose check-in page is open. Kept by the same rules as
+ * pages opened. */
 async function keepPages(urls) {
   for (const url of urls) {
     const target = new URL(url, self.location.origin);
