@@ -78,6 +78,8 @@ pub struct TestApp {
     pub background: Arc<valgvagt_server::background::Background>,
     /// A cookie-keeping client; signed in after [`TestApp::sign_in_admin`].
     pub client: reqwest::Client,
+    /// Ends the test's watchdog when the test ends (see [`watchdog`]).
+    _watched: Arc<()>,
     _dir: TempDir,
 }
 
@@ -165,7 +167,35 @@ pub async fn spawn_app_with(extra: &[(&str, String)]) -> TestApp {
         background: running.background,
         client: client(),
         _dir: dir,
+        _watched: watchdog(),
     }
+}
+
+/// How long one test may take before it is taken for hung.
+const HUNG_AFTER: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// A test that hangs would hold the whole run until CI's own limit, and
+/// say nothing of where. This names the test (libtest names the thread
+/// after it) and ends the run with a failure instead.
+fn watchdog() -> Arc<()> {
+    let watched = Arc::new(());
+    let alive = Arc::downgrade(&watched);
+    let test = std::thread::current()
+        .name()
+        .unwrap_or("a test")
+        .to_string();
+    std::thread::spawn(move || {
+        let started = std::time::Instant::now();
+        while started.elapsed() < HUNG_AFTER {
+            std::thread::sleep(std::time::Duration::from_secs(1));
+            if alive.upgrade().is_none() {
+                return;
+            }
+        }
+        eprintln!("{test} has run for {HUNG_AFTER:?}: taken for hung, the run fails");
+        std::process::exit(101);
+    });
+    watched
 }
 
 /// A browser: it keeps cookies and, as browsers do on every request, says
