@@ -73,12 +73,13 @@ pub(crate) async fn ranked_candidates(
             rules.as_ref().is_none_or(|rules| {
                 check_eligibility(
                     rules,
-                    &Declaration {
-                        birth_date: p.birth_date,
-                        municipality_code: &p.municipality_code,
-                        citizenship: p.citizenship,
-                        under_guardianship: p.under_guardianship,
-                    },
+                    &Declaration::declared(
+                        p.birth_date,
+                        &p.municipality_code,
+                        p.citizenship,
+                        p.under_guardianship,
+                    )
+                    .judged(p.register.as_ref()),
                     seat.day,
                     &ctx.settings.municipality_code,
                 )

@@ -18,6 +18,7 @@ pub mod auth;
 pub mod board;
 pub mod candidates;
 pub mod checkin;
+pub mod civil_register;
 pub mod cover;
 pub mod elections;
 pub mod group_messages;
@@ -256,6 +257,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/volunteers/remove") view=removals::RemovalPage ssr=SsrMode::Async/>
                     <Route path=path!("/volunteers/:id/edit") view=records::PersonFormPage ssr=SsrMode::Async/>
                     <Route path=path!("/volunteers/:id/merge") view=records::MergePage ssr=SsrMode::Async/>
+                    <Route path=path!("/volunteers/:id/cpr") view=civil_register::CprPage ssr=SsrMode::Async/>
                     <Route path=path!("/volunteers/:id") view=volunteers::VolunteerPage ssr=SsrMode::Async/>
                     <Route path=path!("/task-types") view=tasks::TaskTypesPage ssr=SsrMode::Async/>
                     <Route path=path!("/task-types/new") view=tasks::TaskTypeFormPage ssr=SsrMode::Async/>

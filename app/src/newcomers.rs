@@ -70,12 +70,12 @@ pub async fn register(
             (now, privacy.version),
         )?;
         if let Some(cell) = cell {
-            let declaration = Declaration {
-                birth_date: new.birth_date,
-                municipality_code: &new.municipality_code,
-                citizenship: new.citizenship,
-                under_guardianship: new.under_guardianship,
-            };
+            let declaration = Declaration::declared(
+                new.birth_date,
+                &new.municipality_code,
+                new.citizenship,
+                new.under_guardianship,
+            );
             crate::shifts::refuse_by_declaration(
                 &ctx,
                 &declaration,

@@ -29,6 +29,8 @@ pub struct OfficeRecord {
     pub devices: Vec<PushDevice>,
     /// The viewer may write notes and correct the record.
     pub can_edit: bool,
+    /// The CPR number and its lookup, for the office only.
+    pub cpr: Option<crate::civil_register::CprSection>,
 }
 
 /// The office's part of a person's page; `None` for anyone else.
@@ -61,6 +63,10 @@ pub async fn office_record(
         passkeys,
         devices,
         can_edit: user.can_plan(),
+        cpr: match user.can_plan() {
+            true => Some(crate::civil_register::cpr_section(ctx, volunteer_id).await?),
+            false => None,
+        },
     }))
 }
 
@@ -235,6 +241,11 @@ pub fn OfficeSections(volunteer_id: Id, record: OfficeRecord) -> impl IntoView {
                 }).collect_view()}</ul>
             })}
         </section>
+        // Type-erased: the page's view type is deep enough already (a debug
+        // build's request handler has little stack to spare).
+        {r.cpr.map(|section| view! {
+            <crate::civil_register::CprCard volunteer_id section can_edit=r.can_edit/>
+        }.into_any())}
         <Notes volunteer_id notes=r.notes can_write=r.can_edit/>
     }
 }

@@ -153,13 +153,8 @@ pub async fn refuse_ineligible(
     task_type_id: Id,
     day: chrono::NaiveDate,
 ) -> Result<(), AppError> {
-    let declaration = crate::domain::volunteers::Declaration {
-        birth_date: volunteer.birth_date,
-        municipality_code: &volunteer.municipality_code,
-        citizenship: volunteer.citizenship,
-        under_guardianship: volunteer.under_guardianship,
-    };
-    refuse_by_declaration(ctx, &declaration, election_id, task_type_id, day).await
+    let facts = volunteer.eligibility_facts();
+    refuse_by_declaration(ctx, &facts, election_id, task_type_id, day).await
 }
 
 /// [`refuse_ineligible`] from a declaration alone (a newcomer not yet stored).

@@ -238,8 +238,8 @@ pub fn VolunteerPage() -> impl IntoView {
     }
 }
 
-/// What the volunteer declared about themself, which eligibility is judged
-/// from, and whether the office has checked it.
+/// What the volunteer declared about themself, whether the office has
+/// checked it, and whether eligibility is judged from it or from CPR.
 #[component]
 fn Declaration(volunteer: Volunteer, home: String, can_verify: bool) -> impl IntoView {
     let v = volunteer;
@@ -247,6 +247,15 @@ fn Declaration(volunteer: Volunteer, home: String, can_verify: bool) -> impl Int
     view! {
         <section class="card" aria-labelledby="declaration-heading">
             <h2 id="declaration-heading">{t("volunteers.declaration")}</h2>
+            <p data-testid="eligibility-source">
+                {match &v.register {
+                    Some(facts) => t_with(
+                        "volunteers.judged_from_cpr",
+                        &[("at", &crate::i18n::date_time_at(facts.looked_up_at))],
+                    ),
+                    None => t("volunteers.judged_from_declaration"),
+                }}
+            </p>
             <dl class="details">
                 <dt>{t("volunteers.lives_here")}</dt><dd>{yes_no(v.municipality_code == home)}</dd>
                 <dt>{t("field.citizenship")}</dt><dd>{t(&format!("citizenship.{}", v.citizenship.as_str()))}</dd>

@@ -51,10 +51,18 @@ pub enum AuditAction {
     RetentionRun,
     /// An administrator published a new version of the privacy text.
     PrivacyPublished,
+    /// The office stored or replaced a person's CPR number.
+    CprStored,
+    /// The office removed a person's CPR number.
+    CprRemoved,
+    /// Someone was shown a person's whole CPR number.
+    CprViewed,
+    /// A person was looked up in the CPR register.
+    CprLookedUp,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 29] = [
+    pub const ALL: [AuditAction; 33] = [
         Self::SignIn,
         Self::SignInFailed,
         Self::SignOutEverywhere,
@@ -84,6 +92,10 @@ impl AuditAction {
         Self::VolunteerDeleted,
         Self::RetentionRun,
         Self::PrivacyPublished,
+        Self::CprStored,
+        Self::CprRemoved,
+        Self::CprViewed,
+        Self::CprLookedUp,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -117,6 +129,10 @@ impl AuditAction {
             Self::VolunteerDeleted => "volunteer_deleted",
             Self::RetentionRun => "retention_run",
             Self::PrivacyPublished => "privacy_published",
+            Self::CprStored => "cpr_stored",
+            Self::CprRemoved => "cpr_removed",
+            Self::CprViewed => "cpr_viewed",
+            Self::CprLookedUp => "cpr_looked_up",
         }
     }
 

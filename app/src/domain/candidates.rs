@@ -96,5 +96,7 @@ pub struct PoolEntry {
     pub municipality_code: String,
     pub citizenship: super::volunteers::Citizenship,
     pub under_guardianship: bool,
+    /// The CPR register's facts, which decide over the declaration.
+    pub register: Option<super::cpr::RegisterFacts>,
     pub nearby: Vec<super::shifts::Shift>,
 }

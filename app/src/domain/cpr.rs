@@ -3,6 +3,7 @@
 //! (databeskyttelsesloven § 11): it is shown masked, never printed whole by
 //! `Debug`, and reaches nothing but the register it is looked up in.
 
+use super::volunteers::Citizenship;
 use super::AppError;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -120,18 +121,92 @@ pub enum Standing {
 
 impl CprPerson {
     pub fn standing(&self) -> Standing {
-        match self.status.as_str() {
-            "01" | "03" => Standing::Resident,
-            "70" => Standing::Missing,
-            "80" => Standing::Emigrated,
-            "90" => Standing::Dead,
-            _ => Standing::NotResident,
-        }
+        standing_of(&self.status)
     }
 
     pub fn danish(&self) -> bool {
         self.citizenship.as_deref() == Some(DANISH)
     }
+}
+
+/// What the register said at the last lookup that found the person: what
+/// eligibility is judged from while it is on record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegisterFacts {
+    pub looked_up_at: i64,
+    /// The name the register has, for the office to see it is the person.
+    pub name: String,
+    /// CPR's status code (see [`CprPerson::standing`]).
+    pub status: String,
+    pub birth_date: Option<NaiveDate>,
+    pub citizenship: Citizenship,
+    /// CPR's country code of the citizenship.
+    pub country_code: Option<String>,
+    /// Three digits, as the municipality's own code is written here.
+    pub municipality_code: Option<String>,
+    pub under_guardianship: bool,
+    pub address_protected: bool,
+    pub digital_post: bool,
+}
+
+impl RegisterFacts {
+    /// `declared` is the person's own word on their citizenship: CPR says
+    /// whether it is Danish, and a non-Danish citizen who declared an EU
+    /// citizenship keeps it (CPR's own country table is not EU-aware).
+    pub fn from_person(person: &CprPerson, declared: Citizenship, at: i64) -> Self {
+        let citizenship = if person.danish() {
+            Citizenship::Danish
+        } else if declared == Citizenship::Eu {
+            Citizenship::Eu
+        } else {
+            Citizenship::Other
+        };
+        RegisterFacts {
+            looked_up_at: at,
+            name: person.name.clone(),
+            status: person.status.clone(),
+            birth_date: person.birth_date,
+            citizenship,
+            country_code: person.citizenship.clone(),
+            municipality_code: person.municipality.as_deref().and_then(three_digit_code),
+            under_guardianship: person.under_guardianship,
+            address_protected: person.address_protected,
+            digital_post: person.digital_post,
+        }
+    }
+
+    pub fn standing(&self) -> Standing {
+        standing_of(&self.status)
+    }
+}
+
+/// CPR writes municipality codes with four digits ("0329"), Valgvagt with
+/// three ("329").
+pub fn three_digit_code(cpr_code: &str) -> Option<String> {
+    let number: u16 = cpr_code.trim().parse().ok()?;
+    (number <= 999).then(|| format!("{number:03}"))
+}
+
+fn standing_of(status: &str) -> Standing {
+    match status {
+        "01" | "03" => Standing::Resident,
+        "70" => Standing::Missing,
+        "80" => Standing::Emigrated,
+        "90" => Standing::Dead,
+        _ => Standing::NotResident,
+    }
+}
+
+/// A stored CPR number and its last lookup, as the office's page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CprRecord {
+    /// "DDMMYY-xxxx".
+    pub masked: String,
+    pub stored_at: i64,
+    pub looked_up_at: Option<i64>,
+    /// Why the last lookup gave no facts: "not_found" or "refused".
+    pub failure: Option<String>,
+    pub facts: Option<RegisterFacts>,
 }
 
 #[cfg(test)]
@@ -217,5 +292,37 @@ mod tests {
         }
         p.citizenship = Some("5180".into());
         assert!(!p.danish());
+    }
+
+    #[test]
+    fn facts_read_citizenship_from_the_register_and_codes_as_ours() {
+        let person = CprPerson {
+            name: "A".into(),
+            birth_date: Some(date(1990, 1, 1)),
+            status: "01".into(),
+            citizenship: Some(DANISH.into()),
+            municipality: Some("0329".into()),
+            under_guardianship: false,
+            address_protected: true,
+            digital_post: false,
+            address: None,
+        };
+        let facts = RegisterFacts::from_person(&person, Citizenship::Other, 7);
+        assert_eq!(facts.citizenship, Citizenship::Danish);
+        assert_eq!(facts.municipality_code.as_deref(), Some("329"));
+        assert_eq!(facts.looked_up_at, 7);
+        assert!(facts.address_protected && !facts.digital_post);
+        let foreign = CprPerson {
+            citizenship: Some("5180".into()),
+            ..person.clone()
+        };
+        // Declared Danish, and the register says otherwise: not Danish.
+        let facts = RegisterFacts::from_person(&foreign, Citizenship::Danish, 7);
+        assert_eq!(facts.citizenship, Citizenship::Other);
+        let facts = RegisterFacts::from_person(&foreign, Citizenship::Eu, 7);
+        assert_eq!(facts.citizenship, Citizenship::Eu);
+        assert_eq!(three_digit_code("0101").as_deref(), Some("101"));
+        assert_eq!(three_digit_code("0955").as_deref(), Some("955"));
+        assert_eq!(three_digit_code("x"), None);
     }
 }

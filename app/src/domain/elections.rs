@@ -79,26 +79,35 @@ impl ElectionTypeForm {
     }
 }
 
-/// The Danish election types every new installation starts with.
+/// The Danish election types every new installation starts with, each with
+/// the franchise its law gives (tilforordnede and valgstyrere must have the
+/// vote at the election they serve): README, "Eligibility by law".
 pub fn seeded_election_types() -> Vec<NewElectionType> {
-    let full = |citizenship| EligibilityRules {
+    let rules = |citizenship, not_under_guardianship| EligibilityRules {
         min_age_18: true,
         resident: true,
         citizenship,
-        not_under_guardianship: true,
+        not_under_guardianship,
     };
     vec![
+        // Grundloven § 29 and folketingsvalgloven § 1: Danish citizens, 18,
+        // living in the realm, not deprived of legal capacity.
         NewElectionType {
             title: "Folketingsvalg og folkeafstemning".into(),
-            rules: full(CitizenshipRule::Danish),
+            rules: rules(CitizenshipRule::Danish, true),
         },
+        // Kommunal- og regionalvalgloven § 1: residents of the municipality,
+        // Danes, EU/Nordic citizens and others after years of residence;
+        // guardianship no longer excludes (the 2016 amendment).
         NewElectionType {
             title: "Kommunal- og regionsrådsvalg".into(),
-            rules: full(CitizenshipRule::Any),
+            rules: rules(CitizenshipRule::Any, false),
         },
+        // Europa-Parlamentsvalgloven § 3: Danes and EU citizens living here;
+        // guardianship no longer excludes (the 2016 amendment).
         NewElectionType {
             title: "Europa-Parlamentsvalg".into(),
-            rules: full(CitizenshipRule::Eu),
+            rules: rules(CitizenshipRule::Eu, false),
         },
     ]
 }
@@ -302,6 +311,30 @@ pub fn may_self_cancel(shift_day: NaiveDate, today: NaiveDate, lock_days: i64) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_the_general_election_s_law_excludes_people_under_guardianship() {
+        let seeded = seeded_election_types();
+        let rule = |title: &str| {
+            seeded
+                .iter()
+                .find(|t| t.title.starts_with(title))
+                .map(|t| t.rules)
+                .unwrap()
+        };
+        let general = rule("Folketingsvalg");
+        assert!(general.not_under_guardianship);
+        assert_eq!(general.citizenship, CitizenshipRule::Danish);
+        let local = rule("Kommunal");
+        assert!(!local.not_under_guardianship);
+        assert_eq!(local.citizenship, CitizenshipRule::Any);
+        let european = rule("Europa");
+        assert!(!european.not_under_guardianship);
+        assert_eq!(european.citizenship, CitizenshipRule::Eu);
+        assert!(seeded
+            .iter()
+            .all(|t| t.rules.min_age_18 && t.rules.resident));
+    }
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()

@@ -1,3 +1,4 @@
+use super::cpr::{RegisterFacts, Standing};
 use super::elections::{CitizenshipRule, EligibilityRules};
 use super::{forms, AppError, Id};
 use chrono::{Datelike, NaiveDate};
@@ -164,6 +165,8 @@ pub struct Volunteer {
     pub diet_ids: Vec<Id>,
     pub consent_at: Option<i64>,
     pub consent_version: Option<String>,
+    /// What CPR said at the last lookup that found them (office lookups).
+    pub register: Option<RegisterFacts>,
 }
 
 /// A volunteer as validated, ready to be stored.
@@ -211,6 +214,8 @@ pub enum Ineligible {
     NotResident,
     Citizenship,
     UnderGuardianship,
+    /// CPR has them as dead or missing (status 90 or 70).
+    NotAlive,
 }
 
 impl Ineligible {
@@ -220,17 +225,67 @@ impl Ineligible {
             Self::NotResident => "eligibility.not_resident",
             Self::Citizenship => "eligibility.citizenship",
             Self::UnderGuardianship => "eligibility.guardianship",
+            Self::NotAlive => "eligibility.not_alive",
         }
     }
 }
 
-/// What eligibility is decided from: the volunteer's own declaration.
+/// What eligibility is decided from: the volunteer's own declaration, or
+/// the CPR register's facts where a lookup found them ([`Self::judged`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Declaration<'a> {
     pub birth_date: NaiveDate,
     pub municipality_code: &'a str,
     pub citizenship: Citizenship,
     pub under_guardianship: bool,
+    /// Where the register has them; a declaration says they live here.
+    pub standing: Standing,
+}
+
+impl<'a> Declaration<'a> {
+    /// What the person said of themself.
+    pub fn declared(
+        birth_date: NaiveDate,
+        municipality_code: &'a str,
+        citizenship: Citizenship,
+        under_guardianship: bool,
+    ) -> Self {
+        Declaration {
+            birth_date,
+            municipality_code,
+            citizenship,
+            under_guardianship,
+            standing: Standing::Resident,
+        }
+    }
+
+    /// The register's facts in place of the declaration, where there are
+    /// any: the register decides once a lookup has found the person.
+    pub fn judged(self, register: Option<&'a RegisterFacts>) -> Self {
+        let Some(facts) = register else {
+            return self;
+        };
+        Declaration {
+            birth_date: facts.birth_date.unwrap_or(self.birth_date),
+            municipality_code: facts.municipality_code.as_deref().unwrap_or(""),
+            citizenship: facts.citizenship,
+            under_guardianship: facts.under_guardianship,
+            standing: facts.standing(),
+        }
+    }
+}
+
+impl Volunteer {
+    /// What this person's eligibility is judged from.
+    pub fn eligibility_facts(&self) -> Declaration<'_> {
+        Declaration::declared(
+            self.birth_date,
+            &self.municipality_code,
+            self.citizenship,
+            self.under_guardianship,
+        )
+        .judged(self.register.as_ref())
+    }
 }
 
 /// Checks a volunteer against an election type's rules for a shift on
@@ -242,10 +297,15 @@ pub fn check_eligibility(
     shift_day: NaiveDate,
     home_municipality: &str,
 ) -> Result<(), Ineligible> {
+    if matches!(person.standing, Standing::Dead | Standing::Missing) {
+        return Err(Ineligible::NotAlive);
+    }
     if rules.min_age_18 && age_on(person.birth_date, shift_day) < 18 {
         return Err(Ineligible::UnderAge);
     }
-    if rules.resident && person.municipality_code != home_municipality {
+    if rules.resident
+        && (person.standing != Standing::Resident || person.municipality_code != home_municipality)
+    {
         return Err(Ineligible::NotResident);
     }
     if !person.citizenship.satisfies(rules.citizenship) {
@@ -628,12 +688,7 @@ mod tests {
     }
 
     fn person(birth: &str) -> Declaration<'static> {
-        Declaration {
-            birth_date: d(birth),
-            municipality_code: "999",
-            citizenship: Citizenship::Danish,
-            under_guardianship: false,
-        }
+        Declaration::declared(d(birth), "999", Citizenship::Danish, false)
     }
 
     #[test]
@@ -689,13 +744,73 @@ mod tests {
             citizenship: CitizenshipRule::Any,
             not_under_guardianship: false,
         };
-        let p = Declaration {
-            birth_date: d("2015-01-01"),
-            municipality_code: "101",
-            citizenship: Citizenship::Other,
-            under_guardianship: true,
-        };
+        let mut p = Declaration::declared(d("2015-01-01"), "101", Citizenship::Other, true);
         assert_eq!(check_eligibility(&none, &p, d("2027-06-01"), "999"), Ok(()));
+        // Moved abroad: only a residence rule minds.
+        p.standing = Standing::Emigrated;
+        assert_eq!(check_eligibility(&none, &p, d("2027-06-01"), "999"), Ok(()));
+    }
+
+    #[test]
+    fn the_register_decides_once_a_lookup_found_the_person() {
+        let rules = folketingsvalg();
+        let declared = person("1980-01-01");
+        let mut facts = RegisterFacts {
+            looked_up_at: 1,
+            name: "A".into(),
+            status: "01".into(),
+            birth_date: Some(d("1980-01-01")),
+            citizenship: Citizenship::Danish,
+            country_code: Some("5100".into()),
+            municipality_code: Some("999".into()),
+            under_guardianship: false,
+            address_protected: false,
+            digital_post: true,
+        };
+        let day = d("2027-06-01");
+        let judged = |facts: &RegisterFacts| {
+            check_eligibility(&rules, &declared.clone().judged(Some(facts)), day, "999")
+        };
+        assert_eq!(judged(&facts), Ok(()));
+        assert_eq!(
+            check_eligibility(&rules, &declared.clone().judged(None), day, "999"),
+            Ok(()),
+            "no lookup: the declaration"
+        );
+        facts.municipality_code = Some("101".into());
+        assert_eq!(judged(&facts), Err(Ineligible::NotResident));
+        facts.municipality_code = None;
+        assert_eq!(judged(&facts), Err(Ineligible::NotResident));
+        facts.municipality_code = Some("999".into());
+        facts.status = "80".into();
+        assert_eq!(judged(&facts), Err(Ineligible::NotResident));
+        facts.status = "20".into();
+        assert_eq!(judged(&facts), Err(Ineligible::NotResident));
+        facts.status = "03".into();
+        facts.under_guardianship = true;
+        assert_eq!(judged(&facts), Err(Ineligible::UnderGuardianship));
+        facts.under_guardianship = false;
+        facts.citizenship = Citizenship::Other;
+        assert_eq!(judged(&facts), Err(Ineligible::Citizenship));
+        facts.citizenship = Citizenship::Danish;
+        facts.birth_date = Some(d("2010-01-01"));
+        assert_eq!(judged(&facts), Err(Ineligible::UnderAge));
+        facts.birth_date = Some(d("1980-01-01"));
+        // Dead or missing: whatever the rules.
+        let none = EligibilityRules {
+            min_age_18: false,
+            resident: false,
+            citizenship: CitizenshipRule::Any,
+            not_under_guardianship: false,
+        };
+        for status in ["90", "70"] {
+            facts.status = status.into();
+            assert_eq!(judged(&facts), Err(Ineligible::NotAlive), "{status}");
+            assert_eq!(
+                check_eligibility(&none, &declared.clone().judged(Some(&facts)), day, "999"),
+                Err(Ineligible::NotAlive)
+            );
+        }
     }
 
     #[test]

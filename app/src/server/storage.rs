@@ -856,6 +856,36 @@ pub trait PrivacyStore: Send + Sync {
     ) -> AppResult<()>;
 }
 
+/// CPR numbers and what the register said of each person. The numbers are
+/// read only through here, so that where they go is plain to see.
+#[async_trait]
+pub trait CivilRegisterStore: Send + Sync {
+    /// The person's CPR number and its last lookup, if a number is stored.
+    async fn cpr_record(
+        &self,
+        volunteer_id: Id,
+    ) -> AppResult<Option<(crate::domain::cpr::CprNumber, crate::domain::cpr::CprRecord)>>;
+    /// Stores or replaces the number (a new number forgets the old lookup).
+    /// Refused as taken when another person has it.
+    async fn set_cpr(
+        &self,
+        volunteer_id: Id,
+        cpr: &crate::domain::cpr::CprNumber,
+        now: i64,
+    ) -> AppResult<()>;
+    async fn remove_cpr(&self, volunteer_id: Id) -> AppResult<()>;
+    /// Keeps what a lookup of `cpr` found (`Ok`), or why it found nothing
+    /// (`Err("not_found" | "refused")`). Nothing is kept when the number
+    /// was changed meanwhile: the lookup was of another number.
+    async fn record_cpr_lookup(
+        &self,
+        volunteer_id: Id,
+        cpr: &crate::domain::cpr::CprNumber,
+        outcome: Result<&crate::domain::cpr::RegisterFacts, &str>,
+        at: i64,
+    ) -> AppResult<()>;
+}
+
 pub trait Storage:
     ElectionStore
     + StationStore
@@ -872,6 +902,7 @@ pub trait Storage:
     + RetentionStore
     + PrivacyStore
     + CheckinStore
+    + CivilRegisterStore
 {
 }
 
@@ -891,5 +922,6 @@ impl<T> Storage for T where
         + RetentionStore
         + PrivacyStore
         + CheckinStore
+        + CivilRegisterStore
 {
 }

@@ -28,6 +28,7 @@ pub const TABLES: &[&str] = &[
     "diets",
     "volunteers",
     "volunteer_diets",
+    "volunteer_cpr",
     "seats",
     "seat_history",
     "users",

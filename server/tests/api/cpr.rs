@@ -271,3 +271,235 @@ fn a_certificate_that_cannot_be_read_keeps_the_server_from_starting() {
         .to_string();
     assert!(error.contains("CVR must be 8 digits"), "{error}");
 }
+
+/// A server whose municipality (Slagelse, 330) looks people up at the peer.
+async fn app_looking_up_at(
+    peer: &CprPeer,
+    pki: &TestPki,
+) -> (crate::helpers::TestApp, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let cert = dir.path().join("system.pem");
+    let ca = dir.path().join("serviceplatformen-ca.pem");
+    std::fs::write(&cert, &pki.client_pem).unwrap();
+    std::fs::write(&ca, &pki.ca_pem).unwrap();
+    let path = |p: &std::path::Path| p.to_string_lossy().to_string();
+    let app = crate::helpers::spawn_app_with(&[
+        ("VALGVAGT_MUNICIPALITY_CODE", "330".into()),
+        ("VALGVAGT_CPR_URL", peer.url.clone()),
+        ("VALGVAGT_CPR_CVR", CVR.into()),
+        ("VALGVAGT_CPR_CLIENT_CERT", path(&cert)),
+        ("VALGVAGT_CPR_SERVER_CA", path(&ca)),
+    ])
+    .await;
+    app.sign_in_admin().await;
+    (app, dir)
+}
+
+/// A person who declares themself an adult Dane living in the municipality.
+async fn declared_eligible(app: &crate::helpers::TestApp, email: &str) -> i64 {
+    let mut person = crate::storage::volunteer(email);
+    person.name = email.split('@').next().unwrap_or_default().to_string();
+    person.municipality_code = "330".into();
+    app.storage.create_volunteer(&person).await.unwrap()
+}
+
+#[tokio::test]
+async fn the_office_stores_a_number_and_cpr_decides_who_may_take_a_seat() {
+    use crate::helpers::invalid;
+    use app::domain::audit::AuditRecord;
+    use app::domain::AppError;
+    let pki = TestPki::new();
+    let peer = CprPeer::start(&pki, CVR, people()).await;
+    let (app, _files) = app_looking_up_at(&peer, &pki).await;
+    // A general election: adult Danes living here, not under guardianship.
+    let open = crate::setup::open_election(&app, "Folketingsvalg", 2).await;
+    let seat = open.seats[0].to_string();
+
+    // Everyone declared themself eligible; CPR knows better of some.
+    let anna = declared_eligible(&app, "anna@example.dk").await;
+    let kim = declared_eligible(&app, "kim@example.dk").await;
+    let vera = declared_eligible(&app, "vera@example.dk").await;
+    let dead = declared_eligible(&app, "doed@example.dk").await;
+    let unknown = declared_eligible(&app, "ukendt@example.dk").await;
+    let candidates = || {
+        let (app, seat) = (&app, seat.clone());
+        async move {
+            let data: app::candidates::CandidatesData =
+                app.ok("candidates/list", &[("seat_id", &seat)]).await;
+            data.candidates
+                .iter()
+                .map(|c| c.volunteer_id)
+                .collect::<Vec<_>>()
+        }
+    };
+    let before = candidates().await;
+    for id in [anna, kim, vera, dead, unknown] {
+        assert!(before.contains(&id), "by their declarations all may serve");
+    }
+
+    // A malformed number is refused and nothing is stored or asked.
+    let kim_id = kim.to_string();
+    let (_, error) = app
+        .err("cpr/save", &[("volunteer_id", &kim_id), ("cpr", "0101902")])
+        .await;
+    assert_eq!(error, invalid("cpr", "error.cpr"));
+    assert!(app.storage.cpr_record(kim).await.unwrap().is_none());
+    assert!(peer.seen.lock().unwrap().is_empty());
+
+    // Storing a number looks the person up at once.
+    for (id, number) in [
+        (anna, "010190-1111"),
+        (kim, "010190-2114"),
+        (vera, "0101902115"),
+        (dead, "0101902118"),
+        (unknown, "0101902199"),
+    ] {
+        app.ok::<()>(
+            "cpr/save",
+            &[("volunteer_id", &id.to_string()), ("cpr", number)],
+        )
+        .await;
+    }
+    assert_eq!(peer.seen.lock().unwrap().len(), 5);
+    let (number, record) = app.storage.cpr_record(anna).await.unwrap().unwrap();
+    assert_eq!(number.digits(), "0101901111");
+    assert_eq!(record.masked, "010190-xxxx");
+    let facts = record.facts.unwrap();
+    assert_eq!(
+        (facts.name.as_str(), facts.municipality_code.as_deref()),
+        ("Anna Andersen", Some("330"))
+    );
+    let kim_facts = app.storage.get_volunteer(kim).await.unwrap().register;
+    assert_eq!(
+        kim_facts.and_then(|f| f.municipality_code).as_deref(),
+        Some("101"),
+        "Kim lives in København by CPR"
+    );
+    let (_, unknown_record) = app.storage.cpr_record(unknown).await.unwrap().unwrap();
+    assert_eq!(
+        (unknown_record.failure.as_deref(), unknown_record.facts),
+        (Some("not_found"), None)
+    );
+
+    // Now CPR decides: Kim lives elsewhere, Vera is under guardianship and
+    // the third has died. Nobody CPR does not know loses their seat for it.
+    let after = candidates().await;
+    assert!(
+        after.contains(&anna) && after.contains(&unknown),
+        "{after:?}"
+    );
+    for id in [kim, vera, dead] {
+        assert!(!after.contains(&id), "{id} is not eligible by CPR");
+    }
+    for (email, key) in [
+        ("kim@example.dk", "eligibility.not_resident"),
+        ("vera@example.dk", "eligibility.guardianship"),
+        ("doed@example.dk", "eligibility.not_alive"),
+    ] {
+        let (_, error) = app
+            .err(
+                "shifts/invite",
+                &[("seat_id", &seat), ("email", email), ("respond_days", "3")],
+            )
+            .await;
+        assert_eq!(error, AppError::refused(key), "{email}");
+    }
+    app.ok::<()>(
+        "shifts/invite",
+        &[
+            ("seat_id", &seat),
+            ("email", "anna@example.dk"),
+            ("respond_days", "3"),
+        ],
+    )
+    .await;
+
+    // One number, one person.
+    let (_, error) = app
+        .err(
+            "cpr/save",
+            &[("volunteer_id", &kim_id), ("cpr", "0101901111")],
+        )
+        .await;
+    assert_eq!(error, invalid("cpr", "error.taken"));
+
+    // The whole number only on its own page, and that showing is logged.
+    let (_, whole): (String, String) = app
+        .ok("cpr/show", &[("volunteer_id", &anna.to_string())])
+        .await;
+    assert_eq!(whole, "010190-1111");
+    let page = app.get_text(&format!("/volunteers/{anna}")).await;
+    assert!(page.contains("010190-xxxx") && !page.contains("0101901111"));
+    assert!(
+        page.contains("Anna Andersen"),
+        "the register's name is shown"
+    );
+    let log = |action: &'static str| {
+        let app = &app;
+        async move {
+            app.ok::<Vec<AuditRecord>>("audit/list", &[("action", action), ("text", "")])
+                .await
+        }
+    };
+    assert_eq!(log("cpr_stored").await.len(), 5);
+    assert_eq!(log("cpr_looked_up").await.len(), 5);
+    assert_eq!(log("cpr_viewed").await.len(), 1);
+    let all: Vec<AuditRecord> = app.ok("audit/list", &[("action", ""), ("text", "")]).await;
+    for line in &all {
+        let text = format!("{line:?}");
+        assert!(
+            !text.contains("0101901111") && !text.contains("2114"),
+            "{text}"
+        );
+    }
+
+    // No export carries a number.
+    let every_column: Vec<&str> = app::domain::lists::Column::ALL
+        .iter()
+        .map(|c| c.as_str())
+        .collect();
+    let csv = app
+        .get_text(&format!(
+            "/exports/participants.csv?columns={}",
+            every_column.join("%2C")
+        ))
+        .await;
+    assert!(csv.contains("anna@example.dk"), "{csv}");
+    assert!(!csv.contains("1111") && !csv.contains("010190"), "{csv}");
+
+    // Taken off again: eligibility from the declaration once more.
+    app.ok::<()>("cpr/remove", &[("volunteer_id", &kim_id)])
+        .await;
+    assert!(app.storage.cpr_record(kim).await.unwrap().is_none());
+    let other_seat = open.seats[1].to_string();
+    let data: app::candidates::CandidatesData =
+        app.ok("candidates/list", &[("seat_id", &other_seat)]).await;
+    assert!(data.candidates.iter().any(|c| c.volunteer_id == kim));
+}
+
+#[tokio::test]
+async fn without_a_cpr_service_numbers_are_kept_and_lookups_refused() {
+    use app::domain::AppError;
+    let app = crate::helpers::spawn_app().await;
+    app.sign_in_admin().await;
+    let id = declared_eligible(&app, "anna@example.dk").await.to_string();
+    let (_, error) = app.err("cpr/look_up", &[("volunteer_id", &id)]).await;
+    assert_eq!(error, AppError::refused("cpr.not_configured"));
+    app.ok::<()>("cpr/save", &[("volunteer_id", &id), ("cpr", "0101901111")])
+        .await;
+    let (_, record) = app
+        .storage
+        .cpr_record(id.parse().unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((record.looked_up_at, record.facts), (None, None));
+    // An unknown person: nothing stored.
+    let (_, error) = app
+        .err(
+            "cpr/save",
+            &[("volunteer_id", "999999"), ("cpr", "0101902111")],
+        )
+        .await;
+    assert_eq!(error, AppError::NotFound);
+}

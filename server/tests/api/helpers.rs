@@ -294,6 +294,19 @@ impl TestApp {
         );
     }
 
+    /// A page or file (`path` from the root), as the signed-in browser
+    /// gets it, as text.
+    pub async fn get_text(&self, path: &str) -> String {
+        let response = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .expect("answered");
+        assert_eq!(response.status(), StatusCode::OK, "GET {path}");
+        response.text().await.expect("a whole answer")
+    }
+
     /// POSTs a form to a server function.
     pub async fn call(&self, endpoint: &str, form: &[(&str, &str)]) -> reqwest::Response {
         self.call_with(&self.client, endpoint, form).await

@@ -4,7 +4,7 @@
 
 use crate::helpers::{spawn_app, TestApp};
 use crate::push_service::PushService;
-use crate::setup::{make_area, make_election, make_station, make_task, make_team};
+use crate::setup::{make_area, open_election, OpenElection};
 use crate::storage::volunteer;
 use app::domain::accounts::{Role, ScopeKind};
 use app::domain::elections::Election;
@@ -32,28 +32,12 @@ pub(crate) struct Election2 {
 pub(crate) async fn election() -> Election2 {
     let app = spawn_app().await;
     app.sign_in_admin().await;
-    let area = make_area(&app, "Nord").await;
-    let station = make_station(&app, &area, "Nordskolen").await;
-    let task = make_task(&app, "Tilforordnet", "TILF", "07:00", "20:00").await;
-    let team = make_team(&app, "Frivillige", "FRI").await;
-    let day = chrono::Utc::now().date_naive() + Duration::days(20);
-    let d = day.to_string();
-    let election = make_election(&app, "Kommunalvalg", &d, &d, &d, &[&station]).await;
-    app.ok::<()>(
-        "seats/save",
-        &[
-            ("form[election_id]", &election.id.to_string()),
-            ("form[station_id]", &station.id.to_string()),
-            ("form[day]", &d),
-            (&format!("form[counts][c{}-{}]", team.id, task.id), "2"),
-        ],
-    )
-    .await;
-    let seats = app
-        .storage
-        .open_seats(election.id, station.id, day, team.id, task.id)
-        .await
-        .unwrap();
+    let OpenElection {
+        election,
+        day,
+        seats,
+        ..
+    } = open_election(&app, "Kommunalvalg", 2).await;
     let karen = app
         .storage
         .create_volunteer(&volunteer("karen@example.dk"))

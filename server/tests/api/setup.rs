@@ -162,6 +162,47 @@ pub async fn make_election(
         .expect("election created")
 }
 
+/// An active general election 20 days ahead at one station, with `seats`
+/// open seats of one task for one team.
+pub struct OpenElection {
+    pub election: Election,
+    pub day: chrono::NaiveDate,
+    pub seats: Vec<app::domain::Id>,
+}
+
+pub async fn open_election(app: &TestApp, title: &str, seats: usize) -> OpenElection {
+    let area = make_area(app, "Nord").await;
+    let station = make_station(app, &area, "Nordskolen").await;
+    let task = make_task(app, "Tilforordnet", "TILF", "07:00", "20:00").await;
+    let team = make_team(app, "Frivillige", "FRI").await;
+    let day = chrono::Utc::now().date_naive() + chrono::Duration::days(20);
+    let d = day.to_string();
+    let election = make_election(app, title, &d, &d, &d, &[&station]).await;
+    app.ok::<()>(
+        "seats/save",
+        &[
+            ("form[election_id]", &election.id.to_string()),
+            ("form[station_id]", &station.id.to_string()),
+            ("form[day]", &d),
+            (
+                &format!("form[counts][c{}-{}]", team.id, task.id),
+                &seats.to_string(),
+            ),
+        ],
+    )
+    .await;
+    let seats = app
+        .storage
+        .open_seats(election.id, station.id, day, team.id, task.id)
+        .await
+        .unwrap();
+    OpenElection {
+        election,
+        day,
+        seats,
+    }
+}
+
 #[tokio::test]
 async fn the_danish_election_types_are_seeded() {
     let app = spawn_app().await;

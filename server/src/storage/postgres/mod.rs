@@ -20,6 +20,8 @@ mod answers;
 mod board;
 #[path = "../sql/checkin.rs"]
 mod checkin;
+#[path = "../sql/civil_register.rs"]
+mod civil_register;
 #[path = "../sql/cover.rs"]
 mod cover;
 #[path = "../sql/elections.rs"]

@@ -51,6 +51,8 @@ struct PoolRow {
     standby_place: Option<i64>,
     team_member: bool,
     day: NaiveDate,
+    #[sqlx(flatten)]
+    register: super::civil_register::FactsRow,
 }
 
 #[derive(sqlx::FromRow)]
@@ -900,7 +902,7 @@ impl SeatStore for Storage {
     }
 
     async fn candidate_pool(&self, seat_id: Id, limit: i64) -> Result<Vec<PoolEntry>, AppError> {
-        let rows: Vec<PoolRow> = sqlx::query_as(
+        let rows: Vec<PoolRow> = sqlx::query_as(&format!(
             "SELECT v.id, v.name, v.postal_code, v.city, v.birth_date, v.municipality_code,
                     v.citizenship, v.under_guardianship, st.postal_code AS station_postal_code,
                     CASE WHEN q.id IS NULL THEN NULL ELSE
@@ -908,10 +910,11 @@ impl SeatStore for Storage {
                             AND q2.station_id = q.station_id AND q2.day = q.day
                             AND q2.team_id = q.team_id AND q2.task_type_id = q.task_type_id
                             AND q2.id <= q.id) END AS standby_place,
-                    tm.volunteer_id IS NOT NULL AS team_member, s.day
+                    tm.volunteer_id IS NOT NULL AS team_member, s.day, {}
              FROM seats s
              JOIN stations st ON st.id = s.station_id
              CROSS JOIN volunteers v
+             LEFT JOIN volunteer_cpr c ON c.volunteer_id = v.id
              LEFT JOIN standby q ON q.volunteer_id = v.id AND q.election_id = s.election_id
                 AND q.station_id = s.station_id AND q.day = s.day AND q.team_id = s.team_id
                 AND q.task_type_id = s.task_type_id
@@ -925,7 +928,8 @@ impl SeatStore for Storage {
              ORDER BY q.id IS NULL, q.id, tm.volunteer_id IS NULL,
                       abs(CAST(v.postal_code AS INTEGER) - CAST(st.postal_code AS INTEGER)), v.name
              LIMIT $2",
-        )
+            super::civil_register::FACTS
+        ))
         .bind(seat_id)
         .bind(limit)
         .fetch_all(&self.pool)
@@ -970,6 +974,7 @@ impl SeatStore for Storage {
                     municipality_code: r.municipality_code,
                     citizenship,
                     under_guardianship: r.under_guardianship,
+                    register: r.register.facts(),
                 })
             })
             .collect())

@@ -157,6 +157,7 @@ impl VolunteerStore for Storage {
             diet_ids,
             consent_at: row.consent_at,
             consent_version: row.consent_version,
+            register: self.register_facts(id).await?,
         })
     }
 
@@ -369,6 +370,8 @@ impl VolunteerStore for Storage {
             // Sessions, passkeys, push devices and roles go with the account.
             "DELETE FROM users WHERE volunteer_id = $1",
             "DELETE FROM volunteer_diets WHERE volunteer_id = $1",
+            // Not even the bookkeeping keeps a CPR number.
+            "DELETE FROM volunteer_cpr WHERE volunteer_id = $1",
         ] {
             sqlx::query(statement)
                 .bind(volunteer_id)
