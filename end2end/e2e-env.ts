@@ -18,6 +18,11 @@ export const SITE_ROOT = path.join(REPO_ROOT, 'target', 'site');
 export const MAIL_CATCHER_SMTP_PORT = 2525;
 export const MAIL_CATCHER_URL = 'http://127.0.0.1:2526';
 
+/** The loopback CPR register (cpr-peer.mjs): SF1520 over mutual TLS. */
+export const CPR_PEER_DIR = `${E2E_DB_DIR}/cpr`;
+export const CPR_PEER_PORT = 2527;
+export const CPR_PEER_URL = 'http://127.0.0.1:2528';
+
 /** Environment for every invocation of the valgvagt binary during e2e tests. */
 export const SERVER_ENV: Record<string, string> = {
   VALGVAGT_DATABASE: E2E_DATABASE,
@@ -29,4 +34,9 @@ export const SERVER_ENV: Record<string, string> = {
   // The mail catcher also plays the SMS gateway (GatewayAPI's protocol).
   VALGVAGT_SMS_URL: `${MAIL_CATCHER_URL}/rest/mtsms`,
   VALGVAGT_SMS_TOKEN: 'e2e-sms-token',
+  // The municipality's CPR agreement, with the peer's test certificates.
+  VALGVAGT_CPR_URL: `https://127.0.0.1:${CPR_PEER_PORT}/service/CPR/PersonBaseDataExtended/5`,
+  VALGVAGT_CPR_CVR: '29189846',
+  VALGVAGT_CPR_CLIENT_CERT: `${CPR_PEER_DIR}/system.pem`,
+  VALGVAGT_CPR_SERVER_CA: `${CPR_PEER_DIR}/ca.pem`,
 };

@@ -1,5 +1,5 @@
 import { defineConfig } from '@playwright/test';
-import { E2E_BASE_URL, MAIL_CATCHER_URL, SERVER_ENV } from './e2e-env';
+import { CPR_PEER_URL, E2E_BASE_URL, MAIL_CATCHER_URL, SERVER_ENV } from './e2e-env';
 
 // Chromium from the OS (apt package `chromium`); Playwright's own browser
 // download is skipped (PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 in scripts/setup.sh).
@@ -59,6 +59,15 @@ export default defineConfig({
       command: 'node mail-catcher.mjs',
       cwd: __dirname,
       url: `${MAIL_CATCHER_URL}/healthz`,
+      reuseExistingServer: false,
+      timeout: 30_000,
+    },
+    {
+      // The CPR register; it makes the certificates the server starts
+      // with, so it comes first (web servers start one after the other).
+      command: 'node cpr-peer.mjs',
+      cwd: __dirname,
+      url: `${CPR_PEER_URL}/healthz`,
       reuseExistingServer: false,
       timeout: 30_000,
     },
