@@ -38,6 +38,9 @@ pub struct BoardData {
     /// Check-ins made at stations for people the office had taken off the
     /// seat (in the areas this person plans), until someone has seen them.
     pub flags: Vec<crate::domain::checkin::CheckinFlag>,
+    /// Seats whose holder CPR says may no longer serve there (in the areas
+    /// this person plans).
+    pub cpr_flags: Vec<crate::domain::cpr::EligibilityFlag>,
 }
 
 /// How long after a shift starts an unchecked person makes the station
@@ -83,17 +86,22 @@ pub async fn load_board(
         );
         let sort = BoardSort::parse(sort.trim());
         let all_tasks = ctx.storage.list_task_types().await?;
-        let (days, counts, flags) = match election_id {
+        let (days, counts, flags, cpr_flags) = match election_id {
             Some(id) => (
                 ctx.storage.election_days(id).await?,
                 ctx.storage
                     .board_counts(id, day, team, overdue_cutoff(ctx.now()))
                     .await?,
                 ctx.storage.checkin_flags(id).await?,
+                ctx.storage.eligibility_flags(id).await?,
             ),
-            None => (Vec::new(), Vec::new(), Vec::new()),
+            None => (Vec::new(), Vec::new(), Vec::new(), Vec::new()),
         };
         let flags = flags
+            .into_iter()
+            .filter(|f| user.can_plan_area(f.area_id))
+            .collect();
+        let cpr_flags = cpr_flags
             .into_iter()
             .filter(|f| user.can_plan_area(f.area_id))
             .collect();
@@ -128,6 +136,7 @@ pub async fn load_board(
             cells,
             total,
             flags,
+            cpr_flags,
         })
     })
     .await
@@ -226,6 +235,7 @@ fn BoardView(data: BoardData) -> impl IntoView {
         // board again and swaps this part in.
         <div id="board-live" data-live-events=format!("/board/events?election={election}") data-live-every="60">
         <CheckinFlags flags=data.flags.clone()/>
+        <CprFlags flags=data.cpr_flags.clone()/>
         <p class="board-legend">
             <span class="gap-chip gap-missing">{t("board.legend_missing")}</span>
             <span class="gap-chip gap-waiting">{t("board.legend_waiting")}</span>
@@ -329,6 +339,36 @@ fn CheckinFlags(flags: Vec<crate::domain::checkin::CheckinFlag>) -> impl IntoVie
                 </ul>
             </section>
         }
+    })
+}
+
+/// People on seats whom CPR now says may not serve there: the office
+/// replaces them on the station's roster.
+#[component]
+fn CprFlags(flags: Vec<crate::domain::cpr::EligibilityFlag>) -> impl IntoView {
+    (!flags.is_empty()).then(|| {
+        view! {
+            <section class="alert alert-warning checkin-flags" aria-labelledby="cpr-flags-title" data-testid="cpr-flags">
+                <h2 id="cpr-flags-title">{t("board.cpr_flags")}</h2>
+                <p>{t("board.cpr_flags_hint")}</p>
+                <ul>
+                    {flags.into_iter().map(|f| view! {
+                        <li>
+                            {t_with("board.cpr_flag_line", &[
+                                ("name", &f.name),
+                                ("station", &f.station),
+                                // Said of the person, not to them.
+                                ("reason", &t(&f.reason.replace("eligibility.", "board.cpr_reason."))),
+                            ])}
+                            " " <a href=crate::rosters::seat_on_roster(f.station_id, f.election_id, f.seat_id)>
+                                {t("board.cpr_flag_replace")}<span class="visually-hidden">" – " {f.name.clone()}</span>
+                            </a>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        }
+        .into_any()
     })
 }
 

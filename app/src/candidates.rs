@@ -61,7 +61,9 @@ pub(crate) async fn ranked_candidates(
 ) -> Result<Vec<Candidate>, AppError> {
     use crate::domain::shifts::{first_overlap, Shift};
     use crate::domain::volunteers::{check_eligibility, Declaration};
-    let rules = crate::shifts::eligibility_rules(ctx, seat.election_id, seat.task_type_id).await?;
+    let rules =
+        crate::shifts::eligibility_rules(ctx.storage.as_ref(), seat.election_id, seat.task_type_id)
+            .await?;
     let shift = Shift::new(seat.day, seat.start_time, seat.end_time);
     let mut candidates: Vec<Candidate> = ctx
         .storage

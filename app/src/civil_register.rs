@@ -115,58 +115,211 @@ pub async fn look_up_cpr(volunteer_id: Id) -> Result<(), AppError> {
 }
 
 /// Asks the register about the person's stored number and keeps what it
-/// says. A register that cannot be reached changes nothing.
+/// says, for the office on the person's page. A register that cannot be
+/// reached changes nothing.
 #[cfg(feature = "ssr")]
 async fn look_up_and_keep(
     ctx: &crate::server::ServerContext,
     user: &crate::domain::accounts::CurrentUser,
     volunteer_id: Id,
 ) -> Result<(), AppError> {
-    use crate::domain::audit::AuditAction;
-    use crate::server::cpr::LookupError;
     let register = ctx
         .cpr
         .clone()
         .ok_or_else(|| AppError::refused("cpr.not_configured"))?;
-    let volunteer = ctx.storage.get_volunteer(volunteer_id).await?;
-    let (number, _) = ctx
-        .storage
+    let looked = look_up_person(
+        ctx.storage.as_ref(),
+        register.as_ref(),
+        &ctx.settings.municipality_code,
+        volunteer_id,
+        ctx.now(),
+    )
+    .await?;
+    audit_cpr(
+        ctx,
+        user,
+        crate::domain::audit::AuditAction::CprLookedUp,
+        volunteer_id,
+        looked.as_str(),
+    )
+    .await;
+    match looked {
+        Looked::Unavailable => Err(AppError::refused("cpr.unavailable")),
+        _ => Ok(()),
+    }
+}
+
+/// What one lookup came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Looked {
+    Found,
+    NotFound,
+    Refused,
+    /// No answer: nothing was kept.
+    Unavailable,
+}
+
+impl Looked {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Found => "found",
+            Self::NotFound => "not_found",
+            Self::Refused => "refused",
+            Self::Unavailable => "unavailable",
+        }
+    }
+}
+
+/// Looks the person up by their stored number, keeps what the register
+/// says, and flags the coming seats it says they may no longer hold (in
+/// `home`, the municipality's code). The office's lookups and the
+/// scheduled re-check both come here.
+#[cfg(feature = "ssr")]
+pub async fn look_up_person(
+    storage: &dyn crate::server::Storage,
+    register: &dyn crate::server::cpr::PersonRegister,
+    home: &str,
+    volunteer_id: Id,
+    now: i64,
+) -> Result<Looked, AppError> {
+    use crate::server::cpr::LookupError;
+    let volunteer = storage.get_volunteer(volunteer_id).await?;
+    let (number, _) = storage
         .cpr_record(volunteer_id)
         .await?
         .ok_or_else(|| AppError::refused("cpr.none_stored"))?;
-    let now = ctx.now();
-    let (outcome, result) = match register.look_up(&number).await {
+    let looked = match register.look_up(&number).await {
         Ok(person) => {
             let facts = RegisterFacts::from_person(&person, volunteer.citizenship, now);
-            ctx.storage
+            storage
                 .record_cpr_lookup(volunteer_id, &number, Ok(&facts), now)
                 .await?;
-            ("found", Ok(()))
+            Looked::Found
         }
         Err(LookupError::NotFound) => {
-            ctx.storage
+            storage
                 .record_cpr_lookup(volunteer_id, &number, Err("not_found"), now)
                 .await?;
-            ("not_found", Ok(()))
+            Looked::NotFound
         }
         Err(LookupError::Refused { code, .. }) => {
             leptos::logging::warn!(
                 "the CPR service refused the lookup of volunteer {volunteer_id}: {code}"
             );
-            ctx.storage
+            storage
                 .record_cpr_lookup(volunteer_id, &number, Err("refused"), now)
                 .await?;
-            ("refused", Ok(()))
+            Looked::Refused
         }
         Err(LookupError::Unavailable(why)) => {
             leptos::logging::warn!(
                 "the CPR service could not be reached for volunteer {volunteer_id}: {why}"
             );
-            ("unavailable", Err(AppError::refused("cpr.unavailable")))
+            Looked::Unavailable
         }
     };
-    audit_cpr(ctx, user, AuditAction::CprLookedUp, volunteer_id, outcome).await;
-    result
+    if looked != Looked::Unavailable {
+        flag_seats(storage, home, volunteer_id, now).await?;
+    }
+    Ok(looked)
+}
+
+/// Flags the person's coming seats that what is on record now makes them
+/// ineligible for, and clears the rest.
+#[cfg(feature = "ssr")]
+pub async fn flag_seats(
+    storage: &dyn crate::server::Storage,
+    home: &str,
+    volunteer_id: Id,
+    now: i64,
+) -> Result<(), AppError> {
+    let volunteer = storage.get_volunteer(volunteer_id).await?;
+    let today = crate::i18n::copenhagen_date(now);
+    let mut flags = Vec::new();
+    // Only the register's word flags a seat: a declaration was checked
+    // when the seat was taken.
+    if volunteer.register.is_some() {
+        for seat in storage.volunteer_seats(volunteer_id).await? {
+            if seat.day < today {
+                continue;
+            }
+            let rules =
+                crate::shifts::eligibility_rules(storage, seat.election_id, seat.task_type_id)
+                    .await?;
+            let Some(rules) = rules else {
+                continue;
+            };
+            let facts = volunteer.eligibility_facts();
+            if let Err(reason) =
+                crate::domain::volunteers::check_eligibility(&rules, &facts, seat.day, home)
+            {
+                flags.push((seat.seat_id, reason.key().to_string()));
+            }
+        }
+    }
+    storage
+        .set_eligibility_flags(volunteer_id, &flags, now)
+        .await
+}
+
+/// What a scheduled re-check did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Recheck {
+    pub looked_up: usize,
+    pub not_found: usize,
+    pub refused: usize,
+    /// The register stopped answering: the rest wait for the next run.
+    pub stopped: bool,
+}
+
+/// Re-looks-up at most `batch` people who hold a coming seat in an active
+/// election and were last looked up `every_days` ago or more, or, on the
+/// day before an active election's first day of work, before today. Each
+/// lookup is kept as it is made, so a run cut short (a restart, the
+/// register gone) is taken up where it stopped by the next.
+#[cfg(feature = "ssr")]
+pub async fn recheck(
+    storage: &dyn crate::server::Storage,
+    register: &dyn crate::server::cpr::PersonRegister,
+    home: &str,
+    now: i64,
+    every_days: i64,
+    batch: i64,
+) -> Result<Recheck, AppError> {
+    let today = crate::i18n::copenhagen_date(now);
+    let mut looked_up_before = now - every_days * 86_400;
+    let eve = storage
+        .list_elections()
+        .await?
+        .iter()
+        .any(|e| e.active && e.first_day == today + chrono::Duration::days(1));
+    if eve {
+        let midnight = crate::i18n::copenhagen_to_unix(today, chrono::NaiveTime::MIN);
+        looked_up_before = looked_up_before.max(midnight);
+    }
+    let mut run = Recheck::default();
+    for volunteer_id in storage.cpr_due(today, looked_up_before, batch).await? {
+        let looked = look_up_person(storage, register, home, volunteer_id, now).await?;
+        let entry = crate::domain::audit::AuditEntry {
+            actor_user_id: None,
+            actor: "CPR re-check".into(),
+            action: crate::domain::audit::AuditAction::CprLookedUp,
+            subject: format!("volunteer {volunteer_id}"),
+            detail: looked.as_str().into(),
+            ip: String::new(),
+        };
+        storage.record_audit(&entry, now).await?;
+        match looked {
+            Looked::Found => run.looked_up += 1,
+            Looked::NotFound => run.not_found += 1,
+            Looked::Refused => run.refused += 1,
+            Looked::Unavailable => {
+                run.stopped = true;
+                break;
+            }
+        }
+    }
+    Ok(run)
 }
 
 /// The whole number, for the office (every showing audited).

@@ -319,6 +319,11 @@ fn Results(results: RegisterResults, query: RegisterQuery) -> impl IntoView {
                                 view! { <span>{p.name.clone()}</span> }.into_any()
                             }}
                             {p.deactivated.then(|| view! { " " <span class="badge badge-inactive">{t("register.deactivated")}</span> })}
+                            {p.cpr_flag.clone().map(|reason| view! {
+                                " " <span class="badge badge-invited" data-testid="cpr-flag">
+                                    {t_with("register.cpr_flag", &[("reason", &t(&reason.replace("eligibility.", "board.cpr_reason.")))])}
+                                </span>
+                            })}
                             </td>
                             {contacts.then(|| view! {
                                 <td>{p.email.clone()}</td>

@@ -166,7 +166,8 @@ pub async fn refuse_by_declaration(
     task_type_id: Id,
     day: chrono::NaiveDate,
 ) -> Result<(), AppError> {
-    let Some(rules) = eligibility_rules(ctx, election_id, task_type_id).await? else {
+    let Some(rules) = eligibility_rules(ctx.storage.as_ref(), election_id, task_type_id).await?
+    else {
         return Ok(());
     };
     crate::domain::volunteers::check_eligibility(
@@ -182,19 +183,16 @@ pub async fn refuse_by_declaration(
 /// `None` when the task type has the checks turned off.
 #[cfg(feature = "ssr")]
 pub async fn eligibility_rules(
-    ctx: &crate::server::ServerContext,
+    storage: &dyn crate::server::Storage,
     election_id: Id,
     task_type_id: Id,
 ) -> Result<Option<crate::domain::elections::EligibilityRules>, AppError> {
-    let task = ctx.storage.get_task_type(task_type_id).await?;
+    let task = storage.get_task_type(task_type_id).await?;
     if task.eligibility_checks_off {
         return Ok(None);
     }
-    let election = ctx.storage.get_election(election_id).await?;
-    let election_type = ctx
-        .storage
-        .get_election_type(election.election_type_id)
-        .await?;
+    let election = storage.get_election(election_id).await?;
+    let election_type = storage.get_election_type(election.election_type_id).await?;
     Ok(Some(election_type.rules))
 }
 

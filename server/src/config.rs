@@ -242,6 +242,18 @@ pub const KEYS: &[(&str, &str, &str)] = &[
         "(system roots)",
         "PEM file with the CA the CPR service's certificate must chain to",
     ),
+    ("VALGVAGT_CPR_TIMEOUT_SECONDS", "20", "how long one CPR lookup may take"),
+    (
+        "VALGVAGT_CPR_RECHECK_DAYS",
+        "7",
+        "everyone on a coming seat of an active election is looked up in CPR again this often (and on the day before the first day of work)",
+    ),
+    (
+        "VALGVAGT_CPR_RECHECK_MINUTES",
+        "10",
+        "how often the re-check wakes; each time it looks up at most VALGVAGT_CPR_RECHECK_BATCH people",
+    ),
+    ("VALGVAGT_CPR_RECHECK_BATCH", "100", "CPR lookups per re-check wake-up (the rate limit)"),
     (
         "VALGVAGT_OFFICE_PHONE",
         "+4512345678",
@@ -361,6 +373,14 @@ pub struct CprSettings {
     /// A PEM file with the CA the service's certificate must chain to;
     /// none: the system's trusted roots.
     pub server_ca: Option<PathBuf>,
+    /// How long one lookup may take.
+    pub timeout_seconds: u64,
+    /// Everyone on a coming seat is looked up again this often.
+    pub recheck_days: i64,
+    /// The re-check wakes this often and looks up at most `recheck_batch`
+    /// people each time: the rate the service sees.
+    pub recheck_minutes: u64,
+    pub recheck_batch: i64,
 }
 
 impl Config {
@@ -455,6 +475,10 @@ impl Config {
                     client_cert: needed("VALGVAGT_CPR_CLIENT_CERT", "the system certificate")?
                         .into(),
                     server_ca: get("VALGVAGT_CPR_SERVER_CA").map(PathBuf::from),
+                    timeout_seconds: number("VALGVAGT_CPR_TIMEOUT_SECONDS", 20)? as u64,
+                    recheck_days: number("VALGVAGT_CPR_RECHECK_DAYS", 7)?,
+                    recheck_minutes: number("VALGVAGT_CPR_RECHECK_MINUTES", 10)? as u64,
+                    recheck_batch: number("VALGVAGT_CPR_RECHECK_BATCH", 100)?,
                 })
             }
         };

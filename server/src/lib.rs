@@ -9,6 +9,7 @@ pub mod board;
 pub mod calendar;
 pub mod client_addr;
 pub mod config;
+pub mod cpr_recheck;
 pub mod demo;
 pub mod exports;
 pub mod integrations;

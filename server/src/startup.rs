@@ -401,6 +401,8 @@ pub struct Running {
     pub listen_task: Option<tokio::task::JoinHandle<()>>,
     /// The nightly retention run, with the outbox worker.
     pub retention_task: Option<tokio::task::JoinHandle<()>>,
+    /// The scheduled CPR re-check, where CPR is configured.
+    pub recheck_task: Option<tokio::task::JoinHandle<()>>,
     /// Sign-in mails and codes on their way, after their answer.
     pub background: Arc<crate::background::Background>,
 }
@@ -528,9 +530,25 @@ pub async fn start(config: &Config, listener: TcpListener) -> anyhow::Result<Run
     let cpr: Option<Arc<dyn app::server::cpr::PersonRegister>> = match &config.cpr {
         Some(settings) => Some(Arc::new(crate::integrations::cpr::Sf1520::from_config(
             settings,
-            std::time::Duration::from_secs(config.push_timeout_seconds as u64),
         )?)),
         None => None,
+    };
+    let recheck_task = match (&config.cpr, &cpr) {
+        (Some(settings), Some(register)) if config.outbox_worker => {
+            Some(crate::cpr_recheck::spawn(
+                storage_for_board.clone(),
+                register.clone(),
+                settings.clone(),
+                config.municipality_code.clone(),
+                secrets::unix_now,
+                lease(
+                    crate::cpr_recheck::JOB,
+                    crate::cpr_recheck::lease_secs(settings),
+                ),
+                stop_worker.subscribe(),
+            ))
+        }
+        _ => None,
     };
     let background = Arc::new(crate::background::Background::default());
     let heard = Arc::new(tokio::sync::Notify::new());
@@ -574,6 +592,7 @@ pub async fn start(config: &Config, listener: TcpListener) -> anyhow::Result<Run
         board_task,
         listen_task,
         retention_task,
+        recheck_task,
         background,
     })
 }

@@ -197,6 +197,21 @@ fn standing_of(status: &str) -> Standing {
     }
 }
 
+/// A seat whose holder the CPR register says may no longer serve there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EligibilityFlag {
+    pub election_id: super::Id,
+    pub area_id: super::Id,
+    pub station_id: super::Id,
+    pub station: String,
+    pub seat_id: super::Id,
+    pub volunteer_id: super::Id,
+    pub name: String,
+    /// Why, as a locale key (`eligibility.*`).
+    pub reason: String,
+    pub at: i64,
+}
+
 /// A stored CPR number and its last lookup, as the office's page shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CprRecord {

@@ -110,6 +110,9 @@ pub struct RegisterRow {
     pub verified: bool,
     pub has_account: bool,
     pub deactivated: bool,
+    /// Why CPR says they may no longer hold a seat of theirs (a locale key
+    /// `eligibility.*`), if it does.
+    pub cpr_flag: Option<String>,
 }
 
 /// A page of the list and how many there are in all.

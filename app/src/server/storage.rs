@@ -884,6 +884,28 @@ pub trait CivilRegisterStore: Send + Sync {
         outcome: Result<&crate::domain::cpr::RegisterFacts, &str>,
         at: i64,
     ) -> AppResult<()>;
+    /// The person's flagged seats are these now (seat, reason key); flags
+    /// of other seats of theirs go.
+    async fn set_eligibility_flags(
+        &self,
+        volunteer_id: Id,
+        flags: &[(Id, String)],
+        now: i64,
+    ) -> AppResult<()>;
+    /// The flags of an election whose seat the flagged person still holds.
+    async fn eligibility_flags(
+        &self,
+        election_id: Id,
+    ) -> AppResult<Vec<crate::domain::cpr::EligibilityFlag>>;
+    /// People due a fresh lookup, least recently looked up first: a number
+    /// on record, a seat (invited or accepted) from `from` on in an active
+    /// election, and no lookup since `looked_up_before`.
+    async fn cpr_due(
+        &self,
+        from: NaiveDate,
+        looked_up_before: i64,
+        limit: i64,
+    ) -> AppResult<Vec<Id>>;
 }
 
 pub trait Storage:

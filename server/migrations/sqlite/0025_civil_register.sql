@@ -20,3 +20,15 @@ CREATE TABLE volunteer_cpr (
     digital_post INTEGER CHECK (digital_post IN (0, 1)),
     CHECK ((status IS NULL) = (citizenship IS NULL))
 );
+
+-- Seats whose holder CPR says may no longer serve there, and why (a locale
+-- key): shown on the board until the office replaces them or CPR says
+-- otherwise. A flag whose seat changed hands no longer shows.
+CREATE TABLE eligibility_flags (
+    seat_id INTEGER NOT NULL REFERENCES seats (id) ON DELETE CASCADE,
+    volunteer_id INTEGER NOT NULL REFERENCES volunteers (id) ON DELETE CASCADE,
+    reason TEXT NOT NULL,
+    flagged_at INTEGER NOT NULL,
+    PRIMARY KEY (seat_id, volunteer_id)
+);
+CREATE INDEX eligibility_flags_volunteer ON eligibility_flags (volunteer_id);

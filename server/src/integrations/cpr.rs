@@ -69,10 +69,7 @@ impl Sf1520 {
 
     /// The client the configuration names; an unreadable or wrong
     /// certificate stops the server from starting rather than failing later.
-    pub fn from_config(
-        settings: &crate::config::CprSettings,
-        timeout: Duration,
-    ) -> anyhow::Result<Self> {
+    pub fn from_config(settings: &crate::config::CprSettings) -> anyhow::Result<Self> {
         let read = |key: &str, path: &std::path::Path| {
             std::fs::read(path).map_err(|e| anyhow::anyhow!("{key} {}: {e}", path.display()))
         };
@@ -84,7 +81,7 @@ impl Sf1520 {
                 Some(path) => Some(read("VALGVAGT_CPR_SERVER_CA", path)?),
                 None => None,
             },
-            timeout,
+            timeout: Duration::from_secs(settings.timeout_seconds),
         })
     }
 

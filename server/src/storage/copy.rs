@@ -63,6 +63,7 @@ pub const TABLES: &[&str] = &[
     "station_versions",
     "volunteer_versions",
     "checkin_marks",
+    "eligibility_flags",
 ];
 
 /// Tables kept by triggers from the others: the target's own rows (made

@@ -239,12 +239,12 @@ fn a_certificate_that_cannot_be_read_keeps_the_server_from_starting() {
         municipality_cvr: CVR.into(),
         client_cert: "/nonexistent/system.pem".into(),
         server_ca: None,
+        timeout_seconds: 10,
+        recheck_days: 7,
+        recheck_minutes: 10,
+        recheck_batch: 100,
     };
-    let timeout = std::time::Duration::from_secs(10);
-    let error = Sf1520::from_config(&settings, timeout)
-        .err()
-        .unwrap()
-        .to_string();
+    let error = Sf1520::from_config(&settings).err().unwrap().to_string();
     assert!(
         error.contains("VALGVAGT_CPR_CLIENT_CERT /nonexistent/system.pem"),
         "{error}"
@@ -253,22 +253,16 @@ fn a_certificate_that_cannot_be_read_keeps_the_server_from_starting() {
     let not_pem = dir.path().join("system.pem");
     std::fs::write(&not_pem, "not a certificate").unwrap();
     settings.client_cert = not_pem;
-    let error = Sf1520::from_config(&settings, timeout)
-        .err()
-        .unwrap()
-        .to_string();
+    let error = Sf1520::from_config(&settings).err().unwrap().to_string();
     assert!(error.contains("client certificate"), "{error}");
     // A CVR number is eight digits.
     let pki = TestPki::new();
     let pem = dir.path().join("good.pem");
     std::fs::write(&pem, &pki.client_pem).unwrap();
     settings.client_cert = pem;
-    assert!(Sf1520::from_config(&settings, timeout).is_ok());
+    assert!(Sf1520::from_config(&settings).is_ok());
     settings.municipality_cvr = "2918984".into();
-    let error = Sf1520::from_config(&settings, timeout)
-        .err()
-        .unwrap()
-        .to_string();
+    let error = Sf1520::from_config(&settings).err().unwrap().to_string();
     assert!(error.contains("CVR must be 8 digits"), "{error}");
 }
 
@@ -502,4 +496,156 @@ async fn without_a_cpr_service_numbers_are_kept_and_lookups_refused() {
         )
         .await;
     assert_eq!(error, AppError::NotFound);
+}
+
+#[tokio::test]
+async fn the_re_check_flags_a_seated_person_who_moved_away_and_resumes_after_an_outage() {
+    use app::civil_register::{recheck, Recheck};
+    use app::i18n::copenhagen_to_unix;
+    let pki = TestPki::new();
+    let mut fixtures = people();
+    fixtures.push(Fixture {
+        pnr: "0101902122",
+        first: "Bent",
+        ..ADULT
+    });
+    fixtures.push(Fixture {
+        pnr: "0101902123",
+        first: "Carl",
+        ..ADULT
+    });
+    let peer = CprPeer::start(&pki, CVR, fixtures).await;
+    let (app, _files) = app_looking_up_at(&peer, &pki).await;
+    let open = crate::setup::open_election(&app, "Folketingsvalg", 3).await;
+    let mut people = Vec::new();
+    for ((email, number), seat) in [
+        ("anna@example.dk", "0101901111"),
+        ("bent@example.dk", "0101902122"),
+        ("carl@example.dk", "0101902123"),
+    ]
+    .into_iter()
+    .zip(&open.seats)
+    {
+        let id = declared_eligible(&app, email).await;
+        app.ok::<()>(
+            "cpr/save",
+            &[("volunteer_id", &id.to_string()), ("cpr", number)],
+        )
+        .await;
+        app.ok::<()>(
+            "shifts/invite",
+            &[
+                ("seat_id", &seat.to_string()),
+                ("email", email),
+                ("respond_days", "3"),
+            ],
+        )
+        .await;
+        people.push(id);
+    }
+    let anna = people[0];
+    let register = Sf1520::new(settings(&peer, &pki)).unwrap();
+    let storage = app.storage.as_ref();
+    let run = |now: i64, every_days: i64, batch: i64| {
+        let register = &register;
+        async move {
+            recheck(storage, register, "330", now, every_days, batch)
+                .await
+                .unwrap()
+        }
+    };
+    let asked = || peer.seen.lock().unwrap().len();
+    assert_eq!(asked(), 3, "each looked up once, when stored");
+
+    // Anna moves to København. Nobody is due yet: all were just looked up.
+    peer.update(Fixture {
+        municipality: Some("101"),
+        ..ADULT
+    });
+    let now = valgvagt_server::secrets::unix_now();
+    assert_eq!(run(now, 7, 100).await, Recheck::default());
+    assert_eq!(asked(), 3);
+
+    // A week on, with the service down: the run stops at once, keeps
+    // nothing, and flags nobody.
+    let week_on = now + 8 * 86_400;
+    peer.set_down(true);
+    let stopped = run(week_on, 7, 100).await;
+    assert!(stopped.stopped && stopped.looked_up == 0, "{stopped:?}");
+    assert!(app
+        .storage
+        .eligibility_flags(open.election.id)
+        .await
+        .unwrap()
+        .is_empty());
+    peer.set_down(false);
+
+    // Two a run (the rate limit): the next run goes on with the rest.
+    assert_eq!(run(week_on, 7, 2).await.looked_up, 2);
+    assert_eq!(run(week_on, 7, 2).await.looked_up, 1);
+    assert_eq!(run(week_on, 7, 2).await, Recheck::default());
+    assert_eq!(asked(), 6, "each looked up once more");
+
+    // Anna's seat is flagged, with the reason, on the board too.
+    let flags = app
+        .storage
+        .eligibility_flags(open.election.id)
+        .await
+        .unwrap();
+    assert_eq!(flags.len(), 1, "{flags:?}");
+    assert_eq!(
+        (
+            flags[0].volunteer_id,
+            flags[0].seat_id,
+            flags[0].reason.as_str()
+        ),
+        (anna, open.seats[0], "eligibility.not_resident")
+    );
+    let board = app
+        .get_text(&format!("/board?election={}", open.election.id))
+        .await;
+    assert!(
+        board.contains("Ikke længere valgbare ifølge CPR"),
+        "{board}"
+    );
+    assert!(
+        board.contains("anna på Nordskolen: bor ikke i kommunen"),
+        "{board}"
+    );
+    let register = app.get_text("/volunteers?q=anna").await;
+    assert!(
+        register.contains("Ikke valgbar ifølge CPR: bor ikke i kommunen"),
+        "{register}"
+    );
+
+    // On the day before the first day of work everyone is looked up again,
+    // however recently; the day before that, nobody.
+    let first_day = open.day;
+    let noon = chrono::NaiveTime::from_hms_opt(12, 0, 0).unwrap();
+    let two_days_before = copenhagen_to_unix(first_day - chrono::Duration::days(2), noon);
+    assert_eq!(run(two_days_before, 30, 100).await, Recheck::default());
+    let eve = copenhagen_to_unix(first_day - chrono::Duration::days(1), noon);
+    assert_eq!(run(eve, 30, 100).await.looked_up, 3);
+    assert_eq!(run(eve, 30, 100).await, Recheck::default(), "once");
+
+    // She moves back; the office looks her up and the flag goes.
+    peer.update(ADULT);
+    app.ok::<()>("cpr/look_up", &[("volunteer_id", &anna.to_string())])
+        .await;
+    assert!(app
+        .storage
+        .eligibility_flags(open.election.id)
+        .await
+        .unwrap()
+        .is_empty());
+    let log: Vec<app::domain::audit::AuditRecord> = app
+        .ok("audit/list", &[("action", "cpr_looked_up"), ("text", "")])
+        .await;
+    assert_eq!(
+        log.iter()
+            .filter(|l| format!("{l:?}").contains("CPR re-check"))
+            .count(),
+        7,
+        "every scheduled lookup is in the audit log, the one that got no answer too"
+    );
 }

@@ -176,6 +176,10 @@ pub struct CprPeer {
     pub seen: Arc<Mutex<Vec<Seen>>>,
     /// TLS handshakes the peer refused (no or an unknown client certificate).
     pub refused: Arc<Mutex<u32>>,
+    /// Who the register knows, as it knows them now.
+    people: Arc<Mutex<Vec<Fixture>>>,
+    /// While set, every request is cut off unanswered (the service is down).
+    down: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl CprPeer {
@@ -209,15 +213,20 @@ impl CprPeer {
         let port = listener.local_addr().unwrap().port();
         let seen = Arc::new(Mutex::new(Vec::new()));
         let refused = Arc::new(Mutex::new(0));
-        let people = Arc::new(people);
-        let (s, r) = (seen.clone(), refused.clone());
+        let people = Arc::new(Mutex::new(people));
+        let down = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let (s, r, p, d) = (seen.clone(), refused.clone(), people.clone(), down.clone());
         tokio::spawn(async move {
             loop {
                 let Ok((tcp, _)) = listener.accept().await else {
                     return;
                 };
                 let (acceptor, seen, refused, people) =
-                    (acceptor.clone(), s.clone(), r.clone(), people.clone());
+                    (acceptor.clone(), s.clone(), r.clone(), p.clone());
+                if d.load(std::sync::atomic::Ordering::SeqCst) {
+                    drop(tcp);
+                    continue;
+                }
                 tokio::spawn(async move {
                     let Ok(tls) = acceptor.accept(tcp).await else {
                         *refused.lock().unwrap() += 1;
@@ -226,6 +235,7 @@ impl CprPeer {
                     let service = hyper::service::service_fn(move |request| {
                         let (seen, people) = (seen.clone(), people.clone());
                         async move {
+                            let people = people.lock().unwrap().clone();
                             Ok::<_, std::convert::Infallible>(
                                 answer(request, cvr, &seen, &people).await,
                             )
@@ -241,7 +251,21 @@ impl CprPeer {
             url: format!("https://127.0.0.1:{port}/service/CPR/PersonBaseDataExtended/5"),
             seen,
             refused,
+            people,
+            down,
         }
+    }
+
+    /// The register's record of `person.pnr` is this from now on.
+    pub fn update(&self, person: Fixture) {
+        let mut people = self.people.lock().unwrap();
+        people.retain(|p| p.pnr != person.pnr);
+        people.push(person);
+    }
+
+    /// Takes the service down (connections cut at once) or up again.
+    pub fn set_down(&self, down: bool) {
+        self.down.store(down, std::sync::atomic::Ordering::SeqCst);
     }
 }
 

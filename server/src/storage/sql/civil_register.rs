@@ -1,6 +1,6 @@
 use super::{one_row, Storage};
 use crate::storage::db_error;
-use app::domain::cpr::{CprNumber, CprRecord, RegisterFacts};
+use app::domain::cpr::{CprNumber, CprRecord, EligibilityFlag, RegisterFacts};
 use app::domain::volunteers::Citizenship;
 use app::domain::{AppError, Id};
 use app::server::storage::CivilRegisterStore;
@@ -45,6 +45,35 @@ impl FactsRow {
             address_protected: self.cpr_address_protected.unwrap_or(false),
             digital_post: self.cpr_digital_post.unwrap_or(true),
         })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct FlagRow {
+    election_id: Id,
+    area_id: Id,
+    station_id: Id,
+    station: String,
+    seat_id: Id,
+    volunteer_id: Id,
+    name: String,
+    reason: String,
+    flagged_at: i64,
+}
+
+impl From<FlagRow> for EligibilityFlag {
+    fn from(r: FlagRow) -> Self {
+        EligibilityFlag {
+            election_id: r.election_id,
+            area_id: r.area_id,
+            station_id: r.station_id,
+            station: r.station,
+            seat_id: r.seat_id,
+            volunteer_id: r.volunteer_id,
+            name: r.name,
+            reason: r.reason,
+            at: r.flagged_at,
+        }
     }
 }
 
@@ -185,5 +214,81 @@ impl CivilRegisterStore for Storage {
         };
         query.execute(&self.pool).await.map_err(db_error)?;
         Ok(())
+    }
+
+    async fn set_eligibility_flags(
+        &self,
+        volunteer_id: Id,
+        flags: &[(Id, String)],
+        now: i64,
+    ) -> Result<(), AppError> {
+        let mut tx = self.write().await?;
+        let kept: Vec<Id> = flags.iter().map(|(seat, _)| *seat).collect();
+        sqlx::query(&format!(
+            "DELETE FROM eligibility_flags WHERE volunteer_id = $1
+               AND seat_id NOT IN ({})",
+            super::dialect::ids("$2")
+        ))
+        .bind(volunteer_id)
+        .bind(super::id_array(&kept))
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        for (seat_id, reason) in flags {
+            // A flag already raised keeps its time; its reason may change.
+            sqlx::query(
+                "INSERT INTO eligibility_flags (seat_id, volunteer_id, reason, flagged_at)
+                 VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (seat_id, volunteer_id) DO UPDATE SET reason = excluded.reason",
+            )
+            .bind(seat_id)
+            .bind(volunteer_id)
+            .bind(reason)
+            .bind(now)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        }
+        tx.commit().await.map_err(db_error)
+    }
+
+    async fn eligibility_flags(&self, election_id: Id) -> Result<Vec<EligibilityFlag>, AppError> {
+        let rows: Vec<FlagRow> = sqlx::query_as(
+            "SELECT s.election_id, st.area_id, s.station_id, st.name AS station, s.id AS seat_id,
+                    v.id AS volunteer_id, v.name, f.reason, f.flagged_at
+             FROM eligibility_flags f
+             JOIN seats s ON s.id = f.seat_id AND s.volunteer_id = f.volunteer_id
+             JOIN stations st ON st.id = s.station_id
+             JOIN volunteers v ON v.id = f.volunteer_id
+             WHERE s.election_id = $1
+             ORDER BY f.flagged_at DESC, s.id",
+        )
+        .bind(election_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)?;
+        Ok(rows.into_iter().map(EligibilityFlag::from).collect())
+    }
+
+    async fn cpr_due(
+        &self,
+        from: NaiveDate,
+        looked_up_before: i64,
+        limit: i64,
+    ) -> Result<Vec<Id>, AppError> {
+        sqlx::query_scalar(
+            "SELECT c.volunteer_id FROM volunteer_cpr c
+             WHERE (c.looked_up_at IS NULL OR c.looked_up_at < $2)
+               AND EXISTS (SELECT 1 FROM seats s JOIN elections e ON e.id = s.election_id
+                           WHERE s.volunteer_id = c.volunteer_id AND s.day >= $1 AND e.active)
+             ORDER BY c.looked_up_at IS NOT NULL, c.looked_up_at, c.volunteer_id
+             LIMIT $3",
+        )
+        .bind(from)
+        .bind(looked_up_before)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)
     }
 }

@@ -154,6 +154,7 @@ struct Row {
     verified: bool,
     has_account: bool,
     deactivated: bool,
+    cpr_flag: Option<String>,
 }
 
 fn order(sort: RegisterSort) -> &'static str {
@@ -185,7 +186,10 @@ pub(super) async fn search(
              (SELECT count(*) FROM seats s WHERE s.volunteer_id = v.id) AS seats,
              v.verified,
              EXISTS (SELECT 1 FROM users u WHERE u.volunteer_id = v.id) AS has_account,
-             v.deactivated_at IS NOT NULL AS deactivated
+             v.deactivated_at IS NOT NULL AS deactivated,
+             (SELECT min(f.reason) FROM eligibility_flags f
+              JOIN seats s ON s.id = f.seat_id AND s.volunteer_id = f.volunteer_id
+              WHERE f.volunteer_id = v.id) AS cpr_flag
          FROM volunteers v WHERE v.id IN (SELECT v.id FROM volunteers v",
     );
     conditions(&mut page, filter, scope);
@@ -214,6 +218,7 @@ pub(super) async fn search(
                 verified: r.verified,
                 has_account: r.has_account,
                 deactivated: r.deactivated,
+                cpr_flag: r.cpr_flag,
             })
             .collect(),
         total,
