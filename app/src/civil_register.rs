@@ -447,7 +447,7 @@ pub fn CprPage() -> impl IntoView {
         }
     });
     view! {
-        <Loaded resource=data view=|(id, (name, number)): (Id, (String, String))| view! {
+        <Loaded resource=data error_title="cpr.title" view=|(id, (name, number)): (Id, (String, String))| view! {
             <Title text=t("cpr.title")/>
             <h1>{t_with("cpr.of", &[("name", &name)])}</h1>
             <p class="card"><strong data-testid="cpr-whole">{number}</strong></p>

@@ -77,6 +77,7 @@ const ROUTES: Record<string, (ids: Ids) => string> = {
   '/volunteers/remove': (i) => `/volunteers/remove?ids=${i.volunteer}`,
   '/volunteers/:id/edit': (i) => `/volunteers/${i.volunteer}/edit`,
   '/volunteers/:id/merge': (i) => `/volunteers/${i.volunteer}/merge`,
+  '/volunteers/:id/cpr': (i) => `/volunteers/${i.volunteer}/cpr`,
   '/volunteers/:id': (i) => `/volunteers/${i.volunteer}`,
   '/task-types': () => '/task-types',
   '/task-types/new': () => '/task-types/new',
