@@ -237,7 +237,7 @@ fn CandidatesView(data: CandidatesData) -> impl IntoView {
                                                 value=c.volunteer_id.to_string() checked=n == 0/>
                                             <label for=field>
                                                 <strong>{c.name.clone()}</strong>
-                                                " · " {c.postal_code.clone()} " " {c.city.clone()}
+                                                " · " {crate::domain::volunteers::shown_address(c.address_protected, "", &c.postal_code, &c.city, &|key| t(key))}
                                             </label>
                                         </div>
                                         <p class="candidate-why">

@@ -521,7 +521,7 @@ fn MergePreviewView(preview: MergePlan) -> impl IntoView {
         view! {
             <p><strong>{v.name.clone()}</strong></p>
             <p>{v.email.clone()} " · " {v.phone.clone()}</p>
-            <p>{v.address.clone()} ", " {v.postal_code.clone()} " " {v.city.clone()}</p>
+            <p>{v.address_for_others(&|key| t(key))}</p>
             <p>{t_with("volunteers.born", &[("date", &short_date(v.birth_date))])}</p>
         }
     };

@@ -213,7 +213,11 @@ pub fn VolunteerPage() -> impl IntoView {
                 <section class="card">
                     <h2>{t("volunteers.contact")}</h2>
                     <ContactLinks phone=Some(v.phone.clone()) email=Some(v.email.clone())/>
-                    <p>{v.address.clone()} ", " {v.postal_code.clone()} " " {v.city.clone()}</p>
+                    <p>{if p.is_self {
+                        crate::domain::volunteers::shown_address(false, &v.address, &v.postal_code, &v.city, &|key| t(key))
+                    } else {
+                        v.address_for_others(&|key| t(key))
+                    }}</p>
                     <p>{t_with("volunteers.born", &[("date", &short_date(v.birth_date))])}</p>
                     <p>{t("volunteers.teams")} ": "
                         {if p.teams.is_empty() {

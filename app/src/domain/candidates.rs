@@ -13,6 +13,8 @@ pub struct Candidate {
     pub name: String,
     pub postal_code: String,
     pub city: String,
+    /// CPR protects their address: the list shows no postal code or town.
+    pub address_protected: bool,
     /// Their place in the seat's standby queue.
     pub standby_place: Option<i64>,
     /// On the seat's team.
@@ -55,6 +57,7 @@ mod tests {
             name: name.into(),
             postal_code: postal.into(),
             city: String::new(),
+            address_protected: false,
             standby_place: standby,
             team_member: team,
             distance: postal_distance(postal, "4200"),

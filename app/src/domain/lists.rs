@@ -18,13 +18,15 @@ pub enum Column {
     Status,
     Phone,
     Email,
+    /// Their home address; "beskyttet adresse" where CPR protects it.
+    Address,
     Diets,
     Payment,
     Attendance,
 }
 
 impl Column {
-    pub const ALL: [Column; 13] = [
+    pub const ALL: [Column; 14] = [
         Self::Name,
         Self::Team,
         Self::Station,
@@ -35,6 +37,7 @@ impl Column {
         Self::Status,
         Self::Phone,
         Self::Email,
+        Self::Address,
         Self::Diets,
         Self::Payment,
         Self::Attendance,
@@ -62,6 +65,7 @@ impl Column {
             Self::Status => "status",
             Self::Phone => "phone",
             Self::Email => "email",
+            Self::Address => "address",
             Self::Diets => "diets",
             Self::Payment => "payment",
             Self::Attendance => "attendance",
@@ -74,7 +78,7 @@ impl Column {
 
     /// Columns with contact data: only for those who see everyone's.
     pub fn is_contact(self) -> bool {
-        matches!(self, Self::Phone | Self::Email)
+        matches!(self, Self::Phone | Self::Email | Self::Address)
     }
 
     /// The locale key of the column's heading.
@@ -129,6 +133,11 @@ pub struct Participant {
     pub status: SeatStatus,
     pub phone: String,
     pub email: String,
+    pub address: String,
+    pub postal_code: String,
+    pub city: String,
+    /// CPR protects their address: no list or file shows it.
+    pub address_protected: bool,
     pub diets: String,
     pub payment_dkk: i64,
     pub attendance: Option<Attendance>,
@@ -154,6 +163,13 @@ impl Participant {
             Column::Status => word(&format!("status.{}", self.status.as_str())),
             Column::Phone => self.phone.clone(),
             Column::Email => self.email.clone(),
+            Column::Address => crate::domain::volunteers::shown_address(
+                self.address_protected,
+                &self.address,
+                &self.postal_code,
+                &self.city,
+                word,
+            ),
             Column::Diets => self.diets.clone(),
             Column::Payment => self.payment_dkk.to_string(),
             Column::Attendance => self
@@ -271,6 +287,10 @@ mod tests {
             status: SeatStatus::Accepted,
             phone: String::new(),
             email: String::new(),
+            address: String::new(),
+            postal_code: String::new(),
+            city: String::new(),
+            address_protected: false,
             diets: String::new(),
             payment_dkk: 800,
             attendance,

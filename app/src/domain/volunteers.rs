@@ -207,6 +207,25 @@ pub fn age_on(birth: NaiveDate, on: NaiveDate) -> i32 {
     years
 }
 
+/// An address as lists, rosters and files show it: never a protected one.
+pub fn shown_address(
+    protected: bool,
+    address: &str,
+    postal_code: &str,
+    city: &str,
+    word: &dyn Fn(&str) -> String,
+) -> String {
+    if protected {
+        return word("address.protected");
+    }
+    let town = format!("{postal_code} {city}");
+    [address.trim(), town.trim()]
+        .into_iter()
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Why a volunteer may not take a shift. Each maps to a plain-language text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Ineligible {
@@ -276,6 +295,23 @@ impl<'a> Declaration<'a> {
 }
 
 impl Volunteer {
+    /// CPR says their address is protected ("adressebeskyttelse").
+    pub fn address_protected(&self) -> bool {
+        self.register.as_ref().is_some_and(|r| r.address_protected)
+    }
+
+    /// Their address as others may see it: "beskyttet adresse" (through
+    /// `word`) when CPR protects it.
+    pub fn address_for_others(&self, word: &dyn Fn(&str) -> String) -> String {
+        shown_address(
+            self.address_protected(),
+            &self.address,
+            &self.postal_code,
+            &self.city,
+            word,
+        )
+    }
+
     /// What this person's eligibility is judged from.
     pub fn eligibility_facts(&self) -> Declaration<'_> {
         Declaration::declared(

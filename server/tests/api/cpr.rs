@@ -649,3 +649,84 @@ async fn the_re_check_flags_a_seated_person_who_moved_away_and_resumes_after_an_
         "every scheduled lookup is in the audit log, the one that got no answer too"
     );
 }
+
+#[tokio::test]
+async fn a_protected_address_is_never_shown_to_others() {
+    let pki = TestPki::new();
+    let peer = CprPeer::start(&pki, CVR, people()).await;
+    let (app, _files) = app_looking_up_at(&peer, &pki).await;
+    let open = crate::setup::open_election(&app, "Kommunalvalg", 3).await;
+    let anna = declared_eligible(&app, "anna@example.dk").await;
+    let hidden = declared_eligible(&app, "beskyttet@example.dk").await;
+    for (id, number) in [(anna, "0101901111"), (hidden, "0101902119")] {
+        app.ok::<()>(
+            "cpr/save",
+            &[("volunteer_id", &id.to_string()), ("cpr", number)],
+        )
+        .await;
+    }
+    let facts = app.storage.get_volunteer(hidden).await.unwrap().register;
+    assert!(facts.is_some_and(|f| f.address_protected));
+
+    // Among the candidates the town of a protected address is not sent.
+    let third = open.seats[2].to_string();
+    let data: app::candidates::CandidatesData =
+        app.ok("candidates/list", &[("seat_id", &third)]).await;
+    let of = |id| {
+        data.candidates
+            .iter()
+            .find(|c| c.volunteer_id == id)
+            .unwrap()
+    };
+    assert_eq!(
+        (of(anna).postal_code.as_str(), of(anna).address_protected),
+        ("4200", false)
+    );
+    let c = of(hidden);
+    assert!(c.address_protected && c.postal_code.is_empty() && c.city.is_empty());
+
+    // Both on seats: the list and its files say "beskyttet adresse".
+    for (seat, email) in [
+        (open.seats[0], "anna@example.dk"),
+        (open.seats[1], "beskyttet@example.dk"),
+    ] {
+        app.ok::<()>(
+            "shifts/invite",
+            &[
+                ("seat_id", &seat.to_string()),
+                ("email", email),
+                ("respond_days", "3"),
+            ],
+        )
+        .await;
+    }
+    let csv = app
+        .get_text("/exports/participants.csv?columns=name%2Caddress")
+        .await;
+    let line = |name: &str| {
+        csv.lines()
+            .find(|l| l.starts_with(name))
+            .unwrap_or_else(|| panic!("{name} in {csv}"))
+            .to_string()
+    };
+    assert_eq!(line("anna"), "anna;Algade 3, 4200 Korsbæk");
+    assert_eq!(line("beskyttet"), "beskyttet;Beskyttet adresse");
+    let book = app
+        .get_bytes("/exports/participants.xlsx?columns=name%2Caddress")
+        .await;
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(book)).unwrap();
+    let sheet = book.worksheet_range("Deltagere").unwrap();
+    let cells: Vec<String> = sheet.cells().map(|(_, _, c)| c.to_string()).collect();
+    assert!(cells.iter().any(|c| c == "Beskyttet adresse"), "{cells:?}");
+    assert_eq!(
+        cells.iter().filter(|c| c.contains("Algade")).count(),
+        1,
+        "only Anna's address: {cells:?}"
+    );
+
+    // The person's card says so too.
+    let page = app.get_text(&format!("/volunteers/{hidden}")).await;
+    assert!(page.contains("Beskyttet adresse"), "{page}");
+}

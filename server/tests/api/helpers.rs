@@ -307,6 +307,18 @@ impl TestApp {
         response.text().await.expect("a whole answer")
     }
 
+    /// A file (`path` from the root), as the signed-in browser gets it.
+    pub async fn get_bytes(&self, path: &str) -> Vec<u8> {
+        let response = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .expect("answered");
+        assert_eq!(response.status(), StatusCode::OK, "GET {path}");
+        response.bytes().await.expect("a whole answer").to_vec()
+    }
+
     /// POSTs a form to a server function.
     pub async fn call(&self, endpoint: &str, form: &[(&str, &str)]) -> reqwest::Response {
         self.call_with(&self.client, endpoint, form).await

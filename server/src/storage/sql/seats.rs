@@ -31,6 +31,10 @@ struct ParticipantRow {
     status: String,
     phone: String,
     email: String,
+    address: String,
+    postal_code: String,
+    city: String,
+    address_protected: bool,
     diets: String,
     payment_dkk: i64,
     attendance: Option<String>,
@@ -818,7 +822,8 @@ impl SeatStore for Storage {
         let rows: Vec<ParticipantRow> = sqlx::query_as(&format!(
             "SELECT s.id AS seat_id, v.id AS volunteer_id, v.name, tm.name AS team,
                     st.name AS station, a.name AS area, t.title AS task_type, s.day, t.start_time,
-                    t.end_time, s.status, v.phone, v.email,
+                    t.end_time, s.status, v.phone, v.email, v.address, v.postal_code, v.city,
+                    coalesce(c.address_protected, false) AS address_protected,
                     coalesce((SELECT string_agg(d.name, ', ') FROM volunteer_diets vd
                               JOIN diets d ON d.id = vd.diet_id WHERE vd.volunteer_id = v.id), '')
                         AS diets,
@@ -829,6 +834,7 @@ impl SeatStore for Storage {
              JOIN stations st ON st.id = s.station_id
              JOIN areas a ON a.id = st.area_id
              JOIN task_types t ON t.id = s.task_type_id
+             LEFT JOIN volunteer_cpr c ON c.volunteer_id = v.id
              WHERE s.election_id = $1 AND ($2 IS NULL OR s.day = $2)
                AND ($3 IS NULL OR st.area_id = $3) AND ($4 IS NULL OR s.station_id = $4)
                AND ($5 IS NULL OR s.team_id = $5) AND ($6 IS NULL OR s.task_type_id = $6)
@@ -864,6 +870,10 @@ impl SeatStore for Storage {
                 status: SeatStatus::parse(&r.status).unwrap_or(SeatStatus::Open),
                 phone: r.phone,
                 email: r.email,
+                address: r.address,
+                postal_code: r.postal_code,
+                city: r.city,
+                address_protected: r.address_protected,
                 diets: r.diets,
                 payment_dkk: r.payment_dkk,
                 attendance: r.attendance.as_deref().and_then(Attendance::parse),
@@ -955,6 +965,16 @@ impl SeatStore for Storage {
             .into_iter()
             .filter_map(|r| {
                 let citizenship = app::domain::volunteers::Citizenship::parse(&r.citizenship)?;
+                let register = r.register.facts();
+                let protected = register.as_ref().is_some_and(|f| f.address_protected);
+                // Ranked by distance, but a protected address's town never
+                // leaves the server.
+                let distance = postal_distance(&r.postal_code, &r.station_postal_code);
+                let (postal_code, city) = if protected {
+                    (String::new(), String::new())
+                } else {
+                    (r.postal_code, r.city)
+                };
                 Some(PoolEntry {
                     nearby: shifts
                         .iter()
@@ -963,10 +983,11 @@ impl SeatStore for Storage {
                         .collect(),
                     candidate: Candidate {
                         volunteer_id: r.id,
-                        distance: postal_distance(&r.postal_code, &r.station_postal_code),
+                        distance,
                         name: r.name,
-                        postal_code: r.postal_code,
-                        city: r.city,
+                        postal_code,
+                        city,
+                        address_protected: protected,
                         standby_place: r.standby_place,
                         team_member: r.team_member,
                     },
@@ -974,7 +995,7 @@ impl SeatStore for Storage {
                     municipality_code: r.municipality_code,
                     citizenship,
                     under_guardianship: r.under_guardianship,
-                    register: r.register.facts(),
+                    register,
                 })
             })
             .collect())
