@@ -18,6 +18,7 @@ pub struct GroupReach {
     pub push: usize,
     pub email: usize,
     pub sms: usize,
+    pub digital_post: usize,
     /// No channel reaches them.
     pub unreachable: usize,
     /// The email as the first recipient will read it.
@@ -96,17 +97,27 @@ pub async fn message_group(
         };
         let ids: Vec<crate::domain::Id> = people.iter().map(|(id, _, _)| *id).collect();
         let channels = ctx.storage.channels_of(&ids).await?;
+        let by_digital_post = if ctx.settings.digital_post_available {
+            ctx.storage.digital_post_reachable(&ids).await?
+        } else {
+            Default::default()
+        };
         for (id, _, phone) in &people {
             let first = Channel::first_reaching(
                 channels.get(id).map(Vec::as_slice).unwrap_or_default(),
-                with_push.contains(id),
-                true,
-                ctx.settings.sms_available && !phone.is_empty(),
+                crate::domain::notifications::Reach {
+                    push: with_push.contains(id),
+                    email: true,
+                    sms: ctx.settings.sms_available && !phone.is_empty(),
+                    digital_post: by_digital_post.contains(id),
+                    digital_post_first: ctx.settings.digital_post_first,
+                },
             );
             match first {
                 Some(Channel::Push) => reach.push += 1,
                 Some(Channel::Email) => reach.email += 1,
                 Some(Channel::Sms) => reach.sms += 1,
+                Some(Channel::DigitalPost) => reach.digital_post += 1,
                 None => reach.unreachable += 1,
             }
         }
@@ -235,6 +246,9 @@ fn GroupMessageForm(query: ListQuery, texts: Texts) -> impl IntoView {
                             <li>{t_with("group.by_push", &[("n", &r.push.to_string())])}</li>
                             <li>{t_with("group.by_email", &[("n", &r.email.to_string())])}</li>
                             <li>{t_with("group.by_sms", &[("n", &r.sms.to_string())])}</li>
+                            {(r.digital_post > 0).then(|| view! {
+                                <li>{t_with("group.by_digital_post", &[("n", &r.digital_post.to_string())])}</li>
+                            })}
                             {(r.unreachable > 0).then(|| view! { <li>{t_with("group.unreachable", &[("n", &r.unreachable.to_string())])}</li> })}
                         </ul>
                         <p>{t("group.sample")}</p>

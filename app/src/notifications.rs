@@ -127,6 +127,9 @@ pub async fn remove_push_device(id: Id) -> Result<(), AppError> {
 pub struct MessageLog {
     pub messages: Vec<MessageRecord>,
     pub sms_available: bool,
+    /// With Digital Post on: the people the register says are exempt, whom
+    /// messages reach by their other channels (the whole office only).
+    pub digital_post_exempt: Vec<(Id, String)>,
 }
 
 #[server(endpoint = "messages/list")]
@@ -139,6 +142,13 @@ pub async fn list_messages(volunteer_id: Option<Id>) -> Result<MessageLog, AppEr
                 .list_messages(volunteer_id, user.area_limit(), MESSAGE_PAGE)
                 .await?,
             sms_available: ctx.settings.sms_available,
+            digital_post_exempt: if ctx.settings.digital_post_available
+                && user.area_limit().is_none()
+            {
+                ctx.storage.digital_post_exempt().await?
+            } else {
+                Vec::new()
+            },
         })
     })
     .await
@@ -281,6 +291,17 @@ pub fn MessagesPage() -> impl IntoView {
             {(!log.sms_available).then(|| view! {
                 <div class="alert alert-info" role="note"><p>{t("messages.no_sms")}</p></div>
             })}
+            {(!log.digital_post_exempt.is_empty()).then(|| view! {
+                <section class="card" aria-labelledby="dp-exempt">
+                    <h2 id="dp-exempt">{t("messages.digital_post_exempt")}</h2>
+                    <p class="hint">{t("messages.digital_post_exempt_hint")}</p>
+                    <ul>
+                        {log.digital_post_exempt.iter().map(|(id, name)| view! {
+                            <li><a href=format!("/volunteers/{id}")>{name.clone()}</a></li>
+                        }).collect_view()}
+                    </ul>
+                </section>
+            })}
             {if log.messages.is_empty() {
                 view! { <p class="empty">{t("messages.none")}</p> }.into_any()
             } else {
@@ -320,7 +341,12 @@ fn MessageTable(list: Vec<MessageRecord>) -> impl IntoView {
                                     <span class=format!("badge badge-msg-{}", m.status)>{t(&format!("messages.status.{}", m.status))}</span>
                                     {(!m.last_error.is_empty()).then(|| view! { <span class="hint">" " {m.last_error.clone()}</span> })}
                                 </td>
-                                <td>{m.channel.map(|c: Channel| t(&format!("channel.{}", c.as_str()))).unwrap_or_default()}</td>
+                                <td>
+                                    {m.channel.map(|c: Channel| t(&format!("channel.{}", c.as_str()))).unwrap_or_default()}
+                                    {m.transmission_id.clone().map(|id| view! {
+                                        <br/><small class="muted">{t_with("messages.transmission", &[("id", &id)])}</small>
+                                    })}
+                                </td>
                                 <td class="actions">
                                     {(m.status == "failed").then(|| view! {
                                         <form method="post" action=ResendMessage::url()>

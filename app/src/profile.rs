@@ -22,6 +22,7 @@ pub struct ProfileData {
     /// (team id, team name, shares contact with its leaders)
     pub teams: Vec<(Id, String, bool)>,
     pub sms_available: bool,
+    pub digital_post_available: bool,
 }
 
 #[server(endpoint = "profile/get")]
@@ -35,6 +36,7 @@ pub async fn load_profile() -> Result<ProfileData, AppError> {
             channels: ctx.storage.volunteer_channels(id).await?,
             teams: ctx.storage.volunteer_team_sharing(id).await?,
             sms_available: ctx.settings.sms_available,
+            digital_post_available: ctx.settings.digital_post_available,
             municipality: (
                 ctx.settings.municipality_name.clone(),
                 ctx.settings.municipality_code.clone(),
@@ -381,7 +383,7 @@ fn ProfileFormView(data: ProfileData) -> impl IntoView {
             <fieldset class="form">
                 <legend>{t("profile.channels")}</legend>
                 <p class="hint">{t("profile.channels_hint")}</p>
-                {Channel::ALL.into_iter().map(|c| {
+                {Channel::ALL.into_iter().filter(|c| *c != Channel::DigitalPost || data.digital_post_available || has(*c)).map(|c| {
                     let id = format!("channel-{}", c.as_str());
                     view! {
                         <div class="field-inline">
@@ -391,6 +393,7 @@ fn ProfileFormView(data: ProfileData) -> impl IntoView {
                     }
                 }).collect_view()}
                 {(!data.sms_available).then(|| view! { <p class="hint">{t("profile.no_sms")}</p> })}
+                {data.digital_post_available.then(|| view! { <p class="hint">{t("profile.digital_post_hint")}</p> })}
             </fieldset>
             {(!data.diets.is_empty()).then(|| view! {
                 <fieldset class="form">

@@ -39,7 +39,7 @@ fn choice_kind(raw: &str) -> MessageKind {
 
 #[cfg(feature = "ssr")]
 fn choice_channel(raw: &str) -> Channel {
-    Channel::parse(raw).unwrap_or(Channel::Email)
+    Channel::parse(raw).unwrap_or(Channel::Email).words()
 }
 
 #[cfg(feature = "ssr")]
@@ -233,7 +233,7 @@ fn Editor(data: TemplateEditor) -> impl IntoView {
             <div class="field">
                 <label for="tpl-channel">{t("templates.channel")}</label>
                 <select id="tpl-channel" name="channel">
-                    {Channel::ALL.into_iter().map(|c| option(c.as_str().into(), t(&format!("channel.{}", c.as_str())), c == data.channel)).collect_view()}
+                    {Channel::WRITTEN.into_iter().map(|c| option(c.as_str().into(), t(&format!("channel.{}", c.as_str())), c == data.channel)).collect_view()}
                 </select>
             </div>
             <div class="field">

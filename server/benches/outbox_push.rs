@@ -124,6 +124,8 @@ async fn main() -> anyhow::Result<()> {
             Duration::from_secs(10),
         )?)),
         sms: None,
+        digital_post: None,
+        digital_post_first: false,
         public_url: "http://localhost:3000".into(),
         municipality: "Korsbæk Kommune".into(),
         clock: || chrono::Utc::now().timestamp(),

@@ -103,6 +103,8 @@ pub struct Config {
     /// CPR lookups through Serviceplatformen (SF1520); none: eligibility
     /// comes from each person's own declaration.
     pub cpr: Option<CprSettings>,
+    /// Digital Post as a channel (SF1601); none: no Digital Post.
+    pub digital_post: Option<DigitalPostSettings>,
     /// Run the outbox worker and the scheduled jobs in this process. Every
     /// server of a deployment may (the database shares the work out); off
     /// only in tests that drive delivery themselves.
@@ -255,6 +257,42 @@ pub const KEYS: &[(&str, &str, &str)] = &[
     ),
     ("VALGVAGT_CPR_RECHECK_BATCH", "100", "CPR lookups per re-check wake-up (the rate limit)"),
     (
+        "VALGVAGT_DIGITAL_POST_URL",
+        "(none: no Digital Post)",
+        "Serviceplatformen for SF1601 KombiPostAfsend and its access tokens, e.g. https://prod.serviceplatformen.dk",
+    ),
+    (
+        "VALGVAGT_DIGITAL_POST_STS_URL",
+        "(none)",
+        "the security token service, e.g. https://n2adgangsstyring.stoettesystemerne.dk/runtime/api/rest/wstrust/v1/issue",
+    ),
+    (
+        "VALGVAGT_DIGITAL_POST_CVR",
+        "VALGVAGT_CPR_CVR",
+        "the CVR number letters are sent on behalf of",
+    ),
+    (
+        "VALGVAGT_DIGITAL_POST_SENDER",
+        "VALGVAGT_MUNICIPALITY_NAME",
+        "the sender citizens see on a letter",
+    ),
+    (
+        "VALGVAGT_DIGITAL_POST_CLIENT_CERT",
+        "VALGVAGT_CPR_CLIENT_CERT",
+        "PEM file with the system certificate and its key, for all three steps",
+    ),
+    (
+        "VALGVAGT_DIGITAL_POST_SERVER_CA",
+        "VALGVAGT_CPR_SERVER_CA",
+        "PEM file with the CA the services' certificates must chain to",
+    ),
+    ("VALGVAGT_DIGITAL_POST_TIMEOUT_SECONDS", "20", "how long one call to Digital Post may take"),
+    (
+        "VALGVAGT_DIGITAL_POST_FIRST",
+        "false",
+        "Digital Post is the first channel for people without push on a phone who never chose their channels",
+    ),
+    (
         "VALGVAGT_OFFICE_PHONE",
         "+4512345678",
         "the election office's phone, shown to volunteers (tap to call)",
@@ -361,6 +399,22 @@ pub const KEYS: &[(&str, &str, &str)] = &[
     ),
     ("RUST_LOG", "info", "log filter"),
 ];
+
+/// Where Digital Post (SF1601) is and whom letters are from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DigitalPostSettings {
+    /// Serviceplatformen's base address (access tokens and KombiPostAfsend).
+    pub url: String,
+    /// The security token service's issue endpoint.
+    pub sts_url: String,
+    pub sender_cvr: String,
+    pub sender_label: String,
+    pub client_cert: PathBuf,
+    pub server_ca: Option<PathBuf>,
+    pub timeout_seconds: u64,
+    /// First channel for people without push who never chose.
+    pub first: bool,
+}
 
 /// Where the CPR service is and what the municipality shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -482,6 +536,45 @@ impl Config {
                 })
             }
         };
+        let municipality_name =
+            get("VALGVAGT_MUNICIPALITY_NAME").unwrap_or_else(|| "Korsbæk Kommune".into());
+        let digital_post = match get("VALGVAGT_DIGITAL_POST_URL") {
+            None => None,
+            Some(url) => {
+                // The system certificate and the CVR are usually those of
+                // the CPR lookups; each may be set apart.
+                let either = |own: &str, shared: &str, what: &str| {
+                    get(own).or_else(|| get(shared)).ok_or_else(|| {
+                        anyhow!("VALGVAGT_DIGITAL_POST_URL is set but neither {own} nor {shared} ({what}) is")
+                    })
+                };
+                Some(DigitalPostSettings {
+                    url: url.trim_end_matches('/').to_string(),
+                    sts_url: get("VALGVAGT_DIGITAL_POST_STS_URL").ok_or_else(|| {
+                        anyhow!("VALGVAGT_DIGITAL_POST_URL is set but VALGVAGT_DIGITAL_POST_STS_URL (the security token service) is not")
+                    })?,
+                    sender_cvr: either(
+                        "VALGVAGT_DIGITAL_POST_CVR",
+                        "VALGVAGT_CPR_CVR",
+                        "the sender's CVR number",
+                    )?,
+                    sender_label: get("VALGVAGT_DIGITAL_POST_SENDER")
+                        .unwrap_or_else(|| municipality_name.clone()),
+                    client_cert: either(
+                        "VALGVAGT_DIGITAL_POST_CLIENT_CERT",
+                        "VALGVAGT_CPR_CLIENT_CERT",
+                        "the system certificate",
+                    )?
+                    .into(),
+                    server_ca: get("VALGVAGT_DIGITAL_POST_SERVER_CA")
+                        .or_else(|| get("VALGVAGT_CPR_SERVER_CA"))
+                        .map(PathBuf::from),
+                    timeout_seconds: number("VALGVAGT_DIGITAL_POST_TIMEOUT_SECONDS", 20)?.max(1)
+                        as u64,
+                    first: flag("VALGVAGT_DIGITAL_POST_FIRST", false)?,
+                })
+            }
+        };
         let sms_sender = get("VALGVAGT_SMS_SENDER").unwrap_or_else(|| "Valgvagt".into());
         if sms_sender.chars().count() > 11 || !sms_sender.chars().all(|c| c.is_ascii_alphanumeric())
         {
@@ -544,8 +637,7 @@ impl Config {
             session_max_hours: number("VALGVAGT_SESSION_MAX_HOURS", 168)?,
             admin_link_minutes: number("VALGVAGT_ADMIN_LINK_MINUTES", 60)?,
             municipality_code,
-            municipality_name: get("VALGVAGT_MUNICIPALITY_NAME")
-                .unwrap_or_else(|| "Korsbæk Kommune".into()),
+            municipality_name,
             leptos_env: get("LEPTOS_ENV").unwrap_or_else(|| "PROD".into()),
             sign_in_link_minutes: number("VALGVAGT_SIGNIN_LINK_MINUTES", 15)?,
             smtp_url: get("VALGVAGT_SMTP_URL"),
@@ -559,6 +651,7 @@ impl Config {
             sms_token: get("VALGVAGT_SMS_TOKEN"),
             sms_sender,
             cpr,
+            digital_post,
             outbox_worker: flag("VALGVAGT_OUTBOX_WORKER", true)?,
             outbox_lease_seconds: outbox_lease,
             push_loopback: flag("VALGVAGT_PUSH_LOOPBACK", false)?,
@@ -660,6 +753,48 @@ mod tests {
             .unwrap();
         assert_eq!(cpr.client_cert, PathBuf::from("/etc/valgvagt/system.pem"));
         assert_eq!(cpr.server_ca, None);
+    }
+
+    #[test]
+    fn digital_post_shares_the_cpr_certificate_and_cvr_unless_given_its_own() {
+        let url = (
+            "VALGVAGT_DIGITAL_POST_URL",
+            "https://prod.serviceplatformen.dk/",
+        );
+        let sts = (
+            "VALGVAGT_DIGITAL_POST_STS_URL",
+            "https://n2adgangsstyring.stoettesystemerne.dk/runtime/api/rest/wstrust/v1/issue",
+        );
+        let error = Config::from_layers(&HashMap::new(), &map(&[url])).unwrap_err();
+        assert!(error.to_string().contains("STS_URL"), "{error}");
+        let error = Config::from_layers(&HashMap::new(), &map(&[url, sts])).unwrap_err();
+        assert!(error.to_string().contains("VALGVAGT_CPR_CVR"), "{error}");
+        let shared = map(&[
+            url,
+            sts,
+            ("VALGVAGT_CPR_CVR", "29189846"),
+            ("VALGVAGT_CPR_CLIENT_CERT", "/etc/valgvagt/system.pem"),
+        ]);
+        let dp = Config::from_layers(&HashMap::new(), &shared)
+            .unwrap()
+            .digital_post
+            .unwrap();
+        assert_eq!(dp.url, "https://prod.serviceplatformen.dk");
+        assert_eq!(
+            (dp.sender_cvr.as_str(), dp.sender_label.as_str()),
+            ("29189846", "Korsbæk Kommune")
+        );
+        assert_eq!(dp.client_cert, PathBuf::from("/etc/valgvagt/system.pem"));
+        assert!(!dp.first);
+        let mut own = shared.clone();
+        own.insert("VALGVAGT_DIGITAL_POST_CVR".into(), "11223344".into());
+        own.insert("VALGVAGT_DIGITAL_POST_FIRST".into(), "true".into());
+        let dp = Config::from_layers(&HashMap::new(), &own)
+            .unwrap()
+            .digital_post
+            .unwrap();
+        assert_eq!(dp.sender_cvr, "11223344");
+        assert!(dp.first);
     }
 
     #[test]

@@ -61,6 +61,8 @@ pub fn settings(config: &Config, vapid_public_key: &str) -> Settings {
         municipality_name: config.municipality_name.clone(),
         vapid_public_key: vapid_public_key.to_string(),
         sms_available: config.sms_url.is_some(),
+        digital_post_available: config.digital_post.is_some(),
+        digital_post_first: config.digital_post.as_ref().is_some_and(|d| d.first),
         sms_countries: config.sms_countries.clone(),
         push_loopback_allowed: config.push_loopback,
         push_services: config.push_services.clone(),
@@ -442,6 +444,13 @@ pub async fn delivery(
         mailer,
         push: Some(Arc::new(push)),
         sms,
+        digital_post: match &config.digital_post {
+            Some(settings) => Some(Arc::new(
+                crate::integrations::digital_post::Sf1601::from_config(settings)?,
+            )),
+            None => None,
+        },
+        digital_post_first: config.digital_post.as_ref().is_some_and(|d| d.first),
         public_url: config.public_url.clone(),
         municipality: config.municipality_name.clone(),
         clock: secrets::unix_now,

@@ -13,16 +13,34 @@ pub enum Channel {
     Push,
     Email,
     Sms,
+    /// The citizen's public mailbox (SF1601), by their CPR number.
+    DigitalPost,
 }
 
 impl Channel {
-    pub const ALL: [Channel; 3] = [Self::Push, Self::Email, Self::Sms];
+    pub const ALL: [Channel; 4] = [Self::Push, Self::Email, Self::Sms, Self::DigitalPost];
+
+    /// The channels that have words of their own; Digital Post letters are
+    /// written from the e-mail's (see [`Channel::words`]).
+    pub const WRITTEN: [Channel; 3] = [Self::Push, Self::Email, Self::Sms];
+
+    /// What people start with until they choose (the column's default).
+    pub const DEFAULT_LIST: &'static str = "push,email,sms";
 
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Push => "push",
             Self::Email => "email",
             Self::Sms => "sms",
+            Self::DigitalPost => "digital_post",
+        }
+    }
+
+    /// The channel whose template a message on this one is written from.
+    pub fn words(self) -> Channel {
+        match self {
+            Self::DigitalPost => Self::Email,
+            other => other,
         }
     }
 
@@ -43,17 +61,14 @@ impl Channel {
 
     /// The channel a message will go out on first: the first of the
     /// person's channels that can reach them (push needs a device, SMS a
-    /// gateway and a phone number). `None` when none can.
-    pub fn first_reaching(
-        list: &[Channel],
-        has_push: bool,
-        has_email: bool,
-        sms_possible: bool,
-    ) -> Option<Channel> {
-        list.iter().copied().find(|c| match c {
-            Channel::Push => has_push,
-            Channel::Email => has_email,
-            Channel::Sms => sms_possible,
+    /// gateway and a phone number, Digital Post the service, a CPR number
+    /// and no exemption). `None` when none can.
+    pub fn first_reaching(list: &[Channel], reach: Reach) -> Option<Channel> {
+        reach.order(list).into_iter().find(|c| match c {
+            Channel::Push => reach.push,
+            Channel::Email => reach.email,
+            Channel::Sms => reach.sms,
+            Channel::DigitalPost => reach.digital_post,
         })
     }
 
@@ -62,6 +77,37 @@ impl Channel {
             .map(|c| c.as_str())
             .collect::<Vec<_>>()
             .join(",")
+    }
+}
+
+/// Which channels can reach one person now.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Reach {
+    /// They have a device with push turned on.
+    pub push: bool,
+    pub email: bool,
+    /// SMS is configured and they have a number it may go to.
+    pub sms: bool,
+    /// Digital Post is configured, their CPR number is on record and the
+    /// register does not say they are exempt.
+    pub digital_post: bool,
+    /// The municipality makes Digital Post the first channel for people
+    /// without a smartphone who never chose their channels themselves.
+    pub digital_post_first: bool,
+}
+
+impl Reach {
+    /// The order `list` is tried in: as the person chose, except that a
+    /// person who never chose and has no push device gets Digital Post
+    /// first when the municipality says so.
+    pub fn order(&self, list: &[Channel]) -> Vec<Channel> {
+        let untouched = Channel::list_to_string(list) == Channel::DEFAULT_LIST;
+        if self.digital_post_first && self.digital_post && !self.push && untouched {
+            let mut order = vec![Channel::DigitalPost];
+            order.extend(list.iter().copied().filter(|c| *c != Channel::DigitalPost));
+            return order;
+        }
+        list.to_vec()
     }
 }
 
@@ -244,7 +290,7 @@ pub fn parse_template(channel: Channel, subject: &str, body: &str) -> Result<Tem
     let limit = match channel {
         Channel::Push => MAX_PUSH_TEXT,
         Channel::Sms => MAX_SMS_TEXT,
-        Channel::Email => MAX_EMAIL_TEXT,
+        Channel::Email | Channel::DigitalPost => MAX_EMAIL_TEXT,
     };
     if body.chars().count() > limit {
         return Err(AppError::invalid("body", "error.too_long"));
@@ -309,6 +355,8 @@ pub struct MessageRecord {
     pub last_error: String,
     pub created_at: i64,
     pub sent_at: Option<i64>,
+    /// Digital Post's transmission id of the letter that delivered it.
+    pub transmission_id: Option<String>,
 }
 
 /// A coordinator's wording of one message for an election.
@@ -409,6 +457,56 @@ mod tests {
         );
         assert!(parse_template(Channel::Sms, "", "Hej {name}").is_ok());
         assert!(parse_template(Channel::Push, "", "Hej {name}").is_err());
+    }
+
+    #[test]
+    fn digital_post_comes_first_only_for_people_without_push_who_never_chose() {
+        let default = Channel::parse_list(Channel::DEFAULT_LIST);
+        let reach = Reach {
+            email: true,
+            digital_post: true,
+            digital_post_first: true,
+            ..Reach::default()
+        };
+        assert_eq!(
+            Channel::first_reaching(&default, reach),
+            Some(Channel::DigitalPost)
+        );
+        // With a phone that takes push, push stays first.
+        let with_push = Reach {
+            push: true,
+            ..reach
+        };
+        assert_eq!(
+            Channel::first_reaching(&default, with_push),
+            Some(Channel::Push)
+        );
+        // Someone who chose e-mail only keeps it; someone exempt or without
+        // a CPR number is not reached by Digital Post at all.
+        let email_only = Channel::parse_list("email");
+        assert_eq!(
+            Channel::first_reaching(&email_only, reach),
+            Some(Channel::Email)
+        );
+        let exempt = Reach {
+            digital_post: false,
+            ..reach
+        };
+        assert_eq!(
+            Channel::first_reaching(&default, exempt),
+            Some(Channel::Email)
+        );
+        // Without the municipality's choice, the person's order holds.
+        let chosen = Channel::parse_list("email,digital_post");
+        let plain = Reach {
+            digital_post_first: false,
+            ..reach
+        };
+        assert_eq!(
+            Channel::first_reaching(&default, plain),
+            Some(Channel::Email)
+        );
+        assert_eq!(plain.order(&chosen), chosen);
     }
 
     #[test]

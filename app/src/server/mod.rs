@@ -34,6 +34,11 @@ pub struct Settings {
     pub vapid_public_key: String,
     /// An SMS gateway is configured.
     pub sms_available: bool,
+    /// Digital Post (SF1601) is configured.
+    pub digital_post_available: bool,
+    /// Digital Post is the first channel for people without push who never
+    /// chose their channels.
+    pub digital_post_first: bool,
     /// Country calling codes SMS may go to ("+45").
     pub sms_countries: Vec<String>,
     /// Push endpoints on this machine over plain http are accepted (tests

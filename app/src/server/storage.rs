@@ -906,6 +906,15 @@ pub trait CivilRegisterStore: Send + Sync {
         looked_up_before: i64,
         limit: i64,
     ) -> AppResult<Vec<Id>>;
+    /// Of these people, those Digital Post may try: a CPR number is on
+    /// record and the register does not say they are exempt.
+    async fn digital_post_reachable(
+        &self,
+        volunteer_ids: &[Id],
+    ) -> AppResult<std::collections::HashSet<Id>>;
+    /// Everyone the register says is exempt from Digital Post, by name:
+    /// messages to them go by their other channels.
+    async fn digital_post_exempt(&self) -> AppResult<Vec<(Id, String)>>;
 }
 
 pub trait Storage:

@@ -41,27 +41,15 @@ pub struct Sf1520 {
 
 impl Sf1520 {
     pub fn new(settings: Sf1520Settings) -> anyhow::Result<Self> {
-        let cvr = settings.municipality_cvr.trim().to_string();
-        if cvr.len() != 8 || !cvr.bytes().all(|b| b.is_ascii_digit()) {
-            anyhow::bail!("the municipality's CVR must be 8 digits, got {cvr:?}");
-        }
-        let identity = reqwest::Identity::from_pem(&settings.client_pem)
-            .map_err(|e| anyhow::anyhow!("the CPR client certificate and key (PEM): {e}"))?;
-        let mut builder = reqwest::Client::builder()
-            .use_rustls_tls()
-            .identity(identity)
-            .timeout(settings.timeout)
-            .https_only(true);
-        if let Some(ca) = &settings.server_ca_pem {
-            builder = builder.tls_built_in_root_certs(false);
-            for cert in reqwest::Certificate::from_pem_bundle(ca)
-                .map_err(|e| anyhow::anyhow!("the CPR service's CA (PEM): {e}"))?
-            {
-                builder = builder.add_root_certificate(cert);
-            }
-        }
+        let cvr = super::cvr("the municipality's", &settings.municipality_cvr)?;
+        let client = super::mutual_tls_client(
+            "CPR",
+            &settings.client_pem,
+            settings.server_ca_pem.as_deref(),
+            settings.timeout,
+        )?;
         Ok(Sf1520 {
-            client: builder.build()?,
+            client,
             url: settings.url,
             cvr,
         })
@@ -70,9 +58,7 @@ impl Sf1520 {
     /// The client the configuration names; an unreadable or wrong
     /// certificate stops the server from starting rather than failing later.
     pub fn from_config(settings: &crate::config::CprSettings) -> anyhow::Result<Self> {
-        let read = |key: &str, path: &std::path::Path| {
-            std::fs::read(path).map_err(|e| anyhow::anyhow!("{key} {}: {e}", path.display()))
-        };
+        use super::read_pem as read;
         Self::new(Sf1520Settings {
             url: settings.url.clone(),
             municipality_cvr: settings.municipality_cvr.clone(),
@@ -117,7 +103,7 @@ impl PersonRegister for Sf1520 {
             .await
             .map_err(|e| {
                 // Never the number: this ends up in the log.
-                let why = format!("no answer from {}: {}", self.url, chain(&e));
+                let why = format!("no answer from {}: {}", self.url, super::error_chain(&e));
                 tracing::error!("CPR lookup failed: {why}");
                 LookupError::Unavailable(why)
             })?;
@@ -132,18 +118,6 @@ impl PersonRegister for Sf1520 {
         }
         answer
     }
-}
-
-/// The whole chain of causes: reqwest's own message hides the TLS reason.
-fn chain(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
 }
 
 /// Reads a PersonLookup answer: a person, a `ServiceplatformFault`, or

@@ -1,7 +1,8 @@
 //! Delivering the outbox: a worker in the server claims due messages, writes
 //! each in the recipient's language from the election's template (or the
 //! default text), and tries the recipient's channels in their order of
-//! preference — push, email, SMS — falling back when one fails. A message
+//! preference — push, email, SMS, Digital Post — falling back when one
+//! fails or cannot reach them (no device, no number, exempt from Digital Post). A message
 //! that no channel could deliver is tried again later with exponential
 //! backoff, and marked failed after the last try.
 //!
@@ -16,8 +17,9 @@ pub mod queue;
 pub mod scheduler;
 pub mod sms;
 
+use crate::integrations::digital_post::{message_uuid, Letter, Sf1601};
 use app::domain::notifications::{
-    backoff_secs, render, Channel, Params, PushAction, PushPayload, Template, MAX_ATTEMPTS,
+    backoff_secs, render, Channel, Params, PushAction, PushPayload, Reach, Template, MAX_ATTEMPTS,
 };
 use app::i18n::{translate, Locale};
 use app::server::mail::{Mailer, OutgoingMail};
@@ -43,6 +45,9 @@ pub struct Delivery {
     pub mailer: Arc<dyn Mailer>,
     pub push: Option<Arc<PushSender>>,
     pub sms: Option<Arc<SmsGateway>>,
+    pub digital_post: Option<Arc<Sf1601>>,
+    /// Digital Post first for people without push who never chose.
+    pub digital_post_first: bool,
     pub public_url: String,
     pub municipality: String,
     pub clock: fn() -> i64,
@@ -119,20 +124,49 @@ impl Delivery {
         let params = self.params(&message).await;
         let mut last_error = String::new();
         let mut tried_any = false;
-        for channel in message.recipient.channels.clone() {
+        let recipient = &message.recipient;
+        let reach = Reach {
+            push: self.push.is_some() && !recipient.push.is_empty(),
+            email: recipient.email.is_some(),
+            sms: self.sms.is_some() && recipient.phone.is_some(),
+            digital_post: self.digital_post.is_some()
+                && recipient.cpr.is_some()
+                && !recipient.digital_post_exempt,
+            digital_post_first: self.digital_post_first,
+        };
+        for channel in reach.order(&recipient.channels) {
             let result = match channel {
                 Channel::Push => match (&self.push, message.recipient.push.is_empty()) {
-                    (Some(sender), false) => Some(self.send_push(sender, &message, &params).await),
+                    (Some(sender), false) => Some(
+                        self.send_push(sender, &message, &params)
+                            .await
+                            .map(|()| None),
+                    ),
                     _ => None,
                 },
                 Channel::Email => match &message.recipient.email {
-                    Some(address) => Some(self.send_email(address, &message, &params).await),
+                    Some(address) => Some(
+                        self.send_email(address, &message, &params)
+                            .await
+                            .map(|()| None),
+                    ),
                     None => None,
                 },
                 Channel::Sms => match (&self.sms, &message.recipient.phone) {
-                    (Some(gateway), Some(phone)) => {
-                        Some(self.send_sms(gateway, phone, &message, &params).await)
-                    }
+                    (Some(gateway), Some(phone)) => Some(
+                        self.send_sms(gateway, phone, &message, &params)
+                            .await
+                            .map(|()| None),
+                    ),
+                    _ => None,
+                },
+                // An exempt citizen is left to their next channel.
+                Channel::DigitalPost => match (&self.digital_post, &message.recipient.cpr) {
+                    (Some(service), Some(cpr)) if reach.digital_post => Some(
+                        self.send_digital_post(service, cpr, &message, &params)
+                            .await
+                            .map(Some),
+                    ),
                     _ => None,
                 },
             };
@@ -141,11 +175,13 @@ impl Delivery {
             tried_any = true;
             let now = (self.clock)();
             match result {
-                Ok(()) => {
+                Ok(reference) => {
                     self.queue
                         .record_attempt(message.id, channel, None, now)
                         .await?;
-                    self.queue.mark_sent(message.id, channel, now).await?;
+                    self.queue
+                        .mark_sent(message.id, channel, reference.as_deref(), now)
+                        .await?;
                     return Ok(Delivered::Sent(channel));
                 }
                 Err(error) => {
@@ -361,6 +397,30 @@ impl Delivery {
             .await
     }
 
+    /// A letter to the citizen's Digital Post, written from the e-mail's
+    /// words; its transmission id on success.
+    async fn send_digital_post(
+        &self,
+        service: &Sf1601,
+        cpr: &str,
+        message: &Claimed,
+        params: &Params,
+    ) -> Result<String, String> {
+        let text = self
+            .compose(message, Channel::DigitalPost.words(), params)
+            .await;
+        service
+            .send(&Letter {
+                cpr,
+                label: &text.subject,
+                html: &letter_html(&text.subject, &text.body, &self.public_url),
+                language: &message.recipient.language,
+                message_uuid: message_uuid(&message.idempotency_key),
+                created_at: (self.clock)(),
+            })
+            .await
+    }
+
     /// Runs until `shutdown` turns true: delivers what is due, then sleeps
     /// until the next message falls due or `wake` is notified.
     pub fn spawn(
@@ -444,6 +504,19 @@ pub fn email_html(text: &str, own: &str) -> String {
     html
 }
 
+/// A Digital Post letter's main document: the e-mail's page with its
+/// subject as the heading.
+pub fn letter_html(subject: &str, body: &str, own: &str) -> String {
+    email_html(body, own).replacen(
+        "<body style=\"font-family: sans-serif; line-height: 1.5\">",
+        &format!(
+            "<body style=\"font-family: sans-serif; line-height: 1.5\"><h1>{}</h1>",
+            escape(subject)
+        ),
+        1,
+    )
+}
+
 fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
@@ -480,7 +553,7 @@ mod tests {
     fn every_message_has_default_words_in_both_languages() {
         for locale in [Locale::Da, Locale::En] {
             for kind in MessageKind::ALL {
-                for channel in Channel::ALL {
+                for channel in Channel::WRITTEN {
                     let mut parts = vec!["body"];
                     if channel != Channel::Sms {
                         parts.push("subject");

@@ -33,6 +33,10 @@ pub struct Recipient {
     /// The channels they accept, in the order they prefer.
     pub channels: Vec<Channel>,
     pub push: Vec<PushTarget>,
+    /// Their CPR number (ten digits), for Digital Post; never logged.
+    pub cpr: Option<String>,
+    /// The register says they are exempt from Digital Post.
+    pub digital_post_exempt: bool,
 }
 
 /// One of the recipient's push subscriptions.
@@ -61,7 +65,15 @@ pub trait OutboxQueue: Send + Sync {
         error: Option<&str>,
         now: i64,
     ) -> Result<(), AppError>;
-    async fn mark_sent(&self, id: Id, channel: Channel, now: i64) -> Result<(), AppError>;
+    /// Delivered on `channel`; `reference` is the channel's own id of it
+    /// (Digital Post's transmission id).
+    async fn mark_sent(
+        &self,
+        id: Id,
+        channel: Channel,
+        reference: Option<&str>,
+        now: i64,
+    ) -> Result<(), AppError>;
     /// Back to the queue, due again at `next_at`.
     async fn mark_retry(&self, id: Id, error: &str, next_at: i64) -> Result<(), AppError>;
     async fn mark_failed(&self, id: Id, error: &str) -> Result<(), AppError>;

@@ -18,6 +18,8 @@ mod cover;
 mod cpr;
 mod cpr_peer;
 mod crashes;
+mod digital_post;
+mod digital_post_peer;
 mod imports;
 mod leases;
 mod lists;

@@ -291,4 +291,33 @@ impl CivilRegisterStore for Storage {
         .await
         .map_err(db_error)
     }
+
+    async fn digital_post_reachable(
+        &self,
+        volunteer_ids: &[Id],
+    ) -> Result<std::collections::HashSet<Id>, AppError> {
+        if volunteer_ids.is_empty() {
+            return Ok(Default::default());
+        }
+        let ids: Vec<Id> = sqlx::query_scalar(&format!(
+            "SELECT volunteer_id FROM volunteer_cpr
+             WHERE volunteer_id IN ({}) AND coalesce(digital_post, true)",
+            super::dialect::ids("$1")
+        ))
+        .bind(super::id_array(volunteer_ids))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)?;
+        Ok(ids.into_iter().collect())
+    }
+
+    async fn digital_post_exempt(&self) -> Result<Vec<(Id, String)>, AppError> {
+        sqlx::query_as(
+            "SELECT v.id, v.name FROM volunteer_cpr c JOIN volunteers v ON v.id = c.volunteer_id
+             WHERE c.digital_post = false ORDER BY v.name, v.id",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)
+    }
 }

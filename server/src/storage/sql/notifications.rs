@@ -150,57 +150,57 @@ impl NotificationStore for Storage {
         areas: Option<&[Id]>,
         limit: i64,
     ) -> Result<Vec<MessageRecord>, AppError> {
-        #[allow(clippy::type_complexity)]
-        let rows: Vec<(Id, Option<Id>, String, String, String, Option<String>, i64, String, i64, Option<i64>)> =
-            sqlx::query_as(&format!(
-                "SELECT o.id, o.volunteer_id, coalesce(v.name, u.name, ''), o.kind, o.status, o.channel,
-                        o.attempts, o.last_error, o.created_at, o.sent_at
-                 FROM outbox o
-                 LEFT JOIN volunteers v ON v.id = o.volunteer_id
-                 LEFT JOIN users u ON u.id = o.user_id
-                 WHERE ($1 IS NULL OR o.volunteer_id = $1)
-                   AND ($3 IS NULL OR EXISTS (
-                       SELECT 1 FROM seats s JOIN stations st ON st.id = s.station_id
-                       WHERE s.volunteer_id = o.volunteer_id
-                         AND st.area_id IN ({})))
-                 ORDER BY o.id DESC LIMIT $2",
-                super::dialect::ids("$3")
-            ))
-            .bind(volunteer_id)
-            .bind(limit)
-            .bind(areas.map(super::id_array))
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_error)?;
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            id: Id,
+            volunteer_id: Option<Id>,
+            recipient: String,
+            kind: String,
+            status: String,
+            channel: Option<String>,
+            attempts: i64,
+            last_error: String,
+            created_at: i64,
+            sent_at: Option<i64>,
+            transmission_id: Option<String>,
+        }
+        let rows: Vec<Row> = sqlx::query_as(&format!(
+            "SELECT o.id, o.volunteer_id, coalesce(v.name, u.name, '') AS recipient, o.kind, o.status,
+                    o.channel, o.attempts, o.last_error, o.created_at, o.sent_at, o.transmission_id
+             FROM outbox o
+             LEFT JOIN volunteers v ON v.id = o.volunteer_id
+             LEFT JOIN users u ON u.id = o.user_id
+             WHERE ($1 IS NULL OR o.volunteer_id = $1)
+               AND ($3 IS NULL OR EXISTS (
+                   SELECT 1 FROM seats s JOIN stations st ON st.id = s.station_id
+                   WHERE s.volunteer_id = o.volunteer_id
+                     AND st.area_id IN ({})))
+             ORDER BY o.id DESC LIMIT $2",
+            super::dialect::ids("$3")
+        ))
+        .bind(volunteer_id)
+        .bind(limit)
+        .bind(areas.map(super::id_array))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)?;
         Ok(rows
             .into_iter()
-            .filter_map(
-                |(
-                    id,
-                    volunteer_id,
-                    recipient,
-                    kind,
-                    status,
-                    channel,
-                    attempts,
-                    last_error,
-                    created_at,
-                    sent_at,
-                )| {
-                    Some(MessageRecord {
-                        id,
-                        volunteer_id,
-                        recipient,
-                        kind: MessageKind::parse(&kind)?,
-                        status,
-                        channel: channel.as_deref().and_then(Channel::parse),
-                        attempts,
-                        last_error,
-                        created_at,
-                        sent_at,
-                    })
-                },
-            )
+            .filter_map(|r| {
+                Some(MessageRecord {
+                    id: r.id,
+                    volunteer_id: r.volunteer_id,
+                    recipient: r.recipient,
+                    kind: MessageKind::parse(&r.kind)?,
+                    status: r.status,
+                    channel: r.channel.as_deref().and_then(Channel::parse),
+                    attempts: r.attempts,
+                    last_error: r.last_error,
+                    created_at: r.created_at,
+                    sent_at: r.sent_at,
+                    transmission_id: r.transmission_id,
+                })
+            })
             .collect())
     }
 
@@ -406,6 +406,8 @@ struct ClaimedRow {
     phone: Option<String>,
     language: String,
     channels: String,
+    cpr: Option<String>,
+    digital_post: Option<bool>,
 }
 
 #[async_trait]
@@ -447,9 +449,11 @@ impl OutboxQueue for Storage {
                     coalesce(v.email, u.email) AS email,
                     v.phone AS phone,
                     coalesce(v.language, 'da') AS language,
-                    coalesce(v.channels, 'push,email') AS channels
+                    coalesce(v.channels, 'push,email') AS channels,
+                    c.cpr, c.digital_post
              FROM outbox o
              LEFT JOIN volunteers v ON v.id = o.volunteer_id
+             LEFT JOIN volunteer_cpr c ON c.volunteer_id = o.volunteer_id
              LEFT JOIN users u ON u.id = o.user_id
              WHERE o.id IN ({}) ORDER BY o.id",
             super::dialect::ids("$1")
@@ -490,6 +494,8 @@ impl OutboxQueue for Storage {
                     phone: row.phone,
                     language: row.language,
                     channels: Channel::parse_list(&row.channels),
+                    cpr: row.cpr,
+                    digital_post_exempt: row.digital_post == Some(false),
                     push: push
                         .into_iter()
                         .map(|(id, endpoint, p256dh, auth)| PushTarget {
@@ -524,14 +530,22 @@ impl OutboxQueue for Storage {
         Ok(())
     }
 
-    async fn mark_sent(&self, id: Id, channel: Channel, now: i64) -> Result<(), AppError> {
+    async fn mark_sent(
+        &self,
+        id: Id,
+        channel: Channel,
+        reference: Option<&str>,
+        now: i64,
+    ) -> Result<(), AppError> {
         sqlx::query(
-            "UPDATE outbox SET status = 'sent', channel = $2, sent_at = $3, lease_until = NULL, last_error = ''
+            "UPDATE outbox SET status = 'sent', channel = $2, sent_at = $3, lease_until = NULL, last_error = '',
+                    transmission_id = $4
              WHERE id = $1",
         )
         .bind(id)
         .bind(channel.as_str())
         .bind(now)
+        .bind(reference)
         .execute(&self.pool)
         .await
         .map_err(db_error)?;
