@@ -341,8 +341,7 @@ pub async fn show_cpr(volunteer_id: Id) -> Result<(String, String), AppError> {
             &number.masked(),
         )
         .await;
-        let digits = number.digits();
-        Ok((volunteer.name, format!("{}-{}", &digits[..6], &digits[6..])))
+        Ok((volunteer.name, number.dashed()))
     })
     .await
 }

@@ -28,6 +28,7 @@ pub mod newcomers;
 pub mod notifications;
 pub mod open_shifts;
 pub mod passkeys;
+pub mod payroll;
 pub mod privacy;
 pub mod profile;
 pub mod records;

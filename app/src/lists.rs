@@ -32,6 +32,10 @@ pub struct ListQuery {
     /// Comma-separated column names.
     #[serde(default)]
     pub columns: String,
+    /// "1": the Valg Central and payroll files carry CPR numbers (those
+    /// allowed to see them only; never unless asked for).
+    #[serde(default)]
+    pub cpr: String,
 }
 
 impl ListQuery {
@@ -153,6 +157,12 @@ pub struct ListData {
     pub total: usize,
     /// The visitor may send the listed people a message.
     pub can_message: bool,
+    /// The visitor may take the files the office hands on (Valg Central).
+    pub office_files: bool,
+    /// The visitor may ask for those files with CPR numbers.
+    pub cpr_allowed: bool,
+    /// What the listed seats come to for payroll.
+    pub payroll: crate::domain::exports::PayrollTotals,
 }
 
 #[server(endpoint = "lists/participants")]
@@ -186,6 +196,11 @@ pub async fn load_list(query: ListQuery) -> Result<ListData, AppError> {
             task_types: crate::server::choices::task_types(&ctx, false).await?,
             contact_allowed: user.sees_all_contacts(),
             can_message: user.can_plan_somewhere(),
+            office_files: user.sees_all_contacts(),
+            cpr_allowed: user.can_plan(),
+            payroll: crate::domain::exports::payroll_totals(&crate::domain::lists::payroll(
+                &people,
+            )),
             total: people.len(),
             rows: people
                 .iter()
@@ -213,6 +228,7 @@ pub fn query_from_address() -> impl Fn() -> ListQuery + Copy {
             task_type: get("task_type"),
             status: get("status"),
             columns: q.get_all("col").unwrap_or_default().join(","),
+            cpr: String::new(),
         }
     }
 }
@@ -325,7 +341,22 @@ fn ListView(data: ListData, query: ListQuery) -> impl IntoView {
             <a class="btn btn-secondary" href=format!("/exports/participants.csv?{file_query}") download="deltagere.csv">{t("lists.csv")}</a>
             <a class="btn btn-secondary" href=format!("/exports/participants.xlsx?{file_query}") download="deltagere.xlsx">{t("lists.xlsx")}</a>
             <a class="btn btn-secondary" href=format!("/exports/payroll.csv?{file_query}") download="loen.csv">{t("lists.payroll")}</a>
+            {data.office_files.then(|| view! {
+                <a class="btn btn-secondary" href=format!("/exports/valg-central.csv?{file_query}") download="valg-central.csv">{t("lists.valg_central")}</a>
+            })}
         </p>
+        {data.cpr_allowed.then(|| view! {
+            <p class="toolbar">
+                <span class="muted">{t("lists.with_cpr")}</span>
+                <a class="btn btn-secondary" href=format!("/exports/payroll.csv?{file_query}&cpr=1") download="loen.csv">{t("lists.payroll")}</a>
+                <a class="btn btn-secondary" href=format!("/exports/valg-central.csv?{file_query}&cpr=1") download="valg-central.csv">{t("lists.valg_central")}</a>
+            </p>
+        })}
+        <p class="board-summary" data-testid="payroll-totals">{crate::i18n::t_with("lists.payroll_totals", &[
+            ("people", &data.payroll.people.to_string()),
+            ("shifts", &data.payroll.shifts.to_string()),
+            ("total", &data.payroll.total_dkk.to_string()),
+        ])}</p>
         <p class="board-summary" data-testid="list-total">{crate::i18n::t_with("lists.count", &[("n", &data.total.to_string())])}</p>
         {(data.total > data.rows.len()).then(|| view! { <p class="hint">{t("lists.preview_only")}</p> })}
         <div class="table-wrap" tabindex="0" role="region" aria-label=t("lists.table")>

@@ -31,6 +31,8 @@ pub struct OfficeRecord {
     pub can_edit: bool,
     /// The CPR number and its lookup, for the office only.
     pub cpr: Option<crate::civil_register::CprSection>,
+    /// The payroll number, for those who may set it (`None` for others).
+    pub payroll_number: Option<Option<String>>,
 }
 
 /// The office's part of a person's page; `None` for anyone else.
@@ -65,6 +67,10 @@ pub async fn office_record(
         can_edit: user.can_plan(),
         cpr: match user.can_plan() {
             true => Some(crate::civil_register::cpr_section(ctx, volunteer_id).await?),
+            false => None,
+        },
+        payroll_number: match user.can_plan() {
+            true => Some(ctx.storage.payroll_number(volunteer_id).await?),
             false => None,
         },
     }))
@@ -245,6 +251,9 @@ pub fn OfficeSections(volunteer_id: Id, record: OfficeRecord) -> impl IntoView {
         // build's request handler has little stack to spare).
         {r.cpr.map(|section| view! {
             <crate::civil_register::CprCard volunteer_id section can_edit=r.can_edit/>
+        }.into_any())}
+        {r.payroll_number.map(|number| view! {
+            <crate::payroll::PayrollCard volunteer_id number/>
         }.into_any())}
         <Notes volunteer_id notes=r.notes can_write=r.can_edit/>
     }

@@ -103,6 +103,8 @@ pub struct Config {
     /// CPR lookups through Serviceplatformen (SF1520); none: eligibility
     /// comes from each person's own declaration.
     pub cpr: Option<CprSettings>,
+    /// The Valg Central file's columns.
+    pub central_columns: Vec<app::domain::exports::CentralColumn>,
     /// Digital Post as a channel (SF1601); none: no Digital Post.
     pub digital_post: Option<DigitalPostSettings>,
     /// Run the outbox worker and the scheduled jobs in this process. Every
@@ -287,6 +289,11 @@ pub const KEYS: &[(&str, &str, &str)] = &[
         "PEM file with the CA the services' certificates must chain to",
     ),
     ("VALGVAGT_DIGITAL_POST_TIMEOUT_SECONDS", "20", "how long one call to Digital Post may take"),
+    (
+        "VALGVAGT_VALG_CENTRAL_COLUMNS",
+        "district,station,name,identity,task",
+        "the columns of the Valg Central file, in order: district, station, name, identity (CPR number when asked for and on record, else birth date), birth_date, task, day, times, phone, email",
+    ),
     (
         "VALGVAGT_DIGITAL_POST_FIRST",
         "false",
@@ -651,6 +658,11 @@ impl Config {
             sms_token: get("VALGVAGT_SMS_TOKEN"),
             sms_sender,
             cpr,
+            central_columns: app::domain::exports::CentralColumn::parse_list(
+                &get("VALGVAGT_VALG_CENTRAL_COLUMNS")
+                    .unwrap_or_else(|| app::domain::exports::CentralColumn::DEFAULT.into()),
+            )
+            .map_err(|e| anyhow!("VALGVAGT_VALG_CENTRAL_COLUMNS: {e}"))?,
             digital_post,
             outbox_worker: flag("VALGVAGT_OUTBOX_WORKER", true)?,
             outbox_lease_seconds: outbox_lease,
@@ -795,6 +807,29 @@ mod tests {
             .unwrap();
         assert_eq!(dp.sender_cvr, "11223344");
         assert!(dp.first);
+    }
+
+    #[test]
+    fn the_valg_central_columns_are_checked_at_start() {
+        use app::domain::exports::CentralColumn;
+        let c = Config::from_layers(&HashMap::new(), &HashMap::new()).unwrap();
+        assert_eq!(c.central_columns.len(), 5);
+        let env = map(&[(
+            "VALGVAGT_VALG_CENTRAL_COLUMNS",
+            "district, name, birth_date",
+        )]);
+        let c = Config::from_layers(&HashMap::new(), &env).unwrap();
+        assert_eq!(
+            c.central_columns,
+            vec![
+                CentralColumn::District,
+                CentralColumn::Name,
+                CentralColumn::BirthDate
+            ]
+        );
+        let env = map(&[("VALGVAGT_VALG_CENTRAL_COLUMNS", "name,cpr_nummer")]);
+        let error = Config::from_layers(&HashMap::new(), &env).unwrap_err();
+        assert!(error.to_string().contains("cpr_nummer"), "{error}");
     }
 
     #[test]

@@ -1,15 +1,23 @@
 //! Downloads of participant lists: `/exports/participants.csv` and
-//! `.xlsx` (a real spreadsheet), and `/exports/payroll.csv` (accepted
-//! shifts per person, no-shows left out). Same filters and columns as the
-//! lists page, the same checks, and every export is audited.
+//! `.xlsx` (a real spreadsheet), `/exports/payroll.csv` (accepted shifts per
+//! person, no-shows left out, with the identifier finance pays against and
+//! the election's totals) and `/exports/valg-central.csv` (who is where on
+//! the day, in the columns the municipality configured). Same filters as the
+//! lists page, the same checks, and every export is audited. CPR numbers are
+//! in a file only when asked for (`cpr=1`) by someone allowed to see them.
 
 use crate::calendar::request_user;
 use crate::startup::AppState;
+use app::domain::accounts::CurrentUser;
+use app::domain::cpr::CprNumber;
+use app::domain::exports::{central_rows, payroll_identifier, payroll_totals};
 use app::domain::lists::{payroll, to_csv, Column, Participant};
+use app::domain::Id;
 use app::lists::ListQuery;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
+use std::collections::HashMap;
 
 /// The people a request may list, with their columns and the words used.
 async fn listed(
@@ -17,7 +25,7 @@ async fn listed(
     headers: &HeaderMap,
     query: &ListQuery,
     what: &str,
-) -> Result<(Vec<Participant>, Vec<Column>), Response> {
+) -> Result<(Vec<Participant>, Vec<Column>, CurrentUser), Response> {
     let ctx = &state.ctx;
     let user = match request_user(ctx, headers).await {
         Ok(Some(user)) => user,
@@ -34,7 +42,28 @@ async fn listed(
         .map_err(status)?;
     let people = ctx.storage.participants(&filter).await.map_err(status)?;
     app::lists::audit_list(ctx, &user, &columns, people.len(), what).await;
-    Ok((people, columns))
+    Ok((people, columns, user))
+}
+
+/// The CPR numbers a file may carry: none unless asked for, and asking is
+/// for those who may see numbers (the office without area limits).
+async fn numbers_for(
+    state: &AppState,
+    user: &CurrentUser,
+    asked: bool,
+    people: &[Participant],
+) -> Result<HashMap<Id, CprNumber>, Response> {
+    if !asked {
+        return Ok(HashMap::new());
+    }
+    let ids: Vec<Id> = people.iter().map(|p| p.volunteer_id).collect();
+    state
+        .ctx
+        .storage
+        .cpr_numbers(&ids)
+        .await
+        .map_err(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
+        .inspect(|_| tracing::debug!(user = user.id, "a file with CPR numbers"))
 }
 
 fn words() -> impl Fn(&str) -> String {
@@ -52,6 +81,7 @@ fn download(content_type: &'static str, name: &'static str, body: Vec<u8>) -> Re
                 match name {
                     "participants.csv" => "attachment; filename=\"deltagere.csv\"",
                     "participants.xlsx" => "attachment; filename=\"deltagere.xlsx\"",
+                    "valg-central.csv" => "attachment; filename=\"valg-central.csv\"",
                     _ => "attachment; filename=\"loen.csv\"",
                 },
             ),
@@ -72,10 +102,37 @@ pub async fn export(
         "participants.csv" => "participants.csv",
         "participants.xlsx" => "participants.xlsx",
         "payroll.csv" => "payroll.csv",
+        "valg-central.csv" => "valg-central.csv",
         _ => return StatusCode::NOT_FOUND.into_response(),
     };
-    let (people, columns) = match listed(&state, &headers, &query, file).await {
+    let with_cpr = match query.cpr.trim() {
+        "" | "0" => false,
+        "1" => true,
+        _ => return StatusCode::UNPROCESSABLE_ENTITY.into_response(),
+    };
+    let mut query = query;
+    if file != "participants.csv" && file != "participants.xlsx" {
+        // These files have columns of their own.
+        query.columns = String::new();
+    }
+    let what = match (file, with_cpr) {
+        ("payroll.csv", true) => "payroll.csv, CPR numbers",
+        ("valg-central.csv", true) => "valg-central.csv, CPR numbers",
+        _ => file,
+    };
+    let (people, columns, user) = match listed(&state, &headers, &query, what).await {
         Ok(listed) => listed,
+        Err(response) => return response,
+    };
+    // Numbers only for the office without area limits; the Valg Central
+    // file (names and birth dates) only for those who see everyone's data.
+    let allowed =
+        (!with_cpr || user.can_plan()) && (file != "valg-central.csv" || user.sees_all_contacts());
+    if !allowed {
+        return StatusCode::FORBIDDEN.into_response();
+    }
+    let numbers = match numbers_for(&state, &user, with_cpr, &people).await {
+        Ok(numbers) => numbers,
         Err(response) => return response,
     };
     let word = words();
@@ -101,16 +158,52 @@ pub async fn export(
                 StatusCode::INTERNAL_SERVER_ERROR.into_response()
             }
         },
-        _ => {
-            let headings = ["lists.col.name", "lists.shifts", "lists.total_dkk"].map(&word);
-            let lines: Vec<Vec<String>> = payroll(&people)
-                .into_iter()
-                .map(|l| vec![l.name, l.shifts.to_string(), l.total_dkk.to_string()])
-                .collect();
+        "valg-central.csv" => {
+            let central = &state.ctx.settings.central_columns;
+            let headings: Vec<String> = central.iter().map(|c| word(&c.key())).collect();
             download(
                 "text/csv; charset=utf-8",
                 file,
-                to_csv(&headings, &lines).into_bytes(),
+                to_csv(&headings, &central_rows(&people, &numbers, central)).into_bytes(),
+            )
+        }
+        _ => {
+            let lines = payroll(&people);
+            let ids: Vec<Id> = lines.iter().map(|l| l.volunteer_id).collect();
+            let payroll_numbers = match state.ctx.storage.payroll_numbers(&ids).await {
+                Ok(found) => found,
+                Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+            };
+            let headings = [
+                "lists.identifier",
+                "lists.col.name",
+                "lists.shifts",
+                "lists.total_dkk",
+            ]
+            .map(&word);
+            let totals = payroll_totals(&lines);
+            let mut rows: Vec<Vec<String>> = lines
+                .into_iter()
+                .map(|l| {
+                    vec![
+                        payroll_identifier(l.volunteer_id, &numbers, &payroll_numbers),
+                        l.name,
+                        l.shifts.to_string(),
+                        l.total_dkk.to_string(),
+                    ]
+                })
+                .collect();
+            // The election's totals, as the last line.
+            rows.push(vec![
+                word("lists.total"),
+                word("lists.people").replace("{n}", &totals.people.to_string()),
+                totals.shifts.to_string(),
+                totals.total_dkk.to_string(),
+            ]);
+            download(
+                "text/csv; charset=utf-8",
+                file,
+                to_csv(&headings, &rows).into_bytes(),
             )
         }
     }

@@ -62,6 +62,7 @@ pub fn settings(config: &Config, vapid_public_key: &str) -> Settings {
         vapid_public_key: vapid_public_key.to_string(),
         sms_available: config.sms_url.is_some(),
         digital_post_available: config.digital_post.is_some(),
+        central_columns: config.central_columns.clone(),
         digital_post_first: config.digital_post.as_ref().is_some_and(|d| d.first),
         sms_countries: config.sms_countries.clone(),
         push_loopback_allowed: config.push_loopback,

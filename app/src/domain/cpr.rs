@@ -34,6 +34,12 @@ impl CprNumber {
         &self.0
     }
 
+    /// "DDMMYY-XXXX", the way people write it, for the few places the whole
+    /// number is shown or handed on.
+    pub fn dashed(&self) -> String {
+        format!("{}-{}", &self.0[..6], &self.0[6..])
+    }
+
     /// "DDMMYY-xxxx": enough to tell two people apart on a screen.
     pub fn masked(&self) -> String {
         format!("{}-xxxx", &self.0[..6])

@@ -15,6 +15,7 @@ pub mod cover;
 pub mod cpr;
 pub mod elections;
 pub mod error;
+pub mod exports;
 pub mod forms;
 pub mod imports;
 pub mod lists;

@@ -34,6 +34,8 @@ pub struct Settings {
     pub vapid_public_key: String,
     /// An SMS gateway is configured.
     pub sms_available: bool,
+    /// The Valg Central file's columns, in order.
+    pub central_columns: Vec<crate::domain::exports::CentralColumn>,
     /// Digital Post (SF1601) is configured.
     pub digital_post_available: bool,
     /// Digital Post is the first channel for people without push who never

@@ -915,6 +915,29 @@ pub trait CivilRegisterStore: Send + Sync {
     /// Everyone the register says is exempt from Digital Post, by name:
     /// messages to them go by their other channels.
     async fn digital_post_exempt(&self) -> AppResult<Vec<(Id, String)>>;
+    /// The CPR numbers of these people that are on record.
+    async fn cpr_numbers(
+        &self,
+        volunteer_ids: &[Id],
+    ) -> AppResult<std::collections::HashMap<Id, crate::domain::cpr::CprNumber>>;
+}
+
+/// The numbers finance pays people against (when no CPR number is used).
+#[async_trait]
+pub trait PayrollStore: Send + Sync {
+    async fn payroll_number(&self, volunteer_id: Id) -> AppResult<Option<String>>;
+    /// Sets (or with `None` takes off) a person's payroll number.
+    async fn set_payroll_number(
+        &self,
+        volunteer_id: Id,
+        number: Option<&crate::domain::exports::PayrollNumber>,
+        now: i64,
+    ) -> AppResult<()>;
+    /// The payroll numbers of these people that have one.
+    async fn payroll_numbers(
+        &self,
+        volunteer_ids: &[Id],
+    ) -> AppResult<std::collections::HashMap<Id, String>>;
 }
 
 pub trait Storage:
@@ -934,6 +957,7 @@ pub trait Storage:
     + PrivacyStore
     + CheckinStore
     + CivilRegisterStore
+    + PayrollStore
 {
 }
 
@@ -954,5 +978,6 @@ impl<T> Storage for T where
         + PrivacyStore
         + CheckinStore
         + CivilRegisterStore
+        + PayrollStore
 {
 }

@@ -29,6 +29,7 @@ pub const TABLES: &[&str] = &[
     "volunteers",
     "volunteer_diets",
     "volunteer_cpr",
+    "volunteer_payroll_numbers",
     "seats",
     "seat_history",
     "users",

@@ -413,6 +413,11 @@ const MATRIX: &[(&str, Who, Form)] = &[
     ("cpr/remove", Who::Planner, &[("volunteer_id", NO_ID)]),
     ("cpr/look_up", Who::Planner, &[("volunteer_id", NO_ID)]),
     ("cpr/show", Who::Planner, &[("volunteer_id", NO_ID)]),
+    (
+        "payroll/number",
+        Who::Planner,
+        &[("volunteer_id", NO_ID), ("number", "x")],
+    ),
     ("profile/email", Who::Volunteer, &[("email", "x")]),
     ("profile/email_confirm", Who::Anyone, &[("token", "x")]),
     ("candidates/list", Who::AreaPlanner, &[("seat_id", NO_ID)]),

@@ -20,6 +20,7 @@ mod cpr_peer;
 mod crashes;
 mod digital_post;
 mod digital_post_peer;
+mod exports;
 mod imports;
 mod leases;
 mod lists;

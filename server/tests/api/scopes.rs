@@ -622,7 +622,11 @@ async fn a_coordinator_of_one_area_lists_exports_and_messages_only_people_there(
         .unwrap();
     assert_eq!(payroll.status(), StatusCode::OK);
     let text = payroll.text().await.unwrap();
-    assert_eq!(text.lines().count(), 2, "a heading and member 1: {text}");
+    assert_eq!(
+        text.lines().count(),
+        3,
+        "a heading, member 1 and the totals: {text}"
+    );
 
     // Messages: to member 1 (area A), not member 2 (area B).
     let (one, two) = (m.member_1.to_string(), m.member_2.to_string());

@@ -32,6 +32,8 @@ mod leases;
 mod merge;
 #[path = "../sql/notifications.rs"]
 mod notifications;
+#[path = "../sql/payroll.rs"]
+mod payroll;
 #[path = "../sql/privacy.rs"]
 mod privacy;
 #[path = "../sql/register.rs"]

@@ -320,4 +320,26 @@ impl CivilRegisterStore for Storage {
         .await
         .map_err(db_error)
     }
+
+    async fn cpr_numbers(
+        &self,
+        volunteer_ids: &[Id],
+    ) -> Result<std::collections::HashMap<Id, CprNumber>, AppError> {
+        if volunteer_ids.is_empty() {
+            return Ok(Default::default());
+        }
+        let rows: Vec<(Id, String)> = sqlx::query_as(&format!(
+            "SELECT volunteer_id, cpr FROM volunteer_cpr WHERE volunteer_id IN ({})",
+            super::dialect::ids("$1")
+        ))
+        .bind(super::id_array(volunteer_ids))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)?;
+        // A number stored before is valid; one that is not is left out.
+        Ok(rows
+            .into_iter()
+            .filter_map(|(id, cpr)| Some((id, CprNumber::parse("cpr", &cpr).ok()?)))
+            .collect())
+    }
 }

@@ -152,6 +152,8 @@ pub(super) async fn merge(storage: &Storage, kept: Id, duplicate: Id) -> Result<
             (SELECT 1 FROM cover_offers k WHERE k.volunteer_id = $1 AND k.call_id = cover_offers.call_id)",
         "UPDATE volunteer_cpr SET volunteer_id = $1 WHERE volunteer_id = $2 AND NOT EXISTS
             (SELECT 1 FROM volunteer_cpr k WHERE k.volunteer_id = $1)",
+        "UPDATE volunteer_payroll_numbers SET volunteer_id = $1 WHERE volunteer_id = $2 AND NOT EXISTS
+            (SELECT 1 FROM volunteer_payroll_numbers k WHERE k.volunteer_id = $1)",
     ] {
         exec(&mut tx, sql, kept, duplicate).await?;
     }

@@ -23,8 +23,10 @@ struct ParticipantRow {
     name: String,
     team: String,
     station: String,
+    district: i64,
     area: String,
     task_type: String,
+    birth_date: NaiveDate,
     day: NaiveDate,
     start_time: NaiveTime,
     end_time: NaiveTime,
@@ -821,7 +823,8 @@ impl SeatStore for Storage {
     async fn participants(&self, filter: &ListFilter) -> Result<Vec<Participant>, AppError> {
         let rows: Vec<ParticipantRow> = sqlx::query_as(&format!(
             "SELECT s.id AS seat_id, v.id AS volunteer_id, v.name, tm.name AS team,
-                    st.name AS station, a.name AS area, t.title AS task_type, s.day, t.start_time,
+                    st.name AS station, st.district_number AS district, a.name AS area,
+                    t.title AS task_type, v.birth_date, s.day, t.start_time,
                     t.end_time, s.status, v.phone, v.email, v.address, v.postal_code, v.city,
                     coalesce(c.address_protected, false) AS address_protected,
                     coalesce((SELECT string_agg(d.name, ', ') FROM volunteer_diets vd
@@ -862,8 +865,10 @@ impl SeatStore for Storage {
                 name: r.name,
                 team: r.team,
                 station: r.station,
+                district: r.district,
                 area: r.area,
                 task_type: r.task_type,
+                birth_date: r.birth_date,
                 day: r.day,
                 start_time: r.start_time,
                 end_time: r.end_time,
