@@ -1,12 +1,18 @@
-// The CPR register for the end-to-end tests: Serviceplatformen's SF1520
-// PersonBaseDataExtended v5 on loopback, over HTTPS that demands a client
-// certificate from a test CA made here with openssl (the server is
-// configured with its certificate and that CA: see e2e-env.ts). It checks
-// the SOAPAction and the municipality's CVR, answers the people below, and
-// shows over plain HTTP what it was asked (GET /seen).
+// Serviceplatformen for the end-to-end tests, on loopback, over HTTPS that
+// demands a client certificate from a test CA made here with openssl (the
+// server is configured with its certificate and that CA: see e2e-env.ts):
+// - the CPR register, SF1520 PersonBaseDataExtended v5: it checks the
+//   SOAPAction and the municipality's CVR and answers the people below;
+// - Digital Post, SF1601 in its three steps (STS → access token → kombi): it
+//   checks each step's request (the STS's UseKey against the certificate the
+//   connection was made with, the token, the MeMo message's required
+//   elements in order) and keeps the letters.
+// Over plain HTTP it shows what it was asked (GET /seen) and the letters
+// (GET /letters).
 import https from 'node:https';
 import http from 'node:http';
 import fs from 'node:fs';
+import crypto from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 
 const DIR = process.env.CPR_PEER_DIR ?? '/tmp/valgvagt-e2e/cpr';
@@ -20,6 +26,8 @@ const ACTION =
 const PEOPLE = {
   '0101801234': { first: 'Bo', last: 'Berg', born: '1980-01-01', municipality: '0101' },
   '0202851234': { first: 'Dorte', last: 'Dahl', born: '1985-02-02', municipality: '0999' },
+  '0303851234': { first: 'Erik', last: 'Eng', born: '1985-03-03', municipality: '0999' },
+  '0404851234': { first: 'Frida', last: 'Fisker', born: '1985-04-04', municipality: '0999' },
 };
 
 function openssl(...args) {
@@ -74,6 +82,82 @@ const inner = (xml, name) => xml.match(new RegExp(`<(?:\\w+:)?${name}[^>]*>([^<]
 const seen = [];
 makeCertificates();
 
+// Digital Post.
+const MEMO = 'https://DigitalPost.dk/MeMo-1';
+const ENTITY = 'http://entityid.kombit.dk/service/kombipostafsend/1';
+const assertions = new Set();
+const tokens = new Set();
+const letters = [];
+const json = (res, status, value) => {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(value));
+};
+const kombiResponse = (id, advice) =>
+  `<?xml version="1.0" encoding="UTF-8"?><kombi_response><Result>${!!id}</Result><TransmissionID>${id ?? ''}</TransmissionID>` +
+  `<HovedoplysningerSvarREST><SvarReaktion><Advis><AdvisId>${id ? 0 : 1}</AdvisId><AdvisTekst>${advice}</AdvisTekst>` +
+  '</Advis></SvarReaktion></HovedoplysningerSvarREST></kombi_response>';
+
+/** MeMo's required elements, each after the one before; the letter or why not. */
+function readLetter(xml) {
+  if (inner(xml, 'KombiValgKode') !== 'Digital Post') return { why: 'KombiValgKode' };
+  if (!xml.includes(`"${MEMO}"`) || !/<(?:\w+:)?Message\s[^>]*memoVersion=/.test(xml)) return { why: 'MeMo Message' };
+  const order = ['MessageHeader', 'messageType', 'messageUUID', 'label', 'Sender', 'senderID', 'idType', 'label',
+    'Recipient', 'recipientID', 'idType', 'MessageBody', 'createdDateTime', 'MainDocument', 'File', 'encodingFormat',
+    'filename', 'language', 'content'];
+  let at = 0;
+  for (const name of order) {
+    const found = xml.slice(at).search(new RegExp(`<(?:\\w+:)?${name}[\\s>]`));
+    if (found < 0) return { why: `MeMo lacks ${name} (or it is out of order)` };
+    at += found + 1;
+  }
+  if (inner(xml, 'messageType') !== 'DIGITALPOST') return { why: 'messageType' };
+  if (inner(xml, 'senderID') !== CVR) return { why: 'senderID' };
+  const cpr = inner(xml, 'recipientID');
+  if (!/^\d{10}$/.test(cpr)) return { why: 'recipientID' };
+  const sender = xml.match(/<(?:\w+:)?Sender>[\s\S]*?<(?:\w+:)?label>([^<]*)</)?.[1] ?? '';
+  return {
+    letter: {
+      cpr,
+      label: inner(xml, 'label'),
+      sender,
+      html: Buffer.from(inner(xml, 'content'), 'base64').toString('utf8'),
+      transmissionId: crypto.randomUUID(),
+    },
+  };
+}
+
+function digitalPost(req, res, body) {
+  if (req.url === '/runtime/api/rest/wstrust/v1/issue') {
+    const ask = JSON.parse(body || '{}');
+    const presented = req.socket.getPeerCertificate()?.raw?.toString('base64');
+    if (ask.AnvenderKontekst?.Cvr !== CVR || ask.AppliesTo?.EndpointReference?.Address !== ENTITY || ask.UseKey !== presented)
+      return json(res, 400, { error: 'STS request' });
+    const assertion = Buffer.from(`<saml:Assertion ID="_${crypto.randomUUID()}"/>`).toString('base64');
+    assertions.add(assertion);
+    return json(res, 200, { RequestedSecurityToken: { Assertion: assertion } });
+  }
+  if (req.url === '/service/AccessTokenService_1/token') {
+    const assertion = new URLSearchParams(body).get('saml-token');
+    if (!assertions.delete(assertion)) return json(res, 400, { error: 'unknown assertion' });
+    const token = `at-${crypto.randomUUID()}`;
+    tokens.add(token);
+    return json(res, 200, { access_token: token, token_type: 'Holder-of-key', expires_in: 3600 });
+  }
+  if (req.url === '/service/KombiPostAfsend_1/kombi') {
+    const send = (status, xml) => {
+      res.writeHead(status, { 'content-type': 'application/xml' });
+      res.end(xml);
+    };
+    if (!tokens.has((req.headers.authorization ?? '').replace('Holder-of-key ', ''))) return send(401, '');
+    if (!/^[0-9a-f-]{36}$/.test(req.headers['x-transaktionsid'] ?? '')) return send(400, kombiResponse(null, 'x-TransaktionsId'));
+    const { letter, why } = readLetter(body);
+    if (!letter) return send(400, kombiResponse(null, why));
+    letters.push(letter);
+    return send(200, kombiResponse(letter.transmissionId, 'received'));
+  }
+  return false;
+}
+
 https
   .createServer(
     {
@@ -87,6 +171,13 @@ https
       let body = '';
       req.on('data', (chunk) => (body += chunk));
       req.on('end', () => {
+        if (req.url !== '/service/CPR/PersonBaseDataExtended/5') {
+          if (digitalPost(req, res, body) === false) {
+            res.writeHead(404);
+            res.end();
+          }
+          return;
+        }
         const action = (req.headers.soapaction ?? '').replaceAll('"', '');
         const cvr = inner(body, 'MunicipalityCVR');
         const pnr = inner(body, 'PNR');
@@ -108,6 +199,7 @@ https
 http
   .createServer((req, res) => {
     res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(req.url === '/seen' ? JSON.stringify(seen) : '{"ok":true}');
+    const shown = { '/seen': seen, '/letters': letters }[req.url] ?? { ok: true };
+    res.end(JSON.stringify(shown));
   })
   .listen(HTTP_PORT, '127.0.0.1');

@@ -39,4 +39,7 @@ export const SERVER_ENV: Record<string, string> = {
   VALGVAGT_CPR_CVR: '29189846',
   VALGVAGT_CPR_CLIENT_CERT: `${CPR_PEER_DIR}/system.pem`,
   VALGVAGT_CPR_SERVER_CA: `${CPR_PEER_DIR}/ca.pem`,
+  // Digital Post on the same peer (the CVR and the certificate are the CPR's).
+  VALGVAGT_DIGITAL_POST_URL: `https://127.0.0.1:${CPR_PEER_PORT}`,
+  VALGVAGT_DIGITAL_POST_STS_URL: `https://127.0.0.1:${CPR_PEER_PORT}/runtime/api/rest/wstrust/v1/issue`,
 };
