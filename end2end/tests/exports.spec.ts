@@ -6,6 +6,11 @@ test('the office takes the Valg Central file and the payroll totals, and keeps a
   await signInWithLink(page, adminSignInLink(`filer-${info.project.name}@example.dk`));
   await page.goto('/lists');
   await page.locator('body[data-ready="true"]').waitFor();
+  // The demo election (other tests add elections of their own).
+  await page.getByLabel('Valg', { exact: true }).selectOption({ label: 'Folketingsvalg 2027' });
+  await page.getByRole('button', { name: 'Vis', exact: true }).click();
+  await expect(page).toHaveURL(/election=/);
+  await page.locator('body[data-ready="true"]').waitFor();
   await expect(page.getByTestId('payroll-totals')).toContainText(/Løn i alt: \d+ kr\. for \d+ vagter til \d+ personer/);
   await checkA11y(page, 'the participant list with its files');
 
