@@ -491,9 +491,23 @@ fn locale_of(language: &str) -> Locale {
 /// Valgvagt itself (`own`, the public URL). Other addresses stay text: a
 /// volunteer's note ("delayed") must not become a link in an official mail.
 pub fn email_html(text: &str, own: &str) -> String {
+    html_page(None, text, own)
+}
+
+/// A Digital Post letter's main document: the e-mail's page with its
+/// subject as the heading.
+pub fn letter_html(subject: &str, body: &str, own: &str) -> String {
+    html_page(Some(subject), body, own)
+}
+
+/// The page both are: an optional heading, then the text's paragraphs.
+fn html_page(heading: Option<&str>, text: &str, own: &str) -> String {
     let mut html = String::from(
         "<!DOCTYPE html><html><body style=\"font-family: sans-serif; line-height: 1.5\">",
     );
+    if let Some(heading) = heading {
+        html.push_str(&format!("<h1>{}</h1>", escape(heading)));
+    }
     for paragraph in text.split("\n\n") {
         html.push_str("<p>");
         let lines: Vec<String> = paragraph.lines().map(|l| linkify(l, own)).collect();
@@ -502,19 +516,6 @@ pub fn email_html(text: &str, own: &str) -> String {
     }
     html.push_str("</body></html>");
     html
-}
-
-/// A Digital Post letter's main document: the e-mail's page with its
-/// subject as the heading.
-pub fn letter_html(subject: &str, body: &str, own: &str) -> String {
-    email_html(body, own).replacen(
-        "<body style=\"font-family: sans-serif; line-height: 1.5\">",
-        &format!(
-            "<body style=\"font-family: sans-serif; line-height: 1.5\"><h1>{}</h1>",
-            escape(subject)
-        ),
-        1,
-    )
 }
 
 fn escape(text: &str) -> String {
@@ -644,6 +645,17 @@ mod tests {
             "<p>Hej &lt;Karen&gt;<br>Se <a href=\"https://valg.example.dk/x?a=1&amp;b=2\">"
         ));
         assert!(html.contains("<p>Hilsen</p>"));
+    }
+
+    #[test]
+    fn a_letter_is_the_mails_page_under_its_subject() {
+        let own = "https://valg.example.dk";
+        let letter = letter_html("Vagt <søndag>", "Hej\n\nSe https://valg.example.dk/x", own);
+        let mail = email_html("Hej\n\nSe https://valg.example.dk/x", own);
+        assert_eq!(
+            letter,
+            mail.replacen("1.5\">", "1.5\"><h1>Vagt &lt;søndag&gt;</h1>", 1)
+        );
     }
 
     #[test]
