@@ -19,19 +19,24 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use std::collections::HashMap;
 
-/// The people a request may list, with their columns and the words used.
+/// The people a request may list, with their columns; `may` is the file's
+/// own check of the caller, made before anything is read or audited.
 async fn listed(
     state: &AppState,
     headers: &HeaderMap,
     query: &ListQuery,
     what: &str,
-) -> Result<(Vec<Participant>, Vec<Column>, CurrentUser), Response> {
+    may: impl FnOnce(&CurrentUser) -> bool,
+) -> Result<(Vec<Participant>, Vec<Column>), Response> {
     let ctx = &state.ctx;
     let user = match request_user(ctx, headers).await {
         Ok(Some(user)) => user,
         Ok(None) => return Err(StatusCode::UNAUTHORIZED.into_response()),
         Err(_) => return Err(StatusCode::INTERNAL_SERVER_ERROR.into_response()),
     };
+    if !may(&user) {
+        return Err(StatusCode::FORBIDDEN.into_response());
+    }
     let status = |e: app::domain::AppError| {
         StatusCode::from_u16(e.status())
             .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
@@ -42,14 +47,13 @@ async fn listed(
         .map_err(status)?;
     let people = ctx.storage.participants(&filter).await.map_err(status)?;
     app::lists::audit_list(ctx, &user, &columns, people.len(), what).await;
-    Ok((people, columns, user))
+    Ok((people, columns))
 }
 
-/// The CPR numbers a file may carry: none unless asked for, and asking is
-/// for those who may see numbers (the office without area limits).
+/// The CPR numbers a file carries: none unless asked for (who may ask is
+/// checked in [`export`]).
 async fn numbers_for(
     state: &AppState,
-    user: &CurrentUser,
     asked: bool,
     people: &[Participant],
 ) -> Result<HashMap<Id, CprNumber>, Response> {
@@ -63,7 +67,6 @@ async fn numbers_for(
         .cpr_numbers(&ids)
         .await
         .map_err(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
-        .inspect(|_| tracing::debug!(user = user.id, "a file with CPR numbers"))
 }
 
 fn words() -> impl Fn(&str) -> String {
@@ -120,18 +123,16 @@ pub async fn export(
         ("valg-central.csv", true) => "valg-central.csv, CPR numbers",
         _ => file,
     };
-    let (people, columns, user) = match listed(&state, &headers, &query, what).await {
+    // Numbers only for the office without area limits; the Valg Central
+    // file (names and birth dates) only for those who see everyone's data.
+    let may = |user: &CurrentUser| {
+        (!with_cpr || user.can_plan()) && (file != "valg-central.csv" || user.sees_all_contacts())
+    };
+    let (people, columns) = match listed(&state, &headers, &query, what, may).await {
         Ok(listed) => listed,
         Err(response) => return response,
     };
-    // Numbers only for the office without area limits; the Valg Central
-    // file (names and birth dates) only for those who see everyone's data.
-    let allowed =
-        (!with_cpr || user.can_plan()) && (file != "valg-central.csv" || user.sees_all_contacts());
-    if !allowed {
-        return StatusCode::FORBIDDEN.into_response();
-    }
-    let numbers = match numbers_for(&state, &user, with_cpr, &people).await {
+    let numbers = match numbers_for(&state, with_cpr, &people).await {
         Ok(numbers) => numbers,
         Err(response) => return response,
     };

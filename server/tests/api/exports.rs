@@ -136,6 +136,12 @@ async fn valg_central_and_payroll_files_carry_what_the_election_system_and_finan
         get(&e.app.client, "/exports/payroll.csv?cpr=yes").await,
         StatusCode::UNPROCESSABLE_ENTITY
     );
+    // A refused file is no export: only the coordinator's payroll file is new.
+    let after: Vec<AuditRecord> = e
+        .app
+        .ok("audit/list", &[("action", "list_exported"), ("text", "")])
+        .await;
+    assert_eq!(after.len(), exports.len() + 1, "{after:?}");
 }
 
 #[tokio::test]
