@@ -137,28 +137,38 @@ pub async fn export(
         Err(response) => return response,
     };
     let word = words();
-    let headings: Vec<String> = columns.iter().map(|c| word(&c.key())).collect();
-    let rows: Vec<Vec<String>> = people
-        .iter()
-        .map(|p| columns.iter().map(|c| p.cell(*c, &word)).collect())
-        .collect();
+    // The list's own columns, for the two files that have them.
+    let table = || {
+        let headings: Vec<String> = columns.iter().map(|c| word(&c.key())).collect();
+        let rows: Vec<Vec<String>> = people
+            .iter()
+            .map(|p| columns.iter().map(|c| p.cell(*c, &word)).collect())
+            .collect();
+        (headings, rows)
+    };
     match file {
-        "participants.csv" => download(
-            "text/csv; charset=utf-8",
-            file,
-            to_csv(&headings, &rows).into_bytes(),
-        ),
-        "participants.xlsx" => match spreadsheet(&headings, &columns, &people, &rows) {
-            Ok(bytes) => download(
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "participants.csv" => {
+            let (headings, rows) = table();
+            download(
+                "text/csv; charset=utf-8",
                 file,
-                bytes,
-            ),
-            Err(e) => {
-                tracing::error!("could not write a spreadsheet: {e}");
-                StatusCode::INTERNAL_SERVER_ERROR.into_response()
+                to_csv(&headings, &rows).into_bytes(),
+            )
+        }
+        "participants.xlsx" => {
+            let (headings, rows) = table();
+            match spreadsheet(&headings, &columns, &people, &rows) {
+                Ok(bytes) => download(
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    file,
+                    bytes,
+                ),
+                Err(e) => {
+                    tracing::error!("could not write a spreadsheet: {e}");
+                    StatusCode::INTERNAL_SERVER_ERROR.into_response()
+                }
             }
-        },
+        }
         "valg-central.csv" => {
             let central = &state.ctx.settings.central_columns;
             let headings: Vec<String> = central.iter().map(|c| word(&c.key())).collect();
