@@ -290,7 +290,7 @@ async fn app_looking_up_at(
 }
 
 /// A person who declares themself an adult Dane living in the municipality.
-async fn declared_eligible(app: &crate::helpers::TestApp, email: &str) -> i64 {
+pub(crate) async fn declared_eligible(app: &crate::helpers::TestApp, email: &str) -> i64 {
     let mut person = crate::storage::volunteer(email);
     person.name = email.split('@').next().unwrap_or_default().to_string();
     person.municipality_code = "330".into();
@@ -532,15 +532,7 @@ async fn the_re_check_flags_a_seated_person_who_moved_away_and_resumes_after_an_
             &[("volunteer_id", &id.to_string()), ("cpr", number)],
         )
         .await;
-        app.ok::<()>(
-            "shifts/invite",
-            &[
-                ("seat_id", &seat.to_string()),
-                ("email", email),
-                ("respond_days", "3"),
-            ],
-        )
-        .await;
+        app.invite(*seat, email, "3").await;
         people.push(id);
     }
     let anna = people[0];
@@ -690,15 +682,7 @@ async fn a_protected_address_is_never_shown_to_others() {
         (open.seats[0], "anna@example.dk"),
         (open.seats[1], "beskyttet@example.dk"),
     ] {
-        app.ok::<()>(
-            "shifts/invite",
-            &[
-                ("seat_id", &seat.to_string()),
-                ("email", email),
-                ("respond_days", "3"),
-            ],
-        )
-        .await;
+        app.invite(seat, email, "3").await;
     }
     let csv = app
         .get_text("/exports/participants.csv?columns=name%2Caddress")

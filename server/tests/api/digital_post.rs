@@ -75,10 +75,7 @@ async fn setup(extra: &[(&str, String)]) -> Setup {
 /// A person who may serve, with `number` stored (and looked up) and these
 /// channels chosen.
 async fn person(app: &TestApp, email: &str, number: &str, channels: &str) -> i64 {
-    let mut new = crate::storage::volunteer(email);
-    new.name = email.split('@').next().unwrap_or_default().to_string();
-    new.municipality_code = "330".into();
-    let id = app.storage.create_volunteer(&new).await.unwrap();
+    let id = crate::cpr::declared_eligible(app, email).await;
     app.ok::<()>(
         "cpr/save",
         &[("volunteer_id", &id.to_string()), ("cpr", number)],
@@ -89,18 +86,6 @@ async fn person(app: &TestApp, email: &str, number: &str, channels: &str) -> i64
         .await
         .unwrap();
     id
-}
-
-async fn invite(app: &TestApp, seat: i64, email: &str) {
-    app.ok::<()>(
-        "shifts/invite",
-        &[
-            ("seat_id", &seat.to_string()),
-            ("email", email),
-            ("respond_days", "3"),
-        ],
-    )
-    .await;
 }
 
 async fn log(app: &TestApp, volunteer: i64) -> Vec<MessageRecord> {
@@ -115,7 +100,7 @@ async fn an_invitation_goes_by_digital_post_and_its_answer_link_works() {
     let s = setup(&[]).await;
     let open = crate::setup::open_election(&s.app, "Kommunalvalg", 2).await;
     let anna = person(&s.app, "anna@example.dk", ANNA, "digital_post,email").await;
-    invite(&s.app, open.seats[0], "anna@example.dk").await;
+    s.app.invite(open.seats[0], "anna@example.dk", "3").await;
     s.app.delivery.drain().await.unwrap();
 
     assert!(s.post.refusals().is_empty(), "{:?}", s.post.refusals());
@@ -181,8 +166,8 @@ async fn exempt_citizens_get_their_messages_by_their_next_channel_and_the_office
         "digital_post,email",
     )
     .await;
-    invite(&s.app, open.seats[0], "frida@example.dk").await;
-    invite(&s.app, open.seats[1], "ulla@example.dk").await;
+    s.app.invite(open.seats[0], "frida@example.dk", "3").await;
+    s.app.invite(open.seats[1], "ulla@example.dk", "3").await;
     s.app.delivery.drain().await.unwrap();
 
     assert!(s.post.letters().is_empty());
@@ -231,7 +216,7 @@ async fn digital_post_failures_are_retried_and_a_lapsed_token_is_renewed() {
     let open = crate::setup::open_election(&s.app, "Kommunalvalg", 2).await;
     let anna = person(&s.app, "anna@example.dk", ANNA, "digital_post").await;
     s.post.busy_for(1);
-    invite(&s.app, open.seats[0], "anna@example.dk").await;
+    s.app.invite(open.seats[0], "anna@example.dk", "3").await;
     s.app.delivery.drain().await.unwrap();
     assert!(s.post.letters().is_empty());
     let messages = log(&s.app, anna).await;
@@ -276,8 +261,8 @@ async fn the_municipality_may_make_digital_post_first_for_people_without_a_smart
     // Neither chose channels; neither has push on a phone. Birgit chose.
     let anna = person(&s.app, "anna@example.dk", ANNA, Channel::DEFAULT_LIST).await;
     let birgit = person(&s.app, "birgit@example.dk", "0101104112", "email").await;
-    invite(&s.app, open.seats[0], "anna@example.dk").await;
-    invite(&s.app, open.seats[1], "birgit@example.dk").await;
+    s.app.invite(open.seats[0], "anna@example.dk", "3").await;
+    s.app.invite(open.seats[1], "birgit@example.dk", "3").await;
     s.app.delivery.drain().await.unwrap();
     assert_eq!(
         log(&s.app, anna).await[0].channel,

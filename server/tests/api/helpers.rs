@@ -297,18 +297,20 @@ impl TestApp {
     /// A page or file (`path` from the root), as the signed-in browser
     /// gets it, as text.
     pub async fn get_text(&self, path: &str) -> String {
-        let response = self
-            .client
-            .get(format!("{}{path}", self.base))
-            .send()
+        self.get_ok(path)
             .await
-            .expect("answered");
-        assert_eq!(response.status(), StatusCode::OK, "GET {path}");
-        response.text().await.expect("a whole answer")
+            .text()
+            .await
+            .expect("a whole answer")
     }
 
     /// A file (`path` from the root), as the signed-in browser gets it.
     pub async fn get_bytes(&self, path: &str) -> Vec<u8> {
+        let response = self.get_ok(path).await;
+        response.bytes().await.expect("a whole answer").to_vec()
+    }
+
+    async fn get_ok(&self, path: &str) -> reqwest::Response {
         let response = self
             .client
             .get(format!("{}{path}", self.base))
@@ -316,7 +318,20 @@ impl TestApp {
             .await
             .expect("answered");
         assert_eq!(response.status(), StatusCode::OK, "GET {path}");
-        response.bytes().await.expect("a whole answer").to_vec()
+        response
+    }
+
+    /// The signed-in office invites `email` to `seat`, to answer within `days`.
+    pub async fn invite(&self, seat: app::domain::Id, email: &str, days: &str) {
+        self.ok::<()>(
+            "shifts/invite",
+            &[
+                ("seat_id", &seat.to_string()),
+                ("email", email),
+                ("respond_days", days),
+            ],
+        )
+        .await;
     }
 
     /// POSTs a form to a server function.

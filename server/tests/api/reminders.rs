@@ -115,16 +115,7 @@ impl Election2 {
     }
 
     pub(crate) async fn invite(&self, seat: Id, email: &str, days: &str) {
-        self.app
-            .ok::<()>(
-                "shifts/invite",
-                &[
-                    ("seat_id", &seat.to_string()),
-                    ("email", email),
-                    ("respond_days", days),
-                ],
-            )
-            .await;
+        self.app.invite(seat, email, days).await;
     }
 
     async fn messages(&self, volunteer: Id) -> Vec<MessageRecord> {
