@@ -214,6 +214,14 @@ pub const KEYS: &[(&str, &str, &str)] = &[
         "(made on first start, kept in the database)",
         "web-push signing key: a raw P-256 private key, base64url",
     ),
+    ("VALGVAGT_SIGNIN_LINK_MINUTES", "15", "how long an emailed sign-in link works"),
+    (
+        "VALGVAGT_SMTP_URL",
+        "(none: mail is written to the server log at debug)",
+        "SMTP server, e.g. smtp://user:pass@mail.example.dk:587?tls=required or smtps://…:465",
+    ),
+    ("VALGVAGT_MAIL_FROM", "Valgvagt <valgvagt@localhost>", "sender of every mail"),
+    ("VALGVAGT_MAIL_REPLY_TO", "(none)", "reply-to address, e.g. the election office"),
     (
         "VALGVAGT_VAPID_SUBJECT",
         "mailto:<the address in VALGVAGT_MAIL_FROM>",
