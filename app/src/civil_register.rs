@@ -239,6 +239,7 @@ pub async fn flag_seats(
     // Only the register's word flags a seat: a declaration was checked
     // when the seat was taken.
     if volunteer.register.is_some() {
+        let facts = volunteer.eligibility_facts();
         for seat in storage.volunteer_seats(volunteer_id).await? {
             if seat.day < today {
                 continue;
@@ -249,7 +250,6 @@ pub async fn flag_seats(
             let Some(rules) = rules else {
                 continue;
             };
-            let facts = volunteer.eligibility_facts();
             if let Err(reason) =
                 crate::domain::volunteers::check_eligibility(&rules, &facts, seat.day, home)
             {
