@@ -652,15 +652,26 @@ async function stationDevice(store, part) {
   // The scanner, the attendance sheet and this day's page under the
   // address the scanner links back to may be opened without a network
   // later: keep them now.
+  // Asked of the active worker once there is one, so a device's very first
+  // visit keeps them too (the worker may not control this page yet). The
+  // worker answers when they are kept.
   const query = day ? `?day=${day}` : '';
-  navigator.serviceWorker?.controller?.postMessage({
-    type: 'keep-pages',
-    urls: [
-      `/stations/${station}/scan${query}`,
-      `/stations/${station}/checkin${query}`,
-      `/stations/${station}/attendance-sheet${query}`,
-    ],
+  navigator.serviceWorker?.addEventListener('message', (event) => {
+    if (event.data?.type === 'pages-kept') part.dataset.offlineKit = 'kept';
   });
+  navigator.serviceWorker?.startMessages();
+  navigator.serviceWorker?.ready
+    .then((registration) =>
+      registration.active?.postMessage({
+        type: 'keep-pages',
+        urls: [
+          `/stations/${station}/scan${query}`,
+          `/stations/${station}/checkin${query}`,
+          `/stations/${station}/attendance-sheet${query}`,
+        ],
+      }),
+    )
+    .catch(() => {});
   await redraw();
   await send();
   window.addEventListener('online', send);

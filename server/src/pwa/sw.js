@@ -156,17 +156,22 @@ async function script(request) {
 /** Keeps pages (with the assets they name) a device will need offline
  * before the person has opened them: the scanner and the attendance sheet
  * of the station whose check-in page is open. Kept by the same rules as
- * pages opened. */
+ * pages opened. Its requests say so in a header of their own, so what a
+ * device keeps for later can be told from what a page needs now. */
+const KEEP = { 'x-valgvagt-offline': 'keep' };
+
 async function keepPages(urls) {
   for (const url of urls) {
     const target = new URL(url, self.location.origin);
     if (target.origin !== self.location.origin) continue;
-    const response = await page(new Request(target.href, { credentials: 'same-origin' }));
+    const response = await page(new Request(target.href, { credentials: 'same-origin', headers: KEEP }));
     if (!response.ok || !(response.headers.get('content-type') || '').includes('text/html')) continue;
     const html = await response.text();
     const assets = [...new Set(html.match(/\/pkg\/[A-Za-z0-9_.\-]+/g) || [])];
     for (let i = 0; i < assets.length; i++) {
-      const kept = await asset(new Request(new URL(assets[i], self.location.origin).href)).catch(() => null);
+      const kept = await asset(new Request(new URL(assets[i], self.location.origin).href, { headers: KEEP })).catch(
+        () => null,
+      );
       if (!kept || !kept.ok || !assets[i].endsWith('.js')) continue;
       // A module's own imports (wasm-bindgen's snippets) load only when it
       // runs, which may be offline: keep them as well.
@@ -182,7 +187,11 @@ async function keepPages(urls) {
 self.addEventListener('message', (event) => {
   // A page asks for this when its person signs out.
   if (event.data === 'forget-pages') event.waitUntil(forgetPages());
-  if (event.data && event.data.type === 'keep-pages') event.waitUntil(keepPages(event.data.urls || []));
+  if (event.data && event.data.type === 'keep-pages') {
+    event.waitUntil(
+      keepPages(event.data.urls || []).then(() => event.source && event.source.postMessage({ type: 'pages-kept' })),
+    );
+  }
 });
 
 // Background Sync: the waiting taps go when the browser sees a network,
