@@ -18,16 +18,17 @@ postgres_bin() {
   return 1
 }
 
-# A loopback port nobody listens on.
-postgres_free_port() {
+# Loopback ports nobody listens on, below the kernel's range of ephemeral
+# ports (32768 and up here): a port in that range may be held by an
+# outgoing connection of the tests just run, which a connect cannot see
+# but which makes the server's bind fail.
+postgres_free_ports() {
   local port
-  for port in $(seq 55432 55532); do
+  for port in $(seq 25432 25532); do
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
       echo "$port"
-      return 0
     fi
   done
-  return 1
 }
 
 postgres_as_owner() {
@@ -43,9 +44,8 @@ postgres_start() {
     echo "==> PostgreSQL for the tests: the server in VALGVAGT_TEST_POSTGRES_URL"
     return 0
   fi
-  local bin port
+  local bin port started=""
   bin="$(postgres_bin)" || return 1
-  port="$(postgres_free_port)" || { echo "no free port for PostgreSQL" >&2; return 1; }
   POSTGRES_DIR="$(mktemp -d /tmp/valgvagt-postgres.XXXXXX)"
   [ "$(id -u)" -eq 0 ] && chown postgres:postgres "$POSTGRES_DIR"
   postgres_as_owner "$bin/initdb" -D "$POSTGRES_DIR/data" -A trust -U postgres \
@@ -55,10 +55,16 @@ postgres_start() {
   # benchmark sets POSTGRES_DURABLE=1 to measure what production pays.
   local speed="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
   [ -n "${POSTGRES_DURABLE:-}" ] && speed=""
-  postgres_as_owner "$bin/pg_ctl" -D "$POSTGRES_DIR/data" -l "$POSTGRES_DIR/server.log" -w \
-    -o "-p $port -k $POSTGRES_DIR -c listen_addresses=127.0.0.1 -c max_connections=500 $speed" \
-    start >/dev/null \
-    || { cat "$POSTGRES_DIR/server.log" >&2; return 1; }
+  # A port taken between the look and the bind: the next one.
+  for port in $(postgres_free_ports | head -n 5); do
+    if postgres_as_owner "$bin/pg_ctl" -D "$POSTGRES_DIR/data" -l "$POSTGRES_DIR/server.log" -w \
+      -o "-p $port -k $POSTGRES_DIR -c listen_addresses=127.0.0.1 -c max_connections=500 $speed" \
+      start >/dev/null; then
+      started=1
+      break
+    fi
+  done
+  [ -n "$started" ] || { echo "PostgreSQL did not start" >&2; cat "$POSTGRES_DIR/server.log" >&2; return 1; }
   POSTGRES_CTL="$bin/pg_ctl"
   export VALGVAGT_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$port/postgres"
   echo "==> PostgreSQL for the tests on 127.0.0.1:$port ($POSTGRES_DIR)"
