@@ -141,7 +141,7 @@ pub fn router(config: &Config, ctx: ServerContext, board: Arc<crate::board::Boar
         security: security.clone(),
         board,
     };
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let page_ctx = ctx.clone();
     let error_ctx = ctx.clone();
     Router::new()
@@ -605,6 +605,18 @@ pub async fn start(config: &Config, listener: TcpListener) -> anyhow::Result<Run
         recheck_task,
         background,
     })
+}
+
+/// The app's routes, listed once per process. Listing them renders the app
+/// with resource loading switched off for the whole process (leptos'
+/// `SuppressResourceLoad` is one global flag): a page that a running server
+/// renders on another thread at that moment waits for ever. One listing,
+/// which every later server waits for, keeps a process that starts several
+/// servers (the tests start hundreds) from stalling pages it already serves.
+fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
 /// Whether a state-changing request comes from one of our own pages. The

@@ -44,6 +44,7 @@ mod signup;
 mod smtp;
 mod standby;
 mod started;
+mod startup;
 mod storage;
 mod team_seats;
 mod two_servers;
