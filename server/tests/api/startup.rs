@@ -1,8 +1,9 @@
 //! A server starting in a process that already serves pages. The test
 //! command runs hundreds of servers side by side in one process, and a start
 //! must not stall a page that another server is rendering (listing the
-//! routes once switched resource loading off process-wide, and a page whose
-//! data was first asked for at that moment never finished).
+//! routes switches resource loading off process-wide, and a page whose data
+//! was first asked for at that moment never finished). The pages are read
+//! whatever their status: the check-in page answers a visitor with 401.
 
 use crate::helpers::{client, spawn_app};
 use std::time::Duration;
