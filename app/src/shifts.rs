@@ -275,8 +275,9 @@ pub async fn load_my_shifts() -> Result<MyShifts, AppError> {
         let (ctx, user) = crate::server::require_user().await?;
         let volunteer_id = user.volunteer_id.ok_or(AppError::Forbidden)?;
         let today = ctx.today();
+        let own = ctx.storage.own_shifts(volunteer_id, ctx.now()).await?;
         let (mut upcoming, mut past) = (Vec::new(), Vec::new());
-        for seat in ctx.storage.volunteer_seats(volunteer_id).await? {
+        for seat in own.seats {
             let accepted = seat.status == crate::domain::seats::SeatStatus::Accepted;
             let open = crate::domain::elections::may_self_cancel(seat.day, today, seat.lock_days);
             let checkin = if accepted && seat.day >= today {
@@ -305,12 +306,9 @@ pub async fn load_my_shifts() -> Result<MyShifts, AppError> {
             past,
             office_phone: ctx.settings.office_phone.clone(),
             office_email: ctx.settings.office_email.clone(),
-            calendar_feed: ctx.storage.has_calendar_feed(volunteer_id).await?,
-            standby: ctx.storage.volunteer_standby(volunteer_id).await?,
-            cover: ctx
-                .storage
-                .volunteer_cover_offers(volunteer_id, ctx.now())
-                .await?,
+            calendar_feed: own.calendar_feed,
+            standby: own.standby,
+            cover: own.cover,
         })
     })
     .await

@@ -105,6 +105,9 @@ pub struct CurrentUser {
     pub signed_in_at: i64,
     /// When this session ends unless it is used again (unix seconds).
     pub session_until: i64,
+    /// Invitations to the person's volunteer record not answered yet (the
+    /// tab bar's badge on every phone page), read with the session.
+    pub waiting_invitations: i64,
 }
 
 /// How recent a sign-in must be to change the account's email address or
@@ -290,6 +293,7 @@ mod tests {
             teams: vec![],
             signed_in_at: 1_000,
             session_until: 2_000,
+            waiting_invitations: 0,
         }
     }
 

@@ -6,6 +6,18 @@ use chrono::{NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
+/// What *Mine vagter* shows of one volunteer besides their session, read
+/// together: their seats by day, whether they keep a calendar feed, the
+/// standby queues they wait in, and the calls for cover offered to them
+/// (each with when it runs out).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct OwnShifts {
+    pub seats: Vec<SeatDetails>,
+    pub calendar_feed: bool,
+    pub standby: Vec<super::signup::StandbyPlace>,
+    pub cover: Vec<(SeatDetails, i64)>,
+}
+
 /// One seat with everything a message about it, or an answer to it, needs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SeatDetails {

@@ -15,7 +15,9 @@ use crate::domain::notifications::{
     Channel, MessageKind, MessageRecord, Params, PushDevice, StoredTemplate, Template,
 };
 use crate::domain::rosters::{PersonShift, RosterLine, TeamMember};
-use crate::domain::seats::{SeatCell, SeatCountsChange, SeatDetails, SeatStatus, StationSeats};
+use crate::domain::seats::{
+    OwnShifts, SeatCell, SeatCountsChange, SeatDetails, SeatStatus, StationSeats,
+};
 use crate::domain::signup::{CellChoice, NewSignupLink, OpenCell, SignupLink, StandbyPlace};
 use crate::domain::stations::{Area, NewArea, NewStation, Station};
 use crate::domain::tasks::{NewTaskType, TaskType};
@@ -286,9 +288,9 @@ pub trait SeatStore: Send + Sync {
     async fn station_roster(&self, election_id: Id, station_id: Id) -> AppResult<Vec<RosterLine>>;
     /// The seats a person holds in any election, by day, in full.
     async fn volunteer_seats(&self, volunteer_id: Id) -> AppResult<Vec<SeatDetails>>;
-    /// How many invitations the person has not answered yet (the badge on
-    /// the tab bar, asked on every page they open).
-    async fn waiting_invitation_count(&self, volunteer_id: Id) -> AppResult<i64>;
+    /// Everything *Mine vagter* shows of the person, read on one database
+    /// connection (see [`OwnShifts`]).
+    async fn own_shifts(&self, volunteer_id: Id, now: i64) -> AppResult<OwnShifts>;
     /// The person gives up an accepted seat; refused inside the lock period.
     async fn cancel_shift(
         &self,

@@ -182,6 +182,8 @@ async fn each_shift_downloads_as_ics_and_the_private_feed_can_be_renewed_and_sto
     );
 
     // The feed: made, read without cookies, renewed (old address dies), stopped.
+    let mine: MyShifts = e.app.ok_with(&e.karen_phone, "shifts/mine", &[]).await;
+    assert!(!mine.calendar_feed, "no feed yet");
     let feed: String = e
         .app
         .ok_with(&e.karen_phone, "calendar/new_feed", &[])
@@ -197,6 +199,8 @@ async fn each_shift_downloads_as_ics_and_the_private_feed_can_be_renewed_and_sto
         .ok_with(&e.karen_phone, "calendar/new_feed", &[])
         .await;
     assert_ne!(renewed, feed);
+    let mine: MyShifts = e.app.ok_with(&e.karen_phone, "shifts/mine", &[]).await;
+    assert!(mine.calendar_feed, "my shifts says a feed is kept");
     assert_eq!(
         client().get(&local).send().await.unwrap().status(),
         StatusCode::NOT_FOUND
@@ -209,6 +213,11 @@ async fn each_shift_downloads_as_ics_and_the_private_feed_can_be_renewed_and_sto
     e.app
         .ok_with::<()>(&e.karen_phone, "calendar/stop_feed", &[])
         .await;
+    let mine: MyShifts = e.app.ok_with(&e.karen_phone, "shifts/mine", &[]).await;
+    assert!(
+        !mine.calendar_feed,
+        "the stopped feed is gone from my shifts"
+    );
     assert_eq!(
         client().get(&renewed_local).send().await.unwrap().status(),
         StatusCode::NOT_FOUND

@@ -10,6 +10,7 @@ use app::domain::accounts::Role;
 use app::domain::notifications::MessageKind;
 use app::domain::seats::{SeatDetails, SeatStatus};
 use app::domain::{AppError, Id};
+use app::shifts::MyShifts;
 use app::signup::JoinData;
 use reqwest::StatusCode;
 
@@ -114,8 +115,12 @@ async fn a_freed_seat_goes_down_the_queue_until_someone_takes_it() {
     assert_eq!(seen.cells[0].waiting, 4);
     assert_eq!(seen.cells[0].my_place, Some(2));
 
-    // The fourth leaves again; nobody is offered anything for that.
+    // The fourth leaves again; nobody is offered anything for that. Their
+    // place shows on *Mine vagter* until then.
     let mine = e.app.storage.volunteer_standby(queue[3].id).await.unwrap();
+    let shown: MyShifts = e.app.ok_with(&queue[3].phone, "shifts/mine", &[]).await;
+    assert_eq!(shown.standby, mine, "my shifts lists the queue place");
+    assert_eq!(shown.standby[0].place, 4);
     e.app
         .ok_with::<()>(
             &queue[3].phone,

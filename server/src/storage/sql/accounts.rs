@@ -338,7 +338,9 @@ impl AccountStore for Storage {
                    WHERE m.user_id = s.user_id),
                  (SELECT string_agg(CAST(l.team_id AS TEXT), ',' ORDER BY t.name)
                     FROM led_teams l JOIN teams t ON t.id = l.team_id
-                   WHERE l.user_id = s.user_id)
+                   WHERE l.user_id = s.user_id),
+                 (SELECT count(*) FROM seats w
+                   WHERE w.volunteer_id = u.volunteer_id AND w.status = 'invited')
              {LIVE_SESSION}"
         ))
         .bind(session_hash)
@@ -359,6 +361,7 @@ impl AccountStore for Storage {
             areas,
             stations,
             teams,
+            waiting_invitations,
         )) = user
         else {
             return Ok(None);
@@ -392,6 +395,7 @@ impl AccountStore for Storage {
             teams: ids(&teams),
             signed_in_at,
             session_until: expires_at.min(last_seen_at + idle_secs),
+            waiting_invitations,
         }))
     }
 
@@ -936,7 +940,8 @@ fn scope_table(kind: ScopeKind) -> (&'static str, &'static str) {
     }
 }
 
-/// A live session with its user, roles and scope ids (comma-separated).
+/// A live session with its user, roles and scope ids (comma-separated),
+/// and the invitations waiting for the user's answer.
 type SessionRow = (
     Id,
     String,
@@ -949,6 +954,7 @@ type SessionRow = (
     Option<String>,
     Option<String>,
     Option<String>,
+    i64,
 );
 
 /// The items of a comma-separated `string_agg`.

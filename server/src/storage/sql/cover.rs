@@ -253,28 +253,39 @@ impl CoverStore for Storage {
         volunteer_id: Id,
         now: i64,
     ) -> Result<Vec<(SeatDetails, i64)>, AppError> {
-        let calls: Vec<(Id, i64)> = sqlx::query_as(
-            "SELECT c.seat_id, c.expires_at FROM cover_calls c
-             JOIN cover_offers o ON o.call_id = c.id AND o.volunteer_id = $1 AND o.declined_at IS NULL
-             JOIN seats s ON s.id = c.seat_id AND s.status = 'open'
-             JOIN elections e ON e.id = s.election_id AND e.active
-             WHERE c.closed_at IS NULL AND c.expires_at > $2
-             ORDER BY s.day, c.expires_at",
-        )
-        .bind(volunteer_id)
-        .bind(now)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db_error)?;
-        let mut offers = Vec::with_capacity(calls.len());
-        for (seat_id, expires_at) in calls {
-            let row: DetailsRow = sqlx::query_as(&format!("{DETAILS_SELECT} WHERE s.id = $1"))
-                .bind(seat_id)
-                .fetch_one(&self.pool)
-                .await
-                .map_err(db_error)?;
-            offers.push((row.into_details(), expires_at));
-        }
-        Ok(offers)
+        let mut conn = self.pool.acquire().await.map_err(db_error)?;
+        volunteer_cover_offers_on(&mut conn, volunteer_id, now).await
     }
+}
+
+/// Seats of open, unexpired calls that went to the volunteer and that
+/// they have not said no to, with when each call runs out.
+pub(super) async fn volunteer_cover_offers_on(
+    conn: &mut <Db as sqlx::Database>::Connection,
+    volunteer_id: Id,
+    now: i64,
+) -> Result<Vec<(SeatDetails, i64)>, AppError> {
+    let calls: Vec<(Id, i64)> = sqlx::query_as(
+        "SELECT c.seat_id, c.expires_at FROM cover_calls c
+         JOIN cover_offers o ON o.call_id = c.id AND o.volunteer_id = $1 AND o.declined_at IS NULL
+         JOIN seats s ON s.id = c.seat_id AND s.status = 'open'
+         JOIN elections e ON e.id = s.election_id AND e.active
+         WHERE c.closed_at IS NULL AND c.expires_at > $2
+         ORDER BY s.day, c.expires_at",
+    )
+    .bind(volunteer_id)
+    .bind(now)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(db_error)?;
+    let mut offers = Vec::with_capacity(calls.len());
+    for (seat_id, expires_at) in calls {
+        let row: DetailsRow = sqlx::query_as(&format!("{DETAILS_SELECT} WHERE s.id = $1"))
+            .bind(seat_id)
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(db_error)?;
+        offers.push((row.into_details(), expires_at));
+    }
+    Ok(offers)
 }

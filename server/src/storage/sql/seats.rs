@@ -7,8 +7,8 @@ use app::domain::elections::Reminders;
 use app::domain::lists::{ListFilter, Participant};
 use app::domain::rosters::{Contact, PersonShift, RosterLine, SeatHistoryEntry};
 use app::domain::seats::{
-    plan_count_change, Attendance, SeatCell, SeatCounts, SeatCountsChange, SeatDetails, SeatStatus,
-    StationSeats,
+    plan_count_change, Attendance, OwnShifts, SeatCell, SeatCounts, SeatCountsChange, SeatDetails,
+    SeatStatus, StationSeats,
 };
 use app::domain::shifts::{first_overlap, Shift};
 use app::domain::{AppError, Id};
@@ -611,24 +611,20 @@ impl SeatStore for Storage {
     }
 
     async fn volunteer_seats(&self, volunteer_id: Id) -> Result<Vec<SeatDetails>, AppError> {
-        let rows: Vec<DetailsRow> = sqlx::query_as(&format!(
-            "{DETAILS_SELECT} WHERE s.volunteer_id = $1 ORDER BY s.day, t.start_time, s.id"
-        ))
-        .bind(volunteer_id)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db_error)?;
-        Ok(rows.into_iter().map(DetailsRow::into_details).collect())
+        let mut conn = self.pool.acquire().await.map_err(db_error)?;
+        volunteer_seats_on(&mut conn, volunteer_id).await
     }
 
-    async fn waiting_invitation_count(&self, volunteer_id: Id) -> Result<i64, AppError> {
-        sqlx::query_scalar(
-            "SELECT COUNT(*) FROM seats WHERE volunteer_id = $1 AND status = 'invited'",
-        )
-        .bind(volunteer_id)
-        .fetch_one(&self.pool)
-        .await
-        .map_err(db_error)
+    async fn own_shifts(&self, volunteer_id: Id, now: i64) -> Result<OwnShifts, AppError> {
+        // One connection for all four: through the pool, every statement
+        // pays a checkout and sqlx's ping when the connection goes back.
+        let mut conn = self.pool.acquire().await.map_err(db_error)?;
+        Ok(OwnShifts {
+            seats: volunteer_seats_on(&mut conn, volunteer_id).await?,
+            calendar_feed: super::volunteers::has_calendar_feed_on(&mut conn, volunteer_id).await?,
+            standby: super::signup::volunteer_standby_on(&mut conn, volunteer_id).await?,
+            cover: super::cover::volunteer_cover_offers_on(&mut conn, volunteer_id, now).await?,
+        })
     }
 
     async fn cancel_shift(
@@ -1154,4 +1150,19 @@ impl crate::notifications::scheduler::ScheduleStore for Storage {
         self.expire(seat_id, volunteer_id, invited_at, now, message)
             .await
     }
+}
+
+/// The seats a person holds in any election, by day, in full.
+async fn volunteer_seats_on(
+    conn: &mut <Db as sqlx::Database>::Connection,
+    volunteer_id: Id,
+) -> Result<Vec<SeatDetails>, AppError> {
+    let rows: Vec<DetailsRow> = sqlx::query_as(&format!(
+        "{DETAILS_SELECT} WHERE s.volunteer_id = $1 ORDER BY s.day, t.start_time, s.id"
+    ))
+    .bind(volunteer_id)
+    .fetch_all(conn)
+    .await
+    .map_err(db_error)?;
+    Ok(rows.into_iter().map(DetailsRow::into_details).collect())
 }

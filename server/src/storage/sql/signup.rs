@@ -451,40 +451,8 @@ impl SignupStore for Storage {
     }
 
     async fn volunteer_standby(&self, volunteer_id: Id) -> Result<Vec<StandbyPlace>, AppError> {
-        let rows: Vec<PlaceRow> = sqlx::query_as(
-            "SELECT m.id, e.title AS election, st.name AS station,
-                    st.address || ', ' || st.postal_code || ' ' || st.city AS address, m.day,
-                    t.title AS task_type, tm.name AS team, t.start_time, t.end_time,
-                    (SELECT count(*) FROM standby q WHERE q.election_id = m.election_id
-                        AND q.station_id = m.station_id AND q.day = m.day AND q.team_id = m.team_id
-                        AND q.task_type_id = m.task_type_id AND q.id <= m.id) AS place
-             FROM standby m
-             JOIN elections e ON e.id = m.election_id
-             JOIN stations st ON st.id = m.station_id
-             JOIN task_types t ON t.id = m.task_type_id
-             JOIN teams tm ON tm.id = m.team_id
-             WHERE m.volunteer_id = $1 AND e.active
-             ORDER BY m.day, t.start_time, m.id",
-        )
-        .bind(volunteer_id)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db_error)?;
-        Ok(rows
-            .into_iter()
-            .map(|r| StandbyPlace {
-                id: r.id,
-                election: r.election,
-                station: r.station,
-                address: r.address,
-                day: r.day,
-                task_type: r.task_type,
-                team: r.team,
-                start_time: r.start_time,
-                end_time: r.end_time,
-                place: r.place,
-            })
-            .collect())
+        let mut conn = self.pool.acquire().await.map_err(db_error)?;
+        volunteer_standby_on(&mut conn, volunteer_id).await
     }
 
     async fn register_volunteer(
@@ -574,4 +542,45 @@ async fn claim_cell_seat(
     super::standby::leave_cell_queue(tx, seat, volunteer_id).await?;
     join_team_in(tx, l.team_id, volunteer_id).await?;
     Ok(seat)
+}
+
+/// The queues the volunteer waits in (active elections), with places.
+pub(super) async fn volunteer_standby_on(
+    conn: &mut <Db as sqlx::Database>::Connection,
+    volunteer_id: Id,
+) -> Result<Vec<StandbyPlace>, AppError> {
+    let rows: Vec<PlaceRow> = sqlx::query_as(
+        "SELECT m.id, e.title AS election, st.name AS station,
+                st.address || ', ' || st.postal_code || ' ' || st.city AS address, m.day,
+                t.title AS task_type, tm.name AS team, t.start_time, t.end_time,
+                (SELECT count(*) FROM standby q WHERE q.election_id = m.election_id
+                    AND q.station_id = m.station_id AND q.day = m.day AND q.team_id = m.team_id
+                    AND q.task_type_id = m.task_type_id AND q.id <= m.id) AS place
+         FROM standby m
+         JOIN elections e ON e.id = m.election_id
+         JOIN stations st ON st.id = m.station_id
+         JOIN task_types t ON t.id = m.task_type_id
+         JOIN teams tm ON tm.id = m.team_id
+         WHERE m.volunteer_id = $1 AND e.active
+         ORDER BY m.day, t.start_time, m.id",
+    )
+    .bind(volunteer_id)
+    .fetch_all(conn)
+    .await
+    .map_err(db_error)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| StandbyPlace {
+            id: r.id,
+            election: r.election,
+            station: r.station,
+            address: r.address,
+            day: r.day,
+            task_type: r.task_type,
+            team: r.team,
+            start_time: r.start_time,
+            end_time: r.end_time,
+            place: r.place,
+        })
+        .collect())
 }

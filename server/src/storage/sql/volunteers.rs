@@ -199,11 +199,8 @@ impl VolunteerStore for Storage {
     }
 
     async fn has_calendar_feed(&self, volunteer_id: Id) -> Result<bool, AppError> {
-        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM calendar_feeds WHERE volunteer_id = $1)")
-            .bind(volunteer_id)
-            .fetch_one(&self.pool)
-            .await
-            .map_err(db_error)
+        let mut conn = self.pool.acquire().await.map_err(db_error)?;
+        has_calendar_feed_on(&mut conn, volunteer_id).await
     }
 
     async fn volunteer_by_calendar_token(&self, token_hash: &str) -> Result<Option<Id>, AppError> {
@@ -815,4 +812,16 @@ async fn forget_traces(
     .await
     .map_err(db_error)?;
     Ok(())
+}
+
+/// Whether the person keeps a private calendar address.
+pub(super) async fn has_calendar_feed_on(
+    conn: &mut <Db as sqlx::Database>::Connection,
+    volunteer_id: Id,
+) -> Result<bool, AppError> {
+    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM calendar_feeds WHERE volunteer_id = $1)")
+        .bind(volunteer_id)
+        .fetch_one(conn)
+        .await
+        .map_err(db_error)
 }
