@@ -176,10 +176,24 @@ pub struct Race {
     pub p99_ms: f64,
 }
 
-/// Every taker (a server's base URL and a session cookie), connected and
-/// signed in beforehand, taps "take" (`/api/signup/take` with `form`) at the
-/// same moment. Counts the seated and the refusals by their message.
-pub async fn race(takers: Vec<(String, String)>, form: &[(&str, String)]) -> anyhow::Result<Race> {
+/// What every racer sends at the same moment.
+pub enum Tap<'a> {
+    /// "Take" with this form (a seat, or a refusal).
+    Take(&'a [(&'a str, String)]),
+    /// A signed-in call of this server function with no arguments, which
+    /// must answer 200.
+    Call(&'a str),
+}
+
+/// Every racer (a server's base URL and a session cookie), connected and
+/// signed in beforehand, sends `tap` at the same moment; `connected` runs
+/// once every connection is open, before anyone taps. Counts the answered
+/// (a seat taken answers with a redirect) and the refusals by their message.
+pub async fn race(
+    takers: Vec<(String, String)>,
+    tap: Tap<'_>,
+    connected: impl FnOnce() -> anyhow::Result<()>,
+) -> anyhow::Result<Race> {
     let count = takers.len();
     let mut clients = Vec::with_capacity(count);
     for (base, cookie) in takers {
@@ -189,26 +203,32 @@ pub async fn race(takers: Vec<(String, String)>, form: &[(&str, String)]) -> any
             .redirect(reqwest::redirect::Policy::none())
             .build()?;
         get(&client, &format!("{base}/healthz"), None).await?;
-        clients.push((client, format!("{base}/api/signup/take"), cookie));
+        clients.push((client, base, cookie));
     }
+    connected()?;
     let start = Arc::new(tokio::sync::Barrier::new(count));
-    let form: Vec<(String, String)> = form
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.clone()))
-        .collect();
+    let (path, form): (&str, Vec<(String, String)>) = match tap {
+        Tap::Take(form) => (
+            "/api/signup/take",
+            form.iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect(),
+        ),
+        Tap::Call(path) => (path, Vec::new()),
+    };
+    let calling = form.is_empty();
     let mut taps = Vec::with_capacity(count);
-    for (client, url, cookie) in clients {
-        let (start, form) = (start.clone(), form.clone());
+    for (client, base, cookie) in clients {
+        let (start, form, url) = (start.clone(), form.clone(), format!("{base}{path}"));
         taps.push(tokio::spawn(async move {
+            let request = client
+                .post(&url)
+                .header("sec-fetch-site", "same-origin")
+                .header(reqwest::header::COOKIE, cookie)
+                .form(&form);
             start.wait().await;
             let at = Instant::now();
-            let response = client
-                .post(&url)
-                .header(reqwest::header::COOKIE, cookie)
-                .header("sec-fetch-site", "same-origin")
-                .form(&form)
-                .send()
-                .await?;
+            let response = request.send().await?;
             let status = response.status();
             let body = response.text().await?;
             anyhow::Ok((at.elapsed(), status, body))
@@ -220,7 +240,10 @@ pub async fn race(takers: Vec<(String, String)>, form: &[(&str, String)]) -> any
     for tap in taps {
         let (took, status, body) = tap.await??;
         times.push(took);
-        if status.is_success() || status.is_redirection() {
+        if calling {
+            anyhow::ensure!(status.is_success(), "a signed-in call answered {status}");
+            seated += 1;
+        } else if status.is_success() || status.is_redirection() {
             seated += 1;
         } else {
             let error: app::domain::AppError = serde_json::from_str(&body)
@@ -237,6 +260,20 @@ pub async fn race(takers: Vec<(String, String)>, form: &[(&str, String)]) -> any
         p50_ms: ms(times[times.len() / 2]),
         p99_ms: ms(times[times.len() * 99 / 100]),
     })
+}
+
+/// The process's resident memory now, in KB: in all, and of that the part
+/// mapped from files (the binary's code, `RssFile`).
+pub fn rss_kb(pid: u32) -> anyhow::Result<(u64, u64)> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .ok_or_else(|| anyhow::anyhow!("no {name} for the server"))
+    };
+    Ok((field("VmRSS:")?, field("RssFile:")?))
 }
 
 /// The process's peak resident memory (VmHWM), in KB.
