@@ -207,6 +207,7 @@ pub async fn race(
     }
     connected()?;
     let start = Arc::new(tokio::sync::Barrier::new(count));
+    let calling = matches!(tap, Tap::Call(_));
     let (path, form): (&str, Vec<(String, String)>) = match tap {
         Tap::Take(form) => (
             "/api/signup/take",
@@ -216,7 +217,6 @@ pub async fn race(
         ),
         Tap::Call(path) => (path, Vec::new()),
     };
-    let calling = form.is_empty();
     let mut taps = Vec::with_capacity(count);
     for (client, base, cookie) in clients {
         let (start, form, url) = (start.clone(), form.clone(), format!("{base}{path}"));
